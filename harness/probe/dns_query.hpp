@@ -1,0 +1,40 @@
+// One DNS query over UDP (TCP on truncation) to a lab address, with the DO bit set,
+// decoding what a validating resolver says: rcode, AD, Extended DNS Error (RFC 8914).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollsim::probe {
+
+struct DnsAnswer {
+    bool timed_out = false;
+    int rcode = 0;            // RFC 1035 / RFC 6895 numeric rcode
+    bool ad = false;
+    bool aa = false;
+    std::optional<int> ede;   // INFO-CODE of the first EDE option
+    std::string ede_text;     // its EXTRA-TEXT
+    std::vector<std::string> answer;  // answer section, presentation format
+    std::optional<std::uint32_t> soa_serial;  // from an SOA in the answer section
+};
+
+struct QueryOptions {
+    bool recursion_desired = true;
+    bool dnssec_ok = true;
+    std::string qclass = "IN";  // "CH" for id.server / version.server
+    std::chrono::milliseconds timeout{3000};
+    int attempts = 2;
+};
+
+// Never throws for network trouble (timed_out is set); throws std::invalid_argument for a
+// malformed name or type.
+DnsAnswer query(const std::string& server, const std::string& qname, const std::string& qtype,
+                const QueryOptions& options = {});
+
+// "NOERROR", "SERVFAIL", "NXDOMAIN", ... for a numeric rcode.
+std::string rcode_name(int rcode);
+
+}  // namespace rollsim::probe
