@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,7 +31,8 @@ public:
     const std::string& zone() const { return m_zone; }
 
 private:
-    void wait_for_serial(std::uint32_t serial) const;
+    // Non-const: it watches the process (Process::running reaps).
+    void wait_for_serial(std::uint32_t serial);
 
     Tools m_tools;
     std::filesystem::path m_dir;
@@ -38,6 +40,9 @@ private:
     std::string m_zone;
     std::filesystem::path m_conf;
     std::filesystem::path m_zonefile;
+    // A short directory under /tmp for the control socket, when `dir` is too long for a unix
+    // socket path; removed when the last copy goes. Declared before m_process: outlives it.
+    std::shared_ptr<const std::filesystem::path> m_control_dir;
     std::optional<Process> m_process;
 };
 

@@ -7,6 +7,7 @@
 #include "lab/tools.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rollsim::probe {
@@ -33,6 +35,11 @@ struct QueryOptions {
 // malformed name or type.
 DnsAnswer query(const std::string& server, const std::string& qname, const std::string& qtype,
                 const QueryOptions& options = {});
+
+// The first Extended DNS Error (RFC 8914, option code 15) in raw EDNS option bytes (the OPT
+// record's RDATA: code u16, length u16, data...): its INFO-CODE and EXTRA-TEXT. Stops at the
+// first malformed (truncated) option; nullopt when there is no well-formed EDE before it.
+std::optional<std::pair<int, std::string>> parse_ede(const std::uint8_t* data, std::size_t size);
 
 // "NOERROR", "SERVFAIL", "NXDOMAIN", ... for a numeric rcode.
 std::string rcode_name(int rcode);

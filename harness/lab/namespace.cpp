@@ -1,0 +1,176 @@
+// Network + PID (+ user) namespaces for a lab, loopback up, and a PID-1 reaper that takes the
+// whole lab down with it when the runner dies.
+#include "lab/namespace.hpp"
+
+#include "core/error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace rollsim::lab {
+
+namespace {
+
+bool g_entered = false;
+
+class Fd {
+public:
+    explicit Fd(int fd = -1) : m_fd(fd) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd()
+    {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    int get() const { return m_fd; }
+    int release()
+    {
+        int fd = m_fd;
+        m_fd = -1;
+        return fd;
+    }
+
+private:
+    int m_fd;
+};
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+void write_proc_file(const std::string& path, const std::string& text)
+{
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (fd.get() < 0)
+        throw LabError("cannot open " + path + ": " + errno_text(errno) +
+                       " (enable unprivileged user namespaces, or run as root)");
+    ssize_t n = ::write(fd.get(), text.data(), text.size());
+    if (n != static_cast<ssize_t>(text.size()))
+        throw LabError("cannot write " + path + ": " + errno_text(errno) +
+                       " (enable unprivileged user namespaces, or run as root)");
+}
+
+void bring_up_loopback()
+{
+    Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (sock.get() < 0) throw LabError("cannot create a socket to configure loopback: " + errno_text(errno));
+    struct ifreq ifr {};
+    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (::ioctl(sock.get(), SIOCGIFFLAGS, &ifr) < 0)
+        throw LabError("cannot read the flags of loopback in the lab namespace: " + errno_text(errno));
+    if (ifr.ifr_flags & IFF_UP) return;
+    ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+    if (::ioctl(sock.get(), SIOCSIFFLAGS, &ifr) < 0)
+        throw LabError("cannot bring loopback up in the lab namespace: " + errno_text(errno));
+}
+
+void on_sigchld(int) {}
+
+// The reaper, PID 1 of the lab's PID namespace. Only async-signal-safe calls from here on.
+[[noreturn]] void reaper_main(int parent_alive_fd)
+{
+    // Die with the runner; the kernel then kills everything else in the namespace.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) ::_exit(1);
+    // If the runner died before the prctl, the pipe's write end (held only by the runner)
+    // is gone and the read end reports a hangup.
+    struct pollfd pfd {};
+    pfd.fd = parent_alive_fd;
+    pfd.events = POLLIN;
+    int ready;
+    do {
+        ready = ::poll(&pfd, 1, 0);
+    } while (ready < 0 && errno == EINTR);
+    if (ready != 0) ::_exit(0);  // runner already gone (or the pipe is broken)
+
+    // Don't keep the runner's descriptors (log files, sockets) open for the lab's lifetime.
+    // The standard descriptors stay, so nothing else gets them by accident.
+    for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+
+    // Race-free reaping: SIGCHLD stays blocked except inside sigsuspend(). As PID 1 of the
+    // namespace, signals without a handler are ignored, except SIGKILL from an ancestor
+    // namespace (the PDEATHSIG above) which always kills.
+    struct sigaction sa {};
+    sa.sa_handler = on_sigchld;
+    ::sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_NOCLDSTOP;
+    ::sigaction(SIGCHLD, &sa, nullptr);
+    sigset_t chld;
+    ::sigemptyset(&chld);
+    ::sigaddset(&chld, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &chld, nullptr);
+    sigset_t wait_mask;
+    ::sigprocmask(SIG_BLOCK, nullptr, &wait_mask);
+    ::sigdelset(&wait_mask, SIGCHLD);
+
+    for (;;) {
+        int status;
+        while (::waitpid(-1, &status, WNOHANG) > 0) {
+        }
+        // Nothing (more) to reap: sleep until an orphan reparented to us exits.
+        ::sigsuspend(&wait_mask);
+    }
+}
+
+}  // namespace
+
+void enter_isolated_namespaces()
+{
+    if (g_entered) return;
+
+    const uid_t uid = ::geteuid();
+    const gid_t gid = ::getegid();
+    int flags = CLONE_NEWNET | CLONE_NEWPID;
+    if (uid != 0) flags |= CLONE_NEWUSER;
+
+    if (::unshare(flags) != 0) {
+        int err = errno;
+        if (uid == 0)
+            throw LabError("cannot create network/PID namespaces: " + errno_text(err) +
+                           " (run as root on a kernel with namespaces, outside a restricted container)");
+        throw LabError("cannot create user/network/PID namespaces: " + errno_text(err) +
+                       " (run as root, or enable unprivileged user namespaces: "
+                       "sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces>0)");
+    }
+
+    if (uid != 0) {
+        write_proc_file("/proc/self/setgroups", "deny");
+        write_proc_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
+        write_proc_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1");
+    }
+
+    bring_up_loopback();
+
+    // The first child after unshare(CLONE_NEWPID) is PID 1 of the new namespace.
+    int alive[2];
+    if (::pipe2(alive, O_CLOEXEC) != 0)
+        throw LabError("cannot create a pipe for the lab reaper: " + errno_text(errno));
+    Fd alive_read(alive[0]);
+    Fd alive_write(alive[1]);
+
+    pid_t pid = ::fork();
+    if (pid < 0) throw LabError("cannot start the lab reaper (fork): " + errno_text(errno));
+    if (pid == 0) {
+        int fd = alive_read.release();
+        ::close(alive_write.release());
+        reaper_main(fd);
+    }
+    // The runner keeps the write end for its lifetime (close-on-exec, so lab processes do
+    // not inherit it): the reaper checks it once at startup to detect an early runner death.
+    alive_write.release();
+    g_entered = true;
+}
+
+bool in_isolated_namespaces() { return g_entered; }
+
+}  // namespace rollsim::lab

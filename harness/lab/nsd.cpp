@@ -1,0 +1,272 @@
+// A throwaway NSD: one zone, one loopback address, remote control over a unix socket.
+#include "lab/nsd.hpp"
+
+#include "core/error.hpp"
+#include "probe/dns_query.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <sstream>
+#include <system_error>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace rollsim::lab {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kServeDeadline = std::chrono::seconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(20);
+constexpr auto kProbeTimeout = std::chrono::milliseconds(250);
+// If a reloaded serial does not show within this, ask for the reload again.
+constexpr auto kReloadRetry = std::chrono::milliseconds(1000);
+
+std::string one_line(std::string text)
+{
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = '|';
+    return text;
+}
+
+std::string quoted(const std::filesystem::path& path)
+{
+    std::string text = path.string();
+    if (text.find_first_of("\"\n") != std::string::npos)
+        throw LabError("unusable path for nsd.conf (contains a quote or newline): " + text);
+    return "\"" + text + "\"";
+}
+
+std::string zone_file_name(const std::string& zone)
+{
+    std::string name = zone;
+    while (!name.empty() && name.back() == '.') name.pop_back();
+    if (name.empty()) return "root.zone";
+    for (char& c : name)
+        if (c == '/' || c == '\\' || c == ' ') c = '_';
+    return name + ".zone";
+}
+
+bool timespec_less_equal(const timespec& a, const timespec& b)
+{
+    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
+}
+
+timespec add_ns(timespec t, long ns)
+{
+    t.tv_nsec += ns;
+    while (t.tv_nsec >= 1000000000L) {
+        t.tv_nsec -= 1000000000L;
+        ++t.tv_sec;
+    }
+    return t;
+}
+
+// Writes `text` to `path` through a temporary file in the same directory and rename(), so NSD
+// never reads a half-written file. NSD reloads a zone only when the file's mtime differs from
+// the one it last read; writes within one kernel clock tick can share an mtime, so the new
+// file's mtime is forced past the old one's.
+void write_zone_file_atomically(const std::filesystem::path& path, const std::string& text)
+{
+    std::optional<timespec> previous;
+    struct stat old_st {};
+    if (::stat(path.c_str(), &old_st) == 0) previous = old_st.st_mtim;
+
+    std::filesystem::path temp = path;
+    temp += ".tmp";
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw LabError("cannot write " + temp.string() + ": " + std::strerror(errno));
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            int err = errno;
+            ::close(fd);
+            throw LabError("cannot write " + temp.string() + ": " + std::strerror(err));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (previous) {
+        struct stat st {};
+        ::fstat(fd, &st);
+        // 1 ms past the old mtime, or 1 s on file systems with coarse timestamps.
+        for (long step : {1000000L, 1000000000L}) {
+            if (!timespec_less_equal(st.st_mtim, *previous)) break;
+            timespec times[2] = {add_ns(*previous, step), add_ns(*previous, step)};
+            if (::futimens(fd, times) != 0) break;
+            ::fstat(fd, &st);
+        }
+    }
+    if (::close(fd) != 0) throw LabError("cannot write " + temp.string() + ": " + std::strerror(errno));
+    if (::rename(temp.c_str(), path.c_str()) != 0)
+        throw LabError("cannot replace " + path.string() + ": " + std::strerror(errno));
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text)
+{
+    write_zone_file_atomically(path, text);
+}
+
+std::shared_ptr<const std::filesystem::path> make_short_dir()
+{
+    char templ[] = "/tmp/rollsim-nsdctl-XXXXXX";
+    if (::mkdtemp(templ) == nullptr)
+        throw LabError(std::string("cannot create a directory for NSD's control socket: ") + std::strerror(errno));
+    return std::shared_ptr<const std::filesystem::path>(new std::filesystem::path(templ),
+                                                        [](const std::filesystem::path* p) {
+                                                            std::error_code ec;
+                                                            std::filesystem::remove_all(*p, ec);
+                                                            delete p;
+                                                        });
+}
+
+}  // namespace
+
+NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::string zone,
+                     const std::string& zone_text, std::uint32_t serial)
+    : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address)), m_zone(std::move(zone))
+{
+    if (m_zone.empty() || m_zone.back() != '.') m_zone += '.';
+    std::error_code ec;
+    std::filesystem::create_directories(m_dir, ec);
+    if (ec) throw LabError("cannot create " + m_dir.string() + ": " + ec.message());
+    m_dir = std::filesystem::absolute(m_dir);
+    m_conf = m_dir / "nsd.conf";
+    m_zonefile = m_dir / zone_file_name(m_zone);
+    const std::filesystem::path log = m_dir / "nsd.log";
+
+    // sun_path holds 108 bytes with the terminating NUL.
+    std::filesystem::path control = m_dir / "nsd.ctl";
+    if (control.string().size() >= sizeof(sockaddr_un::sun_path) - 1) {
+        m_control_dir = make_short_dir();
+        control = *m_control_dir / "nsd.ctl";
+    }
+
+    std::ostringstream conf;
+    conf << "# Written by rollsim for zone " << m_zone << " at " << m_address << "\n"
+         << "server:\n"
+         << "    ip-address: " << m_address << "\n"
+         << "    port: 53\n"
+         << "    do-ip4: yes\n"
+         << "    do-ip6: no\n"
+         << "    server-count: 1\n"
+         << "    reuseport: no\n"
+         << "    verbosity: 1\n"
+         << "    username: \"\"\n"
+         << "    chroot: \"\"\n"
+         << "    zonesdir: " << quoted(m_dir) << "\n"
+         << "    database: \"\"\n"
+         << "    zonelistfile: " << quoted(m_dir / "zone.list") << "\n"
+         << "    pidfile: " << quoted(m_dir / "nsd.pid") << "\n"
+         << "    xfrdfile: " << quoted(m_dir / "xfrd.state") << "\n"
+         << "    xfrdir: " << quoted(m_dir) << "\n"
+         << "    logfile: " << quoted(log) << "\n"
+         // A lab's resolvers and probes all query from 127.x: no response rate limiting.
+         << "    rrl-ratelimit: 0\n"
+         << "    rrl-whitelist-ratelimit: 0\n"
+         // Secondary zones are never written back; there are none, but keep NSD from trying.
+         << "    zonefiles-write: 0\n"
+         << "remote-control:\n"
+         << "    control-enable: yes\n"
+         << "    control-interface: " << quoted(control) << "\n"
+         << "zone:\n"
+         << "    name: \"" << m_zone << "\"\n"
+         << "    zonefile: " << quoted(m_zonefile) << "\n";
+    write_file(m_conf, conf.str());
+    write_zone_file_atomically(m_zonefile, zone_text);
+
+    ProcessSpec spec;
+    spec.program = m_tools.nsd;
+    spec.args = {"-d", "-c", m_conf.string()};
+    spec.log = log;
+    // NSD is built with systemd support: keep it from talking to the runner's service manager.
+    if (std::getenv("NOTIFY_SOCKET") != nullptr) spec.env["NOTIFY_SOCKET"] = "";
+    m_process.emplace(spec);
+    wait_for_serial(serial);
+}
+
+std::optional<std::uint32_t> NsdServer::served_serial() const
+{
+    probe::QueryOptions options;
+    options.recursion_desired = false;
+    options.dnssec_ok = false;
+    options.timeout = kProbeTimeout;
+    options.attempts = 1;
+    return probe::query(m_address, m_zone, "SOA", options).soa_serial;
+}
+
+namespace {
+
+// Polls the served serial until it equals `serial`. `nudge` runs each time `retry` passes
+// without success (may be empty). Throws LabError when the process dies or time runs out.
+void wait_for_serial_impl(const NsdServer& server, Process& process, std::uint32_t serial,
+                          const std::function<void()>& nudge)
+{
+    const auto start = Clock::now();
+    const auto deadline = start + kServeDeadline;
+    auto next_nudge = start + kReloadRetry;
+    std::optional<std::uint32_t> last;
+    for (;;) {
+        last = server.served_serial();
+        if (last == serial) return;
+        if (!process.running()) {
+            throw LabError("nsd for " + server.zone() + " at " + server.address() +
+                           " exited; log: " + one_line(process.log_tail()));
+        }
+        auto now = Clock::now();
+        if (now >= deadline) {
+            std::string served = last ? "serial " + std::to_string(*last) : "no answer";
+            throw LabError("nsd for " + server.zone() + " at " + server.address() +
+                           " did not serve serial " + std::to_string(serial) + " within " +
+                           std::to_string(kServeDeadline.count()) + " s (" + served +
+                           "); log: " + one_line(process.log_tail()));
+        }
+        if (nudge && now >= next_nudge) {
+            nudge();
+            next_nudge = Clock::now() + kReloadRetry;
+        }
+        // A poll interval between probes of a condition (no answer comes back at once while
+        // nothing listens yet); not a synchronisation delay.
+        std::this_thread::sleep_for(kPollInterval);
+    }
+}
+
+}  // namespace
+
+void NsdServer::wait_for_serial(std::uint32_t serial)
+{
+    wait_for_serial_impl(*this, *m_process, serial, {});
+}
+
+void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
+{
+    if (!m_process) throw LabError("nsd for " + m_zone + " is not running");
+    write_zone_file_atomically(m_zonefile, zone_text);
+
+    ProcessSpec control;
+    control.program = m_tools.nsd_control;
+    control.args = {"-c", m_conf.string(), "reload", m_zone};
+    control.log = m_dir / "nsd-control.log";
+    auto reload = [&]() {
+        std::string output;
+        int status = run_command(control, output);
+        if (status != 0) {
+            throw LabError("nsd-control reload " + m_zone + " failed (status " + std::to_string(status) +
+                           "): " + one_line(output) + "; nsd log: " + one_line(m_process->log_tail()));
+        }
+    };
+    reload();
+    // NSD may skip a reload that races with one in progress; ask again if the serial lags.
+    wait_for_serial_impl(*this, *m_process, serial, reload);
+}
+
+}  // namespace rollsim::lab

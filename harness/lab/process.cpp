@@ -1,0 +1,350 @@
+// Lab processes over Boost.Process v1. The child's standard descriptors are set up by our own
+// exec-setup handler (stdin from /dev/null, stdout+stderr appended to the log), which also
+// arms PR_SET_PDEATHSIG so the kernel kills the child when the runner dies.
+#include "lab/process.hpp"
+
+#include "core/error.hpp"
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace bp = boost::process;
+
+namespace rollsim::lab {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class UniqueFd {
+public:
+    explicit UniqueFd(int fd = -1) : m_fd(fd) {}
+    UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            m_fd = std::exchange(other.m_fd, -1);
+        }
+        return *this;
+    }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    ~UniqueFd() { reset(); }
+    int get() const { return m_fd; }
+    void reset(int fd = -1)
+    {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = fd;
+    }
+
+private:
+    int m_fd;
+};
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+// Runs in the forked child before exec: async-signal-safe calls only.
+struct ChildSetup : bp::extend::handler {
+    int stdin_fd;
+    int output_fd;
+    pid_t runner;
+
+    static void place(int fd, int target)
+    {
+        if (fd == target) {
+            int flags = ::fcntl(fd, F_GETFD);
+            if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+        } else {
+            ::dup2(fd, target);  // the duplicate does not inherit close-on-exec
+        }
+    }
+
+    template <class Executor>
+    void on_exec_setup(Executor&) const
+    {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        // The runner may have died before the prctl took effect. Inside the lab's PID
+        // namespace the runner (outside it) shows as parent 0; a reparented orphan sees 1.
+        pid_t parent = ::getppid();
+        if (parent != runner && parent != 0) ::_exit(127);
+        // Start with the default signal mask and dispositions the runner may have changed.
+        sigset_t none;
+        ::sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::signal(SIGPIPE, SIG_DFL);
+        place(stdin_fd, STDIN_FILENO);
+        place(output_fd, STDOUT_FILENO);
+        place(output_fd, STDERR_FILENO);
+    }
+};
+
+UniqueFd open_devnull()
+{
+    UniqueFd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) throw LabError("cannot open /dev/null: " + errno_text(errno));
+    return fd;
+}
+
+UniqueFd open_log(const std::filesystem::path& log)
+{
+    if (log.empty()) {
+        UniqueFd fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+        if (fd.get() < 0) throw LabError("cannot open /dev/null: " + errno_text(errno));
+        return fd;
+    }
+    UniqueFd fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    if (fd.get() < 0) throw LabError("cannot open log file " + log.string() + ": " + errno_text(errno));
+    return fd;
+}
+
+bp::environment make_environment(const ProcessSpec& spec)
+{
+    bp::environment env = boost::this_process::environment();
+    for (const auto& [name, value] : spec.env) env[name] = value;
+    return env;
+}
+
+bp::child spawn(const ProcessSpec& spec, int stdin_fd, int output_fd)
+{
+    if (spec.program.empty() || spec.program.front() != '/')
+        throw LabError("cannot start '" + spec.program + "': an absolute program path is required");
+    if (::access(spec.program.c_str(), X_OK) != 0)
+        throw LabError("cannot start " + spec.program + ": " + errno_text(errno));
+    ChildSetup setup;
+    setup.stdin_fd = stdin_fd;
+    setup.output_fd = output_fd;
+    setup.runner = ::getpid();
+    try {
+        return bp::child(bp::exe = spec.program, bp::args = spec.args, make_environment(spec), setup);
+    } catch (const std::exception& e) {
+        throw LabError("cannot start " + spec.program + ": " + e.what());
+    }
+}
+
+int pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+// Waits until `child` has exited (and reaps it) or `deadline` passes. Event-driven through a
+// pidfd when the kernel has one; otherwise polls waitpid with short waits.
+bool wait_until(bp::child& child, const UniqueFd& pidfd, Clock::time_point deadline)
+{
+    std::error_code ec;
+    for (;;) {
+        if (!child.running(ec)) return true;
+        auto now = Clock::now();
+        if (now >= deadline) return false;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+        if (pidfd.get() >= 0) {
+            struct pollfd pfd {pidfd.get(), POLLIN, 0};
+            ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 1000)));
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, 5)));
+        }
+    }
+}
+
+// Conventional shell-like status: the exit code, or 128 + signal.
+int exit_status_of(const bp::child& child)
+{
+    int raw = child.native_exit_code();
+    if (WIFEXITED(raw)) return WEXITSTATUS(raw);
+    if (WIFSIGNALED(raw)) return 128 + WTERMSIG(raw);
+    return -1;
+}
+
+}  // namespace
+
+struct Process::Impl {
+    ProcessSpec spec;
+    bp::child child;
+    UniqueFd pidfd;
+    bool stopped = false;
+};
+
+Process::Process(const ProcessSpec& spec) : m_impl(std::make_unique<Impl>())
+{
+    m_impl->spec = spec;
+    UniqueFd in = open_devnull();
+    UniqueFd out = open_log(spec.log);
+    m_impl->child = spawn(spec, in.get(), out.get());
+    m_impl->pidfd.reset(pidfd_open(m_impl->child.id()));
+}
+
+Process::Process(Process&&) noexcept = default;
+
+Process& Process::operator=(Process&& other) noexcept
+{
+    if (this != &other) {
+        if (m_impl) stop();
+        m_impl = std::move(other.m_impl);
+    }
+    return *this;
+}
+
+Process::~Process()
+{
+    if (m_impl) stop();
+}
+
+bool Process::running()
+{
+    if (!m_impl || m_impl->stopped) return false;
+    std::error_code ec;
+    return m_impl->child.running(ec);
+}
+
+int Process::pid() const { return m_impl ? m_impl->child.id() : -1; }
+
+void Process::stop(std::chrono::milliseconds grace)
+{
+    if (!m_impl || m_impl->stopped) return;
+    auto& child = m_impl->child;
+    std::error_code ec;
+    // running() reaps an exited child, so a pid we signal is still ours (at worst a zombie).
+    if (child.running(ec)) {
+        ::kill(child.id(), SIGTERM);
+        if (!wait_until(child, m_impl->pidfd, Clock::now() + grace)) {
+            if (child.running(ec)) ::kill(child.id(), SIGKILL);
+            wait_until(child, m_impl->pidfd, Clock::time_point::max());
+        }
+    }
+    m_impl->stopped = true;
+}
+
+std::string Process::log_tail(std::size_t max_lines) const
+{
+    if (!m_impl || m_impl->spec.log.empty() || max_lines == 0) return {};
+    std::ifstream in(m_impl->spec.log, std::ios::binary);
+    if (!in) return {};
+    constexpr std::streamoff window = 64 * 1024;
+    in.seekg(0, std::ios::end);
+    std::streamoff size = in.tellg();
+    std::streamoff start = size > window ? size - window : 0;
+    in.seekg(start);
+    std::string text(static_cast<std::size_t>(size - start), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty()) lines.push_back(std::move(line));
+        pos = end + 1;
+    }
+    if (start > 0 && !lines.empty()) lines.erase(lines.begin());  // probably a partial line
+    std::size_t first = lines.size() > max_lines ? lines.size() - max_lines : 0;
+    std::string out;
+    for (std::size_t i = first; i < lines.size(); ++i) {
+        if (!out.empty()) out += '\n';
+        out += lines[i];
+    }
+    return out;
+}
+
+int run_command(const ProcessSpec& spec, std::string& output, std::chrono::milliseconds deadline)
+{
+    output.clear();
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw LabError("cannot create a pipe: " + errno_text(errno));
+    UniqueFd read_end(fds[0]);
+    UniqueFd write_end(fds[1]);
+    UniqueFd in = open_devnull();
+
+    bp::child child = spawn(spec, in.get(), write_end.get());
+    write_end.reset();  // only the child holds the write end now: EOF when it (and heirs) exit
+    UniqueFd pidfd(pidfd_open(child.id()));
+    ::fcntl(read_end.get(), F_SETFL, ::fcntl(read_end.get(), F_GETFL) | O_NONBLOCK);
+
+    auto drain = [&]() -> bool {  // false at EOF
+        char buffer[4096];
+        for (;;) {
+            ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+            if (n > 0) {
+                output.append(buffer, static_cast<std::size_t>(n));
+                continue;
+            }
+            if (n == 0) return false;
+            if (errno == EINTR) continue;
+            return errno == EAGAIN || errno == EWOULDBLOCK;
+        }
+    };
+
+    const auto end = Clock::now() + deadline;
+    bool pipe_open = true;
+    bool timed_out = false;
+    std::error_code ec;
+    for (;;) {
+        if (pipe_open) pipe_open = drain();
+        bool exited = !child.running(ec);
+        if (exited) break;
+        auto now = Clock::now();
+        if (now >= end) {
+            timed_out = true;
+            break;
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - now).count() + 1;
+        struct pollfd pfds[2];
+        int n = 0;
+        if (pipe_open) pfds[n++] = {read_end.get(), POLLIN, 0};
+        if (pidfd.get() >= 0) pfds[n++] = {pidfd.get(), POLLIN, 0};
+        int wait_ms = static_cast<int>(std::min<long long>(left, pidfd.get() >= 0 ? 1000 : 5));
+        if (n > 0)
+            ::poll(pfds, static_cast<nfds_t>(n), wait_ms);
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    }
+
+    int status;
+    if (timed_out) {
+        if (child.running(ec)) ::kill(child.id(), SIGKILL);
+        wait_until(child, pidfd, Clock::time_point::max());
+        if (pipe_open) drain();
+        if (!output.empty() && output.back() != '\n') output += '\n';
+        output += spec.program + " did not finish within " + std::to_string(deadline.count()) +
+                  " ms and was killed";
+        status = -1;
+    } else {
+        // Whatever the child wrote before exiting is in the pipe already.
+        if (pipe_open) drain();
+        status = exit_status_of(child);
+    }
+
+    if (!spec.log.empty()) {
+        std::ofstream log(spec.log, std::ios::app | std::ios::binary);
+        log << output;
+        if (!output.empty() && output.back() != '\n') log << '\n';
+    }
+    return status;
+}
+
+}  // namespace rollsim::lab

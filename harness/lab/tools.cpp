@@ -1,0 +1,110 @@
+// Finding NSD, nsd-control, Unbound and libfaketime.
+#include "lab/tools.hpp"
+
+#include "core/error.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace rollsim::lab {
+
+namespace {
+
+bool is_executable_file(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+bool is_readable_file(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), R_OK) == 0;
+}
+
+std::optional<std::string> env_override(const char* variable, bool executable, const std::string& what)
+{
+    const char* value = std::getenv(variable);
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    std::string path = value;
+    if (path.front() != '/')
+        throw LabError(std::string(variable) + "=" + path + ": an absolute path to " + what + " is required");
+    bool ok = executable ? is_executable_file(path) : is_readable_file(path);
+    if (!ok)
+        throw LabError(std::string(variable) + "=" + path + ": no such " +
+                       (executable ? "executable file" : "readable file") + " (fix or unset " +
+                       variable + ")");
+    return path;
+}
+
+std::vector<std::string> search_dirs()
+{
+    std::vector<std::string> dirs;
+    auto add = [&](const std::string& dir) {
+        if (dir.empty()) return;
+        for (const auto& d : dirs)
+            if (d == dir) return;
+        dirs.push_back(dir);
+    };
+    if (const char* path = std::getenv("PATH")) {
+        std::string text = path;
+        std::size_t pos = 0;
+        for (;;) {
+            std::size_t colon = text.find(':', pos);
+            add(text.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos));
+            if (colon == std::string::npos) break;
+            pos = colon + 1;
+        }
+    }
+    for (const char* dir : {"/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"}) add(dir);
+    return dirs;
+}
+
+std::string find_program(const std::string& name, const char* variable, const std::string& package)
+{
+    if (auto path = env_override(variable, true, name)) return *path;
+    for (const auto& dir : search_dirs()) {
+        if (dir.front() != '/') continue;  // relative PATH entries would depend on the cwd
+        std::string candidate = dir + "/" + name;
+        if (is_executable_file(candidate)) return candidate;
+    }
+    throw LabError(name + " not found: install the Debian package '" + package + "' (or set " + variable + ")");
+}
+
+std::string find_libfaketime()
+{
+    if (auto path = env_override("ROLLSIM_LIBFAKETIME", false, "libfaketime.so.1")) return *path;
+    std::vector<std::string> candidates = {"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"};
+    glob_t found {};
+    if (::glob("/usr/lib/*/faketime/libfaketime.so.1", 0, nullptr, &found) == 0) {
+        for (std::size_t i = 0; i < found.gl_pathc; ++i) candidates.emplace_back(found.gl_pathv[i]);
+    }
+    ::globfree(&found);
+    candidates.emplace_back("/usr/lib/faketime/libfaketime.so.1");
+    candidates.emplace_back("/usr/local/lib/faketime/libfaketime.so.1");
+    for (const auto& candidate : candidates)
+        if (is_readable_file(candidate)) return candidate;
+    throw LabError(
+        "libfaketime.so.1 not found: install the Debian package 'libfaketime' (or set ROLLSIM_LIBFAKETIME)");
+}
+
+}  // namespace
+
+Tools Tools::locate()
+{
+    Tools tools;
+    tools.nsd = find_program("nsd", "ROLLSIM_NSD", "nsd");
+    tools.nsd_control = find_program("nsd-control", "ROLLSIM_NSD_CONTROL", "nsd");
+    tools.unbound = find_program("unbound", "ROLLSIM_UNBOUND", "unbound");
+    tools.libfaketime = find_libfaketime();
+    return tools;
+}
+
+}  // namespace rollsim::lab

@@ -1,0 +1,209 @@
+#include "lab/unbound.hpp"
+
+#include "core/error.hpp"
+#include "probe/dns_query.hpp"
+
+#include <sys/un.h>
+
+#include <chrono>
+#include <fstream>
+#include <system_error>
+#include <thread>
+
+namespace rollsim::lab {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kStartupDeadline = 10s;
+constexpr auto kPollInterval = 20ms;  // between readiness probes, not a synchronisation wait
+
+// Unbound's config parser takes a quoted string verbatim, without escapes: a value holding a
+// quote or a line break cannot be written into a config file.
+std::string quoted(const std::string& value, const std::string& what)
+{
+    if (value.find_first_of("\"\r\n") != std::string::npos)
+        throw LabError(what + " '" + value + "' contains a quote or a line break; Unbound configs cannot hold it");
+    return "\"" + value + "\"";
+}
+
+// Writes `file` whole or not at all (temporary file in the same directory, then rename), so a
+// reader (libfaketime reads its timestamp file at every clock call) never sees half of it.
+void write_file_atomically(const fs::path& file, const std::string& text)
+{
+    fs::path temporary = file;
+    temporary += ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out) throw LabError("cannot write " + temporary.string());
+    }
+    std::error_code ec;
+    fs::rename(temporary, file, ec);
+    if (ec) throw LabError("cannot rename " + temporary.string() + " to " + file.string() + ": " + ec.message());
+}
+
+fs::path prepare_directory(const fs::path& dir)
+{
+    std::error_code ec;
+    fs::path absolute = fs::absolute(dir, ec);
+    if (!ec) fs::create_directories(absolute, ec);
+    if (ec) throw LabError("cannot create the resolver directory " + dir.string() + ": " + ec.message());
+    return absolute;
+}
+
+std::string with_final_newline(std::string text)
+{
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    return text;
+}
+
+// The one place of the lab that reads the real clock. libfaketime shifts the clock of the
+// process it is preloaded into by an offset from the real clock, so the offset that puts the
+// daemon at `virtual_now` depends on the real time at which it is written. The daemon's clock
+// keeps running from there at real speed until the next set_time().
+Seconds offset_from_real_clock(TimePoint virtual_now)
+{
+    const auto real_now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+    return virtual_now - real_now;
+}
+
+// libfaketime's relative form: "+N" or "-N" seconds (no unit suffix means seconds).
+std::string faketime_offset_text(Seconds offset)
+{
+    const long long n = offset.count();
+    return (n < 0 ? "-" : "+") + std::to_string(n < 0 ? -n : n) + "\n";
+}
+
+// unbound-checkconf ships next to unbound; when present it names the offending line of a bad
+// configuration before the daemon is started. When absent the daemon's own log has to do.
+void check_config(const Tools& tools, const fs::path& conf)
+{
+    const fs::path checkconf = fs::path(tools.unbound).parent_path() / "unbound-checkconf";
+    std::error_code ec;
+    if (!fs::exists(checkconf, ec)) return;
+    ProcessSpec spec;
+    spec.program = checkconf.string();
+    spec.args = {conf.string()};
+    std::string output;
+    if (run_command(spec, output) != 0) {
+        while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+        throw LabError("unbound-checkconf rejected " + conf.string() + ": " + output);
+    }
+}
+
+}  // namespace
+
+std::string common_server_options(const ResolverSetup& setup, const std::filesystem::path& dir)
+{
+    if (setup.root_hints.empty()) throw LabError("resolver setup has no root hints");
+    if (setup.trust_anchor.empty()) throw LabError("resolver setup has no trust anchor");
+    const fs::path base = prepare_directory(dir);
+    const fs::path hints = base / "root.hints";
+    const fs::path anchor = base / "root.anchor";
+    write_file_atomically(hints, with_final_newline(setup.root_hints));
+    write_file_atomically(anchor, with_final_newline(setup.trust_anchor));
+
+    std::string text;
+    auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
+    // The lab root instead of the built-in IANA root hints, and the lab's own trust anchor.
+    line("root-hints: " + quoted(hints.string(), "root hints path"));
+    line("trust-anchor-file: " + quoted(anchor.string(), "trust anchor path"));
+    // Every lab server lives on 127.x; Unbound refuses to query loopback addresses by default.
+    line("do-not-query-localhost: no");
+    // RFC 8914 Extended DNS Errors on SERVFAIL, and the validator's reason in them and the log.
+    line("ede: yes");
+    line("val-log-level: 2");
+    // The lab namespace has IPv4 loopback only.
+    line("do-ip6: no");
+    line("module-config: \"validator iterator\"");
+    // Unbound answers RFC 6761 names (test., invalid., localhost., onion., ...) and friends from
+    // built-in local zones. `nodefault` removes such a zone so the lab's servers are asked.
+    // Checked with Unbound 1.17.1 (unbound-checkconf, the daemon and libunbound's ub_ctx_config):
+    // `local-zone: "example.com." nodefault` for a name that is not a default local zone is
+    // accepted silently and changes nothing, so callers may list every lab zone here.
+    for (const auto& zone : setup.nodefault_zones)
+        line("local-zone: " + quoted(zone, "zone name") + " nodefault");
+    return text;
+}
+
+UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
+                             const ResolverSetup& setup, TimePoint virtual_now)
+    : m_dir(prepare_directory(dir)), m_address(std::move(address)), m_faketime_file(m_dir / "faketime")
+{
+    set_time(virtual_now);
+
+    const fs::path conf = m_dir / "unbound.conf";
+    const fs::path control = m_dir / "unbound.ctl";
+    if (control.string().size() >= sizeof(sockaddr_un{}.sun_path))
+        throw LabError("the Unbound control socket path " + control.string() +
+                       " is too long for a unix socket; use a shorter lab directory");
+
+    std::string text = "server:\n";
+    auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
+    line("interface: " + m_address);
+    line("port: 53");
+    line("do-daemonize: no");
+    line("username: \"\"");
+    line("chroot: \"\"");
+    line("directory: " + quoted(m_dir.string(), "resolver directory"));
+    line("pidfile: " + quoted((m_dir / "unbound.pid").string(), "pidfile path"));
+    // No logfile and no syslog: Unbound logs to stderr, which lab::Process puts in unbound.log.
+    line("use-syslog: no");
+    line("logfile: \"\"");
+    line("verbosity: 1");
+    line("num-threads: 1");
+    line("so-reuseport: no");
+    line("access-control: 127.0.0.0/8 allow");
+    text += common_server_options(setup, m_dir);
+    text += "remote-control:\n";
+    line("control-enable: yes");
+    line("control-interface: " + quoted(control.string(), "control socket path"));
+    line("control-use-cert: no");
+    write_file_atomically(conf, text);
+    check_config(tools, conf);
+
+    ProcessSpec spec;
+    spec.program = tools.unbound;
+    spec.args = {"-d", "-c", conf.string()};
+    spec.env = {
+        {"LD_PRELOAD", tools.libfaketime},
+        {"FAKETIME_TIMESTAMP_FILE", m_faketime_file.string()},
+        {"FAKETIME_NO_CACHE", "1"},  // re-read the file at every clock call
+        // Event loops and timeouts run on the monotonic clock; faking it hangs them.
+        {"FAKETIME_DONT_FAKE_MONOTONIC", "1"},
+    };
+    spec.log = m_dir / "unbound.log";
+    m_process.emplace(spec);
+
+    // Ready once it answers a query from its own data (CHAOS version.server, no recursion).
+    probe::QueryOptions ping;
+    ping.qclass = "CH";
+    ping.recursion_desired = false;
+    ping.dnssec_ok = false;
+    ping.timeout = 250ms;
+    ping.attempts = 1;
+    const auto deadline = std::chrono::steady_clock::now() + kStartupDeadline;
+    for (;;) {
+        if (!m_process->running())
+            throw LabError("unbound on " + m_address + " exited during startup (log " + spec.log.string() +
+                           "):\n" + m_process->log_tail());
+        const auto answer = probe::query(m_address, "version.server.", "TXT", ping);
+        if (!answer.timed_out && answer.rcode == 0) return;
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw LabError("unbound on " + m_address + " did not answer within " +
+                           std::to_string(kStartupDeadline.count()) + " s (log " + spec.log.string() + "):\n" +
+                           m_process->log_tail());
+        std::this_thread::sleep_for(kPollInterval);
+    }
+}
+
+void UnboundDaemon::set_time(TimePoint virtual_now)
+{
+    write_file_atomically(m_faketime_file, faketime_offset_text(offset_from_real_clock(virtual_now)));
+}
+
+}  // namespace rollsim::lab

@@ -1,0 +1,90 @@
+#include "probe/cold_validator.hpp"
+
+#include "core/error.hpp"
+
+#include <ldns/ldns.h>
+#include <unbound.h>
+
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+
+namespace rollsim::probe {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kClassIn = 1;  // RFC 1035 3.2.4
+
+struct ContextDeleter {
+    void operator()(ub_ctx* ctx) const { ub_ctx_delete(ctx); }
+};
+struct ResultDeleter {
+    void operator()(ub_result* result) const { ub_resolve_free(result); }
+};
+using Context = std::unique_ptr<ub_ctx, ContextDeleter>;
+using Result = std::unique_ptr<ub_result, ResultDeleter>;
+
+void check(int status, const std::string& what)
+{
+    if (status != 0) throw LabError("libunbound: " + what + ": " + ub_strerror(status));
+}
+
+int rr_type_number(const std::string& qtype)
+{
+    // ldns knows every mnemonic and the RFC 3597 "TYPEnnn" form; 0 means it knows none.
+    const ldns_rr_type type = ldns_get_rr_type_by_name(qtype.c_str());
+    if (type == 0) throw std::invalid_argument("unknown query type '" + qtype + "'");
+    return static_cast<int>(type);
+}
+
+}  // namespace
+
+ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::path dir)
+{
+    std::error_code ec;
+    dir = fs::absolute(dir, ec);
+    if (!ec) fs::create_directories(dir, ec);
+    if (ec) throw LabError("cannot create the cold validator directory " + dir.string() + ": " + ec.message());
+    m_config = dir / "libunbound.conf";
+    // libunbound's own defaults already suit a library (no chroot, no user change, no syslog);
+    // only what the lab needs is added.
+    const std::string text = "server:\n" + lab::common_server_options(setup, dir);
+    std::ofstream out(m_config, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw LabError("cannot write " + m_config.string());
+}
+
+ColdResult ColdValidator::resolve(const std::string& qname, const std::string& qtype, TimePoint virtual_now) const
+{
+    const int type = rr_type_number(qtype);
+    // A fresh context per probe: nothing cached from an earlier instant can colour the answer.
+    Context ctx(ub_ctx_create());
+    if (!ctx) throw LabError("libunbound: cannot create a resolver context");
+    check(ub_ctx_config(ctx.get(), m_config.c_str()), "reading " + m_config.string());
+    // Validate as of the virtual instant: RRSIG inception/expiration (and Unbound's skew
+    // allowance around them, RFC 4035 5.3.1) are checked against this date, not the real clock.
+    const std::string date = format_rrsig_time(virtual_now);
+    check(ub_ctx_set_option(ctx.get(), "val-override-date:", date.c_str()), "val-override-date " + date);
+
+    ub_result* raw = nullptr;
+    const int status = ub_resolve(ctx.get(), qname.c_str(), type, kClassIn, &raw);
+    Result result(raw);
+    check(status, "resolving " + qname + " " + qtype);
+    if (!result) throw LabError("libunbound: resolving " + qname + " " + qtype + " returned no result");
+
+    ColdResult out;
+    // A bogus answer comes back with rcode 0 and its data; `secure` and `bogus` are exclusive.
+    // Anything else (unsigned zone, or no answer at all: look at rcode) is "insecure".
+    out.validation = result->secure ? "secure" : result->bogus ? "bogus" : "insecure";
+    out.rcode = result->rcode;
+    out.havedata = result->havedata != 0;
+    out.nxdomain = result->nxdomain != 0;
+    if (result->bogus && result->why_bogus) out.reason = result->why_bogus;
+    return out;
+}
+
+}  // namespace rollsim::probe

@@ -1,0 +1,143 @@
+#include "report/evaluate.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace rollsim::report {
+
+using runner::Observation;
+using runner::Validation;
+using scenario::Expectation;
+using scenario::Outcome;
+using scenario::ResolverKind;
+
+std::string to_string(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Secure: return "secure";
+    case Outcome::Insecure: return "insecure";
+    case Outcome::Servfail: return "servfail";
+    case Outcome::Bogus: return "bogus";
+    case Outcome::Nxdomain: return "nxdomain";
+    case Outcome::Any: return "any";
+    }
+    return "?";
+}
+
+bool outcome_matches(const Expectation& exp, const Observation& obs)
+{
+    const bool daemon = obs.kind == ResolverKind::Unbound;
+    bool ok = false;
+    switch (exp.outcome) {
+    case Outcome::Secure: ok = obs.validation == Validation::Secure; break;
+    case Outcome::Insecure: ok = obs.validation == Validation::Insecure; break;
+    case Outcome::Servfail:
+        ok = daemon ? obs.rcode && *obs.rcode == "SERVFAIL" : obs.validation == Validation::Bogus;
+        break;
+    case Outcome::Bogus: ok = obs.validation == Validation::Bogus; break;
+    case Outcome::Nxdomain: ok = obs.rcode && *obs.rcode == "NXDOMAIN"; break;
+    case Outcome::Any: ok = true; break;
+    }
+    // EDE exists only in a daemon's answers (RFC 8914); the cold validator reports a reason.
+    if (ok && exp.ede && daemon) ok = obs.ede == exp.ede;
+    return ok;
+}
+
+bool covers(const Expectation& exp, const Observation& obs)
+{
+    if (exp.query && !(*exp.query == obs.query)) return false;
+    if (!exp.resolver.empty() && exp.resolver != obs.resolver) return false;
+    if (exp.from && obs.offset < *exp.from) return false;
+    if (exp.until && obs.offset >= *exp.until) return false;
+    return true;
+}
+
+std::string describe(const Observation& obs)
+{
+    if (!obs.rcode) return "no answer";
+    if (obs.kind == ResolverKind::Libunbound) return runner::to_string(obs.validation);
+    std::string out = *obs.rcode;
+    if (obs.ad) out += " AD";
+    if (obs.ede) out += fmt::format(" EDE {}", *obs.ede);
+    return out;
+}
+
+namespace {
+
+Verdict judge(const Expectation& exp, const std::vector<const Observation*>& applicable)
+{
+    Verdict v{&exp, true, static_cast<int>(applicable.size()), ""};
+    if (applicable.empty()) {
+        v.pass = false;
+        v.detail = "no probe fell under this expectation";
+        return v;
+    }
+    int shown = 0, bad = 0;
+    for (const auto* o : applicable) {
+        if (outcome_matches(exp, *o)) continue;
+        v.pass = false;
+        ++bad;
+        if (shown < 3) {
+            if (!v.detail.empty()) v.detail += "; ";
+            v.detail += fmt::format("{} {} {}: {}", format_offset(o->offset), o->resolver, o->query.text(), describe(*o));
+            if (!o->reason.empty()) v.detail += fmt::format(" ({})", o->reason);
+            ++shown;
+        }
+    }
+    if (bad > shown) v.detail += fmt::format("; and {} more", bad - shown);
+    return v;
+}
+
+}  // namespace
+
+std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Observation>& observations)
+{
+    std::vector<Verdict> out;
+    for (const auto& exp : sc.expectations) {
+        std::vector<const Observation*> applicable;
+        for (const auto& o : observations) {
+            if (exp.kind == Expectation::Kind::Window) {
+                if (covers(exp, o)) applicable.push_back(&o);
+                continue;
+            }
+            bool claimed = false;  // `otherwise`: what no window expectation speaks about
+            for (const auto& other : sc.expectations)
+                if (other.kind == Expectation::Kind::Window && covers(other, o)) claimed = true;
+            if (!claimed) applicable.push_back(&o);
+        }
+        out.push_back(judge(exp, applicable));
+    }
+    return out;
+}
+
+std::vector<FailureWindow> failure_windows(const std::vector<Observation>& observations)
+{
+    // Observations arrive in time order; group them per resolver and query.
+    std::map<std::pair<std::string, scenario::Query>, std::vector<const Observation*>> series;
+    for (const auto& o : observations) series[{o.resolver, o.query}].push_back(&o);
+    std::vector<FailureWindow> out;
+    for (const auto& [key, list] : series) {
+        std::optional<FailureWindow> open;
+        for (const auto* o : list) {
+            if (o->failed()) {
+                if (!open) {
+                    open = FailureWindow{key.first, key.second, o->offset, std::nullopt, o->offset, 0,
+                                         o->rcode,  o->ede,      o->ede_text, o->reason};
+                }
+                open->last_failure = o->offset;
+                ++open->probes;
+            } else if (open) {
+                open->end = o->offset;
+                out.push_back(*open);
+                open.reset();
+            }
+        }
+        if (open) out.push_back(*open);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    return out;
+}
+
+}  // namespace rollsim::report

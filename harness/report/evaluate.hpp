@@ -1,0 +1,50 @@
+// Turns observations into what people read: expectation verdicts and failure windows.
+// Pure functions of the scenario and the run record.
+#pragma once
+
+#include "runner/observation.hpp"
+#include "scenario/model.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollsim::report {
+
+// Does one observation satisfy an outcome (and EDE code, for daemons)?
+bool outcome_matches(const scenario::Expectation& exp, const runner::Observation& obs);
+// Does the expectation's query / resolver / time range cover the observation?
+bool covers(const scenario::Expectation& exp, const runner::Observation& obs);
+
+struct Verdict {
+    const scenario::Expectation* expectation = nullptr;
+    bool pass = false;
+    int matched = 0;         // observations the expectation applied to
+    std::string detail;      // for a failure: the first offending observations
+};
+
+// An expectation that applies to no observation fails: a check that cannot fail is no check.
+std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const std::vector<runner::Observation>& observations);
+
+// A run of consecutive failing probes of one query at one resolver.
+struct FailureWindow {
+    std::string resolver;
+    scenario::Query query;
+    Seconds start{0};              // first failing probe
+    std::optional<Seconds> end;    // first succeeding probe after it; nullopt = still failing at the end
+    Seconds last_failure{0};       // last failing probe
+    int probes = 0;
+    std::optional<std::string> rcode;
+    std::optional<int> ede;
+    std::string ede_text;
+    std::string reason;
+};
+
+std::vector<FailureWindow> failure_windows(const std::vector<runner::Observation>& observations);
+
+// "SERVFAIL EDE 9" / "bogus" / "no answer": the short form of one failing observation.
+std::string describe(const runner::Observation& obs);
+
+std::string to_string(scenario::Outcome outcome);
+
+}  // namespace rollsim::report

@@ -1,0 +1,66 @@
+#include "report/terminal.hpp"
+
+#include <fmt/format.h>
+
+namespace rollsim::report {
+
+namespace {
+
+std::string paint(const TerminalStyle& style, const char* code, const std::string& text)
+{
+    if (!style.colour) return text;
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+}  // namespace
+
+std::string progress_line(const runner::Progress& p)
+{
+    return fmt::format("virtual time {} of {}, {} events, {} failing probes", format_offset(p.offset),
+                       format_duration(p.duration), p.events, p.failures);
+}
+
+void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner::RunRecord& record,
+                   const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                   const TerminalStyle& style)
+{
+    out << fmt::format("{} ({})\n", paint(style, "1", sc.name), sc.file);
+    out << fmt::format("  virtual time {} + {}; {} zones on {} NSD servers; {} probe results\n", format_time(sc.start),
+                       format_duration(sc.duration), sc.zones.size(), record.servers, record.observations.size());
+
+    bool any_event = false;
+    for (const auto& e : record.events) {
+        if (!e.scenario_event) continue;
+        if (!any_event) out << "\nEvents\n";
+        any_event = true;
+        out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);
+        if (!e.say.empty()) out << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
+    }
+
+    out << "\nFailure windows\n";
+    if (windows.empty()) out << "  none: every probe of every resolver succeeded\n";
+    for (const auto& w : windows) {
+        std::string end = w.end ? format_offset(*w.end) : std::string("end");
+        std::string what = w.rcode ? *w.rcode : std::string("no answer");
+        if (w.ede) what += fmt::format(" EDE {}", *w.ede);
+        out << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
+                           format_offset(w.start), end, w.probes, paint(style, "31", what));
+        if (!w.reason.empty()) out << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
+    }
+
+    bool pass = true;
+    out << "\nExpectations\n";
+    if (verdicts.empty()) out << "  none\n";
+    for (const auto& v : verdicts) {
+        pass = pass && v.pass;
+        out << fmt::format("  {}  line {}: {} ({} probe results)\n",
+                           v.pass ? paint(style, "32", "PASS") : paint(style, "31", "FAIL"), v.expectation->loc.line,
+                           v.expectation->text, v.matched);
+        if (!v.pass) out << fmt::format("        {}\n", v.detail);
+    }
+    out << fmt::format("\nResult: {} — {} instants, {} zone versions published, {:.1f} s wall clock\n",
+                       pass ? paint(style, "32;1", "PASS") : paint(style, "31;1", "FAIL"), record.instants,
+                       record.publications, record.wall_seconds);
+}
+
+}  // namespace rollsim::report

@@ -1,0 +1,23 @@
+#include "runner/observation.hpp"
+
+namespace rollsim::runner {
+
+std::string to_string(Validation v)
+{
+    switch (v) {
+    case Validation::Secure: return "secure";
+    case Validation::Insecure: return "insecure";
+    case Validation::Bogus: return "bogus";
+    case Validation::Indeterminate: return "indeterminate";
+    }
+    return "indeterminate";
+}
+
+bool Observation::failed() const
+{
+    if (validation == Validation::Bogus) return true;
+    if (!rcode) return true;
+    return *rcode == "SERVFAIL";
+}
+
+}  // namespace rollsim::runner

@@ -1,0 +1,48 @@
+// What a run records: one Observation per probe of one resolver, and what happened when.
+#pragma once
+
+#include "core/time.hpp"
+#include "scenario/model.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollsim::runner {
+
+enum class Validation { Secure, Insecure, Bogus, Indeterminate };
+std::string to_string(Validation v);
+
+struct Observation {
+    Seconds offset{0};
+    std::string resolver;              // resolver name from the scenario
+    scenario::ResolverKind kind = scenario::ResolverKind::Unbound;
+    scenario::Query query;
+    std::optional<std::string> rcode;  // "NOERROR", "SERVFAIL", ...; nullopt = no answer
+    bool ad = false;
+    std::optional<int> ede;            // daemons only (libunbound has no EDE)
+    std::string ede_text;
+    Validation validation = Validation::Indeterminate;
+    std::string reason;                // the validator's reason: EDE text or why_bogus
+
+    // SERVFAIL from a daemon, bogus or no answer: what users would experience as an outage.
+    bool failed() const;
+};
+
+struct EventRecord {
+    Seconds offset{0};
+    std::string text;  // "retire zsk-a (example.com.)", "example.com. re-signed, serial 4"
+    std::string say;   // narrative from the scenario, if any
+    bool scenario_event = true;  // false for the signer's own work
+};
+
+struct RunRecord {
+    std::vector<Observation> observations;
+    std::vector<EventRecord> events;
+    int instants = 0;          // instants of virtual time the runner stopped at
+    int publications = 0;      // zone versions published (and confirmed) on all servers
+    int servers = 0;           // NSD instances
+    double wall_seconds = 0;
+};
+
+}  // namespace rollsim::runner

@@ -1,0 +1,89 @@
+#include "rollsim_cli.hpp"
+
+#include "lab/process.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+namespace rollsim::test {
+
+namespace fs = std::filesystem;
+
+std::string repo_path(const std::string& relative) { return std::string(ROLLSIM_ROOT) + "/" + relative; }
+
+CliResult run_rollsim(const std::vector<std::string>& args, std::chrono::seconds deadline)
+{
+    TempDir logs;
+    lab::ProcessSpec spec;
+    spec.program = ROLLSIM_BIN;
+    spec.args = args;
+    spec.log = logs / "rollsim.log";
+    CliResult r;
+    r.status = lab::run_command(spec, r.output, std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
+    return r;
+}
+
+TempDir::TempDir()
+{
+    std::string templ = (fs::temp_directory_path() / "rollsim-test-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+    m_path = templ;
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+}
+
+std::string read_file(const fs::path& path)
+{
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+void write_file(const fs::path& path, const std::string& text)
+{
+    std::ofstream f(path, std::ios::trunc);
+    f << text;
+}
+
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
+
+std::vector<nlohmann::json> observations_of(const nlohmann::json& report, const std::string& resolver,
+                                            const std::string& qname, const std::string& qtype)
+{
+    std::vector<nlohmann::json> out;
+    for (const auto& o : report.at("observations"))
+        if (o.at("resolver") == resolver && o.at("qname") == qname && o.at("qtype") == qtype) out.push_back(o);
+    return out;
+}
+
+std::vector<nlohmann::json> windows_of(const nlohmann::json& report, const std::string& resolver)
+{
+    std::vector<nlohmann::json> out;
+    for (const auto& w : report.at("failure_windows"))
+        if (w.at("resolver") == resolver) out.push_back(w);
+    return out;
+}
+
+std::vector<int> processes_mentioning(const std::string& needle)
+{
+    std::vector<int> pids;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string cmdline = read_file(entry.path() / "cmdline");
+        for (auto& c : cmdline)
+            if (c == '\0') c = ' ';
+        if (cmdline.find(needle) != std::string::npos) pids.push_back(std::stoi(name));
+    }
+    return pids;
+}
+
+}  // namespace rollsim::test

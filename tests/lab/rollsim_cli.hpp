@@ -1,0 +1,50 @@
+// Helpers for tests that drive the real rollsim binary, as a user or a CI job would.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace rollsim::test {
+
+struct CliResult {
+    int status = -1;     // exit status; -1 when killed or timed out
+    std::string output;  // stdout and stderr together
+};
+
+// Runs `rollsim ARGS...` from the repository root with a deadline.
+CliResult run_rollsim(const std::vector<std::string>& args,
+                      std::chrono::seconds deadline = std::chrono::seconds(300));
+
+// A fresh directory under the system temp directory, removed by the destructor.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+std::string repo_path(const std::string& relative);
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& text);
+nlohmann::json read_json(const std::filesystem::path& path);
+
+// Observations of one resolver and query, from a JSON report.
+std::vector<nlohmann::json> observations_of(const nlohmann::json& report, const std::string& resolver,
+                                            const std::string& qname, const std::string& qtype);
+// Failure windows of one resolver, from a JSON report.
+std::vector<nlohmann::json> windows_of(const nlohmann::json& report, const std::string& resolver);
+
+// PIDs of host processes whose command line mentions `needle`.
+std::vector<int> processes_mentioning(const std::string& needle);
+
+}  // namespace rollsim::test

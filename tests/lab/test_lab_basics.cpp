@@ -1,0 +1,574 @@
+// Lab building blocks against the real kernel and a real NSD: namespaces, NSD start and
+// reload, EDE decoding, cleanup after a killed runner, tool lookup.
+//
+// enter_isolated_namespaces() changes the calling process for good and wants no threads, so
+// every case that needs it forks a child that enters the namespaces, does the work and
+// _exit()s 0 on success (diagnostics on stderr otherwise); the parent waits with a deadline.
+#include "core/error.hpp"
+#include "lab/namespace.hpp"
+#include "lab/nsd.hpp"
+#include "lab/process.hpp"
+#include "lab/tools.hpp"
+#include "probe/dns_query.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// A scratch directory removed at the end of the test.
+class TempDir {
+public:
+    TempDir()
+    {
+        char templ[] = "/tmp/rollsim-labtest-XXXXXX";
+        if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
+        m_path = templ;
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir()
+    {
+        std::error_code ec;
+        std::filesystem::remove_all(m_path, ec);
+    }
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+// Waits for `pid` to exit within `timeout`; SIGKILLs it otherwise. Returns the wait status,
+// or nullopt on timeout.
+std::optional<int> wait_child(pid_t pid, std::chrono::milliseconds timeout)
+{
+    const auto deadline = Clock::now() + timeout;
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    std::optional<int> result;
+    for (;;) {
+        int status = 0;
+        pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) {
+            result = status;
+            break;
+        }
+        if (r < 0) break;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            break;
+        }
+        if (pidfd >= 0) {
+            struct pollfd pfd {pidfd, POLLIN, 0};
+            ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 1000)));
+        } else {
+            std::this_thread::sleep_for(5ms);
+        }
+    }
+    if (pidfd >= 0) ::close(pidfd);
+    return result;
+}
+
+std::string describe(const std::optional<int>& status)
+{
+    if (!status) return "timed out (killed)";
+    if (WIFEXITED(*status)) return "exit " + std::to_string(WEXITSTATUS(*status));
+    if (WIFSIGNALED(*status)) return std::string("signal ") + strsignal(WTERMSIG(*status));
+    return "status " + std::to_string(*status);
+}
+
+// Runs `body` in a forked child; the child exits 0 when body returns true. Exceptions and
+// false results exit 1 with a message on stderr.
+std::optional<int> run_forked(const std::function<bool()>& body, std::chrono::milliseconds timeout)
+{
+    std::cout.flush();
+    std::cerr.flush();
+    pid_t pid = ::fork();
+    if (pid < 0) return std::nullopt;
+    if (pid == 0) {
+        int code = 1;
+        try {
+            code = body() ? 0 : 1;
+        } catch (const std::exception& e) {
+            std::cerr << "child: exception: " << e.what() << std::endl;
+        } catch (...) {
+            std::cerr << "child: unknown exception" << std::endl;
+        }
+        std::cerr.flush();
+        ::_exit(code);
+    }
+    return wait_child(pid, timeout);
+}
+
+#define CHILD_CHECK(cond)                                                                        \
+    do {                                                                                         \
+        if (!(cond)) {                                                                           \
+            std::cerr << __FILE__ << ":" << __LINE__ << ": check failed: " #cond << std::endl; \
+            return false;                                                                        \
+        }                                                                                        \
+    } while (0)
+
+bool can_use_namespaces()
+{
+    return ::geteuid() == 0 || std::filesystem::exists("/proc/sys/user/max_user_namespaces");
+}
+
+std::string zone_text(std::uint32_t serial)
+{
+    std::ostringstream out;
+    out << "$ORIGIN example.test.\n"
+        << "$TTL 300\n"
+        << "@ IN SOA ns1.example.test. hostmaster.example.test. " << serial << " 3600 900 604800 300\n"
+        << "@ IN NS ns1.example.test.\n"
+        << "ns1 IN A 127.53.1.1\n"
+        << "www IN A 192.0.2.1\n"
+        << "v IN TXT \"version " << serial << "\"\n";
+    return out.str();
+}
+
+}  // namespace
+
+TEST(LabNamespace, LoopbackUpAndLabAddressBindable)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto status = run_forked(
+        [] {
+            rollsim::lab::enter_isolated_namespaces();
+            CHILD_CHECK(rollsim::lab::in_isolated_namespaces());
+
+            int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            CHILD_CHECK(sock >= 0);
+            struct ifreq ifr {};
+            std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+            CHILD_CHECK(::ioctl(sock, SIOCGIFFLAGS, &ifr) == 0);
+            CHILD_CHECK((ifr.ifr_flags & IFF_UP) != 0);
+
+            for (const char* address : {"127.53.0.1", "127.53.1.1", "127.0.0.1"}) {
+                sockaddr_in sa {};
+                sa.sin_family = AF_INET;
+                sa.sin_port = htons(53);
+                CHILD_CHECK(::inet_pton(AF_INET, address, &sa.sin_addr) == 1);
+                int udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                CHILD_CHECK(udp >= 0);
+                if (::bind(udp, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+                    std::cerr << "bind " << address << ":53: " << std::strerror(errno) << std::endl;
+                    return false;
+                }
+                ::close(udp);
+            }
+            ::close(sock);
+
+            // Only loopback exists in the new network namespace.
+            struct if_nameindex* names = ::if_nameindex();
+            CHILD_CHECK(names != nullptr);
+            int count = 0;
+            for (auto* n = names; n->if_index != 0; ++n) ++count;
+            ::if_freenameindex(names);
+            CHILD_CHECK(count == 1);
+
+            // The next child is in the new PID namespace, right after the reaper (PID 1).
+            int fds[2];
+            CHILD_CHECK(::pipe(fds) == 0);
+            pid_t pid = ::fork();
+            CHILD_CHECK(pid >= 0);
+            if (pid == 0) {
+                pid_t mine = ::getpid();
+                (void)!::write(fds[1], &mine, sizeof mine);
+                ::_exit(0);
+            }
+            ::close(fds[1]);
+            pid_t seen = 0;
+            CHILD_CHECK(::read(fds[0], &seen, sizeof seen) == sizeof seen);
+            ::waitpid(pid, nullptr, 0);
+            if (seen != 2) {
+                std::cerr << "pid in the new namespace: " << seen << " (expected 2)" << std::endl;
+                return false;
+            }
+            return true;
+        },
+        20s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+TEST(LabNamespace, UnprivilegedUserNamespace)
+{
+    // The non-root path: drop to nobody in the child and enter through a user namespace.
+    if (::geteuid() != 0) GTEST_SKIP() << "covered by the other cases when not root";
+    std::ifstream max_ns("/proc/sys/user/max_user_namespaces");
+    int max = 0;
+    if (!(max_ns >> max) || max == 0) GTEST_SKIP() << "user namespaces disabled";
+    std::ifstream clone("/proc/sys/kernel/unprivileged_userns_clone");
+    int allowed = 1;
+    if (clone >> allowed; allowed == 0) GTEST_SKIP() << "unprivileged user namespaces disabled";
+
+    auto status = run_forked(
+        [] {
+            CHILD_CHECK(::setgroups(0, nullptr) == 0);
+            CHILD_CHECK(::setgid(65534) == 0);
+            CHILD_CHECK(::setuid(65534) == 0);
+            ::prctl(PR_SET_DUMPABLE, 1);  // /proc/self/*_map stay ours after the uid change
+            try {
+                rollsim::lab::enter_isolated_namespaces();
+            } catch (const rollsim::LabError& e) {
+                // Allowed to fail on kernels that forbid it, but then with a useful message.
+                std::string what = e.what();
+                std::cerr << "LabError: " << what << std::endl;
+                CHILD_CHECK(what.find("user namespaces") != std::string::npos);
+                ::_exit(77);
+            }
+            CHILD_CHECK(::geteuid() == 0);  // root inside the user namespace
+            sockaddr_in sa {};
+            sa.sin_family = AF_INET;
+            sa.sin_port = htons(53);
+            ::inet_pton(AF_INET, "127.53.0.1", &sa.sin_addr);
+            int udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            CHILD_CHECK(udp >= 0);
+            CHILD_CHECK(::bind(udp, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+            ::close(udp);
+            return true;
+        },
+        20s);
+    ASSERT_TRUE(status && WIFEXITED(*status)) << describe(status);
+    if (WEXITSTATUS(*status) == 77) GTEST_SKIP() << "kernel refuses unprivileged user namespaces";
+    ASSERT_EQ(WEXITSTATUS(*status), 0) << describe(status);
+}
+
+TEST(LabNsd, ServesZoneAndConfirmsRapidPublishes)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto tools = rollsim::lab::Tools::locate();
+    TempDir dir;
+    auto status = run_forked(
+        [&] {
+            rollsim::lab::enter_isolated_namespaces();
+            rollsim::lab::NsdServer nsd(tools, dir.path() / "nsd-example", "127.53.1.1", "example.test.",
+                                        zone_text(1), 1);
+            CHILD_CHECK(nsd.served_serial() == 1u);
+
+            rollsim::probe::QueryOptions options;
+            options.recursion_desired = false;
+            auto www = rollsim::probe::query("127.53.1.1", "www.example.test.", "A", options);
+            CHILD_CHECK(!www.timed_out);
+            CHILD_CHECK(www.rcode == 0);
+            CHILD_CHECK(www.aa);
+            CHILD_CHECK(!www.ad);
+            CHILD_CHECK(www.answer.size() == 1);
+            CHILD_CHECK(www.answer[0].find("192.0.2.1") != std::string::npos);
+            CHILD_CHECK(www.answer[0].find("www.example.test.") == 0);
+
+            auto missing = rollsim::probe::query("127.53.1.1", "nope.example.test.", "A", options);
+            CHILD_CHECK(missing.rcode == 3);
+            CHILD_CHECK(rollsim::probe::rcode_name(missing.rcode) == "NXDOMAIN");
+
+            for (std::uint32_t serial = 2; serial <= 6; ++serial) {
+                auto started = Clock::now();
+                nsd.publish(zone_text(serial), serial);
+                auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+                std::cerr << "publish serial " << serial << " confirmed in " << took.count() << " ms" << std::endl;
+                CHILD_CHECK(nsd.served_serial() == serial);
+                auto txt = rollsim::probe::query("127.53.1.1", "v.example.test.", "TXT", options);
+                CHILD_CHECK(txt.answer.size() == 1);
+                CHILD_CHECK(txt.answer[0].find("version " + std::to_string(serial)) != std::string::npos);
+            }
+            return true;
+        },
+        120s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+TEST(LabNsd, StartupFailureReportsLogTail)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto tools = rollsim::lab::Tools::locate();
+    TempDir dir;
+    auto status = run_forked(
+        [&] {
+            rollsim::lab::enter_isolated_namespaces();
+            try {
+                // Not a zone file NSD can read: the server never answers with the serial.
+                rollsim::lab::NsdServer nsd(tools, dir.path() / "broken", "127.53.1.2", "broken.test.",
+                                            "this is not a zone\n", 1);
+            } catch (const rollsim::LabError& e) {
+                std::string what = e.what();
+                CHILD_CHECK(what.find("broken.test.") != std::string::npos);
+                CHILD_CHECK(what.find("log:") != std::string::npos);
+                CHILD_CHECK(what.find('\n') == std::string::npos);
+                return true;
+            }
+            std::cerr << "NsdServer started on a broken zone" << std::endl;
+            return false;
+        },
+        60s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+TEST(ProbeEde, ParsesOptionBytes)
+{
+    using rollsim::probe::parse_ede;
+    // COOKIE (10) with 8 bytes, then EDE (15): INFO-CODE 6 (DNSSEC Bogus) + "sig expired".
+    const std::string text = "sig expired";
+    std::vector<std::uint8_t> bytes = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 15, 0,
+                                       static_cast<std::uint8_t>(2 + text.size()), 0, 6};
+    bytes.insert(bytes.end(), text.begin(), text.end());
+    auto ede = parse_ede(bytes.data(), bytes.size());
+    ASSERT_TRUE(ede);
+    EXPECT_EQ(ede->first, 6);
+    EXPECT_EQ(ede->second, "sig expired");
+
+    // EDE without EXTRA-TEXT; a large INFO-CODE.
+    std::vector<std::uint8_t> bare = {0, 15, 0, 2, 0x01, 0x02};
+    ede = parse_ede(bare.data(), bare.size());
+    ASSERT_TRUE(ede);
+    EXPECT_EQ(ede->first, 0x0102);
+    EXPECT_EQ(ede->second, "");
+
+    // Only the first EDE counts.
+    std::vector<std::uint8_t> two = {0, 15, 0, 3, 0, 9, 'a', 0, 15, 0, 3, 0, 7, 'b'};
+    ede = parse_ede(two.data(), two.size());
+    ASSERT_TRUE(ede);
+    EXPECT_EQ(ede->first, 9);
+    EXPECT_EQ(ede->second, "a");
+
+    // No EDE, empty input, truncated option (length past the end), EDE too short.
+    std::vector<std::uint8_t> cookie_only = {0, 10, 0, 2, 9, 9};
+    EXPECT_FALSE(parse_ede(cookie_only.data(), cookie_only.size()));
+    EXPECT_FALSE(parse_ede(nullptr, 0));
+    std::vector<std::uint8_t> truncated = {0, 15, 0, 10, 0, 6, 'x'};
+    EXPECT_FALSE(parse_ede(truncated.data(), truncated.size()));
+    std::vector<std::uint8_t> short_ede = {0, 15, 0, 1, 6};
+    EXPECT_FALSE(parse_ede(short_ede.data(), short_ede.size()));
+    std::vector<std::uint8_t> partial_header = {0, 15, 0};
+    EXPECT_FALSE(parse_ede(partial_header.data(), partial_header.size()));
+
+    EXPECT_EQ(rollsim::probe::rcode_name(0), "NOERROR");
+    EXPECT_EQ(rollsim::probe::rcode_name(2), "SERVFAIL");
+    EXPECT_EQ(rollsim::probe::rcode_name(16), "BADVERS");
+    EXPECT_EQ(rollsim::probe::rcode_name(4000), "RCODE4000");
+}
+
+TEST(ProbeQuery, RejectsMalformedInputAndTimesOut)
+{
+    EXPECT_THROW(rollsim::probe::query("127.0.0.1", "example.test.", "NOSUCHTYPE"), std::invalid_argument);
+    EXPECT_THROW(rollsim::probe::query("127.0.0.1", "bad..name", "A"), std::invalid_argument);
+    EXPECT_THROW(rollsim::probe::query("not-an-address", "example.test.", "A"), std::invalid_argument);
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    // Nothing listens in a fresh namespace: an immediate refusal reads as a timeout.
+    auto status = run_forked(
+        [] {
+            rollsim::lab::enter_isolated_namespaces();
+            rollsim::probe::QueryOptions options;
+            options.timeout = 300ms;
+            auto answer = rollsim::probe::query("127.53.9.9", "example.test.", "SOA", options);
+            CHILD_CHECK(answer.timed_out);
+            return true;
+        },
+        20s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+namespace {
+
+// Pids of host processes whose command line mentions `needle`.
+std::vector<std::string> processes_mentioning(const std::string& needle)
+{
+    std::vector<std::string> found;
+    DIR* proc = ::opendir("/proc");
+    if (proc == nullptr) return found;
+    while (struct dirent* entry = ::readdir(proc)) {
+        std::string name = entry->d_name;
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in("/proc/" + name + "/cmdline", std::ios::binary);
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (char& c : cmdline)
+            if (c == '\0') c = ' ';
+        if (cmdline.find(needle) != std::string::npos) found.push_back(name + ": " + cmdline);
+    }
+    ::closedir(proc);
+    return found;
+}
+
+}  // namespace
+
+TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto tools = rollsim::lab::Tools::locate();
+    TempDir dir;
+    const std::filesystem::path lab = dir.path() / "cleanup-lab";
+
+    int fds[2];
+    ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+    std::cout.flush();
+    std::cerr.flush();
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        try {
+            rollsim::lab::enter_isolated_namespaces();
+            rollsim::lab::NsdServer nsd(tools, lab, "127.53.1.1", "example.test.", zone_text(1), 1);
+            std::string message = lab.string() + "\n";
+            (void)!::write(fds[1], message.data(), message.size());
+            for (;;) ::pause();  // the parent kills us
+        } catch (const std::exception& e) {
+            std::cerr << "child: " << e.what() << std::endl;
+        }
+        ::_exit(1);
+    }
+    ::close(fds[1]);
+
+    // Wait (deadline) for the child to report the lab directory: NSD is serving then.
+    std::string reported;
+    const auto deadline = Clock::now() + 30s;
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        if (left <= 0) break;
+        struct pollfd pfd {fds[0], POLLIN, 0};
+        if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) break;
+        char buffer[512];
+        ssize_t n = ::read(fds[0], buffer, sizeof buffer);
+        if (n <= 0) break;
+        reported.append(buffer, static_cast<std::size_t>(n));
+        if (reported.find('\n') != std::string::npos) break;
+    }
+    ::close(fds[0]);
+    if (reported.empty() || reported.back() != '\n') {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+        FAIL() << "the child did not start NSD";
+    }
+    reported.pop_back();
+    ASSERT_EQ(reported, lab.string());
+    ASSERT_FALSE(processes_mentioning(reported).empty()) << "NSD is not visible from the host";
+
+    ::kill(pid, SIGKILL);
+    auto status = wait_child(pid, 10s);
+    ASSERT_TRUE(status && WIFSIGNALED(*status)) << describe(status);
+
+    // Poll /proc until no process mentions the lab directory, with a deadline.
+    std::vector<std::string> left_over;
+    const auto gone_deadline = Clock::now() + 10s;
+    for (;;) {
+        left_over = processes_mentioning(reported);
+        if (left_over.empty() || Clock::now() >= gone_deadline) break;
+        std::this_thread::sleep_for(20ms);  // poll interval for a condition with a deadline
+    }
+    std::string listing;
+    for (const auto& p : left_over) listing += "\n  " + p;
+    EXPECT_TRUE(left_over.empty()) << "still running after the runner was killed:" << listing;
+}
+
+TEST(LabTools, OverrideToMissingFileIsAnError)
+{
+    const char* previous = std::getenv("ROLLSIM_NSD");
+    std::optional<std::string> saved = previous ? std::optional<std::string>(previous) : std::nullopt;
+    ::setenv("ROLLSIM_NSD", "/nonexistent", 1);
+    try {
+        rollsim::lab::Tools::locate();
+        ADD_FAILURE() << "Tools::locate accepted ROLLSIM_NSD=/nonexistent";
+    } catch (const rollsim::LabError& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("/nonexistent"), std::string::npos) << what;
+        EXPECT_NE(what.find("ROLLSIM_NSD"), std::string::npos) << what;
+        EXPECT_EQ(e.code(), rollsim::ExitCode::LabFailed);
+    }
+    if (saved)
+        ::setenv("ROLLSIM_NSD", saved->c_str(), 1);
+    else
+        ::unsetenv("ROLLSIM_NSD");
+
+    auto tools = rollsim::lab::Tools::locate();
+    EXPECT_EQ(tools.nsd.front(), '/');
+    EXPECT_NE(tools.nsd.find("nsd"), std::string::npos);
+    EXPECT_NE(tools.nsd_control.find("nsd-control"), std::string::npos);
+    EXPECT_NE(tools.unbound.find("unbound"), std::string::npos);
+    EXPECT_NE(tools.libfaketime.find("libfaketime"), std::string::npos);
+}
+
+TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)
+{
+    rollsim::lab::ProcessSpec spec;
+    spec.program = "/bin/sh";
+    spec.args = {"-c", "echo out; echo err >&2; echo \"$ROLLSIM_TEST_VAR\"; exit 3"};
+    spec.env["ROLLSIM_TEST_VAR"] = "from-spec";
+    std::string output;
+    EXPECT_EQ(rollsim::lab::run_command(spec, output), 3);
+    EXPECT_NE(output.find("out"), std::string::npos) << output;
+    EXPECT_NE(output.find("err"), std::string::npos) << output;
+    EXPECT_NE(output.find("from-spec"), std::string::npos) << output;
+
+    spec.args = {"-c", "echo started; exec sleep 30"};
+    auto started = Clock::now();
+    EXPECT_EQ(rollsim::lab::run_command(spec, output, 300ms), -1);
+    EXPECT_LT(Clock::now() - started, 5s);
+    EXPECT_NE(output.find("started"), std::string::npos) << output;
+    EXPECT_NE(output.find("killed"), std::string::npos) << output;
+
+    // A long-running process is stopped by its destructor: SIGTERM is enough for sleep.
+    TempDir dir;
+    rollsim::lab::ProcessSpec daemon;
+    daemon.program = "/bin/sh";
+    daemon.args = {"-c", "echo line1; echo line2; echo line3; exec sleep 30"};
+    daemon.log = dir.path() / "daemon.log";
+    pid_t pid;
+    {
+        rollsim::lab::Process process(daemon);
+        pid = process.pid();
+        EXPECT_TRUE(process.running());
+        const auto deadline = Clock::now() + 5s;
+        while (process.log_tail(2).find("line3") == std::string::npos && Clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);  // poll the log for a condition, with a deadline
+        EXPECT_EQ(process.log_tail(2), "line2\nline3");
+        auto stop_started = Clock::now();
+        process.stop(2000ms);
+        EXPECT_LT(Clock::now() - stop_started, 1500ms);  // SIGTERM worked, no SIGKILL wait
+        EXPECT_FALSE(process.running());
+        process.stop();  // idempotent
+    }
+    EXPECT_NE(::kill(pid, 0), 0);  // reaped: the pid is gone
+
+    // A process that ignores SIGTERM is killed after the grace period.
+    daemon.args = {"-c", "trap '' TERM; echo ready; while :; do sleep 1; done"};
+    {
+        rollsim::lab::Process process(daemon);
+        const auto deadline = Clock::now() + 5s;
+        while (process.log_tail(1) != "ready" && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+        auto stop_started = Clock::now();
+        process.stop(300ms);
+        EXPECT_GE(Clock::now() - stop_started, 250ms);
+        EXPECT_FALSE(process.running());
+    }
+
+    rollsim::lab::ProcessSpec missing;
+    missing.program = "/nonexistent/program";
+    EXPECT_THROW(rollsim::lab::Process{missing}, rollsim::LabError);
+}

@@ -1,0 +1,242 @@
+// The basics catalog against real NSD and Unbound, through the rollsim binary, checking what
+// the JSON report says the resolvers answered.
+#include "rollsim_cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include <boost/process.hpp>
+#include <signal.h>
+
+namespace rollsim::test {
+namespace {
+
+constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
+
+nlohmann::json run_and_report(const std::string& scenario, int expected_status = 0)
+{
+    TempDir dir;
+    auto json_path = dir / "report.json";
+    auto r = run_rollsim({"run", repo_path(scenario), "--report-json", json_path.string()});
+    EXPECT_EQ(r.status, expected_status) << r.output;
+    if (!std::filesystem::exists(json_path)) {
+        ADD_FAILURE() << "no JSON report written\n" << r.output;
+        return nlohmann::json::object();
+    }
+    return read_json(json_path);
+}
+
+void expect_every_expectation_passed(const nlohmann::json& report)
+{
+    ASSERT_TRUE(report.contains("expectations"));
+    EXPECT_FALSE(report["expectations"].empty());
+    for (const auto& e : report["expectations"]) EXPECT_EQ(e["verdict"], "pass") << e.dump();
+    EXPECT_EQ(report["result"], "pass");
+}
+
+TEST(BasicsCatalog, HealthyChainStaysSecureFor90DaysWhileResigning)
+{
+    auto report = run_and_report("scenarios/basics/healthy-chain.yaml");
+    expect_every_expectation_passed(report);
+    auto warm = observations_of(report, "warm", "www.example.com.", "A");
+    auto cold = observations_of(report, "cold", "www.example.com.", "A");
+    ASSERT_EQ(warm.size(), 91u);  // the start and every day up to +90d
+    ASSERT_EQ(cold.size(), 91u);
+    for (const auto& o : warm) {
+        EXPECT_EQ(o["rcode"], "NOERROR") << o.dump();
+        EXPECT_TRUE(o["ad"].get<bool>()) << o.dump();
+        EXPECT_EQ(o["validation"], "secure");
+    }
+    for (const auto& o : cold) EXPECT_EQ(o["validation"], "secure") << o.dump();
+    EXPECT_EQ(warm.back()["offset_s"], 90 * kDay);
+    // Every level was re-signed on its own schedule, many times over.
+    int resigned_root = 0, resigned_com = 0, resigned_example = 0;
+    for (const auto& e : report["events"]) {
+        const std::string text = e["text"];
+        if (text.find("re-signed on schedule") == std::string::npos) continue;
+        if (text.rfind(". ", 0) == 0) ++resigned_root;
+        if (text.rfind("com. ", 0) == 0) ++resigned_com;
+        if (text.rfind("example.com. ", 0) == 0) ++resigned_example;
+    }
+    EXPECT_GE(resigned_root, 17);     // every 5 days
+    EXPECT_GE(resigned_com, 29);      // every 3 days
+    EXPECT_GE(resigned_example, 12);  // every 7 days
+    EXPECT_TRUE(report["failure_windows"].empty());
+}
+
+TEST(BasicsCatalog, SignerOutageFailsAfterExpiryPlusSkew)
+{
+    auto report = run_and_report("scenarios/basics/signer-outage.yaml");
+    expect_every_expectation_passed(report);
+    // Signed at 0 with 7d validity and inception 1h back: skew = 10% of 7d1h = 17h.
+    for (const std::string resolver : {"warm", "cold"}) {
+        auto windows = windows_of(report, resolver);
+        ASSERT_EQ(windows.size(), 1u) << resolver << report["failure_windows"].dump();
+        EXPECT_EQ(windows[0]["start_s"], 7 * kDay + 18 * kHour) << resolver;
+        EXPECT_TRUE(windows[0]["end_s"].is_null()) << resolver;
+    }
+    auto warm = windows_of(report, "warm")[0];
+    EXPECT_EQ(warm["rcode"], "SERVFAIL");
+    EXPECT_EQ(warm["ede"], 7);
+    auto cold = windows_of(report, "cold")[0];
+    EXPECT_NE(cold["reason"].get<std::string>().find("signature expired"), std::string::npos) << cold.dump();
+    // Between expiry and expiry + skew both still answered secure.
+    for (const auto& o : observations_of(report, "warm", "www.example.com.", "A")) {
+        long t = o["offset_s"];
+        if (t > 7 * kDay && t <= 7 * kDay + 17 * kHour) EXPECT_EQ(o["validation"], "secure") << o.dump();
+    }
+}
+
+void check_zsk_swap(const nlohmann::json& report)
+{
+    expect_every_expectation_passed(report);
+    auto warm = windows_of(report, "warm");
+    ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_EQ(warm[0]["start_s"], kDay);
+    ASSERT_FALSE(warm[0]["end_s"].is_null());
+    // The cached DNSKEY set (TTL 1h) runs out within the hour; the next probe is secure.
+    EXPECT_GT(warm[0]["end_s"].get<long>(), kDay);
+    EXPECT_LE(warm[0]["end_s"].get<long>(), kDay + kHour + 25 * kMinute);
+    EXPECT_EQ(warm[0]["ede"], 9);
+    EXPECT_EQ(warm[0]["rcode"], "SERVFAIL");
+    EXPECT_TRUE(windows_of(report, "cold").empty()) << report["failure_windows"].dump();
+}
+
+void check_ds_mismatch(const nlohmann::json& report)
+{
+    expect_every_expectation_passed(report);
+    auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_EQ(cold[0]["start_s"], kDay);
+    EXPECT_TRUE(cold[0]["end_s"].is_null());
+    auto warm = windows_of(report, "warm");
+    ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
+    // No later than the cached DS and DNSKEY (TTL 1h each) allow, at 10-minute probes.
+    EXPECT_GE(warm[0]["start_s"].get<long>(), kDay);
+    EXPECT_LE(warm[0]["start_s"].get<long>(), kDay + kHour + 10 * kMinute);
+    EXPECT_EQ(warm[0]["ede"], 9);
+    EXPECT_TRUE(warm[0]["end_s"].is_null());
+}
+
+// Two labs at once: each in its own namespaces, same addresses, no interference. The two
+// runs are also the catalog checks of these scenarios.
+TEST(BasicsCatalog, ZskSwapAndDsMismatchRunConcurrentlyWithoutInterfering)
+{
+    auto zsk = std::async(std::launch::async, [] { return run_and_report("scenarios/basics/zsk-swap-no-prepublish.yaml"); });
+    auto ds = std::async(std::launch::async, [] { return run_and_report("scenarios/basics/ds-digest-mismatch.yaml"); });
+    auto zsk_report = zsk.get();
+    auto ds_report = ds.get();
+    {
+        SCOPED_TRACE("zsk-swap-no-prepublish");
+        check_zsk_swap(zsk_report);
+    }
+    {
+        SCOPED_TRACE("ds-digest-mismatch");
+        check_ds_mismatch(ds_report);
+    }
+}
+
+const char* kShortHealthy = R"(name: short healthy chain
+start: 2027-03-01T00:00:00Z
+duration: 1d
+zones:
+  example.com.:
+    records: ["www A 192.0.2.1"]
+probes: { every: 12h, names: [www.example.com. A] }
+expect:
+  - { otherwise: OUTCOME }
+)";
+
+std::string short_healthy(const std::string& outcome)
+{
+    std::string text = kShortHealthy;
+    text.replace(text.find("OUTCOME"), 7, outcome);
+    return text;
+}
+
+TEST(ExitStatus, ZeroWhenExpectationsHoldOneWhenOneIsFlipped)
+{
+    TempDir dir;
+    write_file(dir / "ok.yaml", short_healthy("secure"));
+    write_file(dir / "flipped.yaml", short_healthy("servfail"));
+    auto ok = run_rollsim({"run", (dir / "ok.yaml").string(), "--report-json", (dir / "ok.json").string()});
+    EXPECT_EQ(ok.status, 0) << ok.output;
+    auto flipped =
+        run_rollsim({"run", (dir / "flipped.yaml").string(), "--report-json", (dir / "flipped.json").string()});
+    EXPECT_EQ(flipped.status, 1) << flipped.output;
+    EXPECT_NE(flipped.output.find("FAIL"), std::string::npos) << flipped.output;
+    auto report = read_json(dir / "flipped.json");
+    EXPECT_EQ(report["result"], "fail");
+    EXPECT_EQ(report["expectations"][0]["verdict"], "fail");
+    // The same lab answered secure, which is what made the flipped expectation fail.
+    for (const auto& o : report["observations"]) EXPECT_EQ(o["validation"], "secure");
+}
+
+TEST(ExitStatus, TwoForAnInvalidScenarioWithFileAndLine)
+{
+    TempDir dir;
+    auto file = dir / "bad.yaml";
+    std::string text = short_healthy("secure");
+    text.replace(text.find("duration: 1d"), 12, "duration: 1x");
+    write_file(file, text);
+    auto r = run_rollsim({"run", file.string()});
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find(file.string() + ":3:"), std::string::npos) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(ExitStatus, ThreeWhenTheLabCannotStartNamingTheProgram)
+{
+    TempDir dir;
+    write_file(dir / "ok.yaml", short_healthy("secure"));
+    ::setenv("ROLLSIM_NSD", "/nonexistent/nsd", 1);
+    auto r = run_rollsim({"run", (dir / "ok.yaml").string()});
+    ::unsetenv("ROLLSIM_NSD");
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_NE(r.output.find("nsd"), std::string::npos) << r.output;
+}
+
+// Waits until `pred` holds or the deadline passes; returns whether it held.
+template <typename Pred>
+bool wait_for(Pred pred, std::chrono::seconds deadline)
+{
+    auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of a condition wait
+    }
+    return pred();
+}
+
+void interrupt_and_check_cleanup(int signal, int expected_status)
+{
+    TempDir dir;
+    auto lab = dir / "lab";
+    namespace bp = boost::process;
+    bp::child runner(ROLLSIM_BIN, "run", repo_path("scenarios/basics/healthy-chain.yaml"), "--lab-dir", lab.string(),
+                     "--quiet", bp::std_out > bp::null, bp::std_err > (dir / "stderr").string());
+    const std::string needle = lab.string() + "/";
+    // Wait until the lab has servers and the resolver running.
+    ASSERT_TRUE(wait_for(
+        [&] {
+            auto procs = processes_mentioning(needle + "unbound-");
+            return !procs.empty();
+        },
+        std::chrono::seconds(60)))
+        << read_file(dir / "stderr");
+    ASSERT_FALSE(processes_mentioning(needle + "nsd-").empty());
+    ::kill(runner.id(), signal);
+    runner.wait();
+    if (expected_status >= 0) EXPECT_EQ(runner.exit_code(), expected_status) << read_file(dir / "stderr");
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)))
+        << "lab processes outlived the runner";
+}
+
+TEST(LabLifetime, NoLabProcessOutlivesASigkilledRunner) { interrupt_and_check_cleanup(SIGKILL, -1); }
+
+TEST(LabLifetime, InterruptStopsTheRunCleanlyWithStatus130) { interrupt_and_check_cleanup(SIGINT, 130); }
+
+}  // namespace
+}  // namespace rollsim::test
