@@ -168,8 +168,8 @@ struct Owner {
 
 using OwnerMap = std::map<const ldns_rdf*, Owner, CanonicalNameLess>;
 
-// Types the parent signs with the key-signing keys: the apex DNSKEY RRset (RFC 4035 2.1) and
-// the CDS/CDNSKEY RRsets, which must be signed by a key the parent's DS points to (RFC 7344 4.1).
+// RRsets signed by the DNSKEY signers (the KSKs/CSKs): the apex DNSKEY RRset (RFC 4035 2.1)
+// and CDS/CDNSKEY, which must be signed by a key the parent's DS points to (RFC 7344 4.1).
 bool signed_by_dnskey_signers(const Owner& owner, std::uint16_t type)
 {
     return owner.apex && (type == LDNS_RR_TYPE_DNSKEY || type == LDNS_RR_TYPE_CDS ||

@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -95,7 +96,10 @@ void on_sigchld(int) {}
 
     // Don't keep the runner's descriptors (log files, sockets) open for the lab's lifetime.
     // The standard descriptors stay, so nothing else gets them by accident.
-    for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+#ifdef SYS_close_range
+    if (::syscall(SYS_close_range, 3, ~0U, 0) != 0)
+#endif
+        for (int fd = 3; fd < 4096; ++fd) ::close(fd);
 
     // Race-free reaping: SIGCHLD stays blocked except inside sigsuspend(). As PID 1 of the
     // namespace, signals without a handler are ignored, except SIGKILL from an ancestor
@@ -138,9 +142,10 @@ void enter_isolated_namespaces()
         if (uid == 0)
             throw LabError("cannot create network/PID namespaces: " + errno_text(err) +
                            " (run as root on a kernel with namespaces, outside a restricted container)");
-        throw LabError("cannot create user/network/PID namespaces: " + errno_text(err) +
-                       " (run as root, or enable unprivileged user namespaces: "
-                       "sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces>0)");
+        std::string hint = " (run as root, or enable unprivileged user namespaces: "
+                           "sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces>0";
+        if (err == EINVAL) hint += "; also fails once the process has started threads";
+        throw LabError("cannot create user/network/PID namespaces: " + errno_text(err) + hint + ")");
     }
 
     if (uid != 0) {

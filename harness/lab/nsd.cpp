@@ -8,7 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <string_view>
 #include <sstream>
 #include <system_error>
 #include <thread>
@@ -184,6 +187,9 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
     write_file(m_conf, conf.str());
     write_zone_file_atomically(m_zonefile, zone_text);
 
+    // A fresh log per server start: the load-error watch and log tails see only this run.
+    std::filesystem::remove(log, ec);
+
     ProcessSpec spec;
     spec.program = m_tools.nsd;
     spec.args = {"-d", "-c", m_conf.string()};
@@ -206,28 +212,126 @@ std::optional<std::uint32_t> NsdServer::served_serial() const
 
 namespace {
 
-// Polls the served serial until it equals `serial`. `nudge` runs each time `retry` passes
-// without success (may be empty). Throws LabError when the process dies or time runs out.
-void wait_for_serial_impl(const NsdServer& server, Process& process, std::uint32_t serial,
+std::uintmax_t file_size_or_zero(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+}
+
+// Watches NSD's log from a given offset for its verdict on a zone file it failed to load, so
+// a broken zone fails at once instead of at the deadline.
+class LoadErrorWatch {
+public:
+    LoadErrorWatch(std::filesystem::path log, const std::string& zone, std::uintmax_t offset)
+        : m_log(std::move(log)), m_needle("zone " + zone + " file "), m_offset(offset)
+    {
+    }
+
+    bool failed()
+    {
+        std::ifstream in(m_log, std::ios::binary);
+        if (!in) return false;
+        in.seekg(static_cast<std::streamoff>(m_offset));
+        std::string chunk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // Only whole lines; a partial last line is read again next time.
+        std::size_t end = chunk.rfind('\n');
+        if (end == std::string::npos) return false;
+        m_offset += end + 1;
+        std::size_t pos = 0;
+        while (pos <= end) {
+            std::size_t eol = chunk.find('\n', pos);
+            std::string_view line(chunk.data() + pos, eol - pos);
+            if (line.find(m_needle) != std::string_view::npos && line.find(" read with ") != std::string_view::npos &&
+                line.find(" errors") != std::string_view::npos)
+                return true;
+            pos = eol + 1;
+        }
+        return false;
+    }
+
+private:
+    std::filesystem::path m_log;
+    std::string m_needle;
+    std::uintmax_t m_offset;
+};
+
+// NSD 4 runs as xfrd (the process we start), main, and `server-count` server processes, all
+// with the command line we gave. A reload forks a new set of server processes while the old
+// main and its servers keep answering from the old data until they have processed their quit
+// command: a reply with the new serial does not mean the old data is gone. Once no more than
+// this many processes remain, the old generation has exited.
+constexpr std::size_t kSteadyProcessCount = 3;  // xfrd + main + 1 server (server-count: 1)
+
+// What identifies this server's processes in /proc/PID/cmdline: the NUL-separated arguments
+// "-c CONF" (exactly, not a suffix of a longer path).
+std::string conf_marker(const std::filesystem::path& conf)
+{
+    return std::string("\0-c\0", 4) + conf.string() + std::string(1, '\0');
+}
+
+// Live processes whose command line contains `needle` (zombies have an empty command line).
+// The runner sees the host's /proc, where the lab's processes appear with host pids.
+std::size_t count_processes_mentioning(const std::string& needle)
+{
+    std::size_t count = 0;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(it->path() / "cmdline", std::ios::binary);
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (cmdline.find(needle) != std::string::npos) ++count;
+    }
+    return count;
+}
+
+std::string describe(const probe::DnsAnswer& answer)
+{
+    if (answer.timed_out) return "no answer";
+    if (answer.soa_serial) return "serial " + std::to_string(*answer.soa_serial);
+    return probe::rcode_name(answer.rcode) + " without an SOA";
+}
+
+// Polls the served serial until it equals `serial` and only the current generation of NSD
+// processes runs (those whose command line has `conf_marker`). `nudge` runs each time
+// kReloadRetry passes without success (may be empty). Throws LabError when the process dies, NSD reports that the
+// zone file has errors, or time runs out.
+void wait_for_serial_impl(const NsdServer& server, Process& process, const std::string& conf_marker,
+                          std::uint32_t serial, LoadErrorWatch& load_errors,
                           const std::function<void()>& nudge)
 {
     const auto start = Clock::now();
     const auto deadline = start + kServeDeadline;
     auto next_nudge = start + kReloadRetry;
-    std::optional<std::uint32_t> last;
+    probe::QueryOptions options;
+    options.recursion_desired = false;
+    options.dnssec_ok = false;
+    options.timeout = kProbeTimeout;
+    options.attempts = 1;
+    const std::string what = "nsd for " + server.zone() + " at " + server.address();
+    std::size_t processes = 0;
     for (;;) {
-        last = server.served_serial();
-        if (last == serial) return;
-        if (!process.running()) {
-            throw LabError("nsd for " + server.zone() + " at " + server.address() +
-                           " exited; log: " + one_line(process.log_tail()));
+        auto answer = probe::query(server.address(), server.zone(), "SOA", options);
+        if (answer.soa_serial == serial) {
+            // The new data is served; done once the previous generation is gone too.
+            processes = count_processes_mentioning(conf_marker);
+            if (processes <= kSteadyProcessCount) return;
         }
+        if (!process.running())
+            throw LabError(what + " exited; log: " + one_line(process.log_tail()));
+        if (load_errors.failed())
+            throw LabError(what + " could not load the zone file (serial " + std::to_string(serial) +
+                           "); log: " + one_line(process.log_tail()));
         auto now = Clock::now();
         if (now >= deadline) {
-            std::string served = last ? "serial " + std::to_string(*last) : "no answer";
-            throw LabError("nsd for " + server.zone() + " at " + server.address() +
-                           " did not serve serial " + std::to_string(serial) + " within " +
-                           std::to_string(kServeDeadline.count()) + " s (" + served +
+            if (answer.soa_serial == serial)
+                throw LabError(what + " serves serial " + std::to_string(serial) + " but " +
+                               std::to_string(processes) + " nsd processes still run after " +
+                               std::to_string(kServeDeadline.count()) + " s (expected " +
+                               std::to_string(kSteadyProcessCount) + " once a reload is over)");
+            throw LabError(what + " did not serve serial " + std::to_string(serial) + " within " +
+                           std::to_string(kServeDeadline.count()) + " s (" + describe(answer) +
                            "); log: " + one_line(process.log_tail()));
         }
         if (nudge && now >= next_nudge) {
@@ -244,12 +348,14 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, std::uint32
 
 void NsdServer::wait_for_serial(std::uint32_t serial)
 {
-    wait_for_serial_impl(*this, *m_process, serial, {});
+    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, 0);
+    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, {});
 }
 
 void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
 {
     if (!m_process) throw LabError("nsd for " + m_zone + " is not running");
+    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
     write_zone_file_atomically(m_zonefile, zone_text);
 
     ProcessSpec control;
@@ -266,7 +372,7 @@ void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
     };
     reload();
     // NSD may skip a reload that races with one in progress; ask again if the serial lags.
-    wait_for_serial_impl(*this, *m_process, serial, reload);
+    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, reload);
 }
 
 }  // namespace rollsim::lab

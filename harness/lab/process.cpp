@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -93,6 +94,21 @@ struct ChildSetup : bp::extend::handler {
         place(stdin_fd, STDIN_FILENO);
         place(output_fd, STDOUT_FILENO);
         place(output_fd, STDERR_FILENO);
+        // Descriptors the runner opened without close-on-exec (fopen, ofstream) must not
+        // leak into lab daemons. Marking them, rather than closing, keeps Boost's own
+        // exec-error pipe working until the exec.
+        mark_cloexec_from(3);
+    }
+
+    static void mark_cloexec_from(int first)
+    {
+#if defined(SYS_close_range) && defined(CLOSE_RANGE_CLOEXEC)
+        if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+        for (int fd = first; fd < 4096; ++fd) {
+            int flags = ::fcntl(fd, F_GETFD);
+            if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+        }
     }
 };
 

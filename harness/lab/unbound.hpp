@@ -35,7 +35,9 @@ public:
                   const ResolverSetup& setup, TimePoint virtual_now);
 
     // Moves the daemon's clock to `virtual_now` (rewrites the libfaketime timestamp file
-    // atomically; the daemon reads it at every clock call).
+    // atomically; the daemon reads it at every clock call). Between calls the clock runs at
+    // real speed. Moving it backwards ages nothing: what the daemon cached at a later instant,
+    // bogus keys included, stays until its expiry on the daemon's clock.
     void set_time(TimePoint virtual_now);
 
     const std::string& address() const { return m_address; }

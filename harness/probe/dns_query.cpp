@@ -170,6 +170,7 @@ std::optional<std::vector<std::uint8_t>> exchange_tcp(const Endpoint& ep, const 
                                                       std::size_t size, std::uint16_t id,
                                                       std::chrono::milliseconds timeout)
 {
+    if (size > 0xffff) return std::nullopt;
     const auto deadline = Clock::now() + timeout;
     Socket sock(::socket(ep.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (sock.get() < 0) return std::nullopt;

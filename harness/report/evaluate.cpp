@@ -124,7 +124,7 @@ std::vector<FailureWindow> failure_windows(const std::vector<Observation>& obser
             if (o->failed()) {
                 if (!open) {
                     open = FailureWindow{key.first, key.second, o->offset, std::nullopt, o->offset, 0,
-                                         o->rcode,  o->ede,      o->ede_text, o->reason};
+                                         describe(*o), o->rcode,  o->ede,      o->ede_text, o->reason};
                 }
                 open->last_failure = o->offset;
                 ++open->probes;

@@ -34,6 +34,7 @@ struct FailureWindow {
     std::optional<Seconds> end;    // first succeeding probe after it; nullopt = still failing at the end
     Seconds last_failure{0};       // last failing probe
     int probes = 0;
+    std::string what;  // describe() of the first failing probe: "SERVFAIL EDE 9", "bogus"
     std::optional<std::string> rcode;
     std::optional<int> ede;
     std::string ede_text;

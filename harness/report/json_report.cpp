@@ -69,11 +69,13 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                       {"end_s", w.end ? json(w.end->count()) : json(nullptr)},
                       {"last_failure_s", w.last_failure.count()},
                       {"probes", w.probes},
+                      {"outcome", w.what},
                       {"rcode", optional_str(w.rcode)},
                       {"ede", optional_int(w.ede)},
                       {"ede_text", w.ede_text},
                       {"reason", w.reason}});
     out["failure_windows"] = fw;
+    out["first_failure_s"] = windows.empty() ? json(nullptr) : json(windows.front().start.count());
 
     json exps = json::array();
     for (const auto& v : verdicts) {

@@ -41,11 +41,15 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     if (windows.empty()) out << "  none: every probe of every resolver succeeded\n";
     for (const auto& w : windows) {
         std::string end = w.end ? format_offset(*w.end) : std::string("end");
-        std::string what = w.rcode ? *w.rcode : std::string("no answer");
-        if (w.ede) what += fmt::format(" EDE {}", *w.ede);
         out << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
-                           format_offset(w.start), end, w.probes, paint(style, "31", what));
+                           format_offset(w.start), end, w.probes, paint(style, "31", w.what));
         if (!w.reason.empty()) out << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
+    }
+
+    if (!windows.empty()) {
+        const auto& first = windows.front();  // sorted by start
+        out << fmt::format("  first failure at {} ({}): {} {}\n", format_offset(first.start),
+                           format_time(sc.start + first.start), first.resolver, first.query.text());
     }
 
     bool pass = true;

@@ -20,7 +20,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -137,9 +139,24 @@ std::optional<int> run_forked(const std::function<bool()>& body, std::chrono::mi
         }                                                                                        \
     } while (0)
 
+// Whether this machine lets us enter the lab namespaces at all (probed once, in a child).
 bool can_use_namespaces()
 {
-    return ::geteuid() == 0 || std::filesystem::exists("/proc/sys/user/max_user_namespaces");
+    static const bool usable = [] {
+        auto status = run_forked(
+            [] {
+                try {
+                    rollsim::lab::enter_isolated_namespaces();
+                } catch (const rollsim::LabError& e) {
+                    std::cerr << "namespaces unavailable: " << e.what() << std::endl;
+                    return false;
+                }
+                return true;
+            },
+            std::chrono::seconds(20));
+        return status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
+    }();
+    return usable;
 }
 
 std::string zone_text(std::uint32_t serial)
@@ -152,6 +169,8 @@ std::string zone_text(std::uint32_t serial)
         << "ns1 IN A 127.53.1.1\n"
         << "www IN A 192.0.2.1\n"
         << "v IN TXT \"version " << serial << "\"\n";
+    // About 8 KB of TXT at one name: more than the 4096-byte EDNS size, so UDP truncates.
+    for (int i = 0; i < 40; ++i) out << "big IN TXT \"" << i << std::string(200, 'x') << "\"\n";
     return out.str();
 }
 
@@ -262,6 +281,41 @@ TEST(LabNamespace, UnprivilegedUserNamespace)
     ASSERT_EQ(WEXITSTATUS(*status), 0) << describe(status);
 }
 
+TEST(LabNamespace, RefusalNamesTheFix)
+{
+    // A non-root process with a thread cannot create a user namespace (EINVAL): the error is
+    // a LabError (exit status 3) with a one-line message naming the fix.
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges in the child";
+    auto status = run_forked(
+        [] {
+            CHILD_CHECK(::setgroups(0, nullptr) == 0);
+            CHILD_CHECK(::setgid(65534) == 0);
+            CHILD_CHECK(::setuid(65534) == 0);
+            int fds[2];
+            CHILD_CHECK(::pipe(fds) == 0);
+            std::thread blocker([fd = fds[0]] {
+                char c;
+                (void)!::read(fd, &c, 1);
+            });
+            bool ok = false;
+            try {
+                rollsim::lab::enter_isolated_namespaces();
+                std::cerr << "entered namespaces with a thread running" << std::endl;
+            } catch (const rollsim::LabError& e) {
+                std::string what = e.what();
+                ok = e.code() == rollsim::ExitCode::LabFailed && what.find('\n') == std::string::npos &&
+                     what.find("run as root") != std::string::npos &&
+                     what.find("unprivileged_userns_clone") != std::string::npos;
+                if (!ok) std::cerr << "unexpected message: " << what << std::endl;
+            }
+            ::close(fds[1]);
+            blocker.join();
+            return ok && !rollsim::lab::in_isolated_namespaces();
+        },
+        20s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
 TEST(LabNsd, ServesZoneAndConfirmsRapidPublishes)
 {
     if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
@@ -284,6 +338,16 @@ TEST(LabNsd, ServesZoneAndConfirmsRapidPublishes)
             CHILD_CHECK(www.answer.size() == 1);
             CHILD_CHECK(www.answer[0].find("192.0.2.1") != std::string::npos);
             CHILD_CHECK(www.answer[0].find("www.example.test.") == 0);
+
+            // Truncated over UDP, complete over TCP.
+            auto big = rollsim::probe::query("127.53.1.1", "big.example.test.", "TXT", options);
+            CHILD_CHECK(!big.timed_out);
+            CHILD_CHECK(big.answer.size() == 40);
+
+            // Not NSD's zone: REFUSED with EDE 20 (Not Authoritative), decoded end to end.
+            auto other = rollsim::probe::query("127.53.1.1", "www.other.test.", "A", options);
+            CHILD_CHECK(other.rcode == 5);
+            CHILD_CHECK(other.ede == 20);
 
             auto missing = rollsim::probe::query("127.53.1.1", "nope.example.test.", "A", options);
             CHILD_CHECK(missing.rcode == 3);
@@ -319,6 +383,7 @@ TEST(LabNsd, StartupFailureReportsLogTail)
                                             "this is not a zone\n", 1);
             } catch (const rollsim::LabError& e) {
                 std::string what = e.what();
+                std::cerr << "expected LabError: " << what << std::endl;
                 CHILD_CHECK(what.find("broken.test.") != std::string::npos);
                 CHILD_CHECK(what.find("log:") != std::string::npos);
                 CHILD_CHECK(what.find('\n') == std::string::npos);
@@ -425,6 +490,18 @@ TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
     TempDir dir;
     const std::filesystem::path lab = dir.path() / "cleanup-lab";
 
+    // Orphans of the killed lab (the lab processes, whose parent is the runner) come to us
+    // rather than to the host's init, so no zombie outlives the test.
+    ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    struct SubreaperOff {
+        ~SubreaperOff()
+        {
+            while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+            }
+            ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+        }
+    } subreaper_off;
+
     int fds[2];
     ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
     std::cout.flush();
@@ -478,6 +555,8 @@ TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
     std::vector<std::string> left_over;
     const auto gone_deadline = Clock::now() + 10s;
     for (;;) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {  // reap the lab's zombies handed to us
+        }
         left_over = processes_mentioning(reported);
         if (left_over.empty() || Clock::now() >= gone_deadline) break;
         std::this_thread::sleep_for(20ms);  // poll interval for a condition with a deadline
@@ -567,6 +646,16 @@ TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)
         EXPECT_GE(Clock::now() - stop_started, 250ms);
         EXPECT_FALSE(process.running());
     }
+
+    // Descriptors the runner opened without close-on-exec do not leak into lab processes.
+    int leaky = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+    ASSERT_GE(leaky, 3);
+    rollsim::lab::ProcessSpec list_fds;
+    list_fds.program = "/bin/sh";
+    list_fds.args = {"-c", "test -e /proc/self/fd/" + std::to_string(leaky) + " && echo leaked || echo clean"};
+    EXPECT_EQ(rollsim::lab::run_command(list_fds, output), 0);
+    ::close(leaky);
+    EXPECT_EQ(output, "clean\n");
 
     rollsim::lab::ProcessSpec missing;
     missing.program = "/nonexistent/program";

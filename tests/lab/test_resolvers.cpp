@@ -16,11 +16,12 @@
 #include "lab/unbound.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/dns_query.hpp"
+#include "rollsim_cli.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
+#include <iostream>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -73,28 +74,6 @@ private:
     }
     int m_fd;
     int m_failures = 0;
-};
-
-// A directory under /tmp, removed with everything in it when the object goes.
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "rollsim-resolvers-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    const fs::path& path() const { return m_path; }
-
-private:
-    fs::path m_path;
 };
 
 struct ChildOutcome {
@@ -260,7 +239,7 @@ TEST(Resolvers, WarmDaemonFollowsVirtualClockAndColdValidatorUsesVirtualDate)
         const TimePoint valid = at("2027-03-02T00:00:00Z");
         const TimePoint expired = at("2027-04-01T00:00:00Z");  // far beyond Unbound's skew (<= 1 d)
 
-        TempDir dir;
+        test::TempDir dir;
         const auto tools = lab::Tools::locate();
         const SignedWorld world = build_world(inception, expiration);
         lab::NsdServer root(tools, dir.path() / "nsd-root", "127.53.0.1", ".", world.root_text, kSerial);
@@ -313,7 +292,7 @@ TEST(Resolvers, WarmDaemonFollowsVirtualClockAndColdValidatorUsesVirtualDate)
 TEST(Resolvers, DaemonThatCannotStartIsALabErrorWithItsLog)
 {
     expect_child_ok(run_in_lab([](Channel& out) {
-        TempDir dir;
+        test::TempDir dir;
         const auto tools = lab::Tools::locate();
         lab::ResolverSetup setup;
         setup.root_hints = ". 3600 IN NS ns1.root-servers.rollsim.\nns1.root-servers.rollsim. 3600 IN A 127.53.0.1\n";

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -80,6 +81,12 @@ struct KeyCase {
     std::uint16_t flags;
 };
 
+// Named output for test listings (and no printing of the struct's padding bytes).
+void PrintTo(const KeyCase& c, std::ostream* os)
+{
+    *os << "algorithm " << static_cast<int>(c.algorithm) << ", " << c.bits << " bits, flags " << c.flags;
+}
+
 class KeyGeneration : public ::testing::TestWithParam<KeyCase> {};
 
 TEST_P(KeyGeneration, DnskeyRecordMatchesFlagsAndKeyTag)
@@ -103,8 +110,9 @@ TEST_P(KeyGeneration, DnskeyRecordMatchesFlagsAndKeyTag)
     EXPECT_EQ(ldns_rdf2native_int8(ldns_rr_dnskey_algorithm(rr.get())), static_cast<int>(c.algorithm));
     // RFC 4034 appendix B: the key tag is computed over the DNSKEY RDATA.
     EXPECT_EQ(key.keytag(), ldns_calc_keytag(rr.get()));
-    if (c.algorithm == Algorithm::RSASHA256)
+    if (c.algorithm == Algorithm::RSASHA256) {
         EXPECT_EQ(ldns_rr_dnskey_key_size(rr.get()), static_cast<std::size_t>(c.bits == 0 ? 2048 : c.bits));
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -259,7 +267,7 @@ struct ParsedZone {
     }
 };
 
-const char* kOrigin = "example.com.";
+constexpr const char* kOrigin = "example.com.";
 
 std::vector<std::string> small_zone_records(const Key& ksk, const Key& zsk, const Key& child_ksk)
 {
@@ -608,7 +616,9 @@ TEST(SignRootZone, SignsTheRoot)
     const std::vector<std::string> failures = parsed.verify_all(epoch(now));
     EXPECT_TRUE(failures.empty()) << failures.front();
     const int verified = ldns_verify_zone(zone, now);
-    if (verified >= 0) EXPECT_EQ(verified, 0) << zone.text();
+    if (verified >= 0) {
+        EXPECT_EQ(verified, 0) << zone.text();
+    }
 }
 
 }  // namespace

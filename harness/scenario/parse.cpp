@@ -1,0 +1,1523 @@
+#include "scenario/parse.hpp"
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+namespace rollsim::scenario {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Constant tables
+
+constexpr Seconds kDay{86400};
+constexpr int kMaxServers = 8;
+constexpr int kMaxZones = 250;        // the lab numbers zone addresses 127.53.<zone>.<server>
+constexpr int kMaxUnbound = 4;
+constexpr std::string_view kReservedZone = "rollsim.";  // root servers: ns1.root-servers.rollsim.
+
+// Record types a scenario may name (in records, probes and ttl). The lab generates some of them.
+constexpr std::string_view kRecordTypes[] = {
+    "A",     "AAAA",   "AFSDB", "APL",   "CAA",   "CDNSKEY", "CDS",        "CERT",       "CNAME",
+    "CSYNC", "DHCID",  "DNAME", "DNSKEY", "DS",   "EUI48",   "EUI64",      "HINFO",      "HIP",
+    "HTTPS", "IPSECKEY", "KX",  "LOC",   "MX",    "NAPTR",   "NS",         "NSEC",       "NSEC3",
+    "NSEC3PARAM", "OPENPGPKEY", "PTR", "RP", "RRSIG", "SMIMEA", "SOA",     "SPF",        "SRV",
+    "SSHFP", "SVCB",   "TLSA",  "TXT",   "URI",   "ZONEMD",
+};
+
+constexpr std::pair<std::string_view, ActionKind> kActions[] = {
+    {"publish", ActionKind::Publish},       {"activate", ActionKind::Activate},
+    {"retire", ActionKind::Retire},         {"remove", ActionKind::Remove},
+    {"ds-add", ActionKind::DsAdd},          {"ds-remove", ActionKind::DsRemove},
+    {"stop-signer", ActionKind::StopSigner}, {"start-signer", ActionKind::StartSigner},
+};
+
+constexpr std::pair<std::string_view, FaultKind> kFaults[] = {
+    {"ds-digest-mismatch", FaultKind::DsDigestMismatch},
+};
+
+constexpr std::pair<std::string_view, Outcome> kOutcomes[] = {
+    {"secure", Outcome::Secure},     {"insecure", Outcome::Insecure}, {"servfail", Outcome::Servfail},
+    {"bogus", Outcome::Bogus},       {"nxdomain", Outcome::Nxdomain}, {"any", Outcome::Any},
+};
+
+constexpr std::pair<std::string_view, KeyRole> kRoles[] = {
+    {"ksk", KeyRole::Ksk}, {"zsk", KeyRole::Zsk}, {"csk", KeyRole::Csk}};
+
+constexpr std::pair<std::string_view, Algorithm> kAlgorithms[] = {
+    {"RSASHA256", Algorithm::RSASHA256},           {"RSASHA512", Algorithm::RSASHA512},
+    {"ECDSAP256SHA256", Algorithm::ECDSAP256SHA256}, {"ECDSAP384SHA384", Algorithm::ECDSAP384SHA384},
+    {"ED25519", Algorithm::ED25519},
+};
+
+constexpr std::pair<std::string_view, ResolverKind> kResolverKinds[] = {
+    {"unbound", ResolverKind::Unbound}, {"libunbound", ResolverKind::Libunbound}};
+
+constexpr std::pair<std::string_view, Denial> kDenials[] = {{"nsec", Denial::Nsec}};
+
+constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
+                                             "timeline", "probes",      "resolvers", "expect"};
+constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys"};
+constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
+                                                 "denial"};
+constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publish", "activate",
+                                             "retire", "remove",    "ds",   "ds-remove"};
+constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
+constexpr std::string_view kEventFields[] = {"at", "do", "fault", "key", "zone", "until", "say"};
+constexpr std::string_view kProbeFields[] = {"every", "names"};
+constexpr std::string_view kResolverFields[] = {"kind"};
+constexpr std::string_view kExpectFields[] = {"query", "resolver", "from", "until", "outcome", "ede", "otherwise"};
+
+// ---------------------------------------------------------------------------------------------
+// Small string helpers
+
+std::string to_lower(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string to_upper(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::vector<std::string> split_words(std::string_view s)
+{
+    std::vector<std::string> out;
+    std::istringstream in{std::string(s)};
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+}
+
+// "a", "a and b", "a, b and c"
+std::string join_and(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += (i + 1 == items.size()) ? " and " : ", ";
+        out += items[i];
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep)
+{
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += sep;
+        out += items[i];
+    }
+    return out;
+}
+
+template <typename Range>
+std::vector<std::string> to_strings(const Range& range)
+{
+    std::vector<std::string> out;
+    for (const auto& s : range) out.emplace_back(s);
+    return out;
+}
+
+template <typename T, size_t N>
+std::vector<std::string> table_names(const std::pair<std::string_view, T> (&table)[N])
+{
+    std::vector<std::string> out;
+    for (const auto& [name, value] : table) out.emplace_back(name);
+    return out;
+}
+
+template <typename T, size_t N>
+std::optional<T> table_lookup(const std::pair<std::string_view, T> (&table)[N], std::string_view name)
+{
+    for (const auto& [n, value] : table)
+        if (n == name) return value;
+    return std::nullopt;
+}
+
+template <typename T, size_t N>
+std::string table_name(const std::pair<std::string_view, T> (&table)[N], T value)
+{
+    for (const auto& [n, v] : table)
+        if (v == value) return std::string(n);
+    return "?";
+}
+
+// Optimal string alignment distance (edits, with adjacent transpositions), case-insensitive.
+int edit_distance(std::string_view a_in, std::string_view b_in)
+{
+    const std::string a = to_lower(a_in), b = to_lower(b_in);
+    const size_t n = a.size(), m = b.size();
+    std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+    for (size_t i = 0; i <= n; ++i) d[i][0] = int(i);
+    for (size_t j = 0; j <= m; ++j) d[0][j] = int(j);
+    for (size_t i = 1; i <= n; ++i) {
+        for (size_t j = 1; j <= m; ++j) {
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[n][m];
+}
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates)
+{
+    const int limit = word.size() <= 3 ? 1 : word.size() <= 6 ? 2 : 3;
+    std::optional<std::string> best;
+    int best_distance = limit + 1;
+    for (const auto& c : candidates) {
+        int d = edit_distance(word, c);
+        if (d < best_distance && d < int(std::max(word.size(), c.size()))) {
+            best = c;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+// " (did you mean 'x'?)" or " (expected one of: a, b, c)"; `list_all` false leaves the list out.
+std::string suggest(std::string_view word, const std::vector<std::string>& candidates, bool list_all = true)
+{
+    if (auto m = closest(word, candidates)) return fmt::format(" (did you mean '{}'?)", *m);
+    if (list_all && !candidates.empty()) return fmt::format(" (expected one of: {})", join(candidates, ", "));
+    return "";
+}
+
+std::optional<long long> parse_integer(std::string_view text)
+{
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+    return value;
+}
+
+bool is_hex(std::string_view s)
+{
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+bool is_record_type(std::string_view upper_type)
+{
+    return std::find(std::begin(kRecordTypes), std::end(kRecordTypes), upper_type) != std::end(kRecordTypes);
+}
+
+std::string record_type_hint(std::string_view word)
+{
+    if (auto m = closest(to_upper(word), to_strings(kRecordTypes))) return fmt::format(" (did you mean '{}'?)", *m);
+    return " (use a type such as A, AAAA, CNAME, MX, NS, TXT, SRV, CAA or TLSA)";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Domain names
+
+struct NameResult {
+    std::string name;   // absolute, lower-case
+    std::string error;  // why the text is not a name; empty on success
+};
+
+// Normalises `text` to an absolute lower-case name. Relative names are completed with `origin`
+// ("@" is the origin itself); an empty origin makes every name absolute.
+NameResult normalise_name(std::string_view text, std::string_view origin, bool allow_wildcard)
+{
+    if (text.empty()) return {"", "the name is empty"};
+    std::string name = to_lower(text);
+    if (name == "@") {
+        if (origin.empty()) return {"", "'@' means the zone apex and is not allowed here"};
+        return {std::string(origin), ""};
+    }
+    if (name == ".") return {".", ""};
+    if (name.back() != '.') {
+        if (origin.empty() || origin == ".") name += ".";
+        else name += "." + std::string(origin);
+    }
+    if (name.size() - 1 > 253) return {"", "it is longer than 253 characters"};
+    size_t begin = 0;
+    bool first = true;
+    while (begin < name.size()) {
+        size_t dot = name.find('.', begin);
+        std::string_view label(name.data() + begin, dot - begin);
+        if (label.empty()) return {"", "it has an empty label (two dots in a row, or a leading dot)"};
+        if (label.size() > 63) return {"", fmt::format("label '{}' is longer than 63 characters", label)};
+        if (label == "*") {
+            if (!allow_wildcard || !first) return {"", "'*' is allowed only as the leftmost label of an owner name"};
+        } else {
+            for (char c : label) {
+                bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                if (!ok) return {"", fmt::format("label '{}' may hold only letters, digits, '-' and '_'", label)};
+            }
+        }
+        first = false;
+        begin = dot + 1;
+    }
+    return {name, ""};
+}
+
+bool is_at_or_below(std::string_view name, std::string_view zone)
+{
+    if (zone == "." || name == zone) return true;
+    return name.size() > zone.size() && name.substr(name.size() - zone.size()) == zone &&
+           name[name.size() - zone.size() - 1] == '.';
+}
+
+std::string parent_of(const std::string& name)
+{
+    if (name == ".") return ".";
+    size_t dot = name.find('.');
+    if (dot == std::string::npos || dot + 1 >= name.size()) return ".";
+    return name.substr(dot + 1);
+}
+
+int label_count(const std::string& name)
+{
+    if (name == ".") return 0;
+    return int(std::count(name.begin(), name.end(), '.'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zone-file tokens
+
+struct Token {
+    std::string text;  // as written; quoted strings keep their quotes
+    int line = 0;
+    int column = 0;
+    bool quoted = false;
+};
+
+struct TokenError {
+    std::string message;
+    int column = 0;
+};
+
+// Appends the tokens of one line: whitespace separates, "quoted strings" stay whole, ';' starts a
+// comment, parentheses only change `depth` (a record continues while it is above zero).
+std::optional<TokenError> tokenize(std::string_view text, int line, int column_offset, int& depth,
+                                   std::vector<Token>& out)
+{
+    constexpr std::string_view kStops = " \t\r\n;()\"";
+    size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        const int column = column_offset + int(i) + 1;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            ++i;
+        } else if (c == ';') {
+            break;
+        } else if (c == '(') {
+            ++depth;
+            ++i;
+        } else if (c == ')') {
+            if (--depth < 0) return TokenError{"unbalanced ')'; remove it or add the matching '('", column};
+            ++i;
+        } else if (c == '"') {
+            size_t j = i + 1;
+            while (j < text.size() && text[j] != '"') j += (text[j] == '\\') ? 2 : 1;
+            if (j >= text.size()) return TokenError{"unterminated quoted string; add the closing '\"'", column};
+            out.push_back({std::string(text.substr(i, j - i + 1)), line, column, true});
+            i = j + 1;
+        } else {
+            size_t j = i;
+            while (j < text.size() && kStops.find(text[j]) == std::string_view::npos)
+                j += (text[j] == '\\' && j + 1 < text.size()) ? 2 : 1;
+            out.push_back({std::string(text.substr(i, j - i)), line, column, false});
+            i = j;
+        }
+    }
+    return std::nullopt;
+}
+
+// Where a record comes from and how to read its relative parts.
+struct RecordContext {
+    std::string file;                       // errors point here
+    std::string origin;                     // completes relative names
+    std::optional<std::uint32_t> dollar_ttl;  // $TTL in a template
+    std::optional<std::string> owner;       // template line starting with a blank: previous owner
+};
+
+// ---------------------------------------------------------------------------------------------
+// YAML access
+
+struct Field {
+    std::string name;
+    YAML::Node key;
+    YAML::Node value;
+};
+
+class Fields {
+public:
+    explicit Fields(std::vector<Field> fields) : m_fields(std::move(fields)) {}
+    const Field* find(std::string_view name) const
+    {
+        for (const auto& f : m_fields)
+            if (f.name == name) return &f;
+        return nullptr;
+    }
+    const std::vector<Field>& all() const { return m_fields; }
+
+private:
+    std::vector<Field> m_fields;
+};
+
+std::string describe(const YAML::Node& node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Null: return "empty";
+    case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    default: return "undefined";
+    }
+}
+
+struct TimeRef {
+    Seconds value;
+    SourceLoc loc;
+    std::string what;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The parser: one instance per scenario text.
+
+class Parser {
+public:
+    Parser(std::string file, fs::path base_dir) : m_file(std::move(file)), m_base_dir(std::move(base_dir)) {}
+
+    Scenario run(const std::string& text);
+
+private:
+    // -- positions and errors
+    SourceLoc loc(const YAML::Node& node) const
+    {
+        const YAML::Mark m = node.Mark();
+        if (m.line < 0) return {m_file, 0, 0};
+        return {m_file, m.line + 1, m.column + 1};
+    }
+    SourceLoc key_loc(const Field& f) const { return loc(f.key); }
+    // The value's position; an empty value has no useful one, so its key's.
+    SourceLoc loc(const Field& f) const
+    {
+        if (f.value.IsNull() || f.value.Mark().line < 0) return key_loc(f);
+        return loc(f.value);
+    }
+    [[noreturn]] void fail(const SourceLoc& where, const std::string& message) const
+    {
+        throw ScenarioError(where.file, where.line, where.column, message);
+    }
+    [[noreturn]] void missing(const SourceLoc& where, std::string_view field, std::string_view context,
+                              std::string_view example) const
+    {
+        fail(where, fmt::format("missing required field '{}'{} (add e.g. '{}')", field,
+                                context.empty() ? "" : fmt::format(" in {}", context), example));
+    }
+
+    // -- generic readers
+    std::vector<Field> entries(const YAML::Node& node, std::string_view what, const SourceLoc& where) const;
+    template <size_t N>
+    Fields fields(const YAML::Node& node, std::string_view context, const SourceLoc& where,
+                  const std::string_view (&allowed)[N]) const;
+    std::string scalar(const Field& f) const;
+    Seconds duration(const Field& f) const;
+    Seconds time(const Field& f);
+    std::uint32_t ttl(const Field& f) const;
+    long long integer(const Field& f, long long low, long long high) const;
+    template <typename T, size_t N>
+    T choice(const Field& f, const std::pair<std::string_view, T> (&table)[N], std::string_view noun,
+             bool lower_case = true) const;
+    Query query(const std::string& text, const SourceLoc& where) const;
+
+    // -- sections
+    void parse_zones(const Field& f);
+    ZoneSpec parse_zone(const std::string& name, const Field& f);
+    Ttls parse_ttls(const Field& f) const;
+    SigningPolicy parse_signing(const Field& f, Algorithm& algorithm_out) const;
+    Algorithm algorithm(const Field& f) const;
+    void parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm);
+    KeySpec parse_key(const Field& f, Algorithm zone_algorithm);
+    void check_key_order(const KeySpec& key, const Fields& fields) const;
+    void load_template(const Field& f, ZoneSpec& zone) const;
+    void parse_records(const Field& f, ZoneSpec& zone) const;
+    std::string render_record(const std::vector<Token>& tokens, const RecordContext& ctx, const ZoneSpec& zone,
+                              std::string& owner_out) const;
+    void check_owner(const std::string& owner, const Token& at, const RecordContext& ctx, const ZoneSpec& zone) const;
+    void check_generated(const std::string& type, const std::string& owner, const SourceLoc& where,
+                         const ZoneSpec& zone) const;
+    std::vector<std::string> render_rdata(const std::string& type, const std::vector<Token>& rdata,
+                                          const Token& type_token, const RecordContext& ctx) const;
+    void add_ancestors();
+    void parse_resolvers(const Field* f);
+    void parse_probes(const Field& f);
+    void parse_timeline(const Field& f);
+    Event parse_event(const YAML::Node& node);
+    std::string zone_ref(const Field& f) const;
+    std::string resolve_key(const std::string& key, const std::string& zone, const SourceLoc& where) const;
+    const KeySpec* find_key(const std::string& zone, const std::string& key) const;
+    void parse_expectations(const Field& f);
+    Expectation parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen);
+    void settle_duration(const Field* f);
+
+    std::string m_file;
+    fs::path m_base_dir;
+    Scenario m_scenario;
+    std::vector<TimeRef> m_times;            // every time written in the file, checked against duration
+    std::vector<std::string> m_listed;       // zones the file lists, in file order
+    std::set<std::string> m_all_zones;       // listed zones and their ancestors
+    std::map<std::string, SourceLoc> m_ancestor_loc;  // implicit zone -> the listed zone that needs it
+};
+
+// ---------------------------------------------------------------------------------------------
+// Generic readers
+
+std::vector<Field> Parser::entries(const YAML::Node& node, std::string_view what, const SourceLoc& where) const
+{
+    if (node.IsNull()) return {};
+    if (!node.IsMap()) fail(node.Mark().line >= 0 ? loc(node) : where,
+                            fmt::format("{} must be a map, not {}", what, describe(node)));
+    std::vector<Field> out;
+    for (const auto& kv : node) {
+        YAML::Node key = kv.first;
+        if (!key.IsScalar())
+            fail(loc(key), fmt::format("the field names in {} must be plain words, not {}", what, describe(key)));
+        for (const auto& seen : out)
+            if (seen.name == key.Scalar())
+                fail(loc(key), fmt::format("'{}' appears twice in {} (first at line {}); keep one", key.Scalar(),
+                                           what, key_loc(seen).line));
+        out.push_back({key.Scalar(), key, kv.second});
+    }
+    return out;
+}
+
+template <size_t N>
+Fields Parser::fields(const YAML::Node& node, std::string_view context, const SourceLoc& where,
+                      const std::string_view (&allowed)[N]) const
+{
+    std::vector<Field> out = entries(node, context, where);
+    const std::vector<std::string> names = to_strings(allowed);
+    for (const auto& f : out)
+        if (std::find(names.begin(), names.end(), f.name) == names.end())
+            fail(key_loc(f), fmt::format("unknown field '{}' in {}{}", f.name, context, suggest(f.name, names)));
+    return Fields(std::move(out));
+}
+
+std::string Parser::scalar(const Field& f) const
+{
+    if (f.value.IsNull()) fail(loc(f), fmt::format("{} has no value; give one after '{}:'", f.name, f.name));
+    if (!f.value.IsScalar())
+        fail(loc(f), fmt::format("{} must be a single value, not {}", f.name, describe(f.value)));
+    return f.value.Scalar();
+}
+
+Seconds Parser::duration(const Field& f) const
+{
+    const std::string text = scalar(f);
+    auto d = parse_duration(text);
+    if (!d)
+        fail(loc(f), fmt::format("bad duration '{}' for {} (write seconds or a number with units s, m, h, d, w, "
+                                 "e.g. 300, 10m, 1h30m, 2w)", text, f.name));
+    return *d;
+}
+
+Seconds Parser::time(const Field& f)
+{
+    const std::string text = scalar(f);
+    Seconds offset{0};
+    if (auto d = parse_duration(text)) {
+        offset = *d;
+    } else if (auto t = parse_time(text)) {
+        if (*t < m_scenario.start)
+            fail(loc(f), fmt::format("{} ({}) is before start ({}); use a time at or after start", f.name, text,
+                                     format_time(m_scenario.start)));
+        offset = *t - m_scenario.start;
+    } else if (!text.empty() && text.front() == '-') {
+        fail(loc(f), fmt::format("{} ({}) is before start; times are offsets from start and cannot be negative",
+                                 f.name, text));
+    } else {
+        fail(loc(f), fmt::format("bad time '{}' for {} (write an offset from start such as +1d10m, or a UTC time "
+                                 "such as 2027-03-02T00:10:00Z)", text, f.name));
+    }
+    m_times.push_back({offset, loc(f), f.name});
+    return offset;
+}
+
+std::uint32_t Parser::ttl(const Field& f) const
+{
+    const std::string text = scalar(f);
+    auto d = parse_duration(text);
+    if (!d)
+        fail(loc(f), fmt::format("bad TTL '{}' for {} (write seconds or a duration, e.g. 300 or 1h)", text, f.name));
+    if (d->count() <= 0) fail(loc(f), fmt::format("TTL {} must be at least 1s (write e.g. 300 or 1h)", f.name));
+    if (d->count() > std::numeric_limits<std::uint32_t>::max())
+        fail(loc(f), fmt::format("TTL '{}' for {} is too large (at most 4294967295 seconds)", text, f.name));
+    return std::uint32_t(d->count());
+}
+
+long long Parser::integer(const Field& f, long long low, long long high) const
+{
+    const std::string text = scalar(f);
+    auto v = parse_integer(text);
+    if (!v || *v < low || *v > high)
+        fail(loc(f), fmt::format("{} must be a whole number from {} to {}, not '{}'", f.name, low, high, text));
+    return *v;
+}
+
+template <typename T, size_t N>
+T Parser::choice(const Field& f, const std::pair<std::string_view, T> (&table)[N], std::string_view noun,
+                 bool lower_case) const
+{
+    const std::string text = scalar(f);
+    const std::string key = lower_case ? to_lower(text) : to_upper(text);
+    if (auto v = table_lookup(table, key)) return *v;
+    fail(loc(f), fmt::format("unknown {} '{}'{}", noun, text, suggest(text, table_names(table))));
+}
+
+// "www.example.com. A" -> {"www.example.com.", "A"}
+Query Parser::query(const std::string& text, const SourceLoc& where) const
+{
+    auto words = split_words(text);
+    if (words.size() != 2)
+        fail(where, fmt::format("bad query '{}' (write a name and a type, e.g. 'www.example.com. A')", text));
+    auto name = normalise_name(words[0], "", false);
+    if (!name.error.empty()) fail(where, fmt::format("bad name '{}' in query: {}", words[0], name.error));
+    std::string type = to_upper(words[1]);
+    if (!is_record_type(type))
+        fail(where, fmt::format("unknown query type '{}'{}", words[1], record_type_hint(words[1])));
+    return {name.name, type};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole file
+
+Scenario Parser::run(const std::string& text)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        // yaml-cpp's "unknown token" is most often a record such as '- @ A 192.0.2.1'.
+        const std::string hint =
+            e.msg == "unknown token" ? " (quote values that start with @ or `, e.g. \"@ A 192.0.2.1\")" : "";
+        fail({m_file, e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}{}", e.msg, hint));
+    }
+    m_scenario.file = m_file;
+    if (root.IsNull())
+        fail({m_file, 0, 0}, "the file holds no scenario (a scenario needs name, start, zones and probes)");
+    const SourceLoc top = loc(root);
+    if (!root.IsMap())
+        fail(top, fmt::format("a scenario must be a map of fields (name, start, zones, ...), not {}", describe(root)));
+    Fields f = fields(root, "the scenario", top, kTopFields);
+
+    const Field* name = f.find("name");
+    if (!name) missing(top, "name", "", "name: ZSK pre-publication too short");
+    m_scenario.name = scalar(*name);
+    if (m_scenario.name.empty()) fail(loc(*name), "name is empty; give the scenario a short title");
+    if (const Field* d = f.find("description")) m_scenario.description = d->value.IsNull() ? "" : scalar(*d);
+
+    const Field* start = f.find("start");
+    if (!start) missing(top, "start", "", "start: 2027-03-01T00:00:00Z");
+    {
+        const std::string t = scalar(*start);
+        auto tp = parse_time(t);
+        if (!tp)
+            fail(loc(*start), fmt::format("bad time '{}' for start (write an ISO 8601 UTC time such as "
+                                          "2027-03-01T00:00:00Z)", t));
+        m_scenario.start = *tp;
+    }
+
+    const Field* zones = f.find("zones");
+    if (!zones) missing(top, "zones", "", "zones: { example.com.: {} }");
+    parse_zones(*zones);
+
+    parse_resolvers(f.find("resolvers"));
+
+    const Field* probes = f.find("probes");
+    if (!probes) missing(top, "probes", "", "probes: { every: 1h, names: [www.example.com. A] }");
+    parse_probes(*probes);
+
+    if (const Field* t = f.find("timeline")) parse_timeline(*t);
+    if (const Field* e = f.find("expect")) parse_expectations(*e);
+
+    settle_duration(f.find("duration"));
+    return std::move(m_scenario);
+}
+
+void Parser::settle_duration(const Field* f)
+{
+    if (!f) {
+        Seconds last{0};
+        for (const auto& t : m_times) last = std::max(last, t.value);
+        m_scenario.duration = std::max(last + 2 * kDay, kDay);
+        return;
+    }
+    m_scenario.duration = duration(*f);
+    if (m_scenario.duration < kDay)
+        fail(loc(*f), fmt::format("duration ({}) is too short; a scenario runs at least 1d",
+                                  format_duration(m_scenario.duration)));
+    for (const auto& t : m_times)
+        if (t.value > m_scenario.duration)
+            fail(t.loc, fmt::format("{} ({}) is beyond the end of the scenario (duration {}); raise duration or "
+                                    "move it earlier", t.what, format_offset(t.value),
+                                    format_duration(m_scenario.duration)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zones
+
+void Parser::parse_zones(const Field& f)
+{
+    if (!f.value.IsNull() && !f.value.IsMap())
+        fail(loc(f), fmt::format("zones must be a map of zone names to their settings, not {}", describe(f.value)));
+    std::vector<Field> list = entries(f.value, "zones", loc(f));
+    if (list.empty()) fail(loc(f), "zones is empty; list at least one zone, e.g. 'example.com.: {}'");
+
+    // Pass 1: names, so that records can be checked against every zone cut.
+    std::vector<std::string> names;
+    for (const auto& z : list) {
+        auto n = normalise_name(z.name, "", false);
+        if (!n.error.empty()) fail(key_loc(z), fmt::format("bad zone name '{}': {}", z.name, n.error));
+        if (n.name == kReservedZone)
+            fail(key_loc(z), "zone 'rollsim.' is reserved: the lab names its root servers under it; use another name");
+        if (is_at_or_below(n.name, kReservedZone))
+            fail(key_loc(z), fmt::format("zone '{}' is under rollsim., which the lab reserves for its root servers; "
+                                         "use another name", n.name));
+        for (size_t i = 0; i < names.size(); ++i)
+            if (names[i] == n.name)
+                fail(key_loc(z), fmt::format("zone {} is listed twice (first at line {}); merge the two",
+                                             n.name, key_loc(list[i]).line));
+        names.push_back(n.name);
+    }
+    m_listed = names;
+    for (size_t i = 0; i < names.size(); ++i) {
+        m_all_zones.insert(names[i]);
+        for (std::string a = names[i]; a != ".";) {
+            a = parent_of(a);
+            m_all_zones.insert(a);
+            m_ancestor_loc.emplace(a, key_loc(list[i]));
+        }
+    }
+    if (int(m_all_zones.size()) > kMaxZones)
+        fail(loc(f), fmt::format("the scenario has {} zones with their ancestors; the lab holds at most {}",
+                                 m_all_zones.size(), kMaxZones));
+
+    // Pass 2: settings.
+    for (size_t i = 0; i < list.size(); ++i) m_scenario.zones.push_back(parse_zone(names[i], list[i]));
+    add_ancestors();
+}
+
+ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
+{
+    ZoneSpec zone;
+    zone.name = name;
+    zone.loc = key_loc(f);
+    const std::string context = fmt::format("zone {}", name);
+    Fields z = fields(f.value, context, zone.loc, kZoneFields);
+
+    if (const Field* s = z.find("servers")) zone.servers = int(integer(*s, 1, kMaxServers));
+    if (const Field* t = z.find("ttl")) zone.ttl = parse_ttls(*t);
+    // signing: algorithm is not part of the policy: it is the default for the zone's keys.
+    Algorithm algorithm = Algorithm::ECDSAP256SHA256;
+    if (const Field* s = z.find("signing")) zone.signing = parse_signing(*s, algorithm);
+    parse_keys(z.find("keys"), zone, algorithm);
+    if (const Field* t = z.find("template")) load_template(*t, zone);
+    if (const Field* r = z.find("records")) parse_records(*r, zone);
+    return zone;
+}
+
+Ttls Parser::parse_ttls(const Field& f) const
+{
+    Ttls t;
+    std::vector<std::string> candidates = to_strings(kTtlFields);
+    for (auto type : kRecordTypes) candidates.emplace_back(type);
+    for (const auto& e : entries(f.value, "ttl", loc(f))) {
+        const std::string upper = to_upper(e.name);
+        if (e.name == "default") t.default_ttl = ttl(e);
+        else if (e.name == "dnskey" || upper == "DNSKEY") t.dnskey = ttl(e);
+        else if (e.name == "ds" || upper == "DS") t.ds = ttl(e);
+        else if (e.name == "soa" || upper == "SOA") t.soa = ttl(e);
+        else if (e.name == "ns" || upper == "NS") t.ns = ttl(e);
+        else if (e.name == "negative") t.negative = ttl(e);
+        else if (upper == "RRSIG") fail(key_loc(e), "RRSIG TTLs follow the RRset they cover; remove this field");
+        else if (upper == "NSEC" || upper == "NSEC3")
+            fail(key_loc(e), fmt::format("{} TTLs come from negative; set 'negative' instead", upper));
+        else if (is_record_type(upper) && (e.name == upper || e.name == to_lower(upper))) t.by_type[upper] = ttl(e);
+        else fail(key_loc(e), fmt::format("unknown field '{}' in ttl{}", e.name, suggest(e.name, candidates, false)));
+    }
+    return t;
+}
+
+Algorithm Parser::algorithm(const Field& f) const
+{
+    const std::string text = scalar(f);
+    if (auto n = parse_integer(text)) {
+        for (const auto& [name, value] : kAlgorithms)
+            if (int(value) == *n) return value;
+        fail(loc(f), fmt::format("unsupported algorithm number {} (use 8, 10, 13, 14 or 15, or a name such as "
+                                 "ECDSAP256SHA256)", text));
+    }
+    return choice(f, kAlgorithms, "algorithm", false);
+}
+
+SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) const
+{
+    SigningPolicy p;
+    Fields s = fields(f.value, "signing", loc(f), kSigningFields);
+    if (const Field* a = s.find("algorithm")) algorithm_out = algorithm(*a);
+    if (const Field* a = s.find("validity")) p.validity = duration(*a);
+    if (const Field* r = s.find("refresh")) p.refresh = duration(*r);
+    if (const Field* i = s.find("inception-offset")) p.inception_offset = duration(*i);
+    if (const Field* d = s.find("denial")) {
+        if (to_lower(scalar(*d)) == "nsec3")
+            fail(loc(*d), "denial nsec3 is not supported yet; use nsec");
+        p.denial = choice(*d, kDenials, "denial method");
+    }
+    if (p.validity <= p.refresh) {
+        const Field* at = s.find("validity") ? s.find("validity") : s.find("refresh");
+        fail(loc(*at), fmt::format("validity ({}) must be longer than refresh ({})", format_duration(p.validity),
+                                   format_duration(p.refresh)));
+    }
+    return p;
+}
+
+// Keys without algorithm: get the zone's signing algorithm. No keys: a ksk and a zsk.
+void Parser::parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm)
+{
+    if (f) {
+        for (const auto& k : entries(f->value, fmt::format("keys of zone {}", zone.name), loc(*f)))
+            zone.keys.push_back(parse_key(k, algorithm));
+    }
+    if (!zone.keys.empty()) return;
+    for (auto [name, role] : {std::pair{"ksk", KeyRole::Ksk}, std::pair{"zsk", KeyRole::Zsk}}) {
+        KeySpec k;
+        k.name = name;
+        k.role = role;
+        k.algorithm = algorithm;
+        k.publish = Seconds{0};
+        k.activate = Seconds{0};
+        if (role == KeyRole::Ksk) k.ds_add = Seconds{0};
+        k.loc = f ? key_loc(*f) : zone.loc;
+        zone.keys.push_back(k);
+    }
+}
+
+KeySpec Parser::parse_key(const Field& f, Algorithm zone_algorithm)
+{
+    KeySpec key;
+    key.name = f.name;
+    key.loc = key_loc(f);
+    for (char c : key.name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            fail(key.loc, fmt::format("bad key name '{}': use letters, digits, '-', '_' and '.'", key.name));
+    const std::string context = fmt::format("key '{}'", key.name);
+    if (!f.value.IsNull() && !f.value.IsMap())
+        fail(loc(f),
+             fmt::format("key '{}' must be a map such as '{{ role: zsk }}', not {}", key.name, describe(f.value)));
+    Fields k = fields(f.value, context, key.loc, kKeyFields);
+
+    const Field* role = k.find("role");
+    if (!role) missing(f.value.IsNull() ? key.loc : loc(f.value), "role", context, "role: zsk");
+    key.role = choice(*role, kRoles, "key role");
+    key.algorithm = zone_algorithm;
+    if (const Field* a = k.find("algorithm")) key.algorithm = algorithm(*a);
+    if (const Field* b = k.find("bits")) {
+        if (key.algorithm != Algorithm::RSASHA256 && key.algorithm != Algorithm::RSASHA512)
+            fail(key_loc(*b), fmt::format("bits applies only to RSA keys; key '{}' uses {}; remove bits", key.name,
+                                          table_name(kAlgorithms, key.algorithm)));
+        key.bits = int(integer(*b, 512, 4096));
+    }
+    if (const Field* t = k.find("publish")) key.publish = time(*t);
+    if (const Field* t = k.find("activate")) key.activate = time(*t);
+    if (const Field* t = k.find("retire")) key.retire = time(*t);
+    if (const Field* t = k.find("remove")) key.remove = time(*t);
+    if (const Field* t = k.find("ds")) key.ds_add = time(*t);
+    if (const Field* t = k.find("ds-remove")) key.ds_remove = time(*t);
+    if (key.role == KeyRole::Zsk) {
+        for (std::string_view ds : {"ds", "ds-remove"})
+            if (const Field* t = k.find(ds))
+                fail(key_loc(*t), fmt::format("{} applies to a ksk or csk; key '{}' is a zsk (remove {}, or make it "
+                                              "role: ksk)", ds, key.name, ds));
+    }
+
+    // Defaults: a key without publish: is one the zone already has at the start.
+    if (!key.publish) {
+        key.publish = Seconds{0};
+        if (!key.activate) key.activate = Seconds{0};
+        if (key.role != KeyRole::Zsk && !key.ds_add) key.ds_add = Seconds{0};
+    }
+    check_key_order(key, k);
+    return key;
+}
+
+// Contradictions between a key's own times. Equal times are allowed.
+void Parser::check_key_order(const KeySpec& key, const Fields& fields) const
+{
+    struct Rule {
+        std::string_view later, earlier;
+        const std::optional<Seconds>& later_value;
+        const std::optional<Seconds>& earlier_value;
+    };
+    const Rule rules[] = {
+        {"activate", "publish", key.activate, key.publish},
+        {"retire", "activate", key.retire, key.activate},
+        {"remove", "publish", key.remove, key.publish},
+        {"remove", "activate", key.remove, key.activate},
+        {"ds-remove", "ds", key.ds_remove, key.ds_add},
+    };
+    for (const auto& r : rules) {
+        if (!r.later_value || !r.earlier_value || *r.later_value >= *r.earlier_value) continue;
+        const Field* at = fields.find(r.later);
+        if (!at) at = fields.find(r.earlier);
+        fail(at ? loc(*at) : key.loc,
+             fmt::format("{} ({}) is before {} ({}) for key '{}'; {} must not come before {}", r.later,
+                         format_offset(*r.later_value), r.earlier, format_offset(*r.earlier_value), key.name,
+                         r.later, r.earlier));
+    }
+}
+
+// Candidates, in order: relative to the scenario's directory, then each parent directory.
+std::optional<fs::path> find_upward(const fs::path& base_dir, const fs::path& relative)
+{
+    std::error_code ec;
+    if (relative.is_absolute()) {
+        if (fs::is_regular_file(relative, ec)) return relative;
+        return std::nullopt;
+    }
+    fs::path dir = fs::absolute(base_dir, ec).lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();
+    while (true) {
+        fs::path candidate = (dir / relative).lexically_normal();
+        if (fs::is_regular_file(candidate, ec)) return candidate;
+        if (dir == dir.root_path() || dir.parent_path() == dir || dir.empty()) return std::nullopt;
+        dir = dir.parent_path();
+    }
+}
+
+// The template's path as errors show it: relative to the working directory when under it.
+std::string display_path(const fs::path& p)
+{
+    std::error_code ec;
+    fs::path cwd = fs::current_path(ec);
+    if (!ec) {
+        fs::path rel = p.lexically_relative(cwd);
+        if (!rel.empty() && *rel.begin() != "..") return rel.string();
+    }
+    return p.string();
+}
+
+void Parser::load_template(const Field& f, ZoneSpec& zone) const
+{
+    const std::string rel = scalar(f);
+    if (rel.empty()) fail(loc(f), "template is empty; give the path of a zone template file");
+    auto found = find_upward(m_base_dir, rel);
+    if (!found)
+        fail(loc(f), fmt::format("template file '{}' not found (looked in the scenario's directory and each "
+                                 "directory above it); check the path", rel));
+    std::ifstream in(*found);
+    if (!in) fail(loc(f), fmt::format("cannot read template file '{}'", found->string()));
+
+    RecordContext ctx{display_path(*found), zone.name, std::nullopt, std::nullopt};
+    std::optional<std::string> last_owner;
+    std::vector<Token> pending;
+    bool owner_given = true;
+    int depth = 0, open_line = 0, line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++line_no;
+        std::vector<Token> tokens;
+        if (auto err = tokenize(line, line_no, 0, depth, tokens)) fail({ctx.file, line_no, err->column}, err->message);
+        if (pending.empty()) {
+            if (tokens.empty()) {
+                if (depth > 0) open_line = line_no;
+                continue;
+            }
+            owner_given = !line.empty() && line[0] != ' ' && line[0] != '\t';
+            open_line = line_no;
+        }
+        pending.insert(pending.end(), tokens.begin(), tokens.end());
+        if (depth > 0 || pending.empty()) continue;
+
+        const Token& first = pending.front();
+        if (owner_given && !first.text.empty() && first.text[0] == '$') {
+            const std::string directive = to_upper(first.text);
+            const SourceLoc at{ctx.file, first.line, first.column};
+            if (directive == "$TTL") {
+                if (pending.size() != 2) fail(at, "$TTL takes one value, e.g. '$TTL 300'");
+                auto d = parse_duration(pending[1].text);
+                if (!d || d->count() > std::numeric_limits<std::uint32_t>::max())
+                    fail({ctx.file, pending[1].line, pending[1].column},
+                         fmt::format("bad TTL '{}' (write seconds or a duration, e.g. 300 or 1h)", pending[1].text));
+                ctx.dollar_ttl = std::uint32_t(d->count());
+            } else if (directive == "$ORIGIN") {
+                if (pending.size() != 2) fail(at, "$ORIGIN takes one name, e.g. '$ORIGIN sub.example.com.'");
+                auto n = normalise_name(pending[1].text, ctx.origin, false);
+                if (!n.error.empty())
+                    fail({ctx.file, pending[1].line, pending[1].column},
+                         fmt::format("bad $ORIGIN '{}': {}", pending[1].text, n.error));
+                if (!is_at_or_below(n.name, zone.name))
+                    fail({ctx.file, pending[1].line, pending[1].column},
+                         fmt::format("$ORIGIN {} is outside zone {}", n.name, zone.name));
+                ctx.origin = n.name;
+            } else {
+                fail(at, fmt::format("{} is not supported in templates (only $TTL and $ORIGIN); remove it",
+                                     first.text));
+            }
+        } else {
+            if (!owner_given && !last_owner)
+                fail({ctx.file, first.line, first.column},
+                     "this line starts with a blank but no record before it names an owner; put the owner first");
+            ctx.owner = owner_given ? std::nullopt : last_owner;
+            std::string owner;
+            zone.records.push_back(render_record(pending, ctx, zone, owner));
+            last_owner = owner;
+        }
+        pending.clear();
+    }
+    if (depth > 0) fail({ctx.file, open_line, 0}, "unbalanced '(' opened on this line; add the closing ')'");
+}
+
+void Parser::parse_records(const Field& f, ZoneSpec& zone) const
+{
+    if (f.value.IsNull()) return;
+    if (!f.value.IsSequence())
+        fail(loc(f),
+             fmt::format("records must be a list of records such as 'www A 192.0.2.1', not {}", describe(f.value)));
+    for (const auto& item : f.value) {
+        const SourceLoc at = loc(item);
+        if (!item.IsScalar())
+            fail(at, fmt::format("each record must be a string such as 'www A 192.0.2.1', not {} (quote records "
+                                 "that contain ': ')", describe(item)));
+        // Token columns are exact for one-line scalars; a quoted scalar starts one column later.
+        const int offset = at.column - 1 + (item.Tag() == "!" ? 1 : 0);
+        std::vector<Token> tokens;
+        int depth = 0;
+        if (auto err = tokenize(item.Scalar(), at.line, offset, depth, tokens))
+            fail({m_file, at.line, err->column}, err->message);
+        if (depth != 0) fail(at, "unbalanced '(' in record; add the closing ')'");
+        if (tokens.empty()) fail(at, "empty record; write e.g. 'www A 192.0.2.1'");
+        RecordContext ctx{m_file, zone.name, std::nullopt, std::nullopt};
+        std::string owner;
+        zone.records.push_back(render_record(tokens, ctx, zone, owner));
+    }
+}
+
+// <owner> [<ttl>] [IN] <type> <rdata...>, TTL and class in either order.
+std::string Parser::render_record(const std::vector<Token>& toks, const RecordContext& ctx, const ZoneSpec& zone,
+                                  std::string& owner_out) const
+{
+    auto at = [&](const Token& t) { return SourceLoc{ctx.file, t.line, t.column}; };
+    size_t i = 0;
+    std::string owner;
+    if (ctx.owner) {
+        owner = *ctx.owner;
+    } else {
+        const Token& t = toks[i++];
+        auto n = normalise_name(t.quoted ? "" : t.text, ctx.origin, true);
+        if (!n.error.empty()) fail(at(t), fmt::format("bad owner name '{}': {}", t.text, n.error));
+        owner = n.name;
+        check_owner(owner, t, ctx, zone);
+    }
+
+    std::optional<std::uint32_t> explicit_ttl;
+    bool class_seen = false;
+    for (int n = 0; n < 2 && i < toks.size(); ++n) {
+        const Token& t = toks[i];
+        const std::string up = to_upper(t.text);
+        if (!class_seen && (up == "IN" || up == "CH" || up == "HS" || up == "CS")) {
+            if (up != "IN") fail(at(t), fmt::format("class {} is not supported; the lab serves class IN only", up));
+            class_seen = true;
+            ++i;
+        } else if (!explicit_ttl && !t.text.empty() && std::isdigit(static_cast<unsigned char>(t.text[0]))) {
+            auto d = parse_duration(t.text);
+            if (!d)
+                fail(at(t), fmt::format("expected a TTL, class or type, not '{}' (write e.g. 'www 300 IN A 192.0.2.1')",
+                                        t.text));
+            if (d->count() > std::numeric_limits<std::uint32_t>::max())
+                fail(at(t), fmt::format("TTL '{}' is too large (at most 4294967295 seconds)", t.text));
+            explicit_ttl = std::uint32_t(d->count());
+            ++i;
+        } else {
+            break;
+        }
+    }
+    if (i >= toks.size()) fail(at(toks.back()), "the record has no type; write e.g. 'www A 192.0.2.1'");
+    const Token& type_token = toks[i++];
+    const std::string type = to_upper(type_token.text);
+    if (!is_record_type(type))
+        fail(at(type_token),
+             fmt::format("unknown record type '{}'{}", type_token.text, record_type_hint(type_token.text)));
+    check_generated(type, owner, at(type_token), zone);
+
+    std::vector<Token> rdata_tokens(toks.begin() + long(i), toks.end());
+    std::vector<std::string> rdata = render_rdata(type, rdata_tokens, type_token, ctx);
+
+    std::uint32_t ttl = zone.ttl.default_ttl;
+    if (explicit_ttl) ttl = *explicit_ttl;
+    else if (auto it = zone.ttl.by_type.find(type); it != zone.ttl.by_type.end()) ttl = it->second;
+    else if (ctx.dollar_ttl) ttl = *ctx.dollar_ttl;
+
+    owner_out = owner;
+    return fmt::format("{} {} IN {} {}", owner, ttl, type, join(rdata, " "));
+}
+
+void Parser::check_owner(const std::string& owner, const Token& t, const RecordContext& ctx, const ZoneSpec& zone) const
+{
+    const SourceLoc at{ctx.file, t.line, t.column};
+    if (!is_at_or_below(owner, zone.name))
+        fail(at, fmt::format("owner {} is outside zone {}; a zone's records must be at or below its apex", owner,
+                             zone.name));
+    if (is_at_or_below(owner, kReservedZone))
+        fail(at, fmt::format("owner {} is under rollsim., which the lab reserves for its root servers; use another "
+                             "name", owner));
+    for (int s = 1; s <= zone.servers && zone.name != "."; ++s)
+        if (owner == fmt::format("ns{}.{}", s, zone.name))
+            fail(at, fmt::format("{} is the name of one of the lab's servers for {} (servers: {}); use another name",
+                                 owner, zone.name, zone.servers));
+    for (const auto& other : m_all_zones)
+        if (other != zone.name && is_at_or_below(other, zone.name) && is_at_or_below(owner, other))
+            fail(at, fmt::format("{} is inside zone {}, which this scenario also has; put the record in that zone",
+                                 owner, other));
+}
+
+void Parser::check_generated(const std::string& type, const std::string& owner, const SourceLoc& at,
+                             const ZoneSpec& zone) const
+{
+    if (type == "SOA") fail(at, "the lab generates SOA records; remove this line");
+    if (type == "DNSKEY") fail(at, "the lab generates DNSKEY records from keys:; remove this line");
+    if (type == "RRSIG" || type == "NSEC" || type == "NSEC3" || type == "NSEC3PARAM")
+        fail(at, fmt::format("the lab generates {} records when it signs; remove this line", type));
+    if (owner != zone.name) return;
+    if (type == "DS")
+        fail(at, fmt::format("the lab generates the DS records of {} at its parent from keys:; remove this line",
+                             zone.name));
+    if (type == "NS") fail(at, "the lab generates the apex NS records (servers: sets how many); remove this line");
+    if (type == "CNAME") fail(at, "a CNAME cannot be at the zone apex; remove this line or use A/AAAA records");
+}
+
+std::vector<std::string> Parser::render_rdata(const std::string& type, const std::vector<Token>& rd,
+                                              const Token& type_token, const RecordContext& ctx) const
+{
+    auto at = [&](size_t k) {
+        const Token& t = k < rd.size() ? rd[k] : type_token;
+        return SourceLoc{ctx.file, t.line, t.column};
+    };
+    auto bad = [&](size_t k, std::string_view form) {
+        fail(at(k), fmt::format("{} record data must be {}", type, form));
+    };
+    auto number = [&](size_t k, long long max, std::string_view form) {
+        auto v = parse_integer(rd[k].text);
+        if (rd[k].quoted || !v || *v < 0 || *v > max) bad(k, form);
+    };
+    std::vector<std::string> out;
+    for (const auto& t : rd) out.push_back(t.text);
+    auto name = [&](size_t k) {
+        auto n = normalise_name(rd[k].quoted ? "" : rd[k].text, ctx.origin, false);
+        if (!n.error.empty()) fail(at(k), fmt::format("bad name '{}' in {} record: {}", rd[k].text, type, n.error));
+        out[k] = n.name;
+    };
+
+    if (type == "A") {
+        constexpr std::string_view form = "one IPv4 address, e.g. 'A 192.0.2.1'";
+        in_addr a{};
+        if (rd.size() != 1) bad(rd.size() > 1 ? 1 : 0, form);
+        if (inet_pton(AF_INET, rd[0].text.c_str(), &a) != 1) bad(0, form);
+    } else if (type == "AAAA") {
+        constexpr std::string_view form = "one IPv6 address, e.g. 'AAAA 2001:db8::1'";
+        in6_addr a{};
+        if (rd.size() != 1) bad(rd.size() > 1 ? 1 : 0, form);
+        if (inet_pton(AF_INET6, rd[0].text.c_str(), &a) != 1) bad(0, form);
+    } else if (type == "NS" || type == "CNAME" || type == "PTR" || type == "DNAME") {
+        if (rd.size() != 1)
+            bad(rd.size() > 1 ? 1 : 0, fmt::format("one domain name, e.g. '{} host.example.com.'", type));
+        name(0);
+    } else if (type == "MX") {
+        constexpr std::string_view form = "a preference and a host name, e.g. 'MX 10 mail'";
+        if (rd.size() != 2) bad(rd.size() > 2 ? 2 : 0, form);
+        number(0, 65535, form);
+        name(1);
+    } else if (type == "SRV") {
+        constexpr std::string_view form = "priority, weight, port and target, e.g. 'SRV 0 5 443 www'";
+        if (rd.size() != 4) bad(rd.size() > 4 ? 4 : 0, form);
+        for (size_t k = 0; k < 3; ++k) number(k, 65535, form);
+        name(3);
+    } else if (type == "CAA") {
+        constexpr std::string_view form = "flags, tag and value, e.g. 'CAA 0 issue \"ca.example\"'";
+        if (rd.size() != 3) bad(rd.size() > 3 ? 3 : 0, form);
+        number(0, 255, form);
+        if (rd[1].quoted || rd[1].text.empty() || !std::all_of(rd[1].text.begin(), rd[1].text.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c));
+            }))
+            bad(1, form);
+    } else if (type == "TLSA" || type == "SMIMEA") {
+        const std::string form =
+            fmt::format("usage, selector, matching type and hex data, e.g. '{} 3 1 1 ABCD...'", type);
+        if (rd.size() < 4) bad(0, form);
+        for (size_t k = 0; k < 3; ++k) number(k, 255, form);
+        for (size_t k = 3; k < rd.size(); ++k)
+            if (!is_hex(rd[k].text)) bad(k, form);
+    } else if (type == "SSHFP") {
+        constexpr std::string_view form = "algorithm, fingerprint type and hex fingerprint, e.g. 'SSHFP 4 2 ABCD...'";
+        if (rd.size() < 3) bad(0, form);
+        for (size_t k = 0; k < 2; ++k) number(k, 255, form);
+        for (size_t k = 2; k < rd.size(); ++k)
+            if (!is_hex(rd[k].text)) bad(k, form);
+    } else if (type == "HINFO") {
+        if (rd.size() != 2) bad(rd.size() > 2 ? 2 : 0, "a CPU and an OS string, e.g. 'HINFO \"x86\" \"Linux\"'");
+    } else if (type == "TXT" || type == "SPF") {
+        if (rd.empty()) bad(0, fmt::format("one or more strings, e.g. '{} \"v=spf1 -all\"'", type));
+    } else if (rd.empty()) {
+        fail(at(0), fmt::format("the {} record has no data; add it after the type", type));
+    }
+    return out;
+}
+
+void Parser::add_ancestors()
+{
+    for (const auto& name : m_all_zones) {
+        if (m_scenario.find_zone(name)) continue;
+        ZoneSpec zone;
+        zone.name = name;
+        zone.implicit = true;
+        zone.loc = m_ancestor_loc.at(name);
+        parse_keys(nullptr, zone, Algorithm::ECDSAP256SHA256);
+        m_scenario.zones.push_back(std::move(zone));
+    }
+    std::stable_sort(m_scenario.zones.begin(), m_scenario.zones.end(), [](const ZoneSpec& a, const ZoneSpec& b) {
+        const int la = label_count(a.name), lb = label_count(b.name);
+        return la != lb ? la < lb : a.name < b.name;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolvers and probes
+
+void Parser::parse_resolvers(const Field* f)
+{
+    if (!f) {
+        m_scenario.resolvers.push_back({"warm", ResolverKind::Unbound, {m_file, 0, 0}});
+        m_scenario.resolvers.push_back({"cold", ResolverKind::Libunbound, {m_file, 0, 0}});
+        return;
+    }
+    if (!f->value.IsNull() && !f->value.IsMap())
+        fail(loc(*f), fmt::format("resolvers must be a map of names to settings such as 'warm: {{ kind: unbound }}', "
+                                  "not {}", describe(f->value)));
+    auto list = entries(f->value, "resolvers", loc(*f));
+    if (list.empty()) fail(loc(*f), "resolvers is empty; list at least one, e.g. 'warm: { kind: unbound }'");
+    int unbound = 0;
+    for (const auto& r : list) {
+        ResolverSpec spec;
+        spec.name = r.name;
+        spec.loc = key_loc(r);
+        bool ok = !r.name.empty() && r.name.size() <= 32;
+        for (char c : r.name)
+            ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                        c == '-' || c == '_');
+        if (!ok)
+            fail(spec.loc, fmt::format("bad resolver name '{}': use up to 32 lower-case letters, digits, '-' and '_'",
+                                       r.name));
+        const std::string context = fmt::format("resolver '{}'", r.name);
+        Fields rf = fields(r.value, context, spec.loc, kResolverFields);
+        const Field* kind = rf.find("kind");
+        if (!kind) missing(r.value.IsNull() ? spec.loc : loc(r.value), "kind", context, "kind: unbound");
+        spec.kind = choice(*kind, kResolverKinds, "resolver kind");
+        if (spec.kind == ResolverKind::Unbound && ++unbound > kMaxUnbound)
+            fail(spec.loc, fmt::format("at most {} unbound resolvers are supported; remove '{}'", kMaxUnbound, r.name));
+        m_scenario.resolvers.push_back(spec);
+    }
+}
+
+void Parser::parse_probes(const Field& f)
+{
+    if (!f.value.IsMap())
+        fail(loc(f), fmt::format("probes must be a map such as '{{ every: 1h, names: [www.example.com. A] }}', not {}",
+                                 describe(f.value)));
+    Fields p = fields(f.value, "probes", loc(f), kProbeFields);
+    if (const Field* e = p.find("every")) {
+        m_scenario.probes.every = duration(*e);
+        if (m_scenario.probes.every.count() <= 0) fail(loc(*e), "every must be longer than 0s");
+    }
+    const Field* names = p.find("names");
+    if (!names) missing(loc(f.value), "names", "probes", "names: [www.example.com. A]");
+    if (!names->value.IsSequence())
+        fail(loc(*names), fmt::format("names must be a list of queries such as [www.example.com. A], not {}",
+                                      describe(names->value)));
+    for (const auto& item : names->value) {
+        const SourceLoc at = loc(item);
+        if (!item.IsScalar())
+            fail(at,
+                 fmt::format("each probe name must be a query such as 'www.example.com. A', not {}", describe(item)));
+        Query q = query(item.Scalar(), at);
+        auto& qs = m_scenario.probes.queries;
+        if (std::find(qs.begin(), qs.end(), q) != qs.end())
+            fail(at, fmt::format("query '{}' is listed twice; remove one", q.text()));
+        qs.push_back(q);
+    }
+    if (m_scenario.probes.queries.empty())
+        fail(loc(*names), "names is empty; list at least one query, e.g. 'www.example.com. A'");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline
+
+std::string Parser::zone_ref(const Field& f) const
+{
+    const std::string text = scalar(f);
+    auto n = normalise_name(text, "", false);
+    if (!n.error.empty()) fail(loc(f), fmt::format("bad zone name '{}': {}", text, n.error));
+    if (!m_all_zones.count(n.name)) {
+        std::vector<std::string> known(m_all_zones.begin(), m_all_zones.end());
+        fail(loc(f), fmt::format("zone {} is not in the scenario{}", n.name, suggest(n.name, known)));
+    }
+    return n.name;
+}
+
+const KeySpec* Parser::find_key(const std::string& zone, const std::string& key) const
+{
+    const ZoneSpec* z = m_scenario.find_zone(zone);
+    if (!z) return nullptr;
+    for (const auto& k : z->keys)
+        if (k.name == key) return &k;
+    return nullptr;
+}
+
+// The zone holding `key`: `zone` if given, else the one listed zone that has such a key.
+std::string Parser::resolve_key(const std::string& key, const std::string& zone, const SourceLoc& where) const
+{
+    if (!zone.empty()) {
+        if (find_key(zone, key)) return zone;
+        std::vector<std::string> names;
+        for (const auto& k : m_scenario.find_zone(zone)->keys) names.push_back(k.name);
+        fail(where, fmt::format("zone {} has no key '{}'{}", zone, key, suggest(key, names)));
+    }
+    std::vector<std::string> holders;
+    std::vector<std::string> all_keys;
+    for (const auto& name : m_listed) {
+        if (find_key(name, key)) holders.push_back(name);
+        for (const auto& k : m_scenario.find_zone(name)->keys) all_keys.push_back(k.name);
+    }
+    if (holders.size() == 1) return holders.front();
+    if (holders.size() > 1)
+        fail(where, fmt::format("key '{}' exists in {}: add zone: to say which", key, join_and(holders)));
+    fail(where, fmt::format("no zone in the scenario has a key '{}'{}", key, suggest(key, all_keys)));
+}
+
+void Parser::parse_timeline(const Field& f)
+{
+    if (f.value.IsNull()) return;
+    if (!f.value.IsSequence())
+        fail(loc(f), fmt::format("timeline must be a list of events such as '- {{ at: +1d, do: activate zsk-b }}', "
+                                 "not {}", describe(f.value)));
+    for (const auto& item : f.value) m_scenario.timeline.push_back(parse_event(item));
+    std::stable_sort(m_scenario.timeline.begin(), m_scenario.timeline.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
+}
+
+Event Parser::parse_event(const YAML::Node& node)
+{
+    Event ev;
+    ev.loc = loc(node);
+    if (!node.IsMap())
+        fail(ev.loc,
+             fmt::format("each timeline event must be a map such as '{{ at: +1d, do: activate zsk-b }}', not {}",
+                         describe(node)));
+    Fields f = fields(node, "timeline event", ev.loc, kEventFields);
+    const Field* at = f.find("at");
+    if (!at) missing(ev.loc, "at", "timeline event", "at: +1d");
+    ev.at = time(*at);
+    const Field* act = f.find("do");
+    const Field* flt = f.find("fault");
+    if (act && flt) fail(key_loc(*flt), "an event has do: or fault:, not both; split it into two events");
+    if (!act && !flt)
+        fail(ev.loc, "an event needs do: (an action such as 'activate zsk-b') or fault: (such as ds-digest-mismatch)");
+    if (const Field* z = f.find("zone")) ev.zone = zone_ref(*z);
+    if (const Field* s = f.find("say")) ev.say = s->value.IsNull() ? "" : scalar(*s);
+    const Field* key_field = f.find("key");
+    const std::string key_text = key_field ? scalar(*key_field) : "";
+    const Field* until = f.find("until");
+
+    if (act) {
+        const auto words = split_words(scalar(*act));
+        if (words.empty()) fail(loc(*act), "do: is empty; write an action such as 'activate zsk-b'");
+        if (words.size() > 2)
+            fail(loc(*act), fmt::format("do: takes '<action> [key]', not '{}'; give one action per event",
+                                        scalar(*act)));
+        auto kind = table_lookup(kActions, to_lower(words[0]));
+        if (!kind)
+            fail(loc(*act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], table_names(kActions))));
+        ev.action = kind;
+        if (until) fail(key_loc(*until), "until: applies only to faults; remove it");
+        if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner) {
+            if (words.size() > 1 || key_field)
+                fail(words.size() > 1 ? loc(*act) : key_loc(*key_field),
+                     fmt::format("action '{}' applies to a zone, not a key; remove the key and give zone:", words[0]));
+            if (ev.zone.empty())
+                fail(loc(*act),
+                     fmt::format("action '{}' needs zone: (the zone whose signer stops or starts)", words[0]));
+            return ev;
+        }
+        if (words.size() > 1 && key_field)
+            fail(key_loc(*key_field), "the key is given twice, in do: and in key:; keep one");
+        const std::string key = words.size() > 1 ? words[1] : key_text;
+        if (key.empty()) fail(loc(*act), fmt::format("action '{}' needs a key: write '{} <key>'", words[0], words[0]));
+        const SourceLoc key_at = words.size() > 1 ? loc(*act) : loc(*key_field);
+        ev.zone = resolve_key(key, ev.zone, key_at);
+        ev.key = key;
+        if ((*kind == ActionKind::DsAdd || *kind == ActionKind::DsRemove) &&
+            find_key(ev.zone, key)->role == KeyRole::Zsk)
+            fail(key_at, fmt::format("{} applies to a ksk or csk; key '{}' in {} is a zsk", words[0], key, ev.zone));
+        return ev;
+    }
+
+    const std::string fault_name = to_lower(scalar(*flt));
+    auto fault = table_lookup(kFaults, fault_name);
+    if (!fault)
+        fail(loc(*flt), fmt::format("unknown fault '{}'{}", scalar(*flt), suggest(fault_name, table_names(kFaults))));
+    ev.fault = fault;
+    if (ev.zone.empty())
+        fail(loc(*flt), fmt::format("fault {} needs zone: (the zone it applies to)", fault_name));
+    if (key_field) {
+        resolve_key(key_text, ev.zone, loc(*key_field));  // fails unless the zone has the key
+        const KeySpec* k = find_key(ev.zone, key_text);
+        if (k->role == KeyRole::Zsk)
+            fail(loc(*key_field), fmt::format("fault {} applies to a ksk or csk; key '{}' in {} is a zsk", fault_name,
+                                              key_text, ev.zone));
+        ev.key = key_text;
+    }
+    if (until) {
+        ev.until = time(*until);
+        if (*ev.until <= ev.at)
+            fail(loc(*until), fmt::format("until ({}) must be after at ({})", format_offset(*ev.until),
+                                          format_offset(ev.at)));
+    }
+    return ev;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations
+
+std::string render_expectation(const Expectation& e)
+{
+    const std::string outcome = table_name(kOutcomes, e.outcome);
+    if (e.kind == Expectation::Kind::Otherwise) return "otherwise: " + outcome;
+    std::string out = e.query ? e.query->text() : "every query";
+    out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
+    if (e.from) out += " from " + format_offset(*e.from);
+    if (e.until) out += " until " + format_offset(*e.until);
+    out += ": " + outcome;
+    if (e.ede) out += fmt::format(" (EDE {})", *e.ede);
+    return out;
+}
+
+void Parser::parse_expectations(const Field& f)
+{
+    if (f.value.IsNull()) return;
+    if (!f.value.IsSequence())
+        fail(loc(f),
+             fmt::format("expect must be a list such as '- {{ otherwise: secure }}', not {}", describe(f.value)));
+    std::optional<SourceLoc> otherwise_seen;
+    for (const auto& item : f.value) m_scenario.expectations.push_back(parse_expectation(item, otherwise_seen));
+}
+
+Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen)
+{
+    Expectation e;
+    e.loc = loc(node);
+    if (!node.IsMap())
+        fail(e.loc, fmt::format("each expectation must be a map such as '{{ otherwise: secure }}' or "
+                                "'{{ from: +1d, until: +2d, outcome: servfail }}', not {}", describe(node)));
+    Fields f = fields(node, "expectation", e.loc, kExpectFields);
+
+    if (const Field* o = f.find("otherwise")) {
+        for (const auto& other : f.all())
+            if (other.name != "otherwise")
+                fail(key_loc(other), fmt::format("'otherwise' stands alone; move '{}' to an expectation of its own",
+                                                 other.name));
+        if (otherwise_seen)
+            fail(key_loc(*o), fmt::format("only one 'otherwise' is allowed (the first is at line {}); remove this one",
+                                          otherwise_seen->line));
+        otherwise_seen = key_loc(*o);
+        e.kind = Expectation::Kind::Otherwise;
+        e.outcome = choice(*o, kOutcomes, "outcome");
+        e.text = render_expectation(e);
+        return e;
+    }
+
+    const Field* outcome = f.find("outcome");
+    if (!outcome) missing(e.loc, "outcome", "expectation", "outcome: secure");
+    e.outcome = choice(*outcome, kOutcomes, "outcome");
+    if (const Field* q = f.find("query")) {
+        e.query = query(scalar(*q), loc(*q));
+        const auto& probed = m_scenario.probes.queries;
+        if (std::find(probed.begin(), probed.end(), *e.query) == probed.end())
+            fail(loc(*q), fmt::format("query '{}' is not probed; add it to probes.names", e.query->text()));
+    }
+    const ResolverSpec* resolver = nullptr;
+    if (const Field* r = f.find("resolver")) {
+        e.resolver = scalar(*r);
+        std::vector<std::string> names;
+        for (const auto& spec : m_scenario.resolvers) {
+            names.push_back(spec.name);
+            if (spec.name == e.resolver) resolver = &spec;
+        }
+        if (!resolver)
+            fail(loc(*r), fmt::format("resolver '{}' is not defined{}", e.resolver, suggest(e.resolver, names)));
+    }
+    if (const Field* t = f.find("from")) e.from = time(*t);
+    if (const Field* t = f.find("until")) {
+        e.until = time(*t);
+        if (e.from && *e.until <= *e.from)
+            fail(loc(*t), fmt::format("until ({}) must be after from ({})", format_offset(*e.until),
+                                      format_offset(*e.from)));
+    }
+    if (const Field* x = f.find("ede")) {
+        e.ede = int(integer(*x, 0, 65535));
+        if (e.outcome != Outcome::Servfail && e.outcome != Outcome::Bogus)
+            fail(key_loc(*x), fmt::format("ede applies only to servfail and bogus outcomes (resolvers attach EDE to "
+                                          "SERVFAIL); remove ede or change the outcome"));
+        if (resolver && resolver->kind == ResolverKind::Libunbound)
+            fail(key_loc(*x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
+                                          "daemon resolver", resolver->name));
+    }
+    e.text = render_expectation(e);
+    return e;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+Scenario parse_scenario_text(const std::string& text, const std::string& file_label, const fs::path& base_dir)
+{
+    return Parser(file_label, base_dir.empty() ? fs::path(".") : base_dir).run(text);
+}
+
+Scenario parse_scenario(const fs::path& file)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec))
+        throw ScenarioError(file.string(), 0, 0, "no such scenario file; check the path");
+    std::ifstream in(file, std::ios::binary);
+    if (!in.is_open()) throw ScenarioError(file.string(), 0, 0, "cannot read the scenario file; check its permissions");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_scenario_text(text.str(), file.string(), file.parent_path());
+}
+
+}  // namespace rollsim::scenario
