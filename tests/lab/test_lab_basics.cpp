@@ -108,10 +108,27 @@ std::string describe(const std::optional<int>& status)
     return "status " + std::to_string(*status);
 }
 
+// Reaps every child of this process (as a subreaper: orphans of a forked test come here),
+// until none is left or the deadline passes. True when none is left.
+bool reap_all_children(std::chrono::milliseconds timeout)
+{
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        pid_t r = ::waitpid(-1, nullptr, WNOHANG);
+        if (r > 0) continue;
+        if (r < 0 && errno == ECHILD) return true;
+        if (Clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(5ms);  // poll interval for a condition with a deadline
+    }
+}
+
 // Runs `body` in a forked child; the child exits 0 when body returns true. Exceptions and
-// false results exit 1 with a message on stderr.
+// false results exit 1 with a message on stderr. Afterwards every process the child left
+// behind (its namespace reaper, lab processes) must be gone and is reaped here: this test
+// process is a child subreaper, so none of them ends up as a zombie of the host's init.
 std::optional<int> run_forked(const std::function<bool()>& body, std::chrono::milliseconds timeout)
 {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     std::cout.flush();
     std::cerr.flush();
     pid_t pid = ::fork();
@@ -128,7 +145,12 @@ std::optional<int> run_forked(const std::function<bool()>& body, std::chrono::mi
         std::cerr.flush();
         ::_exit(code);
     }
-    return wait_child(pid, timeout);
+    auto status = wait_child(pid, timeout);
+    if (!reap_all_children(10s)) {
+        std::cerr << "processes left behind by the forked test did not exit" << std::endl;
+        return std::nullopt;
+    }
+    return status;
 }
 
 #define CHILD_CHECK(cond)                                                                        \
@@ -493,14 +515,6 @@ TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
     // Orphans of the killed lab (the lab processes, whose parent is the runner) come to us
     // rather than to the host's init, so no zombie outlives the test.
     ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
-    struct SubreaperOff {
-        ~SubreaperOff()
-        {
-            while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-            }
-            ::prctl(PR_SET_CHILD_SUBREAPER, 0);
-        }
-    } subreaper_off;
 
     int fds[2];
     ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
@@ -564,6 +578,7 @@ TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
     std::string listing;
     for (const auto& p : left_over) listing += "\n  " + p;
     EXPECT_TRUE(left_over.empty()) << "still running after the runner was killed:" << listing;
+    EXPECT_TRUE(reap_all_children(10s)) << "lab processes did not exit after the runner was killed";
 }
 
 TEST(LabTools, OverrideToMissingFileIsAnError)
@@ -636,7 +651,7 @@ TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)
     EXPECT_NE(::kill(pid, 0), 0);  // reaped: the pid is gone
 
     // A process that ignores SIGTERM is killed after the grace period.
-    daemon.args = {"-c", "trap '' TERM; echo ready; while :; do sleep 1; done"};
+    daemon.args = {"-c", "trap '' TERM; echo ready; exec sleep 30"};  // ignored across exec
     {
         rollsim::lab::Process process(daemon);
         const auto deadline = Clock::now() + 5s;
