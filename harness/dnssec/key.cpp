@@ -1,9 +1,10 @@
 #include "dnssec/key.hpp"
 
+#include "dns/ldns_ptr.hpp"
+
 #include <ldns/ldns.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 #include <utility>
 
@@ -11,19 +12,9 @@ namespace rollsim::dnssec {
 
 namespace {
 
-// Owners for the ldns objects this file creates; each is freed with its own ldns function.
-struct RrFree {
-    void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
-};
-struct RdfFree {
-    void operator()(ldns_rdf* rdf) const { ldns_rdf_deep_free(rdf); }
-};
-struct CharFree {
-    void operator()(char* s) const { std::free(s); }
-};
-using RrPtr = std::unique_ptr<ldns_rr, RrFree>;
-using RdfPtr = std::unique_ptr<ldns_rdf, RdfFree>;
-using CharPtr = std::unique_ptr<char, CharFree>;
+using dns::RdfPtr;
+using dns::rr_to_string;
+using dns::RrPtr;
 
 // The DNSSEC algorithm numbers (RFC 8624) and ldns' signing algorithms share their values,
 // but an explicit mapping keeps unsupported values out.
@@ -51,17 +42,6 @@ RrPtr key_to_rr(ldns_key* key)
     RrPtr rr(ldns_key2rr(key));
     if (!rr) throw std::runtime_error("ldns could not convert a key to its DNSKEY record");
     return rr;
-}
-
-std::string rr_to_string(const ldns_rr* rr)
-{
-    // No trailing ";{id = ...}" comments: the text is data, not a listing.
-    CharPtr text(ldns_rr2str_fmt(ldns_output_format_nocomments, rr));
-    if (!text) throw std::runtime_error("ldns could not format a record");
-    std::string out(text.get());
-    // ldns ends every record with a newline (and some with a space before it).
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t')) out.pop_back();
-    return out;
 }
 
 }  // namespace

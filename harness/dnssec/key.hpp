@@ -27,6 +27,10 @@ struct DsData {
     std::string to_rr(const std::string& owner, std::uint32_t ttl) const;
 };
 
+// DS data for any DNSKEY record in presentation format (e.g. one whose algorithm field was
+// rewritten); throws std::invalid_argument if it is not a DNSKEY record.
+DsData ds_of_dnskey(const std::string& dnskey_rr, std::uint8_t digest_type = 2);
+
 class Key {
 public:
     // Generates a fresh key pair for `owner` (absolute name). flags: kFlagZone, plus kFlagSep
@@ -50,6 +54,10 @@ public:
     std::string dnskey_rr(std::uint32_t ttl) const;
     // DS data for this key with the given digest type (2 = SHA-256 by default).
     DsData ds(std::uint8_t digest_type = 2) const;
+
+    // A key with the same key material and other flags (e.g. kFlagRevoke added): the revoked
+    // twin of a key, or a relabelled copy. Shares nothing mutable with this one.
+    Key with_flags(std::uint16_t flags) const;
 
     ldns_struct_key* ldns() const { return m_key.get(); }
 

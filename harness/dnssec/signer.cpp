@@ -1,9 +1,10 @@
 #include "dnssec/signer.hpp"
 
+#include "dns/ldns_ptr.hpp"
+
 #include <ldns/ldns.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,20 +18,16 @@ namespace rollsim::dnssec {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Owners for ldns objects; each is released with its own ldns function.
+// Owners for ldns objects; each is released with its own ldns function. The common ones come
+// from dns/ldns_ptr.hpp (RrListPtr is shallow: the list never owns the records pushed into it
+// here); the key owners below are particular to signing.
 
-struct RrFree {
-    void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
-};
-struct RdfFree {
-    void operator()(ldns_rdf* rdf) const { ldns_rdf_deep_free(rdf); }
-};
-struct RrListFree {  // shallow: the list never owns the records pushed into it here
-    void operator()(ldns_rr_list* list) const { ldns_rr_list_free(list); }
-};
-struct CharFree {
-    void operator()(char* s) const { std::free(s); }
-};
+using dns::CharPtr;
+using dns::RdfPtr;
+using dns::rr_to_string;
+using dns::RrListPtr;
+using dns::RrPtr;
+
 // A view key shares the EVP key and owner name of a rollsim Key, so only the struct is freed.
 struct ViewKeyFree {
     void operator()(ldns_key* key) const { ldns_key_free(key); }
@@ -45,23 +42,8 @@ struct KeyListFree {
     }
 };
 
-using RrPtr = std::unique_ptr<ldns_rr, RrFree>;
-using RdfPtr = std::unique_ptr<ldns_rdf, RdfFree>;
-using RrListPtr = std::unique_ptr<ldns_rr_list, RrListFree>;
-using CharPtr = std::unique_ptr<char, CharFree>;
 using ViewKeyPtr = std::unique_ptr<ldns_key, ViewKeyFree>;
 using KeyListPtr = std::unique_ptr<ldns_key_list, KeyListFree>;
-
-std::string rr_to_string(const ldns_rr* rr)
-{
-    // No trailing ";{id = ...}" comments: the text is data, not a listing.
-    CharPtr text(ldns_rr2str_fmt(ldns_output_format_nocomments, rr));
-    if (!text) throw std::runtime_error("ldns could not format a signed record");
-    std::string out(text.get());
-    // ldns ends every record with a newline, NSEC bitmaps with a space as well.
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t')) out.pop_back();
-    return out;
-}
 
 std::string rdf_to_string(const ldns_rdf* rdf)
 {

@@ -6,10 +6,32 @@
 #include "dnssec/key.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace rollsim::dnssec {
+
+// Deliberate defects, for the fault catalog (docs/faults.md). Each leaves the rest of the
+// zone correctly signed.
+struct SignFaults {
+    std::vector<std::string> omit_rrsig_types;     // no RRSIG over RRsets of these types
+    std::vector<std::string> corrupt_rrsig_types;  // RRSIGs over these types get flipped signature bytes
+    // RRsets of `type` are signed by `key` (which the caller does not publish) instead of the
+    // zone signers.
+    struct ForeignSigner {
+        std::string type;
+        const Key* key = nullptr;
+    };
+    std::vector<ForeignSigner> foreign_signers;
+    std::string drop_denial_for;     // absolute name: the NSEC/NSEC3 record at (NSEC) or matching
+                                     // (NSEC3) that owner is removed, with its RRSIG
+    bool break_denial_chain = false; // one NSEC/NSEC3 next-owner field skips the following owner
+    std::optional<std::string> nsec3param_salt;  // NSEC3PARAM announces this salt (hex) instead
+    // DNSKEY and RRSIG algorithm fields rewritten to this number after signing (signatures
+    // left as made): models an algorithm the validator does not implement.
+    std::optional<int> relabel_algorithm;
+};
 
 struct SignRequest {
     std::string origin;  // absolute zone name, "." for the root
@@ -24,6 +46,10 @@ struct SignRequest {
     TimePoint inception;
     TimePoint expiration;
     std::uint32_t nsec_ttl = 300;  // RFC 9077: min(SOA MINIMUM, SOA TTL)
+    scenario::Denial denial = scenario::Denial::Nsec;
+    int nsec3_iterations = 0;   // RFC 5155 / RFC 9276
+    std::string nsec3_salt;     // hex, empty = none
+    SignFaults faults;
 };
 
 struct SignedZone {

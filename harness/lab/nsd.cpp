@@ -186,18 +186,12 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
          << "    zonefile: " << quoted(m_zonefile) << "\n";
     write_file(m_conf, conf.str());
     write_zone_file_atomically(m_zonefile, zone_text);
+    m_serial = serial;
 
-    // A fresh log per server start: the load-error watch and log tails see only this run.
+    // A fresh log per server: the load-error watch and log tails see only this server's runs
+    // (a restart appends, and watches from where the log ended).
     std::filesystem::remove(log, ec);
-
-    ProcessSpec spec;
-    spec.program = m_tools.nsd;
-    spec.args = {"-d", "-c", m_conf.string()};
-    spec.log = log;
-    // NSD is built with systemd support: keep it from talking to the runner's service manager.
-    if (std::getenv("NOTIFY_SOCKET") != nullptr) spec.env["NOTIFY_SOCKET"] = "";
-    m_process.emplace(spec);
-    wait_for_serial(serial);
+    launch();
 }
 
 std::optional<std::uint32_t> NsdServer::served_serial() const
@@ -346,17 +340,37 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, const std::
 
 }  // namespace
 
-void NsdServer::wait_for_serial(std::uint32_t serial)
+void NsdServer::wait_for_serial(std::uint32_t serial, std::uintmax_t log_offset)
 {
-    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, 0);
+    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, log_offset);
     wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, {});
+}
+
+void NsdServer::launch()
+{
+    const std::filesystem::path log = m_dir / "nsd.log";
+    const std::uintmax_t log_offset = file_size_or_zero(log);
+    ProcessSpec spec;
+    spec.program = m_tools.nsd;
+    spec.args = {"-d", "-c", m_conf.string()};
+    spec.log = log;
+    // NSD is built with systemd support: keep it from talking to the runner's service manager.
+    if (std::getenv("NOTIFY_SOCKET") != nullptr) spec.env["NOTIFY_SOCKET"] = "";
+    m_process.emplace(spec);
+    wait_for_serial(m_serial, log_offset);
 }
 
 void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
 {
-    if (!m_process) throw LabError("nsd for " + m_zone + " is not running");
+    if (!m_process) {
+        // Stopped: the zone file is what start() loads.
+        write_zone_file_atomically(m_zonefile, zone_text);
+        m_serial = serial;
+        return;
+    }
     LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
     write_zone_file_atomically(m_zonefile, zone_text);
+    m_serial = serial;
 
     ProcessSpec control;
     control.program = m_tools.nsd_control;
@@ -373,6 +387,50 @@ void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
     reload();
     // NSD may skip a reload that races with one in progress; ask again if the serial lags.
     wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, reload);
+}
+
+void NsdServer::stop()
+{
+    if (!m_process) return;
+    const std::string what = "nsd for " + m_zone + " at " + m_address;
+    // SIGTERM to the process we started (SIGKILL after a grace period); NSD's other processes
+    // follow it down. They are not our children, so their exit is watched through /proc.
+    m_process->stop();
+    m_process.reset();
+    const std::string marker = conf_marker(m_conf);
+    const auto deadline = Clock::now() + kServeDeadline;
+    std::size_t left = 0;
+    while ((left = count_processes_mentioning(marker)) > 0) {
+        if (Clock::now() >= deadline)
+            throw LabError(what + ": " + std::to_string(left) + " nsd processes still run " +
+                           std::to_string(kServeDeadline.count()) + " s after it was stopped");
+        std::this_thread::sleep_for(kPollInterval);  // poll interval for a condition with a deadline
+    }
+    // Nothing may answer any more: a query (UDP, then TCP on truncation) must go unanswered.
+    probe::QueryOptions options;
+    options.recursion_desired = false;
+    options.dnssec_ok = false;
+    options.timeout = kProbeTimeout;
+    options.attempts = 1;
+    const auto answer = probe::query(m_address, m_zone, "SOA", options);
+    if (!answer.timed_out)
+        throw LabError(what + " was stopped but its address still answers (" + describe(answer) + ")");
+}
+
+void NsdServer::start()
+{
+    if (m_process) return;
+    try {
+        launch();
+    } catch (...) {
+        // Leave no half-started server behind: stopped, as before the call.
+        try {
+            stop();
+        } catch (const LabError&) {
+            // The start failure is what the caller needs to see.
+        }
+        throw;
+    }
 }
 
 }  // namespace rollsim::lab

@@ -21,18 +21,36 @@ public:
               const std::string& zone_text, std::uint32_t serial);
 
     // Atomically replaces the zone file, asks nsd-control to reload the zone, and returns
-    // once the server answers with `serial`.
+    // once the server answers with `serial`. While the server is stopped it only replaces the
+    // zone file and remembers `serial`: start() serves it.
     void publish(const std::string& zone_text, std::uint32_t serial);
+
+    // Stops the server (every NSD process of this server exits) and returns once nothing
+    // answers on its address; LabError if something still does. Idempotent.
+    void stop();
+    // Starts the stopped server again on the zone file as last published and returns once it
+    // answers with the last published serial (LabError with the log's tail otherwise). Does
+    // nothing while the server runs.
+    void start();
+    // False between stop() and start(). Not a health check: a server that died on its own
+    // still counts as running until stop().
+    bool running() const { return m_process.has_value(); }
 
     // The serial the server answers now (nullopt if it does not answer).
     std::optional<std::uint32_t> served_serial() const;
+    // The serial last published (or given to the constructor): what the server answers while
+    // it runs.
+    std::uint32_t published_serial() const { return m_serial; }
 
     const std::string& address() const { return m_address; }
     const std::string& zone() const { return m_zone; }
 
 private:
-    // Non-const: it watches the process (Process::running reaps).
-    void wait_for_serial(std::uint32_t serial);
+    // Starts the NSD processes on the current zone file and waits for m_serial.
+    void launch();
+    // Non-const: it watches the process (Process::running reaps). Load errors are looked for
+    // in the log from `log_offset` on.
+    void wait_for_serial(std::uint32_t serial, std::uintmax_t log_offset);
 
     Tools m_tools;
     std::filesystem::path m_dir;
@@ -40,6 +58,7 @@ private:
     std::string m_zone;
     std::filesystem::path m_conf;
     std::filesystem::path m_zonefile;
+    std::uint32_t m_serial = 0;
     // A short directory under /tmp for the control socket, when `dir` is too long for a unix
     // socket path; removed when the last copy goes. Declared before m_process: outlives it.
     std::shared_ptr<const std::filesystem::path> m_control_dir;

@@ -95,7 +95,47 @@ void check_config(const Tools& tools, const fs::path& conf)
     }
 }
 
+std::string yes_no(bool value) { return value ? "yes" : "no"; }
+
+// A duration option in whole seconds; Unbound reads these as non-negative integers.
+std::string seconds_value(Seconds value, const std::string& option)
+{
+    if (value.count() < 0)
+        throw LabError("resolver profile: " + option + " " + std::to_string(value.count()) +
+                       " s is negative; Unbound takes 0 or more seconds");
+    if (value.count() > 0x7fffffff)
+        throw LabError("resolver profile: " + option + " " + std::to_string(value.count()) +
+                       " s does not fit Unbound's 32-bit setting");
+    return std::to_string(value.count());
+}
+
 }  // namespace
+
+std::string profile_server_options(const scenario::ResolverSpec& profile, ProfileTarget target)
+{
+    std::string text;
+    auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
+    const bool daemon = target == ProfileTarget::Daemon;
+    if (daemon && profile.serve_expired) line("serve-expired: " + yes_no(*profile.serve_expired));
+    if (profile.val_sig_skew_min)
+        line("val-sig-skew-min: " + seconds_value(*profile.val_sig_skew_min, "val-sig-skew-min"));
+    if (profile.val_sig_skew_max)
+        line("val-sig-skew-max: " + seconds_value(*profile.val_sig_skew_max, "val-sig-skew-max"));
+    if (daemon && profile.val_bogus_ttl)
+        line("val-bogus-ttl: " + seconds_value(*profile.val_bogus_ttl, "val-bogus-ttl"));
+    if (profile.harden_algo_downgrade)
+        line("harden-algo-downgrade: " + yes_no(*profile.harden_algo_downgrade));
+    if (profile.max_nsec3_iterations) {
+        const int n = *profile.max_nsec3_iterations;
+        // The iteration field of NSEC3 is 16 bits (RFC 5155 3.1.5).
+        if (n < 0 || n > 65535)
+            throw LabError("resolver profile: max NSEC3 iterations " + std::to_string(n) +
+                           " is outside 0..65535");
+        const std::string v = std::to_string(n);
+        line("val-nsec3-keysize-iterations: \"1024 " + v + " 2048 " + v + " 4096 " + v + "\"");
+    }
+    return text;
+}
 
 std::string common_server_options(const ResolverSetup& setup, const std::filesystem::path& dir)
 {
@@ -131,8 +171,12 @@ std::string common_server_options(const ResolverSetup& setup, const std::filesys
 }
 
 UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
-                             const ResolverSetup& setup, TimePoint virtual_now)
-    : m_dir(prepare_directory(dir)), m_address(std::move(address)), m_faketime_file(m_dir / "faketime")
+                             const ResolverSetup& setup, const scenario::ResolverSpec& profile,
+                             TimePoint virtual_now)
+    : m_dir(prepare_directory(dir)),
+      m_address(std::move(address)),
+      m_clock_offset(profile.clock_offset),
+      m_faketime_file(m_dir / "faketime")
 {
     set_time(virtual_now);
 
@@ -159,6 +203,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     line("so-reuseport: no");
     line("access-control: 127.0.0.0/8 allow");
     text += common_server_options(setup, m_dir);
+    text += profile_server_options(profile, ProfileTarget::Daemon);
     text += "remote-control:\n";
     line("control-enable: yes");
     line("control-interface: " + quoted(control.string(), "control socket path"));
@@ -203,7 +248,9 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
 
 void UnboundDaemon::set_time(TimePoint virtual_now)
 {
-    write_file_atomically(m_faketime_file, faketime_offset_text(offset_from_real_clock(virtual_now)));
+    // The profile's clock error: the daemon believes it is virtual_now + offset.
+    write_file_atomically(m_faketime_file,
+                          faketime_offset_text(offset_from_real_clock(virtual_now + m_clock_offset)));
 }
 
 }  // namespace rollsim::lab

@@ -5,6 +5,7 @@
 #include "core/time.hpp"
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
+#include "scenario/model.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -27,24 +28,52 @@ struct ResolverSetup {
 // text to include in a config. Files referenced are written under `dir`.
 std::string common_server_options(const ResolverSetup& setup, const std::filesystem::path& dir);
 
+// Which validator a profile is written for: the daemon takes every profile option; the cold
+// validator (a fresh libunbound context per probe, no cache kept between probes) takes the
+// validation options only and ignores serve-expired and val-bogus-ttl, which act on a cache.
+enum class ProfileTarget { Daemon, ColdValidator };
+
+// The `server:` clauses of a resolver profile (scenario::ResolverSpec), one per option that
+// is set; unset options write nothing and keep Unbound's defaults. clock_offset is not a
+// config option: the daemon and the cold validator apply it to their clocks. Throws LabError
+// for values Unbound cannot take (negative durations, iterations outside 0..65535).
+// Formats, checked against Unbound 1.17.1 (unbound.conf(5), validator/val_sigcrypt.c,
+// validator/val_nsec3.c, and unbound-checkconf):
+//   serve-expired: yes|no
+//   val-sig-skew-min: SECONDS, val-sig-skew-max: SECONDS. The skew allowed around inception and
+//     expiration is 10% of the signature's lifetime, raised to min, then capped at max (max
+//     wins when min > max). Defaults 3600 and 86400.
+//   val-bogus-ttl: SECONDS (default 60)
+//   harden-algo-downgrade: yes|no (default no)
+//   val-nsec3-keysize-iterations: "1024 N 2048 N 4096 N": pairs of key size (ascending) and
+//     the most NSEC3 iterations accepted for keys up to that size; keys larger than the last
+//     size use its value, so N applies to keys of every size and algorithm. An
+//     NSEC3 proof with more iterations is not checked: the answer is insecure, not bogus.
+//     Default "1024 150 2048 150 4096 150".
+std::string profile_server_options(const scenario::ResolverSpec& profile, ProfileTarget target);
+
 class UnboundDaemon {
 public:
-    // Writes unbound.conf under `dir`, starts `unbound -d` on `address` port 53 under
-    // libfaketime with its clock at `virtual_now`, and returns once it answers a local query.
+    // Writes unbound.conf under `dir` (with the options of `profile`, see
+    // profile_server_options), starts `unbound -d` on `address` port 53 under libfaketime with
+    // its clock at `virtual_now` + profile.clock_offset, and returns once it answers a local
+    // query. profile.name and profile.kind are not read.
     UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
-                  const ResolverSetup& setup, TimePoint virtual_now);
+                  const ResolverSetup& setup, const scenario::ResolverSpec& profile, TimePoint virtual_now);
 
-    // Moves the daemon's clock to `virtual_now` (rewrites the libfaketime timestamp file
-    // atomically; the daemon reads it at every clock call). Between calls the clock runs at
-    // real speed. Moving it backwards ages nothing: what the daemon cached at a later instant,
-    // bogus keys included, stays until its expiry on the daemon's clock.
+    // Moves the daemon's clock to `virtual_now` + the profile's clock offset (rewrites the
+    // libfaketime timestamp file atomically; the daemon reads it at every clock call). Between
+    // calls the clock runs at real speed. Moving it backwards ages nothing: what the daemon
+    // cached at a later instant, bogus keys included, stays until its expiry on its clock.
     void set_time(TimePoint virtual_now);
 
     const std::string& address() const { return m_address; }
+    Seconds clock_offset() const { return m_clock_offset; }
 
 private:
     std::filesystem::path m_dir;
     std::string m_address;
+    Seconds m_clock_offset{0};
     std::filesystem::path m_faketime_file;
     std::optional<Process> m_process;
 };

@@ -42,7 +42,9 @@ int rr_type_number(const std::string& qtype)
 
 }  // namespace
 
-ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::path dir)
+ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::path dir,
+                             const scenario::ResolverSpec& profile)
+    : m_clock_offset(profile.clock_offset)
 {
     std::error_code ec;
     dir = fs::absolute(dir, ec);
@@ -50,8 +52,10 @@ ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::p
     if (ec) throw LabError("cannot create the cold validator directory " + dir.string() + ": " + ec.message());
     m_config = dir / "libunbound.conf";
     // libunbound's own defaults already suit a library (no chroot, no user change, no syslog);
-    // only what the lab needs is added.
-    const std::string text = "server:\n" + lab::common_server_options(setup, dir);
+    // only what the lab needs is added, then the profile. ub_ctx_config reads the file with
+    // the daemon's config parser, so the options take the same form as in unbound.conf.
+    const std::string text = "server:\n" + lab::common_server_options(setup, dir) +
+                             lab::profile_server_options(profile, lab::ProfileTarget::ColdValidator);
     std::ofstream out(m_config, std::ios::binary | std::ios::trunc);
     out << text;
     out.flush();
@@ -67,7 +71,8 @@ ColdResult ColdValidator::resolve(const std::string& qname, const std::string& q
     check(ub_ctx_config(ctx.get(), m_config.c_str()), "reading " + m_config.string());
     // Validate as of the virtual instant: RRSIG inception/expiration (and Unbound's skew
     // allowance around them, RFC 4035 5.3.1) are checked against this date, not the real clock.
-    const std::string date = format_rrsig_time(virtual_now);
+    // A profile's clock error moves the date the validator believes it is.
+    const std::string date = format_rrsig_time(virtual_now + m_clock_offset);
     check(ub_ctx_set_option(ctx.get(), "val-override-date:", date.c_str()), "val-override-date " + date);
 
     ub_result* raw = nullptr;

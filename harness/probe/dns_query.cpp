@@ -1,6 +1,8 @@
 // One DNS query with ldns for encoding/decoding and plain sockets for transport.
 #include "probe/dns_query.hpp"
 
+#include "dns/ldns_ptr.hpp"
+
 #include <ldns/ldns.h>
 
 #include <algorithm>
@@ -24,19 +26,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct PktDeleter {
-    void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-};
-struct RdfDeleter {
-    void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
-};
-struct MallocDeleter {
-    void operator()(void* p) const { std::free(p); }
-};
-using PktPtr = std::unique_ptr<ldns_pkt, PktDeleter>;
-using RdfPtr = std::unique_ptr<ldns_rdf, RdfDeleter>;
-using WirePtr = std::unique_ptr<std::uint8_t, MallocDeleter>;
-using CharPtr = std::unique_ptr<char, MallocDeleter>;
+using dns::CharPtr;
+using dns::PktPtr;
+using dns::RdfPtr;
+using WirePtr = dns::MallocPtr<std::uint8_t>;
 
 class Socket {
 public:

@@ -28,6 +28,7 @@ std::string to_string(Outcome outcome)
 
 bool outcome_matches(const Expectation& exp, const Observation& obs)
 {
+    if (exp.kind == Expectation::Kind::NoFailures) return !obs.failed();
     const bool daemon = obs.kind == ResolverKind::Unbound;
     bool ok = false;
     switch (exp.outcome) {
@@ -92,13 +93,57 @@ Verdict judge(const Expectation& exp, const std::vector<const Observation*>& app
 
 }  // namespace
 
+namespace {
+
+bool within(Seconds v, const std::optional<Seconds>& lo, const std::optional<Seconds>& hi)
+{
+    return (!lo || v >= *lo) && (!hi || v <= *hi);
+}
+
+// FailureWindow: at least one failure window of the covered series fits the bounds.
+Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& exp,
+                             const std::vector<Observation>& observations)
+{
+    std::vector<Observation> covered;
+    for (const auto& o : observations)
+        if (covers(exp, o)) covered.push_back(o);
+    Verdict v{&exp, false, static_cast<int>(covered.size()), ""};
+    auto windows = failure_windows(covered);
+    for (const auto& w : windows) {
+        const Seconds length = (w.end ? *w.end : sc.duration) - w.start;
+        // The cold validator has no EDE (RFC 8914 is a wire feature): only daemons' windows
+        // must carry the expected code.
+        bool daemon = false;
+        for (const auto& o : covered)
+            if (o.resolver == w.resolver) daemon = o.kind == ResolverKind::Unbound;
+        const bool ede_ok = !exp.ede || !daemon || w.ede == exp.ede;
+        const bool fits = within(w.start, exp.start_min, exp.start_max) &&
+                          within(length, exp.length_min, exp.length_max) && ede_ok;
+        if (fits) {
+            v.pass = true;
+            return v;
+        }
+        if (!v.detail.empty()) v.detail += "; ";
+        v.detail += fmt::format("{} {} failed from {} for {} ({})", w.resolver, w.query.text(), format_offset(w.start),
+                                format_duration(length), w.what);
+    }
+    if (windows.empty()) v.detail = "no failure window";
+    return v;
+}
+
+}  // namespace
+
 std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Observation>& observations)
 {
     std::vector<Verdict> out;
     for (const auto& exp : sc.expectations) {
+        if (exp.kind == Expectation::Kind::FailureWindow) {
+            out.push_back(judge_failure_window(sc, exp, observations));
+            continue;
+        }
         std::vector<const Observation*> applicable;
         for (const auto& o : observations) {
-            if (exp.kind == Expectation::Kind::Window) {
+            if (exp.kind == Expectation::Kind::Window || exp.kind == Expectation::Kind::NoFailures) {
                 if (covers(exp, o)) applicable.push_back(&o);
                 continue;
             }

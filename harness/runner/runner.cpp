@@ -32,14 +32,21 @@ Validation classify_daemon_answer(const std::optional<std::string>& rcode, bool 
 
 namespace {
 
-// What has been published for one zone, and when it was last signed.
+// One NSD server of a zone and what it serves.
+struct ServerSlot {
+    std::unique_ptr<lab::NsdServer> nsd;
+    std::string text;  // the zone file it was last given
+    bool down = false;
+};
+
+// A zone's signer output and its servers.
 struct ZonePublisher {
     const world::ZoneRuntime* zone;
-    std::vector<std::unique_ptr<lab::NsdServer>> servers;
+    std::vector<ServerSlot> servers;
     std::uint32_t serial = 0;
     std::optional<Seconds> signed_at;
-    std::vector<std::string> last_unsigned;
-    std::string text;
+    std::string fingerprint;         // the signing inputs of the last version, times aside
+    std::vector<std::string> texts;  // signed text per server
 };
 
 std::string dir_label(const std::string& zone)
@@ -48,10 +55,45 @@ std::string dir_label(const std::string& zone)
     return zone.substr(0, zone.size() - 1);
 }
 
+// Everything that decides a signed zone except the serial and the signature times' drift.
+std::string fingerprint(const dnssec::SignRequest& req, const TimePoint now)
+{
+    std::string out;
+    for (const auto& r : req.records)
+        if (r.find(" SOA ") == std::string::npos) out += r + "\n";
+    for (const auto* k : req.dnskey_signers) out += fmt::format("K{} ", k->keytag());
+    for (const auto* k : req.zone_signers) out += fmt::format("Z{} ", k->keytag());
+    // Signature times relative to now: a time fault changes them, the clock moving does not.
+    out += fmt::format("|{} {}|", (req.inception - now).count(), (req.expiration - now).count());
+    out += fmt::format("{} {} {}|", static_cast<int>(req.denial), req.nsec3_iterations, req.nsec3_salt);
+    const auto& f = req.faults;
+    for (const auto& t : f.omit_rrsig_types) out += "o" + t;
+    for (const auto& t : f.corrupt_rrsig_types) out += "c" + t;
+    for (const auto& fs : f.foreign_signers) out += "f" + fs.type;
+    out += f.drop_denial_for + (f.break_denial_chain ? "B" : "") + f.nsec3param_salt.value_or("") +
+           (f.relabel_algorithm ? std::to_string(*f.relabel_algorithm) : "");
+    return out;
+}
+
+std::string join_lines(const std::vector<std::string>& lines)
+{
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+}
+
 struct Resolver {
     const scenario::ResolverSpec* spec;
     std::unique_ptr<lab::UnboundDaemon> daemon;  // warm
+    std::unique_ptr<probe::ColdValidator> cold;  // cold
 };
+
+const char* action_name(scenario::ActionKind a)
+{
+    static const char* names[] = {"publish", "activate", "retire", "remove",
+                                  "ds-add", "ds-remove", "stop-signer", "start-signer"};
+    return names[static_cast<int>(a)];
+}
 
 class Run {
 public:
@@ -64,13 +106,11 @@ public:
     {
         const auto wall_start = std::chrono::steady_clock::now();
         for (const auto* ev : m_world.advance_to(Seconds(0))) record_event(*ev);
+        remember_key_states(Seconds(0));
         start_servers();
         start_resolvers();
 
         const std::set<Seconds> probe_times = probe_instants();
-        std::set<Seconds> fixed = probe_times;
-        for (auto b : m_world.fault_boundaries()) fixed.insert(b);
-
         Seconds t{0};
         bool first = true;
         while (t <= m_sc.duration) {
@@ -79,12 +119,13 @@ public:
             ++m_record.instants;
             if (!first) {
                 for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
+                record_key_changes(t);
                 publish_changes(t);
             }
             first = false;
             if (probe_times.count(t)) probe_all(t);
             if (m_options.on_progress) m_options.on_progress(progress(t));
-            t = next_instant(t, fixed);
+            t = next_instant(t, probe_times);
         }
         m_record.wall_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -92,57 +133,99 @@ public:
     }
 
 private:
+    // Probe instants: the regular interval, and the critical instants of every change: just
+    // before it, the moment it happens, and just after each TTL it starts runs out (the
+    // zone's DNSKEY and DS TTLs, and the TTL of every probed RRset), when caches turn over.
     std::set<Seconds> probe_instants() const
     {
         std::set<Seconds> out;
         for (Seconds t{0}; t <= m_sc.duration; t += m_sc.probes.every) out.insert(t);
-        // Right after every scenario event: what users see the moment it happens.
+        std::vector<std::pair<Seconds, const scenario::ZoneSpec*>> changes;
         for (const auto& ev : m_sc.timeline) {
-            out.insert(ev.at);
-            if (ev.until) out.insert(*ev.until);
+            changes.push_back({ev.at, m_sc.find_zone(ev.zone)});
+            if (ev.until) changes.push_back({*ev.until, m_sc.find_zone(ev.zone)});
         }
+        for (const auto& z : m_sc.zones)
+            for (const auto& k : z.keys)
+                for (const auto& when : {k.publish, k.activate, k.retire, k.remove, k.ds_add, k.ds_remove})
+                    if (when && *when > Seconds(0)) changes.push_back({*when, &z});
+        std::set<std::uint32_t> probed_ttls;
+        for (const auto& q : m_sc.probes.queries)
+            if (const auto* z = m_world.zone_of(q.qname)) {
+                const auto& ttl = z->spec->ttl;
+                auto it = ttl.by_type.find(q.qtype);
+                probed_ttls.insert(q.qtype == "DNSKEY" ? ttl.dnskey
+                                   : it != ttl.by_type.end() ? it->second
+                                                             : ttl.default_ttl);
+            }
+        for (const auto& [at, zone] : changes) {
+            if (at > Seconds(0)) out.insert(at - Seconds(1));
+            out.insert(at);
+            std::set<std::uint32_t> ttls = probed_ttls;
+            if (zone) {
+                ttls.insert(zone->ttl.dnskey);
+                ttls.insert(zone->ttl.ds);
+            }
+            for (auto ttl : ttls) out.insert(at + Seconds(ttl) + Seconds(1));
+        }
+        while (!out.empty() && *out.rbegin() > m_sc.duration) out.erase(std::prev(out.end()));
         return out;
     }
 
-    Seconds next_instant(Seconds t, const std::set<Seconds>& fixed) const
+    Seconds next_instant(Seconds t, const std::set<Seconds>& probe_times) const
     {
         Seconds next = m_sc.duration + Seconds(1);
-        auto it = fixed.upper_bound(t);
-        if (it != fixed.end()) next = *it;
-        for (const auto& ev : m_sc.timeline)
+        auto it = probe_times.upper_bound(t);
+        if (it != probe_times.end()) next = *it;
+        for (const auto& ev : m_sc.timeline) {
             if (ev.at > t) next = std::min(next, ev.at);
+            if (ev.until && *ev.until > t) next = std::min(next, *ev.until);
+        }
         // The signer's own schedule (RFC 7583 Dsgn): re-sign when signatures reach refresh age.
         for (const auto& p : m_publishers)
-            if (p.zone->signer_running && p.signed_at)
+            if (p.signed_at && m_world.signer_running(*p.zone, t))
                 next = std::min(next, std::max(t + Seconds(1), *p.signed_at + p.zone->spec->signing.refresh));
         return next;
     }
 
-    // Signs the zone if the signer is running and the content changed or the signatures are
-    // due for refresh. Returns true when there is a new version to publish.
+    // Signs every server's copy of the zone if the signer runs and the signing inputs
+    // changed or the signatures reached refresh age. Returns true for a new version.
     bool sign_if_due(ZonePublisher& p, Seconds t)
     {
         const auto& zone = *p.zone;
-        if (p.signed_at && !zone.signer_running) return false;
-        auto content = m_world.unsigned_records(zone, t);
-        const auto& policy = zone.spec->signing;
-        bool due = !p.signed_at || content != p.last_unsigned || t - *p.signed_at >= policy.refresh;
+        if (p.signed_at && !m_world.signer_running(zone, t)) return false;
+        const TimePoint now = m_sc.start + t;
+        std::vector<dnssec::SignRequest> requests;
+        std::string fp;
+        for (std::size_t s = 0; s < zone.servers.size(); ++s) {
+            requests.push_back(m_world.sign_request(zone, static_cast<int>(s), t, p.serial + 1));
+            fp += fingerprint(requests.back(), now) + "\n--\n";
+        }
+        bool due = !p.signed_at || fp != p.fingerprint || t - *p.signed_at >= zone.spec->signing.refresh;
         if (!due) return false;
         ++p.serial;
-        dnssec::SignRequest req;
-        req.origin = zone.spec->name;
-        req.records = content;
-        req.records.push_back(m_world.soa_record(zone, p.serial));
-        req.dnskey_signers = m_world.dnskey_signers(zone, t);
-        req.zone_signers = m_world.zone_signers(zone, t);
-        const TimePoint now = m_sc.start + t;
-        req.inception = now - policy.inception_offset;
-        req.expiration = now + policy.validity;
-        req.nsec_ttl = std::min(zone.spec->ttl.negative, zone.spec->ttl.soa);  // RFC 9077
-        p.text = dnssec::sign_zone(req).text();
+        p.texts.assign(requests.size(), {});
+        for (std::size_t s = 0; s < requests.size(); ++s) {
+            // Servers with the same inputs share one signing (multi-signer zones differ).
+            for (std::size_t prev = 0; prev < s && p.texts[s].empty(); ++prev)
+                if (fingerprint(requests[prev], now) == fingerprint(requests[s], now)) p.texts[s] = p.texts[prev];
+            if (p.texts[s].empty()) p.texts[s] = dnssec::sign_zone(requests[s]).text();
+        }
         p.signed_at = t;
-        p.last_unsigned = std::move(content);
+        p.fingerprint = std::move(fp);
         return true;
+    }
+
+    // The text server `s` should serve now, or nullopt to leave it as it is.
+    std::optional<std::string> wanted_text(const ZonePublisher& p, std::size_t s, world::ServerMode mode, Seconds t) const
+    {
+        switch (mode) {
+        case world::ServerMode::Current: return p.texts[s];
+        case world::ServerMode::Unsigned: return join_lines(m_world.plain_records(*p.zone, t, p.serial));
+        case world::ServerMode::Lagging:
+        case world::ServerMode::Down: return std::nullopt;
+        }
+        return std::nullopt;
     }
 
     void start_servers()
@@ -151,9 +234,18 @@ private:
             ZonePublisher p{&zone, {}, 0, std::nullopt, {}, {}};
             sign_if_due(p, Seconds(0));
             for (std::size_t s = 0; s < zone.servers.size(); ++s) {
-                auto dir = m_options.lab_dir / fmt::format("nsd-{}-ns{}", dir_label(zone.spec->name), s + 1);
-                p.servers.push_back(std::make_unique<lab::NsdServer>(m_tools, dir, zone.servers[s].address,
-                                                                     zone.spec->name, p.text, p.serial));
+                auto mode = m_world.server_mode(zone, static_cast<int>(s), Seconds(0));
+                std::string text = wanted_text(p, s, mode, Seconds(0)).value_or(p.texts[s]);
+                auto dir = m_options.lab_dir / fmt::format("nsd-{}-{}", dir_label(zone.spec->name), zone.servers[s].label);
+                ServerSlot slot;
+                slot.nsd = std::make_unique<lab::NsdServer>(m_tools, dir, zone.servers[s].address, zone.spec->name,
+                                                            text, p.serial);
+                slot.text = text;
+                if (mode == world::ServerMode::Down) {
+                    slot.nsd->stop();
+                    slot.down = true;
+                }
+                p.servers.push_back(std::move(slot));
                 ++m_record.servers;
             }
             ++m_record.publications;
@@ -170,13 +262,14 @@ private:
             if (z.name != ".") setup.nodefault_zones.push_back(z.name);
         int index = 0;
         for (const auto& rs : m_sc.resolvers) {
-            Resolver r{&rs, nullptr};
+            Resolver r{&rs, nullptr, nullptr};
+            const auto dir = m_options.lab_dir / ((rs.kind == ResolverKind::Unbound ? "unbound-" : "cold-") + rs.name);
             if (rs.kind == ResolverKind::Unbound) {
                 ++index;
-                r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, m_options.lab_dir / ("unbound-" + rs.name),
-                                                                fmt::format("127.54.0.{}", index), setup, m_sc.start);
-            } else if (!m_cold) {
-                m_cold = std::make_unique<probe::ColdValidator>(setup, m_options.lab_dir / "cold");
+                r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, dir, fmt::format("127.54.0.{}", index), setup,
+                                                                rs, m_sc.start);
+            } else {
+                r.cold = std::make_unique<probe::ColdValidator>(setup, dir, rs);
             }
             m_resolvers.push_back(std::move(r));
         }
@@ -185,38 +278,100 @@ private:
     void publish_changes(Seconds t)
     {
         for (auto& p : m_publishers) {
-            bool scheduled_refresh = p.signed_at && p.zone->signer_running &&
-                                     t - *p.signed_at >= p.zone->spec->signing.refresh;
-            if (!sign_if_due(p, t)) continue;
-            for (auto& server : p.servers) server->publish(p.text, p.serial);
-            ++m_record.publications;
-            m_record.events.push_back({t,
-                                       fmt::format("{} {}, serial {}", p.zone->spec->name,
-                                                   scheduled_refresh ? "re-signed on schedule" : "signed and published",
-                                                   p.serial),
-                                       "", false});
+            const auto& zone = *p.zone;
+            bool scheduled_refresh = p.signed_at && t - *p.signed_at >= zone.spec->signing.refresh;
+            bool signed_now = sign_if_due(p, t);
+            if (signed_now)
+                m_record.events.push_back({t,
+                                           fmt::format("{} {}, serial {}", zone.spec->name,
+                                                       scheduled_refresh ? "re-signed on schedule" : "signed", p.serial),
+                                           "", false});
+            bool published = false;
+            for (std::size_t s = 0; s < p.servers.size(); ++s) {
+                auto& slot = p.servers[s];
+                const auto mode = m_world.server_mode(zone, static_cast<int>(s), t);
+                const auto& label = zone.servers[s].name;
+                if (mode == world::ServerMode::Down) {
+                    if (!slot.down) {
+                        slot.nsd->stop();
+                        slot.down = true;
+                        m_record.events.push_back({t, label + " stopped answering", "", false});
+                    }
+                    continue;
+                }
+                auto text = wanted_text(p, s, mode, t);
+                if (text && *text != slot.text) {
+                    slot.nsd->publish(*text, p.serial);
+                    slot.text = *text;
+                    published = true;
+                }
+                if (slot.down) {
+                    slot.nsd->start();
+                    slot.down = false;
+                    m_record.events.push_back({t, label + " answering again", "", false});
+                }
+            }
+            if (published) ++m_record.publications;
         }
+    }
+
+    void remember_key_states(Seconds t)
+    {
+        m_key_states.clear();
+        for (const auto& z : m_world.zones())
+            for (const auto& k : z.keys) m_key_states.push_back(m_world.key_state(z, k, t));
+    }
+
+    // Key state changes become events of the report, whether the timeline, a key's own times
+    // or a fault caused them.
+    void record_key_changes(Seconds t)
+    {
+        std::size_t i = 0;
+        for (const auto& z : m_world.zones())
+            for (const auto& k : z.keys) {
+                auto now = m_world.key_state(z, k, t);
+                const auto before = m_key_states[i];
+                auto note = [&](const char* what) {
+                    m_record.events.push_back(
+                        {t, fmt::format("{} {} (tag {}) {}", z.spec->name, k.spec->name, k.key.keytag(), what), "", false});
+                };
+                if (now.published != before.published) note(now.published ? "DNSKEY published" : "DNSKEY removed");
+                if (now.active != before.active) note(now.active ? "signing" : "no longer signing");
+                if (now.ds_at_parent != before.ds_at_parent) note(now.ds_at_parent ? "DS added at the parent" : "DS removed from the parent");
+                m_key_states[i++] = now;
+            }
     }
 
     void record_event(const scenario::Event& ev)
     {
         std::string text;
         if (ev.action) {
-            static const char* names[] = {"publish", "activate", "retire", "remove",
-                                          "ds-add", "ds-remove", "stop-signer", "start-signer"};
-            text = names[static_cast<int>(*ev.action)];
+            text = action_name(*ev.action);
             if (!ev.key.empty()) text += " " + ev.key;
             text += " (" + ev.zone + ")";
         } else if (ev.fault) {
-            text = "fault ds-digest-mismatch at " + ev.zone;
-            if (!ev.key.empty()) text += " for " + ev.key;
+            text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
+            if (!ev.key.empty()) text += " key " + ev.key;
+            if (!ev.server.empty()) text += " server " + ev.server;
+            if (!ev.type.empty()) text += " type " + ev.type;
             if (ev.until) text += " until " + format_offset(*ev.until);
         }
         m_record.events.push_back({ev.at, text, ev.say, true});
+        if (ev.fault && ev.until)
+            m_repairs.push_back({*ev.until, "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone});
     }
 
     void probe_all(Seconds t)
     {
+        // Repairs are events too; note them when their instant comes.
+        for (auto it = m_repairs.begin(); it != m_repairs.end();) {
+            if (it->first <= t) {
+                m_record.events.push_back({it->first, it->second, "", true});
+                it = m_repairs.erase(it);
+            } else {
+                ++it;
+            }
+        }
         const TimePoint now = m_sc.start + t;
         for (auto& r : m_resolvers)
             if (r.daemon) r.daemon->set_time(now);
@@ -236,7 +391,7 @@ private:
                     o.validation = classify_daemon_answer(o.rcode, o.ad, o.ede);
                     o.reason = a.timed_out ? "no answer from the resolver" : a.ede_text;
                 } else {
-                    auto c = m_cold->resolve(q.qname, q.qtype, now);
+                    auto c = r.cold->resolve(q.qname, q.qtype, now);
                     o.rcode = probe::rcode_name(c.rcode);
                     o.validation = c.validation == "secure"   ? Validation::Secure
                                    : c.validation == "bogus" ? Validation::Bogus
@@ -263,7 +418,8 @@ private:
     world::World m_world;
     std::vector<ZonePublisher> m_publishers;
     std::vector<Resolver> m_resolvers;
-    std::unique_ptr<probe::ColdValidator> m_cold;
+    std::vector<world::KeyState> m_key_states;
+    std::vector<std::pair<Seconds, std::string>> m_repairs;
     RunRecord m_record;
     int m_failures = 0;
 };

@@ -32,7 +32,7 @@ enum class Algorithm : std::uint8_t {
     ED25519 = 15,
 };
 
-enum class Denial { Nsec };
+enum class Denial { Nsec, Nsec3 };
 
 // A key's life in offsets from the scenario start; nullopt = never (within the run).
 // Defaults (applied by the parser): a key listed with no times is published and active from
@@ -49,6 +49,9 @@ struct KeySpec {
     std::optional<Seconds> remove;    // DNSKEY gone from here (and no longer signs)
     std::optional<Seconds> ds_add;     // KSK/CSK: DS in the parent's zone from here
     std::optional<Seconds> ds_remove;  // KSK/CSK: DS gone from the parent from here
+    // Multi-signer (RFC 8901): the servers ("ns1", "ns2", ...) whose copy of the zone this key
+    // signs. Empty = every server. The DNSKEY is published on every server regardless.
+    std::vector<std::string> servers;
     SourceLoc loc;
 };
 
@@ -67,6 +70,8 @@ struct SigningPolicy {
     Seconds refresh{7 * 86400};    // re-sign when the last signatures are this old
     Seconds inception_offset{3600};  // inception = signing time - this (clock-skew margin)
     Denial denial = Denial::Nsec;
+    int nsec3_iterations = 0;  // RFC 9276: 0 additional iterations
+    std::string nsec3_salt;    // hex; empty = no salt (RFC 9276)
 };
 
 struct ZoneSpec {
@@ -91,9 +96,52 @@ enum class ActionKind {
     StartSigner,  // zone: signer resumes and re-signs at once
 };
 
+// The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
+// parameters of Event narrow or tune a fault; which ones apply is noted per kind.
 enum class FaultKind {
-    DsDigestMismatch,  // the parent's DS for `key` (every DS of the zone if none) has a wrong digest
+    // DS at the parent (zone = the child whose DS is broken; key narrows to one key's DS)
+    DsDigestMismatch,     // digest bytes garbled
+    DsUnknownKeytag,      // the DS names a key tag no DNSKEY has
+    DsWrongAlgorithm,     // the DS algorithm field differs from the key's
+    DsUnsupportedDigest,  // digest type unknown to validators (RFC 4509 / IANA)
+    DsMissing,            // no DS at all: the zone becomes insecure
+    OrphanDs,             // DS stays, the zone is served unsigned
+    StaleDs,              // the parent's DS set freezes as it is at `at` (later DS changes ignored)
+    // Signatures (zone = the signed zone; type narrows to one RR type where noted)
+    SignerOutage,         // the signer stops at `at`, restarts at `until`
+    ExpiredRrsig,         // signatures made with expiration `offset` (default 2d) in the past
+    NotYetValidRrsig,     // signatures made with inception `offset` (default 2d) in the future
+    RrsigMissing,         // no RRSIG over `type` (default A)
+    RrsigUnknownKey,      // `type` (default A) signed by a key that is not in the DNSKEY set
+    CorruptedSignature,   // the signature bytes of RRSIGs over `type` (default A) flipped
+    ShortValidity,        // the signer uses `validity` (shorter than its refresh) from `at`
+    // Keys
+    DnskeyRemoved,        // `key`'s DNSKEY removed (and it stops signing) while still needed
+    RevokedKey,           // `key` published with the REVOKE bit (RFC 5011), signing as such
+    UnsupportedAlgorithm, // the zone's keys and signatures relabelled to an algorithm number
+                          // validators do not implement (`iterations` unused; number 253 unless `algorithm`)
+    // Denial of existence
+    NsecMissing,          // the NSEC (or NSEC3) record covering `name` removed
+    NsecChainBroken,      // one NSEC's next-owner field skips names
+    Nsec3Iterations,      // NSEC3 with `iterations` (default 200) additional iterations
+    Nsec3paramMismatch,   // NSEC3PARAM announces another salt than the chain uses
+    // Servers (server = "ns2" etc.; default ns1 for server faults when the zone has one server)
+    LaggingSecondary,     // `server` keeps serving the version it had at `at`
+    ServerUnsigned,       // `server` serves the zone unsigned
+    ServerDown,           // `server` stops answering (its NSD is stopped) until `until`
+    // Multi-signer (RFC 8901)
+    MultiSignerMissingZsk,  // `server`'s DNSKEY set lacks `key` (the other provider's ZSK)
 };
+
+// The names scenario files use for the faults, in FaultKind order.
+inline constexpr const char* kFaultNames[] = {
+    "ds-digest-mismatch", "ds-unknown-keytag", "ds-wrong-algorithm", "ds-unsupported-digest", "ds-missing",
+    "orphan-ds", "stale-ds", "signer-outage", "expired-rrsig", "not-yet-valid-rrsig", "rrsig-missing",
+    "rrsig-unknown-key", "corrupted-signature", "short-validity", "dnskey-removed", "revoked-key",
+    "unsupported-algorithm", "nsec-missing", "nsec-chain-broken", "nsec3-iterations", "nsec3param-mismatch",
+    "lagging-secondary", "server-unsigned", "server-down", "multi-signer-missing-zsk",
+};
+inline const char* fault_name(FaultKind kind) { return kFaultNames[static_cast<int>(kind)]; }
 
 struct Event {
     Seconds at{0};
@@ -102,6 +150,13 @@ struct Event {
     std::optional<FaultKind> fault;
     std::string key;                // actions on keys; optional fault target
     std::optional<Seconds> until;   // faults: repaired at this offset
+    std::string server;             // faults on one server: "ns1", "ns2", ...
+    std::string type;               // RR type mnemonic, upper-case (rrsig-missing, ...)
+    std::string name;               // absolute owner name (nsec-missing)
+    std::optional<Seconds> offset;  // expired-rrsig / not-yet-valid-rrsig distance
+    std::optional<Seconds> validity;  // short-validity
+    std::optional<int> iterations;  // nsec3-iterations
+    std::optional<int> algorithm;   // unsupported-algorithm: the number used instead
     std::string say;                // narrative text, shown in reports
     SourceLoc loc;
 };
@@ -124,10 +179,18 @@ enum class ResolverKind {
     Libunbound,  // a cold in-process validator, fresh at every probe
 };
 
+// A resolver profile. Options left unset keep Unbound's defaults.
 struct ResolverSpec {
     std::string name;  // "warm", "cold", ...
     ResolverKind kind = ResolverKind::Unbound;
     SourceLoc loc;
+    Seconds clock_offset{0};  // the resolver's clock runs this far from virtual time (may be < 0)
+    std::optional<bool> serve_expired;          // unbound only
+    std::optional<Seconds> val_sig_skew_min;
+    std::optional<Seconds> val_sig_skew_max;
+    std::optional<Seconds> val_bogus_ttl;       // unbound only
+    std::optional<bool> harden_algo_downgrade;
+    std::optional<int> max_nsec3_iterations;    // val-nsec3-keysize-iterations for every key size
 };
 
 enum class Outcome {
@@ -140,7 +203,13 @@ enum class Outcome {
 };
 
 struct Expectation {
-    enum class Kind { Window, Otherwise };
+    // Window: every covered observation has `outcome` (and `ede`).
+    // Otherwise: every observation no Window covers has `outcome`.
+    // NoFailures: no covered observation failed (SERVFAIL, bogus or no answer).
+    // FailureWindow: among the failure windows of the covered query/resolver, at least one
+    //   starts within [start_min, start_max] and lasts within [length_min, length_max]
+    //   (a window still open at the end lasts until the end), with `ede` if given.
+    enum class Kind { Window, Otherwise, NoFailures, FailureWindow };
     Kind kind = Kind::Window;
     std::optional<Query> query;            // nullopt = every probed query
     std::string resolver;                  // empty = every resolver
@@ -148,6 +217,7 @@ struct Expectation {
     std::optional<Seconds> until;          // exclusive; nullopt = end
     Outcome outcome = Outcome::Secure;
     std::optional<int> ede;                // required EDE code (daemon resolvers only)
+    std::optional<Seconds> start_min, start_max, length_min, length_max;  // FailureWindow
     SourceLoc loc;
     std::string text;  // the expectation as written, for reports
 };

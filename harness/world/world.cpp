@@ -1,6 +1,7 @@
 #include "world/world.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 namespace rollsim::world {
 
 using scenario::ActionKind;
+using scenario::Event;
 using scenario::FaultKind;
 using scenario::KeyRole;
 
@@ -29,6 +31,25 @@ std::string server_name(const std::string& zone, int index)
     return fmt::format("ns{}.{}", index + 1, zone);
 }
 
+bool is_key_fault(FaultKind k)
+{
+    return k == FaultKind::DnskeyRemoved || k == FaultKind::RevokedKey || k == FaultKind::MultiSignerMissingZsk;
+}
+
+// Rewrites the algorithm field of a DNSKEY record in presentation form
+// ("owner ttl IN DNSKEY flags protocol algorithm key...").
+std::string relabel_dnskey(const std::string& rr, int algorithm)
+{
+    std::istringstream in(rr);
+    std::vector<std::string> tokens;
+    for (std::string tok; in >> tok;) tokens.push_back(tok);
+    if (tokens.size() < 8) return rr;
+    tokens[6] = std::to_string(algorithm);
+    std::string out;
+    for (const auto& tok : tokens) out += (out.empty() ? "" : " ") + tok;
+    return out;
+}
+
 }  // namespace
 
 std::string parent_name(const std::string& name)
@@ -47,6 +68,13 @@ bool is_at_or_below(const std::string& name, const std::string& zone)
            name[name.size() - zone.size() - 1] == '.';
 }
 
+int server_index(const std::string& label)
+{
+    if (label.size() < 3 || label.compare(0, 2, "ns") != 0) return -1;
+    if (label.find_first_not_of("0123456789", 2) != std::string::npos) return -1;
+    return std::stoi(label.substr(2)) - 1;
+}
+
 KeyState KeyRuntime::state(Seconds t) const
 {
     KeyState s;
@@ -56,23 +84,43 @@ KeyState KeyRuntime::state(Seconds t) const
     return s;
 }
 
+bool KeyRuntime::signs_on(int server) const
+{
+    if (spec->servers.empty()) return true;
+    for (const auto& label : spec->servers)
+        if (server_index(label) == server) return true;
+    return false;
+}
+
 World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
 {
     if (scenario.zones.size() > 250) throw std::invalid_argument("a lab holds at most 250 zones");
     int zone_index = 0;
     for (const auto& zs : scenario.zones) {
-        ZoneRuntime zr{&zs, {}, {}, true};
+        ZoneRuntime zr{&zs, {}, {}, std::nullopt, true};
         for (const auto& ks : zs.keys) {
             std::uint16_t flags = dnssec::kFlagZone;
             if (ks.role != KeyRole::Zsk) flags |= dnssec::kFlagSep;
-            KeyRuntime kr{&ks, dnssec::Key::generate(zs.name, ks.algorithm, flags, ks.bits),
-                          ks.publish, ks.activate, ks.retire, ks.remove, ks.ds_add, ks.ds_remove};
+            KeyRuntime kr{&ks,        dnssec::Key::generate(zs.name, ks.algorithm, flags, ks.bits),
+                          std::nullopt, ks.publish, ks.activate, ks.retire, ks.remove, ks.ds_add, ks.ds_remove};
             zr.keys.push_back(std::move(kr));
         }
         for (int s = 0; s < zs.servers; ++s)
-            zr.servers.push_back({server_name(zs.name, s), fmt::format("127.53.{}.{}", zone_index, s + 1)});
+            zr.servers.push_back(
+                {server_name(zs.name, s), fmt::format("ns{}", s + 1), fmt::format("127.53.{}.{}", zone_index, s + 1)});
         m_zones.push_back(std::move(zr));
         ++zone_index;
+    }
+    // Key material the faults need, made once up front.
+    for (const auto& ev : scenario.timeline) {
+        if (!ev.fault) continue;
+        auto& zone = zone_mut(ev.zone);
+        if (*ev.fault == FaultKind::RevokedKey) {
+            auto& k = key_mut(ev.zone, ev.key);
+            if (!k.revoked) k.revoked = k.key.with_flags(k.key.flags() | dnssec::kFlagRevoke);
+        }
+        if (*ev.fault == FaultKind::RrsigUnknownKey && !zone.rogue)
+            zone.rogue = dnssec::Key::generate(zone.spec->name, scenario::Algorithm::ECDSAP256SHA256, dnssec::kFlagZone);
     }
 }
 
@@ -83,11 +131,6 @@ ZoneRuntime& World::zone_mut(const std::string& name)
     throw std::logic_error("unknown zone " + name);
 }
 
-const ZoneRuntime& World::zone(const std::string& name) const
-{
-    return const_cast<World*>(this)->zone_mut(name);
-}
-
 KeyRuntime& World::key_mut(const std::string& zone, const std::string& key)
 {
     for (auto& k : zone_mut(zone).keys)
@@ -95,9 +138,18 @@ KeyRuntime& World::key_mut(const std::string& zone, const std::string& key)
     throw std::logic_error("unknown key " + key + " in " + zone);
 }
 
-std::vector<const scenario::Event*> World::advance_to(Seconds t)
+const ZoneRuntime* World::zone_of(const std::string& name) const
 {
-    std::vector<const scenario::Event*> applied;
+    const ZoneRuntime* best = nullptr;
+    for (const auto& z : m_zones)
+        if (is_at_or_below(name, z.spec->name) && (!best || z.spec->name.size() > best->spec->name.size()))
+            best = &z;
+    return best;
+}
+
+std::vector<const Event*> World::advance_to(Seconds t)
+{
+    std::vector<const Event*> applied;
     const auto& timeline = m_scenario.timeline;
     while (m_next_event < timeline.size() && timeline[m_next_event].at <= t) {
         const auto& ev = timeline[m_next_event++];
@@ -131,54 +183,103 @@ std::vector<const scenario::Event*> World::advance_to(Seconds t)
             break;
         }
         case ActionKind::DsRemove: key_mut(ev.zone, ev.key).ds_remove = at; break;
-        case ActionKind::StopSigner: zone_mut(ev.zone).signer_running = false; break;
-        case ActionKind::StartSigner: zone_mut(ev.zone).signer_running = true; break;
+        case ActionKind::StopSigner: zone_mut(ev.zone).signer_started = false; break;
+        case ActionKind::StartSigner: zone_mut(ev.zone).signer_started = true; break;
         }
     }
     return applied;
 }
 
-bool World::fault_active(FaultKind kind, const std::string& zone, const std::string& key, Seconds t) const
+const Event* World::fault(FaultKind kind, const std::string& zone, Seconds t, const std::string& key, int server) const
 {
     for (const auto& ev : m_scenario.timeline) {
         if (!ev.fault || *ev.fault != kind || ev.zone != zone) continue;
-        if (!ev.key.empty() && ev.key != key) continue;
-        if (ev.at <= t && !(ev.until && *ev.until <= t)) return true;
+        if (ev.at > t || (ev.until && *ev.until <= t)) continue;
+        // A fault aimed at one key or server applies only there; one without a target, to all.
+        if (!key.empty() && !ev.key.empty() && ev.key != key) continue;
+        if (is_key_fault(kind) && ev.key != key) continue;
+        if (server >= 0 && !ev.server.empty() && server_index(ev.server) != server) continue;
+        return &ev;
     }
-    return false;
+    return nullptr;
 }
 
-std::vector<Seconds> World::fault_boundaries() const
+KeyState World::key_state(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
 {
-    std::vector<Seconds> out;
-    for (const auto& ev : m_scenario.timeline) {
-        if (!ev.fault) continue;
-        out.push_back(ev.at);
-        if (ev.until) out.push_back(*ev.until);
-    }
-    return out;
+    KeyState s = key.state(t);
+    if (fault(FaultKind::DnskeyRemoved, zone.spec->name, t, key.spec->name)) s.published = s.active = false;
+    return s;
+}
+
+bool World::signer_running(const ZoneRuntime& zone, Seconds t) const
+{
+    return zone.signer_started && !fault(FaultKind::SignerOutage, zone.spec->name, t);
+}
+
+ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) const
+{
+    const auto& name = zone.spec->name;
+    if (fault(FaultKind::ServerDown, name, t, "", server)) return ServerMode::Down;
+    if (fault(FaultKind::LaggingSecondary, name, t, "", server)) return ServerMode::Lagging;
+    if (fault(FaultKind::ServerUnsigned, name, t, "", server)) return ServerMode::Unsigned;
+    if (fault(FaultKind::OrphanDs, name, t)) return ServerMode::Unsigned;  // the whole zone unsigned
+    return ServerMode::Current;
+}
+
+const dnssec::Key& World::signing_key(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
+{
+    if (key.revoked && fault(FaultKind::RevokedKey, zone.spec->name, t, key.spec->name)) return *key.revoked;
+    return key.key;
+}
+
+std::string World::dnskey_record(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
+{
+    return signing_key(zone, key, t).dnskey_rr(zone.spec->ttl.dnskey);
 }
 
 std::vector<std::string> World::delegation_records(const ZoneRuntime& child, Seconds t) const
 {
     const auto& spec = *child.spec;
+    const auto& name = spec.name;
     std::vector<std::string> out;
-    for (const auto& s : child.servers) out.push_back(fmt::format("{} {} IN NS {}", spec.name, spec.ttl.ns, s.name));
-    for (const auto& s : child.servers)
-        out.push_back(fmt::format("{} {} IN A {}", s.name, spec.ttl.ns, s.address));
+    for (const auto& s : child.servers) out.push_back(fmt::format("{} {} IN NS {}", name, spec.ttl.ns, s.name));
+    for (const auto& s : child.servers) out.push_back(fmt::format("{} {} IN A {}", s.name, spec.ttl.ns, s.address));
+
+    // stale-ds: the parent's DS set stays as it was when the fault started.
+    Seconds ds_time = t;
+    if (const Event* stale = fault(FaultKind::StaleDs, name, t)) ds_time = stale->at;
+    const Event* relabel = fault(FaultKind::UnsupportedAlgorithm, name, t);
+
     for (const auto& k : child.keys) {
-        if (k.spec->role == KeyRole::Zsk || !k.state(t).ds_at_parent) continue;
-        dnssec::DsData ds = k.key.ds();
-        // RFC 4509: the parent publishes a digest of the child's DNSKEY. The fault flips the
-        // digest's first byte, as a registrar that garbled the submission would.
-        if (fault_active(FaultKind::DsDigestMismatch, spec.name, k.spec->name, t) && !ds.digest.empty())
-            ds.digest[0] ^= 0xff;
-        out.push_back(ds.to_rr(spec.name, spec.ttl.ds));
+        if (k.spec->role == KeyRole::Zsk || !k.state(ds_time).ds_at_parent) continue;
+        const std::string& key = k.spec->name;
+        if (fault(FaultKind::DsMissing, name, t, key)) continue;
+        // RFC 4034 5.1: the DS names the key by tag and algorithm and carries its digest.
+        dnssec::DsData ds = relabel ? dnssec::ds_of_dnskey(relabel_dnskey(k.key.dnskey_rr(spec.ttl.dnskey),
+                                                                          relabel->algorithm.value_or(253)))
+                                    : k.key.ds();
+        if (fault(FaultKind::DsDigestMismatch, name, t, key) && !ds.digest.empty()) ds.digest[0] ^= 0xff;
+        if (fault(FaultKind::DsUnknownKeytag, name, t, key)) {
+            // A tag no key of the zone has.
+            std::uint16_t tag = ds.keytag;
+            auto taken = [&](std::uint16_t candidate) {
+                for (const auto& other : child.keys)
+                    if (other.key.keytag() == candidate) return true;
+                return false;
+            };
+            do tag = static_cast<std::uint16_t>(tag + 1); while (taken(tag));
+            ds.keytag = tag;
+        }
+        if (fault(FaultKind::DsWrongAlgorithm, name, t, key))
+            ds.algorithm = ds.algorithm == 13 ? 8 : 13;  // another algorithm validators implement
+        if (fault(FaultKind::DsUnsupportedDigest, name, t, key))
+            ds.digest_type = 6;  // SM3 (RFC 9563): assigned, and unknown to the validators here
+        out.push_back(ds.to_rr(name, spec.ttl.ds));
     }
     return out;
 }
 
-std::vector<std::string> World::unsigned_records(const ZoneRuntime& zone, Seconds t) const
+std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Seconds t) const
 {
     const auto& spec = *zone.spec;
     std::vector<std::string> out;
@@ -186,40 +287,92 @@ std::vector<std::string> World::unsigned_records(const ZoneRuntime& zone, Second
     for (const auto& s : zone.servers)
         out.push_back(fmt::format("{} {} IN A {}", s.name, ttl_for(spec.ttl, "A", spec.ttl.default_ttl), s.address));
     out.insert(out.end(), spec.records.begin(), spec.records.end());
-    for (const auto& k : zone.keys)
-        if (k.state(t).published) out.push_back(k.key.dnskey_rr(spec.ttl.dnskey));
     for (const auto& child : m_zones)
         if (child.spec != zone.spec && parent_name(child.spec->name) == spec.name) {
             auto d = delegation_records(child, t);
             out.insert(out.end(), d.begin(), d.end());
         }
+    if (server < 0) return out;  // plain content: no DNSKEY
+    for (const auto& k : zone.keys) {
+        if (!key_state(zone, k, t).published) continue;
+        // RFC 8901 multi-signer: a provider whose DNSKEY set lacks the other's ZSK.
+        if (fault(FaultKind::MultiSignerMissingZsk, spec.name, t, k.spec->name, server)) continue;
+        out.push_back(dnskey_record(zone, k, t));
+    }
     return out;
 }
 
-std::string World::soa_record(const ZoneRuntime& zone, std::uint32_t serial) const
+std::vector<std::string> World::plain_records(const ZoneRuntime& zone, Seconds t, std::uint32_t serial) const
 {
+    auto out = content(zone, -1, t);
     const auto& spec = *zone.spec;
     const std::string& primary = zone.servers.front().name;
     std::string contact = "hostmaster." + (spec.name == "." ? std::string("root-servers.rollsim.") : spec.name);
     // refresh, retry, expire, minimum (RFC 1035 3.3.13; MINIMUM is the negative TTL, RFC 2308)
-    return fmt::format("{} {} IN SOA {} {} {} 3600 900 1209600 {}", spec.name, spec.ttl.soa, primary, contact,
-                       serial, spec.ttl.negative);
-}
-
-std::vector<const dnssec::Key*> World::dnskey_signers(const ZoneRuntime& zone, Seconds t) const
-{
-    std::vector<const dnssec::Key*> out;
-    for (const auto& k : zone.keys)
-        if (k.spec->role != KeyRole::Zsk && k.state(t).active) out.push_back(&k.key);
+    out.push_back(fmt::format("{} {} IN SOA {} {} {} 3600 900 1209600 {}", spec.name, spec.ttl.soa, primary, contact,
+                              serial, spec.ttl.negative));
     return out;
 }
 
-std::vector<const dnssec::Key*> World::zone_signers(const ZoneRuntime& zone, Seconds t) const
+dnssec::SignRequest World::sign_request(const ZoneRuntime& zone, int server, Seconds t, std::uint32_t serial) const
 {
-    std::vector<const dnssec::Key*> out;
-    for (const auto& k : zone.keys)
-        if (k.spec->role != KeyRole::Ksk && k.state(t).active) out.push_back(&k.key);
-    return out;
+    const auto& spec = *zone.spec;
+    const auto& name = spec.name;
+    dnssec::SignRequest req;
+    req.origin = name;
+    req.records = content(zone, server, t);
+    auto plain = plain_records(zone, t, serial);
+    req.records.push_back(plain.back());  // the SOA
+    for (const auto& k : zone.keys) {
+        if (!key_state(zone, k, t).active || !k.signs_on(server)) continue;
+        const dnssec::Key* key = &signing_key(zone, k, t);
+        if (k.spec->role != KeyRole::Zsk) req.dnskey_signers.push_back(key);
+        if (k.spec->role != KeyRole::Ksk) req.zone_signers.push_back(key);
+    }
+
+    // Signature times (RFC 4034 3.1.5), with the time faults.
+    const auto& policy = spec.signing;
+    const TimePoint now = m_scenario.start + t;
+    Seconds validity = policy.validity;
+    if (const Event* f = fault(FaultKind::ShortValidity, name, t)) validity = f->validity.value_or(validity);
+    req.inception = now - policy.inception_offset;
+    req.expiration = now + validity;
+    if (const Event* f = fault(FaultKind::ExpiredRrsig, name, t)) {
+        req.expiration = now - f->offset.value_or(Seconds(2 * 86400));
+        req.inception = req.expiration - validity;
+    }
+    if (const Event* f = fault(FaultKind::NotYetValidRrsig, name, t)) {
+        req.inception = now + f->offset.value_or(Seconds(2 * 86400));
+        req.expiration = req.inception + validity;
+    }
+    req.nsec_ttl = std::min(spec.ttl.negative, spec.ttl.soa);  // RFC 9077
+
+    req.denial = policy.denial;
+    req.nsec3_iterations = policy.nsec3_iterations;
+    req.nsec3_salt = policy.nsec3_salt;
+    if (const Event* f = fault(FaultKind::Nsec3Iterations, name, t)) req.nsec3_iterations = f->iterations.value_or(200);
+
+    auto& faults = req.faults;
+    for (const auto& ev : m_scenario.timeline) {
+        if (!ev.fault || ev.zone != name || ev.at > t || (ev.until && *ev.until <= t)) continue;
+        switch (*ev.fault) {
+        case FaultKind::RrsigMissing: faults.omit_rrsig_types.push_back(ev.type.empty() ? "A" : ev.type); break;
+        case FaultKind::CorruptedSignature:
+            faults.corrupt_rrsig_types.push_back(ev.type.empty() ? "A" : ev.type);
+            break;
+        case FaultKind::RrsigUnknownKey:
+            faults.foreign_signers.push_back({ev.type.empty() ? "A" : ev.type, &*zone.rogue});
+            break;
+        case FaultKind::NsecMissing: faults.drop_denial_for = ev.name; break;
+        case FaultKind::NsecChainBroken: faults.break_denial_chain = true; break;
+        case FaultKind::Nsec3paramMismatch:
+            faults.nsec3param_salt = req.nsec3_salt == "ABCDEF01" ? "12345678" : "ABCDEF01";
+            break;
+        case FaultKind::UnsupportedAlgorithm: faults.relabel_algorithm = ev.algorithm.value_or(253); break;
+        default: break;
+        }
+    }
+    return req;
 }
 
 std::string World::root_hints() const

@@ -1,6 +1,6 @@
 // The DNS world at an instant of virtual time: the keys of every zone and their states, the
-// DS sets at the parents, active faults, and the unsigned content of every zone. Pure state:
-// the runner advances it through the timeline and asks what each zone should contain.
+// DS sets at the parents, the faults in force, and what each server of each zone should
+// serve. Pure state: the runner advances it through the timeline and asks what to publish.
 #pragma once
 
 #include "core/time.hpp"
@@ -8,7 +8,6 @@
 #include "dnssec/signer.hpp"
 #include "scenario/model.hpp"
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,19 +20,23 @@ struct KeyState {
     bool published = false;
     bool active = false;
     bool ds_at_parent = false;
+    bool operator==(const KeyState&) const = default;
 };
 
 struct KeyRuntime {
     const scenario::KeySpec* spec;
     dnssec::Key key;
+    std::optional<dnssec::Key> revoked;  // the REVOKE-flagged twin, when a fault needs it
     // Current schedule: starts as the spec's times; timeline events overwrite them.
     std::optional<Seconds> publish, activate, retire, remove, ds_add, ds_remove;
 
-    KeyState state(Seconds t) const;
+    KeyState state(Seconds t) const;  // by schedule alone, faults not applied
+    bool signs_on(int server) const;  // multi-signer: does it sign this server's copy?
 };
 
 struct ServerAddress {
     std::string name;     // "ns1.example.com."
+    std::string label;    // "ns1"
     std::string address;  // "127.53.2.1"
 };
 
@@ -41,7 +44,16 @@ struct ZoneRuntime {
     const scenario::ZoneSpec* spec;
     std::vector<KeyRuntime> keys;
     std::vector<ServerAddress> servers;
-    bool signer_running = true;
+    std::optional<dnssec::Key> rogue;  // signs for rrsig-unknown-key; never published
+    bool signer_started = true;        // by stop-signer / start-signer actions
+};
+
+// What one server of a zone does at an instant.
+enum class ServerMode {
+    Current,   // serves the zone as signed now
+    Lagging,   // keeps the version it had (lagging-secondary)
+    Unsigned,  // serves the zone without any DNSSEC records (server-unsigned, orphan-ds)
+    Down,      // does not answer (server-down)
 };
 
 class World {
@@ -54,32 +66,38 @@ public:
     std::vector<const scenario::Event*> advance_to(Seconds t);
 
     const std::vector<ZoneRuntime>& zones() const { return m_zones; }
-    const ZoneRuntime& zone(const std::string& name) const;
     const scenario::Scenario& scenario() const { return m_scenario; }
 
-    // The zone's unsigned content at offset t, SOA excluded (the publisher adds it with the
-    // serial): apex NS and server addresses, template records, the DNSKEYs of published
-    // keys, and for each child zone its NS, glue and DS records (faults applied).
-    std::vector<std::string> unsigned_records(const ZoneRuntime& zone, Seconds t) const;
-    std::string soa_record(const ZoneRuntime& zone, std::uint32_t serial) const;
-    // Keys that sign the DNSKEY RRset / everything else at offset t.
-    std::vector<const dnssec::Key*> dnskey_signers(const ZoneRuntime& zone, Seconds t) const;
-    std::vector<const dnssec::Key*> zone_signers(const ZoneRuntime& zone, Seconds t) const;
+    // Key state with the faults in force applied (dnskey-removed hides a key).
+    KeyState key_state(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
+    // False while stopped by the timeline or a signer-outage fault.
+    bool signer_running(const ZoneRuntime& zone, Seconds t) const;
+    ServerMode server_mode(const ZoneRuntime& zone, int server, Seconds t) const;
+
+    // What the signer is asked to produce for one server's copy of the zone at offset t (at
+    // virtual instant `now`), faults applied: content (with SOA at `serial`), signing keys,
+    // signature times, denial, deliberate defects.
+    dnssec::SignRequest sign_request(const ZoneRuntime& zone, int server, Seconds t, std::uint32_t serial) const;
+    // The zone without any DNSSEC record, for a server that serves it unsigned.
+    std::vector<std::string> plain_records(const ZoneRuntime& zone, Seconds t, std::uint32_t serial) const;
 
     // Root hints and the trust anchor (DS of the root's KSKs/CSKs whose DS is "at the parent"
     // at the start) for every validator of the lab.
     std::string root_hints() const;
     std::string trust_anchor() const;
 
-    // Offsets at which a fault starts or is repaired, for the runner's schedule.
-    std::vector<Seconds> fault_boundaries() const;
+    // The zone that holds `name` (the deepest zone at or above it), or nullptr.
+    const ZoneRuntime* zone_of(const std::string& name) const;
 
 private:
     ZoneRuntime& zone_mut(const std::string& name);
     KeyRuntime& key_mut(const std::string& zone, const std::string& key);
-    bool fault_active(scenario::FaultKind kind, const std::string& zone, const std::string& key,
-                      Seconds t) const;
+    const scenario::Event* fault(scenario::FaultKind kind, const std::string& zone, Seconds t,
+                                 const std::string& key = "", int server = -1) const;
+    std::vector<std::string> content(const ZoneRuntime& zone, int server, Seconds t) const;
     std::vector<std::string> delegation_records(const ZoneRuntime& child, Seconds t) const;
+    std::string dnskey_record(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
+    const dnssec::Key& signing_key(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
 
     const scenario::Scenario& m_scenario;
     std::vector<ZoneRuntime> m_zones;
@@ -90,5 +108,7 @@ private:
 std::string parent_name(const std::string& name);
 // True when `name` equals `zone` or lies below it.
 bool is_at_or_below(const std::string& name, const std::string& zone);
+// "ns2" -> 1; -1 if not of that form.
+int server_index(const std::string& label);
 
 }  // namespace rollsim::world

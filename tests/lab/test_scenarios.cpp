@@ -86,7 +86,9 @@ TEST(BasicsCatalog, SignerOutageFailsAfterExpiryPlusSkew)
     // Between expiry and expiry + skew both still answered secure.
     for (const auto& o : observations_of(report, "warm", "www.example.com.", "A")) {
         long t = o["offset_s"];
-        if (t > 7 * kDay && t <= 7 * kDay + 16 * kHour) EXPECT_EQ(o["validation"], "secure") << o.dump();
+        if (t > 7 * kDay && t <= 7 * kDay + 16 * kHour) {
+            EXPECT_EQ(o["validation"], "secure") << o.dump();
+        }
     }
 }
 
@@ -230,7 +232,9 @@ void interrupt_and_check_cleanup(int signal, int expected_status)
     ASSERT_FALSE(processes_mentioning(needle + "nsd-").empty());
     ::kill(runner.id(), signal);
     runner.wait();
-    if (expected_status >= 0) EXPECT_EQ(runner.exit_code(), expected_status) << read_file(dir / "stderr");
+    if (expected_status >= 0) {
+        EXPECT_EQ(runner.exit_code(), expected_status) << read_file(dir / "stderr");
+    }
     EXPECT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)))
         << "lab processes outlived the runner";
 }

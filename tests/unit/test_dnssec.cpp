@@ -1,5 +1,6 @@
 // Keys, DS records and the in-process zone signer (dnssec/key.hpp, dnssec/signer.hpp).
 #include "core/time.hpp"
+#include "dns/ldns_ptr.hpp"
 #include "dnssec/key.hpp"
 #include "dnssec/signer.hpp"
 
@@ -28,21 +29,9 @@ namespace {
 
 using scenario::Algorithm;
 
-struct RrFree {
-    void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
-};
-struct RrListFree {  // shallow
-    void operator()(ldns_rr_list* list) const { ldns_rr_list_free(list); }
-};
-struct RdfFree {
-    void operator()(ldns_rdf* rdf) const { ldns_rdf_deep_free(rdf); }
-};
-struct CharFree {
-    void operator()(char* s) const { std::free(s); }
-};
-using RrPtr = std::unique_ptr<ldns_rr, RrFree>;
-using RrListPtr = std::unique_ptr<ldns_rr_list, RrListFree>;
-using RdfPtr = std::unique_ptr<ldns_rdf, RdfFree>;
+using dns::CharPtr;
+using dns::RrListPtr;  // shallow
+using dns::RrPtr;
 
 RrPtr parse_rr(const std::string& text)
 {
@@ -56,7 +45,7 @@ RrPtr parse_rr(const std::string& text)
 
 std::string name_of(const ldns_rdf* rdf)
 {
-    std::unique_ptr<char, CharFree> text(ldns_rdf2str(rdf));
+    CharPtr text(ldns_rdf2str(rdf));
     return text ? text.get() : "";
 }
 
