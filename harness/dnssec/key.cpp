@@ -3,6 +3,7 @@
 #include "dns/ldns_ptr.hpp"
 
 #include <ldns/ldns.h>
+#include <openssl/evp.h>
 
 #include <cstdio>
 #include <stdexcept>
@@ -44,7 +45,52 @@ RrPtr key_to_rr(ldns_key* key)
     return rr;
 }
 
+// RFC 4034 5.1.4 (SHA-1), RFC 4509 (SHA-256), RFC 6605 (SHA-384).
+ldns_hash to_ldns_hash(std::uint8_t digest_type)
+{
+    switch (digest_type) {
+    case 1: return LDNS_SHA1;
+    case 2: return LDNS_SHA256;
+    case 4: return LDNS_SHA384;
+    default: break;
+    }
+    throw std::invalid_argument("unsupported DS digest type " + std::to_string(digest_type));
+}
+
+// The DS data (RFC 4034 5.1: key tag, algorithm, digest type, digest) of a DNSKEY record.
+DsData ds_of(const ldns_rr* dnskey, std::uint8_t digest_type)
+{
+    const ldns_hash hash = to_ldns_hash(digest_type);
+    RrPtr ds(ldns_key_rr2ds(dnskey, hash));
+    if (!ds || ldns_rr_rd_count(ds.get()) != 4)
+        throw std::runtime_error("ldns could not compute a DS record with digest type " +
+                                 std::to_string(digest_type));
+    DsData out;
+    out.keytag = ldns_rdf2native_int16(ldns_rr_rdf(ds.get(), 0));
+    out.algorithm = ldns_rdf2native_int8(ldns_rr_rdf(ds.get(), 1));
+    out.digest_type = ldns_rdf2native_int8(ldns_rr_rdf(ds.get(), 2));
+    const ldns_rdf* digest = ldns_rr_rdf(ds.get(), 3);
+    const std::uint8_t* data = ldns_rdf_data(digest);
+    out.digest.assign(data, data + ldns_rdf_size(digest));
+    return out;
+}
+
 }  // namespace
+
+DsData ds_of_dnskey(const std::string& dnskey_rr, std::uint8_t digest_type)
+{
+    (void)to_ldns_hash(digest_type);  // an unsupported digest type is the caller's error, not the record's
+    ldns_rr* raw = nullptr;
+    const ldns_status status = ldns_rr_new_frm_str(&raw, dnskey_rr.c_str(), 0, nullptr, nullptr);
+    RrPtr rr(raw);
+    if (status != LDNS_STATUS_OK || !rr)
+        throw std::invalid_argument("invalid DNSKEY record '" + dnskey_rr + "': " + ldns_get_errorstr_by_id(status));
+    // The digest covers the owner name in canonical (lower-case) form (RFC 4034 5.1.4).
+    if (ldns_rr_get_type(rr.get()) != LDNS_RR_TYPE_DNSKEY || ldns_rr_rd_count(rr.get()) != 4)
+        throw std::invalid_argument("'" + dnskey_rr + "' is not a DNSKEY record");
+    ldns_dname2canonical(ldns_rr_owner(rr.get()));
+    return ds_of(rr.get(), digest_type);
+}
 
 std::string DsData::to_rr(const std::string& owner, std::uint32_t ttl) const
 {
@@ -137,30 +183,30 @@ std::string Key::dnskey_rr(std::uint32_t ttl) const
 
 DsData Key::ds(std::uint8_t digest_type) const
 {
-    // RFC 4034 5.1.4 (SHA-1), RFC 4509 (SHA-256), RFC 6605 (SHA-384).
-    ldns_hash hash;
-    switch (digest_type) {
-    case 1: hash = LDNS_SHA1; break;
-    case 2: hash = LDNS_SHA256; break;
-    case 4: hash = LDNS_SHA384; break;
-    default:
-        throw std::invalid_argument("unsupported DS digest type " + std::to_string(digest_type));
-    }
-    RrPtr dnskey = key_to_rr(m_key.get());
-    RrPtr ds(ldns_key_rr2ds(dnskey.get(), hash));
-    if (!ds || ldns_rr_rd_count(ds.get()) != 4)
-        throw std::runtime_error("ldns could not compute a DS record with digest type " +
-                                 std::to_string(digest_type));
+    const RrPtr dnskey = key_to_rr(m_key.get());
+    return ds_of(dnskey.get(), digest_type);
+}
 
-    // RFC 4034 5.1: key tag, algorithm, digest type, digest.
-    DsData out;
-    out.keytag = ldns_rdf2native_int16(ldns_rr_rdf(ds.get(), 0));
-    out.algorithm = ldns_rdf2native_int8(ldns_rr_rdf(ds.get(), 1));
-    out.digest_type = ldns_rdf2native_int8(ldns_rr_rdf(ds.get(), 2));
-    const ldns_rdf* digest = ldns_rr_rdf(ds.get(), 3);
-    const std::uint8_t* data = ldns_rdf_data(digest);
-    out.digest.assign(data, data + ldns_rdf_size(digest));
-    return out;
+Key Key::with_flags(std::uint16_t flags) const
+{
+    const ldns_key* source = m_key.get();
+    EVP_PKEY* evp = ldns_key_evp_key(source);
+    if (!evp) throw std::runtime_error("key " + std::to_string(m_keytag) + " of " + m_owner + " has no key material");
+    RdfPtr owner(ldns_rdf_clone(ldns_key_pubkey_owner(source)));
+    if (!owner) throw std::bad_alloc();
+
+    ldns_key* raw = ldns_key_new();
+    if (!raw) throw std::bad_alloc();
+    Key copy(m_owner, m_algorithm, flags, raw);  // owns raw from here on
+    // Both keys free their EVP_PKEY (ldns_key_deep_free), so the copy takes a reference of its own.
+    if (EVP_PKEY_up_ref(evp) != 1) throw std::runtime_error("OpenSSL could not share a key");
+    ldns_key_set_evp_key(raw, evp);
+    ldns_key_set_algorithm(raw, ldns_key_algorithm(source));
+    ldns_key_set_pubkey_owner(raw, owner.release());
+    ldns_key_set_use(raw, ldns_key_use(source));
+    ldns_key_set_flags(raw, flags);
+    copy.refresh_keytag();
+    return copy;
 }
 
 }  // namespace rollsim::dnssec

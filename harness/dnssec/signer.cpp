@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -146,6 +147,12 @@ struct Owner {
         return std::any_of(rrsets.begin(), rrsets.end(),
                            [type](const auto& entry) { return entry.first.type == type; });
     }
+    // Whether an RRSIG exists at this owner (so far).
+    bool has_signatures() const
+    {
+        return std::any_of(rrsets.begin(), rrsets.end(),
+                           [](const auto& entry) { return !entry.second.signatures.empty(); });
+    }
 };
 
 using OwnerMap = std::map<const ldns_rdf*, Owner, CanonicalNameLess>;
@@ -241,36 +248,33 @@ void classify(OwnerMap& owners, const ldns_rdf* origin)
     for (Owner* owner : occluded) owner->kind = OwnerKind::Occluded;
 }
 
-// The NSEC type bitmap of one owner (RFC 4034 4.1.2). At a zone cut only NS, DS and the
-// parent's own NSEC/RRSIG are listed: "bits corresponding to any non-NS RRset for which the
-// parent is not authoritative MUST be clear".
-RdfPtr nsec_bitmap(const Owner& owner, bool has_rrsig)
+// A type bitmap (RFC 4034 4.1.2, RFC 5155 3.2.1) listing `types`; nullptr when there are none
+// (an NSEC3 for an empty non-terminal has an empty bitmap, which ldns represents by leaving
+// the field out, as it does when it parses such a record).
+RdfPtr type_bitmap(const std::set<std::uint16_t>& types, ldns_rr_type denial_type)
+{
+    if (types.empty()) return nullptr;
+    std::vector<ldns_rr_type> list;
+    list.reserve(types.size());
+    for (std::uint16_t t : types) list.push_back(static_cast<ldns_rr_type>(t));
+    RdfPtr bitmap(ldns_dnssec_create_nsec_bitmap(list.data(), list.size(), denial_type));
+    if (!bitmap) throw std::runtime_error("ldns could not build a type bitmap");
+    return bitmap;
+}
+
+// The types present at an owner for its NSEC/NSEC3 bitmap. At a zone cut only NS and DS (and
+// the RRSIGs the parent holds there) are listed: "bits corresponding to any non-NS RRset for
+// which the parent is not authoritative MUST be clear" (RFC 4034 4.1.2, RFC 5155 3.2.1).
+std::set<std::uint16_t> owner_types(const Owner& owner)
 {
     std::set<std::uint16_t> types;
     for (const auto& [key, rrset] : owner.rrsets) {
         if (owner.kind == OwnerKind::Delegation && key.type != LDNS_RR_TYPE_NS && key.type != LDNS_RR_TYPE_DS)
             continue;
+        if (key.type == LDNS_RR_TYPE_NSEC || key.type == LDNS_RR_TYPE_NSEC3) continue;
         types.insert(key.type);
     }
-    types.insert(LDNS_RR_TYPE_NSEC);
-    if (has_rrsig) types.insert(LDNS_RR_TYPE_RRSIG);
-    std::vector<ldns_rr_type> list;
-    list.reserve(types.size());
-    for (std::uint16_t t : types) list.push_back(static_cast<ldns_rr_type>(t));
-    RdfPtr bitmap(ldns_dnssec_create_nsec_bitmap(list.data(), list.size(), LDNS_RR_TYPE_NSEC));
-    if (!bitmap) throw std::runtime_error("ldns could not build an NSEC type bitmap");
-    return bitmap;
-}
-
-// Whether any RRSIG will exist at this owner: the NSEC itself is signed by the zone signers,
-// the apex key sets by the DNSKEY signers (RFC 4034 4.1.2: the bitmap lists what exists).
-bool owner_has_rrsig(const Owner& owner, const SignerSet& zone_signers, const SignerSet& dnskey_signers)
-{
-    if (!zone_signers.empty()) return true;
-    if (dnskey_signers.empty()) return false;
-    return std::any_of(owner.rrsets.begin(), owner.rrsets.end(), [&owner](const auto& entry) {
-        return signed_by_dnskey_signers(owner, entry.first.type);
-    });
+    return types;
 }
 
 // RRSIGs over one RRset with every key of the set (RFC 4034 3, RFC 4035 2.2).
@@ -294,6 +298,406 @@ std::vector<RrPtr> sign_rrset(const std::vector<ldns_rr*>& rrs, const SignerSet&
         throw std::runtime_error("ldns made " + std::to_string(count) + " signatures for " +
                                  std::to_string(signers.size()) + " keys");
     return out;
+}
+
+// An RR type mnemonic ("A", "DNSKEY", "TYPE65534") as its number.
+std::uint16_t parse_type(const std::string& name, const char* what)
+{
+    const ldns_rr_type type = ldns_get_rr_type_by_name(name.c_str());
+    if (type == 0) throw std::invalid_argument(std::string(what) + ": unknown RR type '" + name + "'");
+    return static_cast<std::uint16_t>(type);
+}
+
+// An NSEC3 salt in hexadecimal (RFC 5155 3.3); empty or "-" for none.
+std::vector<std::uint8_t> parse_salt(const std::string& hex, const char* what)
+{
+    std::vector<std::uint8_t> salt;
+    if (hex.empty() || hex == "-") return salt;
+    const auto nibble = [&](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        throw std::invalid_argument(std::string(what) + " '" + hex + "' is not hexadecimal");
+    };
+    if (hex.size() % 2 != 0)
+        throw std::invalid_argument(std::string(what) + " '" + hex + "' has an odd number of hex digits");
+    if (hex.size() > 2 * 255)
+        throw std::invalid_argument(std::string(what) + " is longer than 255 octets (RFC 5155 3.1.5)");
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+        salt.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+    return salt;
+}
+
+// The NSEC3 parameters (RFC 5155 3.1): SHA-1, the iterations and the salt.
+struct Nsec3Params {
+    std::uint16_t iterations = 0;
+    std::vector<std::uint8_t> salt;
+
+    // "<base32hex of H(name)>." as a one-label name (RFC 5155 5).
+    RdfPtr hash_label(const ldns_rdf* name) const
+    {
+        RdfPtr label(ldns_nsec3_hash_name(name, LDNS_SHA1, iterations, static_cast<std::uint8_t>(salt.size()),
+                                          salt.data()));
+        if (!label) throw std::runtime_error("ldns could not hash " + rdf_to_string(name));
+        return label;
+    }
+};
+
+RdfPtr int8_rdf(std::uint8_t value)
+{
+    RdfPtr rdf(ldns_native2rdf_int8(LDNS_RDF_TYPE_INT8, value));
+    if (!rdf) throw std::bad_alloc();
+    return rdf;
+}
+
+RdfPtr int16_rdf(std::uint16_t value)
+{
+    RdfPtr rdf(ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, value));
+    if (!rdf) throw std::bad_alloc();
+    return rdf;
+}
+
+RdfPtr salt_rdf(const std::vector<std::uint8_t>& salt)
+{
+    // RFC 5155 3.2: one length octet, then the salt.
+    std::vector<std::uint8_t> data;
+    data.reserve(salt.size() + 1);
+    data.push_back(static_cast<std::uint8_t>(salt.size()));
+    data.insert(data.end(), salt.begin(), salt.end());
+    RdfPtr rdf(ldns_rdf_new_frm_data(LDNS_RDF_TYPE_NSEC3_SALT, data.size(), data.data()));
+    if (!rdf) throw std::bad_alloc();
+    return rdf;
+}
+
+void push_rdf(ldns_rr* rr, RdfPtr rdf)
+{
+    if (!rdf) return;
+    if (!ldns_rr_push_rdf(rr, rdf.get())) throw std::bad_alloc();
+    rdf.release();  // the record owns it from here
+}
+
+// A record of `type` at `owner` with the given TTL and no RDATA yet.
+RrPtr new_record(ldns_rr_type type, const ldns_rdf* owner, std::uint32_t ttl)
+{
+    RrPtr rr(ldns_rr_new());
+    if (!rr) throw std::bad_alloc();
+    ldns_rr_set_type(rr.get(), type);
+    ldns_rr_set_class(rr.get(), LDNS_RR_CLASS_IN);
+    ldns_rr_set_ttl(rr.get(), ttl);
+    ldns_rdf* name = ldns_rdf_clone(owner);
+    if (!name) throw std::bad_alloc();
+    ldns_rr_set_owner(rr.get(), name);
+    return rr;
+}
+
+// NSEC3PARAM (RFC 5155 4): hash 1, flags 0, the iterations and salt. TTL 0, as BIND and
+// other signers publish it (only authoritative servers use it).
+RrPtr make_nsec3param(const ldns_rdf* origin, std::uint16_t iterations, const std::vector<std::uint8_t>& salt)
+{
+    RrPtr rr = new_record(LDNS_RR_TYPE_NSEC3PARAM, origin, 0);
+    push_rdf(rr.get(), int8_rdf(LDNS_SHA1));
+    push_rdf(rr.get(), int8_rdf(0));
+    push_rdf(rr.get(), int16_rdf(iterations));
+    push_rdf(rr.get(), salt_rdf(salt));
+    return rr;
+}
+
+// The index of the denial record that matches `target` or, when none does, covers it: the
+// last owner (in chain order) at or before it, wrapping around to the last record.
+std::size_t matching_or_covering(const std::vector<const ldns_rdf*>& sorted_owners, const ldns_rdf* target)
+{
+    std::size_t index = sorted_owners.size() - 1;
+    for (std::size_t i = 0; i < sorted_owners.size(); ++i)
+        if (ldns_dname_compare(sorted_owners[i], target) <= 0) index = i;
+    return index;
+}
+
+// The record whose next-owner field the break_denial_chain fault bends: the one after the
+// apex's in chain order. Its successor is skipped.
+std::size_t broken_link(std::size_t apex_index, std::size_t count)
+{
+    if (count < 3)
+        throw std::invalid_argument("break_denial_chain needs at least three NSEC/NSEC3 records, the zone has " +
+                                    std::to_string(count));
+    return (apex_index + 1) % count;
+}
+
+// Flips bytes of an RRSIG's signature field (RFC 4034 3.1.8) so it no longer verifies.
+void corrupt_signature(ldns_rr* sig)
+{
+    ldns_rdf* field = ldns_rr_rrsig_sig(sig);
+    if (!field || ldns_rdf_size(field) == 0) throw std::runtime_error("an RRSIG without a signature field");
+    std::uint8_t* data = ldns_rdf_data(field);
+    const std::size_t size = ldns_rdf_size(field);
+    data[size / 2] ^= 0xff;
+    data[size - 1] ^= 0xff;
+}
+
+void set_int8(ldns_rdf* rdf, std::uint8_t value)
+{
+    if (!rdf || ldns_rdf_size(rdf) != 1) throw std::runtime_error("unexpected 8-bit field");
+    ldns_rdf_data(rdf)[0] = value;
+}
+
+void set_int16(ldns_rdf* rdf, std::uint16_t value)
+{
+    if (!rdf || ldns_rdf_size(rdf) != 2) throw std::runtime_error("unexpected 16-bit field");
+    ldns_rdf_data(rdf)[0] = static_cast<std::uint8_t>(value >> 8);
+    ldns_rdf_data(rdf)[1] = static_cast<std::uint8_t>(value & 0xff);
+}
+
+// The defects of SignFaults, resolved against the request.
+class FaultPlan {
+public:
+    FaultPlan(const SignFaults& faults, std::uint32_t inception, std::uint32_t expiration)
+    {
+        for (const std::string& name : faults.omit_rrsig_types)
+            m_omit.insert(parse_type(name, "omit_rrsig_types"));
+        for (const std::string& name : faults.corrupt_rrsig_types)
+            m_corrupt.insert(parse_type(name, "corrupt_rrsig_types"));
+        std::map<std::uint16_t, std::vector<const Key*>> foreign;
+        for (const SignFaults::ForeignSigner& signer : faults.foreign_signers) {
+            if (!signer.key) throw std::invalid_argument("foreign_signers: no key for type '" + signer.type + "'");
+            foreign[parse_type(signer.type, "foreign_signers")].push_back(signer.key);
+        }
+        for (const auto& [type, keys] : foreign) m_foreign.try_emplace(type, keys, inception, expiration);
+    }
+
+    bool corrupts(std::uint16_t type) const { return m_corrupt.count(type) != 0; }
+
+    // Who signs RRsets of `type` at `owner`: nobody (omitted), the foreign keys, or the
+    // request's signers.
+    const SignerSet* signers(const Owner& owner, std::uint16_t type, const SignerSet& zone_signers,
+                             const SignerSet& dnskey_signers) const
+    {
+        if (m_omit.count(type)) return nullptr;
+        if (auto it = m_foreign.find(type); it != m_foreign.end()) return &it->second;
+        return signed_by_dnskey_signers(owner, type) ? &dnskey_signers : &zone_signers;
+    }
+
+private:
+    std::set<std::uint16_t> m_omit;
+    std::set<std::uint16_t> m_corrupt;
+    std::map<std::uint16_t, SignerSet> m_foreign;
+};
+
+// Signs RRsets as the request and its faults say; every record made goes to the arena.
+struct Signing {
+    const FaultPlan& plan;
+    const SignerSet& zone_signers;
+    const SignerSet& dnskey_signers;
+    std::vector<RrPtr>& arena;
+
+    const SignerSet* signers(const Owner& owner, std::uint16_t type) const
+    {
+        if (!is_signed(owner, type)) return nullptr;
+        return plan.signers(owner, type, zone_signers, dnskey_signers);
+    }
+
+    bool will_sign(const Owner& owner, std::uint16_t type) const
+    {
+        const SignerSet* set = signers(owner, type);
+        return set && !set->empty();
+    }
+
+    void sign(const Owner& owner, const RrsetKey& key, Rrset& rrset) const
+    {
+        const SignerSet* set = signers(owner, key.type);
+        if (!set) return;
+        for (RrPtr& sig : sign_rrset(rrset.rrs, *set)) {
+            rrset.signatures.push_back(sig.get());
+            arena.push_back(std::move(sig));
+        }
+    }
+};
+
+// Which record of a chain of `count` points where: next[i] is the index of the record after i,
+// bent by the break_denial_chain fault.
+std::vector<std::size_t> chain_links(std::size_t count, std::size_t apex_index, bool broken)
+{
+    std::vector<std::size_t> next(count);
+    for (std::size_t i = 0; i < count; ++i) next[i] = (i + 1) % count;
+    if (broken) {
+        const std::size_t link = broken_link(apex_index, count);
+        next[link] = (link + 2) % count;  // skips the record that followed
+    }
+    return next;
+}
+
+// NSEC chain (RFC 4034 4, RFC 4035 2.3): one NSEC per authoritative owner, the apex, data
+// owners and zone cuts, in canonical order; the last one points back to the apex. Names below
+// a cut are not part of the zone's chain, and empty non-terminals own no records.
+void add_nsec_chain(OwnerMap& owners, const SignRequest& request, const ldns_rdf* drop_target,
+                    const Signing& signing)
+{
+    std::vector<Owner*> chain;
+    std::vector<const ldns_rdf*> names;
+    std::size_t apex_index = 0;
+    for (auto& [name, owner] : owners) {
+        if (owner.kind == OwnerKind::Occluded) continue;
+        if (owner.apex) apex_index = chain.size();
+        chain.push_back(&owner);
+        names.push_back(owner.name);
+    }
+    if (chain.empty()) return;
+    const std::vector<std::size_t> next = chain_links(chain.size(), apex_index, request.faults.break_denial_chain);
+    const std::optional<std::size_t> dropped =
+        drop_target ? std::optional(matching_or_covering(names, drop_target)) : std::nullopt;
+
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        if (dropped == i) continue;
+        Owner& owner = *chain[i];
+        // RFC 4034 4.1.2: the bitmap lists the types at the owner, the NSEC itself and RRSIG
+        // when any RRset there (the NSEC included) is signed.
+        std::set<std::uint16_t> types = owner_types(owner);
+        types.insert(LDNS_RR_TYPE_NSEC);
+        if (owner.has_signatures() || signing.will_sign(owner, LDNS_RR_TYPE_NSEC)) types.insert(LDNS_RR_TYPE_RRSIG);
+        // RFC 9077 / RFC 4035 2.3: the NSEC TTL is the negative-caching TTL, given by the caller.
+        RrPtr nsec = new_record(LDNS_RR_TYPE_NSEC, owner.name, request.nsec_ttl);
+        RdfPtr next_name(ldns_rdf_clone(chain[next[i]]->name));
+        if (!next_name) throw std::bad_alloc();
+        push_rdf(nsec.get(), std::move(next_name));
+        push_rdf(nsec.get(), type_bitmap(types, LDNS_RR_TYPE_NSEC));
+
+        const RrsetKey key{LDNS_RR_TYPE_NSEC, LDNS_RR_CLASS_IN};
+        Rrset& rrset = owner.rrsets[key];
+        rrset.rrs.push_back(nsec.get());
+        signing.arena.push_back(std::move(nsec));
+        signing.sign(owner, key, rrset);
+    }
+}
+
+// The names that get an NSEC3 (RFC 5155 7.1): every authoritative owner (the apex, data
+// owners and zone cuts, not what lies below a cut) and every empty non-terminal between the
+// apex and them. ENT names are kept in `storage`.
+std::vector<std::pair<const ldns_rdf*, const Owner*>> nsec3_names(const OwnerMap& owners, const ldns_rdf* origin,
+                                                                   std::vector<RdfPtr>& storage)
+{
+    std::vector<std::pair<const ldns_rdf*, const Owner*>> out;
+    std::set<const ldns_rdf*, CanonicalNameLess> ents;
+    const std::size_t origin_labels = ldns_dname_label_count(origin);
+    for (const auto& [name, owner] : owners) {
+        if (owner.kind == OwnerKind::Occluded) continue;
+        out.emplace_back(name, &owner);
+        RdfPtr ancestor(ldns_dname_left_chop(name));
+        // Up to the first ancestor that owns records or is known already: the rest of the
+        // way is walked from there.
+        while (ancestor && ldns_dname_label_count(ancestor.get()) > origin_labels &&
+               owners.count(ancestor.get()) == 0 && ents.count(ancestor.get()) == 0) {
+            ents.insert(ancestor.get());
+            out.emplace_back(ancestor.get(), nullptr);
+            RdfPtr parent(ldns_dname_left_chop(ancestor.get()));
+            storage.push_back(std::move(ancestor));
+            ancestor = std::move(parent);
+        }
+    }
+    return out;
+}
+
+// NSEC3 chain (RFC 5155 7.1): one NSEC3 per name of nsec3_names(), owned by the base32hex of
+// its hash under the apex, in hash order, each pointing to the next hash and the last back to
+// the first. Flags 0 (no opt-out). The bitmap lists the types at the original owner (RFC 5155
+// 3.2.1), RRSIG when one of them is signed; it is empty for an empty non-terminal.
+void add_nsec3_chain(OwnerMap& owners, const ldns_rdf* origin, const SignRequest& request,
+                     const Nsec3Params& params, const ldns_rdf* drop_target, const Signing& signing)
+{
+    struct Hashed {
+        RdfPtr owner;        // <hash>.<zone>
+        std::string label;   // <hash>
+        const Owner* source; // nullptr for an empty non-terminal
+    };
+    std::vector<RdfPtr> ent_storage;
+    std::vector<Hashed> hashed;
+    for (const auto& [name, source] : nsec3_names(owners, origin, ent_storage)) {
+        RdfPtr owner = params.hash_label(name);
+        std::string label = rdf_to_string(owner.get());
+        if (!label.empty() && label.back() == '.') label.pop_back();
+        if (ldns_dname_cat(owner.get(), origin) != LDNS_STATUS_OK)
+            throw std::runtime_error("ldns could not make the NSEC3 owner for " + rdf_to_string(name));
+        ldns_dname2canonical(owner.get());
+        hashed.push_back(Hashed{std::move(owner), std::move(label), source});
+    }
+    if (hashed.empty()) return;
+    std::sort(hashed.begin(), hashed.end(), [](const Hashed& a, const Hashed& b) {
+        return ldns_dname_compare(a.owner.get(), b.owner.get()) < 0;
+    });
+    std::vector<const ldns_rdf*> names;
+    std::size_t apex_index = 0;
+    for (std::size_t i = 0; i < hashed.size(); ++i) {
+        if (i > 0 && ldns_dname_compare(hashed[i - 1].owner.get(), hashed[i].owner.get()) == 0)
+            throw std::runtime_error("NSEC3 hash collision at " + rdf_to_string(hashed[i].owner.get()));
+        if (hashed[i].source && hashed[i].source->apex) apex_index = i;
+        names.push_back(hashed[i].owner.get());
+    }
+    const std::vector<std::size_t> next = chain_links(hashed.size(), apex_index, request.faults.break_denial_chain);
+    std::optional<std::size_t> dropped;
+    if (drop_target) {
+        RdfPtr target = params.hash_label(drop_target);
+        if (ldns_dname_cat(target.get(), origin) != LDNS_STATUS_OK)
+            throw std::runtime_error("ldns could not hash " + rdf_to_string(drop_target));
+        ldns_dname2canonical(target.get());
+        dropped = matching_or_covering(names, target.get());
+    }
+
+    // All records first, from the owners as they are; then into the zone and signed.
+    std::vector<RrPtr> records;
+    for (std::size_t i = 0; i < hashed.size(); ++i) {
+        if (dropped == i) continue;
+        RrPtr nsec3 = new_record(LDNS_RR_TYPE_NSEC3, hashed[i].owner.get(), request.nsec_ttl);
+        push_rdf(nsec3.get(), int8_rdf(LDNS_SHA1));
+        push_rdf(nsec3.get(), int8_rdf(0));
+        push_rdf(nsec3.get(), int16_rdf(params.iterations));
+        push_rdf(nsec3.get(), salt_rdf(params.salt));
+        RdfPtr next_hash(ldns_rdf_new_frm_str(LDNS_RDF_TYPE_NSEC3_NEXT_OWNER, hashed[next[i]].label.c_str()));
+        if (!next_hash) throw std::runtime_error("ldns could not encode the NSEC3 next hash " + hashed[next[i]].label);
+        push_rdf(nsec3.get(), std::move(next_hash));
+        std::set<std::uint16_t> types;
+        if (const Owner* source = hashed[i].source) {
+            types = owner_types(*source);
+            if (source->has_signatures()) types.insert(LDNS_RR_TYPE_RRSIG);
+        }
+        push_rdf(nsec3.get(), type_bitmap(types, LDNS_RR_TYPE_NSEC3));
+        records.push_back(std::move(nsec3));
+    }
+    for (RrPtr& nsec3 : records) {
+        const ldns_rdf* name = ldns_rr_owner(nsec3.get());
+        auto [it, inserted] = owners.try_emplace(name);
+        if (inserted) it->second.name = name;
+        const RrsetKey key{LDNS_RR_TYPE_NSEC3, LDNS_RR_CLASS_IN};
+        Rrset& rrset = it->second.rrsets[key];
+        rrset.rrs.push_back(nsec3.get());
+        signing.arena.push_back(std::move(nsec3));
+        signing.sign(it->second, key, rrset);
+    }
+}
+
+// The unsupported-algorithm fault: every DNSKEY and RRSIG algorithm field rewritten, the
+// signatures left as made. The key tag covers the DNSKEY RDATA, algorithm included (RFC 4034
+// appendix B), so the relabelled apex keys have new tags; RRSIGs by them carry the new tags
+// too, as a signer with that algorithm would have written them.
+void relabel_algorithm(OwnerMap& owners, const ldns_rdf* origin, std::uint8_t algorithm)
+{
+    std::map<std::uint16_t, std::uint16_t> tags;  // apex DNSKEY tags: before -> after
+    for (auto& [name, owner] : owners) {
+        for (auto& [key, rrset] : owner.rrsets) {
+            if (key.type != LDNS_RR_TYPE_DNSKEY) continue;
+            for (ldns_rr* dnskey : rrset.rrs) {
+                const std::uint16_t before = ldns_calc_keytag(dnskey);
+                set_int8(ldns_rr_dnskey_algorithm(dnskey), algorithm);
+                if (owner.apex) tags.try_emplace(before, ldns_calc_keytag(dnskey));
+            }
+        }
+    }
+    for (auto& [name, owner] : owners) {
+        for (auto& [key, rrset] : owner.rrsets) {
+            for (ldns_rr* sig : rrset.signatures) {
+                set_int8(ldns_rr_rrsig_algorithm(sig), algorithm);
+                if (ldns_dname_compare(ldns_rr_rrsig_signame(sig), origin) != 0) continue;
+                const auto it = tags.find(ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig)));
+                if (it != tags.end()) set_int16(ldns_rr_rrsig_keytag(sig), it->second);
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -325,18 +729,45 @@ SignedZone sign_zone(const SignRequest& request)
         throw std::invalid_argument("signature expiration must come after the inception");
     const SignerSet zone_signers(request.zone_signers, inception, expiration);
     const SignerSet dnskey_signers(request.dnskey_signers, inception, expiration);
+    const FaultPlan plan(request.faults, inception, expiration);
+
+    const bool nsec3 = request.denial == scenario::Denial::Nsec3;
+    Nsec3Params params;
+    if (nsec3) {
+        // RFC 5155 3.1.3: a 16-bit field (RFC 9276 recommends 0; validators cap it).
+        if (request.nsec3_iterations < 0 || request.nsec3_iterations > 65535)
+            throw std::invalid_argument("NSEC3 iterations " + std::to_string(request.nsec3_iterations) +
+                                        " outside 0..65535");
+        params.iterations = static_cast<std::uint16_t>(request.nsec3_iterations);
+        params.salt = parse_salt(request.nsec3_salt, "NSEC3 salt");
+    } else if (request.faults.nsec3param_salt) {
+        throw std::invalid_argument("the nsec3param_salt fault needs an NSEC3 zone");
+    }
+    const std::vector<std::uint8_t> announced_salt =
+        request.faults.nsec3param_salt ? parse_salt(*request.faults.nsec3param_salt, "nsec3param_salt") : params.salt;
+    const auto& relabel = request.faults.relabel_algorithm;
+    if (relabel && (*relabel < 0 || *relabel > 255))
+        throw std::invalid_argument("relabel_algorithm " + std::to_string(*relabel) + " outside 0..255");
+    RdfPtr drop_target;
+    if (!request.faults.drop_denial_for.empty()) {
+        const std::string& name = request.faults.drop_denial_for;
+        if (!ldns_dname_str_absolute(name.c_str()))
+            throw std::invalid_argument("drop_denial_for '" + name + "' must be absolute");
+        drop_target.reset(ldns_dname_new_frm_str(name.c_str()));
+        if (!drop_target) throw std::invalid_argument("drop_denial_for '" + name + "' is not a name");
+        ldns_dname2canonical(drop_target.get());
+        if (ldns_dname_compare(drop_target.get(), origin.get()) != 0 &&
+            !ldns_dname_is_subdomain(drop_target.get(), origin.get()))
+            throw std::invalid_argument("drop_denial_for '" + name + "' lies outside the zone " + request.origin);
+    }
 
     // Every record of the signed zone lives here; the owner tree holds plain pointers.
     std::vector<RrPtr> arena;
     arena.reserve(request.records.size() * 3 + 8);
 
     OwnerMap owners;
-    for (const std::string& text : request.records) {
-        RrPtr rr = parse_record(text);
+    const auto add = [&](RrPtr rr, bool apex) {
         const ldns_rdf* name = ldns_rr_owner(rr.get());
-        const bool apex = ldns_dname_compare(name, origin.get()) == 0;
-        if (!apex && !ldns_dname_is_subdomain(name, origin.get()))
-            throw std::invalid_argument("record '" + text + "' lies outside the zone " + request.origin);
         auto [it, inserted] = owners.try_emplace(name);
         if (inserted) {
             it->second.name = name;
@@ -346,50 +777,39 @@ SignedZone sign_zone(const SignRequest& request)
                            static_cast<std::uint16_t>(ldns_rr_get_class(rr.get()))};
         it->second.rrsets[key].rrs.push_back(rr.get());
         arena.push_back(std::move(rr));
+    };
+    for (const std::string& text : request.records) {
+        RrPtr rr = parse_record(text);
+        const ldns_rdf* name = ldns_rr_owner(rr.get());
+        const bool apex = ldns_dname_compare(name, origin.get()) == 0;
+        if (!apex && !ldns_dname_is_subdomain(name, origin.get()))
+            throw std::invalid_argument("record '" + text + "' lies outside the zone " + request.origin);
+        add(std::move(rr), apex);
     }
+    if (nsec3) add(make_nsec3param(origin.get(), params.iterations, announced_salt), true);
     for (auto& [name, owner] : owners)
         for (auto& [key, rrset] : owner.rrsets) normalize_rrset(rrset.rrs);
     classify(owners, origin.get());
 
-    // NSEC chain (RFC 4034 4, RFC 4035 2.3): one NSEC per authoritative owner, the apex, data
-    // owners and zone cuts, in canonical order; the last one points back to the apex. Names
-    // below a cut are not part of the zone's chain, and empty non-terminals own no records.
-    std::vector<Owner*> chain;
-    for (auto& [name, owner] : owners)
-        if (owner.kind != OwnerKind::Occluded) chain.push_back(&owner);
-    for (std::size_t i = 0; i < chain.size(); ++i) {
-        Owner& owner = *chain[i];
-        const Owner& next = *chain[(i + 1) % chain.size()];
-        RrPtr nsec(ldns_rr_new());
-        if (!nsec) throw std::bad_alloc();
-        ldns_rr_set_type(nsec.get(), LDNS_RR_TYPE_NSEC);
-        ldns_rr_set_class(nsec.get(), LDNS_RR_CLASS_IN);
-        // RFC 9077 / RFC 4035 2.3: the NSEC TTL is the negative-caching TTL, given by the caller.
-        ldns_rr_set_ttl(nsec.get(), request.nsec_ttl);
-        ldns_rr_set_owner(nsec.get(), ldns_rdf_clone(owner.name));
-        RdfPtr next_name(ldns_rdf_clone(next.name));
-        RdfPtr bitmap = nsec_bitmap(owner, owner_has_rrsig(owner, zone_signers, dnskey_signers));
-        if (!next_name || !ldns_rr_push_rdf(nsec.get(), next_name.get())) throw std::bad_alloc();
-        next_name.release();
-        if (!ldns_rr_push_rdf(nsec.get(), bitmap.get())) throw std::bad_alloc();
-        bitmap.release();
-        owner.rrsets[RrsetKey{LDNS_RR_TYPE_NSEC, LDNS_RR_CLASS_IN}].rrs.push_back(nsec.get());
-        arena.push_back(std::move(nsec));
-    }
-
     // RRSIGs over every authoritative RRset (RFC 4035 2.2): the apex key sets by the DNSKEY
-    // signers, everything else, NSEC and DS included, by the zone signers. Delegation NS
-    // RRsets and glue are not signed.
-    for (Owner* owner : chain) {
-        for (auto& [key, rrset] : owner->rrsets) {
-            if (!is_signed(*owner, key.type)) continue;
-            const SignerSet& signers = signed_by_dnskey_signers(*owner, key.type) ? dnskey_signers : zone_signers;
-            for (RrPtr& sig : sign_rrset(rrset.rrs, signers)) {
-                rrset.signatures.push_back(sig.get());
-                arena.push_back(std::move(sig));
-            }
-        }
+    // signers, everything else, DS and the denial records included, by the zone signers.
+    // Delegation NS RRsets and glue are not signed. The denial records come last, as their
+    // bitmaps say whether an owner has RRSIGs.
+    const Signing signing{plan, zone_signers, dnskey_signers, arena};
+    for (auto& [name, owner] : owners) {
+        if (owner.kind == OwnerKind::Occluded) continue;
+        for (auto& [key, rrset] : owner.rrsets) signing.sign(owner, key, rrset);
     }
+    if (nsec3)
+        add_nsec3_chain(owners, origin.get(), request, params, drop_target.get(), signing);
+    else
+        add_nsec_chain(owners, request, drop_target.get(), signing);
+
+    for (auto& [name, owner] : owners)
+        for (auto& [key, rrset] : owner.rrsets)
+            if (plan.corrupts(key.type))
+                for (ldns_rr* sig : rrset.signatures) corrupt_signature(sig);
+    if (relabel) relabel_algorithm(owners, origin.get(), static_cast<std::uint8_t>(*relabel));
 
     // Canonical order (RFC 4034 6.1) grouped by owner; each RRset followed by its RRSIGs.
     SignedZone zone;

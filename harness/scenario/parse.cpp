@@ -48,9 +48,105 @@ constexpr std::pair<std::string_view, ActionKind> kActions[] = {
     {"stop-signer", ActionKind::StopSigner}, {"start-signer", ActionKind::StartSigner},
 };
 
+// In catalog order (docs/faults.md).
 constexpr std::pair<std::string_view, FaultKind> kFaults[] = {
     {"ds-digest-mismatch", FaultKind::DsDigestMismatch},
+    {"ds-unknown-keytag", FaultKind::DsUnknownKeytag},
+    {"ds-wrong-algorithm", FaultKind::DsWrongAlgorithm},
+    {"ds-unsupported-digest", FaultKind::DsUnsupportedDigest},
+    {"ds-missing", FaultKind::DsMissing},
+    {"orphan-ds", FaultKind::OrphanDs},
+    {"stale-ds", FaultKind::StaleDs},
+    {"signer-outage", FaultKind::SignerOutage},
+    {"expired-rrsig", FaultKind::ExpiredRrsig},
+    {"not-yet-valid-rrsig", FaultKind::NotYetValidRrsig},
+    {"rrsig-missing", FaultKind::RrsigMissing},
+    {"rrsig-unknown-key", FaultKind::RrsigUnknownKey},
+    {"corrupted-signature", FaultKind::CorruptedSignature},
+    {"short-validity", FaultKind::ShortValidity},
+    {"dnskey-removed", FaultKind::DnskeyRemoved},
+    {"revoked-key", FaultKind::RevokedKey},
+    {"unsupported-algorithm", FaultKind::UnsupportedAlgorithm},
+    {"nsec-missing", FaultKind::NsecMissing},
+    {"nsec-chain-broken", FaultKind::NsecChainBroken},
+    {"nsec3-iterations", FaultKind::Nsec3Iterations},
+    {"nsec3param-mismatch", FaultKind::Nsec3paramMismatch},
+    {"lagging-secondary", FaultKind::LaggingSecondary},
+    {"server-unsigned", FaultKind::ServerUnsigned},
+    {"server-down", FaultKind::ServerDown},
+    {"multi-signer-missing-zsk", FaultKind::MultiSignerMissingZsk},
 };
+
+// The parameters that narrow or tune a fault (every fault also takes zone, until and say).
+enum FaultParam : unsigned {
+    kParamKey = 1u << 0,
+    kParamServer = 1u << 1,
+    kParamType = 1u << 2,
+    kParamName = 1u << 3,
+    kParamOffset = 1u << 4,
+    kParamValidity = 1u << 5,
+    kParamIterations = 1u << 6,
+    kParamAlgorithm = 1u << 7,
+};
+
+constexpr std::pair<std::string_view, FaultParam> kFaultParams[] = {
+    {"key", kParamKey},       {"server", kParamServer},     {"type", kParamType},
+    {"name", kParamName},     {"offset", kParamOffset},     {"validity", kParamValidity},
+    {"iterations", kParamIterations}, {"algorithm", kParamAlgorithm},
+};
+
+struct FaultParams {
+    unsigned takes = 0;     // FaultParam bits the fault accepts
+    unsigned required = 0;  // ... and those it cannot do without (server: see parse_event)
+};
+
+constexpr FaultParams fault_params(FaultKind kind)
+{
+    switch (kind) {
+    case FaultKind::DsDigestMismatch:
+    case FaultKind::DsUnknownKeytag:
+    case FaultKind::DsWrongAlgorithm:
+    case FaultKind::DsUnsupportedDigest:
+    case FaultKind::DsMissing: return {kParamKey, 0};
+    case FaultKind::OrphanDs:
+    case FaultKind::StaleDs:
+    case FaultKind::SignerOutage: return {};
+    case FaultKind::ExpiredRrsig:
+    case FaultKind::NotYetValidRrsig: return {kParamOffset, 0};
+    case FaultKind::RrsigMissing:
+    case FaultKind::RrsigUnknownKey:
+    case FaultKind::CorruptedSignature: return {kParamType, 0};
+    case FaultKind::ShortValidity: return {kParamValidity, kParamValidity};
+    case FaultKind::DnskeyRemoved:
+    case FaultKind::RevokedKey: return {kParamKey, kParamKey};
+    case FaultKind::UnsupportedAlgorithm: return {kParamAlgorithm, 0};
+    case FaultKind::NsecMissing: return {kParamName, kParamName};
+    case FaultKind::NsecChainBroken: return {};
+    case FaultKind::Nsec3Iterations: return {kParamIterations, 0};
+    case FaultKind::Nsec3paramMismatch: return {};
+    case FaultKind::LaggingSecondary:
+    case FaultKind::ServerUnsigned:
+    case FaultKind::ServerDown: return {kParamServer, 0};
+    case FaultKind::MultiSignerMissingZsk: return {kParamKey | kParamServer, kParamKey};
+    }
+    return {};
+}
+
+// The faults that take a parameter, in catalog order.
+std::vector<std::string> fault_takers(unsigned param)
+{
+    std::vector<std::string> out;
+    for (const auto& [name, kind] : kFaults)
+        if (fault_params(kind).takes & param) out.emplace_back(name);
+    return out;
+}
+
+// Fault parameter defaults.
+constexpr std::string_view kDefaultFaultType = "A";
+constexpr Seconds kDefaultFaultOffset{2 * 86400};
+constexpr int kDefaultNsec3Iterations = 200;  // nsec3-iterations
+constexpr int kDefaultBadAlgorithm = 253;     // unsupported-algorithm: PRIVATEDNS
+constexpr int kMaxNsec3Iterations = 2500;
 
 constexpr std::pair<std::string_view, Outcome> kOutcomes[] = {
     {"secure", Outcome::Secure},     {"insecure", Outcome::Insecure}, {"servfail", Outcome::Servfail},
@@ -69,20 +165,39 @@ constexpr std::pair<std::string_view, Algorithm> kAlgorithms[] = {
 constexpr std::pair<std::string_view, ResolverKind> kResolverKinds[] = {
     {"unbound", ResolverKind::Unbound}, {"libunbound", ResolverKind::Libunbound}};
 
-constexpr std::pair<std::string_view, Denial> kDenials[] = {{"nsec", Denial::Nsec}};
+constexpr std::pair<std::string_view, Denial> kDenials[] = {{"nsec", Denial::Nsec}, {"nsec3", Denial::Nsec3}};
 
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
                                              "timeline", "probes",      "resolvers", "expect"};
 constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
-                                                 "denial"};
-constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publish", "activate",
-                                             "retire", "remove",    "ds",   "ds-remove"};
+                                                 "denial",    "nsec3"};
+constexpr std::string_view kNsec3Fields[] = {"iterations", "salt"};
+constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publish",   "activate",
+                                             "retire", "remove",    "ds",   "ds-remove", "servers"};
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
-constexpr std::string_view kEventFields[] = {"at", "do", "fault", "key", "zone", "until", "say"};
+constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
+                                               "server", "type", "name",  "offset", "validity", "iterations", "algorithm"};
 constexpr std::string_view kProbeFields[] = {"every", "names"};
-constexpr std::string_view kResolverFields[] = {"kind"};
-constexpr std::string_view kExpectFields[] = {"query", "resolver", "from", "until", "outcome", "ede", "otherwise"};
+constexpr std::string_view kResolverFields[] = {"kind",
+                                                  "clock-offset",
+                                                  "serve-expired",
+                                                  "val-sig-skew-min",
+                                                  "val-sig-skew-max",
+                                                  "val-bogus-ttl",
+                                                  "harden-algo-downgrade",
+                                                  "max-nsec3-iterations"};
+constexpr std::string_view kExpectFields[] = {"query",       "resolver",       "from",           "until",
+                                                "outcome",     "ede",            "otherwise",      "no-failures",
+                                                "failure-window", "starts-between", "lasts-between"};
+// What each kind of expectation takes (the kind's own field first).
+constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until"};
+constexpr std::string_view kFailureWindowFields[] = {"failure-window", "resolver", "starts-between", "lasts-between",
+                                                       "ede"};
+
+// Unbound's defaults for the signature-skew window (val-sig-skew-min / -max).
+constexpr Seconds kUnboundSkewMin{3600};
+constexpr Seconds kUnboundSkewMax{86400};
 
 // ---------------------------------------------------------------------------------------------
 // Small string helpers
@@ -439,6 +554,9 @@ private:
                   const std::string_view (&allowed)[N]) const;
     std::string scalar(const Field& f) const;
     Seconds duration(const Field& f) const;
+    Seconds positive_duration(const Field& f) const;
+    Seconds signed_duration(const Field& f) const;
+    bool boolean(const Field& f) const;
     Seconds time(const Field& f);
     std::uint32_t ttl(const Field& f) const;
     long long integer(const Field& f, long long low, long long high) const;
@@ -452,9 +570,12 @@ private:
     ZoneSpec parse_zone(const std::string& name, const Field& f);
     Ttls parse_ttls(const Field& f) const;
     SigningPolicy parse_signing(const Field& f, Algorithm& algorithm_out) const;
+    void parse_nsec3(const Field& f, SigningPolicy& policy) const;
     Algorithm algorithm(const Field& f) const;
     void parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm);
-    KeySpec parse_key(const Field& f, Algorithm zone_algorithm);
+    KeySpec parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_algorithm);
+    std::vector<std::string> parse_key_servers(const Field& f, const ZoneSpec& zone, const std::string& key) const;
+    std::string server_ref(const std::string& text, const ZoneSpec& zone, const SourceLoc& where) const;
     void check_key_order(const KeySpec& key, const Fields& fields) const;
     void load_template(const Field& f, ZoneSpec& zone) const;
     void parse_records(const Field& f, ZoneSpec& zone) const;
@@ -470,11 +591,18 @@ private:
     void parse_probes(const Field& f);
     void parse_timeline(const Field& f);
     Event parse_event(const YAML::Node& node);
+    void parse_fault(Event& ev, const Fields& f, const Field& fault_field);
     std::string zone_ref(const Field& f) const;
     std::string resolve_key(const std::string& key, const std::string& zone, const SourceLoc& where) const;
     const KeySpec* find_key(const std::string& zone, const std::string& key) const;
     void parse_expectations(const Field& f);
     Expectation parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen);
+    template <size_t N>
+    void only_fields(const Fields& f, std::string_view kind, const std::string_view (&allowed)[N]) const;
+    const ResolverSpec* resolver_ref(const Field& f) const;
+    std::optional<Query> probed_query(const Field& f, const std::string& text) const;
+    void parse_ede(const Field& f, Expectation& e, const ResolverSpec* resolver) const;
+    std::pair<Seconds, Seconds> bounds(const Field& f, bool times, std::string_view example);
     void settle_duration(const Field* f);
 
     std::string m_file;
@@ -536,6 +664,37 @@ Seconds Parser::duration(const Field& f) const
         fail(loc(f), fmt::format("bad duration '{}' for {} (write seconds or a number with units s, m, h, d, w, "
                                  "e.g. 300, 10m, 1h30m, 2w)", text, f.name));
     return *d;
+}
+
+Seconds Parser::positive_duration(const Field& f) const
+{
+    const Seconds d = duration(f);
+    if (d.count() <= 0) fail(loc(f), fmt::format("{} must be longer than 0s", f.name));
+    return d;
+}
+
+// A duration that may be negative: "-2d", "+3h", "90m", "0".
+Seconds Parser::signed_duration(const Field& f) const
+{
+    const std::string text = scalar(f);
+    std::string_view rest = text;
+    const bool negative = !rest.empty() && rest.front() == '-';
+    if (negative) rest.remove_prefix(1);
+    // parse_duration takes an optional '+' itself; after a '-' no second sign may follow.
+    auto d = negative && !rest.empty() && rest.front() == '+' ? std::nullopt : parse_duration(rest);
+    if (!d)
+        fail(loc(f), fmt::format("bad duration '{}' for {} (write a duration with an optional sign, e.g. -2d, +3h, "
+                                 "90m or 0)", text, f.name));
+    return negative ? -*d : *d;
+}
+
+bool Parser::boolean(const Field& f) const
+{
+    const std::string text = scalar(f);
+    bool value = false;
+    if (!YAML::convert<bool>::decode(f.value, value))
+        fail(loc(f), fmt::format("{} must be true or false, not '{}'", f.name, text));
+    return value;
 }
 
 Seconds Parser::time(const Field& f)
@@ -785,10 +944,12 @@ SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) co
     if (const Field* a = s.find("validity")) p.validity = duration(*a);
     if (const Field* r = s.find("refresh")) p.refresh = duration(*r);
     if (const Field* i = s.find("inception-offset")) p.inception_offset = duration(*i);
-    if (const Field* d = s.find("denial")) {
-        if (to_lower(scalar(*d)) == "nsec3")
-            fail(loc(*d), "denial nsec3 is not supported yet; use nsec");
-        p.denial = choice(*d, kDenials, "denial method");
+    if (const Field* d = s.find("denial")) p.denial = choice(*d, kDenials, "denial method");
+    if (const Field* n = s.find("nsec3")) {
+        if (p.denial != Denial::Nsec3)
+            fail(key_loc(*n), "nsec3 settings apply only with denial: nsec3 (add 'denial: nsec3' to signing, or remove "
+                              "nsec3)");
+        parse_nsec3(*n, p);
     }
     if (p.validity <= p.refresh) {
         const Field* at = s.find("validity") ? s.find("validity") : s.find("refresh");
@@ -798,12 +959,32 @@ SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) co
     return p;
 }
 
+// nsec3: { iterations: N, salt: hex | "-" }. RFC 9276 recommends the defaults: 0 and no salt.
+void Parser::parse_nsec3(const Field& f, SigningPolicy& p) const
+{
+    Fields n = fields(f.value, "nsec3", loc(f), kNsec3Fields);
+    if (const Field* i = n.find("iterations")) p.nsec3_iterations = int(integer(*i, 0, kMaxNsec3Iterations));
+    if (const Field* s = n.find("salt")) {
+        if (s->value.IsNull())
+            fail(loc(*s), "salt has no value; write hex digits such as 'AABBCCDD', or \"-\" for no salt");
+        const std::string text = scalar(*s);
+        if (text == "-") {
+            p.nsec3_salt.clear();
+        } else if (!is_hex(text) || text.size() % 2 != 0 || text.size() > 510) {
+            fail(loc(*s), fmt::format("bad salt '{}': write an even number of hex digits (at most 510, i.e. 255 "
+                                      "octets) such as 'AABBCCDD', or \"-\" for no salt", text));
+        } else {
+            p.nsec3_salt = to_lower(text);
+        }
+    }
+}
+
 // Keys without algorithm: get the zone's signing algorithm. No keys: a ksk and a zsk.
 void Parser::parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm)
 {
     if (f) {
         for (const auto& k : entries(f->value, fmt::format("keys of zone {}", zone.name), loc(*f)))
-            zone.keys.push_back(parse_key(k, algorithm));
+            zone.keys.push_back(parse_key(k, zone, algorithm));
     }
     if (!zone.keys.empty()) return;
     for (auto [name, role] : {std::pair{"ksk", KeyRole::Ksk}, std::pair{"zsk", KeyRole::Zsk}}) {
@@ -819,7 +1000,7 @@ void Parser::parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm)
     }
 }
 
-KeySpec Parser::parse_key(const Field& f, Algorithm zone_algorithm)
+KeySpec Parser::parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_algorithm)
 {
     KeySpec key;
     key.name = f.name;
@@ -850,6 +1031,7 @@ KeySpec Parser::parse_key(const Field& f, Algorithm zone_algorithm)
     if (const Field* t = k.find("remove")) key.remove = time(*t);
     if (const Field* t = k.find("ds")) key.ds_add = time(*t);
     if (const Field* t = k.find("ds-remove")) key.ds_remove = time(*t);
+    if (const Field* s = k.find("servers")) key.servers = parse_key_servers(*s, zone, key.name);
     if (key.role == KeyRole::Zsk) {
         for (std::string_view ds : {"ds", "ds-remove"})
             if (const Field* t = k.find(ds))
@@ -865,6 +1047,47 @@ KeySpec Parser::parse_key(const Field& f, Algorithm zone_algorithm)
     }
     check_key_order(key, k);
     return key;
+}
+
+// servers: [ns1, ns2]: the copies of the zone the key signs (multi-signer).
+std::vector<std::string> Parser::parse_key_servers(const Field& f, const ZoneSpec& zone, const std::string& key) const
+{
+    if (!f.value.IsSequence())
+        fail(loc(f), fmt::format("servers of key '{}' must be a list of server names such as [ns1, ns2], not {}", key,
+                                 describe(f.value)));
+    if (f.value.size() == 0)
+        fail(loc(f), fmt::format("servers of key '{}' is empty; list the servers whose copy of the zone it signs, "
+                                 "e.g. [ns1], or remove servers to sign on every server", key));
+    std::vector<std::string> out;
+    for (const auto& item : f.value) {
+        const SourceLoc at = loc(item);
+        if (!item.IsScalar())
+            fail(at, fmt::format("each server of key '{}' must be a name such as ns1, not {}", key, describe(item)));
+        std::string server = server_ref(item.Scalar(), zone, at);
+        if (std::find(out.begin(), out.end(), server) != out.end())
+            fail(at, fmt::format("server {} is listed twice for key '{}'; remove one", server, key));
+        out.push_back(std::move(server));
+    }
+    return out;
+}
+
+// "ns2" -> "ns2" when the zone has at least two servers; the error says which servers exist.
+std::string Parser::server_ref(const std::string& text, const ZoneSpec& zone, const SourceLoc& where) const
+{
+    std::vector<std::string> names;
+    for (int i = 1; i <= zone.servers; ++i) names.push_back(fmt::format("ns{}", i));
+    const std::string server = to_lower(text);
+    if (std::find(names.begin(), names.end(), server) != names.end()) return server;
+    std::optional<long long> number;
+    if (server.size() > 2 && server.compare(0, 2, "ns") == 0 && std::isdigit(static_cast<unsigned char>(server[2])) &&
+        server[2] != '0')
+        number = parse_integer(std::string_view(server).substr(2));
+    if (number && *number > zone.servers && *number <= kMaxServers)
+        fail(where, fmt::format("zone {} has no server {} (it has {}: {}); raise the zone's servers: to {} or name "
+                                "one it has", zone.name, server, zone.servers, join_and(names), *number));
+    if (auto m = closest(server, names))
+        fail(where, fmt::format("zone {} has no server '{}' (did you mean '{}'?)", zone.name, text, *m));
+    fail(where, fmt::format("zone {} has no server '{}' (its servers are {})", zone.name, text, join_and(names)));
 }
 
 // Contradictions between a key's own times. Equal times are allowed.
@@ -1211,8 +1434,8 @@ void Parser::add_ancestors()
 void Parser::parse_resolvers(const Field* f)
 {
     if (!f) {
-        m_scenario.resolvers.push_back({"warm", ResolverKind::Unbound, {m_file, 0, 0}});
-        m_scenario.resolvers.push_back({"cold", ResolverKind::Libunbound, {m_file, 0, 0}});
+        m_scenario.resolvers.push_back({.name = "warm", .kind = ResolverKind::Unbound, .loc = {m_file, 0, 0}});
+        m_scenario.resolvers.push_back({.name = "cold", .kind = ResolverKind::Libunbound, .loc = {m_file, 0, 0}});
         return;
     }
     if (!f->value.IsNull() && !f->value.IsMap())
@@ -1239,6 +1462,31 @@ void Parser::parse_resolvers(const Field* f)
         spec.kind = choice(*kind, kResolverKinds, "resolver kind");
         if (spec.kind == ResolverKind::Unbound && ++unbound > kMaxUnbound)
             fail(spec.loc, fmt::format("at most {} unbound resolvers are supported; remove '{}'", kMaxUnbound, r.name));
+
+        // Profile options. serve-expired and val-bogus-ttl are about a cache across probes, which only
+        // the daemon keeps.
+        for (std::string_view daemon_only : {"serve-expired", "val-bogus-ttl"})
+            if (const Field* o = rf.find(daemon_only); o && spec.kind == ResolverKind::Libunbound)
+                fail(key_loc(*o), fmt::format("{} applies only to unbound resolvers; '{}' is libunbound, a fresh "
+                                              "validator at every probe with no cache to keep (remove {}, or make "
+                                              "it kind: unbound)", daemon_only, r.name, daemon_only));
+        if (const Field* o = rf.find("clock-offset")) spec.clock_offset = signed_duration(*o);
+        if (const Field* o = rf.find("serve-expired")) spec.serve_expired = boolean(*o);
+        if (const Field* o = rf.find("val-sig-skew-min")) spec.val_sig_skew_min = duration(*o);
+        if (const Field* o = rf.find("val-sig-skew-max")) spec.val_sig_skew_max = duration(*o);
+        if (const Field* o = rf.find("val-bogus-ttl")) spec.val_bogus_ttl = duration(*o);
+        if (const Field* o = rf.find("harden-algo-downgrade")) spec.harden_algo_downgrade = boolean(*o);
+        if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
+        if (spec.val_sig_skew_min || spec.val_sig_skew_max) {
+            const Seconds lo = spec.val_sig_skew_min.value_or(kUnboundSkewMin);
+            const Seconds hi = spec.val_sig_skew_max.value_or(kUnboundSkewMax);
+            if (lo > hi) {
+                const Field* at = spec.val_sig_skew_max ? rf.find("val-sig-skew-max") : rf.find("val-sig-skew-min");
+                fail(loc(*at), fmt::format("val-sig-skew-min ({}{}) must not be longer than val-sig-skew-max ({}{})",
+                                           format_duration(lo), spec.val_sig_skew_min ? "" : ", Unbound's default",
+                                           format_duration(hi), spec.val_sig_skew_max ? "" : ", Unbound's default"));
+            }
+        }
         m_scenario.resolvers.push_back(spec);
     }
 }
@@ -1363,6 +1611,12 @@ Event Parser::parse_event(const YAML::Node& node)
             fail(loc(*act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], table_names(kActions))));
         ev.action = kind;
         if (until) fail(key_loc(*until), "until: applies only to faults; remove it");
+        for (const auto& field : f.all()) {
+            auto bit = table_lookup(kFaultParams, field.name);
+            if (!bit || *bit == kParamKey) continue;
+            fail(key_loc(field), fmt::format("{}: applies only to faults ({}); remove it", field.name,
+                                             join_and(fault_takers(*bit))));
+        }
         if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner) {
             if (words.size() > 1 || key_field)
                 fail(words.size() > 1 ? loc(*act) : key_loc(*key_field),
@@ -1385,28 +1639,128 @@ Event Parser::parse_event(const YAML::Node& node)
         return ev;
     }
 
-    const std::string fault_name = to_lower(scalar(*flt));
+    parse_fault(ev, f, *flt);
+    return ev;
+}
+
+void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
+{
+    const std::string fault_name = to_lower(scalar(flt));
     auto fault = table_lookup(kFaults, fault_name);
     if (!fault)
-        fail(loc(*flt), fmt::format("unknown fault '{}'{}", scalar(*flt), suggest(fault_name, table_names(kFaults))));
+        fail(loc(flt), fmt::format("unknown fault '{}'{}", scalar(flt), suggest(fault_name, table_names(kFaults))));
     ev.fault = fault;
     if (ev.zone.empty())
-        fail(loc(*flt), fmt::format("fault {} needs zone: (the zone it applies to)", fault_name));
-    if (key_field) {
-        resolve_key(key_text, ev.zone, loc(*key_field));  // fails unless the zone has the key
-        const KeySpec* k = find_key(ev.zone, key_text);
-        if (k->role == KeyRole::Zsk)
-            fail(loc(*key_field), fmt::format("fault {} applies to a ksk or csk; key '{}' in {} is a zsk", fault_name,
-                                              key_text, ev.zone));
+        fail(loc(flt), fmt::format("fault {} needs zone: (the zone it applies to)", fault_name));
+    const ZoneSpec& zone = *m_scenario.find_zone(ev.zone);
+    const FaultParams params = fault_params(*fault);
+
+    // Parameters the fault does not take, in file order.
+    for (const auto& field : f.all()) {
+        auto bit = table_lookup(kFaultParams, field.name);
+        if (!bit || (params.takes & *bit)) continue;
+        fail(key_loc(field), fmt::format("fault {} does not take {} ({} applies to {}); remove it", fault_name,
+                                         field.name, field.name, join_and(fault_takers(*bit))));
+    }
+    // Parameters it cannot do without.
+    const char* why_key = *fault == FaultKind::RevokedKey      ? "the key published with the REVOKE bit"
+                          : *fault == FaultKind::DnskeyRemoved ? "the key whose DNSKEY is removed"
+                                                               : "the ZSK missing from the server's DNSKEY set";
+    if ((params.required & kParamKey) && !f.find("key"))
+        fail(loc(flt), fmt::format("fault {} needs key: ({})", fault_name, why_key));
+    if ((params.required & kParamName) && !f.find("name"))
+        fail(loc(flt), fmt::format("fault {} needs name: (the name whose covering NSEC or NSEC3 record is removed, "
+                                   "e.g. 'name: nothere.{}')", fault_name, ev.zone == "." ? "" : ev.zone));
+    if ((params.required & kParamValidity) && !f.find("validity"))
+        fail(loc(flt), fmt::format("fault {} needs validity: (the signature validity the signer uses instead, "
+                                   "shorter than the refresh of {}, {}; e.g. 'validity: {}')", fault_name, ev.zone,
+                                   format_duration(zone.signing.refresh),
+                                   format_duration(zone.signing.refresh / 2)));
+    if ((params.takes & kParamServer) && !f.find("server") && zone.servers > 1)
+        fail(loc(flt), fmt::format("fault {} needs server: zone {} has {} servers (ns1 to ns{}); name the one it "
+                                   "applies to, e.g. 'server: ns2'", fault_name, ev.zone, zone.servers,
+                                   zone.servers));
+    if ((*fault == FaultKind::Nsec3Iterations || *fault == FaultKind::Nsec3paramMismatch) &&
+        zone.signing.denial != Denial::Nsec3)
+        fail(loc(flt), fmt::format("fault {} needs NSEC3, and zone {} uses NSEC (set signing.denial: nsec3{})",
+                                   fault_name, ev.zone, zone.implicit ? fmt::format(", listing {} under zones:", ev.zone)
+                                                                      : fmt::format(" in zone {}", ev.zone)));
+
+    if (const Field* k = f.find("key")) {
+        const std::string key_text = scalar(*k);
+        resolve_key(key_text, ev.zone, loc(*k));  // fails unless the zone has the key
+        const KeySpec* key = find_key(ev.zone, key_text);
+        if (*fault == FaultKind::MultiSignerMissingZsk) {
+            if (key->role == KeyRole::Ksk)
+                fail(loc(*k), fmt::format("fault {} applies to a zsk or csk; key '{}' in {} is a ksk", fault_name,
+                                          key_text, ev.zone));
+        } else if ((params.required & kParamKey) == 0 && key->role == KeyRole::Zsk) {
+            fail(loc(*k), fmt::format("fault {} applies to a ksk or csk; key '{}' in {} is a zsk", fault_name,
+                                      key_text, ev.zone));
+        }
         ev.key = key_text;
     }
-    if (until) {
+    if (params.takes & kParamServer) {
+        const Field* s = f.find("server");
+        ev.server = s ? server_ref(scalar(*s), zone, loc(*s)) : "ns1";
+    }
+    if (params.takes & kParamType) {
+        ev.type = std::string(kDefaultFaultType);
+        if (const Field* t = f.find("type")) {
+            const std::string text = scalar(*t);
+            ev.type = to_upper(text);
+            if (!is_record_type(ev.type))
+                fail(loc(*t), fmt::format("unknown record type '{}'{}", text, record_type_hint(text)));
+            if (ev.type == "RRSIG")
+                fail(loc(*t), "RRSIG records are not signed themselves; name the type whose signatures the fault "
+                              "breaks, e.g. A");
+        }
+    }
+    if (const Field* n = f.find("name")) {
+        const std::string text = scalar(*n);
+        auto name = normalise_name(text, "", false);
+        if (!name.error.empty()) fail(loc(*n), fmt::format("bad name '{}': {}", text, name.error));
+        if (!is_at_or_below(name.name, ev.zone))
+            fail(loc(*n), fmt::format("name {} is outside zone {}; give a name at or below the zone's apex", name.name,
+                                      ev.zone));
+        for (const auto& other : m_all_zones)
+            if (other != ev.zone && is_at_or_below(other, ev.zone) && is_at_or_below(name.name, other))
+                fail(loc(*n), fmt::format("name {} is inside zone {}, which this scenario also has; give zone: {} to "
+                                          "break that zone's denial", name.name, other, other));
+        ev.name = name.name;
+    }
+    if (params.takes & kParamOffset) {
+        ev.offset = kDefaultFaultOffset;
+        if (const Field* o = f.find("offset")) ev.offset = positive_duration(*o);
+    }
+    if (const Field* v = f.find("validity")) {
+        ev.validity = positive_duration(*v);
+        if (*ev.validity >= zone.signing.refresh)
+            fail(loc(*v), fmt::format("validity ({}) must be shorter than the refresh of zone {} ({}): the fault is "
+                                      "signatures that expire before the signer renews them", format_duration(*ev.validity),
+                                      ev.zone, format_duration(zone.signing.refresh)));
+    }
+    if (params.takes & kParamIterations) {
+        ev.iterations = kDefaultNsec3Iterations;
+        if (const Field* i = f.find("iterations")) ev.iterations = int(integer(*i, 1, kMaxNsec3Iterations));
+    }
+    if (params.takes & kParamAlgorithm) {
+        ev.algorithm = kDefaultBadAlgorithm;
+        if (const Field* a = f.find("algorithm")) {
+            ev.algorithm = int(integer(*a, 0, 255));
+            for (const auto& [name, value] : kAlgorithms)
+                if (int(value) == *ev.algorithm)
+                    fail(loc(*a), fmt::format("algorithm {} ({}) is one validators implement; {} needs a number they "
+                                              "do not, e.g. {} (the default)", *ev.algorithm, name, fault_name,
+                                              kDefaultBadAlgorithm));
+        }
+    }
+    if (const Field* until = f.find("until")) {
         ev.until = time(*until);
         if (*ev.until <= ev.at)
             fail(loc(*until), fmt::format("until ({}) must be after at ({})", format_offset(*ev.until),
                                           format_offset(ev.at)));
     }
-    return ev;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1414,13 +1768,25 @@ Event Parser::parse_event(const YAML::Node& node)
 
 std::string render_expectation(const Expectation& e)
 {
+    using Kind = Expectation::Kind;
     const std::string outcome = table_name(kOutcomes, e.outcome);
-    if (e.kind == Expectation::Kind::Otherwise) return "otherwise: " + outcome;
+    if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
     std::string out = e.query ? e.query->text() : "every query";
     out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
     if (e.from) out += " from " + format_offset(*e.from);
     if (e.until) out += " until " + format_offset(*e.until);
-    out += ": " + outcome;
+    if (e.kind == Kind::NoFailures) return out + ": no failures";
+    if (e.kind == Kind::FailureWindow) {
+        out += ": a failure window";
+        if (e.start_min && e.start_max)
+            out += fmt::format(" starting between {} and {}", format_offset(*e.start_min), format_offset(*e.start_max));
+        if (e.start_min && e.length_min) out += ",";
+        if (e.length_min && e.length_max)
+            out += fmt::format(" lasting between {} and {}", format_duration(*e.length_min),
+                               format_duration(*e.length_max));
+    } else {
+        out += ": " + outcome;
+    }
     if (e.ede) out += fmt::format(" (EDE {})", *e.ede);
     return out;
 }
@@ -1435,8 +1801,79 @@ void Parser::parse_expectations(const Field& f)
     for (const auto& item : f.value) m_scenario.expectations.push_back(parse_expectation(item, otherwise_seen));
 }
 
+// Fields outside `allowed` are errors naming what this kind of expectation takes.
+template <size_t N>
+void Parser::only_fields(const Fields& f, std::string_view kind, const std::string_view (&allowed)[N]) const
+{
+    const std::vector<std::string> names = to_strings(allowed);
+    const std::vector<std::string> takes(names.begin() + 1, names.end());
+    for (const auto& field : f.all()) {
+        if (std::find(names.begin(), names.end(), field.name) != names.end()) continue;
+        std::string hint;
+        if (kind == "failure-window" && field.name == "query") hint = "; the failure-window value is the query";
+        else if (kind == "failure-window" && (field.name == "from" || field.name == "until"))
+            hint = "; bound the window's start with starts-between";
+        fail(key_loc(field), fmt::format("'{}' does not apply to a {} expectation (it takes {}){}; remove it",
+                                         field.name, kind, join_and(takes), hint));
+    }
+}
+
+const ResolverSpec* Parser::resolver_ref(const Field& f) const
+{
+    const std::string name = scalar(f);
+    std::vector<std::string> names;
+    for (const auto& spec : m_scenario.resolvers) {
+        if (spec.name == name) return &spec;
+        names.push_back(spec.name);
+    }
+    fail(loc(f), fmt::format("resolver '{}' is not defined{}", name, suggest(name, names)));
+}
+
+std::optional<Query> Parser::probed_query(const Field& f, const std::string& text) const
+{
+    Query q = query(text, loc(f));
+    const auto& probed = m_scenario.probes.queries;
+    if (std::find(probed.begin(), probed.end(), q) == probed.end())
+        fail(loc(f), fmt::format("query '{}' is not probed; add it to probes.names", q.text()));
+    return q;
+}
+
+void Parser::parse_ede(const Field& x, Expectation& e, const ResolverSpec* resolver) const
+{
+    e.ede = int(integer(x, 0, 65535));
+    if (e.kind == Expectation::Kind::Window && e.outcome != Outcome::Servfail && e.outcome != Outcome::Bogus)
+        fail(key_loc(x), fmt::format("ede applies only to servfail and bogus outcomes (resolvers attach EDE to "
+                                     "SERVFAIL); remove ede or change the outcome"));
+    if (resolver && resolver->kind == ResolverKind::Libunbound)
+        fail(key_loc(x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
+                                     "daemon resolver", resolver->name));
+}
+
+// [a, b] with a <= b: times (starts-between) or durations (lasts-between).
+std::pair<Seconds, Seconds> Parser::bounds(const Field& f, bool times, std::string_view example)
+{
+    const std::string_view what = times ? "times" : "durations";
+    if (!f.value.IsSequence() || f.value.size() != 2)
+        fail(loc(f), fmt::format("{} must be a list of two {}, [{}], not {}", f.name, what, example,
+                                 f.value.IsSequence() ? fmt::format("{} item{}", f.value.size(),
+                                                                    f.value.size() == 1 ? "" : "s")
+                                                      : describe(f.value)));
+    Seconds v[2];
+    for (size_t i = 0; i < 2; ++i) {
+        const Field item{fmt::format("{} {}", f.name, i == 0 ? "lower bound" : "upper bound"), f.key, f.value[i]};
+        v[i] = times ? time(item) : duration(item);
+    }
+    if (v[0] > v[1]) {
+        auto show = [&](Seconds s) { return times ? format_offset(s) : format_duration(s); };
+        fail(loc(f.value[1]), fmt::format("{} is [{}, {}]: the upper bound is before the lower; write [{}, {}]",
+                                          f.name, show(v[0]), show(v[1]), show(v[1]), show(v[0])));
+    }
+    return {v[0], v[1]};
+}
+
 Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen)
 {
+    using Kind = Expectation::Kind;
     Expectation e;
     e.loc = loc(node);
     if (!node.IsMap())
@@ -1453,31 +1890,59 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
             fail(key_loc(*o), fmt::format("only one 'otherwise' is allowed (the first is at line {}); remove this one",
                                           otherwise_seen->line));
         otherwise_seen = key_loc(*o);
-        e.kind = Expectation::Kind::Otherwise;
+        e.kind = Kind::Otherwise;
         e.outcome = choice(*o, kOutcomes, "outcome");
         e.text = render_expectation(e);
         return e;
     }
 
+    // The kind: outcome (a window), no-failures or failure-window; one per expectation.
     const Field* outcome = f.find("outcome");
-    if (!outcome) missing(e.loc, "outcome", "expectation", "outcome: secure");
-    e.outcome = choice(*outcome, kOutcomes, "outcome");
-    if (const Field* q = f.find("query")) {
-        e.query = query(scalar(*q), loc(*q));
-        const auto& probed = m_scenario.probes.queries;
-        if (std::find(probed.begin(), probed.end(), *e.query) == probed.end())
-            fail(loc(*q), fmt::format("query '{}' is not probed; add it to probes.names", e.query->text()));
-    }
-    const ResolverSpec* resolver = nullptr;
-    if (const Field* r = f.find("resolver")) {
-        e.resolver = scalar(*r);
-        std::vector<std::string> names;
-        for (const auto& spec : m_scenario.resolvers) {
-            names.push_back(spec.name);
-            if (spec.name == e.resolver) resolver = &spec;
+    const Field* no_failures = f.find("no-failures");
+    const Field* failure_window = f.find("failure-window");
+    {
+        std::vector<const Field*> kinds;
+        for (const Field* k : {outcome, no_failures, failure_window})
+            if (k) kinds.push_back(k);
+        if (kinds.size() > 1) {
+            std::sort(kinds.begin(), kinds.end(),
+                      [&](const Field* a, const Field* b) { return key_loc(*a).line < key_loc(*b).line ||
+                                                                   (key_loc(*a).line == key_loc(*b).line &&
+                                                                    key_loc(*a).column < key_loc(*b).column); });
+            fail(key_loc(*kinds[1]), fmt::format("an expectation has one of outcome:, no-failures: and "
+                                                 "failure-window:; '{}' and '{}' cannot be combined (split them into "
+                                                 "two expectations)", kinds[0]->name, kinds[1]->name));
         }
-        if (!resolver)
-            fail(loc(*r), fmt::format("resolver '{}' is not defined{}", e.resolver, suggest(e.resolver, names)));
+    }
+
+    const ResolverSpec* resolver = nullptr;
+    if (no_failures) {
+        e.kind = Kind::NoFailures;
+        only_fields(f, "no-failures", kNoFailuresFields);
+        if (!boolean(*no_failures))
+            fail(loc(*no_failures), "no-failures: false expects nothing; write no-failures: true, or remove the "
+                                    "expectation");
+    } else if (failure_window) {
+        e.kind = Kind::FailureWindow;
+        only_fields(f, "failure-window", kFailureWindowFields);
+        e.query = probed_query(*failure_window, scalar(*failure_window));
+        if (!f.find("starts-between") && !f.find("lasts-between"))
+            fail(key_loc(*failure_window),
+                 "a failure-window expectation needs starts-between: [earliest, latest], lasts-between: [shortest, "
+                 "longest], or both");
+    } else {
+        if (!outcome) missing(e.loc, "outcome", "expectation", "outcome: secure");
+        for (std::string_view only : {"starts-between", "lasts-between"})
+            if (const Field* x = f.find(only))
+                fail(key_loc(*x), fmt::format("{} applies only to failure-window expectations; remove it, or write "
+                                              "failure-window: \"<qname> <TYPE>\"", only));
+        e.outcome = choice(*outcome, kOutcomes, "outcome");
+    }
+
+    if (const Field* q = f.find("query")) e.query = probed_query(*q, scalar(*q));
+    if (const Field* r = f.find("resolver")) {
+        resolver = resolver_ref(*r);
+        e.resolver = resolver->name;
     }
     if (const Field* t = f.find("from")) e.from = time(*t);
     if (const Field* t = f.find("until")) {
@@ -1486,15 +1951,17 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
             fail(loc(*t), fmt::format("until ({}) must be after from ({})", format_offset(*e.until),
                                       format_offset(*e.from)));
     }
-    if (const Field* x = f.find("ede")) {
-        e.ede = int(integer(*x, 0, 65535));
-        if (e.outcome != Outcome::Servfail && e.outcome != Outcome::Bogus)
-            fail(key_loc(*x), fmt::format("ede applies only to servfail and bogus outcomes (resolvers attach EDE to "
-                                          "SERVFAIL); remove ede or change the outcome"));
-        if (resolver && resolver->kind == ResolverKind::Libunbound)
-            fail(key_loc(*x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
-                                          "daemon resolver", resolver->name));
+    if (const Field* s = f.find("starts-between")) {
+        auto [lo, hi] = bounds(*s, true, "+1d, +1d1h");
+        e.start_min = lo;
+        e.start_max = hi;
     }
+    if (const Field* l = f.find("lasts-between")) {
+        auto [lo, hi] = bounds(*l, false, "30m, 2h");
+        e.length_min = lo;
+        e.length_max = hi;
+    }
+    if (const Field* x = f.find("ede")) parse_ede(*x, e, resolver);
     e.text = render_expectation(e);
     return e;
 }

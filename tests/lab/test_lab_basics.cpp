@@ -676,3 +676,102 @@ TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)
     missing.program = "/nonexistent/program";
     EXPECT_THROW(rollsim::lab::Process{missing}, rollsim::LabError);
 }
+
+TEST(LabNsd, StopSilencesTheServerAndStartServesTheLastPublishedSerial)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto tools = rollsim::lab::Tools::locate();
+    TempDir dir;
+    const std::filesystem::path lab = dir.path() / "nsd-stop";
+    auto status = run_forked(
+        [&] {
+            rollsim::lab::enter_isolated_namespaces();
+            rollsim::lab::NsdServer nsd(tools, lab, "127.53.1.1", "example.test.", zone_text(1), 1);
+            CHILD_CHECK(nsd.running());
+            CHILD_CHECK(nsd.served_serial() == 1u);
+
+            rollsim::probe::QueryOptions options;
+            options.recursion_desired = false;
+            options.timeout = 300ms;
+            options.attempts = 1;
+            auto version = [&]() -> std::string {
+                auto txt = rollsim::probe::query("127.53.1.1", "v.example.test.", "TXT", options);
+                return txt.answer.size() == 1 ? txt.answer[0] : std::string();
+            };
+
+            auto started = Clock::now();
+            nsd.stop();
+            std::cerr << "stop took "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+                      << " ms" << std::endl;
+            CHILD_CHECK(!nsd.running());
+            CHILD_CHECK(processes_mentioning(lab.string()).empty());
+            CHILD_CHECK(rollsim::probe::query("127.53.1.1", "www.example.test.", "A", options).timed_out);
+            CHILD_CHECK(rollsim::probe::query("127.53.1.1", "example.test.", "SOA", options).timed_out);
+            CHILD_CHECK(!nsd.served_serial());
+            nsd.stop();  // idempotent
+            CHILD_CHECK(!nsd.running());
+
+            started = Clock::now();
+            nsd.start();
+            std::cerr << "start took "
+                      << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()
+                      << " ms" << std::endl;
+            CHILD_CHECK(nsd.running());
+            CHILD_CHECK(nsd.served_serial() == 1u);
+            CHILD_CHECK(version().find("version 1") != std::string::npos);
+            nsd.start();  // already running: nothing happens
+            CHILD_CHECK(nsd.served_serial() == 1u);
+
+            // The restarted server takes reloads as before (its control socket is back).
+            nsd.publish(zone_text(2), 2);
+            CHILD_CHECK(nsd.served_serial() == 2u);
+
+            // Published while stopped: nothing answers, and start() serves the new serial.
+            nsd.stop();
+            nsd.publish(zone_text(3), 3);
+            CHILD_CHECK(!nsd.running());
+            CHILD_CHECK(nsd.published_serial() == 3u);
+            CHILD_CHECK(rollsim::probe::query("127.53.1.1", "example.test.", "SOA", options).timed_out);
+            nsd.publish(zone_text(4), 4);  // twice while stopped: the last one counts
+            nsd.start();
+            CHILD_CHECK(nsd.served_serial() == 4u);
+            CHILD_CHECK(version().find("version 4") != std::string::npos);
+            nsd.publish(zone_text(5), 5);
+            CHILD_CHECK(nsd.served_serial() == 5u);
+            return true;
+        },
+        120s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+TEST(LabNsd, StartOnABrokenZoneIsALabErrorAndLeavesTheServerStopped)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto tools = rollsim::lab::Tools::locate();
+    TempDir dir;
+    const std::filesystem::path lab = dir.path() / "nsd-broken-restart";
+    auto status = run_forked(
+        [&] {
+            rollsim::lab::enter_isolated_namespaces();
+            rollsim::lab::NsdServer nsd(tools, lab, "127.53.1.1", "example.test.", zone_text(1), 1);
+            nsd.stop();
+            nsd.publish("this is not a zone\n", 2);
+            try {
+                nsd.start();
+                std::cerr << "start() served a broken zone" << std::endl;
+                return false;
+            } catch (const rollsim::LabError& e) {
+                std::cerr << "expected LabError: " << e.what() << std::endl;
+            }
+            CHILD_CHECK(!nsd.running());
+            CHILD_CHECK(processes_mentioning(lab.string()).empty());
+            // Repaired, it starts.
+            nsd.publish(zone_text(3), 3);
+            nsd.start();
+            CHILD_CHECK(nsd.served_serial() == 3u);
+            return true;
+        },
+        120s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}

@@ -24,7 +24,9 @@
 #include <iostream>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -217,6 +219,14 @@ lab::ResolverSetup resolver_setup(const SignedWorld& w)
     return setup;
 }
 
+std::string read_file(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 std::string describe(const probe::DnsAnswer& a)
 {
     std::string out = a.timed_out ? "timed out" : probe::rcode_name(a.rcode);
@@ -247,7 +257,8 @@ TEST(Resolvers, WarmDaemonFollowsVirtualClockAndColdValidatorUsesVirtualDate)
         const auto setup = resolver_setup(world);
 
         // (a) warm daemon inside the validity period: secure.
-        lab::UnboundDaemon daemon(tools, dir.path() / "unbound", "127.53.1.1", setup, valid);
+        const scenario::ResolverSpec defaults;  // every option unset: Unbound's defaults
+        lab::UnboundDaemon daemon(tools, dir.path() / "unbound", "127.53.1.1", setup, defaults, valid);
         const auto a = probe::query(daemon.address(), "www.test.", "A");
         out.note("warm at 2027-03-02, www.test. A: " + describe(a));
         out.check(!a.timed_out && a.rcode == 0, "warm daemon answers www.test. A NOERROR at 2027-03-02: " + describe(a));
@@ -270,7 +281,7 @@ TEST(Resolvers, WarmDaemonFollowsVirtualClockAndColdValidatorUsesVirtualDate)
         out.note("warm at 2027-04-01, fresh.test. A again (cached bogus): " + describe(b3));
 
         // (c) the cold validator, fresh at each instant.
-        probe::ColdValidator cold(setup, dir.path() / "cold");
+        probe::ColdValidator cold(setup, dir.path() / "cold", defaults);
         const auto c1 = cold.resolve("www.test.", "A", valid);
         out.note("cold at 2027-03-02, www.test. A: " + describe(c1));
         out.check(c1.validation == "secure" && c1.rcode == 0 && c1.havedata,
@@ -300,13 +311,209 @@ TEST(Resolvers, DaemonThatCannotStartIsALabErrorWithItsLog)
         // 192.0.2.1 is not an address of the lab namespace: Unbound cannot bind it.
         const auto started = std::chrono::steady_clock::now();
         try {
-            lab::UnboundDaemon daemon(tools, dir.path() / "unbound", "192.0.2.1", setup, at("2027-03-01T00:00:00Z"));
+            lab::UnboundDaemon daemon(tools, dir.path() / "unbound", "192.0.2.1", setup, scenario::ResolverSpec{},
+                                      at("2027-03-01T00:00:00Z"));
             out.check(false, "UnboundDaemon on an address it cannot bind should throw");
         } catch (const LabError& e) {
             out.note(std::string("LabError: ") + e.what());
             out.check(std::string(e.what()).find("192.0.2.1") != std::string::npos, "the error names the address");
         }
         out.check(std::chrono::steady_clock::now() - started < 5s, "the failure is reported without waiting for the deadline");
+    }));
+}
+
+// The profile's options land in unbound.conf and the cold validator's config in Unbound's own
+// format (unset ones are not written), and Unbound 1.17.1 takes them: unbound-checkconf runs
+// in the daemon's constructor and the daemon starts; the cold validator resolves.
+TEST(ResolverProfiles, OptionsAreWrittenInUnboundsFormatAndAccepted)
+{
+    scenario::ResolverSpec profile;
+    profile.serve_expired = true;
+    profile.val_sig_skew_min = 120s;
+    profile.val_sig_skew_max = 600s;
+    profile.val_bogus_ttl = 5s;
+    profile.harden_algo_downgrade = true;
+    profile.max_nsec3_iterations = 50;
+    const std::string daemon_text = lab::profile_server_options(profile, lab::ProfileTarget::Daemon);
+    EXPECT_EQ(daemon_text,
+              "    serve-expired: yes\n"
+              "    val-sig-skew-min: 120\n"
+              "    val-sig-skew-max: 600\n"
+              "    val-bogus-ttl: 5\n"
+              "    harden-algo-downgrade: yes\n"
+              "    val-nsec3-keysize-iterations: \"1024 50 2048 50 4096 50\"\n");
+    // The cold validator keeps no cache between probes: nothing for serve-expired or
+    // val-bogus-ttl to act on.
+    EXPECT_EQ(lab::profile_server_options(profile, lab::ProfileTarget::ColdValidator),
+              "    val-sig-skew-min: 120\n"
+              "    val-sig-skew-max: 600\n"
+              "    harden-algo-downgrade: yes\n"
+              "    val-nsec3-keysize-iterations: \"1024 50 2048 50 4096 50\"\n");
+    EXPECT_EQ(lab::profile_server_options(scenario::ResolverSpec{}, lab::ProfileTarget::Daemon), "");
+
+    scenario::ResolverSpec off;
+    off.serve_expired = false;
+    off.harden_algo_downgrade = false;
+    off.max_nsec3_iterations = 0;
+    EXPECT_EQ(lab::profile_server_options(off, lab::ProfileTarget::Daemon),
+              "    serve-expired: no\n"
+              "    harden-algo-downgrade: no\n"
+              "    val-nsec3-keysize-iterations: \"1024 0 2048 0 4096 0\"\n");
+
+    scenario::ResolverSpec bad;
+    bad.val_sig_skew_max = -1s;
+    EXPECT_THROW(lab::profile_server_options(bad, lab::ProfileTarget::Daemon), LabError);
+    bad = {};
+    bad.max_nsec3_iterations = 65536;
+    EXPECT_THROW(lab::profile_server_options(bad, lab::ProfileTarget::ColdValidator), LabError);
+    bad.max_nsec3_iterations = -1;
+    EXPECT_THROW(lab::profile_server_options(bad, lab::ProfileTarget::ColdValidator), LabError);
+
+    expect_child_ok(run_in_lab([profile](Channel& out) {
+        const TimePoint inception = at("2027-03-01T00:00:00Z");
+        const TimePoint valid = at("2027-03-02T00:00:00Z");
+        test::TempDir dir;
+        const auto tools = lab::Tools::locate();
+        const SignedWorld world = build_world(inception, inception + 14 * 24h);
+        lab::NsdServer root(tools, dir.path() / "nsd-root", "127.53.0.1", ".", world.root_text, kSerial);
+        lab::NsdServer test(tools, dir.path() / "nsd-test", "127.53.0.2", "test.", world.test_text, kSerial);
+        const auto setup = resolver_setup(world);
+
+        lab::UnboundDaemon daemon(tools, dir.path() / "unbound", "127.53.1.1", setup, profile, valid);
+        const std::string conf = read_file(dir.path() / "unbound" / "unbound.conf");
+        for (const char* option : {"serve-expired: yes", "val-sig-skew-min: 120", "val-sig-skew-max: 600",
+                                   "val-bogus-ttl: 5", "harden-algo-downgrade: yes",
+                                   "val-nsec3-keysize-iterations: \"1024 50 2048 50 4096 50\""})
+            out.check(contains(conf, option), std::string("unbound.conf has '") + option + "'");
+        const auto a = probe::query(daemon.address(), "www.test.", "A");
+        out.note("daemon with every profile option, www.test. A: " + describe(a));
+        out.check(!a.timed_out && a.rcode == 0 && a.ad, "the daemon validates with the profile: " + describe(a));
+
+        probe::ColdValidator cold(setup, dir.path() / "cold", profile);
+        const std::string cold_conf = read_file(dir.path() / "cold" / "libunbound.conf");
+        out.check(contains(cold_conf, "val-sig-skew-max: 600") && contains(cold_conf, "harden-algo-downgrade: yes") &&
+                      contains(cold_conf, "val-nsec3-keysize-iterations:") && !contains(cold_conf, "serve-expired") &&
+                      !contains(cold_conf, "val-bogus-ttl"),
+                  "the cold validator's config has the validation options only");
+        const auto c = cold.resolve("www.test.", "A", valid);
+        out.note("cold with every profile option, www.test. A: " + describe(c));
+        out.check(c.validation == "secure" && c.havedata, "the cold validator validates with the profile: " + describe(c));
+    }));
+}
+
+// val-sig-skew-max: an hour after the signatures expired, Unbound's default skew (10% of the
+// 14-day lifetime, capped at 24 h) still accepts them; a profile capping the skew at 60 s
+// does not. Daemon and cold validator alike.
+TEST(ResolverProfiles, SmallSigSkewMaxFailsAJustExpiredSignature)
+{
+    expect_child_ok(run_in_lab([](Channel& out) {
+        const TimePoint inception = at("2027-03-01T00:00:00Z");
+        const TimePoint expiration = inception + 14 * 24h;
+        const TimePoint valid = at("2027-03-02T00:00:00Z");
+        const TimePoint just_expired = expiration + 1h;
+
+        test::TempDir dir;
+        const auto tools = lab::Tools::locate();
+        const SignedWorld world = build_world(inception, expiration);
+        lab::NsdServer root(tools, dir.path() / "nsd-root", "127.53.0.1", ".", world.root_text, kSerial);
+        lab::NsdServer test(tools, dir.path() / "nsd-test", "127.53.0.2", "test.", world.test_text, kSerial);
+        const auto setup = resolver_setup(world);
+
+        const scenario::ResolverSpec defaults;
+        scenario::ResolverSpec strict;
+        strict.name = "strict";
+        strict.val_sig_skew_max = 60s;
+
+        lab::UnboundDaemon lenient_daemon(tools, dir.path() / "unbound-default", "127.53.1.1", setup, defaults,
+                                          just_expired);
+        lab::UnboundDaemon strict_daemon(tools, dir.path() / "unbound-strict", "127.53.1.2", setup, strict, valid);
+
+        // Inside the validity period the strict profile validates like any other.
+        const auto s0 = probe::query(strict_daemon.address(), "www.test.", "A");
+        out.note("strict (skew max 60 s) at 2027-03-02, www.test. A: " + describe(s0));
+        out.check(!s0.timed_out && s0.rcode == 0 && s0.ad, "strict daemon: secure inside the validity: " + describe(s0));
+
+        const auto d1 = probe::query(lenient_daemon.address(), "fresh.test.", "A");
+        out.note("default skew, expiration + 1 h, fresh.test. A: " + describe(d1));
+        out.check(!d1.timed_out && d1.rcode == 0 && d1.ad,
+                  "default skew accepts a signature expired 1 h ago: " + describe(d1));
+
+        strict_daemon.set_time(just_expired);
+        const auto s1 = probe::query(strict_daemon.address(), "fresh.test.", "A");
+        out.note("skew max 60 s, expiration + 1 h, fresh.test. A: " + describe(s1));
+        out.check(!s1.timed_out && s1.rcode == 2, "skew max 60 s: SERVFAIL 1 h after expiry: " + describe(s1));
+        out.check(s1.ede == 7, "EDE 7 (Signature Expired): " + describe(s1));
+
+        probe::ColdValidator cold_default(setup, dir.path() / "cold-default", defaults);
+        probe::ColdValidator cold_strict(setup, dir.path() / "cold-strict", strict);
+        const auto c1 = cold_default.resolve("www.test.", "A", just_expired);
+        out.note("cold, default skew, expiration + 1 h: " + describe(c1));
+        out.check(c1.validation == "secure", "cold validator, default skew: secure 1 h after expiry: " + describe(c1));
+        const auto c2 = cold_strict.resolve("www.test.", "A", just_expired);
+        out.note("cold, skew max 60 s, expiration + 1 h: " + describe(c2));
+        out.check(c2.validation == "bogus" && contains(c2.reason, "signature expired"),
+                  "cold validator, skew max 60 s: bogus, signature expired: " + describe(c2));
+        const auto c3 = cold_strict.resolve("www.test.", "A", valid);
+        out.check(c3.validation == "secure", "cold validator, skew max 60 s: secure inside the validity: " + describe(c3));
+    }));
+}
+
+// clock_offset -2d: at virtual inception + 12 h the resolver believes it is 36 h before the
+// inception, beyond the 24 h skew: "signature before inception date" (EDE 8, Signature Not Yet
+// Valid). set_time() keeps applying the offset; at virtual inception + 3 d it believes
+// inception + 1 d and validates.
+TEST(ResolverProfiles, ClockOffsetPutsTheResolverBeforeTheInception)
+{
+    expect_child_ok(run_in_lab([](Channel& out) {
+        const TimePoint inception = at("2027-03-01T00:00:00Z");
+        const TimePoint expiration = inception + 14 * 24h;
+        const TimePoint early = inception + 12h;
+        const TimePoint later = inception + 3 * 24h;
+
+        test::TempDir dir;
+        const auto tools = lab::Tools::locate();
+        const SignedWorld world = build_world(inception, expiration);
+        lab::NsdServer root(tools, dir.path() / "nsd-root", "127.53.0.1", ".", world.root_text, kSerial);
+        lab::NsdServer test(tools, dir.path() / "nsd-test", "127.53.0.2", "test.", world.test_text, kSerial);
+        const auto setup = resolver_setup(world);
+
+        const scenario::ResolverSpec defaults;
+        scenario::ResolverSpec behind;
+        behind.name = "behind";
+        behind.clock_offset = -2 * Seconds(24h);
+
+        lab::UnboundDaemon on_time(tools, dir.path() / "unbound-on-time", "127.53.1.1", setup, defaults, early);
+        lab::UnboundDaemon late(tools, dir.path() / "unbound-behind", "127.53.1.2", setup, behind, early);
+        out.check(late.clock_offset() == -2 * Seconds(24h), "the daemon keeps the profile's clock offset");
+
+        const auto a = probe::query(on_time.address(), "www.test.", "A");
+        out.note("no offset, inception + 12 h, www.test. A: " + describe(a));
+        out.check(!a.timed_out && a.rcode == 0 && a.ad, "without an offset: secure: " + describe(a));
+
+        const auto b = probe::query(late.address(), "www.test.", "A");
+        out.note("offset -2d, inception + 12 h, www.test. A: " + describe(b));
+        out.check(!b.timed_out && b.rcode == 2, "offset -2d: SERVFAIL before the inception: " + describe(b));
+        out.check(b.ede == 8, "EDE 8 (Signature Not Yet Valid): " + describe(b));
+
+        // Bogus keys and answers are cached for val-bogus-ttl (60 s) on the daemon's clock;
+        // three days on, that has long passed.
+        late.set_time(later);
+        const auto c = probe::query(late.address(), "fresh.test.", "A");
+        out.note("offset -2d, inception + 3 d, fresh.test. A: " + describe(c));
+        out.check(!c.timed_out && c.rcode == 0 && c.ad, "offset -2d at inception + 3 d: secure: " + describe(c));
+
+        probe::ColdValidator cold_on_time(setup, dir.path() / "cold-on-time", defaults);
+        probe::ColdValidator cold_behind(setup, dir.path() / "cold-behind", behind);
+        out.check(cold_behind.clock_offset() == -2 * Seconds(24h), "the cold validator keeps the clock offset");
+        const auto d = cold_on_time.resolve("www.test.", "A", early);
+        out.note("cold, no offset, inception + 12 h: " + describe(d));
+        out.check(d.validation == "secure", "cold validator without an offset: secure: " + describe(d));
+        const auto e = cold_behind.resolve("www.test.", "A", early);
+        out.note("cold, offset -2d, inception + 12 h: " + describe(e));
+        out.check(e.validation == "bogus" && contains(e.reason, "signature before inception"),
+                  "cold validator, offset -2d: bogus, signature before inception: " + describe(e));
+        const auto f = cold_behind.resolve("www.test.", "A", later);
+        out.check(f.validation == "secure", "cold validator, offset -2d at inception + 3 d: secure: " + describe(f));
     }));
 }
 

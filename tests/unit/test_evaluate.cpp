@@ -130,5 +130,38 @@ TEST(FailureWindows, GroupsConsecutiveFailuresPerResolverAndQuery)
     EXPECT_EQ(c.probes, 3);
 }
 
+TEST(Evaluate, NoFailuresAndFailureWindowBounds)
+{
+    scenario::Scenario sc;
+    sc.duration = Seconds(100);
+    Expectation none;
+    none.kind = Expectation::Kind::NoFailures;
+    none.resolver = "cold";
+    Expectation bounded;
+    bounded.kind = Expectation::Kind::FailureWindow;
+    bounded.query = kWww;
+    bounded.resolver = "warm";
+    bounded.start_min = Seconds(5);
+    bounded.start_max = Seconds(15);
+    bounded.length_max = Seconds(20);
+    bounded.ede = 9;
+    sc.expectations = {none, bounded};
+    std::vector<Observation> obs = {warm(0, "NOERROR", true), cold(0, Validation::Secure),
+                                    warm(10, "SERVFAIL", false, 9), cold(10, Validation::Secure),
+                                    warm(30, "NOERROR", true), cold(30, Validation::Secure)};
+    auto v = evaluate(sc, obs);
+    EXPECT_TRUE(v[0].pass) << v[0].detail;
+    EXPECT_TRUE(v[1].pass) << v[1].detail;
+
+    obs[4] = warm(30, "SERVFAIL", false, 9);  // now open until the end: lasts 90 s
+    v = evaluate(sc, obs);
+    EXPECT_FALSE(v[1].pass);
+    EXPECT_NE(v[1].detail.find("failed from +10s for 1m30s"), std::string::npos) << v[1].detail;
+
+    obs[3] = cold(10, Validation::Bogus);
+    v = evaluate(sc, obs);
+    EXPECT_FALSE(v[0].pass);
+}
+
 }  // namespace
 }  // namespace rollsim::report

@@ -1,0 +1,29 @@
+// `rollsim run`: one scenario in this process, or many in parallel, each in a child process
+// with a lab of its own, ending with one summary table.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <string>
+#include <vector>
+
+namespace rollsim::cli {
+
+struct RunArgs {
+    std::vector<std::string> inputs;  // files and directories (searched for *.yaml)
+    std::string report_json;          // one scenario only
+    std::string report_dir;           // one JSON report per scenario
+    std::string lab_dir;
+    bool keep_lab = false;
+    bool quiet = false;
+    int jobs = 1;
+};
+
+// Expands directories into their *.yaml files (recursively, sorted); files stay as given.
+// Throws ScenarioError for an input that does not exist.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+
+// Returns the exit status (0 all pass, 1 an expectation failed, 2 invalid scenario, 3 lab).
+int run(const RunArgs& args);
+
+}  // namespace rollsim::cli
