@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -328,6 +327,9 @@ std::vector<std::uint8_t> parse_salt(const std::string& hex, const char* what)
     return salt;
 }
 
+// NSEC3 hash algorithm 1, SHA-1 (RFC 5155 11), the only one defined.
+inline constexpr std::uint8_t kNsec3Sha1 = 1;
+
 // The NSEC3 parameters (RFC 5155 3.1): SHA-1, the iterations and the salt.
 struct Nsec3Params {
     std::uint16_t iterations = 0;
@@ -336,8 +338,9 @@ struct Nsec3Params {
     // "<base32hex of H(name)>." as a one-label name (RFC 5155 5).
     RdfPtr hash_label(const ldns_rdf* name) const
     {
-        RdfPtr label(ldns_nsec3_hash_name(name, LDNS_SHA1, iterations, static_cast<std::uint8_t>(salt.size()),
-                                          salt.data()));
+        static const std::uint8_t kNoSalt = 0;  // never read: ldns copies salt_length (0) octets
+        RdfPtr label(ldns_nsec3_hash_name(name, kNsec3Sha1, iterations, static_cast<std::uint8_t>(salt.size()),
+                                          salt.empty() ? &kNoSalt : salt.data()));
         if (!label) throw std::runtime_error("ldns could not hash " + rdf_to_string(name));
         return label;
     }
@@ -395,12 +398,14 @@ RrPtr new_record(ldns_rr_type type, const ldns_rdf* owner, std::uint32_t ttl)
 RrPtr make_nsec3param(const ldns_rdf* origin, std::uint16_t iterations, const std::vector<std::uint8_t>& salt)
 {
     RrPtr rr = new_record(LDNS_RR_TYPE_NSEC3PARAM, origin, 0);
-    push_rdf(rr.get(), int8_rdf(LDNS_SHA1));
+    push_rdf(rr.get(), int8_rdf(kNsec3Sha1));
     push_rdf(rr.get(), int8_rdf(0));
     push_rdf(rr.get(), int16_rdf(iterations));
     push_rdf(rr.get(), salt_rdf(salt));
     return rr;
 }
+
+inline constexpr std::size_t kNoRecord = static_cast<std::size_t>(-1);
 
 // The index of the denial record that matches `target` or, when none does, covers it: the
 // last owner (in chain order) at or before it, wrapping around to the last record.
@@ -541,8 +546,7 @@ void add_nsec_chain(OwnerMap& owners, const SignRequest& request, const ldns_rdf
     }
     if (chain.empty()) return;
     const std::vector<std::size_t> next = chain_links(chain.size(), apex_index, request.faults.break_denial_chain);
-    const std::optional<std::size_t> dropped =
-        drop_target ? std::optional(matching_or_covering(names, drop_target)) : std::nullopt;
+    const std::size_t dropped = drop_target ? matching_or_covering(names, drop_target) : kNoRecord;
 
     for (std::size_t i = 0; i < chain.size(); ++i) {
         if (dropped == i) continue;
@@ -630,7 +634,7 @@ void add_nsec3_chain(OwnerMap& owners, const ldns_rdf* origin, const SignRequest
         names.push_back(hashed[i].owner.get());
     }
     const std::vector<std::size_t> next = chain_links(hashed.size(), apex_index, request.faults.break_denial_chain);
-    std::optional<std::size_t> dropped;
+    std::size_t dropped = kNoRecord;
     if (drop_target) {
         RdfPtr target = params.hash_label(drop_target);
         if (ldns_dname_cat(target.get(), origin) != LDNS_STATUS_OK)
@@ -644,7 +648,7 @@ void add_nsec3_chain(OwnerMap& owners, const ldns_rdf* origin, const SignRequest
     for (std::size_t i = 0; i < hashed.size(); ++i) {
         if (dropped == i) continue;
         RrPtr nsec3 = new_record(LDNS_RR_TYPE_NSEC3, hashed[i].owner.get(), request.nsec_ttl);
-        push_rdf(nsec3.get(), int8_rdf(LDNS_SHA1));
+        push_rdf(nsec3.get(), int8_rdf(kNsec3Sha1));
         push_rdf(nsec3.get(), int8_rdf(0));
         push_rdf(nsec3.get(), int16_rdf(params.iterations));
         push_rdf(nsec3.get(), salt_rdf(params.salt));

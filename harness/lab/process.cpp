@@ -86,6 +86,9 @@ struct ChildSetup : bp::extend::handler {
         // namespace the runner (outside it) shows as parent 0; a reparented orphan sees 1.
         pid_t parent = ::getppid();
         if (parent != runner && parent != 0) ::_exit(127);
+        // Its own process group: a Ctrl-C at the terminal reaches the runner, which stops the
+        // lab in order, and not the daemons behind its back.
+        ::setpgid(0, 0);
         // Start with the default signal mask and dispositions the runner may have changed.
         sigset_t none;
         ::sigemptyset(&none);

@@ -773,9 +773,12 @@ Scenario Parser::run(const std::string& text)
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        // yaml-cpp's "unknown token" is most often a record such as '- @ A 192.0.2.1'.
+        // yaml-cpp's "unknown token" is most often a record such as '- @ A 192.0.2.1', and "illegal block
+        // entry" a lone '-' such as 'salt: -'.
         const std::string hint =
-            e.msg == "unknown token" ? " (quote values that start with @ or `, e.g. \"@ A 192.0.2.1\")" : "";
+            e.msg == "unknown token"         ? " (quote values that start with @ or `, e.g. \"@ A 192.0.2.1\")"
+            : e.msg == "illegal block entry" ? " (quote a value that is a lone '-', e.g. salt: \"-\")"
+                                             : "";
         fail({m_file, e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}{}", e.msg, hint));
     }
     m_scenario.file = m_file;
@@ -1434,8 +1437,13 @@ void Parser::add_ancestors()
 void Parser::parse_resolvers(const Field* f)
 {
     if (!f) {
-        m_scenario.resolvers.push_back({.name = "warm", .kind = ResolverKind::Unbound, .loc = {m_file, 0, 0}});
-        m_scenario.resolvers.push_back({.name = "cold", .kind = ResolverKind::Libunbound, .loc = {m_file, 0, 0}});
+        for (auto [name, kind] : {std::pair{"warm", ResolverKind::Unbound}, std::pair{"cold", ResolverKind::Libunbound}}) {
+            ResolverSpec spec;
+            spec.name = name;
+            spec.kind = kind;
+            spec.loc = {m_file, 0, 0};
+            m_scenario.resolvers.push_back(spec);
+        }
         return;
     }
     if (!f->value.IsNull() && !f->value.IsMap())
@@ -1672,17 +1680,17 @@ void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
         fail(loc(flt), fmt::format("fault {} needs name: (the name whose covering NSEC or NSEC3 record is removed, "
                                    "e.g. 'name: nothere.{}')", fault_name, ev.zone == "." ? "" : ev.zone));
     if ((params.required & kParamValidity) && !f.find("validity"))
-        fail(loc(flt), fmt::format("fault {} needs validity: (the signature validity the signer uses instead, "
-                                   "shorter than the refresh of {}, {}; e.g. 'validity: {}')", fault_name, ev.zone,
-                                   format_duration(zone.signing.refresh),
+        fail(loc(flt), fmt::format("fault {} needs validity: (the signature validity the signer switches to, "
+                                   "shorter than the refresh of {}, which is {}; e.g. 'validity: {}')", fault_name,
+                                   ev.zone, format_duration(zone.signing.refresh),
                                    format_duration(zone.signing.refresh / 2)));
     if ((params.takes & kParamServer) && !f.find("server") && zone.servers > 1)
-        fail(loc(flt), fmt::format("fault {} needs server: zone {} has {} servers (ns1 to ns{}); name the one it "
-                                   "applies to, e.g. 'server: ns2'", fault_name, ev.zone, zone.servers,
+        fail(loc(flt), fmt::format("fault {} needs server: (zone {} has {} servers, ns1 to ns{}; name the one it "
+                                   "applies to, e.g. 'server: ns2')", fault_name, ev.zone, zone.servers,
                                    zone.servers));
     if ((*fault == FaultKind::Nsec3Iterations || *fault == FaultKind::Nsec3paramMismatch) &&
         zone.signing.denial != Denial::Nsec3)
-        fail(loc(flt), fmt::format("fault {} needs NSEC3, and zone {} uses NSEC (set signing.denial: nsec3{})",
+        fail(loc(flt), fmt::format("fault {} needs NSEC3, but zone {} uses NSEC (set signing.denial: nsec3{})",
                                    fault_name, ev.zone, zone.implicit ? fmt::format(", listing {} under zones:", ev.zone)
                                                                       : fmt::format(" in zone {}", ev.zone)));
 
@@ -1810,11 +1818,11 @@ void Parser::only_fields(const Fields& f, std::string_view kind, const std::stri
     for (const auto& field : f.all()) {
         if (std::find(names.begin(), names.end(), field.name) != names.end()) continue;
         std::string hint;
-        if (kind == "failure-window" && field.name == "query") hint = "; the failure-window value is the query";
+        if (kind == "failure-window" && field.name == "query") hint = ": the failure-window value is its query";
         else if (kind == "failure-window" && (field.name == "from" || field.name == "until"))
-            hint = "; bound the window's start with starts-between";
-        fail(key_loc(field), fmt::format("'{}' does not apply to a {} expectation (it takes {}){}; remove it",
-                                         field.name, kind, join_and(takes), hint));
+            hint = ": bound the window's start with starts-between instead";
+        fail(key_loc(field), fmt::format("'{}' does not apply to a {} expectation{} (it takes {}); remove it",
+                                         field.name, kind, hint, join_and(takes)));
     }
 }
 
@@ -1860,13 +1868,14 @@ std::pair<Seconds, Seconds> Parser::bounds(const Field& f, bool times, std::stri
                                                       : describe(f.value)));
     Seconds v[2];
     for (size_t i = 0; i < 2; ++i) {
-        const Field item{fmt::format("{} {}", f.name, i == 0 ? "lower bound" : "upper bound"), f.key, f.value[i]};
+        const Field item{fmt::format("the {} value of {}", i == 0 ? "first" : "second", f.name), f.key, f.value[i]};
         v[i] = times ? time(item) : duration(item);
     }
     if (v[0] > v[1]) {
         auto show = [&](Seconds s) { return times ? format_offset(s) : format_duration(s); };
-        fail(loc(f.value[1]), fmt::format("{} is [{}, {}]: the upper bound is before the lower; write [{}, {}]",
-                                          f.name, show(v[0]), show(v[1]), show(v[1]), show(v[0])));
+        fail(loc(f.value[1]), fmt::format("{} [{}, {}]: the second bound is {} the first; write [{}, {}]", f.name,
+                                          show(v[0]), show(v[1]), times ? "before" : "shorter than", show(v[1]),
+                                          show(v[0])));
     }
     return {v[0], v[1]};
 }
@@ -1909,9 +1918,9 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
                       [&](const Field* a, const Field* b) { return key_loc(*a).line < key_loc(*b).line ||
                                                                    (key_loc(*a).line == key_loc(*b).line &&
                                                                     key_loc(*a).column < key_loc(*b).column); });
-            fail(key_loc(*kinds[1]), fmt::format("an expectation has one of outcome:, no-failures: and "
-                                                 "failure-window:; '{}' and '{}' cannot be combined (split them into "
-                                                 "two expectations)", kinds[0]->name, kinds[1]->name));
+            fail(key_loc(*kinds[1]), fmt::format("'{}' cannot be combined with '{}': an expectation has one of "
+                                                 "outcome:, no-failures: and failure-window: (split it into two "
+                                                 "expectations)", kinds[1]->name, kinds[0]->name));
         }
     }
 
@@ -1969,6 +1978,39 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+
+const Vocabulary& vocabulary()
+{
+    static const Vocabulary v = [] {
+        Vocabulary out;
+        out.fields = {
+            {"scenario", to_strings(kTopFields)}, {"zone", to_strings(kZoneFields)},
+            {"ttl", to_strings(kTtlFields)},      {"signing", to_strings(kSigningFields)},
+            {"nsec3", to_strings(kNsec3Fields)},  {"key", to_strings(kKeyFields)},
+            {"event", to_strings(kEventFields)},  {"probes", to_strings(kProbeFields)},
+            {"resolver", to_strings(kResolverFields)}, {"expect", to_strings(kExpectFields)},
+        };
+        out.faults = table_names(kFaults);
+        for (const auto& [name, kind] : kFaults) {
+            auto& takes = out.fault_parameters[std::string(name)];
+            auto& needs = out.fault_required[std::string(name)];
+            for (const auto& [param, bit] : kFaultParams) {
+                if (fault_params(kind).takes & bit) takes.emplace_back(param);
+                if (fault_params(kind).required & bit) needs.emplace_back(param);
+            }
+        }
+        out.actions = table_names(kActions);
+        out.outcomes = table_names(kOutcomes);
+        out.algorithms = table_names(kAlgorithms);
+        for (const auto& [name, value] : kAlgorithms) out.algorithm_numbers.push_back(int(value));
+        out.key_roles = table_names(kRoles);
+        out.resolver_kinds = table_names(kResolverKinds);
+        out.denials = table_names(kDenials);
+        out.record_types = to_strings(kRecordTypes);
+        return out;
+    }();
+    return v;
+}
 
 Scenario parse_scenario_text(const std::string& text, const std::string& file_label, const fs::path& base_dir)
 {

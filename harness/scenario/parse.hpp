@@ -6,7 +6,9 @@
 #include "scenario/model.hpp"
 
 #include <filesystem>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace rollsim::scenario {
 
@@ -18,5 +20,30 @@ Scenario parse_scenario(const std::filesystem::path& file);
 // `base_dir` is where the search for template files starts.
 Scenario parse_scenario_text(const std::string& text, const std::string& file_label,
                              const std::filesystem::path& base_dir);
+
+// The words the parser accepts, straight from its tables, for tools and for the test that keeps
+// schema/scenario.schema.json in step with the parser.
+struct Vocabulary {
+    // Section -> the field names it accepts, in the parser's order. Sections: "scenario" (top
+    // level), "zone", "ttl" (which also takes record type names), "signing", "nsec3", "key",
+    // "event" (timeline), "probes", "resolver", "expect".
+    std::map<std::string, std::vector<std::string>> fields;
+    std::vector<std::string> faults;  // kebab-case, in catalog order
+    // Fault -> the event parameters it takes / requires, among key, server, type, name, offset,
+    // validity, iterations and algorithm (every fault also takes zone, until and say; server is
+    // also required when the zone has more than one server).
+    std::map<std::string, std::vector<std::string>> fault_parameters;
+    std::map<std::string, std::vector<std::string>> fault_required;
+    std::vector<std::string> actions;         // do: verbs
+    std::vector<std::string> outcomes;
+    std::vector<std::string> algorithms;      // canonical names (also accepted: any case)
+    std::vector<int> algorithm_numbers;       // in the same order
+    std::vector<std::string> key_roles;
+    std::vector<std::string> resolver_kinds;
+    std::vector<std::string> denials;
+    std::vector<std::string> record_types;    // upper-case mnemonics names, queries and ttl accept
+};
+
+const Vocabulary& vocabulary();
 
 }  // namespace rollsim::scenario

@@ -2,6 +2,8 @@
 
 #include "lab/process.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -70,6 +72,27 @@ std::vector<nlohmann::json> windows_of(const nlohmann::json& report, const std::
     for (const auto& w : report.at("failure_windows"))
         if (w.at("resolver") == resolver) out.push_back(w);
     return out;
+}
+
+nlohmann::json run_and_report(const std::string& scenario, int expected_status)
+{
+    TempDir dir;
+    auto json_path = dir / "report.json";
+    auto r = run_rollsim({"run", repo_path(scenario), "--report-json", json_path.string()});
+    EXPECT_EQ(r.status, expected_status) << r.output;
+    if (!std::filesystem::exists(json_path)) {
+        ADD_FAILURE() << "no JSON report written\n" << r.output;
+        return nlohmann::json::object();
+    }
+    return read_json(json_path);
+}
+
+void expect_every_expectation_passed(const nlohmann::json& report)
+{
+    ASSERT_TRUE(report.contains("expectations"));
+    EXPECT_FALSE(report["expectations"].empty());
+    for (const auto& e : report["expectations"]) EXPECT_EQ(e["verdict"], "pass") << e.dump();
+    EXPECT_EQ(report["result"], "pass");
 }
 
 std::vector<int> processes_mentioning(const std::string& needle)

@@ -44,6 +44,14 @@ std::vector<nlohmann::json> observations_of(const nlohmann::json& report, const 
 // Failure windows of one resolver, from a JSON report.
 std::vector<nlohmann::json> windows_of(const nlohmann::json& report, const std::string& resolver);
 
+// Runs `rollsim run SCENARIO --report-json ...` (path relative to the repository root),
+// expects `expected_status`, and returns the JSON report (an empty object, with a test
+// failure recorded, when none was written).
+nlohmann::json run_and_report(const std::string& scenario, int expected_status = 0);
+
+// Every expectation of the report passed, and there was at least one.
+void expect_every_expectation_passed(const nlohmann::json& report);
+
 // PIDs of host processes whose command line mentions `needle`.
 std::vector<int> processes_mentioning(const std::string& needle);
 

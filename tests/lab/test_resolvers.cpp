@@ -1,7 +1,8 @@
 // The lab's resolvers against a real signed world: a private root and test. (an RFC 6761 name,
 // so Unbound needs `local-zone: nodefault`) served by NSD, signatures valid 2027-03-01 for 14
 // days. The warm Unbound daemon follows the virtual clock through libfaketime; the cold
-// libunbound validator validates as of the virtual date.
+// libunbound validator validates as of the virtual date. Resolver profiles (skew limits,
+// clock offset, NSEC3 iteration limit, ...) change the verdicts as Unbound 1.17.1 documents.
 //
 // Entering the lab namespaces changes a process for good and needs a single thread, so each
 // test forks a child that builds the lab and runs the checks; the child streams its notes and
@@ -17,6 +18,7 @@
 #include "probe/cold_validator.hpp"
 #include "probe/dns_query.hpp"
 #include "rollsim_cli.hpp"
+#include "scenario/model.hpp"
 
 #include <gtest/gtest.h>
 
@@ -158,7 +160,9 @@ struct SignedWorld {
 
 constexpr std::uint32_t kSerial = 2027030101;
 
-SignedWorld build_world(TimePoint inception, TimePoint expiration)
+// test. is denied with NSEC, or with NSEC3 and `nsec3_iterations` additional iterations.
+SignedWorld build_world(TimePoint inception, TimePoint expiration,
+                        scenario::Denial test_denial = scenario::Denial::Nsec, int nsec3_iterations = 0)
 {
     using dnssec::Key;
     const auto alg = scenario::Algorithm::ECDSAP256SHA256;
@@ -186,6 +190,8 @@ SignedWorld build_world(TimePoint inception, TimePoint expiration)
     test.zone_signers = {&w.test_zsk};
     test.inception = inception;
     test.expiration = expiration;
+    test.denial = test_denial;
+    test.nsec3_iterations = nsec3_iterations;
     w.test_text = dnssec::sign_zone(test).text();
 
     dnssec::SignRequest root;
@@ -514,6 +520,59 @@ TEST(ResolverProfiles, ClockOffsetPutsTheResolverBeforeTheInception)
                   "cold validator, offset -2d: bogus, signature before inception: " + describe(e));
         const auto f = cold_behind.resolve("www.test.", "A", later);
         out.check(f.validation == "secure", "cold validator, offset -2d at inception + 3 d: secure: " + describe(f));
+    }));
+}
+
+// max_nsec3_iterations (val-nsec3-keysize-iterations "1024 N 2048 N 4096 N"): test. denies
+// with NSEC3 and 10 additional iterations. Unbound's default (150) and a limit of exactly 10
+// validate the NXDOMAIN; a limit of 5 leaves it unchecked: NXDOMAIN without AD (insecure),
+// not a failure.
+TEST(ResolverProfiles, Nsec3IterationsAboveTheLimitMakeADenialInsecure)
+{
+    expect_child_ok(run_in_lab([](Channel& out) {
+        const TimePoint inception = at("2027-03-01T00:00:00Z");
+        const TimePoint valid = at("2027-03-02T00:00:00Z");
+        test::TempDir dir;
+        const auto tools = lab::Tools::locate();
+        const SignedWorld world = build_world(inception, inception + 14 * 24h, scenario::Denial::Nsec3, 10);
+        lab::NsdServer root(tools, dir.path() / "nsd-root", "127.53.0.1", ".", world.root_text, kSerial);
+        lab::NsdServer test(tools, dir.path() / "nsd-test", "127.53.0.2", "test.", world.test_text, kSerial);
+        const auto setup = resolver_setup(world);
+
+        const scenario::ResolverSpec defaults;
+        scenario::ResolverSpec at_limit;
+        at_limit.max_nsec3_iterations = 10;
+        scenario::ResolverSpec below;
+        below.max_nsec3_iterations = 5;
+
+        struct Case {
+            const char* label;
+            const char* dir;
+            const scenario::ResolverSpec* profile;
+            const char* address;
+            bool secure;
+        };
+        const Case cases[] = {{"default", "default", &defaults, "127.53.1.1", true},
+                              {"max 10", "max10", &at_limit, "127.53.1.2", true},
+                              {"max 5", "max5", &below, "127.53.1.3", false}};
+        for (const auto& c : cases) {
+            const std::string label = c.label;
+            lab::UnboundDaemon daemon(tools, dir.path() / (std::string("unbound-") + c.dir), c.address,
+                                      setup, *c.profile, valid);
+            const auto a = probe::query(daemon.address(), "nothing.test.", "A");
+            out.note("NSEC3 10 iterations, " + label + ", nothing.test. A: " + describe(a));
+            out.check(!a.timed_out && a.rcode == 3, label + ": NXDOMAIN: " + describe(a));
+            out.check(a.ad == c.secure, label + (c.secure ? ": AD set" : ": no AD") + ": " + describe(a));
+            // The positive answer does not involve NSEC3: validated under every limit.
+            const auto w = probe::query(daemon.address(), "www.test.", "A");
+            out.check(!w.timed_out && w.rcode == 0 && w.ad, label + ": www.test. A secure: " + describe(w));
+
+            probe::ColdValidator cold(setup, dir.path() / (std::string("cold-") + c.dir), *c.profile);
+            const auto r = cold.resolve("nothing.test.", "A", valid);
+            out.note("cold, NSEC3 10 iterations, " + label + ", nothing.test. A: " + describe(r));
+            out.check(r.nxdomain && r.validation == (c.secure ? "secure" : "insecure"),
+                      label + ": cold validator " + (c.secure ? "secure" : "insecure") + ": " + describe(r));
+        }
     }));
 }
 

@@ -15,27 +15,6 @@ namespace {
 
 constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
 
-nlohmann::json run_and_report(const std::string& scenario, int expected_status = 0)
-{
-    TempDir dir;
-    auto json_path = dir / "report.json";
-    auto r = run_rollsim({"run", repo_path(scenario), "--report-json", json_path.string()});
-    EXPECT_EQ(r.status, expected_status) << r.output;
-    if (!std::filesystem::exists(json_path)) {
-        ADD_FAILURE() << "no JSON report written\n" << r.output;
-        return nlohmann::json::object();
-    }
-    return read_json(json_path);
-}
-
-void expect_every_expectation_passed(const nlohmann::json& report)
-{
-    ASSERT_TRUE(report.contains("expectations"));
-    EXPECT_FALSE(report["expectations"].empty());
-    for (const auto& e : report["expectations"]) EXPECT_EQ(e["verdict"], "pass") << e.dump();
-    EXPECT_EQ(report["result"], "pass");
-}
-
 TEST(BasicsCatalog, HealthyChainStaysSecureFor90DaysWhileResigning)
 {
     auto report = run_and_report("scenarios/basics/healthy-chain.yaml");
@@ -97,7 +76,10 @@ void check_zsk_swap(const nlohmann::json& report)
     expect_every_expectation_passed(report);
     auto warm = windows_of(report, "warm");
     ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
-    EXPECT_EQ(warm[0]["start_s"], kDay);
+    // The probe just before the swap refreshed the cached A RRset (TTL 5m): the resolver
+    // answers from that cache until it runs out, then fails.
+    EXPECT_GE(warm[0]["start_s"].get<long>(), kDay);
+    EXPECT_LE(warm[0]["start_s"].get<long>(), kDay + 5 * kMinute + 1);
     ASSERT_FALSE(warm[0]["end_s"].is_null());
     // The cached DNSKEY set (TTL 1h) runs out within the hour; the next probe is secure.
     EXPECT_GT(warm[0]["end_s"].get<long>(), kDay);

@@ -11,12 +11,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <stdexcept>
@@ -608,6 +611,670 @@ TEST(SignRootZone, SignsTheRoot)
     if (verified >= 0) {
         EXPECT_EQ(verified, 0) << zone.text();
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// Twins of keys and DS data for any DNSKEY
+
+TEST(Key, WithFlagsMakesTheRevokedTwin)
+{
+    for (const Algorithm algorithm : {Algorithm::ECDSAP256SHA256, Algorithm::RSASHA256, Algorithm::ED25519}) {
+        SCOPED_TRACE("algorithm " + std::to_string(static_cast<int>(algorithm)));
+        std::optional<Key> original = Key::generate(kOrigin, algorithm, kFlagZone | kFlagSep, 1024);
+        const std::string original_text = original->dnskey_rr(3600);
+        const std::uint16_t original_tag = original->keytag();
+        const Key twin = original->with_flags(kFlagZone | kFlagSep | kFlagRevoke);
+
+        EXPECT_EQ(twin.flags(), kFlagZone | kFlagSep | kFlagRevoke);
+        EXPECT_EQ(twin.owner(), original->owner());
+        EXPECT_EQ(twin.algorithm(), algorithm);
+        EXPECT_NE(twin.keytag(), original_tag);  // RFC 5011 2.1
+        // The original is untouched.
+        EXPECT_EQ(original->flags(), kFlagZone | kFlagSep);
+        EXPECT_EQ(original->keytag(), original_tag);
+        EXPECT_EQ(original->dnskey_rr(3600), original_text);
+
+        const RrPtr twin_rr = parse_rr(twin.dnskey_rr(3600));
+        const RrPtr original_rr = parse_rr(original_text);
+        EXPECT_EQ(ldns_rdf2native_int16(ldns_rr_dnskey_flags(twin_rr.get())), kFlagZone | kFlagSep | kFlagRevoke);
+        EXPECT_EQ(twin.keytag(), ldns_calc_keytag(twin_rr.get()));
+        // Same key material: the public key fields are identical.
+        EXPECT_EQ(ldns_rdf_compare(ldns_rr_dnskey_key(twin_rr.get()), ldns_rr_dnskey_key(original_rr.get())), 0);
+        EXPECT_EQ(twin.ds().keytag, twin.keytag());
+
+        // Each owns its share of the key: the twin outlives the original and still signs.
+        original.reset();
+        const TimePoint now = at("2027-03-01T00:00:00Z");
+        SignRequest request;
+        request.origin = kOrigin;
+        request.records = {
+            "example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 1209600 300",
+            "example.com. 3600 IN NS ns1.example.com.",
+            "ns1.example.com. 300 IN A 192.0.2.1",
+            original_text,
+            twin.dnskey_rr(3600),
+        };
+        request.dnskey_signers = {&twin};
+        request.zone_signers = {&twin};
+        request.inception = now - std::chrono::hours(1);
+        request.expiration = now + std::chrono::days(14);
+        const ParsedZone parsed(sign_zone(request));
+        EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_DNSKEY), (std::multiset<std::uint16_t>{twin.keytag()}));
+        EXPECT_EQ(parsed.signer_tags("ns1.example.com.", LDNS_RR_TYPE_A),
+                  (std::multiset<std::uint16_t>{twin.keytag()}));
+        const std::vector<std::string> failures = parsed.verify_all(epoch(now));
+        EXPECT_TRUE(failures.empty()) << failures.front();
+    }
+}
+
+TEST(Key, WithFlagsChainsAndMoves)
+{
+    const Key key = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone);
+    Key a = key.with_flags(kFlagZone | kFlagSep);
+    Key b = a.with_flags(kFlagZone);  // back to the original flags: the original tag
+    EXPECT_EQ(b.keytag(), key.keytag());
+    EXPECT_EQ(b.dnskey_rr(60), key.dnskey_rr(60));
+    Key c = std::move(a);
+    EXPECT_EQ(c.flags(), kFlagZone | kFlagSep);
+    b = std::move(c);  // frees b's share, keeps a's
+    EXPECT_EQ(b.flags(), kFlagZone | kFlagSep);
+    b.set_flags(kFlagZone | kFlagRevoke);  // a twin's flags change alone
+    EXPECT_EQ(key.flags(), kFlagZone);
+    EXPECT_NE(b.keytag(), key.keytag());
+}
+
+// `text` with the DNSKEY algorithm field (the third RDATA field) replaced.
+std::string with_dnskey_algorithm(const std::string& text, int algorithm)
+{
+    RrPtr rr = parse_rr(text);
+    ldns_rdf* old = ldns_rr_set_rdf(rr.get(), ldns_native2rdf_int8(LDNS_RDF_TYPE_ALG, static_cast<std::uint8_t>(algorithm)), 2);
+    ldns_rdf_deep_free(old);
+    return dns::rr_to_string(rr.get());
+}
+
+TEST(Ds, OfDnskeyText)
+{
+    const Key key = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone | kFlagSep);
+    for (const std::uint8_t type : {1, 2, 4}) {
+        SCOPED_TRACE("digest type " + std::to_string(type));
+        const DsData expected = key.ds(type);
+        const DsData got = ds_of_dnskey(key.dnskey_rr(3600), type);
+        EXPECT_EQ(got.keytag, expected.keytag);
+        EXPECT_EQ(got.algorithm, expected.algorithm);
+        EXPECT_EQ(got.digest_type, expected.digest_type);
+        EXPECT_EQ(got.digest, expected.digest);
+    }
+    EXPECT_EQ(ds_of_dnskey(key.dnskey_rr(3600)).digest, key.ds().digest);  // SHA-256 by default
+    // The owner name is digested in canonical form (RFC 4034 5.1.4).
+    std::string upper = key.dnskey_rr(3600);
+    upper.replace(0, std::string("example.com.").size(), "EXAMPLE.com.");
+    EXPECT_EQ(ds_of_dnskey(upper).digest, key.ds().digest);
+
+    // A relabelled DNSKEY: its own algorithm, tag and digest.
+    const std::string relabelled = with_dnskey_algorithm(key.dnskey_rr(3600), 253);
+    const DsData ds = ds_of_dnskey(relabelled);
+    EXPECT_EQ(ds.algorithm, 253);
+    const RrPtr relabelled_rr = parse_rr(relabelled);
+    EXPECT_EQ(ds.keytag, ldns_calc_keytag(relabelled_rr.get()));
+    EXPECT_NE(ds.keytag, key.keytag());
+    EXPECT_NE(ds.digest, key.ds().digest);
+    const RrPtr ds_rr = parse_rr(ds.to_rr(kOrigin, 3600));
+    EXPECT_TRUE(ldns_rr_compare_ds(ds_rr.get(), relabelled_rr.get()));
+
+    EXPECT_THROW((void)ds_of_dnskey("example.com. 300 IN A 192.0.2.1"), std::invalid_argument);
+    EXPECT_THROW((void)ds_of_dnskey("not a record"), std::invalid_argument);
+    EXPECT_THROW((void)ds_of_dnskey(key.dnskey_rr(3600), 3), std::invalid_argument);
+}
+
+// ------------------------------------------------------------------------------------------
+// NSEC3
+
+// "<base32hex of the NSEC3 hash>.example.com." (RFC 5155 5), computed here independently.
+std::string nsec3_owner(const std::string& name, std::uint16_t iterations, const std::vector<std::uint8_t>& salt)
+{
+    ldns_rdf* raw = ldns_dname_new_frm_str(name.c_str());
+    dns::RdfPtr dname(raw);
+    dns::RdfPtr hash(ldns_nsec3_hash_name(dname.get(), 1, iterations, static_cast<std::uint8_t>(salt.size()),
+                                          salt.data()));
+    std::string label = name_of(hash.get());
+    label.pop_back();  // the trailing dot of a one-label name
+    return label + "." + kOrigin;
+}
+
+// The salt of an NSEC3 record. ldns_nsec3_salt_data() hands out a malloc'd copy each call.
+std::vector<std::uint8_t> salt_of(const ldns_rr* nsec3)
+{
+    const dns::MallocPtr<std::uint8_t> data(ldns_nsec3_salt_data(nsec3));
+    if (!data) return {};
+    return std::vector<std::uint8_t>(data.get(), data.get() + ldns_nsec3_salt_length(nsec3));
+}
+
+std::string first_label(const std::string& name)
+{
+    return name.substr(0, name.find('.'));
+}
+
+std::set<int> covered_types(const ldns_rdf* bitmap)
+{
+    std::set<int> types;
+    if (!bitmap) return types;
+    for (int t = 1; t < 300; ++t)
+        if (ldns_nsec_bitmap_covers_type(bitmap, static_cast<ldns_rr_type>(t))) types.insert(t);
+    return types;
+}
+
+// The NSEC3 records of a zone in hash order.
+std::vector<const ldns_rr*> nsec3_chain(const ParsedZone& parsed)
+{
+    std::vector<const ldns_rr*> chain;
+    for (const auto& [id, rrs] : parsed.rrsets)
+        if (id.second == LDNS_RR_TYPE_NSEC3) chain.insert(chain.end(), rrs.begin(), rrs.end());
+    std::sort(chain.begin(), chain.end(), [](const ldns_rr* a, const ldns_rr* b) {
+        return ldns_dname_compare(ldns_rr_owner(a), ldns_rr_owner(b)) < 0;
+    });
+    return chain;
+}
+
+std::string next_hash(const ldns_rr* nsec3)
+{
+    std::string text = name_of(ldns_nsec3_next_owner(nsec3));
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+class SignZoneNsec3 : public SignZone {
+protected:
+    SignZoneNsec3()
+    {
+        m_request.denial = scenario::Denial::Nsec3;
+        m_request.nsec3_iterations = 5;
+        m_request.nsec3_salt = "AABBCCDD";
+        // Empty non-terminals: b. (one level), ent. and deep.ent. (two), ent2. (above an
+        // insecure delegation, RFC 5155 7.1).
+        m_request.records.push_back("a.b.example.com. 300 IN A 192.0.2.9");
+        m_request.records.push_back("host.deep.ent.example.com. 300 IN TXT \"deep\"");
+        m_request.records.push_back("insec.ent2.example.com. 3600 IN NS ns.insec.ent2.example.com.");
+        m_request.records.push_back("ns.insec.ent2.example.com. 3600 IN A 192.0.2.54");
+    }
+
+    std::string hashed(const std::string& name) const { return nsec3_owner(name, 5, m_salt); }
+
+    const std::vector<std::uint8_t> m_salt{0xaa, 0xbb, 0xcc, 0xdd};
+    // Every name that must have an NSEC3, and whether it is an empty non-terminal.
+    const std::map<std::string, bool> m_names = {
+        {"example.com.", false},        {"ns1.example.com.", false},       {"www.example.com.", false},
+        {"sub.example.com.", false},    {"a.b.example.com.", false},       {"b.example.com.", true},
+        {"host.deep.ent.example.com.", false}, {"deep.ent.example.com.", true}, {"ent.example.com.", true},
+        {"insec.ent2.example.com.", false},    {"ent2.example.com.", true},
+    };
+};
+
+TEST_F(SignZoneNsec3, ChainIsClosedAndCoversEmptyNonTerminals)
+{
+    const SignedZone zone = sign_zone(m_request);
+    const ParsedZone parsed(zone);
+    const std::vector<const ldns_rr*> chain = nsec3_chain(parsed);
+
+    // Exactly the hashes of the authoritative names and ENTs (no glue, nothing below a cut).
+    std::set<std::string> expected;
+    for (const auto& [name, ent] : m_names) expected.insert(hashed(name));
+    std::set<std::string> owners;
+    for (const ldns_rr* rr : chain) owners.insert(name_of(ldns_rr_owner(rr)));
+    EXPECT_EQ(owners, expected);
+    ASSERT_EQ(chain.size(), m_names.size());
+
+    // No NSEC in an NSEC3 zone.
+    for (const auto& [id, rrs] : parsed.rrsets) EXPECT_NE(id.second, LDNS_RR_TYPE_NSEC) << id.first;
+
+    // Closed: each record points to the next hash, the last one back to the first.
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        const ldns_rr* rr = chain[i];
+        SCOPED_TRACE(name_of(ldns_rr_owner(rr)));
+        EXPECT_EQ(next_hash(rr), first_label(name_of(ldns_rr_owner(chain[(i + 1) % chain.size()]))));
+        EXPECT_EQ(ldns_nsec3_algorithm(rr), 1);
+        EXPECT_EQ(ldns_nsec3_flags(rr), 0);  // no opt-out
+        EXPECT_EQ(ldns_nsec3_iterations(rr), 5);
+        EXPECT_EQ(salt_of(rr),
+                  m_salt);
+        EXPECT_EQ(ldns_rr_ttl(rr), 300u);
+        EXPECT_EQ(parsed.signer_tags(name_of(ldns_rr_owner(rr)), LDNS_RR_TYPE_NSEC3),
+                  (std::multiset<std::uint16_t>{m_zsk.keytag()}));
+    }
+
+    // Bitmaps (RFC 5155 3.2.1): the types at the original owner, RRSIG where signed, never NSEC3.
+    const auto types_of = [&](const std::string& name) {
+        const auto& rrs = parsed.rrsets.at({hashed(name), LDNS_RR_TYPE_NSEC3});
+        return covered_types(ldns_nsec3_bitmap(rrs.front()));
+    };
+    EXPECT_EQ(types_of("example.com."),
+              (std::set<int>{LDNS_RR_TYPE_NS, LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DNSKEY,
+                             LDNS_RR_TYPE_NSEC3PARAM}));
+    EXPECT_EQ(types_of("www.example.com."), (std::set<int>{LDNS_RR_TYPE_A, LDNS_RR_TYPE_RRSIG}));
+    EXPECT_EQ(types_of("host.deep.ent.example.com."), (std::set<int>{LDNS_RR_TYPE_TXT, LDNS_RR_TYPE_RRSIG}));
+    EXPECT_EQ(types_of("sub.example.com."), (std::set<int>{LDNS_RR_TYPE_NS, LDNS_RR_TYPE_DS, LDNS_RR_TYPE_RRSIG}));
+    EXPECT_EQ(types_of("insec.ent2.example.com."), (std::set<int>{LDNS_RR_TYPE_NS}));  // nothing signed there
+    for (const auto& [name, ent] : m_names) {
+        if (ent) {
+            EXPECT_TRUE(types_of(name).empty()) << name;
+        }
+    }
+
+    // NSEC3PARAM at the apex with the chain's parameters, TTL 0, signed by the ZSK.
+    const auto& param = parsed.rrsets.at({kOrigin, LDNS_RR_TYPE_NSEC3PARAM});
+    ASSERT_EQ(param.size(), 1u);
+    EXPECT_EQ(ldns_rr_ttl(param.front()), 0u);
+    EXPECT_EQ(dns::rr_to_string(param.front()), "example.com.\t0\tIN\tNSEC3PARAM\t1 0 5 aabbccdd");
+    EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_NSEC3PARAM), (std::multiset<std::uint16_t>{m_zsk.keytag()}));
+
+    const std::vector<std::string> failures = parsed.verify_all(epoch(m_now));
+    EXPECT_TRUE(failures.empty()) << failures.front();
+}
+
+TEST_F(SignZoneNsec3, LdnsVerifyZoneAgrees)
+{
+    for (const auto& [iterations, salt] : std::vector<std::pair<int, std::string>>{{5, "AABBCCDD"}, {0, ""}, {0, "-"}}) {
+        SCOPED_TRACE("iterations " + std::to_string(iterations) + " salt '" + salt + "'");
+        m_request.nsec3_iterations = iterations;
+        m_request.nsec3_salt = salt;
+        const SignedZone zone = sign_zone(m_request);
+        const int inside = ldns_verify_zone(zone, m_now);
+        if (inside < 0) GTEST_SKIP() << "ldns-verify-zone is not installed";
+        EXPECT_EQ(inside, 0) << zone.text();
+        EXPECT_NE(ldns_verify_zone(zone, m_request.expiration + std::chrono::days(1)), 0);
+    }
+}
+
+TEST_F(SignZoneNsec3, RejectsBadParameters)
+{
+    SignRequest request = m_request;
+    request.nsec3_salt = "ABC";  // odd
+    EXPECT_THROW(sign_zone(request), std::invalid_argument);
+    request.nsec3_salt = "XYZW";
+    EXPECT_THROW(sign_zone(request), std::invalid_argument);
+    request = m_request;
+    request.nsec3_iterations = -1;
+    EXPECT_THROW(sign_zone(request), std::invalid_argument);
+    request.nsec3_iterations = 70000;
+    EXPECT_THROW(sign_zone(request), std::invalid_argument);
+    request = m_request;
+    request.records.push_back("example.com. 0 IN NSEC3PARAM 1 0 0 -");  // the signer makes it
+    EXPECT_THROW(sign_zone(request), std::invalid_argument);
+}
+
+TEST(SignRootZone, Nsec3AtTheRoot)
+{
+    const Key ksk = Key::generate(".", Algorithm::ECDSAP256SHA256, kFlagZone | kFlagSep);
+    const TimePoint now = at("2027-03-01T00:00:00Z");
+    SignRequest request;
+    request.origin = ".";
+    request.records = {
+        ". 86400 IN SOA ns1.root-servers.rollsim. hostmaster.root-servers.rollsim. 1 1800 900 604800 86400",
+        ". 3600 IN NS ns1.root-servers.rollsim.",
+        "ns1.root-servers.rollsim. 3600 IN A 10.53.0.1",
+        "com. 3600 IN NS ns1.com.",
+        "ns1.com. 3600 IN A 10.53.0.2",
+        ksk.dnskey_rr(3600),
+    };
+    request.dnskey_signers = {&ksk};
+    request.zone_signers = {&ksk};
+    request.inception = now - std::chrono::hours(1);
+    request.expiration = now + std::chrono::days(14);
+    request.denial = scenario::Denial::Nsec3;
+    const SignedZone zone = sign_zone(request);
+    const ParsedZone parsed(zone);
+    std::size_t count = 0;
+    for (const auto& [id, rrs] : parsed.rrsets)
+        if (id.second == LDNS_RR_TYPE_NSEC3) {
+            count += rrs.size();
+            EXPECT_EQ(ldns_dname_label_count(ldns_rr_owner(rrs.front())), 1u) << id.first;  // <hash>.
+        }
+    EXPECT_EQ(count, 5u);  // ., com., rollsim. (ENT), root-servers.rollsim. (ENT), ns1.root-servers.rollsim.
+    const std::vector<std::string> failures = parsed.verify_all(epoch(now));
+    EXPECT_TRUE(failures.empty()) << failures.front();
+    const int verified = ldns_verify_zone(zone, now);
+    if (verified >= 0) {
+        EXPECT_EQ(verified, 0) << zone.text();
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Faults
+
+// Every RRSIG of the zone as (owner, covered type).
+std::set<std::pair<std::string, int>> signed_rrsets(const ParsedZone& parsed)
+{
+    std::set<std::pair<std::string, int>> out;
+    for (const auto& [id, sigs] : parsed.sigs) out.insert(id);
+    return out;
+}
+
+TEST_F(SignZone, FaultOmitRrsigTypes)
+{
+    const ParsedZone clean(sign_zone(m_request));
+    m_request.faults.omit_rrsig_types = {"A"};
+    const ParsedZone parsed(sign_zone(m_request));
+    std::set<std::pair<std::string, int>> expected = signed_rrsets(clean);
+    expected.erase({"ns1.example.com.", LDNS_RR_TYPE_A});
+    expected.erase({"www.example.com.", LDNS_RR_TYPE_A});
+    EXPECT_EQ(signed_rrsets(parsed), expected);
+    EXPECT_TRUE(parsed.has("www.example.com.", LDNS_RR_TYPE_A));
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+    // The NSEC is still signed there, so its bitmap still lists RRSIG.
+    EXPECT_TRUE(ldns_nsec_bitmap_covers_type(
+        ldns_rr_rdf(parsed.rrsets.at({"www.example.com.", LDNS_RR_TYPE_NSEC}).front(), 1), LDNS_RR_TYPE_RRSIG));
+
+    m_request.faults.omit_rrsig_types = {"DNSKEY", "NSEC"};
+    const ParsedZone no_keys(sign_zone(m_request));
+    for (const auto& [owner, type] : signed_rrsets(no_keys)) {
+        EXPECT_NE(type, LDNS_RR_TYPE_DNSKEY);
+        EXPECT_NE(type, LDNS_RR_TYPE_NSEC);
+    }
+    EXPECT_FALSE(no_keys.signer_tags("www.example.com.", LDNS_RR_TYPE_A).empty());
+
+    m_request.faults.omit_rrsig_types = {"NOSUCHTYPE"};
+    EXPECT_THROW(sign_zone(m_request), std::invalid_argument);
+}
+
+TEST_F(SignZoneNsec3, FaultOmitRrsigTypesKeepsBitmapsTrue)
+{
+    m_request.faults.omit_rrsig_types = {"A", "NSEC3PARAM"};
+    const ParsedZone parsed(sign_zone(m_request));
+    EXPECT_TRUE(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_A).empty());
+    EXPECT_TRUE(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_NSEC3PARAM).empty());
+    EXPECT_FALSE(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_SOA).empty());
+    // www has no RRSIG left, and its NSEC3 says so (the fault is the missing RRSIG, nothing else).
+    const ldns_rr* www = parsed.rrsets.at({hashed("www.example.com."), LDNS_RR_TYPE_NSEC3}).front();
+    EXPECT_EQ(covered_types(ldns_nsec3_bitmap(www)), (std::set<int>{LDNS_RR_TYPE_A}));
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+}
+
+TEST_F(SignZone, FaultCorruptRrsigTypes)
+{
+    m_request.faults.corrupt_rrsig_types = {"A"};
+    const ParsedZone parsed(sign_zone(m_request));
+    EXPECT_EQ(parsed.sigs.size(), 10u);  // nothing removed
+    const std::vector<std::string> failures = parsed.verify_all(epoch(m_now));
+    EXPECT_EQ(failures, (std::vector<std::string>{"ns1.example.com./1: Bogus DNSSEC signature",
+                                                  "www.example.com./1: Bogus DNSSEC signature"}));
+
+    // ldns_verify_rrsig on its own: the A signature fails with the ZSK, the SOA one verifies.
+    const RrPtr zsk = parse_rr(m_zsk.dnskey_rr(3600));
+    const auto verify = [&](const std::string& owner, int type) {
+        RrListPtr rrset(ldns_rr_list_new());
+        for (ldns_rr* rr : parsed.rrsets.at({owner, type})) ldns_rr_list_push_rr(rrset.get(), rr);
+        RrListPtr sigs(ldns_rr_list_new());
+        for (ldns_rr* rr : parsed.sigs.at({owner, type})) ldns_rr_list_push_rr(sigs.get(), rr);
+        RrListPtr keys(ldns_rr_list_new());
+        ldns_rr_list_push_rr(keys.get(), zsk.get());
+        RrListPtr good(ldns_rr_list_new());
+        return ldns_verify_time(rrset.get(), sigs.get(), keys.get(), epoch(m_now), good.get());
+    };
+    EXPECT_EQ(verify("www.example.com.", LDNS_RR_TYPE_A), LDNS_STATUS_CRYPTO_BOGUS);
+    EXPECT_EQ(verify(kOrigin, LDNS_RR_TYPE_SOA), LDNS_STATUS_OK);
+}
+
+TEST_F(SignZone, FaultCorruptRrsigTypesAcrossAlgorithms)
+{
+    for (const Algorithm algorithm : {Algorithm::RSASHA256, Algorithm::ED25519, Algorithm::ECDSAP384SHA384}) {
+        SCOPED_TRACE("algorithm " + std::to_string(static_cast<int>(algorithm)));
+        const Key csk = Key::generate(kOrigin, algorithm, kFlagZone | kFlagSep, 1024);
+        SignRequest request = m_request;
+        request.records = {
+            "example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 1209600 300",
+            "example.com. 3600 IN NS ns1.example.com.",
+            "ns1.example.com. 300 IN A 192.0.2.1",
+            csk.dnskey_rr(3600),
+        };
+        request.dnskey_signers = {&csk};
+        request.zone_signers = {&csk};
+        request.faults.corrupt_rrsig_types = {"DNSKEY", "NSEC"};
+        const ParsedZone parsed(sign_zone(request));
+        std::set<std::string> failed;
+        for (const std::string& failure : parsed.verify_all(epoch(m_now))) failed.insert(failure);
+        EXPECT_EQ(failed, (std::set<std::string>{"example.com./48: Bogus DNSSEC signature",
+                                                 "example.com./47: Bogus DNSSEC signature",
+                                                 "ns1.example.com./47: Bogus DNSSEC signature"}));
+    }
+}
+
+TEST_F(SignZone, FaultForeignSigner)
+{
+    const Key foreign = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone);
+    m_request.faults.foreign_signers = {{"A", &foreign}};
+    const SignedZone zone = sign_zone(m_request);
+    const ParsedZone parsed(zone);
+    const std::multiset<std::uint16_t> foreign_tag{foreign.keytag()};
+    EXPECT_EQ(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_A), foreign_tag);
+    EXPECT_EQ(parsed.signer_tags("ns1.example.com.", LDNS_RR_TYPE_A), foreign_tag);
+    EXPECT_EQ(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_NSEC), (std::multiset<std::uint16_t>{m_zsk.keytag()}));
+    EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_DNSKEY), (std::multiset<std::uint16_t>{m_ksk.keytag()}));
+    // The foreign key is not published: its signatures find no key; everything else verifies.
+    EXPECT_EQ(zone.text().find(foreign.dnskey_rr(3600).substr(std::string(kOrigin).size())), std::string::npos);
+    const std::vector<std::string> failures = parsed.verify_all(epoch(m_now));
+    ASSERT_EQ(failures.size(), 2u);
+    for (const std::string& failure : failures) EXPECT_NE(failure.find("/1: "), std::string::npos) << failure;
+    // With the foreign DNSKEY they verify: a proper signature by the wrong key.
+    const RrPtr foreign_rr = parse_rr(foreign.dnskey_rr(3600));
+    RrListPtr keys(ldns_rr_list_new());
+    ldns_rr_list_push_rr(keys.get(), foreign_rr.get());
+    RrListPtr rrset(ldns_rr_list_new());
+    for (ldns_rr* rr : parsed.rrsets.at({"www.example.com.", LDNS_RR_TYPE_A})) ldns_rr_list_push_rr(rrset.get(), rr);
+    RrListPtr good(ldns_rr_list_new());
+    EXPECT_EQ(ldns_verify_rrsig_keylist_time(rrset.get(), parsed.sigs.at({"www.example.com.", LDNS_RR_TYPE_A}).front(),
+                                             keys.get(), epoch(m_now), good.get()),
+              LDNS_STATUS_OK);
+
+    // The DNSKEY RRset too, instead of the KSK.
+    m_request.faults.foreign_signers = {{"DNSKEY", &foreign}};
+    EXPECT_EQ(ParsedZone(sign_zone(m_request)).signer_tags(kOrigin, LDNS_RR_TYPE_DNSKEY), foreign_tag);
+    m_request.faults.foreign_signers = {{"A", nullptr}};
+    EXPECT_THROW(sign_zone(m_request), std::invalid_argument);
+}
+
+TEST_F(SignZone, FaultDropDenialAtAnOwner)
+{
+    const ParsedZone clean(sign_zone(m_request));
+    m_request.faults.drop_denial_for = "www.example.com.";
+    const ParsedZone parsed(sign_zone(m_request));
+    EXPECT_FALSE(parsed.has("www.example.com.", LDNS_RR_TYPE_NSEC));
+    EXPECT_TRUE(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_NSEC).empty());
+    EXPECT_EQ(parsed.in_order.size(), clean.in_order.size() - 2);  // the NSEC and its RRSIG
+    EXPECT_TRUE(parsed.has("sub.example.com.", LDNS_RR_TYPE_NSEC));
+    // The rest of the chain is as it was.
+    EXPECT_EQ(name_of(ldns_rr_rdf(parsed.rrsets.at({"sub.example.com.", LDNS_RR_TYPE_NSEC}).front(), 0)),
+              "www.example.com.");
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+
+    // A name that does not exist: the NSEC covering it goes (ns1 < nx < sub).
+    m_request.faults.drop_denial_for = "nx.example.com.";
+    const ParsedZone covered(sign_zone(m_request));
+    EXPECT_FALSE(covered.has("ns1.example.com.", LDNS_RR_TYPE_NSEC));
+    EXPECT_TRUE(covered.has("www.example.com.", LDNS_RR_TYPE_NSEC));
+    EXPECT_EQ(covered.in_order.size(), clean.in_order.size() - 2);
+
+    m_request.faults.drop_denial_for = "www.example.org.";
+    EXPECT_THROW(sign_zone(m_request), std::invalid_argument);
+}
+
+TEST_F(SignZoneNsec3, FaultDropDenial)
+{
+    const ParsedZone clean(sign_zone(m_request));
+    m_request.faults.drop_denial_for = "www.example.com.";
+    const ParsedZone parsed(sign_zone(m_request));
+    EXPECT_FALSE(parsed.has(hashed("www.example.com."), LDNS_RR_TYPE_NSEC3));
+    EXPECT_TRUE(parsed.signer_tags(hashed("www.example.com."), LDNS_RR_TYPE_NSEC3).empty());
+    EXPECT_EQ(nsec3_chain(parsed).size(), m_names.size() - 1);
+    EXPECT_EQ(parsed.in_order.size(), clean.in_order.size() - 2);
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+
+    // An empty non-terminal has its NSEC3 too.
+    m_request.faults.drop_denial_for = "deep.ent.example.com.";
+    EXPECT_FALSE(ParsedZone(sign_zone(m_request)).has(hashed("deep.ent.example.com."), LDNS_RR_TYPE_NSEC3));
+
+    // A name that does not exist: the NSEC3 covering its hash goes.
+    m_request.faults.drop_denial_for = "nx.example.com.";
+    const std::string target = hashed("nx.example.com.");
+    const std::vector<const ldns_rr*> chain = nsec3_chain(clean);
+    std::string covering = name_of(ldns_rr_owner(chain.back()));  // wraps around
+    dns::RdfPtr target_rdf(ldns_dname_new_frm_str(target.c_str()));
+    for (const ldns_rr* rr : chain)
+        if (ldns_dname_compare(ldns_rr_owner(rr), target_rdf.get()) < 0) covering = name_of(ldns_rr_owner(rr));
+    const ParsedZone nx(sign_zone(m_request));
+    EXPECT_FALSE(nx.has(covering, LDNS_RR_TYPE_NSEC3)) << covering;
+    EXPECT_EQ(nsec3_chain(nx).size(), m_names.size() - 1);
+}
+
+TEST_F(SignZone, FaultBreakDenialChain)
+{
+    m_request.faults.break_denial_chain = true;
+    const SignedZone zone = sign_zone(m_request);
+    const ParsedZone parsed(zone);
+    // example.com. -> ns1 -> sub -> www -> example.com.; the NSEC after the apex's skips sub.
+    const auto next_of = [&](const std::string& owner) {
+        return name_of(ldns_rr_rdf(parsed.rrsets.at({owner, LDNS_RR_TYPE_NSEC}).front(), 0));
+    };
+    EXPECT_EQ(next_of("example.com."), "ns1.example.com.");
+    EXPECT_EQ(next_of("ns1.example.com."), "www.example.com.");
+    EXPECT_EQ(next_of("sub.example.com."), "www.example.com.");
+    EXPECT_EQ(next_of("www.example.com."), "example.com.");
+    // Re-signed: the defect is in the data, every signature holds.
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+    const int verified = ldns_verify_zone(zone, m_now);
+    if (verified >= 0) {
+        EXPECT_NE(verified, 0) << "ldns-verify-zone accepted a broken NSEC chain";
+    }
+
+    // Too short a chain to skip anything.
+    m_request.records = {
+        "example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 1 3600 900 1209600 300",
+        "example.com. 3600 IN NS ns1.example.com.",
+        "ns1.example.com. 300 IN A 192.0.2.1",
+    };
+    EXPECT_THROW(sign_zone(m_request), std::invalid_argument);
+}
+
+TEST_F(SignZoneNsec3, FaultBreakDenialChain)
+{
+    const ParsedZone clean(sign_zone(m_request));
+    m_request.faults.break_denial_chain = true;
+    const SignedZone zone = sign_zone(m_request);
+    const ParsedZone parsed(zone);
+    const std::vector<const ldns_rr*> good = nsec3_chain(clean);
+    const std::vector<const ldns_rr*> bad = nsec3_chain(parsed);
+    ASSERT_EQ(good.size(), bad.size());
+    const std::size_t n = good.size();
+    std::size_t apex = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (name_of(ldns_rr_owner(good[i])) == hashed(kOrigin)) apex = i;
+    const std::size_t link = (apex + 1) % n;
+    for (std::size_t i = 0; i < n; ++i) {
+        SCOPED_TRACE(i);
+        const std::size_t expected_next = i == link ? (i + 2) % n : (i + 1) % n;
+        EXPECT_EQ(next_hash(bad[i]), first_label(name_of(ldns_rr_owner(good[expected_next]))));
+    }
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+    const int verified = ldns_verify_zone(zone, m_now);
+    if (verified >= 0) {
+        EXPECT_NE(verified, 0) << "ldns-verify-zone accepted a broken NSEC3 chain";
+    }
+}
+
+TEST_F(SignZoneNsec3, FaultNsec3paramSalt)
+{
+    m_request.faults.nsec3param_salt = "0123";
+    const ParsedZone parsed(sign_zone(m_request));
+    const ldns_rr* param = parsed.rrsets.at({kOrigin, LDNS_RR_TYPE_NSEC3PARAM}).front();
+    EXPECT_EQ(dns::rr_to_string(param), "example.com.\t0\tIN\tNSEC3PARAM\t1 0 5 0123");
+    // The chain keeps the real salt.
+    for (const ldns_rr* rr : nsec3_chain(parsed))
+        EXPECT_EQ(salt_of(rr),
+                  m_salt);
+    EXPECT_TRUE(parsed.has(hashed("www.example.com."), LDNS_RR_TYPE_NSEC3));
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());  // signed properly
+
+    m_request.faults.nsec3param_salt = "-";  // announces no salt
+    EXPECT_EQ(dns::rr_to_string(ParsedZone(sign_zone(m_request)).rrsets.at({kOrigin, LDNS_RR_TYPE_NSEC3PARAM}).front()),
+              "example.com.\t0\tIN\tNSEC3PARAM\t1 0 5 -");
+}
+
+TEST_F(SignZone, FaultNsec3paramSaltNeedsNsec3)
+{
+    m_request.faults.nsec3param_salt = "0123";
+    EXPECT_THROW(sign_zone(m_request), std::invalid_argument);
+}
+
+TEST_F(SignZone, FaultRelabelAlgorithm)
+{
+    m_request.faults.relabel_algorithm = 253;
+    const SignedZone zone = sign_zone(m_request);
+    const ParsedZone parsed(zone);
+    std::set<std::uint16_t> dnskey_tags;
+    ASSERT_EQ(parsed.dnskeys.size(), 2u);
+    for (const ldns_rr* dnskey : parsed.dnskeys) {
+        EXPECT_EQ(ldns_rdf2native_int8(ldns_rr_dnskey_algorithm(dnskey)), 253);
+        dnskey_tags.insert(ldns_calc_keytag(dnskey));
+    }
+    EXPECT_EQ(dnskey_tags.count(m_ksk.keytag()), 0u);  // the algorithm is part of the tag
+    std::size_t sigs = 0;
+    for (const auto& [id, signatures] : parsed.sigs)
+        for (const ldns_rr* sig : signatures) {
+            ++sigs;
+            EXPECT_EQ(ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(sig)), 253) << id.first;
+            // The RRSIGs name the relabelled keys.
+            EXPECT_EQ(dnskey_tags.count(ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig))), 1u) << id.first;
+        }
+    EXPECT_EQ(sigs, 10u);
+
+    // The parent's DS for the relabelled KSK, from its DNSKEY record as published.
+    const std::string ksk_text = with_dnskey_algorithm(m_ksk.dnskey_rr(3600), 253);
+    const DsData ds = ds_of_dnskey(ksk_text);
+    EXPECT_EQ(ds.algorithm, 253);
+    EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_DNSKEY), (std::multiset<std::uint16_t>{ds.keytag}));
+    EXPECT_NE(zone.text().find(dns::rr_to_string(parse_rr(ksk_text).get())), std::string::npos);
+
+    // Signatures left as made: with the ZSK's real algorithm and tag back, the ZSK-signed
+    // RRsets verify against the unmodified ZSK.
+    const RrPtr zsk = parse_rr(m_zsk.dnskey_rr(3600));
+    RrListPtr keys(ldns_rr_list_new());
+    ldns_rr_list_push_rr(keys.get(), zsk.get());
+    std::size_t restored = 0;
+    for (const auto& [id, signatures] : parsed.sigs) {
+        if (id.second == LDNS_RR_TYPE_DNSKEY) continue;
+        RrListPtr rrset(ldns_rr_list_new());
+        for (ldns_rr* rr : parsed.rrsets.at(id)) ldns_rr_list_push_rr(rrset.get(), rr);
+        for (ldns_rr* sig : signatures) {
+            ldns_rdf* alg = ldns_rr_rrsig_algorithm(sig);
+            ldns_rdf_data(alg)[0] = 13;
+            ldns_rdf_deep_free(ldns_rr_set_rdf(sig, ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, m_zsk.keytag()), 6));
+            RrListPtr good(ldns_rr_list_new());
+            EXPECT_EQ(ldns_verify_rrsig_keylist_time(rrset.get(), sig, keys.get(), epoch(m_now), good.get()),
+                      LDNS_STATUS_OK)
+                << id.first << " " << id.second;
+            ++restored;
+        }
+    }
+    EXPECT_EQ(restored, 9u);
+
+    m_request.faults.relabel_algorithm = 256;
+    EXPECT_THROW(sign_zone(m_request), std::invalid_argument);
+}
+
+TEST_F(SignZoneNsec3, FaultsCombine)
+{
+    // A 20-record zone with several faults at once: each is there, and only it.
+    for (int i = 0; i < 10; ++i)
+        m_request.records.push_back("h" + std::to_string(i) + ".example.com. 300 IN A 192.0.2." + std::to_string(100 + i));
+    m_request.nsec3_iterations = 0;
+    m_request.nsec3_salt = "";
+    m_request.faults.corrupt_rrsig_types = {"TXT"};
+    m_request.faults.drop_denial_for = "h3.example.com.";
+    m_request.faults.break_denial_chain = true;
+    const ParsedZone parsed(sign_zone(m_request));
+    const std::vector<std::string> failures = parsed.verify_all(epoch(m_now));
+    EXPECT_EQ(failures, (std::vector<std::string>{"host.deep.ent.example.com./16: Bogus DNSSEC signature"}));
+    EXPECT_EQ(nsec3_chain(parsed).size(), m_names.size() + 10 - 1);
+    EXPECT_FALSE(parsed.has(nsec3_owner("h3.example.com.", 0, {}), LDNS_RR_TYPE_NSEC3));
+    EXPECT_TRUE(parsed.has(nsec3_owner("h4.example.com.", 0, {}), LDNS_RR_TYPE_NSEC3));
 }
 
 }  // namespace

@@ -4,14 +4,19 @@
 #include "scenario/parse.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #ifndef ROLLSIM_FIXTURES
 #define ROLLSIM_FIXTURES "/work/main/fixtures"
+#endif
+#ifndef ROLLSIM_SOURCE_DIR
+#define ROLLSIM_SOURCE_DIR ROLLSIM_FIXTURES "/.."
 #endif
 
 namespace fs = std::filesystem;
@@ -515,8 +520,8 @@ TEST(ScenarioParse, MoreErrors)
     EXPECT_EQ(error_of(head + "zones: { example.com.: {} }\n" + probes + "timeline:\n  - { at: +1d, say: hello }\n"),
               "t.yaml:6:5: an event needs do: (an action such as 'activate zsk-b') or fault: (such as "
               "ds-digest-mismatch)");
-    EXPECT_EQ(error_of(head + "zones: { example.com.: { signing: { denial: nsec3 } } }\n" + probes),
-              "t.yaml:3:45: denial nsec3 is not supported yet; use nsec");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { signing: { denial: nsec4 } } }\n" + probes),
+              "t.yaml:3:45: unknown denial method 'nsec4' (did you mean 'nsec'?)");
     EXPECT_EQ(error_of(head + "zones: { example.com.: { keys: { k: { role: zsk, algorithm: 13, bits: 2048 } } } }\n" +
                        probes),
               "t.yaml:3:65: bits applies only to RSA keys; key 'k' uses ECDSAP256SHA256; remove bits");
@@ -528,6 +533,528 @@ TEST(ScenarioParse, MoreErrors)
               "remove ede or change the outcome");
     EXPECT_EQ(error_of(head + "zones: { example.com.: { ttl: { RRSIG: 60 } } }\n" + probes),
               "t.yaml:3:33: RRSIG TTLs follow the RRset they cover; remove this field");
+}
+
+TEST(ScenarioParse, Nsec3AndKeyServers)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, R"(name: nsec3
+start: 2027-03-01T00:00:00Z
+zones:
+  example.com.:
+    servers: 3
+    signing: { denial: NSEC3, nsec3: { iterations: 10, salt: AABBccdd } }
+    keys:
+      ksk: { role: ksk }
+      zsk-a: { role: zsk, servers: [ns1, NS3] }
+      zsk-b: { role: zsk, servers: [ns2] }
+  example.net.: { signing: { denial: nsec3, nsec3: { salt: "-" } } }
+  example.org.: { signing: { denial: nsec3 } }
+probes: { names: [www.example.com. A] }
+)");
+    const ZoneSpec& com = *s.find_zone("example.com.");
+    EXPECT_EQ(com.signing.denial, Denial::Nsec3);
+    EXPECT_EQ(com.signing.nsec3_iterations, 10);
+    EXPECT_EQ(com.signing.nsec3_salt, "aabbccdd");
+    EXPECT_TRUE(key(com, "ksk").servers.empty());  // every server
+    EXPECT_EQ(key(com, "zsk-a").servers, (std::vector<std::string>{"ns1", "ns3"}));
+    EXPECT_EQ(key(com, "zsk-b").servers, (std::vector<std::string>{"ns2"}));
+    const ZoneSpec& net = *s.find_zone("example.net.");
+    EXPECT_EQ(net.signing.denial, Denial::Nsec3);
+    EXPECT_EQ(net.signing.nsec3_salt, "");
+    const ZoneSpec& org = *s.find_zone("example.org.");  // RFC 9276 defaults
+    EXPECT_EQ(org.signing.nsec3_iterations, 0);
+    EXPECT_EQ(org.signing.nsec3_salt, "");
+    EXPECT_EQ(s.find_zone("com.")->signing.denial, Denial::Nsec);
+}
+
+namespace {
+
+// A scenario with one fault event; `params` are extra fields of the event.
+std::string fault_scenario(const std::string& fault, const std::string& params, const std::string& zone_settings = "")
+{
+    return "name: f\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.: {" + zone_settings +
+           "}\nprobes: { names: [www.example.com. A] }\ntimeline:\n  - { at: +1d, fault: " + fault +
+           ", zone: example.com." + (params.empty() ? "" : ", " + params) + " }\n";
+}
+
+}  // namespace
+
+// Every fault of the catalog parses with its required parameters, and gets its defaults.
+TEST(ScenarioParse, EveryFaultParsesWithDefaults)
+{
+    const Vocabulary& v = vocabulary();
+    ASSERT_EQ(v.faults.size(), 25u);
+    std::set<FaultKind> kinds;
+    for (const auto& name : v.faults) {
+        SCOPED_TRACE(name);
+        std::string params;
+        for (const auto& p : v.fault_required.at(name)) {
+            if (p == "key") params += std::string(params.empty() ? "" : ", ") + "key: zsk";
+            if (p == "name") params += std::string(params.empty() ? "" : ", ") + "name: nothere.example.com.";
+            if (p == "validity") params += std::string(params.empty() ? "" : ", ") + "validity: 3d";
+        }
+        const bool nsec3 = name.rfind("nsec3", 0) == 0;
+        TempDir dir;
+        const Scenario s = parse_in(dir, fault_scenario(name, params, nsec3 ? " signing: { denial: nsec3 } " : ""));
+        ASSERT_EQ(s.timeline.size(), 1u);
+        const Event& ev = s.timeline[0];
+        ASSERT_TRUE(ev.fault);
+        EXPECT_FALSE(ev.action);
+        kinds.insert(*ev.fault);
+        EXPECT_EQ(ev.zone, "example.com.");
+        const auto& takes = v.fault_parameters.at(name);
+        auto has = [&](const char* p) { return std::find(takes.begin(), takes.end(), p) != takes.end(); };
+        EXPECT_EQ(ev.server, has("server") ? "ns1" : "");  // one server: defaults to ns1
+        EXPECT_EQ(ev.type, has("type") ? "A" : "");
+        EXPECT_EQ(ev.offset, has("offset") ? std::optional<Seconds>(2 * kDay) : std::nullopt);
+        EXPECT_EQ(ev.iterations, has("iterations") ? std::optional<int>(200) : std::nullopt);
+        EXPECT_EQ(ev.algorithm, has("algorithm") ? std::optional<int>(253) : std::nullopt);
+        EXPECT_FALSE(ev.until);
+    }
+    EXPECT_EQ(kinds.size(), 25u);  // every name maps to its own kind
+
+    // The kebab-case names map to the catalog's kinds.
+    TempDir dir;
+    auto kind_of = [&](const std::string& name, const std::string& params = "", const std::string& zone = "") {
+        return parse_in(dir, fault_scenario(name, params, zone)).timeline.at(0).fault;
+    };
+    EXPECT_EQ(kind_of("ds-unsupported-digest"), FaultKind::DsUnsupportedDigest);
+    EXPECT_EQ(kind_of("not-yet-valid-rrsig"), FaultKind::NotYetValidRrsig);
+    EXPECT_EQ(kind_of("nsec3param-mismatch", "", "signing: { denial: nsec3 }"), FaultKind::Nsec3paramMismatch);
+    EXPECT_EQ(kind_of("multi-signer-missing-zsk", "key: zsk"), FaultKind::MultiSignerMissingZsk);
+    EXPECT_EQ(kind_of("Server-Down"), FaultKind::ServerDown);
+}
+
+TEST(ScenarioParse, FaultParameters)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, R"(name: faults
+start: 2027-03-01T00:00:00Z
+duration: 5d
+zones:
+  example.com.:
+    servers: 2
+    signing: { validity: 10d, refresh: 4d, denial: nsec3 }
+    keys: { ksk: { role: ksk }, zsk-1: { role: zsk, servers: [ns1] }, zsk-2: { role: zsk, servers: [ns2] } }
+  sub.example.com.: {}
+probes: { names: [www.example.com. A] }
+timeline:
+  - { at: +1d, fault: ds-wrong-algorithm, zone: example.com., key: ksk, until: +2d }
+  - { at: +1d, fault: expired-rrsig, zone: example.com., offset: 6h }
+  - { at: +1d, fault: corrupted-signature, zone: example.com., type: dnskey }
+  - { at: +1d, fault: short-validity, zone: example.com., validity: 3d23h }
+  - { at: +1d, fault: revoked-key, zone: example.com., key: ksk }
+  - { at: +1d, fault: unsupported-algorithm, zone: example.com., algorithm: 0 }
+  - { at: +1d, fault: nsec-missing, zone: example.com., name: Nothere.Example.COM }
+  - { at: +1d, fault: nsec-missing, zone: sub.example.com., name: sub.example.com. }
+  - { at: +1d, fault: nsec3-iterations, zone: example.com., iterations: 2500 }
+  - { at: +1d, fault: lagging-secondary, zone: example.com., server: NS2 }
+  - { at: +1d, fault: multi-signer-missing-zsk, zone: example.com., server: ns1, key: zsk-2 }
+  - { at: +1d, fault: server-down, zone: sub.example.com., until: 2027-03-03T00:00:00Z }
+  - { at: +1d, fault: signer-outage, zone: sub.example.com., until: +1d12h }
+)");
+    ASSERT_EQ(s.timeline.size(), 13u);
+    const auto& t = s.timeline;
+    EXPECT_EQ(t[0].fault, FaultKind::DsWrongAlgorithm);
+    EXPECT_EQ(t[0].key, "ksk");
+    EXPECT_EQ(t[0].until, Seconds(2 * kDay));
+    EXPECT_EQ(t[1].offset, Seconds(6 * 3600));
+    EXPECT_EQ(t[2].type, "DNSKEY");
+    EXPECT_EQ(t[3].validity, Seconds(3 * kDay + 23 * 3600));
+    EXPECT_EQ(t[4].key, "ksk");
+    EXPECT_EQ(t[5].algorithm, 0);
+    EXPECT_EQ(t[6].name, "nothere.example.com.");
+    EXPECT_EQ(t[7].name, "sub.example.com.");
+    EXPECT_EQ(t[7].zone, "sub.example.com.");
+    EXPECT_EQ(t[8].iterations, 2500);
+    EXPECT_EQ(t[9].server, "ns2");
+    EXPECT_EQ(t[10].server, "ns1");
+    EXPECT_EQ(t[10].key, "zsk-2");
+    EXPECT_EQ(t[11].server, "ns1");  // sub.example.com. has one server
+    EXPECT_EQ(t[11].until, Seconds(2 * kDay));
+    EXPECT_EQ(t[12].fault, FaultKind::SignerOutage);
+    EXPECT_EQ(t[12].until, Seconds(kDay + 12 * 3600));
+    for (const auto& ev : t) EXPECT_TRUE(ev.say.empty());
+}
+
+TEST(ScenarioParse, FaultErrors)
+{
+    auto err = [](const std::string& fault, const std::string& params, const std::string& zone = "") {
+        return error_of(fault_scenario(fault, params, zone));
+    };
+    // Column 23 is the fault's name.
+    EXPECT_EQ(err("ds-digest-mismatch", "key: zsk"),
+              "t.yaml:7:68: fault ds-digest-mismatch applies to a ksk or csk; key 'zsk' in example.com. is a zsk");
+    EXPECT_EQ(err("stale-ds", "key: ksk"),
+              "t.yaml:7:53: fault stale-ds does not take key (key applies to ds-digest-mismatch, ds-unknown-keytag, "
+              "ds-wrong-algorithm, ds-unsupported-digest, ds-missing, dnskey-removed, revoked-key and "
+              "multi-signer-missing-zsk); remove it");
+    EXPECT_EQ(err("dnskey-removed", ""), "t.yaml:7:23: fault dnskey-removed needs key: (the key whose DNSKEY is removed)");
+    EXPECT_EQ(err("dnskey-removed", "key: zsk2"), "t.yaml:7:64: zone example.com. has no key 'zsk2' (did you mean 'zsk'?)");
+    EXPECT_EQ(err("multi-signer-missing-zsk", ""),
+              "t.yaml:7:23: fault multi-signer-missing-zsk needs key: (the ZSK missing from the server's DNSKEY set)");
+    EXPECT_EQ(err("nsec-missing", ""),
+              "t.yaml:7:23: fault nsec-missing needs name: (the name whose covering NSEC or NSEC3 record is removed, "
+              "e.g. 'name: nothere.example.com.')");
+    EXPECT_EQ(err("nsec-missing", "name: a..example.com."),
+              "t.yaml:7:63: bad name 'a..example.com.': it has an empty label (two dots in a row, or a leading dot)");
+    EXPECT_EQ(err("expired-rrsig", "offset: 0"), "t.yaml:7:66: offset must be longer than 0s");
+    EXPECT_EQ(err("expired-rrsig", "offset: 2x"),
+              "t.yaml:7:66: bad duration '2x' for offset (write seconds or a number with units s, m, h, d, w, e.g. "
+              "300, 10m, 1h30m, 2w)");
+    EXPECT_EQ(err("rrsig-missing", "type: rrsig"),
+              "t.yaml:7:64: RRSIG records are not signed themselves; name the type whose signatures the fault breaks, "
+              "e.g. A");
+    EXPECT_EQ(err("unsupported-algorithm", "algorithm: 256"),
+              "t.yaml:7:77: algorithm must be a whole number from 0 to 255, not '256'");
+    EXPECT_EQ(err("nsec3param-mismatch", ""),
+              "t.yaml:7:23: fault nsec3param-mismatch needs NSEC3, but zone example.com. uses NSEC (set "
+              "signing.denial: nsec3 in zone example.com.)");
+    EXPECT_EQ(err("server-down", "server: ns2"),
+              "t.yaml:7:64: zone example.com. has no server ns2 (it has 1: ns1); raise the zone's servers: to 2 or name "
+              "one it has");
+    EXPECT_EQ(err("server-down", "server: web1"), "t.yaml:7:64: zone example.com. has no server 'web1' (its servers "
+                                                  "are ns1)");
+    EXPECT_EQ(err("signer-outage", "until: +1d"), "t.yaml:7:65: until (+1d) must be after at (+1d)");
+    EXPECT_EQ(err("signer-outage", "iterations: 3"),
+              "t.yaml:7:58: fault signer-outage does not take iterations (iterations applies to nsec3-iterations); "
+              "remove it");
+    // A fault on an implicit zone: the hint says to list it.
+    EXPECT_EQ(error_of("name: f\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {} }\n"
+                       "probes: { names: [www.example.com. A] }\n"
+                       "timeline: [{ at: +1d, fault: nsec3-iterations, zone: com. }]\n"),
+              "t.yaml:5:30: fault nsec3-iterations needs NSEC3, but zone com. uses NSEC (set signing.denial: nsec3, "
+              "listing com. under zones:)");
+    // nsec-missing names a name of the zone itself, not one of a child zone of the scenario.
+    EXPECT_EQ(error_of("name: f\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {}, sub.example.com.: {} }\n"
+                       "probes: { names: [www.example.com. A] }\n"
+                       "timeline: [{ at: +1d, fault: nsec-missing, zone: example.com., name: x.sub.example.com. }]\n"),
+              "t.yaml:5:70: name x.sub.example.com. is inside zone sub.example.com., which this scenario also has; "
+              "give zone: sub.example.com. to break that zone's denial");
+    // Actions take none of the fault parameters but key.
+    EXPECT_EQ(error_of("name: f\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {} }\n"
+                       "probes: { names: [www.example.com. A] }\n"
+                       "timeline: [{ at: +1d, do: retire zsk, offset: 1h }]\n"),
+              "t.yaml:5:39: offset: applies only to faults (expired-rrsig and not-yet-valid-rrsig); remove it");
+}
+
+TEST(ScenarioParse, SigningAndKeyServerErrors)
+{
+    const std::string head = "name: x\nstart: 2027-03-01T00:00:00Z\n";
+    const std::string probes = "probes: { names: [www.example.com. A] }\n";
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { signing: { denial: nsec3, nsec3: { salt: \"xyz1\" } } } }\n" +
+                       probes),
+              "t.yaml:3:67: bad salt 'xyz1': write an even number of hex digits (at most 510, i.e. 255 octets) such "
+              "as 'AABBCCDD', or \"-\" for no salt");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { signing: { denial: nsec3, nsec3: { salt: } } } }\n" + probes),
+              "t.yaml:3:61: salt has no value; write hex digits such as 'AABBCCDD', or \"-\" for no salt");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { signing: { denial: nsec3, nsec3: { iteration: 1 } } } }\n" +
+                       probes),
+              "t.yaml:3:61: unknown field 'iteration' in nsec3 (did you mean 'iterations'?)");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { keys: { k: { role: csk, servers: ns1 } } } }\n" + probes),
+              "t.yaml:3:59: servers of key 'k' must be a list of server names such as [ns1, ns2], not 'ns1'");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { keys: { k: { role: csk, servers: [] } } } }\n" + probes),
+              "t.yaml:3:59: servers of key 'k' is empty; list the servers whose copy of the zone it signs, e.g. [ns1], "
+              "or remove servers to sign on every server");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { servers: 2, keys: { k: { role: csk, servers: [ns2, NS2] } } } "
+                              "}\n" + probes),
+              "t.yaml:3:77: server ns2 is listed twice for key 'k'; remove one");
+    EXPECT_EQ(error_of(head + "zones: { example.com.: { keys: { k: { role: csk, servers: [ns9] } } } }\n" + probes),
+              "t.yaml:3:60: zone example.com. has no server 'ns9' (did you mean 'ns1'?)");
+}
+
+TEST(ScenarioParse, ResolverProfiles)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, R"(name: profiles
+start: 2027-03-01T00:00:00Z
+zones: { example.com.: {} }
+probes: { names: [www.example.com. A] }
+resolvers:
+  plain: { kind: unbound }
+  behind: { kind: unbound, clock-offset: -2d, serve-expired: yes, val-bogus-ttl: 5m }
+  ahead: { kind: unbound, clock-offset: +3h, val-sig-skew-min: 0, val-sig-skew-max: 2h, harden-algo-downgrade: true }
+  cold: { kind: libunbound, clock-offset: 90m, max-nsec3-iterations: 150, harden-algo-downgrade: false }
+  tight: { kind: unbound, val-sig-skew-max: 1h }
+)");
+    ASSERT_EQ(s.resolvers.size(), 5u);
+    const ResolverSpec& plain = s.resolvers[0];
+    EXPECT_EQ(plain.clock_offset, Seconds(0));
+    EXPECT_FALSE(plain.serve_expired || plain.val_sig_skew_min || plain.val_sig_skew_max || plain.val_bogus_ttl ||
+                 plain.harden_algo_downgrade || plain.max_nsec3_iterations);
+    const ResolverSpec& behind = s.resolvers[1];
+    EXPECT_EQ(behind.clock_offset, Seconds(-2 * kDay));
+    EXPECT_EQ(behind.serve_expired, true);
+    EXPECT_EQ(behind.val_bogus_ttl, Seconds(300));
+    const ResolverSpec& ahead = s.resolvers[2];
+    EXPECT_EQ(ahead.clock_offset, Seconds(3 * 3600));
+    EXPECT_EQ(ahead.val_sig_skew_min, Seconds(0));
+    EXPECT_EQ(ahead.val_sig_skew_max, Seconds(7200));
+    EXPECT_EQ(ahead.harden_algo_downgrade, true);
+    const ResolverSpec& cold = s.resolvers[3];
+    EXPECT_EQ(cold.kind, ResolverKind::Libunbound);
+    EXPECT_EQ(cold.clock_offset, Seconds(5400));
+    EXPECT_EQ(cold.max_nsec3_iterations, 150);
+    EXPECT_EQ(cold.harden_algo_downgrade, false);
+    EXPECT_EQ(s.resolvers[4].val_sig_skew_max, Seconds(3600));  // equal to Unbound's default minimum: fine
+
+    const std::string head = "name: x\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {} }\n"
+                             "probes: { names: [www.example.com. A] }\nresolvers:\n";
+    EXPECT_EQ(error_of(head + "  r: { kind: unbound, clock-offset: --2d }\n"),
+              "t.yaml:6:37: bad duration '--2d' for clock-offset (write a duration with an optional sign, e.g. -2d, "
+              "+3h, 90m or 0)");
+    EXPECT_EQ(error_of(head + "  r: { kind: unbound, clock-offset: -+2d }\n"),
+              "t.yaml:6:37: bad duration '-+2d' for clock-offset (write a duration with an optional sign, e.g. -2d, "
+              "+3h, 90m or 0)");
+    EXPECT_EQ(error_of(head + "  r: { kind: libunbound, val-bogus-ttl: 1m }\n"),
+              "t.yaml:6:26: val-bogus-ttl applies only to unbound resolvers; 'r' is libunbound, a fresh validator at "
+              "every probe with no cache to keep (remove val-bogus-ttl, or make it kind: unbound)");
+    EXPECT_EQ(error_of(head + "  r: { val-sig-skew-max: 1m, kind: unbound }\n"),
+              "t.yaml:6:26: val-sig-skew-min (1h, Unbound's default) must not be longer than val-sig-skew-max (1m)");
+    EXPECT_EQ(error_of(head + "  r: { kind: unbound, val-sig-skew-min: 2h, val-sig-skew-max: 1h }\n"),
+              "t.yaml:6:63: val-sig-skew-min (2h) must not be longer than val-sig-skew-max (1h)");
+    EXPECT_EQ(error_of(head + "  r: { kind: unbound, max-nsec3-iterations: -1 }\n"),
+              "t.yaml:6:45: max-nsec3-iterations must be a whole number from 0 to 65535, not '-1'");
+    EXPECT_EQ(error_of(head + "  r: { kind: unbound, serve-expird: true }\n"),
+              "t.yaml:6:23: unknown field 'serve-expird' in resolver 'r' (did you mean 'serve-expired'?)");
+}
+
+TEST(ScenarioParse, NoFailuresAndFailureWindowExpectations)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, R"(name: expect
+start: 2027-03-01T00:00:00Z
+duration: 3d
+zones: { example.com.: {} }
+probes: { names: [www.example.com. A, example.com. DNSKEY] }
+resolvers: { warm: { kind: unbound }, cold: { kind: libunbound } }
+expect:
+  - { no-failures: true }
+  - { no-failures: true, query: example.com. DNSKEY, resolver: cold, from: +1d, until: +2d }
+  - { failure-window: www.example.com. A, resolver: warm, starts-between: [+1d, +1d1h], lasts-between: [30m, 2h],
+      ede: 9 }
+  - { failure-window: "www.example.com. a", starts-between: [2027-03-02T00:00:00Z, +1d] }
+  - { failure-window: example.com. DNSKEY, resolver: cold, lasts-between: [0, 1d] }
+)");
+    ASSERT_EQ(s.expectations.size(), 5u);
+    const Expectation& all = s.expectations[0];
+    EXPECT_EQ(all.kind, Expectation::Kind::NoFailures);
+    EXPECT_FALSE(all.query || all.from || all.until || all.ede);
+    EXPECT_TRUE(all.resolver.empty());
+    EXPECT_EQ(all.text, "every query on every resolver: no failures");
+    const Expectation& some = s.expectations[1];
+    EXPECT_EQ(some.kind, Expectation::Kind::NoFailures);
+    EXPECT_EQ(some.query, (Query{"example.com.", "DNSKEY"}));
+    EXPECT_EQ(some.resolver, "cold");
+    EXPECT_EQ(some.from, Seconds(kDay));
+    EXPECT_EQ(some.until, Seconds(2 * kDay));
+    EXPECT_EQ(some.text, "example.com. DNSKEY on cold from +1d until +2d: no failures");
+    const Expectation& both = s.expectations[2];
+    EXPECT_EQ(both.kind, Expectation::Kind::FailureWindow);
+    EXPECT_EQ(both.query, (Query{"www.example.com.", "A"}));
+    EXPECT_EQ(both.resolver, "warm");
+    EXPECT_EQ(both.start_min, Seconds(kDay));
+    EXPECT_EQ(both.start_max, Seconds(kDay + 3600));
+    EXPECT_EQ(both.length_min, Seconds(1800));
+    EXPECT_EQ(both.length_max, Seconds(7200));
+    EXPECT_EQ(both.ede, 9);
+    EXPECT_FALSE(both.from || both.until);
+    EXPECT_EQ(both.text,
+              "www.example.com. A on warm: a failure window starting between +1d and +1d1h, lasting between 30m and "
+              "2h (EDE 9)");
+    const Expectation& starts = s.expectations[3];
+    EXPECT_EQ(starts.start_min, Seconds(kDay));
+    EXPECT_EQ(starts.start_max, Seconds(kDay));
+    EXPECT_FALSE(starts.length_min || starts.length_max);
+    EXPECT_EQ(starts.text, "www.example.com. A on every resolver: a failure window starting between +1d and +1d");
+    const Expectation& lasts = s.expectations[4];
+    EXPECT_FALSE(lasts.start_min || lasts.start_max);
+    EXPECT_EQ(lasts.length_min, Seconds(0));
+    EXPECT_EQ(lasts.length_max, Seconds(kDay));
+    EXPECT_EQ(lasts.text, "example.com. DNSKEY on cold: a failure window lasting between 0s and 1d");
+
+    const std::string head = "name: x\nstart: 2027-03-01T00:00:00Z\nduration: 3d\nzones: { example.com.: {} }\n"
+                             "probes: { names: [www.example.com. A] }\nexpect:\n";
+    EXPECT_EQ(error_of(head + "  - { no-failures: false }\n"),
+              "t.yaml:7:20: no-failures: false expects nothing; write no-failures: true, or remove the expectation");
+    EXPECT_EQ(error_of(head + "  - { no-failures: true, ede: 9 }\n"),
+              "t.yaml:7:26: 'ede' does not apply to a no-failures expectation (it takes query, resolver, from and "
+              "until); remove it");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, from: +1d, lasts-between: [1h, 2h] }\n"),
+              "t.yaml:7:43: 'from' does not apply to a failure-window expectation: bound the window's start with "
+              "starts-between instead (it takes resolver, starts-between, lasts-between and ede); remove it");
+    EXPECT_EQ(error_of(head + "  - { failure-window: mail.example.com. A, lasts-between: [1h, 2h] }\n"),
+              "t.yaml:7:23: query 'mail.example.com. A' is not probed; add it to probes.names");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, lasts-between: [2h, 1h] }\n"),
+              "t.yaml:7:63: lasts-between [2h, 1h]: the second bound is shorter than the first; write [1h, 2h]");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, lasts-between: [1h] }\n"),
+              "t.yaml:7:58: lasts-between must be a list of two durations, [30m, 2h], not 1 item");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, starts-between: +1d }\n"),
+              "t.yaml:7:59: starts-between must be a list of two times, [+1d, +1d1h], not '+1d'");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, starts-between: [+1d, +4d] }\n"),
+              "t.yaml:7:65: the second value of starts-between (+4d) is beyond the end of the scenario (duration 3d); "
+              "raise duration or move it earlier");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, lasts-between: [1h, 2h], ede: 9, "
+                              "resolver: cold }\n"),
+              "t.yaml:7:68: resolver 'cold' is libunbound, which reports no EDE; remove ede or use a daemon resolver");
+    EXPECT_EQ(error_of(head + "  - { outcome: secure, lasts-between: [1h, 2h] }\n"),
+              "t.yaml:7:24: lasts-between applies only to failure-window expectations; remove it, or write "
+              "failure-window: \"<qname> <TYPE>\"");
+    EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, no-failures: true }\n"),
+              "t.yaml:7:43: 'no-failures' cannot be combined with 'failure-window': an expectation has one of "
+              "outcome:, no-failures: and failure-window: (split it into two expectations)");
+    EXPECT_EQ(error_of(head + "  - { query: www.example.com. A }\n"),
+              "t.yaml:7:5: missing required field 'outcome' in expectation (add e.g. 'outcome: secure')");
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema/scenario.schema.json: the field names and enums match the parser's (scenario::vocabulary()).
+
+namespace {
+
+using nlohmann::json;
+
+json load_schema()
+{
+    const fs::path path = fs::path(ROLLSIM_SOURCE_DIR) / "schema" / "scenario.schema.json";
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    return json::parse(in);
+}
+
+std::set<std::string> keys_of(const json& object)
+{
+    std::set<std::string> out;
+    for (auto it = object.begin(); it != object.end(); ++it) out.insert(it.key());
+    return out;
+}
+
+template <typename T>
+std::set<T> as_set(const std::vector<T>& v)
+{
+    return std::set<T>(v.begin(), v.end());
+}
+
+}  // namespace
+
+TEST(ScenarioSchema, IsDraft2020_12)
+{
+    const json schema = load_schema();
+    EXPECT_EQ(schema.at("$schema"), "https://json-schema.org/draft/2020-12/schema");
+    EXPECT_EQ(schema.at("type"), "object");
+    // Unknown fields are errors everywhere: every object with properties closes them.
+    std::vector<std::pair<std::string, const json*>> objects{{"(top)", &schema}};
+    for (auto it = schema.at("$defs").begin(); it != schema.at("$defs").end(); ++it)
+        objects.emplace_back(it.key(), &it.value());
+    for (const auto& [name, def] : objects) {
+        if (!def->contains("properties")) continue;
+        SCOPED_TRACE(name);
+        EXPECT_EQ(def->value("additionalProperties", json(true)), json(false));
+        for (auto p = def->at("properties").begin(); p != def->at("properties").end(); ++p)
+            EXPECT_TRUE(p.value().contains("description") || p.value().contains("$ref")) << p.key();
+    }
+}
+
+TEST(ScenarioSchema, FieldsMatchTheParser)
+{
+    const json schema = load_schema();
+    const json& defs = schema.at("$defs");
+    const Vocabulary& v = vocabulary();
+    const std::map<std::string, const json*> sections{
+        {"scenario", &schema},       {"zone", &defs.at("zone")},         {"ttl", &defs.at("ttls")},
+        {"signing", &defs.at("signing")}, {"nsec3", &defs.at("nsec3")},   {"key", &defs.at("key")},
+        {"event", &defs.at("event")}, {"probes", &defs.at("probes")},    {"resolver", &defs.at("resolver")},
+        {"expect", &defs.at("expectation")},
+    };
+    ASSERT_EQ(keys_of(json(v.fields)), [&] {
+        std::set<std::string> names;
+        for (const auto& [name, def] : sections) names.insert(name);
+        return names;
+    }());
+    for (const auto& [section, def] : sections) {
+        SCOPED_TRACE(section);
+        EXPECT_EQ(keys_of(def->at("properties")), as_set(v.fields.at(section)));
+    }
+    // ttl also takes record types, upper- or lower-case, except those whose TTL cannot be set.
+    std::string types;
+    std::string lower;
+    for (const auto& t : v.record_types) {
+        if (t == "RRSIG" || t == "NSEC" || t == "NSEC3") continue;
+        types += (types.empty() ? "" : "|") + t;
+        std::string l = t;
+        for (char& c : l) c = char(std::tolower(static_cast<unsigned char>(c)));
+        lower += "|" + l;
+    }
+    EXPECT_EQ(keys_of(defs.at("ttls").at("patternProperties")), std::set<std::string>{"^(" + types + lower + ")$"});
+}
+
+TEST(ScenarioSchema, EnumsMatchTheParser)
+{
+    const json schema = load_schema();
+    const json& defs = schema.at("$defs");
+    const Vocabulary& v = vocabulary();
+    EXPECT_EQ(defs.at("fault").at("enum").get<std::vector<std::string>>(), v.faults);
+    EXPECT_EQ(defs.at("fault").at("enumDescriptions").size(), v.faults.size());
+    EXPECT_EQ(defs.at("action").at("enum").get<std::vector<std::string>>(), v.actions);
+    EXPECT_EQ(defs.at("outcome").at("enum").get<std::vector<std::string>>(), v.outcomes);
+    EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), v.key_roles);
+    EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), v.resolver_kinds);
+    EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), v.denials);
+    const json& algorithm = defs.at("algorithm").at("anyOf");
+    EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), v.algorithms);
+    EXPECT_EQ(algorithm.at(1).at("enum").get<std::vector<int>>(), v.algorithm_numbers);
+    std::vector<std::string> numbers;
+    for (int n : v.algorithm_numbers) numbers.push_back(std::to_string(n));
+    EXPECT_EQ(algorithm.at(2).at("enum").get<std::vector<std::string>>(), numbers);
+    // unsupported-algorithm refuses the supported numbers.
+    EXPECT_EQ(defs.at("event").at("properties").at("algorithm").at("not").at("enum").get<std::vector<int>>(),
+              v.algorithm_numbers);
+    std::string actions;
+    for (const auto& a : v.actions) actions += (actions.empty() ? "" : "|") + a;
+    EXPECT_EQ(defs.at("event").at("properties").at("do").at("pattern"), "^(" + actions + R"()(\s+[^\s]+)?$)");
+}
+
+// The event's if/then rules say which faults take and require which parameters, as the parser does.
+TEST(ScenarioSchema, FaultParametersMatchTheParser)
+{
+    const json schema = load_schema();
+    const json& event = schema.at("$defs").at("event");
+    const Vocabulary& v = vocabulary();
+    std::map<std::string, std::set<std::string>> takers, requirers, schema_takers, schema_requirers;
+    for (const auto& [fault, params] : v.fault_parameters)
+        for (const auto& p : params) takers[p].insert(fault);
+    for (const auto& [fault, params] : v.fault_required)
+        for (const auto& p : params) requirers[p].insert(fault);
+    std::set<std::string> action_refuses;
+    for (const auto& rule : event.at("allOf")) {
+        if (!rule.contains("if")) continue;
+        const json& cond = rule.at("if");
+        const json& then = rule.at("then");
+        if (cond.at("required") == json{"do"}) {
+            for (auto it = then.at("properties").begin(); it != then.at("properties").end(); ++it)
+                if (it.value() == json(false)) action_refuses.insert(it.key());
+            continue;
+        }
+        if (cond.at("required") != json{"fault"} || !cond.contains("properties")) continue;
+        const json& fault = cond.at("properties").at("fault");
+        if (fault.contains("not")) {  // faults outside the list do not take the parameter
+            ASSERT_EQ(then.at("properties").size(), 1u);
+            const std::string param = then.at("properties").begin().key();
+            auto list = fault.at("not").at("enum").get<std::vector<std::string>>();
+            schema_takers[param] = as_set(list);
+        } else {  // faults in the list require it
+            for (const auto& param : then.at("required"))
+                schema_requirers[param.get<std::string>()] = as_set(fault.at("enum").get<std::vector<std::string>>());
+        }
+    }
+    EXPECT_EQ(schema_takers, takers);
+    EXPECT_EQ(schema_requirers, requirers);
+    std::set<std::string> params;  // every fault parameter but key, and until
+    for (const auto& [param, faults] : takers)
+        if (param != "key") params.insert(param);
+    params.insert("until");
+    EXPECT_EQ(action_refuses, params);
 }
 
 // Every scenario in the catalog parses.
