@@ -58,8 +58,10 @@ Event fault(FaultKind kind, const std::string& zone, Seconds at, std::optional<S
 std::vector<std::string> of_type(const std::vector<std::string>& records, const std::string& type)
 {
     std::vector<std::string> out;
-    for (const auto& r : records)
+    for (auto r : records) {
+        std::replace(r.begin(), r.end(), '\t', ' ');  // ldns separates fields with tabs
         if (r.find(" IN " + type + " ") != std::string::npos) out.push_back(r);
+    }
     return out;
 }
 
