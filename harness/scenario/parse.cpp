@@ -1485,14 +1485,16 @@ void Parser::parse_resolvers(const Field* f)
         if (const Field* o = rf.find("val-bogus-ttl")) spec.val_bogus_ttl = duration(*o);
         if (const Field* o = rf.find("harden-algo-downgrade")) spec.harden_algo_downgrade = boolean(*o);
         if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
-        if (spec.val_sig_skew_min || spec.val_sig_skew_max) {
-            const Seconds lo = spec.val_sig_skew_min.value_or(kUnboundSkewMin);
+        // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
+        if (spec.val_sig_skew_min) {
             const Seconds hi = spec.val_sig_skew_max.value_or(kUnboundSkewMax);
-            if (lo > hi) {
+            if (*spec.val_sig_skew_min > hi) {
                 const Field* at = spec.val_sig_skew_max ? rf.find("val-sig-skew-max") : rf.find("val-sig-skew-min");
-                fail(loc(*at), fmt::format("val-sig-skew-min ({}{}) must not be longer than val-sig-skew-max ({}{})",
-                                           format_duration(lo), spec.val_sig_skew_min ? "" : ", Unbound's default",
-                                           format_duration(hi), spec.val_sig_skew_max ? "" : ", Unbound's default"));
+                fail(loc(*at), fmt::format("val-sig-skew-min ({}) must not be longer than val-sig-skew-max ({}{}): "
+                                           "Unbound would cap the allowance at {}{}",
+                                           format_duration(*spec.val_sig_skew_min), format_duration(hi),
+                                           spec.val_sig_skew_max ? "" : ", Unbound's default", format_duration(hi),
+                                           spec.val_sig_skew_max ? "" : "; raise val-sig-skew-max too"));
             }
         }
         m_scenario.resolvers.push_back(spec);
