@@ -53,7 +53,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
         events.push_back({{"offset_s", e.offset.count()},
                           {"text", e.text},
                           {"say", e.say},
-                          {"source", e.scenario_event ? "timeline" : "signer"}});
+                          {"source", runner::to_string(e.source)}});
     out["events"] = events;
 
     json observations = json::array();

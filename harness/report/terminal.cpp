@@ -30,7 +30,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
 
     bool any_event = false;
     for (const auto& e : record.events) {
-        if (!e.scenario_event) continue;
+        if (e.source == runner::EventRecord::Source::Signer) continue;  // routine; in the JSON report
         if (!any_event) out << "\nEvents\n";
         any_event = true;
         out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);

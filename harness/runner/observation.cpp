@@ -13,6 +13,17 @@ std::string to_string(Validation v)
     return "indeterminate";
 }
 
+std::string to_string(EventRecord::Source source)
+{
+    switch (source) {
+    case EventRecord::Source::Timeline: return "timeline";
+    case EventRecord::Source::Key: return "key";
+    case EventRecord::Source::Server: return "server";
+    case EventRecord::Source::Signer: return "signer";
+    }
+    return "timeline";
+}
+
 bool Observation::failed() const
 {
     if (validation == Validation::Bogus) return true;

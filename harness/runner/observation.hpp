@@ -30,11 +30,18 @@ struct Observation {
 };
 
 struct EventRecord {
+    enum class Source {
+        Timeline,  // an action or fault of the scenario's timeline (or its repair)
+        Key,       // a key changed state (its own times, an action, or a fault)
+        Server,    // a server stopped or resumed answering
+        Signer,    // the signer's own work: signing, scheduled re-signing
+    };
     Seconds offset{0};
     std::string text;  // "retire zsk-a (example.com.)", "example.com. re-signed, serial 4"
     std::string say;   // narrative from the scenario, if any
-    bool scenario_event = true;  // false for the signer's own work
+    Source source = Source::Timeline;
 };
+std::string to_string(EventRecord::Source source);
 
 struct RunRecord {
     std::vector<Observation> observations;

@@ -285,7 +285,7 @@ private:
                 m_record.events.push_back({t,
                                            fmt::format("{} {}, serial {}", zone.spec->name,
                                                        scheduled_refresh ? "re-signed on schedule" : "signed", p.serial),
-                                           "", false});
+                                           "", EventRecord::Source::Signer});
             bool published = false;
             for (std::size_t s = 0; s < p.servers.size(); ++s) {
                 auto& slot = p.servers[s];
@@ -295,7 +295,7 @@ private:
                     if (!slot.down) {
                         slot.nsd->stop();
                         slot.down = true;
-                        m_record.events.push_back({t, label + " stopped answering", "", false});
+                        m_record.events.push_back({t, label + " stopped answering", "", EventRecord::Source::Server});
                     }
                     continue;
                 }
@@ -308,7 +308,7 @@ private:
                 if (slot.down) {
                     slot.nsd->start();
                     slot.down = false;
-                    m_record.events.push_back({t, label + " answering again", "", false});
+                    m_record.events.push_back({t, label + " answering again", "", EventRecord::Source::Server});
                 }
             }
             if (published) ++m_record.publications;
@@ -333,7 +333,8 @@ private:
                 const auto before = m_key_states[i];
                 auto note = [&](const char* what) {
                     m_record.events.push_back(
-                        {t, fmt::format("{} {} (tag {}) {}", z.spec->name, k.spec->name, k.key.keytag(), what), "", false});
+                        {t, fmt::format("{} {} (tag {}) {}", z.spec->name, k.spec->name, k.key.keytag(), what), "",
+                         EventRecord::Source::Key});
                 };
                 if (now.published != before.published) note(now.published ? "DNSKEY published" : "DNSKEY removed");
                 if (now.active != before.active) note(now.active ? "signing" : "no longer signing");
@@ -356,7 +357,7 @@ private:
             if (!ev.type.empty()) text += " type " + ev.type;
             if (ev.until) text += " until " + format_offset(*ev.until);
         }
-        m_record.events.push_back({ev.at, text, ev.say, true});
+        m_record.events.push_back({ev.at, text, ev.say, EventRecord::Source::Timeline});
         if (ev.fault && ev.until)
             m_repairs.push_back({*ev.until, "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone});
     }
@@ -366,7 +367,7 @@ private:
         // Repairs are events too; note them when their instant comes.
         for (auto it = m_repairs.begin(); it != m_repairs.end();) {
             if (it->first <= t) {
-                m_record.events.push_back({it->first, it->second, "", true});
+                m_record.events.push_back({it->first, it->second, "", EventRecord::Source::Timeline});
                 it = m_repairs.erase(it);
             } else {
                 ++it;
@@ -408,7 +409,7 @@ private:
     Progress progress(Seconds t) const
     {
         int events = 0;
-        for (const auto& e : m_record.events) events += e.scenario_event ? 1 : 0;
+        for (const auto& e : m_record.events) events += e.source == EventRecord::Source::Timeline ? 1 : 0;
         return {t, m_sc.duration, events, m_failures};
     }
 
