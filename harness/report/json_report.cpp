@@ -56,6 +56,19 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                           {"source", runner::to_string(e.source)}});
     out["events"] = events;
 
+    json keys = json::array();
+    for (const auto& k : record.key_changes)
+        keys.push_back({{"offset_s", k.offset.count()},
+                        {"zone", k.zone},
+                        {"key", k.key},
+                        {"role", k.role},
+                        {"keytag", k.keytag},
+                        {"algorithm", k.algorithm},
+                        {"published", k.published},
+                        {"active", k.active},
+                        {"ds_at_parent", k.ds_at_parent}});
+    out["key_changes"] = keys;
+
     json observations = json::array();
     for (const auto& o : record.observations) observations.push_back(observation_json(sc, o));
     out["observations"] = observations;

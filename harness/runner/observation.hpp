@@ -43,9 +43,23 @@ struct EventRecord {
 };
 std::string to_string(EventRecord::Source source);
 
+// A key's state from `offset` on (recorded at the start and at every change), for timelines.
+struct KeyChange {
+    Seconds offset{0};
+    std::string zone;
+    std::string key;   // name in the scenario
+    std::string role;  // "ksk", "zsk", "csk"
+    int keytag = 0;
+    int algorithm = 0;
+    bool published = false;     // DNSKEY in the zone
+    bool active = false;        // signing
+    bool ds_at_parent = false;  // DS in the parent zone (KSK/CSK)
+};
+
 struct RunRecord {
     std::vector<Observation> observations;
     std::vector<EventRecord> events;
+    std::vector<KeyChange> key_changes;
     int instants = 0;          // instants of virtual time the runner stopped at
     int publications = 0;      // zone versions published (and confirmed) on all servers
     int servers = 0;           // NSD instances

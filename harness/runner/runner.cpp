@@ -319,7 +319,18 @@ private:
     {
         m_key_states.clear();
         for (const auto& z : m_world.zones())
-            for (const auto& k : z.keys) m_key_states.push_back(m_world.key_state(z, k, t));
+            for (const auto& k : z.keys) {
+                m_key_states.push_back(m_world.key_state(z, k, t));
+                note_key_change(t, z, k, m_key_states.back());
+            }
+    }
+
+    void note_key_change(Seconds t, const world::ZoneRuntime& z, const world::KeyRuntime& k, const world::KeyState& s)
+    {
+        static const char* roles[] = {"ksk", "zsk", "csk"};
+        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, roles[static_cast<int>(k.spec->role)],
+                                        k.key.keytag(), static_cast<int>(k.key.algorithm()), s.published, s.active,
+                                        s.ds_at_parent});
     }
 
     // Key state changes become events of the report, whether the timeline, a key's own times
@@ -339,6 +350,7 @@ private:
                 if (now.published != before.published) note(now.published ? "DNSKEY published" : "DNSKEY removed");
                 if (now.active != before.active) note(now.active ? "signing" : "no longer signing");
                 if (now.ds_at_parent != before.ds_at_parent) note(now.ds_at_parent ? "DS added at the parent" : "DS removed from the parent");
+                if (!(now == before)) note_key_change(t, z, k, now);
                 m_key_states[i++] = now;
             }
     }
