@@ -208,6 +208,11 @@ KeyState World::key_state(const ZoneRuntime& zone, const KeyRuntime& key, Second
 {
     KeyState s = key.state(t);
     if (fault(FaultKind::DnskeyRemoved, zone.spec->name, t, key.spec->name)) s.published = s.active = false;
+    // What the parent really publishes (as delegation_records does): stale-ds freezes the DS
+    // set as it was at the fault's start, ds-missing withdraws it.
+    if (const Event* stale = fault(FaultKind::StaleDs, zone.spec->name, t))
+        s.ds_at_parent = key.state(stale->at).ds_at_parent;
+    if (fault(FaultKind::DsMissing, zone.spec->name, t, key.spec->name)) s.ds_at_parent = false;
     return s;
 }
 
