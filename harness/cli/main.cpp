@@ -40,7 +40,12 @@ int main(int argc, char** argv)
     run->add_option("-j,--jobs", run_args.jobs, "Scenarios to run at the same time, each in its own lab")
         ->check(CLI::Range(1, 64));
     run->add_option("--report-json", run_args.report_json, "Write the JSON report to this file (one scenario)");
-    run->add_option("--report-dir", run_args.report_dir, "Write one JSON report (and, for several, a log) per scenario here");
+    run->add_option("--report-junit", run_args.report_junit, "Write a JUnit XML report to this file (one scenario)");
+    run->add_option("--report-markdown", run_args.report_markdown, "Write a Markdown summary to this file (one scenario)");
+    run->add_option("--report-html", run_args.report_html, "Write a self-contained HTML report to this file (one scenario)");
+    run->add_option("--report-dir", run_args.report_dir,
+                    "Write every report format (and, for several, a log) per scenario here; for several, also "
+                    "junit.xml and summary.md");
     run->add_option("--lab-dir", run_args.lab_dir, "Build the lab in this directory and keep it (one scenario)");
     run->add_flag("--keep-lab", run_args.keep_lab, "Keep the lab directories (configs, zones, logs)");
     run->add_flag("-q,--quiet", run_args.quiet, "Print only PASS/FAIL and errors");

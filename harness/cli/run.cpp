@@ -4,7 +4,10 @@
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/evaluate.hpp"
+#include "report/html_report.hpp"
 #include "report/json_report.hpp"
+#include "report/junit_report.hpp"
+#include "report/markdown_report.hpp"
 #include "report/terminal.hpp"
 #include "runner/runner.hpp"
 #include "scenario/parse.hpp"
@@ -56,11 +59,35 @@ std::string report_name(const std::string& file)
 
 struct Options {
     fs::path report_json;
+    fs::path report_junit, report_markdown, report_html;
     fs::path lab_dir;
     bool keep_lab = false;
     bool quiet = false;
     bool progress = false;
+    bool every_format = false;  // batch children: write every format next to the JSON report
 };
+
+// --report-dir: every format next to the JSON report (name.json, name.xml, name.md, name.html).
+void every_format(Options& opt, const fs::path& json)
+{
+    opt.report_json = json;
+    opt.report_junit = fs::path(json).replace_extension(".xml");
+    opt.report_markdown = fs::path(json).replace_extension(".md");
+    opt.report_html = fs::path(json).replace_extension(".html");
+}
+
+void write_reports(const Options& opt, const scenario::Scenario& sc, const runner::RunRecord& record,
+                   const std::vector<report::Verdict>& verdicts, const std::vector<report::FailureWindow>& windows)
+{
+    if (!opt.report_json.empty())
+        write_file_atomically(opt.report_json, report::json_report(sc, record, verdicts, windows).dump(2) + "\n");
+    if (!opt.report_junit.empty())
+        write_file_atomically(opt.report_junit, report::junit_report(sc, record, verdicts, windows));
+    if (!opt.report_markdown.empty())
+        write_file_atomically(opt.report_markdown, report::markdown_report(sc, record, verdicts, windows));
+    if (!opt.report_html.empty())
+        write_file_atomically(opt.report_html, report::html_report(sc, record, verdicts, windows));
+}
 
 // Runs one parsed scenario in this process: enters fresh namespaces (so the process cannot
 // run another lab afterwards), plays it, reports. Returns 0 or 1.
@@ -87,8 +114,7 @@ int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, c
     auto windows = report::failure_windows(record.observations);
     bool pass = std::all_of(verdicts.begin(), verdicts.end(), [](const auto& v) { return v.pass; });
 
-    if (!opt.report_json.empty())
-        write_file_atomically(opt.report_json, report::json_report(sc, record, verdicts, windows).dump(2) + "\n");
+    write_reports(opt, sc, record, verdicts, windows);
     if (!opt.quiet)
         report::print_summary(std::cout, sc, record, verdicts, windows,
                               {.colour = static_cast<bool>(isatty(STDOUT_FILENO))});
@@ -117,6 +143,7 @@ struct Job {
     try {
         Options opt = base;
         opt.report_json = job.report;
+        if (base.every_format) every_format(opt, job.report);
         opt.quiet = false;
         opt.progress = false;
         code = run_in_this_process(*job.scenario, tools, opt);
@@ -141,6 +168,33 @@ std::string last_line(const fs::path& file)
     return last;
 }
 
+// --report-dir of a batch: DIR/junit.xml with every scenario's testsuite, DIR/summary.md.
+template <typename Jobs>
+void write_batch_reports(const fs::path& dir, const Jobs& jobs, double wall, int parallel)
+{
+    std::vector<report::JunitPart> parts;
+    std::vector<report::MarkdownBatchRow> rows;
+    for (const auto& job : jobs) {
+        nlohmann::json json;
+        try {
+            if (fs::exists(job.report)) json = nlohmann::json::parse(std::ifstream(job.report));
+        } catch (const std::exception&) {
+        }
+        const fs::path xml = fs::path(job.report).replace_extension(".xml");
+        const fs::path md = fs::path(job.report).replace_extension(".md");
+        std::string error;
+        if (job.status == -1) error = "not run (interrupted)";
+        else if (job.status > 1) error = fmt::format("exit status {}: {}", job.status, last_line(job.log));
+        std::ifstream in(xml);
+        std::string xml_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        parts.push_back({job.scenario->file, job.status == 0 || job.status == 1 ? xml_text : "", error, 0});
+        rows.push_back(report::markdown_batch_row(job.scenario->file, job.status, json, error));
+        if (fs::exists(md)) rows.back().report = md.filename().string();
+    }
+    write_file_atomically(dir / "junit.xml", report::junit_combine(parts));
+    write_file_atomically(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
+}
+
 int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
 {
     LabDir work("", false);  // reports and logs of the children, unless --report-dir keeps them
@@ -156,6 +210,7 @@ int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools
     }
     Options base;
     base.keep_lab = args.keep_lab;
+    base.every_format = !args.report_dir.empty();
 
     const pid_t self = getpid();
     std::size_t next = 0, running = 0, done = 0;
@@ -225,7 +280,10 @@ int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools
     }
     std::cout << fmt::format("\n{} passed, {} failed ({} scenarios, {} at a time, {:.1f} s)\n", passed, failed,
                              jobs.size(), args.jobs, wall);
-    if (!args.report_dir.empty()) std::cout << "reports and logs in " << out_dir.string() << "\n";
+    if (!args.report_dir.empty()) {
+        write_batch_reports(out_dir, jobs, wall, args.jobs);
+        std::cout << "reports and logs in " << out_dir.string() << " (junit.xml, summary.md)\n";
+    }
     if (g_interrupted) return static_cast<int>(ExitCode::Interrupted);
     return worst;
 }
@@ -271,19 +329,24 @@ int run(const RunArgs& args)
         }
     }
     if (invalid) return static_cast<int>(ExitCode::InvalidScenario);
-    if (scenarios.size() > 1 && !args.report_json.empty())
-        throw ScenarioError(args.report_json, 0, 0, "--report-json takes one scenario; use --report-dir DIR for several");
+    for (const auto& [flag, value] : {std::pair{"--report-json", &args.report_json}, {"--report-junit", &args.report_junit},
+                                      {"--report-markdown", &args.report_markdown}, {"--report-html", &args.report_html}})
+        if (scenarios.size() > 1 && !value->empty())
+            throw ScenarioError(*value, 0, 0, fmt::format("{} takes one scenario; use --report-dir DIR for several", flag));
     if (scenarios.size() > 1 && !args.lab_dir.empty())
         throw ScenarioError(args.lab_dir, 0, 0, "--lab-dir takes one scenario; use --keep-lab for several");
     lab::Tools tools = lab::Tools::locate();
 
     if (scenarios.size() == 1) {
         Options opt;
-        opt.report_json = args.report_json;
-        if (opt.report_json.empty() && !args.report_dir.empty()) {
+        if (!args.report_dir.empty()) {
             fs::create_directories(args.report_dir);
-            opt.report_json = fs::path(args.report_dir) / (report_name(scenarios[0].file) + ".json");
+            every_format(opt, fs::path(args.report_dir) / (report_name(scenarios[0].file) + ".json"));
         }
+        // A file named for one format takes precedence over --report-dir's.
+        for (auto [path, value] : {std::pair{&opt.report_json, &args.report_json}, {&opt.report_junit, &args.report_junit},
+                                   {&opt.report_markdown, &args.report_markdown}, {&opt.report_html, &args.report_html}})
+            if (!value->empty()) *path = *value;
         opt.lab_dir = args.lab_dir;
         opt.keep_lab = args.keep_lab;
         opt.quiet = args.quiet;

@@ -12,7 +12,10 @@ namespace rollsim::cli {
 struct RunArgs {
     std::vector<std::string> inputs;  // files and directories (searched for *.yaml)
     std::string report_json;          // one scenario only
-    std::string report_dir;           // one JSON report per scenario
+    std::string report_junit;         // one scenario only: JUnit XML
+    std::string report_markdown;      // one scenario only: Markdown summary
+    std::string report_html;          // one scenario only: self-contained HTML
+    std::string report_dir;           // every format per scenario; for several, junit.xml and summary.md
     std::string lab_dir;
     bool keep_lab = false;
     bool quiet = false;

@@ -200,6 +200,10 @@ private:
         for (std::size_t s = 0; s < zone.servers.size(); ++s) {
             requests.push_back(m_world.sign_request(zone, static_cast<int>(s), t, p.serial + 1));
             fp += fingerprint(requests.back(), now) + "\n--\n";
+            // Going unsigned (orphan-ds, server-unsigned) or signed again is a new version of
+            // the zone too: it needs a new serial, or NSD's confirmation of the serial it
+            // already served would not show that it loaded the new text.
+            if (m_world.server_mode(zone, static_cast<int>(s), t) == world::ServerMode::Unsigned) fp += "unsigned\n";
         }
         bool due = !p.signed_at || fp != p.fingerprint || t - *p.signed_at >= zone.spec->signing.refresh;
         if (!due) return false;

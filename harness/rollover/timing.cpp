@@ -1,0 +1,139 @@
+#include "rollover/timing.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace rollsim::rollover {
+
+namespace {
+
+std::string d(Seconds s) { return format_duration(s); }
+
+Interval make(std::string name, std::string formula, std::string numbers, std::string section, Seconds minimum,
+              const TimingInputs& in)
+{
+    Interval out{std::move(name), std::move(formula), "", std::move(section), minimum, minimum + in.margin};
+    out.numbers = fmt::format("{} = {}", numbers, d(minimum));
+    return out;
+}
+
+}  // namespace
+
+std::string Interval::describe() const
+{
+    std::string out = fmt::format("{} = {} = {}", name, formula, numbers);
+    if (value != minimum) out += fmt::format(" (+ margin {} = {})", d(value - minimum), d(value));
+    return out;
+}
+
+// RFC 7583 3.2.1: "Ipub = Dprp + TTLkey" — the new DNSKEY must reach every server and every
+// cached copy of the old DNSKEY RRset must have expired before the new key signs.
+Interval zsk_prepublish_ipub(const TimingInputs& in)
+{
+    return make("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1",
+                in.dprp + in.ttl_key, in);
+}
+
+// RFC 7583 3.2.1: "Iret = Dsgn + Dprp + TTLsig" — the zone is re-signed with the new key, the
+// new signatures propagate, and cached signatures by the old key expire, before it is removed.
+Interval zsk_prepublish_iret(const TimingInputs& in)
+{
+    return make("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
+                "RFC 7583 3.2.1", in.dsgn + in.dprp + in.ttl_sig, in);
+}
+
+// RFC 7583 3.2.2: "Iret = Dsgn + Dprp + max(TTLkey, TTLsig)" — the old key may go once the
+// zone is fully double-signed and no cache holds the old DNSKEY RRset or old-only signatures.
+Interval zsk_double_signature_iret(const TimingInputs& in)
+{
+    return make("Iret", "Dsgn + Dprp + max(TTLkey, TTLsig)",
+                fmt::format("{} + {} + max({}, {})", d(in.dsgn), d(in.dprp), d(in.ttl_key), d(in.ttl_sig)),
+                "RFC 7583 3.2.2", in.dsgn + in.dprp + std::max(in.ttl_key, in.ttl_sig), in);
+}
+
+// RFC 7583 3.3.1: "IpubC = DprpC + TTLkey" — the new KSK is in every cached DNSKEY RRset
+// before the DS is swapped at the parent.
+Interval ksk_double_ksk_ipub(const TimingInputs& in)
+{
+    return make("IpubC", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)),
+                "RFC 7583 3.3.1", in.dprp_child + in.ttl_key, in);
+}
+
+// RFC 7583 3.3.1: "Iret = DprpP + TTLds" — the old KSK stays until the new DS set has reached
+// the parent's servers and cached old DS sets have expired.
+Interval ksk_double_ksk_iret(const TimingInputs& in)
+{
+    return make("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
+                in.dprp_parent + in.ttl_ds, in);
+}
+
+// RFC 7583 3.3.2: "IpubP = DprpP + TTLds" — the new DS is in every cached DS RRset before the
+// DNSKEY RRset switches to the new KSK.
+Interval ksk_double_ds_ipub(const TimingInputs& in)
+{
+    return make("IpubP", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.2",
+                in.dprp_parent + in.ttl_ds, in);
+}
+
+// RFC 7583 3.3.2: "Iret = DprpC + TTLkey" — the old DS stays until cached DNSKEY RRsets
+// holding the old KSK have expired.
+Interval ksk_double_ds_iret(const TimingInputs& in)
+{
+    return make("Iret", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)), "RFC 7583 3.3.2",
+                in.dprp_child + in.ttl_key, in);
+}
+
+// RFC 7583 3.3.3: "Ipub = max(Dreg + DprpP + TTLds, DprpC + TTLkey)" — both the new DS (after
+// registration) and the new DNSKEY RRset are in caches before the old ones are withdrawn.
+Interval ksk_double_rrset_ipub(const TimingInputs& in)
+{
+    return make("Ipub", "max(Dreg + DprpP + TTLds, DprpC + TTLkey)",
+                fmt::format("max({} + {} + {}, {} + {})", d(in.dreg), d(in.dprp_parent), d(in.ttl_ds),
+                            d(in.dprp_child), d(in.ttl_key)),
+                "RFC 7583 3.3.3", std::max(in.dreg + in.dprp_parent + in.ttl_ds, in.dprp_child + in.ttl_key), in);
+}
+
+// CSK, DNSKEY side (RFC 7583 3.2.1 / 3.3.1): the new key is in every cached DNSKEY RRset
+// before it signs and before its DS is submitted.
+Interval csk_ipub(const TimingInputs& in)
+{
+    return make("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1, 3.3.1",
+                in.dprp + in.ttl_key, in);
+}
+
+// CSK, DS side (RFC 7583 3.3.1): after the DS swap the old key keeps signing the DNSKEY
+// RRset until cached old DS sets have expired.
+Interval csk_iret_ds(const TimingInputs& in)
+{
+    return make("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
+                in.dprp_parent + in.ttl_ds, in);
+}
+
+// CSK, signature side (RFC 7583 3.2.1): once the old key stops signing, its DNSKEY stays until
+// its signatures have left caches.
+Interval csk_iret_sig(const TimingInputs& in)
+{
+    return make("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
+                "RFC 7583 3.2.1", in.dsgn + in.dprp + in.ttl_sig, in);
+}
+
+// RFC 6781 4.1.4 steps 1-3 with RFC 7583 3.2.1's terms: the new algorithm's signatures
+// (Dsgn + Dprp + TTLsig) and its DNSKEYs (Dprp + TTLkey) are in caches before the DS changes.
+Interval algorithm_ipub(const TimingInputs& in)
+{
+    return make("Ipub", "max(Dsgn + Dprp + TTLsig, Dprp + TTLkey)",
+                fmt::format("max({} + {} + {}, {} + {})", d(in.dsgn), d(in.dprp), d(in.ttl_sig), d(in.dprp),
+                            d(in.ttl_key)),
+                "RFC 6781 4.1.4; RFC 7583 3.2.1", std::max(in.dsgn + in.dprp + in.ttl_sig, in.dprp + in.ttl_key), in);
+}
+
+// RFC 6781 4.1.4 step 4 with RFC 7583 3.3.1's Iret: the old algorithm's keys stay until cached
+// DS sets naming them have expired.
+Interval algorithm_iret(const TimingInputs& in)
+{
+    return make("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)),
+                "RFC 6781 4.1.4; RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
+}
+
+}  // namespace rollsim::rollover
