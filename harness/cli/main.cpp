@@ -1,7 +1,9 @@
 // rollsim: the command line. Parses arguments and maps every error to its exit status
 // (core/error.hpp); `run` is in cli/run.cpp.
+#include "cli/play.hpp"
 #include "cli/run.hpp"
 #include "core/error.hpp"
+#include "rollover/planner.hpp"
 #include "scenario/parse.hpp"
 
 #include <iostream>
@@ -18,6 +20,25 @@ int cmd_check(const std::vector<std::string>& inputs)
             auto sc = rollsim::scenario::parse_scenario(file);
             std::cout << file << ": valid (" << sc.zones.size() << " zones, " << sc.timeline.size() << " events, "
                       << sc.expectations.size() << " expectations)\n";
+        } catch (const rollsim::ScenarioError& e) {
+            std::cerr << "rollsim: " << e.what() << "\n";
+            status = static_cast<int>(rollsim::ExitCode::InvalidScenario);
+        }
+    }
+    return status;
+}
+
+// `rollsim plan FILE...`: each scenario's rollover schedule and lint, before anything runs.
+int cmd_plan(const std::vector<std::string>& inputs)
+{
+    int status = 0;
+    bool first = true;
+    for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
+        try {
+            auto sc = rollsim::scenario::parse_scenario(file);
+            if (!first) std::cout << "\n";
+            first = false;
+            rollsim::rollover::print_plan(std::cout, sc, rollsim::rollover::plan_rollovers(sc));
         } catch (const rollsim::ScenarioError& e) {
             std::cerr << "rollsim: " << e.what() << "\n";
             status = static_cast<int>(rollsim::ExitCode::InvalidScenario);
@@ -54,6 +75,18 @@ int main(int argc, char** argv)
     auto* check = app.add_subcommand("check", "Validate scenario files without running them");
     check->add_option("scenarios", check_inputs, "Scenario files (YAML) or directories of them")->required();
 
+    std::vector<std::string> plan_inputs;
+    auto* plan = app.add_subcommand("plan", "Print the rollover schedule (RFC 7583 intervals) and its lint");
+    plan->add_option("scenarios", plan_inputs, "Scenario files (YAML) or directories of them")->required();
+
+    rollsim::cli::PlayArgs play_args;
+    auto* play = app.add_subcommand("play", "Play a scenario as a tabletop exercise, driven by commands from stdin");
+    play->add_option("scenario", play_args.scenario, "The scenario file (YAML)")->required();
+    play->add_option("--transcript", play_args.transcript,
+                     "Write the Markdown transcript here (default: <scenario>-transcript.md in the current directory)");
+    play->add_option("--lab-dir", play_args.lab_dir, "Build the lab in this directory and keep it");
+    play->add_flag("--keep-lab", play_args.keep_lab, "Keep the lab directory (configs, zones, logs)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -64,6 +97,8 @@ int main(int argc, char** argv)
     try {
         if (*run) return rollsim::cli::run(run_args);
         if (*check) return cmd_check(check_inputs);
+        if (*plan) return cmd_plan(plan_inputs);
+        if (*play) return rollsim::cli::play(play_args, std::cin, std::cout);
     } catch (const rollsim::Fatal& e) {
         std::cerr << "rollsim: " << e.what() << "\n";
         return static_cast<int>(e.code());

@@ -9,6 +9,7 @@
 #include "report/junit_report.hpp"
 #include "report/markdown_report.hpp"
 #include "report/terminal.hpp"
+#include "rollover/planner.hpp"
 #include "runner/runner.hpp"
 #include "scenario/parse.hpp"
 
@@ -93,6 +94,12 @@ void write_reports(const Options& opt, const scenario::Scenario& sc, const runne
 // run another lab afterwards), plays it, reports. Returns 0 or 1.
 int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, const Options& opt)
 {
+    // The rollover lint's findings (overrides below an RFC 7583 minimum), before anything runs.
+    if (!opt.quiet && !sc.rollovers.empty()) {
+        std::ostringstream lint;
+        rollover::print_lint(lint, sc, rollover::plan_rollovers(sc));
+        if (!lint.str().empty()) std::cout << lint.str() << std::endl;
+    }
     LabDir dir(opt.lab_dir, opt.keep_lab);
     lab::enter_isolated_namespaces();
 

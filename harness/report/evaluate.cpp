@@ -1,5 +1,7 @@
 #include "report/evaluate.hpp"
 
+#include "rollover/planner.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -131,6 +133,52 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
     return v;
 }
 
+// PredictedWindows: the warm (daemon) failure windows and the rollover lint's predicted windows
+// agree: every observed one lies within a predicted one, and every predicted one saw a
+// failure, both within the probe interval.
+Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation& exp,
+                                const std::vector<Observation>& observations)
+{
+    std::vector<Observation> warm;
+    for (const auto& o : observations)
+        if (o.kind == ResolverKind::Unbound) warm.push_back(o);
+    Verdict v{&exp, true, static_cast<int>(warm.size()), ""};
+    if (warm.empty()) {
+        v.pass = false;
+        v.detail = "no warm (unbound) resolver was probed";
+        return v;
+    }
+    const Seconds g = sc.probes.every;
+    std::vector<rollover::PredictedWindow> predicted;
+    for (const auto& p : rollover::predicted_windows(sc))
+        if (p.warm) predicted.push_back(p);
+    const auto observed = failure_windows(warm);
+    auto note = [&](const std::string& text) {
+        v.pass = false;
+        v.detail += (v.detail.empty() ? "" : "; ") + text;
+    };
+    for (const auto& w : observed) {
+        const Seconds end = w.end ? *w.end : sc.duration;
+        bool inside = false;
+        for (const auto& p : predicted)
+            inside = inside || (w.start >= p.from - g && end <= p.until + g);
+        if (!inside)
+            note(fmt::format("{} {} failed {} .. {}, outside every predicted window", w.resolver, w.query.text(),
+                             format_offset(w.start), w.end ? format_offset(*w.end) : std::string("end")));
+    }
+    for (const auto& p : predicted) {
+        bool seen = false;
+        for (const auto& w : observed) {
+            const Seconds end = w.end ? *w.end : sc.duration;
+            seen = seen || (w.start < p.until + g && end > p.from - g);
+        }
+        if (!seen)
+            note(fmt::format("predicted {} .. {} ({}), but no warm failure then", format_offset(p.from),
+                             format_offset(p.until), p.zone));
+    }
+    return v;
+}
+
 }  // namespace
 
 std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Observation>& observations)
@@ -139,6 +187,10 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Ob
     for (const auto& exp : sc.expectations) {
         if (exp.kind == Expectation::Kind::FailureWindow) {
             out.push_back(judge_failure_window(sc, exp, observations));
+            continue;
+        }
+        if (exp.kind == Expectation::Kind::PredictedWindows) {
+            out.push_back(judge_predicted_windows(sc, exp, observations));
             continue;
         }
         std::vector<const Observation*> applicable;

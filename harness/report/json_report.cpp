@@ -1,5 +1,7 @@
 #include "report/json_report.hpp"
 
+#include "rollover/planner.hpp"
+
 namespace rollsim::report {
 
 using nlohmann::json;
@@ -89,6 +91,16 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                       {"reason", w.reason}});
     out["failure_windows"] = fw;
     out["first_failure_s"] = windows.empty() ? json(nullptr) : json(windows.front().start.count());
+
+    // The rollover lint's predicted failure windows (empty without a rollover: block).
+    json pw = json::array();
+    for (const auto& p : rollover::predicted_windows(sc))
+        pw.push_back({{"zone", p.zone},
+                      {"from_s", p.from.count()},
+                      {"until_s", p.until.count()},
+                      {"resolvers", rollover::affected_resolvers(sc, p)},
+                      {"cause", p.cause}});
+    out["predicted_windows"] = pw;
 
     json exps = json::array();
     for (const auto& v : verdicts) {

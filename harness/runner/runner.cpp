@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -95,44 +96,146 @@ const char* action_name(scenario::ActionKind a)
     return names[static_cast<int>(a)];
 }
 
-class Run {
+}  // namespace
+
+class Session::Impl {
 public:
-    Run(const scenario::Scenario& sc, const lab::Tools& tools, const RunOptions& options)
-        : m_sc(sc), m_tools(tools), m_options(options), m_world(sc)
+    Impl(const scenario::Scenario& sc, const lab::Tools& tools, const RunOptions& options)
+        : m_sc(sc), m_tools(tools), m_options(options), m_world(m_sc)
     {
     }
 
-    RunRecord play()
+    void start()
     {
-        const auto wall_start = std::chrono::steady_clock::now();
+        m_wall_start = std::chrono::steady_clock::now();
         for (const auto* ev : m_world.advance_to(Seconds(0))) record_event(*ev);
         remember_key_states(Seconds(0));
         start_servers();
         start_resolvers();
+        m_probe_times = probe_instants();
+        m_now = Seconds(0);
+        check_interrupted(m_now);
+        ++m_record.instants;
+        if (m_probe_times.count(m_now)) probe_all(m_now);
+        if (m_options.on_progress) m_options.on_progress(progress(m_now));
+        update_wall_clock();
+    }
 
-        const std::set<Seconds> probe_times = probe_instants();
-        Seconds t{0};
-        bool first = true;
-        while (t <= m_sc.duration) {
-            if (m_options.interrupted && m_options.interrupted())
-                throw Fatal(ExitCode::Interrupted, "interrupted at " + format_offset(t));
-            ++m_record.instants;
-            if (!first) {
-                for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
-                record_key_changes(t);
-                publish_changes(t);
+    // The instants after now() up to `target`, each as a run plays it (see runner.hpp).
+    std::vector<Observation> advance_to(Seconds target, bool probe_at_end)
+    {
+        target = std::min(target, m_sc.duration);
+        std::vector<Observation> at_target;
+        while (m_now < target) {
+            Seconds t = next_instant(m_now, m_probe_times);
+            if (t > target) {
+                // Nothing changes between instants: time just moves on, unless t is probed.
+                if (!probe_at_end) {
+                    m_now = target;
+                    break;
+                }
+                t = target;
             }
-            first = false;
-            if (probe_times.count(t)) probe_all(t);
+            check_interrupted(t);
+            ++m_record.instants;
+            settle(t);
+            m_now = t;
+            const bool probe = m_probe_times.count(t) || (probe_at_end && t == target);
+            if (probe) {
+                auto made = probe_all(t);
+                if (t == target) at_target = std::move(made);
+            }
             if (m_options.on_progress) m_options.on_progress(progress(t));
-            t = next_instant(t, probe_times);
         }
-        m_record.wall_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        if (probe_at_end && at_target.empty()) at_target = probe_all(m_now);
+        update_wall_clock();
+        return at_target;
+    }
+
+    std::vector<Observation> probe()
+    {
+        auto made = probe_all(m_now);
+        update_wall_clock();
+        return made;
+    }
+
+    std::vector<Observation> query(const std::string& qname, const std::string& qtype, const std::string& resolver)
+    {
+        std::vector<Resolver*> asked;
+        for (auto& r : m_resolvers)
+            if (resolver.empty() || r.spec->name == resolver) asked.push_back(&r);
+        if (asked.empty()) throw std::invalid_argument("no resolver named '" + resolver + "'");
+        set_resolver_clocks(m_now);
+        std::vector<Observation> out;
+        for (auto* r : asked) out.push_back(ask(*r, {qname, qtype}, m_now));
+        return out;
+    }
+
+    void inject(scenario::Event fault)
+    {
+        fault.at = m_now;
+        // World::advance_to applies the timeline in order: the new event goes right after the
+        // events it has applied (every event at or before now), so it is the next one.
+        const std::size_t index = m_world.applied_events();
+        m_sc.timeline.insert(m_sc.timeline.begin() + static_cast<std::ptrdiff_t>(index), std::move(fault));
+        m_world.prepare_fault(m_sc.timeline[index]);
+        m_probe_times = probe_instants();
+        settle(m_now);
+        update_wall_clock();
+    }
+
+    int repair(scenario::FaultKind kind, const std::string& zone)
+    {
+        int ended = 0;
+        for (auto& ev : m_sc.timeline) {
+            if (!ev.fault || *ev.fault != kind || ev.zone != zone) continue;
+            if (ev.at > m_now || (ev.until && *ev.until <= m_now)) continue;
+            const std::string text = repair_text(ev);
+            // The repair noted when the fault was applied moves to now.
+            std::erase_if(m_repairs, [&](const auto& r) { return r.second == text && ev.until && r.first == *ev.until; });
+            ev.until = m_now;
+            m_repairs.push_back({m_now, text});
+            ++ended;
+        }
+        if (ended) {
+            m_probe_times = probe_instants();
+            settle(m_now);
+        }
+        update_wall_clock();
+        return ended;
+    }
+
+    Seconds now() const { return m_now; }
+    const scenario::Scenario& scenario() const { return m_sc; }
+    const world::World& world() const { return m_world; }
+    const RunRecord& record() const { return m_record; }
+    RunRecord take_record()
+    {
+        update_wall_clock();
         return std::move(m_record);
     }
 
 private:
+    void check_interrupted(Seconds t) const
+    {
+        if (m_options.interrupted && m_options.interrupted())
+            throw Fatal(ExitCode::Interrupted, "interrupted at " + format_offset(t));
+    }
+
+    void update_wall_clock()
+    {
+        m_record.wall_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wall_start).count();
+    }
+
+    // The world at t: timeline events due, key changes, changed zones published.
+    void settle(Seconds t)
+    {
+        for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
+        record_key_changes(t);
+        publish_changes(t);
+    }
+
     // Probe instants: the regular interval, and the critical instants of every change: just
     // before it, the moment it happens, and just after each TTL it starts runs out (the
     // zone's DNSKEY and DS TTLs, and the TTL of every probed RRset), when caches turn over.
@@ -359,26 +462,54 @@ private:
             }
     }
 
-    void record_event(const scenario::Event& ev)
+    static std::string repair_text(const scenario::Event& ev)
     {
-        std::string text;
-        if (ev.action) {
-            text = action_name(*ev.action);
-            if (!ev.key.empty()) text += " " + ev.key;
-            text += " (" + ev.zone + ")";
-        } else if (ev.fault) {
-            text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
-            if (!ev.key.empty()) text += " key " + ev.key;
-            if (!ev.server.empty()) text += " server " + ev.server;
-            if (!ev.type.empty()) text += " type " + ev.type;
-            if (ev.until) text += " until " + format_offset(*ev.until);
-        }
-        m_record.events.push_back({ev.at, text, ev.say, EventRecord::Source::Timeline});
-        if (ev.fault && ev.until)
-            m_repairs.push_back({*ev.until, "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone});
+        return "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
     }
 
-    void probe_all(Seconds t)
+    void record_event(const scenario::Event& ev)
+    {
+        m_record.events.push_back({ev.at, describe_event(ev), ev.say, EventRecord::Source::Timeline});
+        if (ev.fault && ev.until) m_repairs.push_back({*ev.until, repair_text(ev)});
+    }
+
+    void set_resolver_clocks(Seconds t)
+    {
+        const TimePoint now = m_sc.start + t;
+        for (auto& r : m_resolvers)
+            if (r.daemon) r.daemon->set_time(now);
+    }
+
+    // One question to one resolver at t (its clock already set).
+    Observation ask(Resolver& r, const scenario::Query& q, Seconds t)
+    {
+        const TimePoint now = m_sc.start + t;
+        Observation o;
+        o.offset = t;
+        o.resolver = r.spec->name;
+        o.kind = r.spec->kind;
+        o.query = q;
+        if (r.daemon) {
+            auto a = probe::query(r.daemon->address(), q.qname, q.qtype);
+            if (!a.timed_out) o.rcode = probe::rcode_name(a.rcode);
+            o.ad = a.ad;
+            o.ede = a.ede;
+            o.ede_text = a.ede_text;
+            o.validation = classify_daemon_answer(o.rcode, o.ad, o.ede);
+            o.reason = a.timed_out ? "no answer from the resolver" : a.ede_text;
+        } else {
+            auto c = r.cold->resolve(q.qname, q.qtype, now);
+            o.rcode = probe::rcode_name(c.rcode);
+            o.validation = c.validation == "secure"   ? Validation::Secure
+                           : c.validation == "bogus" ? Validation::Bogus
+                                                     : Validation::Insecure;
+            o.ad = o.validation == Validation::Secure;
+            o.reason = c.reason;
+        }
+        return o;
+    }
+
+    std::vector<Observation> probe_all(Seconds t)
     {
         // Repairs are events too; note them when their instant comes.
         for (auto it = m_repairs.begin(); it != m_repairs.end();) {
@@ -389,37 +520,17 @@ private:
                 ++it;
             }
         }
-        const TimePoint now = m_sc.start + t;
-        for (auto& r : m_resolvers)
-            if (r.daemon) r.daemon->set_time(now);
+        set_resolver_clocks(t);
+        std::vector<Observation> made;
         for (const auto& q : m_sc.probes.queries) {
             for (auto& r : m_resolvers) {
-                Observation o;
-                o.offset = t;
-                o.resolver = r.spec->name;
-                o.kind = r.spec->kind;
-                o.query = q;
-                if (r.daemon) {
-                    auto a = probe::query(r.daemon->address(), q.qname, q.qtype);
-                    if (!a.timed_out) o.rcode = probe::rcode_name(a.rcode);
-                    o.ad = a.ad;
-                    o.ede = a.ede;
-                    o.ede_text = a.ede_text;
-                    o.validation = classify_daemon_answer(o.rcode, o.ad, o.ede);
-                    o.reason = a.timed_out ? "no answer from the resolver" : a.ede_text;
-                } else {
-                    auto c = r.cold->resolve(q.qname, q.qtype, now);
-                    o.rcode = probe::rcode_name(c.rcode);
-                    o.validation = c.validation == "secure"   ? Validation::Secure
-                                   : c.validation == "bogus" ? Validation::Bogus
-                                                             : Validation::Insecure;
-                    o.ad = o.validation == Validation::Secure;
-                    o.reason = c.reason;
-                }
+                Observation o = ask(r, q, t);
                 if (o.failed()) ++m_failures;
+                made.push_back(o);
                 m_record.observations.push_back(std::move(o));
             }
         }
+        return made;
     }
 
     Progress progress(Seconds t) const
@@ -429,24 +540,64 @@ private:
         return {t, m_sc.duration, events, m_failures};
     }
 
-    const scenario::Scenario& m_sc;
+    scenario::Scenario m_sc;  // the session's own copy: injected faults join its timeline
     const lab::Tools& m_tools;
-    const RunOptions& m_options;
-    world::World m_world;
+    RunOptions m_options;
+    world::World m_world;  // references m_sc
     std::vector<ZonePublisher> m_publishers;
     std::vector<Resolver> m_resolvers;
     std::vector<world::KeyState> m_key_states;
     std::vector<std::pair<Seconds, std::string>> m_repairs;
     RunRecord m_record;
     int m_failures = 0;
+    std::set<Seconds> m_probe_times;
+    Seconds m_now{0};
+    std::chrono::steady_clock::time_point m_wall_start = std::chrono::steady_clock::now();
 };
 
-}  // namespace
+Session::Session(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options)
+    : m_impl(std::make_unique<Impl>(scenario, tools, options))
+{
+}
+Session::~Session() = default;
+void Session::start() { m_impl->start(); }
+std::vector<Observation> Session::advance_to(Seconds t, bool probe_at_end) { return m_impl->advance_to(t, probe_at_end); }
+std::vector<Observation> Session::probe() { return m_impl->probe(); }
+std::vector<Observation> Session::query(const std::string& qname, const std::string& qtype, const std::string& resolver)
+{
+    return m_impl->query(qname, qtype, resolver);
+}
+void Session::inject(scenario::Event fault) { m_impl->inject(std::move(fault)); }
+int Session::repair(scenario::FaultKind kind, const std::string& zone) { return m_impl->repair(kind, zone); }
+Seconds Session::now() const { return m_impl->now(); }
+const scenario::Scenario& Session::scenario() const { return m_impl->scenario(); }
+const world::World& Session::world() const { return m_impl->world(); }
+const RunRecord& Session::record() const { return m_impl->record(); }
+RunRecord Session::take_record() { return m_impl->take_record(); }
 
 RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options)
 {
-    Run run(scenario, tools, options);
-    return run.play();
+    Session session(scenario, tools, options);
+    session.start();
+    session.advance_to(scenario.duration);
+    return session.take_record();
+}
+
+std::string describe_event(const scenario::Event& ev)
+{
+    std::string text;
+    if (ev.action) {
+        text = action_name(*ev.action);
+        if (!ev.key.empty()) text += " " + ev.key;
+        text += " (" + ev.zone + ")";
+    } else if (ev.fault) {
+        text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
+        if (!ev.key.empty()) text += " key " + ev.key;
+        if (!ev.server.empty()) text += " server " + ev.server;
+        if (!ev.type.empty()) text += " type " + ev.type;
+        if (ev.until) text += " until " + format_offset(*ev.until);
+    }
+    return text;
 }
 
 }  // namespace rollsim::runner

@@ -161,6 +161,37 @@ struct Event {
     SourceLoc loc;
 };
 
+// A key rollover the planner (rollover/planner.hpp) turns into new keys and timeline events.
+enum class RolloverMethod {
+    ZskPrepublish,        // RFC 7583 3.2.1
+    ZskDoubleSignature,   // RFC 7583 3.2.2
+    KskDoubleKsk,         // RFC 7583 3.3.1
+    KskDoubleDs,          // RFC 7583 3.3.2
+    KskDoubleRrset,       // RFC 7583 3.3.3
+    Csk,                  // RFC 7583 3.2.1 with 3.3.1
+    Algorithm,            // RFC 6781 4.1.4
+};
+inline constexpr const char* kRolloverMethodNames[] = {
+    "zsk-prepublish", "zsk-double-signature", "ksk-double-ksk", "ksk-double-ds", "ksk-double-rrset", "csk",
+    "algorithm",
+};
+inline const char* rollover_method_name(RolloverMethod m) { return kRolloverMethodNames[static_cast<int>(m)]; }
+
+struct RolloverSpec {
+    std::string zone;
+    RolloverMethod method = RolloverMethod::ZskPrepublish;
+    std::string key;                     // the existing key being replaced
+    Seconds start{0};                    // offset of the rollover's first step
+    std::optional<Algorithm> algorithm;  // method algorithm: the new algorithm
+    Seconds registration_delay{0};       // Dreg
+    Seconds parent_propagation{300};     // DprpP
+    Seconds propagation{300};            // Dprp (and DprpC)
+    Seconds margin{0};                   // added to every computed interval
+    // "publish-interval" / "retire-interval" / "remove-interval" -> the interval used instead
+    std::map<std::string, Seconds> overrides;
+    SourceLoc loc;
+};
+
 struct Query {
     std::string qname;  // absolute
     std::string qtype;  // upper-case mnemonic, e.g. "A", "DNSKEY"
@@ -209,7 +240,9 @@ struct Expectation {
     // FailureWindow: among the failure windows of the covered query/resolver, at least one
     //   starts within [start_min, start_max] and lasts within [length_min, length_max]
     //   (a window still open at the end lasts until the end), with `ede` if given.
-    enum class Kind { Window, Otherwise, NoFailures, FailureWindow };
+    // PredictedWindows: every warm failure window lies within a window the rollover lint
+    //   predicted, and every predicted window saw a warm failure (within probe granularity).
+    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows };
     Kind kind = Kind::Window;
     std::optional<Query> query;            // nullopt = every probed query
     std::string resolver;                  // empty = every resolver
@@ -233,6 +266,7 @@ struct Scenario {
     ProbeSpec probes;
     std::vector<ResolverSpec> resolvers;
     std::vector<Expectation> expectations;
+    std::vector<RolloverSpec> rollovers;  // planned into keys and timeline events by the parser
 
     const ZoneSpec* find_zone(const std::string& name) const
     {

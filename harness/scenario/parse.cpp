@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "rollover/planner.hpp"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -168,7 +169,17 @@ constexpr std::pair<std::string_view, ResolverKind> kResolverKinds[] = {
 constexpr std::pair<std::string_view, Denial> kDenials[] = {{"nsec", Denial::Nsec}, {"nsec3", Denial::Nsec3}};
 
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
-                                             "timeline", "probes",      "resolvers", "expect"};
+                                             "timeline", "probes",      "resolvers", "expect",   "rollover"};
+constexpr std::string_view kRolloverFields[] = {"zone",   "method", "key",               "start",  "algorithm",
+                                                  "parent", "override", "propagation-delay", "margin"};
+constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
+constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
+constexpr std::pair<std::string_view, RolloverMethod> kRolloverMethods[] = {
+    {"zsk-prepublish", RolloverMethod::ZskPrepublish},   {"zsk-double-signature", RolloverMethod::ZskDoubleSignature},
+    {"ksk-double-ksk", RolloverMethod::KskDoubleKsk},    {"ksk-double-ds", RolloverMethod::KskDoubleDs},
+    {"ksk-double-rrset", RolloverMethod::KskDoubleRrset}, {"csk", RolloverMethod::Csk},
+    {"algorithm", RolloverMethod::Algorithm},
+};
 constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
                                                  "denial",    "nsec3"};
@@ -189,7 +200,7 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                   "max-nsec3-iterations"};
 constexpr std::string_view kExpectFields[] = {"query",       "resolver",       "from",           "until",
                                                 "outcome",     "ede",            "otherwise",      "no-failures",
-                                                "failure-window", "starts-between", "lasts-between"};
+                                                "failure-window", "starts-between", "lasts-between", "predicted-windows"};
 // What each kind of expectation takes (the kind's own field first).
 constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until"};
 constexpr std::string_view kFailureWindowFields[] = {"failure-window", "resolver", "starts-between", "lasts-between",
@@ -520,6 +531,8 @@ public:
     Parser(std::string file, fs::path base_dir) : m_file(std::move(file)), m_base_dir(std::move(base_dir)) {}
 
     Scenario run(const std::string& text);
+    // One timeline event read against a scenario parsed before (parse_event_fields).
+    Event run_event(const Scenario& scenario, const YAML::Node& node);
 
 private:
     // -- positions and errors
@@ -604,6 +617,9 @@ private:
     void parse_ede(const Field& f, Expectation& e, const ResolverSpec* resolver) const;
     std::pair<Seconds, Seconds> bounds(const Field& f, bool times, std::string_view example);
     void settle_duration(const Field* f);
+    void parse_rollovers(const Field& f);
+    RolloverSpec parse_rollover(const YAML::Node& node);
+    void apply_rollover_plans();
 
     std::string m_file;
     fs::path m_base_dir;
@@ -816,6 +832,7 @@ Scenario Parser::run(const std::string& text)
     if (!probes) missing(top, "probes", "", "probes: { every: 1h, names: [www.example.com. A] }");
     parse_probes(*probes);
 
+    if (const Field* r = f.find("rollover")) parse_rollovers(*r);
     if (const Field* t = f.find("timeline")) parse_timeline(*t);
     if (const Field* e = f.find("expect")) parse_expectations(*e);
 
@@ -1774,6 +1791,143 @@ void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rollovers (planned by rollover/planner.hpp into keys and timeline events)
+
+void Parser::parse_rollovers(const Field& f)
+{
+    if (f.value.IsNull()) return;
+    if (!f.value.IsSequence())
+        fail(loc(f), fmt::format("rollover must be a list such as '- {{ zone: example.com., method: zsk-prepublish, "
+                                 "key: zsk, start: +1d }}', not {}", describe(f.value)));
+    for (const auto& item : f.value) {
+        RolloverSpec spec = parse_rollover(item);
+        for (const auto& other : m_scenario.rollovers)
+            if (other.zone == spec.zone && other.key == spec.key)
+                fail(spec.loc, fmt::format("key '{}' of {} is already rolled by the rollover at line {}; roll its "
+                                           "successor '{}' in a second scenario, or remove one", spec.key, spec.zone,
+                                           other.loc.line, rollover::next_key_name(spec.key)));
+        m_scenario.rollovers.push_back(std::move(spec));
+    }
+    apply_rollover_plans();
+}
+
+RolloverSpec Parser::parse_rollover(const YAML::Node& node)
+{
+    RolloverSpec r;
+    r.loc = loc(node);
+    if (!node.IsMap())
+        fail(r.loc, fmt::format("each rollover must be a map such as '{{ zone: example.com., method: zsk-prepublish, "
+                                "key: zsk, start: +1d }}', not {}", describe(node)));
+    Fields f = fields(node, "rollover", r.loc, kRolloverFields);
+    const Field* zone = f.find("zone");
+    if (!zone) missing(r.loc, "zone", "rollover", "zone: example.com.");
+    r.zone = zone_ref(*zone);
+    const ZoneSpec& z = *m_scenario.find_zone(r.zone);
+    const Field* method = f.find("method");
+    if (!method) missing(r.loc, "method", "rollover", "method: zsk-prepublish");
+    r.method = choice(*method, kRolloverMethods, "rollover method");
+    const std::string method_name = rollover_method_name(r.method);
+    const Field* key = f.find("key");
+    if (!key) missing(r.loc, "key", "rollover", "key: zsk");
+    r.key = scalar(*key);
+    const KeySpec* old = find_key(r.zone, r.key);
+    if (!old) {
+        std::vector<std::string> names;
+        for (const auto& k : z.keys) names.push_back(k.name);
+        fail(loc(*key), fmt::format("zone {} has no key '{}'{}", r.zone, r.key, suggest(r.key, names)));
+    }
+    const Field* start = f.find("start");
+    if (!start) missing(r.loc, "start", "rollover", "start: +1d");
+    r.start = time(*start);
+
+    // The key must suit the method.
+    const bool zsk_method = r.method == RolloverMethod::ZskPrepublish || r.method == RolloverMethod::ZskDoubleSignature;
+    const bool ksk_method = r.method == RolloverMethod::KskDoubleKsk || r.method == RolloverMethod::KskDoubleDs ||
+                            r.method == RolloverMethod::KskDoubleRrset;
+    const KeyRole want = zsk_method ? KeyRole::Zsk : ksk_method ? KeyRole::Ksk : KeyRole::Csk;
+    if (r.method != RolloverMethod::Algorithm && old->role != want)
+        fail(loc(*key), fmt::format("method {} rolls a {}; key '{}' in {} is a {} (use {})", method_name,
+                                    table_name(kRoles, want), r.key, r.zone, table_name(kRoles, old->role),
+                                    old->role == KeyRole::Zsk   ? "zsk-prepublish or zsk-double-signature"
+                                    : old->role == KeyRole::Ksk ? "ksk-double-ksk, ksk-double-ds or ksk-double-rrset"
+                                                                : "csk"));
+    if (r.method != RolloverMethod::ZskPrepublish && r.method != RolloverMethod::ZskDoubleSignature && r.zone == ".")
+        fail(loc(*method), fmt::format("method {} changes the DS at the parent, and the root has none (rolling the "
+                                       "root's KSK needs RFC 5011 trust-anchor updates, which rollsim does not "
+                                       "plan); roll a zone below the root", method_name));
+    if (!old->publish || *old->publish > r.start || (old->activate && *old->activate > r.start) || !old->activate)
+        fail(loc(*start), fmt::format("key '{}' is not published and active at the rollover's start ({}); start the "
+                                      "rollover once it is", r.key, format_offset(r.start)));
+    for (const auto& [field, when] : {std::pair<const char*, const std::optional<Seconds>*>{"retire", &old->retire},
+                                      {"remove", &old->remove}, {"ds-remove", &old->ds_remove}})
+        if (*when)
+            fail(loc(*key), fmt::format("key '{}' already has {}: {}; the rollover retires and removes it (remove "
+                                        "{}: from the key)", r.key, field, format_offset(**when), field));
+    for (const KeySpec* k : rollover::replaced_keys(z, RolloverSpec{r}))
+        if (find_key(r.zone, rollover::next_key_name(k->name)))
+            fail(loc(*key), fmt::format("zone {} already has a key '{}', the name the rollover gives {}'s successor; "
+                                        "rename that key", r.zone, rollover::next_key_name(k->name), k->name));
+
+    if (const Field* a = f.find("algorithm")) {
+        if (r.method != RolloverMethod::Algorithm)
+            fail(key_loc(*a), fmt::format("algorithm applies only to method algorithm (the new algorithm); method {} "
+                                          "keeps the key's algorithm: remove it", method_name));
+        r.algorithm = algorithm(*a);
+        if (*r.algorithm == old->algorithm)
+            fail(loc(*a), fmt::format("key '{}' already uses {}; an algorithm rollover needs another algorithm",
+                                      r.key, table_name(kAlgorithms, old->algorithm)));
+    } else if (r.method == RolloverMethod::Algorithm) {
+        missing(r.loc, "algorithm", "an algorithm rollover", "algorithm: ED25519");
+    }
+    if (r.method == RolloverMethod::Algorithm && old->role == KeyRole::Zsk)
+        fail(loc(*key), fmt::format("an algorithm rollover names the zone's ksk or csk as key (every key with its "
+                                    "algorithm is rolled); '{}' is a zsk", r.key));
+
+    if (const Field* p = f.find("propagation-delay")) r.propagation = duration(*p);
+    if (const Field* m = f.find("margin")) r.margin = duration(*m);
+    if (const Field* p = f.find("parent")) {
+        if (zsk_method)
+            fail(key_loc(*p), fmt::format("parent applies to rollovers that change the DS (ksk-*, csk, algorithm); "
+                                          "method {} does not: remove it", method_name));
+        Fields pf = fields(p->value, "rollover parent", loc(*p), kRolloverParentFields);
+        if (const Field* x = pf.find("registration-delay")) r.registration_delay = duration(*x);
+        if (const Field* x = pf.find("propagation-delay")) r.parent_propagation = duration(*x);
+    }
+    if (const Field* ov = f.find("override")) {
+        Fields of = fields(ov->value, "rollover override", loc(*ov), kRolloverOverrideFields);
+        const std::vector<std::string> takes = rollover::override_names(r.method);
+        for (const auto& x : of.all()) {
+            if (std::find(takes.begin(), takes.end(), x.name) == takes.end())
+                fail(key_loc(x), fmt::format("method {} has no {} to override (it takes {}); remove it", method_name,
+                                             x.name, join_and(takes)));
+            r.overrides[x.name] = duration(x);
+        }
+    }
+    return r;
+}
+
+// Adds each rollover's new keys to its zone and its steps to the timeline.
+void Parser::apply_rollover_plans()
+{
+    std::vector<std::pair<std::string, KeySpec>> keys;
+    std::vector<Event> events;
+    for (const auto& r : m_scenario.rollovers) {
+        auto plan = rollover::plan_rollover(*m_scenario.find_zone(r.zone), r);
+        for (auto& k : plan.new_keys) keys.emplace_back(r.zone, std::move(k));
+        for (auto& ev : plan.events()) {
+            m_times.push_back({ev.at, r.loc, fmt::format("a step of the {} rollover", rollover_method_name(r.method))});
+            events.push_back(std::move(ev));
+        }
+    }
+    for (auto& [zone, key] : keys)
+        for (auto& z : m_scenario.zones)
+            if (z.name == zone) z.keys.push_back(std::move(key));
+    for (auto& ev : events) m_scenario.timeline.push_back(std::move(ev));
+    std::stable_sort(m_scenario.timeline.begin(), m_scenario.timeline.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Expectations
 
 std::string render_expectation(const Expectation& e)
@@ -1781,6 +1935,7 @@ std::string render_expectation(const Expectation& e)
     using Kind = Expectation::Kind;
     const std::string outcome = table_name(kOutcomes, e.outcome);
     if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
+    if (e.kind == Kind::PredictedWindows) return "warm failure windows match the rollover lint's predicted windows";
     std::string out = e.query ? e.query->text() : "every query";
     out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
     if (e.from) out += " from " + format_offset(*e.from);
@@ -1907,6 +2062,21 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
         return e;
     }
 
+    if (const Field* p = f.find("predicted-windows")) {
+        for (const auto& other : f.all())
+            if (other.name != "predicted-windows")
+                fail(key_loc(other), fmt::format("'predicted-windows' stands alone; move '{}' to an expectation of "
+                                                 "its own", other.name));
+        if (scalar(*p) != "match")
+            fail(loc(*p), fmt::format("predicted-windows takes 'match', not '{}'", scalar(*p)));
+        if (m_scenario.rollovers.empty())
+            fail(key_loc(*p), "predicted-windows compares failures with the rollover lint's predictions; this "
+                              "scenario has no rollover: block");
+        e.kind = Kind::PredictedWindows;
+        e.text = render_expectation(e);
+        return e;
+    }
+
     // The kind: outcome (a window), no-failures or failure-window; one per expectation.
     const Field* outcome = f.find("outcome");
     const Field* no_failures = f.find("no-failures");
@@ -1991,7 +2161,10 @@ const Vocabulary& vocabulary()
             {"nsec3", to_strings(kNsec3Fields)},  {"key", to_strings(kKeyFields)},
             {"event", to_strings(kEventFields)},  {"probes", to_strings(kProbeFields)},
             {"resolver", to_strings(kResolverFields)}, {"expect", to_strings(kExpectFields)},
+            {"rollover", to_strings(kRolloverFields)}, {"rollover-parent", to_strings(kRolloverParentFields)},
+            {"rollover-override", to_strings(kRolloverOverrideFields)},
         };
+        out.rollover_methods = table_names(kRolloverMethods);
         out.faults = table_names(kFaults);
         for (const auto& [name, kind] : kFaults) {
             auto& takes = out.fault_parameters[std::string(name)];
@@ -2012,6 +2185,37 @@ const Vocabulary& vocabulary()
         return out;
     }();
     return v;
+}
+
+Event Parser::run_event(const Scenario& scenario, const YAML::Node& node)
+{
+    m_scenario = scenario;
+    for (const auto& z : scenario.zones) {
+        m_all_zones.insert(z.name);
+        if (!z.implicit) m_listed.push_back(z.name);
+    }
+    Event ev = parse_event(node);
+    for (const auto& t : m_times)
+        if (t.value > scenario.duration)
+            fail(t.loc, fmt::format("{} ({}) is beyond the end of the scenario (duration {})", t.what,
+                                    format_offset(t.value), format_duration(scenario.duration)));
+    return ev;
+}
+
+Event parse_event_fields(const Scenario& scenario, const std::vector<std::pair<std::string, std::string>>& fields,
+                         const std::string& label)
+{
+    YAML::Node node(YAML::NodeType::Map);
+    for (const auto& [name, value] : fields) {
+        if (static_cast<const YAML::Node&>(node)[name]) throw ScenarioError(label, 0, 0, fmt::format("'{}' is given twice; keep one", name));
+        node[name] = value;
+    }
+    return Parser(label, ".").run_event(scenario, node);
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates)
+{
+    return suggest(word, candidates);
 }
 
 Scenario parse_scenario_text(const std::string& text, const std::string& file_label, const fs::path& base_dir)

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rollsim::scenario {
@@ -26,7 +28,8 @@ Scenario parse_scenario_text(const std::string& text, const std::string& file_la
 struct Vocabulary {
     // Section -> the field names it accepts, in the parser's order. Sections: "scenario" (top
     // level), "zone", "ttl" (which also takes record type names), "signing", "nsec3", "key",
-    // "event" (timeline), "probes", "resolver", "expect".
+    // "event" (timeline), "probes", "resolver", "expect", "rollover", "rollover-parent",
+    // "rollover-override".
     std::map<std::string, std::vector<std::string>> fields;
     std::vector<std::string> faults;  // kebab-case, in catalog order
     // Fault -> the event parameters it takes / requires, among key, server, type, name, offset,
@@ -42,8 +45,21 @@ struct Vocabulary {
     std::vector<std::string> resolver_kinds;
     std::vector<std::string> denials;
     std::vector<std::string> record_types;    // upper-case mnemonics names, queries and ttl accept
+    std::vector<std::string> rollover_methods;  // rollover: method values
 };
 
 const Vocabulary& vocabulary();
+
+// One timeline event given as its fields, in order (`{"at", "+1d"}, {"fault", "ds-missing"},
+// {"zone", "example.com."}, ...`, values as a file would write them), read against `scenario`
+// as parse_scenario() returned it: the same checks, defaults and did-you-mean hints as an
+// event in the file, times within the duration. Errors are ScenarioErrors naming `label`,
+// without a position. For tools that add events to a scenario being played (rollsim play).
+Event parse_event_fields(const Scenario& scenario, const std::vector<std::pair<std::string, std::string>>& fields,
+                         const std::string& label);
+
+// The parser's hint for a word not among `candidates`: " (did you mean 'x'?)", or
+// " (expected one of: a, b, c)" when none is close.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace rollsim::scenario

@@ -112,16 +112,19 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
         ++zone_index;
     }
     // Key material the faults need, made once up front.
-    for (const auto& ev : scenario.timeline) {
-        if (!ev.fault) continue;
-        auto& zone = zone_mut(ev.zone);
-        if (*ev.fault == FaultKind::RevokedKey) {
-            auto& k = key_mut(ev.zone, ev.key);
-            if (!k.revoked) k.revoked = k.key.with_flags(k.key.flags() | dnssec::kFlagRevoke);
-        }
-        if (*ev.fault == FaultKind::RrsigUnknownKey && !zone.rogue)
-            zone.rogue = dnssec::Key::generate(zone.spec->name, scenario::Algorithm::ECDSAP256SHA256, dnssec::kFlagZone);
+    for (const auto& ev : scenario.timeline) prepare_fault(ev);
+}
+
+void World::prepare_fault(const Event& ev)
+{
+    if (!ev.fault) return;
+    auto& zone = zone_mut(ev.zone);
+    if (*ev.fault == FaultKind::RevokedKey) {
+        auto& k = key_mut(ev.zone, ev.key);
+        if (!k.revoked) k.revoked = k.key.with_flags(k.key.flags() | dnssec::kFlagRevoke);
     }
+    if (*ev.fault == FaultKind::RrsigUnknownKey && !zone.rogue)
+        zone.rogue = dnssec::Key::generate(zone.spec->name, scenario::Algorithm::ECDSAP256SHA256, dnssec::kFlagZone);
 }
 
 ZoneRuntime& World::zone_mut(const std::string& name)

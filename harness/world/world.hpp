@@ -64,6 +64,12 @@ public:
 
     // Applies, in order, every timeline event with `at` <= t not applied yet; returns them.
     std::vector<const scenario::Event*> advance_to(Seconds t);
+    // How many timeline events advance_to has applied: timeline[0, applied_events()). An event
+    // added to the timeline later (rollsim play) goes at or after this index, so that the order
+    // stays valid, and is then handed to prepare_fault.
+    std::size_t applied_events() const { return m_next_event; }
+    // Makes the key material a fault needs (the REVOKE-flagged twin, the rogue signing key).
+    void prepare_fault(const scenario::Event& ev);
 
     const std::vector<ZoneRuntime>& zones() const { return m_zones; }
     const scenario::Scenario& scenario() const { return m_scenario; }

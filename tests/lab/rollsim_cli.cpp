@@ -28,6 +28,21 @@ CliResult run_rollsim(const std::vector<std::string>& args, std::chrono::seconds
     return r;
 }
 
+CliResult run_rollsim_with_input(const std::vector<std::string>& args, const std::string& input,
+                                 std::chrono::seconds deadline)
+{
+    TempDir logs;
+    write_file(logs / "stdin.txt", input);
+    lab::ProcessSpec spec;
+    spec.program = "/bin/sh";
+    spec.args = {"-c", "cat \"$0\" | \"$@\"", (logs / "stdin.txt").string(), ROLLSIM_BIN};
+    spec.args.insert(spec.args.end(), args.begin(), args.end());
+    spec.log = logs / "rollsim.log";
+    CliResult r;
+    r.status = lab::run_command(spec, r.output, std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
+    return r;
+}
+
 TempDir::TempDir()
 {
     std::string templ = (fs::temp_directory_path() / "rollsim-test-XXXXXX").string();

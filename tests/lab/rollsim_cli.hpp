@@ -19,6 +19,11 @@ struct CliResult {
 CliResult run_rollsim(const std::vector<std::string>& args,
                       std::chrono::seconds deadline = std::chrono::seconds(300));
 
+// The same, with `input` fed to its standard input through a pipe (as `cat script | rollsim
+// ...` would), for commands that read stdin (rollsim play).
+CliResult run_rollsim_with_input(const std::vector<std::string>& args, const std::string& input,
+                                 std::chrono::seconds deadline = std::chrono::seconds(300));
+
 // A fresh directory under the system temp directory, removed by the destructor.
 class TempDir {
 public:

@@ -966,7 +966,8 @@ TEST(ScenarioSchema, FieldsMatchTheParser)
         {"scenario", &schema},       {"zone", &defs.at("zone")},         {"ttl", &defs.at("ttls")},
         {"signing", &defs.at("signing")}, {"nsec3", &defs.at("nsec3")},   {"key", &defs.at("key")},
         {"event", &defs.at("event")}, {"probes", &defs.at("probes")},    {"resolver", &defs.at("resolver")},
-        {"expect", &defs.at("expectation")},
+        {"expect", &defs.at("expectation")}, {"rollover", &defs.at("rollover")},
+        {"rollover-parent", &defs.at("rolloverParent")}, {"rollover-override", &defs.at("rolloverOverride")},
     };
     ASSERT_EQ(keys_of(json(v.fields)), [&] {
         std::set<std::string> names;
@@ -1002,6 +1003,7 @@ TEST(ScenarioSchema, EnumsMatchTheParser)
     EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), v.key_roles);
     EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), v.resolver_kinds);
     EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), v.denials);
+    EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), v.rollover_methods);
     const json& algorithm = defs.at("algorithm").at("anyOf");
     EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), v.algorithms);
     EXPECT_EQ(algorithm.at(1).at("enum").get<std::vector<int>>(), v.algorithm_numbers);

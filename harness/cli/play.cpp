@@ -1,0 +1,671 @@
+#include "cli/play.hpp"
+
+#include "cli/lab_dir.hpp"
+#include "core/error.hpp"
+#include "lab/namespace.hpp"
+#include "lab/tools.hpp"
+#include "report/evaluate.hpp"
+#include "report/markdown_report.hpp"
+#include "report/outcome_summary.hpp"
+#include "runner/runner.hpp"
+#include "scenario/parse.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace rollsim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;  // SIGINT/SIGTERM: end the exercise, keep the transcript
+
+void on_signal(int) { g_stop = 1; }
+
+// Without SA_RESTART, so that a read of the next command returns at once.
+void catch_stop_signals()
+{
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+// The label parse_event_fields gives injected faults (their SourceLoc::file).
+constexpr const char* kInjected = "rollsim play";
+
+const std::vector<std::string>& command_names()
+{
+    static const std::vector<std::string> names = {"next",  "advance", "inject", "repair",
+                                                   "query", "status",  "help",   "quit"};
+    return names;
+}
+
+constexpr const char* kHelp = R"(Commands:
+  next                         play up to and including the next event: its narrative, then the answers
+  advance DURATION             move virtual time forward (e.g. advance 2h, advance 1d30m), playing events on the way
+  inject FAULT [ZONE] [k=v..]  add a fault now, e.g. inject ds-digest-mismatch example.com. key=ksk
+                               (parameters as in a scenario's timeline: key= server= type= name= offset=
+                               validity= iterations= algorithm= until= say="..."; ZONE: the deepest zone)
+  repair FAULT [ZONE]          end an injected or scheduled fault now
+  query NAME TYPE [RESOLVER]   ask now (every resolver when none is named)
+  status                       virtual time, keys and their states, faults in force, failure windows so far
+  help                         this list
+  quit                         end the exercise and write the transcript (end of input does the same))";
+
+std::string lower(std::string s)
+{
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string upper(std::string s)
+{
+    for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// "Example.COM" -> "example.com."
+std::string absolute_name(const std::string& name)
+{
+    std::string out = lower(name);
+    if (out.empty() || out.back() != '.') out += '.';
+    return out;
+}
+
+// Words of a command line; "double quotes" keep spaces (say="The registrar ...").
+std::optional<std::vector<std::string>> split_words(const std::string& line)
+{
+    std::vector<std::string> words;
+    std::string word;
+    bool quoted = false, in_word = false;
+    for (char c : line) {
+        if (c == '"') {
+            quoted = !quoted;
+            in_word = true;
+        } else if (!quoted && std::isspace(static_cast<unsigned char>(c))) {
+            if (in_word) words.push_back(word);
+            word.clear();
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (quoted) return std::nullopt;
+    if (in_word) words.push_back(word);
+    return words;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep)
+{
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+    return out;
+}
+
+// "SERVFAIL EDE 9 - bogus: validation failure <...>", "NOERROR AD - secure", "bogus: <reason>"
+std::string answer_text(const runner::Observation& o)
+{
+    if (!o.rcode) return "no answer" + (o.reason.empty() ? "" : ": " + o.reason);
+    std::string out;
+    if (o.kind == scenario::ResolverKind::Unbound) {
+        out = *o.rcode;
+        if (o.ad) out += " AD";
+        if (o.ede) out += fmt::format(" EDE {}", *o.ede);
+        out += " - " + runner::to_string(o.validation);
+    } else {
+        out = runner::to_string(o.validation);
+        if (*o.rcode != "NOERROR") out += " (" + *o.rcode + ")";
+    }
+    if (!o.reason.empty()) out += ": " + o.reason;
+    return out;
+}
+
+std::string key_state_text(const scenario::KeySpec& spec, const world::KeyState& s)
+{
+    std::string out = !s.published ? "not published" : s.active ? "published, signing" : "published, not signing";
+    if (spec.role != scenario::KeyRole::Zsk) out += s.ds_at_parent ? ", DS at the parent" : ", no DS at the parent";
+    return out;
+}
+
+bool in_force(const scenario::Event& ev, Seconds t) { return ev.at <= t && (!ev.until || *ev.until > t); }
+
+std::string fence(const std::string& text)
+{
+    std::string body = text;
+    while (!body.empty() && body.back() == '\n') body.pop_back();
+    return "~~~text\n" + body + "\n~~~\n";
+}
+
+class Exercise {
+public:
+    Exercise(runner::Session& session, std::ostream& out, bool echo)
+        : m_session(session), m_sc(session.scenario()), m_out(out), m_echo(echo)
+    {
+    }
+
+    bool echo() const { return m_echo; }
+    bool over() const { return m_session.now() >= m_sc.duration; }
+
+    // After Session::start(): who is in the lab, and the first answers.
+    void begin()
+    {
+        std::vector<std::string> zones, resolvers, probes;
+        for (const auto& z : m_sc.zones) zones.push_back(z.name + (z.implicit ? " (implicit)" : ""));
+        for (const auto& r : m_sc.resolvers)
+            resolvers.push_back(r.name + (r.kind == scenario::ResolverKind::Unbound ? " (unbound, warm cache)"
+                                                                                    : " (libunbound, cold)"));
+        for (const auto& q : m_sc.probes.queries) probes.push_back(q.text());
+        std::ostringstream s;
+        s << fmt::format("Tabletop exercise: {} ({})\n", m_sc.name, m_sc.file);
+        if (!m_sc.description.empty()) s << "  " << m_sc.description << "\n";
+        s << fmt::format("  virtual time {} + {}; zones {}\n", format_time(m_sc.start), format_duration(m_sc.duration),
+                         join(zones, ", "));
+        s << fmt::format("  resolvers {}\n  probes {}, every {}\n", join(resolvers, ", "), join(probes, ", "),
+                         format_duration(m_sc.probes.every));
+        s << fmt::format("  {} timeline event(s); type help for the commands\n", m_sc.timeline.size());
+        std::ostringstream t;
+        t << "# Tabletop exercise: " << m_sc.name << "\n\n";
+        t << fmt::format("- Scenario: `{}`\n", m_sc.file);
+        if (!m_sc.description.empty()) t << "- Description: " << m_sc.description << "\n";
+        t << fmt::format("- Virtual time: {} + {}\n", format_time(m_sc.start), format_duration(m_sc.duration));
+        t << fmt::format("- Zones: {}\n- Resolvers: {}\n- Probes: {}, every {}\n", join(zones, ", "),
+                         join(resolvers, ", "), join(probes, ", "), format_duration(m_sc.probes.every));
+        t << "\n## Session\n\n";
+        m_transcript += t.str();
+        m_out << s.str();
+
+        std::ostringstream body;
+        show_events(body, 0);
+        std::vector<runner::Observation> first;
+        for (const auto& o : m_session.record().observations)
+            if (o.offset == m_session.now()) first.push_back(o);
+        show_answers(body, first);
+        m_events_seen = m_session.record().events.size();
+        changes_on_the_way();  // takes note of the first answers
+        section("start", narrative_since(0), body.str());
+    }
+
+    std::string prompt() const
+    {
+        std::string p = fmt::format("[{}] ", format_offset(m_session.now()));
+        auto up = upcoming();
+        if (!up.empty()) {
+            p += fmt::format("next event {}: {}", format_offset(up.front().at), up.front().text);
+            if (!up.front().say.empty()) p += fmt::format(" — \"{}\"", up.front().say);
+            if (up.size() > 1) p += fmt::format(" (+{} more then)", up.size() - 1);
+        } else {
+            p += fmt::format("no more events; the scenario ends at {}", format_offset(m_sc.duration));
+        }
+        return p + "  > ";
+    }
+
+    // One command line; false when it ends the exercise.
+    bool handle(const std::string& line)
+    {
+        auto words = split_words(line);
+        if (!words) {
+            error(line, "unterminated quote; close it with \"");
+            return true;
+        }
+        if (words->empty()) return true;
+        const std::string verb = lower(words->front());
+        std::vector<std::string> args(words->begin() + 1, words->end());
+        if (verb == "quit" || verb == "exit") {
+            section("`" + line + "`", "", "");
+            return false;
+        }
+        if (verb == "help") {
+            emit(line, kHelp + std::string("\n"));
+            return true;
+        }
+        if (verb == "next") return cmd_next(line, args), true;
+        if (verb == "advance") return cmd_advance(line, args), true;
+        if (verb == "inject") return cmd_inject(line, args), true;
+        if (verb == "repair") return cmd_repair(line, args), true;
+        if (verb == "query") return cmd_query(line, args), true;
+        if (verb == "status") return cmd_status(line, args), true;
+        error(line, fmt::format("unknown command '{}'{}; type help for the commands", words->front(),
+                                scenario::did_you_mean(verb, command_names())));
+        return true;
+    }
+
+    // The summary: failure windows and the scenario's expectations on what was observed.
+    void finish(const std::string& why)
+    {
+        const auto& record = m_session.record();
+        const auto windows = report::failure_windows(record.observations);
+        // Judged on the span the exercise covered: a failure still open lasts until now.
+        scenario::Scenario observed = m_sc;
+        observed.duration = m_session.now();
+        const auto verdicts = report::evaluate(observed, record.observations);
+        std::ostringstream s;
+        s << fmt::format("\nThe exercise ended at {} ({}): {}.\n", format_offset(m_session.now()),
+                         format_time(m_sc.start + m_session.now()), why);
+        s << "\nFailure windows\n";
+        if (windows.empty()) s << "  none: every probe of every resolver succeeded\n";
+        for (const auto& w : windows) {
+            s << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
+                             format_offset(w.start), w.end ? format_offset(*w.end) : std::string("now"), w.probes,
+                             w.what);
+            if (!w.reason.empty()) s << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
+        }
+        s << "\nExpectations of the scenario, on what was observed\n";
+        if (verdicts.empty()) s << "  none\n";
+        for (const auto& v : verdicts) {
+            s << fmt::format("  {}  line {}: {} ({} probe results)\n", v.pass ? "PASS" : "FAIL",
+                             v.expectation->loc.line, v.expectation->text, v.matched);
+            if (!v.pass) s << fmt::format("        {}\n", v.detail);
+        }
+        m_out << s.str();
+
+        std::ostringstream t;
+        t << fmt::format("\n## Summary\n\nThe exercise ended at {} ({}): {}. {} probe results, {} commands.\n",
+                         format_offset(m_session.now()), format_time(m_sc.start + m_session.now()), why,
+                         record.observations.size(), m_commands);
+        t << "\n### Failure windows\n\n";
+        if (windows.empty()) {
+            t << "None: every probe of every resolver succeeded.\n";
+        } else {
+            t << "| resolver | query | from | until | probes | answer | reason |\n";
+            t << "| --- | --- | --- | --- | --- | --- | --- |\n";
+            for (const auto& w : windows)
+                t << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", report::markdown_cell(w.resolver),
+                                 report::markdown_cell(w.query.text()), format_offset(w.start),
+                                 w.end ? format_offset(*w.end) : std::string("still failing"), w.probes,
+                                 report::markdown_cell(w.what), report::markdown_cell(w.reason));
+        }
+        t << "\n### Expectations of the scenario, on what was observed\n\n";
+        if (verdicts.empty()) {
+            t << "The scenario has no expectations.\n";
+        } else {
+            t << "| verdict | line | expectation | probe results | detail |\n";
+            t << "| --- | --- | --- | --- | --- |\n";
+            for (const auto& v : verdicts)
+                t << fmt::format("| {} | {} | {} | {} | {} |\n", v.pass ? "PASS" : "FAIL", v.expectation->loc.line,
+                                 report::markdown_cell(v.expectation->text), v.matched,
+                                 report::markdown_cell(v.detail));
+        }
+        t << "\nExpectations are the scenario file's; injected faults and the stretch of time the exercise "
+             "covered change what they see.\n";
+        m_transcript += t.str();
+    }
+
+    const std::string& transcript() const { return m_transcript; }
+
+private:
+    struct Upcoming {
+        Seconds at;
+        std::string text;
+        std::string say;
+    };
+
+    // What happens next: the first timeline events or fault ends after now, all at one instant.
+    std::vector<Upcoming> upcoming() const
+    {
+        const Seconds now = m_session.now();
+        std::optional<Seconds> first;
+        for (const auto& ev : m_sc.timeline) {
+            if (ev.at > now && (!first || ev.at < *first)) first = ev.at;
+            if (ev.fault && ev.until && *ev.until > now && (!first || *ev.until < *first)) first = *ev.until;
+        }
+        std::vector<Upcoming> out;
+        if (!first || *first > m_sc.duration) return out;
+        for (const auto& ev : m_sc.timeline) {
+            if (ev.at == *first) out.push_back({ev.at, runner::describe_event(ev), ev.say});
+            if (ev.fault && ev.until == first)
+                out.push_back({*first, fmt::format("fault {} at {} ends", scenario::fault_name(*ev.fault), ev.zone), ""});
+        }
+        return out;
+    }
+
+    // Output of one command: to the screen, and to the transcript with the command.
+    void emit(const std::string& command, const std::string& text, const std::string& narrative = "")
+    {
+        m_out << text << std::flush;
+        section("`" + command + "`", narrative, text);
+    }
+
+    void error(const std::string& command, const std::string& message)
+    {
+        emit(command, "error: " + message + "\n");
+    }
+
+    void section(const std::string& title, const std::string& narrative, const std::string& body)
+    {
+        if (title != "start") ++m_commands;
+        m_transcript += fmt::format("### {} — {}\n\n", format_offset(m_command_time), title);
+        if (!narrative.empty()) m_transcript += narrative + "\n";
+        if (!body.empty()) m_transcript += fence(body) + "\n";
+        m_command_time = m_session.now();
+    }
+
+    // The `say:` texts of the timeline events recorded since index `from`, as Markdown quotes.
+    std::string narrative_since(std::size_t from) const
+    {
+        std::string out;
+        const auto& events = m_session.record().events;
+        for (std::size_t i = from; i < events.size(); ++i)
+            if (!events[i].say.empty()) out += fmt::format("> **{}** {}\n", format_offset(events[i].offset), events[i].say);
+        return out;
+    }
+
+    // The events recorded since index `from` (the signer's routine work aside), narrative included.
+    void show_events(std::ostream& s, std::size_t from) const
+    {
+        const auto& events = m_session.record().events;
+        for (std::size_t i = from; i < events.size(); ++i) {
+            const auto& e = events[i];
+            if (e.source == runner::EventRecord::Source::Signer) continue;
+            s << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);
+            if (!e.say.empty()) s << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
+        }
+    }
+
+    void show_answers(std::ostream& s, const std::vector<runner::Observation>& obs) const
+    {
+        if (obs.empty()) return;
+        s << fmt::format("Answers at {} ({}):\n", format_offset(obs.front().offset),
+                         format_time(m_sc.start + obs.front().offset));
+        for (const auto& o : obs) s << fmt::format("  {:<6} {:<28} {}\n", o.resolver, o.query.text(), answer_text(o));
+    }
+
+    // The events since the last command and the answers now: what next, advance, inject and
+    // repair show.
+    void report_change(const std::string& command, const std::vector<runner::Observation>& obs,
+                       const std::string& preface = "")
+    {
+        std::ostringstream s;
+        s << preface;
+        const std::size_t from = m_events_seen;
+        show_events(s, from);
+        const std::string changes = changes_on_the_way();
+        if (!changes.empty()) s << "Changes on the way:\n" << changes;
+        show_answers(s, obs);
+        m_events_seen = m_session.record().events.size();
+        if (over()) s << fmt::format("The scenario ends here ({}).\n", format_offset(m_sc.duration));
+        emit(command, s.str(), narrative_since(from));
+    }
+
+    // The probe results that differed from the previous one of the same resolver and query,
+    // among those recorded since the last call, before now: what an advance went through.
+    std::string changes_on_the_way()
+    {
+        const auto& obs = m_session.record().observations;
+        std::string out;
+        for (; m_observations_seen < obs.size(); ++m_observations_seen) {
+            const auto& o = obs[m_observations_seen];
+            const std::string label = report::outcome_label(o);
+            auto [it, fresh] = m_last_label.try_emplace(o.resolver + " " + o.query.text(), label);
+            if (fresh || it->second == label) continue;
+            if (o.offset < m_session.now())
+                out += fmt::format("  {:>10}  {:<6} {:<28} {} -> {}\n", format_offset(o.offset), o.resolver,
+                                   o.query.text(), it->second, label);
+            it->second = label;
+        }
+        return out;
+    }
+
+    void cmd_next(const std::string& line, const std::vector<std::string>& args)
+    {
+        if (!args.empty()) return error(line, "next takes no arguments; use advance DURATION to move by a duration");
+        auto up = upcoming();
+        const Seconds target = up.empty() ? m_sc.duration : up.front().at;
+        std::string preface = up.empty() ? fmt::format("No more events: playing to the end ({}).\n",
+                                                       format_offset(m_sc.duration))
+                                         : "";
+        report_change(line, m_session.advance_to(target, true), preface);
+    }
+
+    void cmd_advance(const std::string& line, const std::vector<std::string>& args)
+    {
+        std::optional<Seconds> d = args.size() == 1 ? parse_duration(args[0]) : std::nullopt;
+        if (!d || d->count() <= 0)
+            return error(line, "advance takes one duration longer than 0s, e.g. advance 2h, advance 1d30m, advance 90");
+        Seconds target = m_session.now() + *d;
+        std::string preface;
+        if (target > m_sc.duration) {
+            preface = fmt::format("The scenario ends at {}: advancing to there.\n", format_offset(m_sc.duration));
+            target = m_sc.duration;
+        }
+        report_change(line, m_session.advance_to(target, true), preface);
+    }
+
+    // The deepest zone the scenario lists (ties: the first listed).
+    std::string default_zone() const
+    {
+        const scenario::ZoneSpec* best = nullptr;
+        auto depth = [](const std::string& n) { return n == "." ? 0 : std::count(n.begin(), n.end(), '.'); };
+        for (const auto& z : m_sc.zones)
+            if (!best || depth(z.name) > depth(best->name)) best = &z;
+        return best->name;
+    }
+
+    void cmd_inject(const std::string& line, const std::vector<std::string>& args)
+    {
+        if (args.empty())
+            return error(line, "inject needs a fault, e.g. inject ds-digest-mismatch example.com. (the faults: " +
+                                   join(scenario::vocabulary().faults, ", ") + ")");
+        std::string zone;
+        std::vector<std::pair<std::string, std::string>> params;
+        for (std::size_t i = 1; i < args.size(); ++i) {
+            const auto eq = args[i].find('=');
+            if (eq == std::string::npos) {
+                if (!zone.empty())
+                    return error(line, fmt::format("'{}': inject takes FAULT [ZONE] [key=value ...]; write parameters "
+                                                   "as key=value, e.g. server=ns2", args[i]));
+                zone = args[i];
+                continue;
+            }
+            std::string name = lower(args[i].substr(0, eq)), value = args[i].substr(eq + 1);
+            if (name == "zone" && zone.empty()) {
+                zone = value;
+                continue;
+            }
+            if (name == "at")
+                return error(line, "inject adds the fault now; advance first to inject later, and give until= to "
+                                   "end it at a set time");
+            params.push_back({name, value});
+        }
+        if (zone.empty()) zone = default_zone();
+        std::vector<std::pair<std::string, std::string>> fields = {
+            {"at", format_offset(m_session.now())}, {"fault", args[0]}, {"zone", zone}};
+        fields.insert(fields.end(), params.begin(), params.end());
+        scenario::Event ev;
+        try {
+            ev = scenario::parse_event_fields(m_sc, fields, kInjected);
+        } catch (const ScenarioError& e) {
+            return error(line, e.message());
+        }
+        if (!ev.fault) return error(line, "inject adds faults; the scenario's actions (do:) are played by next");
+        m_session.inject(ev);
+        report_change(line, m_session.probe());
+    }
+
+    void cmd_repair(const std::string& line, const std::vector<std::string>& args)
+    {
+        if (args.empty() || args.size() > 2) return error(line, "repair takes FAULT [ZONE], e.g. repair ds-digest-mismatch example.com.");
+        const std::string name = lower(args[0]);
+        const auto& faults = scenario::vocabulary().faults;
+        if (std::find(faults.begin(), faults.end(), name) == faults.end())
+            return error(line, fmt::format("unknown fault '{}'{}", args[0], scenario::did_you_mean(name, faults)));
+        std::optional<scenario::FaultKind> kind;
+        for (std::size_t i = 0; i < std::size(scenario::kFaultNames); ++i)
+            if (name == scenario::kFaultNames[i]) kind = static_cast<scenario::FaultKind>(i);
+        std::vector<std::string> zones;  // where this fault is in force now
+        std::vector<std::string> active;
+        for (const auto& ev : m_sc.timeline)
+            if (ev.fault && in_force(ev, m_session.now())) {
+                active.push_back(fmt::format("{} at {}", scenario::fault_name(*ev.fault), ev.zone));
+                if (*ev.fault == *kind && std::find(zones.begin(), zones.end(), ev.zone) == zones.end())
+                    zones.push_back(ev.zone);
+            }
+        std::string zone = args.size() == 2 ? absolute_name(args[1]) : "";
+        if (zone.empty() && zones.size() == 1) zone = zones.front();
+        if (zone.empty() && zones.size() > 1)
+            return error(line, fmt::format("{} is in force in {}: name the zone, e.g. repair {} {}", name,
+                                           join(zones, ", "), name, zones.front()));
+        if (zone.empty() || std::find(zones.begin(), zones.end(), zone) == zones.end())
+            return error(line, fmt::format("no {} fault is in force{} now (in force: {})", name,
+                                           zone.empty() ? "" : " at " + zone,
+                                           active.empty() ? "none" : join(active, ", ")));
+        m_session.repair(*kind, zone);
+        report_change(line, m_session.probe());
+    }
+
+    void cmd_query(const std::string& line, const std::vector<std::string>& args)
+    {
+        if (args.size() < 2 || args.size() > 3)
+            return error(line, "query takes NAME TYPE [RESOLVER], e.g. query www.example.com. A warm");
+        const std::string type = upper(args[1]);
+        const auto& types = scenario::vocabulary().record_types;
+        if (std::find(types.begin(), types.end(), type) == types.end())
+            return error(line, fmt::format("unknown record type '{}'{}", args[1], scenario::did_you_mean(type, types)));
+        std::string resolver;
+        if (args.size() == 3) {
+            std::vector<std::string> names;
+            for (const auto& r : m_sc.resolvers) names.push_back(r.name);
+            resolver = lower(args[2]);
+            if (std::find(names.begin(), names.end(), resolver) == names.end())
+                return error(line, fmt::format("resolver '{}' is not defined{}", args[2],
+                                               scenario::did_you_mean(resolver, names)));
+        }
+        std::ostringstream s;
+        show_answers(s, m_session.query(absolute_name(args[0]), type, resolver));
+        emit(line, s.str());
+    }
+
+    void cmd_status(const std::string& line, const std::vector<std::string>& args)
+    {
+        if (!args.empty()) return error(line, "status takes no arguments");
+        const Seconds now = m_session.now();
+        const auto& world = m_session.world();
+        std::ostringstream s;
+        s << fmt::format("Virtual time {} ({}); the scenario ends at {}\n", format_offset(now),
+                         format_time(m_sc.start + now), format_offset(m_sc.duration));
+        s << "Keys\n";
+        static const char* roles[] = {"KSK", "ZSK", "CSK"};
+        for (const auto& z : world.zones()) {
+            s << fmt::format("  {}{}{}\n", z.spec->name, z.spec->implicit ? " (implicit)" : "",
+                             world.signer_running(z, now) ? "" : " — signer stopped");
+            for (const auto& k : z.keys)
+                s << fmt::format("    {:<10} {} tag {:<5} alg {:<3} {}\n", k.spec->name,
+                                 roles[static_cast<int>(k.spec->role)], k.key.keytag(),
+                                 static_cast<int>(k.key.algorithm()), key_state_text(*k.spec, world.key_state(z, k, now)));
+        }
+        s << "Faults in force\n";
+        bool any = false;
+        for (const auto& ev : m_sc.timeline)
+            if (ev.fault && in_force(ev, now)) {
+                any = true;
+                s << fmt::format("  {} since {}{}{}\n", runner::describe_event(ev), format_offset(ev.at),
+                                 ev.loc.file == kInjected ? " (injected)" : "",
+                                 ev.until ? "" : ", until repaired");
+            }
+        if (!any) s << "  none\n";
+        s << "Failure windows so far\n";
+        const auto windows = report::failure_windows(m_session.record().observations);
+        if (windows.empty()) s << "  none\n";
+        for (const auto& w : windows)
+            s << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
+                             format_offset(w.start), w.end ? format_offset(*w.end) : std::string("now"), w.probes,
+                             w.what);
+        emit(line, s.str());
+    }
+
+    runner::Session& m_session;
+    const scenario::Scenario& m_sc;  // the session's copy: injected faults included
+    std::ostream& m_out;
+    bool m_echo;
+    std::string m_transcript;
+    std::size_t m_events_seen = 0;
+    std::size_t m_observations_seen = 0;
+    std::map<std::string, std::string> m_last_label;  // "resolver qname TYPE" -> its last probe result
+    Seconds m_command_time{0};  // virtual time when the command being handled was typed
+    int m_commands = 0;
+};
+
+}  // namespace
+
+int play(const PlayArgs& args, std::istream& in, std::ostream& out)
+{
+    const scenario::Scenario sc = scenario::parse_scenario(args.scenario);
+    const fs::path transcript = args.transcript.empty()
+                                    ? fs::path(fs::path(args.scenario).stem().string() + "-transcript.md")
+                                    : fs::path(args.transcript);
+    {
+        // Fail before the lab starts, not after the exercise.
+        std::ofstream probe(transcript, std::ios::app);
+        if (!probe) throw Fatal(ExitCode::Internal, "cannot write the transcript " + transcript.string());
+    }
+    lab::Tools tools = lab::Tools::locate();
+    LabDir dir(args.lab_dir, args.keep_lab);
+    lab::enter_isolated_namespaces();
+    catch_stop_signals();
+
+    runner::RunOptions options;
+    options.lab_dir = dir.path();
+    options.interrupted = [] { return g_stop != 0; };
+    runner::Session session(sc, tools, options);
+    Exercise ex(session, out, !isatty(STDIN_FILENO));
+
+    std::string why;
+    int status = static_cast<int>(ExitCode::Ok);
+    std::optional<LabError> lab_error;
+    try {
+        session.start();
+        ex.begin();
+        while (!ex.over()) {
+            out << ex.prompt() << std::flush;
+            std::string line;
+            if (!std::getline(in, line)) {
+                out << "\n";
+                why = g_stop ? "interrupted" : "end of input";
+                break;
+            }
+            if (ex.echo()) out << line << "\n";
+            if (!ex.handle(line)) {
+                why = "quit";
+                break;
+            }
+            if (g_stop) {
+                why = "interrupted";
+                break;
+            }
+        }
+        if (why.empty()) why = "the scenario's duration was reached";
+    } catch (const LabError& e) {
+        why = std::string("the lab failed: ") + e.what();
+        lab_error = e;
+    } catch (const Fatal& e) {
+        if (e.code() != ExitCode::Interrupted) throw;
+        why = "interrupted";
+    }
+    if (why == "interrupted") status = static_cast<int>(ExitCode::Interrupted);
+    ex.finish(why);
+    std::ofstream f(transcript, std::ios::trunc);
+    f << ex.transcript();
+    f.close();
+    if (!f) throw Fatal(ExitCode::Internal, "cannot write the transcript " + transcript.string());
+    out << "\nTranscript: " << transcript.string() << "\n";
+    if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
+    if (lab_error) throw *lab_error;
+    return status;
+}
+
+}  // namespace rollsim::cli

@@ -1,0 +1,502 @@
+#include "rollover/planner.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace rollsim::rollover {
+
+using scenario::ActionKind;
+using scenario::KeyRole;
+using scenario::KeySpec;
+using scenario::RolloverMethod;
+using scenario::RolloverSpec;
+using scenario::ZoneSpec;
+
+namespace {
+
+std::string d(Seconds s) { return format_duration(s); }
+std::string o(Seconds s) { return format_offset(s); }
+
+const char* action_verb(ActionKind k)
+{
+    switch (k) {
+    case ActionKind::Publish: return "publish";
+    case ActionKind::Activate: return "activate";
+    case ActionKind::Retire: return "retire";
+    case ActionKind::Remove: return "remove";
+    case ActionKind::DsAdd: return "ds-add";
+    case ActionKind::DsRemove: return "ds-remove";
+    case ActionKind::StopSigner: return "stop-signer";
+    case ActionKind::StartSigner: return "start-signer";
+    }
+    return "?";
+}
+
+// The registration delay as a step interval (no margin: it is the parent's, not ours).
+Interval dreg_interval(const TimingInputs& in, const char* section)
+{
+    return {"Dreg", "registration delay", d(in.dreg), section, in.dreg, in.dreg};
+}
+
+// Builds the steps of one plan.
+class Builder {
+public:
+    Builder(RolloverPlan& plan) : m_plan(plan), m_t(plan.spec->start) {}
+
+    // The value an interval takes: the override when given, else the computed value.
+    Seconds use(const std::string& override_name, const Interval& interval)
+    {
+        auto it = m_plan.spec->overrides.find(override_name);
+        return it != m_plan.spec->overrides.end() ? it->second : interval.value;
+    }
+    bool short_of_minimum(const std::string& override_name, const Interval& interval) const
+    {
+        auto it = m_plan.spec->overrides.find(override_name);
+        return it != m_plan.spec->overrides.end() && it->second < interval.minimum;
+    }
+    scenario::SourceLoc override_loc() const { return m_plan.spec->loc; }
+
+    // A step `after` the previous one by `interval` (or its override); returns its time.
+    Seconds step(std::vector<Action> actions, std::string text, std::optional<Interval> interval = std::nullopt,
+                 const std::string& override_name = "")
+    {
+        Step s;
+        if (interval) {
+            const Seconds gap = override_name.empty() ? interval->value : use(override_name, *interval);
+            m_t += gap;
+            s.interval = interval;
+            s.override_name = override_name;
+            if (!override_name.empty() && m_plan.spec->overrides.count(override_name))
+                s.override_value = m_plan.spec->overrides.at(override_name);
+        }
+        s.at = m_t;
+        s.actions = std::move(actions);
+        s.text = std::move(text);
+        m_plan.steps.push_back(std::move(s));
+        return m_t;
+    }
+
+    void finding(std::string message, std::optional<PredictedWindow> window)
+    {
+        if (window && window->until <= window->from) window.reset();
+        m_plan.findings.push_back({override_loc(), std::move(message), std::move(window)});
+    }
+    PredictedWindow window(Seconds from, Seconds until, std::string cause) const
+    {
+        return {m_plan.spec->zone, from, until, true, false, std::move(cause)};
+    }
+
+private:
+    RolloverPlan& m_plan;
+    Seconds m_t;
+};
+
+std::string short_by(Seconds used, const Interval& i)
+{
+    return fmt::format("{} is {} where {} needs {} ({}), {} too short", i.name, d(used), i.formula, d(i.minimum),
+                       i.section, d(i.minimum - used));
+}
+
+KeySpec successor(const KeySpec& old, std::optional<scenario::Algorithm> algorithm)
+{
+    KeySpec k;
+    k.name = next_key_name(old.name);
+    k.role = old.role;
+    k.algorithm = algorithm.value_or(old.algorithm);
+    k.bits = algorithm && *algorithm != old.algorithm ? 0 : old.bits;
+    k.servers = old.servers;
+    k.loc = old.loc;
+    // No times: the planned events publish it, activate it and add its DS.
+    return k;
+}
+
+}  // namespace
+
+std::string next_key_name(const std::string& key) { return key + "-next"; }
+
+std::vector<std::string> override_names(RolloverMethod method)
+{
+    switch (method) {
+    case RolloverMethod::ZskPrepublish: return {"publish-interval", "retire-interval"};
+    case RolloverMethod::ZskDoubleSignature: return {"retire-interval"};
+    case RolloverMethod::KskDoubleKsk: return {"publish-interval", "retire-interval"};
+    case RolloverMethod::KskDoubleDs: return {"publish-interval", "retire-interval"};
+    case RolloverMethod::KskDoubleRrset: return {"publish-interval"};
+    case RolloverMethod::Csk: return {"publish-interval", "retire-interval", "remove-interval"};
+    case RolloverMethod::Algorithm: return {"publish-interval", "retire-interval"};
+    }
+    return {};
+}
+
+TimingInputs timing_inputs(const ZoneSpec& zone, const RolloverSpec& spec)
+{
+    TimingInputs in;
+    in.ttl_key = Seconds(zone.ttl.dnskey);
+    in.ttl_ds = Seconds(zone.ttl.ds);
+    // TTLsig: the longest TTL among the RRsets the zone signing key signs (everything but DNSKEY).
+    std::uint32_t sig = std::max({zone.ttl.default_ttl, zone.ttl.soa, zone.ttl.ns, zone.ttl.negative});
+    for (const auto& [type, ttl] : zone.ttl.by_type)
+        if (type != "DNSKEY" && type != "DS") sig = std::max(sig, ttl);
+    in.ttl_sig = Seconds(sig);
+    in.dprp = spec.propagation;
+    in.dprp_child = spec.propagation;
+    in.dprp_parent = spec.parent_propagation;
+    in.dreg = spec.registration_delay;
+    in.dsgn = std::max(Seconds(0), zone.signing.validity - zone.signing.refresh);
+    in.margin = spec.margin;
+    return in;
+}
+
+std::vector<const KeySpec*> replaced_keys(const ZoneSpec& zone, const RolloverSpec& spec)
+{
+    std::vector<const KeySpec*> out;
+    const KeySpec* key = nullptr;
+    for (const auto& k : zone.keys)
+        if (k.name == spec.key) key = &k;
+    if (!key) return out;
+    if (spec.method != RolloverMethod::Algorithm) return {key};
+    for (const auto& k : zone.keys)
+        if (k.algorithm == key->algorithm && !k.remove && k.publish) out.push_back(&k);
+    return out;
+}
+
+std::vector<scenario::Event> RolloverPlan::events() const
+{
+    std::vector<scenario::Event> out;
+    for (const auto& s : steps)
+        for (const auto& a : s.actions) {
+            scenario::Event ev;
+            ev.at = s.at;
+            ev.zone = spec->zone;
+            ev.action = a.kind;
+            ev.key = a.key;
+            ev.say = fmt::format("{} rollover: {}", rollover_method_name(spec->method), s.text);
+            ev.loc = spec->loc;
+            out.push_back(std::move(ev));
+        }
+    return out;
+}
+
+RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
+{
+    RolloverPlan plan;
+    plan.spec = &spec;
+    plan.inputs = timing_inputs(zone, spec);
+    const TimingInputs& in = plan.inputs;
+    Builder b(plan);
+    const std::string O = spec.key, N = next_key_name(spec.key);
+    const Seconds t0 = spec.start;
+
+    for (const KeySpec* k : replaced_keys(zone, spec)) plan.new_keys.push_back(successor(*k, spec.algorithm));
+    using A = ActionKind;
+
+    switch (spec.method) {
+    case RolloverMethod::ZskPrepublish: {
+        const Interval ipub = zsk_prepublish_ipub(in), iret = zsk_prepublish_iret(in);
+        b.step({{A::Publish, N}}, fmt::format("publish {} (DNSKEY only; {} keeps signing)", N, O));
+        const Seconds tact = b.step({{A::Activate, N}, {A::Retire, O}},
+                                    fmt::format("{} signs, {} stops signing (its DNSKEY stays)", N, O), ipub,
+                                    "publish-interval");
+        const Seconds trem = b.step({{A::Remove, O}}, fmt::format("remove {}'s DNSKEY", O), iret, "retire-interval");
+        if (b.short_of_minimum("publish-interval", ipub))
+            b.finding(fmt::format("ZSK pre-publication too short: {}. Warm resolvers that cached the DNSKEY set "
+                                  "just before {} was published see signatures by an unknown key (SERVFAIL, EDE 9) "
+                                  "from its activation at {} until {} (publication + Dprp + TTLkey); a cold "
+                                  "validator fetches the new set and is not expected to fail",
+                                  short_by(tact - t0, ipub), N, o(tact), o(t0 + ipub.minimum)),
+                      b.window(tact, t0 + ipub.minimum, "new ZSK signs before every cached DNSKEY set holds it"));
+        if (b.short_of_minimum("retire-interval", iret))
+            b.finding(fmt::format("ZSK removed early: {}. Signatures by {} may still be cached until {}; a validator "
+                                  "that re-checks them against a fresh DNSKEY set would fail from {}. Unbound keeps "
+                                  "validated answers: no failure predicted",
+                                  short_by(trem - tact, iret), O, o(tact + iret.minimum), o(trem)),
+                      std::nullopt);
+        break;
+    }
+    case RolloverMethod::ZskDoubleSignature: {
+        const Interval iret = zsk_double_signature_iret(in);
+        b.step({{A::Publish, N}, {A::Activate, N}}, fmt::format("publish {}; both {} and {} sign", N, O, N));
+        const Seconds trem = b.step({{A::Retire, O}, {A::Remove, O}}, fmt::format("remove {} (stops signing)", O),
+                                    iret, "retire-interval");
+        if (b.short_of_minimum("retire-interval", iret)) {
+            const Seconds key_end = t0 + in.dprp + in.ttl_key;
+            b.finding(fmt::format("ZSK double-signature too short: {}. Warm resolvers that cached the DNSKEY set "
+                                  "before {} was published see signatures by an unknown key (SERVFAIL, EDE 9) "
+                                  "from {}'s removal at {} until {} (publication + Dprp + TTLkey); signatures by {} "
+                                  "stay cached until {}, a risk only for validators that re-check them; a cold "
+                                  "validator is not expected to fail",
+                                  short_by(trem - t0, iret), N, O, o(trem), o(key_end), O, o(t0 + iret.minimum)),
+                      b.window(trem, key_end, "old ZSK removed before every cached DNSKEY set holds the new one"));
+        }
+        break;
+    }
+    case RolloverMethod::KskDoubleKsk: {
+        const Interval ipub = ksk_double_ksk_ipub(in), iret = ksk_double_ksk_iret(in);
+        b.step({{A::Publish, N}, {A::Activate, N}}, fmt::format("publish {}; both KSKs sign the DNSKEY set", N));
+        const Seconds tsbm = b.step({}, fmt::format("submit the DS of {} (replacing {}'s) to the parent", N, O), ipub,
+                                    "publish-interval");
+        const Seconds tds = b.step({{A::DsAdd, N}, {A::DsRemove, O}},
+                                   fmt::format("the parent swaps the DS: {} in, {} out", N, O),
+                                   dreg_interval(in, "RFC 7583 3.3.1"));
+        const Seconds trem = b.step({{A::Retire, O}, {A::Remove, O}}, fmt::format("remove {}", O), iret,
+                                    "retire-interval");
+        if (b.short_of_minimum("publish-interval", ipub))
+            b.finding(fmt::format("Double-KSK pre-publication too short: {}. Warm resolvers that cached the DNSKEY "
+                                  "set before {} was published and fetch the new DS set find no DNSKEY matching "
+                                  "it (SERVFAIL) from the DS swap at {} until {} (publication + DprpC + TTLkey); a "
+                                  "cold validator is not expected to fail",
+                                  short_by(tsbm - t0, ipub), N, o(tds), o(t0 + ipub.minimum)),
+                      b.window(tds, t0 + ipub.minimum, "DS swapped before every cached DNSKEY set holds the new KSK"));
+        if (b.short_of_minimum("retire-interval", iret))
+            b.finding(fmt::format("Old KSK removed early: {}. Warm resolvers that still hold the old DS set and "
+                                  "fetch the new DNSKEY set find no DNSKEY matching it (SERVFAIL) from {} until {} "
+                                  "(DS swap + DprpP + TTLds); a cold validator is not expected to fail",
+                                  short_by(trem - tds, iret), o(trem), o(tds + iret.minimum)),
+                      b.window(trem, tds + iret.minimum, "old KSK removed while old DS sets are cached"));
+        break;
+    }
+    case RolloverMethod::KskDoubleDs: {
+        const Interval ipub = ksk_double_ds_ipub(in), iret = ksk_double_ds_iret(in);
+        b.step({}, fmt::format("submit the DS of {} to the parent (added to {}'s)", N, O));
+        const Seconds tadd =
+            b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {}", N), dreg_interval(in, "RFC 7583 3.3.2"));
+        const Seconds tswap = b.step({{A::Publish, N}, {A::Activate, N}, {A::Retire, O}, {A::Remove, O}},
+                                     fmt::format("swap the KSK in the DNSKEY set: {} in, {} out", N, O), ipub,
+                                     "publish-interval");
+        const Seconds tdel = b.step({{A::DsRemove, O}}, fmt::format("the parent removes the DS of {}", O), iret,
+                                    "retire-interval");
+        if (b.short_of_minimum("publish-interval", ipub))
+            b.finding(fmt::format("Double-DS pre-publication too short: {}. Warm resolvers that still hold the DS "
+                                  "set cached before {}'s DS was added find no DNSKEY matching it once they fetch "
+                                  "the new DNSKEY set (SERVFAIL) from the swap at {} until {} (DS added + DprpP + "
+                                  "TTLds); a cold validator is not expected to fail",
+                                  short_by(tswap - tadd, ipub), N, o(tswap), o(tadd + ipub.minimum)),
+                      b.window(tswap, tadd + ipub.minimum, "KSK swapped while DS sets without the new key are cached"));
+        if (b.short_of_minimum("retire-interval", iret))
+            b.finding(fmt::format("Old DS removed early: {}. Warm resolvers that still hold the DNSKEY set cached "
+                                  "before the swap find no DNSKEY matching the new DS set (SERVFAIL) from {} until "
+                                  "{} (swap + DprpC + TTLkey); a cold validator is not expected to fail",
+                                  short_by(tdel - tswap, iret), o(tdel), o(tswap + iret.minimum)),
+                      b.window(tdel, tswap + iret.minimum, "old DS removed while old DNSKEY sets are cached"));
+        break;
+    }
+    case RolloverMethod::KskDoubleRrset: {
+        const Interval ipub = ksk_double_rrset_ipub(in);
+        b.step({{A::Publish, N}, {A::Activate, N}},
+               fmt::format("publish {} (both KSKs sign the DNSKEY set); submit its DS to the parent", N));
+        b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {} (both DS)", N),
+               dreg_interval(in, "RFC 7583 3.3.3"));
+        plan.steps.back().counts_from = 1;
+        // Ipub counts from the publication (step 1), Dreg included.
+        const Seconds tswap = t0 + b.use("publish-interval", ipub);
+        Step swap;
+        swap.at = tswap;
+        swap.actions = {{A::Retire, O}, {A::Remove, O}, {A::DsRemove, O}};
+        swap.text = fmt::format("remove {} and its DS", O);
+        swap.interval = ipub;
+        swap.override_name = "publish-interval";
+        if (spec.overrides.count("publish-interval")) swap.override_value = spec.overrides.at("publish-interval");
+        swap.counts_from = 1;
+        plan.steps.push_back(std::move(swap));
+        // An override shorter than Dreg withdraws the old key before the new DS is even there.
+        std::stable_sort(plan.steps.begin(), plan.steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
+        if (b.short_of_minimum("publish-interval", ipub)) {
+            const Seconds ds_end = t0 + in.dreg + in.dprp_parent + in.ttl_ds;
+            const Seconds key_end = t0 + in.dprp_child + in.ttl_key;
+            b.finding(fmt::format("Double-RRset too short: {}. Warm resolvers holding the DS set or the DNSKEY set "
+                                  "cached before the new KSK arrived fail (SERVFAIL) from {} until {}; a cold "
+                                  "validator is not expected to fail",
+                                  short_by(tswap - t0, ipub), o(tswap), o(std::max(ds_end, key_end))),
+                      b.window(tswap, std::max(ds_end, key_end), "old KSK and DS removed while old sets are cached"));
+        }
+        break;
+    }
+    case RolloverMethod::Csk: {
+        const Interval ipub = csk_ipub(in), iret_ds = csk_iret_ds(in), iret_sig = csk_iret_sig(in);
+        b.step({{A::Publish, N}}, fmt::format("publish {} (DNSKEY only)", N));
+        const Seconds tact = b.step({{A::Activate, N}},
+                                    fmt::format("{} signs too (double signature); submit its DS to the parent", N),
+                                    ipub, "publish-interval");
+        const Seconds tds = b.step({{A::DsAdd, N}, {A::DsRemove, O}},
+                                   fmt::format("the parent swaps the DS: {} in, {} out", N, O),
+                                   dreg_interval(in, "RFC 7583 3.3.1"));
+        const Seconds tret = b.step({{A::Retire, O}}, fmt::format("{} stops signing (its DNSKEY stays)", O), iret_ds,
+                                    "retire-interval");
+        const Seconds trem = b.step({{A::Remove, O}}, fmt::format("remove {}'s DNSKEY", O), iret_sig, "remove-interval");
+        if (b.short_of_minimum("publish-interval", ipub))
+            b.finding(fmt::format("CSK pre-publication too short: {}. Warm resolvers that cached the DNSKEY set "
+                                  "before {} was published and fetch the new DS set find no DNSKEY matching it "
+                                  "(SERVFAIL) from the DS swap at {} until {}; a cold validator is not expected to fail",
+                                  short_by(tact - t0, ipub), N, o(tds), o(t0 + ipub.minimum)),
+                      b.window(tds, t0 + ipub.minimum, "DS swapped before every cached DNSKEY set holds the new CSK"));
+        if (b.short_of_minimum("retire-interval", iret_ds))
+            b.finding(fmt::format("Old CSK stops signing early: {}. Warm resolvers that still hold the old DS set "
+                                  "and fetch the DNSKEY set, now signed by {} alone, fail (SERVFAIL) from {} until {} "
+                                  "(DS swap + DprpP + TTLds); a cold validator is not expected to fail",
+                                  short_by(tret - tds, iret_ds), N, o(tret), o(tds + iret_ds.minimum)),
+                      b.window(tret, tds + iret_ds.minimum, "old CSK retired while old DS sets are cached"));
+        if (b.short_of_minimum("remove-interval", iret_sig))
+            b.finding(fmt::format("Old CSK removed early: {}. Its signatures may stay cached until {}; Unbound keeps "
+                                  "validated answers: no failure predicted",
+                                  short_by(trem - tret, iret_sig), o(tret + iret_sig.minimum)),
+                      std::nullopt);
+        break;
+    }
+    case RolloverMethod::Algorithm: {
+        const Interval ipub = algorithm_ipub(in), iret = algorithm_iret(in);
+        std::vector<Action> add, ds_swap, remove;
+        std::vector<std::string> new_names, old_names;
+        for (const KeySpec* k : replaced_keys(zone, spec)) {
+            const std::string n = next_key_name(k->name);
+            add.push_back({A::Publish, n});
+            add.push_back({A::Activate, n});
+            remove.push_back({A::Retire, k->name});
+            remove.push_back({A::Remove, k->name});
+            if (k->role != KeyRole::Zsk) {
+                ds_swap.push_back({A::DsAdd, n});
+                ds_swap.push_back({A::DsRemove, k->name});
+            }
+            new_names.push_back(n);
+            old_names.push_back(k->name);
+        }
+        auto list = [](const std::vector<std::string>& v) {
+            std::string s;
+            for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+            return s;
+        };
+        const std::string alg = fmt::format("algorithm {}", spec.algorithm ? int(*spec.algorithm) : 0);
+        b.step(add, fmt::format("sign with {} too: publish and activate {} (the lab publishes each new DNSKEY with "
+                                "its first signatures)", alg, list(new_names)));
+        b.step({}, "submit the new algorithm's DS to the parent", ipub, "publish-interval");
+        const Seconds tds = b.step(ds_swap, "the parent swaps the DS to the new algorithm (DS last)",
+                                   dreg_interval(in, "RFC 6781 4.1.4"));
+        const Seconds trem = b.step(remove, fmt::format("remove the old algorithm's keys {}", list(old_names)), iret,
+                                    "retire-interval");
+        if (b.short_of_minimum("publish-interval", ipub)) {
+            const Seconds key_end = t0 + in.dprp + in.ttl_key;
+            b.finding(fmt::format("Algorithm rollover DS change too early: {}. Warm resolvers that cached the DNSKEY "
+                                  "set before the new algorithm's keys were published and fetch the new DS set find "
+                                  "no DNSKEY matching it (SERVFAIL) from the DS swap at {} until {}; a cold "
+                                  "validator is not expected to fail",
+                                  short_by(tds - in.dreg - t0, ipub), o(tds), o(key_end)),
+                      b.window(tds, key_end, "DS changed before every cached DNSKEY set holds the new algorithm"));
+        }
+        if (b.short_of_minimum("retire-interval", iret))
+            b.finding(fmt::format("Old algorithm removed early: {}. Warm resolvers that still hold the old DS set "
+                                  "and fetch the DNSKEY set without the old algorithm fail (SERVFAIL) from {} until "
+                                  "{} (DS swap + DprpP + TTLds); a cold validator is not expected to fail",
+                                  short_by(trem - tds, iret), o(trem), o(tds + iret.minimum)),
+                      b.window(trem, tds + iret.minimum, "old algorithm removed while old DS sets are cached"));
+        break;
+    }
+    }
+    return plan;
+}
+
+std::vector<RolloverPlan> plan_rollovers(const scenario::Scenario& sc)
+{
+    std::vector<RolloverPlan> out;
+    for (const auto& r : sc.rollovers)
+        if (const ZoneSpec* z = sc.find_zone(r.zone)) out.push_back(plan_rollover(*z, r));
+    return out;
+}
+
+std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& sc)
+{
+    std::vector<PredictedWindow> out;
+    for (const auto& p : plan_rollovers(sc))
+        for (const auto& f : p.findings)
+            if (f.window) out.push_back(*f.window);
+    return out;
+}
+
+std::vector<std::string> affected_resolvers(const scenario::Scenario& sc, const PredictedWindow& w)
+{
+    std::vector<std::string> out;
+    for (const auto& r : sc.resolvers) {
+        const bool warm = r.kind == scenario::ResolverKind::Unbound;
+        if ((warm && w.warm) || (!warm && w.cold)) out.push_back(r.name);
+    }
+    return out;
+}
+
+namespace {
+
+std::string actions_text(const Step& s)
+{
+    std::string out;
+    for (const auto& a : s.actions) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", action_verb(a.kind), a.key);
+    return out.empty() ? "(at the parent's registry; no change in the lab)" : out;
+}
+
+}  // namespace
+
+void print_lint(std::ostream& out, const scenario::Scenario& sc, const std::vector<RolloverPlan>& plans)
+{
+    bool any = false;
+    for (const auto& p : plans) {
+        for (const auto& f : p.findings) {
+            if (!any) out << "Rollover lint\n";
+            any = true;
+            out << fmt::format("  line {}: {} of {} in {}\n", f.loc.line, rollover_method_name(p.spec->method),
+                               p.spec->key, p.spec->zone);
+            out << fmt::format("    {}\n", f.message);
+            if (f.window) {
+                std::string who;
+                for (const auto& r : affected_resolvers(sc, *f.window)) who += (who.empty() ? "" : ", ") + r;
+                out << fmt::format("    predicted failure window: {} .. {} ({} .. {}) on {}\n", o(f.window->from),
+                                   o(f.window->until), format_time(sc.start + f.window->from),
+                                   format_time(sc.start + f.window->until), who.empty() ? "no resolver" : who);
+            } else {
+                out << "    no failure window predicted for Unbound\n";
+            }
+        }
+    }
+}
+
+void print_plan(std::ostream& out, const scenario::Scenario& sc, const std::vector<RolloverPlan>& plans)
+{
+    out << fmt::format("{} ({})\n", sc.name, sc.file);
+    if (plans.empty()) out << "  no rollover: block in this scenario\n";
+    int n = 0;
+    for (const auto& p : plans) {
+        const auto& in = p.inputs;
+        out << fmt::format("\nRollover {}: {} {} of {} from {} (line {})\n", ++n, p.spec->zone,
+                           rollover_method_name(p.spec->method), p.spec->key, o(p.spec->start), p.spec->loc.line);
+        out << fmt::format("  inputs: TTLkey {}, TTLds {}, TTLsig {}, Dprp {}, DprpC {}, DprpP {}, Dreg {}, Dsgn {} "
+                           "(validity - refresh), margin {}\n",
+                           d(in.ttl_key), d(in.ttl_ds), d(in.ttl_sig), d(in.dprp), d(in.dprp_child), d(in.dprp_parent),
+                           d(in.dreg), d(in.dsgn), d(in.margin));
+        std::string keys;
+        for (const auto& k : p.new_keys) keys += (keys.empty() ? "" : ", ") + k.name;
+        out << fmt::format("  new keys: {}\n", keys);
+        out << fmt::format("  {:<4} {:<12} {:<21} {}\n", "step", "offset", "date", "action");
+        int i = 0;
+        for (const auto& s : p.steps) {
+            ++i;
+            out << fmt::format("  {:<4} {:<12} {:<21} {}\n", i, o(s.at), format_time(sc.start + s.at), s.text);
+            out << fmt::format("  {:<4} {:<12} {:<21}   = {}\n", "", "", "", actions_text(s));
+            if (s.interval) {
+                const std::string after = fmt::format("after step {}", s.counts_from ? s.counts_from : i - 1);
+                if (s.override_value)
+                    out << fmt::format("  {:<39}   {}: override {} = {} (computed {}{})\n", "", after, s.override_name,
+                                       d(*s.override_value), s.interval->describe(),
+                                       *s.override_value < s.interval->minimum ? ", BELOW THE MINIMUM" : "");
+                else
+                    out << fmt::format("  {:<39}   {}: {}\n", "", after, s.interval->describe());
+                out << fmt::format("  {:<39}   [{}]\n", "", s.interval->section);
+            }
+        }
+    }
+    bool findings = false;
+    for (const auto& p : plans) findings = findings || !p.findings.empty();
+    if (!findings) {
+        if (!plans.empty()) out << "\nRollover lint\n  no findings: every interval meets its RFC 7583 minimum\n";
+        return;
+    }
+    out << "\n";
+    print_lint(out, sc, plans);
+}
+
+}  // namespace rollsim::rollover

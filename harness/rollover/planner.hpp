@@ -1,0 +1,89 @@
+// The rollover planner: a scenario's `rollover:` entries in, the steps of each rollover out —
+// new keys (`<key>-next`), the timeline events that publish, activate, retire and remove keys
+// and add and remove DS records, each step's time with the RFC 7583 interval that justifies it,
+// and the lint: overrides below a computed minimum, with the failure window they predict.
+// Pure: no clock, no I/O except the printers, which take a stream.
+#pragma once
+
+#include "rollover/timing.hpp"
+#include "scenario/model.hpp"
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace rollsim::rollover {
+
+struct Action {
+    scenario::ActionKind kind;
+    std::string key;
+};
+
+struct Step {
+    Seconds at{0};                 // offset from the scenario start
+    std::vector<Action> actions;   // empty: a step outside the zone (e.g. DS submitted to the parent)
+    std::string text;              // what happens, e.g. "publish zsk-next"
+    std::optional<Interval> interval;  // what separates this step from the previous one
+    std::string override_name;     // "publish-interval", ... when the interval may be overridden
+    std::optional<Seconds> override_value;  // the value used instead of interval->value
+    int counts_from = 0;           // 1-based step the interval counts from; 0 = the previous one
+};
+
+// A window of failures the lint predicts, before anything runs.
+struct PredictedWindow {
+    std::string zone;
+    Seconds from{0};   // inclusive
+    Seconds until{0};  // exclusive
+    bool warm = true;  // daemons that cached the old DNSKEY / DS sets (kind unbound)
+    bool cold = false; // a fresh validator (kind libunbound)
+    std::string cause;
+};
+
+struct Finding {
+    scenario::SourceLoc loc;  // the override
+    std::string message;
+    std::optional<PredictedWindow> window;  // nullopt: a risk, but no failure predicted for Unbound
+};
+
+struct RolloverPlan {
+    const scenario::RolloverSpec* spec = nullptr;
+    TimingInputs inputs;
+    std::vector<scenario::KeySpec> new_keys;
+    std::vector<Step> steps;
+    std::vector<Finding> findings;
+
+    // The steps' actions as timeline events (zone, key, `at`, say = step text).
+    std::vector<scenario::Event> events() const;
+};
+
+// "zsk" -> "zsk-next"
+std::string next_key_name(const std::string& key);
+
+// The overrides a method takes, in step order.
+std::vector<std::string> override_names(scenario::RolloverMethod method);
+
+// RFC 7583's inputs for one rollover of `zone`: TTLs from the zone, delays and margin from the
+// rollover, Dsgn = signature validity - refresh.
+TimingInputs timing_inputs(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
+
+// The keys a rollover replaces: `key`, or for method algorithm every key of the zone with the
+// key's algorithm.
+std::vector<const scenario::KeySpec*> replaced_keys(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
+
+// Plans one rollover. `zone` must hold spec.key (the parser checks).
+RolloverPlan plan_rollover(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
+std::vector<RolloverPlan> plan_rollovers(const scenario::Scenario& scenario);
+
+// Every window the lint predicts for the scenario's rollovers.
+std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& scenario);
+
+// `rollsim plan`: per rollover, the schedule; then the lint.
+void print_plan(std::ostream& out, const scenario::Scenario& scenario, const std::vector<RolloverPlan>& plans);
+// The lint findings alone ("Rollover lint" section; nothing when there are none).
+void print_lint(std::ostream& out, const scenario::Scenario& scenario, const std::vector<RolloverPlan>& plans);
+
+// The resolvers of the scenario a predicted window applies to, e.g. "warm".
+std::vector<std::string> affected_resolvers(const scenario::Scenario& scenario, const PredictedWindow& window);
+
+}  // namespace rollsim::rollover

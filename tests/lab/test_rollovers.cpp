@@ -1,0 +1,114 @@
+// The planned rollovers (scenarios/rollovers/, docs/rollovers.md) against real NSD and Unbound,
+// through the rollsim binary: each method on RFC 7583 timing fails no resolver; each broken
+// variant (an override below an RFC 7583 minimum) fails the warm resolver inside the window the
+// lint predicted before the run, and never the cold validator.
+#include "rollsim_cli.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rollsim::test {
+namespace {
+
+constexpr long kMinute = 60, kHour = 3600;
+
+// A correct variant: every expectation holds, no failure window at all, nothing predicted.
+void expect_clean(const std::string& scenario)
+{
+    auto report = run_and_report(scenario);
+    expect_every_expectation_passed(report);
+    EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+    EXPECT_TRUE(report["predicted_windows"].empty()) << report["predicted_windows"].dump();
+}
+
+// A broken variant: one predicted window [from, until) on warm; the warm resolver's one failure
+// window starts at or after `from` and ends by `until` (+ the 30m probe interval at most); the
+// cold validator never fails.
+void expect_predicted(const std::string& scenario, long from, long until)
+{
+    auto report = run_and_report(scenario);
+    expect_every_expectation_passed(report);
+    ASSERT_EQ(report["predicted_windows"].size(), 1u) << report["predicted_windows"].dump();
+    const auto& p = report["predicted_windows"][0];
+    EXPECT_EQ(p["from_s"], from);
+    EXPECT_EQ(p["until_s"], until);
+    EXPECT_EQ(p["resolvers"], nlohmann::json::array({"warm"}));
+    auto warm = windows_of(report, "warm");
+    ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_GE(warm[0]["start_s"].get<long>(), from);
+    ASSERT_FALSE(warm[0]["end_s"].is_null());
+    EXPECT_LE(warm[0]["end_s"].get<long>(), until + 30 * kMinute);
+    EXPECT_EQ(warm[0]["rcode"], "SERVFAIL");
+    EXPECT_TRUE(windows_of(report, "cold").empty()) << report["failure_windows"].dump();
+}
+
+TEST(Rollovers, ZskPrePublicationOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/zsk-prepublish.yaml"); }
+
+TEST(Rollovers, ZskPrePublicationTooShortFailsWarmInThePredictedWindow)
+{
+    // Activation +6h40m until publication (+6h30m) + Dprp + TTLkey.
+    expect_predicted("scenarios/rollovers/zsk-prepublish-too-short.yaml", 6 * kHour + 40 * kMinute,
+                     7 * kHour + 35 * kMinute);
+}
+
+TEST(Rollovers, ZskDoubleSignatureOnTimeFailsNoResolver)
+{
+    expect_clean("scenarios/rollovers/zsk-double-signature.yaml");
+}
+
+TEST(Rollovers, ZskDoubleSignatureTooShortFailsWarmInThePredictedWindow)
+{
+    expect_predicted("scenarios/rollovers/zsk-double-signature-too-short.yaml", 6 * kHour + 40 * kMinute,
+                     7 * kHour + 35 * kMinute);
+}
+
+TEST(Rollovers, KskDoubleDsOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/ksk-double-ds.yaml"); }
+
+TEST(Rollovers, KskDoubleDsSwappedTooEarlyFailsWarmInThePredictedWindow)
+{
+    // DNSKEY swap +6h20m until DS added (+6h10m) + DprpP + TTLds.
+    expect_predicted("scenarios/rollovers/ksk-double-ds-too-short.yaml", 6 * kHour + 20 * kMinute,
+                     8 * kHour + 15 * kMinute);
+}
+
+TEST(Rollovers, KskDoubleKskOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/ksk-double-ksk.yaml"); }
+
+TEST(Rollovers, KskDoubleKskOldKeyRemovedEarlyFailsWarmInThePredictedWindow)
+{
+    expect_predicted("scenarios/rollovers/ksk-double-ksk-too-short.yaml", 6 * kHour + 20 * kMinute,
+                     8 * kHour + 15 * kMinute);
+}
+
+TEST(Rollovers, KskDoubleRrsetOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/ksk-double-rrset.yaml"); }
+
+TEST(Rollovers, KskDoubleRrsetWithdrawnEarlyFailsWarmInThePredictedWindow)
+{
+    expect_predicted("scenarios/rollovers/ksk-double-rrset-too-short.yaml", 6 * kHour + 40 * kMinute,
+                     8 * kHour + 35 * kMinute);
+}
+
+TEST(Rollovers, CskOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/csk.yaml"); }
+
+TEST(Rollovers, CskRetiredEarlyFailsWarmInThePredictedWindow)
+{
+    expect_predicted("scenarios/rollovers/csk-too-short.yaml", 6 * kHour + 20 * kMinute, 8 * kHour + 15 * kMinute);
+}
+
+TEST(Rollovers, AlgorithmOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/algorithm.yaml"); }
+
+TEST(Rollovers, AlgorithmOldKeysRemovedEarlyFailsWarmInThePredictedWindow)
+{
+    expect_predicted("scenarios/rollovers/algorithm-too-short.yaml", 8 * kHour + 20 * kMinute,
+                     10 * kHour + 15 * kMinute);
+}
+
+// `rollsim plan` prints the schedule with the formulas and the lint before anything runs.
+TEST(Rollovers, PlanPrintsTheScheduleAndTheLint)
+{
+    auto r = run_rollsim({"plan", repo_path("scenarios/rollovers/zsk-prepublish-too-short.yaml")});
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("Ipub = Dprp + TTLkey = 5m + 1h = 1h5m, BELOW THE MINIMUM"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("predicted failure window: +6h40m .. +7h35m"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace rollsim::test

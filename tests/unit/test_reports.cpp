@@ -1,0 +1,298 @@
+// The JUnit, Markdown and HTML reports from a hand-made run: a ZSK swapped at +1d, a warm
+// resolver failing for an hour (with a reason holding '<' and '&'), a cold one secure, and one
+// expectation that does not hold.
+#include "report/evaluate.hpp"
+#include "report/html_report.hpp"
+#include "report/junit_report.hpp"
+#include "report/markdown_report.hpp"
+#include "runner/runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <regex>
+
+namespace rollsim::report {
+namespace {
+
+using runner::Observation;
+using runner::Validation;
+using scenario::Expectation;
+using scenario::Outcome;
+using scenario::ResolverKind;
+
+constexpr long kHour = 3600, kDay = 86400;
+const scenario::Query kWww{"www.example.com.", "A"};
+const char* kReason = "validation failure <www.example.com. A IN>: signatures from unknown keys & more";
+
+struct Fixture {
+    scenario::Scenario sc;
+    runner::RunRecord record;
+    std::vector<Verdict> verdicts;
+    std::vector<FailureWindow> windows;
+};
+
+Observation probe(long t, const std::string& resolver, bool fail)
+{
+    Observation o;
+    o.offset = Seconds(t);
+    o.resolver = resolver;
+    o.kind = resolver == "cold" ? ResolverKind::Libunbound : ResolverKind::Unbound;
+    o.query = kWww;
+    if (fail) {
+        o.rcode = "SERVFAIL";
+        o.ede = 9;
+        o.ede_text = kReason;
+        o.reason = kReason;
+        o.validation = runner::classify_daemon_answer(o.rcode, false, o.ede);
+    } else {
+        o.rcode = "NOERROR";
+        o.ad = true;
+        o.validation = Validation::Secure;
+    }
+    return o;
+}
+
+runner::KeyChange key(long t, const std::string& name, const std::string& role, int tag, bool published, bool active,
+                      bool ds = false)
+{
+    return {Seconds(t), "example.com.", name, role, tag, 13, published, active, ds};
+}
+
+Expectation expectation(int line, std::string text, std::string resolver, Outcome outcome,
+                        std::optional<long> from = std::nullopt, std::optional<long> until = std::nullopt)
+{
+    Expectation e;
+    e.query = kWww;
+    e.resolver = std::move(resolver);
+    e.outcome = outcome;
+    if (from) e.from = Seconds(*from);
+    if (until) e.until = Seconds(*until);
+    e.loc.line = line;
+    e.text = std::move(text);
+    return e;
+}
+
+Fixture make_fixture()
+{
+    Fixture f;
+    f.sc.file = "scenarios/test/zsk-swap.yaml";
+    f.sc.name = "ZSK swap <test> & friends";
+    f.sc.start = *parse_time("2027-03-01T00:00:00Z");
+    f.sc.duration = Seconds(2 * kDay);
+    scenario::ZoneSpec zone;
+    zone.name = "example.com.";
+    f.sc.zones.push_back(zone);
+    for (auto [name, kind] : {std::pair{"warm", ResolverKind::Unbound}, {"cold", ResolverKind::Libunbound}}) {
+        scenario::ResolverSpec r;
+        r.name = name;
+        r.kind = kind;
+        f.sc.resolvers.push_back(r);
+    }
+    f.sc.probes.queries.push_back(kWww);
+    f.sc.expectations.push_back(expectation(20, "www.example.com. A on cold: secure", "cold", Outcome::Secure));
+    f.sc.expectations.push_back(
+        expectation(21, "www.example.com. A on warm from +1d until +1d2h: any", "warm", Outcome::Any, kDay, kDay + 2 * kHour));
+    f.sc.expectations.push_back(expectation(22, "otherwise: secure", "", Outcome::Secure));
+    f.sc.expectations.back().kind = Expectation::Kind::Otherwise;
+    f.sc.expectations.back().query.reset();
+    // Fails: the warm resolver recovers at +1d1h30m, and this demands SERVFAIL from +1d2h on.
+    f.sc.expectations.push_back(
+        expectation(23, "www.example.com. A on warm from +1d2h: servfail", "warm", Outcome::Servfail, kDay + 2 * kHour));
+
+    for (long t = 0; t <= 2 * kDay; t += 30 * 60) {
+        f.record.observations.push_back(probe(t, "warm", t > kDay && t <= kDay + kHour));
+        f.record.observations.push_back(probe(t, "cold", false));
+    }
+    f.record.key_changes = {key(0, "ksk", "ksk", 111, true, true, true), key(0, "zsk-a", "zsk", 222, true, true),
+                            key(0, "zsk-b", "zsk", 333, false, false), key(kDay, "zsk-a", "zsk", 222, false, false),
+                            key(kDay, "zsk-b", "zsk", 333, true, true)};
+    f.record.events = {{Seconds(kDay), "remove zsk-a (example.com.)", "The old ZSK <goes> now.",
+                        runner::EventRecord::Source::Timeline},
+                       {Seconds(kDay), "example.com. zsk-a (tag 222) DNSKEY removed", "", runner::EventRecord::Source::Key},
+                       {Seconds(3 * kDay / 2), "example.com. re-signed on schedule", "",
+                        runner::EventRecord::Source::Signer}};
+    f.record.instants = 97;
+    f.record.publications = 3;
+    f.record.servers = 3;
+    f.record.wall_seconds = 2.5;
+    f.verdicts = evaluate(f.sc, f.record.observations);
+    f.windows = failure_windows(f.record.observations);
+    return f;
+}
+
+TEST(Reports, FixtureHasOneFailingExpectationAndOneWindow)
+{
+    auto f = make_fixture();
+    ASSERT_EQ(f.verdicts.size(), 4u);
+    EXPECT_TRUE(f.verdicts[0].pass);
+    EXPECT_TRUE(f.verdicts[1].pass);
+    EXPECT_TRUE(f.verdicts[2].pass);
+    EXPECT_FALSE(f.verdicts[3].pass);
+    ASSERT_EQ(f.windows.size(), 1u);
+}
+
+TEST(JunitReport, ParsesWithCountsFailureTextAndWindows)
+{
+    auto f = make_fixture();
+    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    pugi::xml_document doc;
+    auto parsed = doc.load_string(xml.c_str());
+    ASSERT_TRUE(parsed) << parsed.description() << "\n" << xml;
+    auto suites = doc.child("testsuites");
+    ASSERT_TRUE(suites);
+    EXPECT_EQ(suites.attribute("tests").as_int(), 4);
+    EXPECT_EQ(suites.attribute("failures").as_int(), 1);
+    auto suite = suites.child("testsuite");
+    EXPECT_STREQ(suite.attribute("name").value(), "ZSK swap <test> & friends");
+    EXPECT_STREQ(suite.attribute("file").value(), "scenarios/test/zsk-swap.yaml");
+    EXPECT_EQ(suite.attribute("tests").as_int(), 4);
+    EXPECT_EQ(suite.attribute("failures").as_int(), 1);
+    EXPECT_EQ(suite.attribute("errors").as_int(), 0);
+    EXPECT_EQ(suite.attribute("skipped").as_int(), 0);
+    EXPECT_DOUBLE_EQ(suite.attribute("time").as_double(), 2.5);
+
+    int cases = 0, failures = 0;
+    for (auto tc : suite.children("testcase")) {
+        ++cases;
+        EXPECT_STREQ(tc.attribute("classname").value(), "scenarios/test/zsk-swap.yaml");
+        auto failure = tc.child("failure");
+        if (!failure) continue;
+        ++failures;
+        EXPECT_STREQ(tc.attribute("name").value(), "line 23: www.example.com. A on warm from +1d2h: servfail");
+        const std::string message = failure.attribute("message").value();
+        EXPECT_NE(message.find("+1d2h warm www.example.com. A: NOERROR AD"), std::string::npos) << message;
+        EXPECT_NE(message.find("observed: secure ×45"), std::string::npos) << message;
+        EXPECT_NE(std::string(failure.text().get()).find("zsk-swap.yaml:23"), std::string::npos);
+    }
+    EXPECT_EQ(cases, 4);
+    EXPECT_EQ(failures, 1);
+    const std::string out = suite.child("system-out").text().get();
+    EXPECT_NE(out.find("warm www.example.com. A: +1d30m .. +1d1h30m"), std::string::npos) << out;
+    EXPECT_NE(out.find(kReason), std::string::npos) << out;  // unescaped once parsed
+}
+
+TEST(JunitReport, CombinesScenariosAndTurnsMissingReportsIntoErrors)
+{
+    auto f = make_fixture();
+    const std::string one = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string combined = junit_combine({{"a.yaml", one, "", 2.5}, {"b.yaml", one, "", 2.5},
+                                                {"c.yaml", "", "exit status 3: nsd not found", 0.1}});
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(combined.c_str())) << combined;
+    auto suites = doc.child("testsuites");
+    EXPECT_EQ(suites.attribute("tests").as_int(), 9);
+    EXPECT_EQ(suites.attribute("failures").as_int(), 2);
+    EXPECT_EQ(suites.attribute("errors").as_int(), 1);
+    int n = 0;
+    for (auto s : suites.children("testsuite")) {
+        (void)s;
+        ++n;
+    }
+    EXPECT_EQ(n, 3);
+    auto error = suites.find_child_by_attribute("testsuite", "file", "c.yaml").child("testcase").child("error");
+    ASSERT_TRUE(error);
+    EXPECT_STREQ(error.attribute("message").value(), "exit status 3: nsd not found");
+}
+
+TEST(MarkdownReport, HasTitleFactsAndBothTables)
+{
+    auto f = make_fixture();
+    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_NE(md.find("## ❌ FAIL: ZSK swap &lt;test&gt; &amp; friends"), std::string::npos) << md;
+    EXPECT_NE(md.find("| resolver | query | from | until | outcome | EDE | reason |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| warm | www.example.com. A | +1d30m | +1d1h30m | SERVFAIL EDE 9 (2 probes) | 9 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("validation failure &lt;www.example.com. A IN&gt;"), std::string::npos) << md;
+    EXPECT_EQ(md.find("<www."), std::string::npos) << md;  // would vanish as an HTML tag on GitHub
+    EXPECT_NE(md.find("| ✅ pass | 20 | www.example.com. A on cold: secure | 97 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| ❌ FAIL | 23 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("observed: secure ×45"), std::string::npos) << md;
+    EXPECT_NE(md.find("| virtual span | 2027-03-01T00:00:00Z → 2027-03-03T00:00:00Z (2d) |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| servers | 3 NSD |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| wall clock | 2.5 s |"), std::string::npos) << md;
+}
+
+TEST(MarkdownReport, BatchSummaryHasOneRowPerScenario)
+{
+    nlohmann::json report = {{"scenario", {{"name", "A | B"}}},
+                             {"failure_windows", nlohmann::json::array({1})},
+                             {"first_failure_s", 86400},
+                             {"run", {{"wall_clock_s", 1.5}}},
+                             {"expectations",
+                              {{{"verdict", "pass"}, {"line", 3}, {"text", "x"}, {"detail", ""}},
+                               {{"verdict", "fail"}, {"line", 4}, {"text", "y"}, {"detail", "bad"}}}}};
+    auto a = markdown_batch_row("a.yaml", 1, report);
+    auto b = markdown_batch_row("b.yaml", 3, nullptr, "exit status 3: no nsd");
+    const std::string md = markdown_batch_summary({a, b}, 4.0, 2);
+    EXPECT_NE(md.find("0 passed, 2 failed"), std::string::npos) << md;
+    EXPECT_NE(md.find("| ❌ FAIL | A \\| B | `a.yaml` | 1/2 | 1 | +1d | 1.5 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("⚠️ error 3"), std::string::npos) << md;
+    EXPECT_NE(md.find("line 4: y — bad"), std::string::npos) << md;
+}
+
+TEST(HtmlReport, IsSelfContainedEscapedAndHasLanes)
+{
+    auto f = make_fixture();
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_EQ(html.find("http://"), std::string::npos);
+    EXPECT_EQ(html.find("https://"), std::string::npos);
+    EXPECT_EQ(html.find("<link"), std::string::npos);
+    EXPECT_EQ(html.find("src="), std::string::npos);
+    EXPECT_EQ(html.find("@import"), std::string::npos);
+    EXPECT_EQ(html.find("url(http"), std::string::npos);
+    // Text from the scenario and the resolvers is escaped wherever it appears.
+    EXPECT_EQ(html.find("<www.example.com. A IN>"), std::string::npos);
+    EXPECT_NE(html.find("&lt;www.example.com. A IN&gt;"), std::string::npos);
+    EXPECT_EQ(html.find("<test>"), std::string::npos);
+    EXPECT_EQ(html.find("<goes>"), std::string::npos);
+    EXPECT_NE(html.find("ZSK swap &lt;test&gt; &amp; friends"), std::string::npos);
+
+    const auto svg_start = html.find("<svg id=\"timeline\"");
+    ASSERT_NE(svg_start, std::string::npos);
+    const std::string svg = html.substr(svg_start, html.find("</svg>", svg_start) - svg_start);
+    for (const char* lane : {"example.com. ksk", "example.com. zsk-a", "example.com. zsk-b"})
+        EXPECT_NE(svg.find(std::string("class=\"lane key-lane\" data-lane=\"") + lane + "\""), std::string::npos)
+            << lane;
+    EXPECT_NE(svg.find("class=\"lane ds-lane\" data-lane=\"example.com. ksk DS\""), std::string::npos);
+    EXPECT_EQ(svg.find("data-lane=\"example.com. zsk-a DS\""), std::string::npos);  // a ZSK has no DS
+    for (const char* lane : {"warm www.example.com. A", "cold www.example.com. A"})
+        EXPECT_NE(svg.find(std::string("class=\"lane resolver-lane\" data-lane=\"") + lane + "\""), std::string::npos)
+            << lane;
+    // Key states, probe results, the failure window and the event marker.
+    for (const char* cls : {"k-active", "k-removed", "obs r-secure", "obs r-fail", "failure-window", "window-band",
+                            "event-marker"})
+        EXPECT_NE(svg.find(cls), std::string::npos) << cls;
+    // Details for hover and click: rcode, AD, EDE and reason of the failing probes.
+    EXPECT_NE(svg.find("rcode: SERVFAIL\nAD: not set\nEDE: 9 validation failure &lt;www.example.com. A IN&gt;"),
+              std::string::npos);
+    EXPECT_NE(html.find("id=\"details\""), std::string::npos);
+    // Tables below.
+    EXPECT_NE(html.find("<table class=\"windows\">"), std::string::npos);
+    EXPECT_NE(html.find("<table class=\"expectations\">"), std::string::npos);
+    EXPECT_NE(html.find("❌ FAIL"), std::string::npos);
+}
+
+TEST(HtmlReport, ThousandsOfObservationsStaySmall)
+{
+    auto f = make_fixture();
+    f.record.observations.clear();
+    f.sc.duration = Seconds(90 * kDay);
+    for (long t = 0; t <= 90 * kDay; t += 600) {  // 12961 instants, two resolvers
+        f.record.observations.push_back(probe(t, "warm", t % (7 * kDay) < kHour));
+        f.record.observations.push_back(probe(t, "cold", false));
+    }
+    f.windows = failure_windows(f.record.observations);
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_LT(html.size(), 1'000'000u) << "bytes per observation: " << html.size() / f.record.observations.size();
+}
+
+TEST(HtmlReport, EscapesEveryMarkupCharacter)
+{
+    EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+}  // namespace
+}  // namespace rollsim::report

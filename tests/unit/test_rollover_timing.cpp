@@ -1,0 +1,267 @@
+// The rollover planner without a lab: RFC 7583's formulas against hand-computed numbers, the
+// steps and lint of each method, the rollover: block in the parser, and the predicted-windows
+// verdict from hand-made observations.
+#include "core/error.hpp"
+#include "report/evaluate.hpp"
+#include "rollover/planner.hpp"
+#include "rollover/timing.hpp"
+#include "runner/runner.hpp"
+#include "scenario/parse.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace rollsim::rollover {
+namespace {
+
+using namespace std::chrono_literals;
+using scenario::ActionKind;
+
+constexpr Seconds kMin{60}, kHour{3600}, kDay{86400};
+
+// TTLkey 1h, TTLds 2h, TTLsig 30m, Dprp 5m, DprpC 7m, DprpP 10m, Dreg 1d, Dsgn 3d, no margin.
+TimingInputs inputs()
+{
+    TimingInputs in;
+    in.ttl_key = kHour;
+    in.ttl_ds = 2 * kHour;
+    in.ttl_sig = 30 * kMin;
+    in.dprp = 5 * kMin;
+    in.dprp_child = 7 * kMin;
+    in.dprp_parent = 10 * kMin;
+    in.dreg = kDay;
+    in.dsgn = 3 * kDay;
+    in.margin = 0s;
+    return in;
+}
+
+TEST(RolloverTiming, ZskPrePublication)
+{
+    // Ipub = Dprp + TTLkey = 5m + 1h; Iret = Dsgn + Dprp + TTLsig = 3d + 5m + 30m.
+    const Interval ipub = zsk_prepublish_ipub(inputs());
+    EXPECT_EQ(ipub.minimum, 3900s);
+    EXPECT_EQ(ipub.value, 3900s);
+    EXPECT_EQ(ipub.section, "RFC 7583 3.2.1");
+    EXPECT_EQ(ipub.describe(), "Ipub = Dprp + TTLkey = 5m + 1h = 1h5m");
+    EXPECT_EQ(zsk_prepublish_iret(inputs()).minimum, Seconds(3 * 86400 + 300 + 1800));
+}
+
+TEST(RolloverTiming, ZskDoubleSignatureTakesTheLongerTtl)
+{
+    // Iret = Dsgn + Dprp + max(TTLkey, TTLsig) = 3d + 5m + 1h.
+    TimingInputs in = inputs();
+    EXPECT_EQ(zsk_double_signature_iret(in).minimum, Seconds(3 * 86400 + 300 + 3600));
+    in.ttl_sig = 2 * kHour;  // now TTLsig is the longer one
+    EXPECT_EQ(zsk_double_signature_iret(in).minimum, Seconds(3 * 86400 + 300 + 7200));
+    EXPECT_EQ(zsk_double_signature_iret(in).section, "RFC 7583 3.2.2");
+}
+
+TEST(RolloverTiming, KskDoubleKskAndDoubleDs)
+{
+    const TimingInputs in = inputs();
+    EXPECT_EQ(ksk_double_ksk_ipub(in).minimum, 7 * kMin + kHour);       // DprpC + TTLkey = 1h7m
+    EXPECT_EQ(ksk_double_ksk_iret(in).minimum, 10 * kMin + 2 * kHour);  // DprpP + TTLds = 2h10m
+    EXPECT_EQ(ksk_double_ksk_ipub(in).section, "RFC 7583 3.3.1");
+    EXPECT_EQ(ksk_double_ds_ipub(in).minimum, 10 * kMin + 2 * kHour);   // DprpP + TTLds = 2h10m
+    EXPECT_EQ(ksk_double_ds_iret(in).minimum, 7 * kMin + kHour);        // DprpC + TTLkey = 1h7m
+    EXPECT_EQ(ksk_double_ds_ipub(in).section, "RFC 7583 3.3.2");
+    EXPECT_EQ(ksk_double_ds_ipub(in).describe(), "IpubP = DprpP + TTLds = 10m + 2h = 2h10m");
+}
+
+TEST(RolloverTiming, KskDoubleRrsetTakesTheLongerPath)
+{
+    TimingInputs in = inputs();
+    // max(Dreg + DprpP + TTLds, DprpC + TTLkey) = max(1d + 10m + 2h, 7m + 1h) = 1d2h10m
+    EXPECT_EQ(ksk_double_rrset_ipub(in).minimum, kDay + 2 * kHour + 10 * kMin);
+    in.dreg = 0s;
+    in.ttl_key = 5 * kHour;  // max(0 + 10m + 2h, 7m + 5h) = 5h7m
+    EXPECT_EQ(ksk_double_rrset_ipub(in).minimum, 5 * kHour + 7 * kMin);
+    EXPECT_EQ(ksk_double_rrset_ipub(in).section, "RFC 7583 3.3.3");
+}
+
+TEST(RolloverTiming, CskAndAlgorithmCombineTheRules)
+{
+    const TimingInputs in = inputs();
+    EXPECT_EQ(csk_ipub(in).minimum, 5 * kMin + kHour);               // Dprp + TTLkey
+    EXPECT_EQ(csk_iret_ds(in).minimum, 10 * kMin + 2 * kHour);       // DprpP + TTLds
+    EXPECT_EQ(csk_iret_sig(in).minimum, 3 * kDay + 35 * kMin);       // Dsgn + Dprp + TTLsig
+    EXPECT_EQ(algorithm_ipub(in).minimum, 3 * kDay + 35 * kMin);     // max(3d + 5m + 30m, 5m + 1h)
+    EXPECT_EQ(algorithm_iret(in).minimum, 10 * kMin + 2 * kHour);    // DprpP + TTLds
+    EXPECT_NE(algorithm_ipub(in).section.find("RFC 6781 4.1.4"), std::string::npos);
+}
+
+TEST(RolloverTiming, MarginIsAddedToTheValueNotTheMinimum)
+{
+    TimingInputs in = inputs();
+    in.margin = kHour;
+    const Interval i = zsk_prepublish_ipub(in);
+    EXPECT_EQ(i.minimum, 3900s);
+    EXPECT_EQ(i.value, 3900s + kHour);
+    EXPECT_EQ(i.describe(), "Ipub = Dprp + TTLkey = 5m + 1h = 1h5m (+ margin 1h = 2h5m)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser and the planner together.
+
+scenario::Scenario parse(const std::string& rollover, const std::string& ttl = "{ default: 300, dnskey: 1h, ds: 2h }",
+                         const std::string& expect = "")
+{
+    const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.:\n    ttl: " + ttl +
+                             "\n    signing: { validity: 1d, refresh: 18h }\nprobes: { every: 30m, names: [www.example.com. A] }\n"
+                             "rollover:\n  - " + rollover + "\n" + expect;
+    return scenario::parse_scenario_text(text, "t.yaml", ".");
+}
+
+const scenario::KeySpec* key(const scenario::Scenario& sc, const std::string& name)
+{
+    for (const auto& k : sc.find_zone("example.com.")->keys)
+        if (k.name == name) return &k;
+    return nullptr;
+}
+
+std::vector<std::string> events(const scenario::Scenario& sc)
+{
+    std::vector<std::string> out;
+    for (const auto& e : sc.timeline)
+        out.push_back(format_offset(e.at) + " " + std::to_string(static_cast<int>(*e.action)) + " " + e.key);
+    return out;
+}
+
+TEST(RolloverPlanner, ZskPrePublicationAddsTheKeyAndTheEvents)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }");
+    const auto* next = key(sc, "zsk-next");
+    ASSERT_NE(next, nullptr);
+    EXPECT_EQ(next->role, scenario::KeyRole::Zsk);
+    EXPECT_FALSE(next->publish);  // the events publish it
+    // Ipub = 5m + 1h; Iret = Dsgn (6h) + 5m + TTLsig (ns 1h) = 7h5m.
+    const auto P = std::to_string(int(ActionKind::Publish)), A = std::to_string(int(ActionKind::Activate)),
+               R = std::to_string(int(ActionKind::Retire)), X = std::to_string(int(ActionKind::Remove));
+    EXPECT_EQ(events(sc), (std::vector<std::string>{"+1d " + P + " zsk-next", "+1d1h5m " + A + " zsk-next",
+                                                    "+1d1h5m " + R + " zsk", "+1d8h10m " + X + " zsk"}));
+    auto plans = plan_rollovers(sc);
+    ASSERT_EQ(plans.size(), 1u);
+    EXPECT_TRUE(plans[0].findings.empty());
+    EXPECT_TRUE(predicted_windows(sc).empty());
+}
+
+TEST(RolloverPlanner, OverrideBelowTheMinimumIsKeptAndPredictsAWindow)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }");
+    EXPECT_EQ(sc.timeline[1].at, kDay + 10 * kMin);  // the override is used as written
+    auto w = predicted_windows(sc);
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].from, kDay + 10 * kMin);           // activation
+    EXPECT_EQ(w[0].until, kDay + kHour + 5 * kMin);   // publication + Dprp + TTLkey
+    EXPECT_TRUE(w[0].warm);
+    EXPECT_FALSE(w[0].cold);
+    EXPECT_EQ(affected_resolvers(sc, w[0]), std::vector<std::string>{"warm"});
+}
+
+TEST(RolloverPlanner, OverrideAboveTheMinimumIsNotFlagged)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 2h } }");
+    EXPECT_TRUE(plan_rollovers(sc)[0].findings.empty());
+}
+
+TEST(RolloverPlanner, KskDoubleDsStepsAndLint)
+{
+    auto sc = parse("{ zone: example.com., method: ksk-double-ds, key: ksk, start: +1d, parent: { registration-delay: 1h },"
+                    " override: { retire-interval: 0s } }");
+    auto plan = plan_rollovers(sc)[0];
+    ASSERT_EQ(plan.steps.size(), 4u);
+    EXPECT_EQ(plan.steps[0].at, kDay);                                   // DS submitted
+    EXPECT_EQ(plan.steps[1].at, kDay + kHour);                           // + Dreg: DS added
+    EXPECT_EQ(plan.steps[2].at, kDay + kHour + 2 * kHour + 5 * kMin);    // + IpubP = 5m + 2h: DNSKEY swap
+    EXPECT_EQ(plan.steps[3].at, plan.steps[2].at);                       // + 0s (override): old DS removed
+    ASSERT_EQ(plan.findings.size(), 1u);
+    ASSERT_TRUE(plan.findings[0].window);
+    EXPECT_EQ(plan.findings[0].window->from, plan.steps[3].at);
+    EXPECT_EQ(plan.findings[0].window->until, plan.steps[2].at + kHour + 5 * kMin);  // swap + DprpC + TTLkey
+    EXPECT_TRUE(plan.steps[0].actions.empty());
+}
+
+TEST(RolloverPlanner, AlgorithmRollsEveryKeyOfTheAlgorithm)
+{
+    auto sc = parse("{ zone: example.com., method: algorithm, key: ksk, algorithm: ED25519, start: +1d }");
+    ASSERT_NE(key(sc, "ksk-next"), nullptr);
+    ASSERT_NE(key(sc, "zsk-next"), nullptr);
+    EXPECT_EQ(key(sc, "zsk-next")->algorithm, scenario::Algorithm::ED25519);
+    EXPECT_EQ(key(sc, "ksk-next")->role, scenario::KeyRole::Ksk);
+}
+
+TEST(RolloverPlanner, PlanPrintsFormulasWithNumbers)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }");
+    std::ostringstream out;
+    print_plan(out, sc, plan_rollovers(sc));
+    EXPECT_NE(out.str().find("Ipub = Dprp + TTLkey = 5m + 1h = 1h5m, BELOW THE MINIMUM"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("predicted failure window: +1d10m .. +1d1h5m"), std::string::npos) << out.str();
+}
+
+TEST(RolloverParse, PlannedTimesCountTowardsTheDuration)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }");
+    EXPECT_EQ(sc.duration, kDay + 8 * kHour + 10 * kMin + 2 * kDay);  // last step + 2d
+}
+
+TEST(RolloverParse, ErrorsPointAtTheField)
+{
+    try {
+        parse("{ zone: example.com., method: csk, key: ksk, start: +1d }");
+        FAIL() << "no error";
+    } catch (const ScenarioError& e) {
+        EXPECT_EQ(std::string(e.what()), "t.yaml:9:45: method csk rolls a csk; key 'ksk' in example.com. is a ksk (use "
+                                         "ksk-double-ksk, ksk-double-ds or ksk-double-rrset)");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// predicted-windows: match
+
+runner::Observation warm_obs(Seconds t, bool fail)
+{
+    runner::Observation o;
+    o.offset = t;
+    o.resolver = "warm";
+    o.kind = scenario::ResolverKind::Unbound;
+    o.query = {"www.example.com.", "A"};
+    o.rcode = fail ? "SERVFAIL" : "NOERROR";
+    o.ad = !fail;
+    o.ede = fail ? std::optional<int>(9) : std::nullopt;
+    o.validation = runner::classify_daemon_answer(o.rcode, o.ad, o.ede);
+    return o;
+}
+
+TEST(PredictedWindows, MatchWhenObservedLiesWithinPredicted)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
+                    "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
+    // Predicted +1d10m .. +1d1h5m.
+    std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 15 * kMin, true),
+                                         warm_obs(kDay + 45 * kMin, true), warm_obs(kDay + kHour, false)};
+    auto v = report::evaluate(sc, obs);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_TRUE(v[0].pass) << v[0].detail;
+
+    // A failure far outside the prediction does not match.
+    obs.push_back(warm_obs(kDay + 10 * kHour, true));
+    obs.push_back(warm_obs(kDay + 11 * kHour, false));
+    v = report::evaluate(sc, obs);
+    EXPECT_FALSE(v[0].pass);
+    EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
+}
+
+TEST(PredictedWindows, APredictedWindowWithoutFailureDoesNotMatch)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
+                    "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
+    std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 30 * kMin, false)};
+    auto v = report::evaluate(sc, obs);
+    EXPECT_FALSE(v[0].pass);
+    EXPECT_NE(v[0].detail.find("no warm failure then"), std::string::npos) << v[0].detail;
+}
+
+}  // namespace
+}  // namespace rollsim::rollover
