@@ -273,8 +273,16 @@ std::size_t count_processes_mentioning(const std::string& needle)
     for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in(it->path() / "cmdline", std::ios::binary);
-        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // A process may exit while we read: read(2) then fails with ESRCH, which counts as
+        // an empty command line (iostreams would throw from underflow instead).
+        std::string cmdline;
+        int fd = ::open((it->path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            char buf[4096];
+            ssize_t n;
+            while ((n = ::read(fd, buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<std::size_t>(n));
+            ::close(fd);
+        }
         if (cmdline.find(needle) != std::string::npos) ++count;
     }
     return count;
