@@ -500,8 +500,11 @@ private:
         } else {
             auto c = r.cold->resolve(q.qname, q.qtype, now);
             o.rcode = probe::rcode_name(c.rcode);
-            o.validation = c.validation == "secure"   ? Validation::Secure
+            // A SERVFAIL that is not a validation verdict (no server answered) is not
+            // "insecure": nothing was validated.
+            o.validation = c.validation == "secure" ? Validation::Secure
                            : c.validation == "bogus" ? Validation::Bogus
+                           : *o.rcode == "SERVFAIL"  ? Validation::Indeterminate
                                                      : Validation::Insecure;
             o.ad = o.validation == Validation::Secure;
             o.reason = c.reason;
