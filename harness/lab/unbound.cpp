@@ -6,6 +6,7 @@
 #include <sys/un.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <system_error>
 #include <thread>
@@ -65,17 +66,26 @@ std::string with_final_newline(std::string text)
 // process it is preloaded into by an offset from the real clock, so the offset that puts the
 // daemon at `virtual_now` depends on the real time at which it is written. The daemon's clock
 // keeps running from there at real speed until the next set_time().
-Seconds offset_from_real_clock(TimePoint virtual_now)
+std::chrono::nanoseconds offset_from_real_clock(TimePoint virtual_now)
 {
-    const auto real_now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
-    return virtual_now - real_now;
+    // Sub-second precision matters: with a whole-second offset the daemon's clock would sit
+    // anywhere up to a second past the virtual instant, depending on the real clock's phase,
+    // and a cache entry whose TTL ends on a probe instant would expire in one run and not in
+    // the next. With the exact offset it reads the instant plus the few milliseconds a probe
+    // takes.
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(virtual_now.time_since_epoch()) -
+           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
 }
 
-// libfaketime's relative form: "+N" or "-N" seconds (no unit suffix means seconds).
-std::string faketime_offset_text(Seconds offset)
+// libfaketime's relative form: "+N.NNNNNNNNN" or "-N.NNNNNNNNN" seconds (fractions accepted).
+std::string faketime_offset_text(std::chrono::nanoseconds offset)
 {
-    const long long n = offset.count();
-    return (n < 0 ? "-" : "+") + std::to_string(n < 0 ? -n : n) + "\n";
+    long long n = offset.count();
+    const char sign = n < 0 ? '-' : '+';
+    if (n < 0) n = -n;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%c%lld.%09lld\n", sign, n / 1000000000LL, n % 1000000000LL);
+    return buf;
 }
 
 // unbound-checkconf ships next to unbound; when present it names the offending line of a bad
