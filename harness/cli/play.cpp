@@ -2,6 +2,7 @@
 
 #include "cli/lab_dir.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/evaluate.hpp"
@@ -658,10 +659,8 @@ int play(const PlayArgs& args, std::istream& in, std::ostream& out)
     }
     if (why == "interrupted") status = static_cast<int>(ExitCode::Interrupted);
     ex.finish(why);
-    std::ofstream f(transcript, std::ios::trunc);
-    f << ex.transcript();
-    f.close();
-    if (!f) throw Fatal(ExitCode::Internal, "cannot write the transcript " + transcript.string());
+    if (auto error = write_file_atomically(transcript, ex.transcript()))
+        throw Fatal(ExitCode::Internal, "cannot write the transcript: " + *error);
     out << "\nTranscript: " << transcript.string() << "\n";
     if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
     if (lab_error) throw *lab_error;

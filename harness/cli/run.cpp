@@ -1,6 +1,7 @@
 #include "cli/run.hpp"
 
 #include "cli/lab_dir.hpp"
+#include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/evaluate.hpp"
@@ -36,17 +37,10 @@ volatile std::sig_atomic_t g_interrupted = 0;  // set by SIGINT/SIGTERM, polled 
 
 void on_signal(int) { g_interrupted = 1; }
 
-void write_file_atomically(const fs::path& path, const std::string& text)
+// A report that cannot be written ends the run: the user asked for it.
+void write_report(const fs::path& path, const std::string& text)
 {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::trunc);
-        f << text;
-        if (!f) throw Fatal(ExitCode::Internal, "cannot write " + tmp.string());
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw Fatal(ExitCode::Internal, "cannot write " + path.string() + ": " + ec.message());
+    if (auto error = rollsim::write_file_atomically(path, text)) throw Fatal(ExitCode::Internal, *error);
 }
 
 // "scenarios/faults/ds-missing.yaml" -> "scenarios-faults-ds-missing"
@@ -81,13 +75,13 @@ void write_reports(const Options& opt, const scenario::Scenario& sc, const runne
                    const std::vector<report::Verdict>& verdicts, const std::vector<report::FailureWindow>& windows)
 {
     if (!opt.report_json.empty())
-        write_file_atomically(opt.report_json, report::json_report(sc, record, verdicts, windows).dump(2) + "\n");
+        write_report(opt.report_json, report::json_report(sc, record, verdicts, windows).dump(2) + "\n");
     if (!opt.report_junit.empty())
-        write_file_atomically(opt.report_junit, report::junit_report(sc, record, verdicts, windows));
+        write_report(opt.report_junit, report::junit_report(sc, record, verdicts, windows));
     if (!opt.report_markdown.empty())
-        write_file_atomically(opt.report_markdown, report::markdown_report(sc, record, verdicts, windows));
+        write_report(opt.report_markdown, report::markdown_report(sc, record, verdicts, windows));
     if (!opt.report_html.empty())
-        write_file_atomically(opt.report_html, report::html_report(sc, record, verdicts, windows));
+        write_report(opt.report_html, report::html_report(sc, record, verdicts, windows));
 }
 
 // Runs one parsed scenario in this process: enters fresh namespaces (so the process cannot
@@ -198,8 +192,8 @@ void write_batch_reports(const fs::path& dir, const Jobs& jobs, double wall, int
         rows.push_back(report::markdown_batch_row(job.scenario->file, job.status, json, error));
         if (fs::exists(md)) rows.back().report = md.filename().string();
     }
-    write_file_atomically(dir / "junit.xml", report::junit_combine(parts));
-    write_file_atomically(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
+    write_report(dir / "junit.xml", report::junit_combine(parts));
+    write_report(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
 }
 
 int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools& tools, const RunArgs& args)

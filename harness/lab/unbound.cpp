@@ -1,6 +1,7 @@
 #include "lab/unbound.hpp"
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "probe/dns_query.hpp"
 
 #include <sys/un.h>
@@ -30,21 +31,10 @@ std::string quoted(const std::string& value, const std::string& what)
     return "\"" + value + "\"";
 }
 
-// Writes `file` whole or not at all (temporary file in the same directory, then rename), so a
-// reader (libfaketime reads its timestamp file at every clock call) never sees half of it.
-void write_file_atomically(const fs::path& file, const std::string& text)
+// Writes `file` whole or not at all: libfaketime reads its timestamp file at every clock call.
+void write_lab_file(const fs::path& file, const std::string& text)
 {
-    fs::path temporary = file;
-    temporary += ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) throw LabError("cannot write " + temporary.string());
-    }
-    std::error_code ec;
-    fs::rename(temporary, file, ec);
-    if (ec) throw LabError("cannot rename " + temporary.string() + " to " + file.string() + ": " + ec.message());
+    if (auto error = rollsim::write_file_atomically(file, text)) throw LabError(*error);
 }
 
 fs::path prepare_directory(const fs::path& dir)
@@ -154,8 +144,8 @@ std::string common_server_options(const ResolverSetup& setup, const std::filesys
     const fs::path base = prepare_directory(dir);
     const fs::path hints = base / "root.hints";
     const fs::path anchor = base / "root.anchor";
-    write_file_atomically(hints, with_final_newline(setup.root_hints));
-    write_file_atomically(anchor, with_final_newline(setup.trust_anchor));
+    write_lab_file(hints, with_final_newline(setup.root_hints));
+    write_lab_file(anchor, with_final_newline(setup.trust_anchor));
 
     std::string text;
     auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
@@ -218,7 +208,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     line("control-enable: yes");
     line("control-interface: " + quoted(control.string(), "control socket path"));
     line("control-use-cert: no");
-    write_file_atomically(conf, text);
+    write_lab_file(conf, text);
     check_config(tools, conf);
 
     ProcessSpec spec;
@@ -259,7 +249,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
 void UnboundDaemon::set_time(TimePoint virtual_now)
 {
     // The profile's clock error: the daemon believes it is virtual_now + offset.
-    write_file_atomically(m_faketime_file,
+    write_lab_file(m_faketime_file,
                           faketime_offset_text(offset_from_real_clock(virtual_now + m_clock_offset)));
 }
 
