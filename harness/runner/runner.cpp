@@ -299,10 +299,12 @@ private:
         if (p.signed_at && !m_world.signer_running(zone, t)) return false;
         const TimePoint now = m_sc.start + t;
         std::vector<dnssec::SignRequest> requests;
+        std::vector<std::string> prints;  // per server
         std::string fp;
         for (std::size_t s = 0; s < zone.servers.size(); ++s) {
             requests.push_back(m_world.sign_request(zone, static_cast<int>(s), t, p.serial + 1));
-            fp += fingerprint(requests.back(), now) + "\n--\n";
+            prints.push_back(fingerprint(requests.back(), now));
+            fp += prints.back() + "\n--\n";
             // Going unsigned (orphan-ds, server-unsigned) or signed again is a new version of
             // the zone too: it needs a new serial, or NSD's confirmation of the serial it
             // already served would not show that it loaded the new text.
@@ -315,7 +317,7 @@ private:
         for (std::size_t s = 0; s < requests.size(); ++s) {
             // Servers with the same inputs share one signing (multi-signer zones differ).
             for (std::size_t prev = 0; prev < s && p.texts[s].empty(); ++prev)
-                if (fingerprint(requests[prev], now) == fingerprint(requests[s], now)) p.texts[s] = p.texts[prev];
+                if (prints[prev] == prints[s]) p.texts[s] = p.texts[prev];
             if (p.texts[s].empty()) p.texts[s] = dnssec::sign_zone(requests[s]).text();
         }
         p.signed_at = t;
