@@ -92,16 +92,24 @@ private:
     Seconds m_t;
 };
 
+std::string join(const std::vector<std::string>& v)
+{
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+}
+
 std::string short_by(Seconds used, const Interval& i)
 {
     return fmt::format("{} is {} where {} needs {} ({}), {} too short", i.name, d(used), i.formula, d(i.minimum),
                        i.section, d(i.minimum - used));
 }
 
-KeySpec successor(const KeySpec& old, std::optional<scenario::Algorithm> algorithm)
+KeySpec successor(const KeySpec& old, const RolloverSpec& spec)
 {
+    const std::optional<scenario::Algorithm> algorithm = spec.algorithm;
     KeySpec k;
-    k.name = next_key_name(old.name);
+    k.name = successor_name(spec, old.name);
     k.role = old.role;
     k.algorithm = algorithm.value_or(old.algorithm);
     k.bits = algorithm && *algorithm != old.algorithm ? 0 : old.bits;
@@ -115,6 +123,11 @@ KeySpec successor(const KeySpec& old, std::optional<scenario::Algorithm> algorit
 
 std::string next_key_name(const std::string& key) { return key + "-next"; }
 
+std::string successor_name(const RolloverSpec& spec, const std::string& key)
+{
+    return key == spec.key && !spec.new_key.empty() ? spec.new_key : next_key_name(key);
+}
+
 std::vector<std::string> override_names(RolloverMethod method)
 {
     switch (method) {
@@ -125,6 +138,8 @@ std::vector<std::string> override_names(RolloverMethod method)
     case RolloverMethod::KskDoubleRrset: return {"publish-interval"};
     case RolloverMethod::Csk: return {"publish-interval", "retire-interval", "remove-interval"};
     case RolloverMethod::Algorithm: return {"publish-interval", "retire-interval"};
+    case RolloverMethod::TurnSecure: return {"publish-interval"};
+    case RolloverMethod::TurnInsecure: return {"retire-interval"};
     }
     return {};
 }
@@ -185,10 +200,10 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
     plan.inputs = timing_inputs(zone, spec);
     const TimingInputs& in = plan.inputs;
     Builder b(plan);
-    const std::string O = spec.key, N = next_key_name(spec.key);
+    const std::string O = spec.key, N = successor_name(spec, spec.key);
     const Seconds t0 = spec.start;
 
-    for (const KeySpec* k : replaced_keys(zone, spec)) plan.new_keys.push_back(successor(*k, spec.algorithm));
+    for (const KeySpec* k : replaced_keys(zone, spec)) plan.new_keys.push_back(successor(*k, spec));
     using A = ActionKind;
 
     switch (spec.method) {
@@ -348,7 +363,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
         std::vector<Action> add, ds_swap, remove;
         std::vector<std::string> new_names, old_names;
         for (const KeySpec* k : replaced_keys(zone, spec)) {
-            const std::string n = next_key_name(k->name);
+            const std::string n = successor_name(spec, k->name);
             add.push_back({A::Publish, n});
             add.push_back({A::Activate, n});
             remove.push_back({A::Retire, k->name});
@@ -360,18 +375,13 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
             new_names.push_back(n);
             old_names.push_back(k->name);
         }
-        auto list = [](const std::vector<std::string>& v) {
-            std::string s;
-            for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-            return s;
-        };
         const std::string alg = fmt::format("algorithm {}", spec.algorithm ? int(*spec.algorithm) : 0);
         b.step(add, fmt::format("sign with {} too: publish and activate {} (the lab publishes each new DNSKEY with "
-                                "its first signatures)", alg, list(new_names)));
+                                "its first signatures)", alg, join(new_names)));
         b.step({}, "submit the new algorithm's DS to the parent", ipub, "publish-interval");
         const Seconds tds = b.step(ds_swap, "the parent swaps the DS to the new algorithm (DS last)",
                                    dreg_interval(in, "RFC 6781 4.1.4"));
-        const Seconds trem = b.step(remove, fmt::format("remove the old algorithm's keys {}", list(old_names)), iret,
+        const Seconds trem = b.step(remove, fmt::format("remove the old algorithm's keys {}", join(old_names)), iret,
                                     "retire-interval");
         if (b.short_of_minimum("publish-interval", ipub)) {
             const Seconds key_end = t0 + in.dprp + in.ttl_key;
@@ -388,6 +398,83 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
                                   "{} (DS swap + DprpP + TTLds); a cold validator is not expected to fail",
                                   short_by(trem - tds, iret), o(trem), o(tds + iret.minimum)),
                       b.window(trem, tds + iret.minimum, "old algorithm removed while old DS sets are cached"));
+        break;
+    }
+    case RolloverMethod::TurnSecure: {
+        const Interval ipub = turn_secure_ipub(in);
+        std::vector<Action> sign, ds;
+        std::vector<std::string> names, ds_names;
+        for (const auto& k : zone.keys) {
+            sign.push_back({A::Publish, k.name});
+            sign.push_back({A::Activate, k.name});
+            names.push_back(k.name);
+            if (k.role != KeyRole::Zsk) {
+                ds.push_back({A::DsAdd, k.name});
+                ds_names.push_back(k.name);
+            }
+        }
+        b.step(sign, fmt::format("sign the zone: publish and activate {}", join(names)));
+        const Seconds tsbm = b.step({}, fmt::format("submit the DS of {} to the parent", join(ds_names)), ipub,
+                                    "publish-interval");
+        const Seconds tds = b.step(ds, fmt::format("the parent publishes the DS of {}: the zone is secure",
+                                                   join(ds_names)),
+                                   dreg_interval(in, "RFC 6781 4.1.4"));
+        // A negative override submits the DS before the zone is signed: the steps keep the
+        // method's order and show the times as they fall.
+        if (b.short_of_minimum("publish-interval", ipub)) {
+            if (tds < t0) {
+                // The DS names keys no server publishes yet: every validator fails (HBO NOW, 2015);
+                // a warm one until its cached DNSKEY answer (negative, then bogus) turns over.
+                const Seconds end = t0 + Seconds(zone.ttl.negative) + in.dprp;
+                auto w = b.window(tds, end, "DS published before the zone is signed");
+                w.cold = true;
+                b.finding(fmt::format("DS before signatures: {}. The parent publishes the DS at {}, before the zone "
+                                      "is signed at {}: every validator that fetches the DS finds no DNSKEY matching "
+                                      "it (SERVFAIL, EDE 9 or 10) until the zone is signed; warm resolvers until "
+                                      "their cached answer without a DNSKEY expires, by {} (signing + negative TTL "
+                                      "+ Dprp)",
+                                      short_by(tsbm - t0, ipub), o(tds), o(t0), o(end)),
+                          w);
+            } else {
+                b.finding(fmt::format("DS submitted early: {}. Servers still serving the unsigned zone, or caches "
+                                      "holding its answers, until {} meet a validator that now expects signatures; "
+                                      "Unbound retries another server and keeps its insecure answers until they "
+                                      "expire: no failure predicted",
+                                      short_by(tsbm - t0, ipub), o(t0 + ipub.minimum)),
+                          std::nullopt);
+            }
+        }
+        break;
+    }
+    case RolloverMethod::TurnInsecure: {
+        const Interval iret = turn_insecure_iret(in);
+        std::vector<Action> ds, unsign;
+        std::vector<std::string> names, ds_names;
+        for (const auto& k : zone.keys) {
+            if (!k.publish || k.remove) continue;  // keys already gone, or planned away by the timeline
+            unsign.push_back({A::Retire, k.name});
+            unsign.push_back({A::Remove, k.name});
+            names.push_back(k.name);
+            if (k.role != KeyRole::Zsk) {
+                ds.push_back({A::DsRemove, k.name});
+                ds_names.push_back(k.name);
+            }
+        }
+        b.step({}, fmt::format("ask the parent to remove the DS of {}", join(ds_names)));
+        const Seconds tdel = b.step(ds, fmt::format("the parent removes the DS of {}: the zone is insecure",
+                                                    join(ds_names)),
+                                    dreg_interval(in, "RFC 6781 4.1.4"));
+        const Seconds tuns = b.step(unsign, fmt::format("unsign the zone: remove {}", join(names)), iret,
+                                    "retire-interval");
+        if (b.short_of_minimum("retire-interval", iret)) {
+            const Seconds end = tdel + in.dprp_parent + in.ttl_ds;
+            b.finding(fmt::format("Zone unsigned too early: {}. Warm resolvers that still hold the DS set cached "
+                                  "before its removal find the zone unsigned (SERVFAIL: no DNSKEY, no RRSIG) from "
+                                  "{} until {} (DS removed + DprpP + TTLds); a cold validator fetches the DS set "
+                                  "afresh and is not expected to fail",
+                                  short_by(tuns - tdel, iret), o(tuns), o(end)),
+                      b.window(tuns, end, "zone unsigned while DS sets are cached"));
+        }
         break;
     }
     }
@@ -423,6 +510,15 @@ std::vector<std::string> affected_resolvers(const scenario::Scenario& sc, const 
 
 namespace {
 
+// "zsk-prepublish of zsk", "turn-secure"
+std::string what_is_rolled(const RolloverSpec& spec)
+{
+    std::string out = rollover_method_name(spec.method);
+    if (!spec.key.empty()) out += " of " + spec.key;
+    if (spec.every) out += fmt::format(" (generation {}, every {})", spec.generation, d(*spec.every));
+    return out;
+}
+
 std::string actions_text(const Step& s)
 {
     std::string out;
@@ -439,8 +535,7 @@ void print_lint(std::ostream& out, const scenario::Scenario& sc, const std::vect
         for (const auto& f : p.findings) {
             if (!any) out << "Rollover lint\n";
             any = true;
-            out << fmt::format("  line {}: {} of {} in {}\n", f.loc.line, rollover_method_name(p.spec->method),
-                               p.spec->key, p.spec->zone);
+            out << fmt::format("  line {}: {} in {}\n", f.loc.line, what_is_rolled(*p.spec), p.spec->zone);
             out << fmt::format("    {}\n", f.message);
             if (f.window) {
                 std::string who;
@@ -462,15 +557,15 @@ void print_plan(std::ostream& out, const scenario::Scenario& sc, const std::vect
     int n = 0;
     for (const auto& p : plans) {
         const auto& in = p.inputs;
-        out << fmt::format("\nRollover {}: {} {} of {} from {} (line {})\n", ++n, p.spec->zone,
-                           rollover_method_name(p.spec->method), p.spec->key, o(p.spec->start), p.spec->loc.line);
+        out << fmt::format("\nRollover {}: {} {} from {} (line {})\n", ++n, p.spec->zone, what_is_rolled(*p.spec),
+                           o(p.spec->start), p.spec->loc.line);
         out << fmt::format("  inputs: TTLkey {}, TTLds {}, TTLsig {}, Dprp {}, DprpC {}, DprpP {}, Dreg {}, Dsgn {} "
                            "(validity - refresh), margin {}\n",
                            d(in.ttl_key), d(in.ttl_ds), d(in.ttl_sig), d(in.dprp), d(in.dprp_child), d(in.dprp_parent),
                            d(in.dreg), d(in.dsgn), d(in.margin));
         std::string keys;
         for (const auto& k : p.new_keys) keys += (keys.empty() ? "" : ", ") + k.name;
-        out << fmt::format("  new keys: {}\n", keys);
+        out << fmt::format("  new keys: {}\n", keys.empty() ? "none (the zone's own keys)" : keys);
         out << fmt::format("  {:<4} {:<12} {:<21} {}\n", "step", "offset", "date", "action");
         int i = 0;
         for (const auto& s : p.steps) {

@@ -59,6 +59,9 @@ struct RolloverPlan {
 
 // "zsk" -> "zsk-next"
 std::string next_key_name(const std::string& key);
+// The name a rollover gives `key`'s successor: spec.new_key for spec.key when set (repeating
+// rollovers number their generations), else next_key_name(key).
+std::string successor_name(const scenario::RolloverSpec& spec, const std::string& key);
 
 // The overrides a method takes, in step order.
 std::vector<std::string> override_names(scenario::RolloverMethod method);

@@ -10,15 +10,15 @@ namespace {
 
 std::string d(Seconds s) { return format_duration(s); }
 
-Interval make(std::string name, std::string formula, std::string numbers, std::string section, Seconds minimum,
-              const TimingInputs& in)
+}  // namespace
+
+Interval make_interval(std::string name, std::string formula, std::string numbers, std::string section,
+                       Seconds minimum, const TimingInputs& in)
 {
     Interval out{std::move(name), std::move(formula), "", std::move(section), minimum, minimum + in.margin};
-    out.numbers = fmt::format("{} = {}", numbers, d(minimum));
+    out.numbers = fmt::format("{} = {}", numbers, format_duration(minimum));
     return out;
 }
-
-}  // namespace
 
 std::string Interval::describe() const
 {
@@ -31,7 +31,7 @@ std::string Interval::describe() const
 // cached copy of the old DNSKEY RRset must have expired before the new key signs.
 Interval zsk_prepublish_ipub(const TimingInputs& in)
 {
-    return make("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1",
+    return make_interval("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1",
                 in.dprp + in.ttl_key, in);
 }
 
@@ -39,7 +39,7 @@ Interval zsk_prepublish_ipub(const TimingInputs& in)
 // new signatures propagate, and cached signatures by the old key expire, before it is removed.
 Interval zsk_prepublish_iret(const TimingInputs& in)
 {
-    return make("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
+    return make_interval("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
                 "RFC 7583 3.2.1", in.dsgn + in.dprp + in.ttl_sig, in);
 }
 
@@ -47,7 +47,7 @@ Interval zsk_prepublish_iret(const TimingInputs& in)
 // zone is fully double-signed and no cache holds the old DNSKEY RRset or old-only signatures.
 Interval zsk_double_signature_iret(const TimingInputs& in)
 {
-    return make("Iret", "Dsgn + Dprp + max(TTLkey, TTLsig)",
+    return make_interval("Iret", "Dsgn + Dprp + max(TTLkey, TTLsig)",
                 fmt::format("{} + {} + max({}, {})", d(in.dsgn), d(in.dprp), d(in.ttl_key), d(in.ttl_sig)),
                 "RFC 7583 3.2.2", in.dsgn + in.dprp + std::max(in.ttl_key, in.ttl_sig), in);
 }
@@ -56,7 +56,7 @@ Interval zsk_double_signature_iret(const TimingInputs& in)
 // before the DS is swapped at the parent.
 Interval ksk_double_ksk_ipub(const TimingInputs& in)
 {
-    return make("IpubC", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)),
+    return make_interval("IpubC", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)),
                 "RFC 7583 3.3.1", in.dprp_child + in.ttl_key, in);
 }
 
@@ -64,7 +64,7 @@ Interval ksk_double_ksk_ipub(const TimingInputs& in)
 // the parent's servers and cached old DS sets have expired.
 Interval ksk_double_ksk_iret(const TimingInputs& in)
 {
-    return make("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
+    return make_interval("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
                 in.dprp_parent + in.ttl_ds, in);
 }
 
@@ -72,7 +72,7 @@ Interval ksk_double_ksk_iret(const TimingInputs& in)
 // DNSKEY RRset switches to the new KSK.
 Interval ksk_double_ds_ipub(const TimingInputs& in)
 {
-    return make("IpubP", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.2",
+    return make_interval("IpubP", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.2",
                 in.dprp_parent + in.ttl_ds, in);
 }
 
@@ -80,7 +80,7 @@ Interval ksk_double_ds_ipub(const TimingInputs& in)
 // holding the old KSK have expired.
 Interval ksk_double_ds_iret(const TimingInputs& in)
 {
-    return make("Iret", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)), "RFC 7583 3.3.2",
+    return make_interval("Iret", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)), "RFC 7583 3.3.2",
                 in.dprp_child + in.ttl_key, in);
 }
 
@@ -88,7 +88,7 @@ Interval ksk_double_ds_iret(const TimingInputs& in)
 // registration) and the new DNSKEY RRset are in caches before the old ones are withdrawn.
 Interval ksk_double_rrset_ipub(const TimingInputs& in)
 {
-    return make("Ipub", "max(Dreg + DprpP + TTLds, DprpC + TTLkey)",
+    return make_interval("Ipub", "max(Dreg + DprpP + TTLds, DprpC + TTLkey)",
                 fmt::format("max({} + {} + {}, {} + {})", d(in.dreg), d(in.dprp_parent), d(in.ttl_ds),
                             d(in.dprp_child), d(in.ttl_key)),
                 "RFC 7583 3.3.3", std::max(in.dreg + in.dprp_parent + in.ttl_ds, in.dprp_child + in.ttl_key), in);
@@ -98,7 +98,7 @@ Interval ksk_double_rrset_ipub(const TimingInputs& in)
 // before it signs and before its DS is submitted.
 Interval csk_ipub(const TimingInputs& in)
 {
-    return make("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1, 3.3.1",
+    return make_interval("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1, 3.3.1",
                 in.dprp + in.ttl_key, in);
 }
 
@@ -106,7 +106,7 @@ Interval csk_ipub(const TimingInputs& in)
 // RRset until cached old DS sets have expired.
 Interval csk_iret_ds(const TimingInputs& in)
 {
-    return make("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
+    return make_interval("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
                 in.dprp_parent + in.ttl_ds, in);
 }
 
@@ -114,7 +114,7 @@ Interval csk_iret_ds(const TimingInputs& in)
 // its signatures have left caches.
 Interval csk_iret_sig(const TimingInputs& in)
 {
-    return make("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
+    return make_interval("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
                 "RFC 7583 3.2.1", in.dsgn + in.dprp + in.ttl_sig, in);
 }
 
@@ -122,7 +122,7 @@ Interval csk_iret_sig(const TimingInputs& in)
 // (Dsgn + Dprp + TTLsig) and its DNSKEYs (Dprp + TTLkey) are in caches before the DS changes.
 Interval algorithm_ipub(const TimingInputs& in)
 {
-    return make("Ipub", "max(Dsgn + Dprp + TTLsig, Dprp + TTLkey)",
+    return make_interval("Ipub", "max(Dsgn + Dprp + TTLsig, Dprp + TTLkey)",
                 fmt::format("max({} + {} + {}, {} + {})", d(in.dsgn), d(in.dprp), d(in.ttl_sig), d(in.dprp),
                             d(in.ttl_key)),
                 "RFC 6781 4.1.4; RFC 7583 3.2.1", std::max(in.dsgn + in.dprp + in.ttl_sig, in.dprp + in.ttl_key), in);
@@ -132,8 +132,31 @@ Interval algorithm_ipub(const TimingInputs& in)
 // DS sets naming them have expired.
 Interval algorithm_iret(const TimingInputs& in)
 {
-    return make("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)),
+    return make_interval("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)),
                 "RFC 6781 4.1.4; RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
+}
+
+
+// Turning a zone secure: sign first, DS last (the order of RFC 6781 4.1.4). The DS may go to the
+// parent once every server serves the signed zone and every answer cached from the unsigned zone
+// (TTLsig covers the longest TTL and the negative TTL) and the first DNSKEY RRset have turned
+// over: "Ipub = Dprp + max(TTLkey, TTLsig)", RFC 7583 3.2.2's wait applied to a zone's first keys.
+Interval turn_secure_ipub(const TimingInputs& in)
+{
+    return make_interval("Ipub", "Dprp + max(TTLkey, TTLsig)",
+                         fmt::format("{} + max({}, {})", format_duration(in.dprp), format_duration(in.ttl_key),
+                                     format_duration(in.ttl_sig)),
+                         "RFC 6781 4.1.4, RFC 7583 3.2.2", in.dprp + std::max(in.ttl_key, in.ttl_sig), in);
+}
+
+// Turning a zone insecure: DS first, signatures last. Once the parent has removed the DS, every
+// cached DS RRset must expire before the zone goes unsigned: "Iret = DprpP + TTLds", RFC 7583
+// 3.3.1's wait for the last KSK of a zone.
+Interval turn_insecure_iret(const TimingInputs& in)
+{
+    return make_interval("Iret", "DprpP + TTLds",
+                         fmt::format("{} + {}", format_duration(in.dprp_parent), format_duration(in.ttl_ds)),
+                         "RFC 6781 4.1.4, RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
 }
 
 }  // namespace rollsim::rollover

@@ -66,4 +66,12 @@ Interval csk_iret_sig(const TimingInputs& in);    // Iret = Dsgn + Dprp + TTLsig
 Interval algorithm_ipub(const TimingInputs& in);  // max(Dsgn + Dprp + TTLsig, Dprp + TTLkey)
 Interval algorithm_iret(const TimingInputs& in);  // DprpP + TTLds
 
+// Turning a zone secure (sign, then DS last) and insecure (DS removed, wait, then unsign).
+Interval turn_secure_ipub(const TimingInputs& in);    // Ipub = Dprp + max(TTLkey, TTLsig)
+Interval turn_insecure_iret(const TimingInputs& in);  // Iret = DprpP + TTLds
+
+// An interval from its parts: value = minimum + in.margin, numbers = "<numbers> = <minimum>".
+Interval make_interval(std::string name, std::string formula, std::string numbers, std::string section,
+                       Seconds minimum, const TimingInputs& in);
+
 }  // namespace rollsim::rollover

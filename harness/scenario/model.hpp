@@ -170,17 +170,24 @@ enum class RolloverMethod {
     KskDoubleRrset,       // RFC 7583 3.3.3
     Csk,                  // RFC 7583 3.2.1 with 3.3.1
     Algorithm,            // RFC 6781 4.1.4
+    TurnSecure,           // an unsigned zone signed, its DS added last
+    TurnInsecure,         // the DS removed, the zone unsigned once no cached DS is left
 };
 inline constexpr const char* kRolloverMethodNames[] = {
     "zsk-prepublish", "zsk-double-signature", "ksk-double-ksk", "ksk-double-ds", "ksk-double-rrset", "csk",
-    "algorithm",
+    "algorithm",      "turn-secure",          "turn-insecure",
 };
 inline const char* rollover_method_name(RolloverMethod m) { return kRolloverMethodNames[static_cast<int>(m)]; }
 
 struct RolloverSpec {
     std::string zone;
     RolloverMethod method = RolloverMethod::ZskPrepublish;
-    std::string key;                     // the existing key being replaced
+    std::string key;                     // the existing key being replaced; empty for turn-secure/insecure
+    std::string new_key;                 // its successor's name; empty = "<key>-next"
+    // Repeating key lifetimes: the rollover written once with `every:` becomes one RolloverSpec
+    // per generation (1, 2, ...), each rolling the previous generation's successor.
+    std::optional<Seconds> every;
+    int generation = 1;
     Seconds start{0};                    // offset of the rollover's first step
     std::optional<Algorithm> algorithm;  // method algorithm: the new algorithm
     Seconds registration_delay{0};       // Dreg

@@ -170,15 +170,17 @@ constexpr std::pair<std::string_view, Denial> kDenials[] = {{"nsec", Denial::Nse
 
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
                                              "timeline", "probes",      "resolvers", "expect",   "rollover"};
-constexpr std::string_view kRolloverFields[] = {"zone",   "method", "key",               "start",  "algorithm",
-                                                  "parent", "override", "propagation-delay", "margin"};
+constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
+                                                  "parent", "override", "propagation-delay", "margin", "every",
+                                                  "count"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::pair<std::string_view, RolloverMethod> kRolloverMethods[] = {
     {"zsk-prepublish", RolloverMethod::ZskPrepublish},   {"zsk-double-signature", RolloverMethod::ZskDoubleSignature},
     {"ksk-double-ksk", RolloverMethod::KskDoubleKsk},    {"ksk-double-ds", RolloverMethod::KskDoubleDs},
     {"ksk-double-rrset", RolloverMethod::KskDoubleRrset}, {"csk", RolloverMethod::Csk},
-    {"algorithm", RolloverMethod::Algorithm},
+    {"algorithm", RolloverMethod::Algorithm},           {"turn-secure", RolloverMethod::TurnSecure},
+    {"turn-insecure", RolloverMethod::TurnInsecure},
 };
 constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
@@ -619,12 +621,15 @@ private:
     void settle_duration(const Field* f);
     void parse_rollovers(const Field& f);
     RolloverSpec parse_rollover(const YAML::Node& node);
-    void apply_rollover_plans();
+    void check_turn(const RolloverSpec& r, const Field& method);
+    void parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name);
+    void apply_rollover_plan(const RolloverSpec& r);
 
     std::string m_file;
     fs::path m_base_dir;
     Scenario m_scenario;
     std::vector<TimeRef> m_times;            // every time written in the file, checked against duration
+    std::optional<Seconds> m_declared_duration;  // duration: as written (settled at the end)
     std::vector<std::string> m_listed;       // zones the file lists, in file order
     std::set<std::string> m_all_zones;       // listed zones and their ancestors
     std::map<std::string, SourceLoc> m_ancestor_loc;  // implicit zone -> the listed zone that needs it
@@ -832,6 +837,7 @@ Scenario Parser::run(const std::string& text)
     if (!probes) missing(top, "probes", "", "probes: { every: 1h, names: [www.example.com. A] }");
     parse_probes(*probes);
 
+    if (const Field* d = f.find("duration")) m_declared_duration = duration(*d);
     if (const Field* r = f.find("rollover")) parse_rollovers(*r);
     if (const Field* t = f.find("timeline")) parse_timeline(*t);
     if (const Field* e = f.find("expect")) parse_expectations(*e);
@@ -1801,14 +1807,59 @@ void Parser::parse_rollovers(const Field& f)
                                  "key: zsk, start: +1d }}', not {}", describe(f.value)));
     for (const auto& item : f.value) {
         RolloverSpec spec = parse_rollover(item);
-        for (const auto& other : m_scenario.rollovers)
-            if (other.zone == spec.zone && other.key == spec.key)
-                fail(spec.loc, fmt::format("key '{}' of {} is already rolled by the rollover at line {}; roll its "
-                                           "successor '{}' in a second scenario, or remove one", spec.key, spec.zone,
-                                           other.loc.line, rollover::next_key_name(spec.key)));
-        m_scenario.rollovers.push_back(std::move(spec));
+        for (const auto& other : m_scenario.rollovers) {
+            const bool turn = spec.key.empty() || other.key.empty();
+            if (other.zone == spec.zone && (turn || other.key == spec.key))
+                fail(spec.loc, turn ? fmt::format("zone {} is already changed by the rollover at line {}; a "
+                                                  "turn-secure or turn-insecure rollover must be the zone's only "
+                                                  "one: split them into two scenarios", spec.zone, other.loc.line)
+                                    : fmt::format("key '{}' of {} is already rolled by the rollover at line {}; roll "
+                                                  "it again with every: (repeating key lifetimes), or remove one",
+                                                  spec.key, spec.zone, other.loc.line));
+        }
+        if (!spec.every) {
+            m_scenario.rollovers.push_back(spec);
+            apply_rollover_plan(m_scenario.rollovers.back());
+            continue;
+        }
+        // Repeating key lifetimes: generation g rolls the key generation g-1 introduced. Without
+        // count:, as many generations as end within the scenario's duration.
+        const Fields rf = fields(item, "rollover", spec.loc, kRolloverFields);
+        const Field& every = *rf.find("every");
+        const Field* count = rf.find("count");
+        const int generations = count ? static_cast<int>(integer(*count, 1, 1000)) : 1000;
+        if (!count && !m_declared_duration)
+            fail(key_loc(every), "every: repeats the rollover until the scenario ends: give the scenario a "
+                                 "duration, or the rollover a count (e.g. count: 12)");
+        const std::string base = spec.key;
+        for (int g = 1; g <= generations; ++g) {
+            RolloverSpec gen = spec;
+            gen.generation = g;
+            gen.start = spec.start + (g - 1) * *spec.every;
+            gen.key = g == 1 ? base : fmt::format("{}-{}", base, g);
+            gen.new_key = fmt::format("{}-{}", base, g + 1);
+            if (find_key(gen.zone, gen.new_key))
+                fail(spec.loc, fmt::format("zone {} already has a key '{}', the name every: gives generation {} of "
+                                           "'{}'; rename that key", gen.zone, gen.new_key, g + 1, base));
+            const auto plan = rollover::plan_rollover(*m_scenario.find_zone(gen.zone), gen);
+            Seconds end = gen.start;
+            for (const auto& step : plan.steps) end = std::max(end, step.at);
+            if (end - gen.start >= *spec.every)
+                fail(loc(every), fmt::format("every: {} is shorter than one {} rollover, whose last step comes {} "
+                                             "after its start; use every: of more than {}",
+                                             format_duration(*spec.every), rollover_method_name(spec.method),
+                                             format_duration(end - gen.start), format_duration(end - gen.start)));
+            if (!count && end > *m_declared_duration) {
+                if (g == 1)
+                    fail(loc(every), fmt::format("the first rollover ends at {}, beyond the scenario's duration "
+                                                 "({}); raise duration or start it earlier", format_offset(end),
+                                                 format_duration(*m_declared_duration)));
+                break;
+            }
+            m_scenario.rollovers.push_back(gen);
+            apply_rollover_plan(m_scenario.rollovers.back());
+        }
     }
-    apply_rollover_plans();
 }
 
 RolloverSpec Parser::parse_rollover(const YAML::Node& node)
@@ -1827,7 +1878,20 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
     if (!method) missing(r.loc, "method", "rollover", "method: zsk-prepublish");
     r.method = choice(*method, kRolloverMethods, "rollover method");
     const std::string method_name = rollover_method_name(r.method);
+    const Field* start = f.find("start");
+    if (!start) missing(r.loc, "start", "rollover", "start: +1d");
+    r.start = time(*start);
     const Field* key = f.find("key");
+    if (r.method == RolloverMethod::TurnSecure || r.method == RolloverMethod::TurnInsecure) {
+        if (key)
+            fail(key_loc(*key), fmt::format("method {} changes every key of the zone; remove key", method_name));
+        for (const char* field : {"every", "count", "algorithm"})
+            if (const Field* x = f.find(field))
+                fail(key_loc(*x), fmt::format("{} does not apply to method {}; remove it", field, method_name));
+        check_turn(r, *method);
+        parse_rollover_timing(r, f, method_name);
+        return r;
+    }
     if (!key) missing(r.loc, "key", "rollover", "key: zsk");
     r.key = scalar(*key);
     const KeySpec* old = find_key(r.zone, r.key);
@@ -1836,9 +1900,13 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
         for (const auto& k : z.keys) names.push_back(k.name);
         fail(loc(*key), fmt::format("zone {} has no key '{}'{}", r.zone, r.key, suggest(r.key, names)));
     }
-    const Field* start = f.find("start");
-    if (!start) missing(r.loc, "start", "rollover", "start: +1d");
-    r.start = time(*start);
+    if (const Field* e = f.find("every")) {
+        if (r.method == RolloverMethod::Algorithm)
+            fail(key_loc(*e), "every does not apply to method algorithm (an algorithm is rolled once); remove it");
+        r.every = positive_duration(*e);
+    } else if (const Field* c = f.find("count")) {
+        fail(key_loc(*c), "count applies with every: (e.g. every: 30d, count: 12); add every or remove count");
+    }
 
     // The key must suit the method.
     const bool zsk_method = r.method == RolloverMethod::ZskPrepublish || r.method == RolloverMethod::ZskDoubleSignature;
@@ -1883,6 +1951,14 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
         fail(loc(*key), fmt::format("an algorithm rollover names the zone's ksk or csk as key (every key with its "
                                     "algorithm is rolled); '{}' is a zsk", r.key));
 
+    parse_rollover_timing(r, f, method_name);
+    return r;
+}
+
+// The delays, margin, parent and overrides of a rollover.
+void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name)
+{
+    const bool zsk_method = r.method == RolloverMethod::ZskPrepublish || r.method == RolloverMethod::ZskDoubleSignature;
     if (const Field* p = f.find("propagation-delay")) r.propagation = duration(*p);
     if (const Field* m = f.find("margin")) r.margin = duration(*m);
     if (const Field* p = f.find("parent")) {
@@ -1900,29 +1976,55 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
             if (std::find(takes.begin(), takes.end(), x.name) == takes.end())
                 fail(key_loc(x), fmt::format("method {} has no {} to override (it takes {}); remove it", method_name,
                                              x.name, join_and(takes)));
-            r.overrides[x.name] = duration(x);
+            // turn-secure: a negative publish-interval submits the DS before the zone is signed.
+            r.overrides[x.name] = r.method == RolloverMethod::TurnSecure ? signed_duration(x) : duration(x);
         }
     }
-    return r;
 }
 
-// Adds each rollover's new keys to its zone and its steps to the timeline.
-void Parser::apply_rollover_plans()
+// turn-secure starts from an unsigned zone: its keys come with no times, and the rollover
+// publishes them. turn-insecure ends every key the zone has.
+void Parser::check_turn(const RolloverSpec& r, const Field& method)
 {
-    std::vector<std::pair<std::string, KeySpec>> keys;
-    std::vector<Event> events;
-    for (const auto& r : m_scenario.rollovers) {
-        auto plan = rollover::plan_rollover(*m_scenario.find_zone(r.zone), r);
-        for (auto& k : plan.new_keys) keys.emplace_back(r.zone, std::move(k));
-        for (auto& ev : plan.events()) {
-            m_times.push_back({ev.at, r.loc, fmt::format("a step of the {} rollover", rollover_method_name(r.method))});
-            events.push_back(std::move(ev));
+    const std::string method_name = rollover_method_name(r.method);
+    for (const auto& other : m_scenario.rollovers)
+        if (other.zone == r.zone)
+            fail(r.loc, fmt::format("zone {} is already changed by the rollover at line {}; a turn-secure or "
+                                    "turn-insecure rollover must be the zone's only one: split them into two scenarios",
+                                    r.zone, other.loc.line));
+    if (r.zone == ".")
+        fail(loc(method), fmt::format("method {} changes whether the root is signed, and validators hold its key as "
+                                      "their trust anchor; use it on a zone below the root", method_name));
+    ZoneSpec& z = *std::find_if(m_scenario.zones.begin(), m_scenario.zones.end(),
+                                [&](const ZoneSpec& zone) { return zone.name == r.zone; });
+    for (auto& k : z.keys) {
+        const bool defaults = k.publish == Seconds{0} && k.activate == Seconds{0} && !k.retire && !k.remove &&
+                              !k.ds_remove && (!k.ds_add || *k.ds_add == Seconds{0});
+        if (!defaults)
+            fail(k.loc, fmt::format("key '{}' has its own times; method {} {} every key of {}: remove the key's "
+                                    "times (publish, activate, retire, remove, ds, ds-remove)", k.name, method_name,
+                                    r.method == RolloverMethod::TurnSecure ? "publishes" : "removes", r.zone));
+        if (r.method == RolloverMethod::TurnSecure) {
+            // Unsigned until the rollover signs it: the planned events publish, activate, add the DS.
+            k.publish.reset();
+            k.activate.reset();
+            k.ds_add.reset();
         }
     }
-    for (auto& [zone, key] : keys)
-        for (auto& z : m_scenario.zones)
-            if (z.name == zone) z.keys.push_back(std::move(key));
-    for (auto& ev : events) m_scenario.timeline.push_back(std::move(ev));
+}
+
+// Adds a rollover's new keys to its zone and its steps to the timeline (at once, so that the next
+// generation of a repeating rollover finds the key it rolls).
+void Parser::apply_rollover_plan(const RolloverSpec& r)
+{
+    auto plan = rollover::plan_rollover(*m_scenario.find_zone(r.zone), r);
+    for (auto& z : m_scenario.zones)
+        if (z.name == r.zone)
+            for (auto& k : plan.new_keys) z.keys.push_back(std::move(k));
+    for (auto& ev : plan.events()) {
+        m_times.push_back({ev.at, r.loc, fmt::format("a step of the {} rollover", rollover_method_name(r.method))});
+        m_scenario.timeline.push_back(std::move(ev));
+    }
     std::stable_sort(m_scenario.timeline.begin(), m_scenario.timeline.end(),
                      [](const Event& a, const Event& b) { return a.at < b.at; });
 }

@@ -231,6 +231,11 @@ ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) co
     if (fault(FaultKind::LaggingSecondary, name, t, "", server)) return ServerMode::Lagging;
     if (fault(FaultKind::ServerUnsigned, name, t, "", server)) return ServerMode::Unsigned;
     if (fault(FaultKind::OrphanDs, name, t)) return ServerMode::Unsigned;  // the whole zone unsigned
+    // A zone none of whose keys is published (not signed yet, or unsigned by the timeline) is
+    // served without DNSSEC records, as a signer that was never switched on would leave it.
+    bool any_key = false;
+    for (const auto& k : zone.keys) any_key = any_key || k.state(t).published;
+    if (!any_key) return ServerMode::Unsigned;
     return ServerMode::Current;
 }
 

@@ -102,6 +102,35 @@ TEST(Rollovers, AlgorithmOldKeysRemovedEarlyFailsWarmInThePredictedWindow)
 }
 
 // `rollsim plan` prints the schedule with the formulas and the lint before anything runs.
+TEST(Rollovers, TurnSecureOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/turn-secure.yaml"); }
+
+TEST(Rollovers, TurnSecureWithTheDsFirstFailsEveryValidatorUntilSigned)
+{
+    // The DS arrives at +5h, the zone is signed at +6h: predicted +5h .. +6h10m on both.
+    auto report = run_and_report("scenarios/rollovers/turn-secure-ds-first.yaml");
+    expect_every_expectation_passed(report);
+    ASSERT_EQ(report["predicted_windows"].size(), 1u) << report["predicted_windows"].dump();
+    EXPECT_EQ(report["predicted_windows"][0]["resolvers"], nlohmann::json::array({"warm", "cold"}));
+    auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_EQ(cold[0]["start_s"], 5 * kHour);  // the cold validator fails from the DS on
+    EXPECT_EQ(cold[0]["end_s"], 6 * kHour);    // until the zone is signed
+    auto warm = windows_of(report, "warm");
+    ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_GE(warm[0]["start_s"].get<long>(), 5 * kHour);
+    EXPECT_LE(warm[0]["end_s"].get<long>(), 6 * kHour + 10 * kMinute);
+    EXPECT_EQ(warm[0]["rcode"], "SERVFAIL");
+}
+
+TEST(Rollovers, TurnInsecureOnTimeFailsNoResolver) { expect_clean("scenarios/rollovers/turn-insecure.yaml"); }
+
+TEST(Rollovers, TurnInsecureTooFastFailsWarmInThePredictedWindow)
+{
+    // Unsigned at +7h10m; cached DS sets last until DS removal (+7h) + DprpP + TTLds.
+    expect_predicted("scenarios/rollovers/turn-insecure-too-short.yaml", 7 * kHour + 10 * kMinute,
+                     9 * kHour + 5 * kMinute);
+}
+
 TEST(Rollovers, PlanPrintsTheScheduleAndTheLint)
 {
     auto r = run_rollsim({"plan", repo_path("scenarios/rollovers/zsk-prepublish-too-short.yaml")});

@@ -101,6 +101,20 @@ TEST(RolloverTiming, MarginIsAddedToTheValueNotTheMinimum)
     EXPECT_EQ(i.describe(), "Ipub = Dprp + TTLkey = 5m + 1h = 1h5m (+ margin 1h = 2h5m)");
 }
 
+TEST(RolloverTiming, TurningSecureWaitsForTheLongerTtl)
+{
+    // Ipub = Dprp + max(TTLkey, TTLsig) = 5m + max(1h, 30m).
+    const Interval i = turn_secure_ipub(inputs());
+    EXPECT_EQ(i.minimum, 3900s);
+    EXPECT_EQ(i.describe(), "Ipub = Dprp + max(TTLkey, TTLsig) = 5m + max(1h, 30m) = 1h5m");
+}
+
+TEST(RolloverTiming, TurningInsecureWaitsForCachedDsSets)
+{
+    // Iret = DprpP + TTLds = 10m + 2h.
+    EXPECT_EQ(turn_insecure_iret(inputs()).minimum, 2 * kHour + 10 * kMin);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The parser and the planner together.
 
@@ -214,6 +228,84 @@ TEST(RolloverParse, ErrorsPointAtTheField)
     } catch (const ScenarioError& e) {
         EXPECT_EQ(std::string(e.what()), "t.yaml:9:45: method csk rolls a csk; key 'ksk' in example.com. is a ksk (use "
                                          "ksk-double-ksk, ksk-double-ds or ksk-double-rrset)");
+    }
+}
+
+TEST(RolloverPlanner, TurnSecureSignsFirstAndAddsTheDsLast)
+{
+    auto sc = parse("{ zone: example.com., method: turn-secure, start: +1d, parent: { registration-delay: 1h } }");
+    // The zone's keys start with no times: unsigned until the rollover signs it.
+    EXPECT_FALSE(key(sc, "ksk")->publish);
+    EXPECT_FALSE(key(sc, "ksk")->ds_add);
+    auto plan = plan_rollovers(sc)[0];
+    ASSERT_EQ(plan.steps.size(), 3u);
+    EXPECT_EQ(plan.steps[0].at, kDay);                          // sign
+    EXPECT_EQ(plan.steps[1].at, kDay + kHour + 5 * kMin);       // + Dprp + max(TTLkey 1h, TTLsig)
+    EXPECT_EQ(plan.steps[2].at, kDay + 2 * kHour + 5 * kMin);   // + Dreg: DS at the parent
+    EXPECT_EQ(plan.steps[2].actions.size(), 1u);
+    EXPECT_TRUE(plan.findings.empty());
+}
+
+TEST(RolloverPlanner, TurnSecureWithTheDsFirstPredictsAWindowForEveryValidator)
+{
+    auto sc = parse("{ zone: example.com., method: turn-secure, start: +1d, parent: { registration-delay: 1h }, "
+                    "override: { publish-interval: -2h } }");
+    auto w = predicted_windows(sc);
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].from, kDay - kHour);                  // DS submitted at -2h, published after Dreg
+    EXPECT_EQ(w[0].until, kDay + 5 * kMin + 5 * kMin);   // signed + negative TTL (300) + Dprp
+    EXPECT_TRUE(w[0].warm);
+    EXPECT_TRUE(w[0].cold);
+}
+
+TEST(RolloverPlanner, TurnInsecureRemovesTheDsThenTheKeys)
+{
+    auto sc = parse("{ zone: example.com., method: turn-insecure, start: +1d, parent: { registration-delay: 1h }, "
+                    "override: { retire-interval: 10m } }");
+    auto plan = plan_rollovers(sc)[0];
+    ASSERT_EQ(plan.steps.size(), 3u);
+    EXPECT_EQ(plan.steps[1].at, kDay + kHour);            // DS removed
+    EXPECT_EQ(plan.steps[2].at, kDay + kHour + 10 * kMin);  // unsigned (override)
+    auto w = predicted_windows(sc);
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].from, kDay + kHour + 10 * kMin);
+    EXPECT_EQ(w[0].until, kDay + kHour + 5 * kMin + 2 * kHour);  // DS removed + DprpP + TTLds
+    EXPECT_FALSE(w[0].cold);
+}
+
+TEST(RolloverPlanner, EveryRepeatsTheRolloverWithNumberedGenerations)
+{
+    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, every: 10d, count: 3 }");
+    ASSERT_EQ(sc.rollovers.size(), 3u);
+    EXPECT_EQ(sc.rollovers[1].key, "zsk-2");
+    EXPECT_EQ(sc.rollovers[1].start, 11 * kDay);
+    EXPECT_EQ(sc.rollovers[2].new_key, "zsk-4");
+    ASSERT_NE(key(sc, "zsk-4"), nullptr);
+    EXPECT_EQ(key(sc, "zsk-next"), nullptr);
+    // Generation 3 publishes zsk-4 at +21d and removes zsk-3 after Ipub + Iret.
+    bool removed = false;
+    for (const auto& e : sc.timeline)
+        removed = removed || (e.key == "zsk-3" && *e.action == ActionKind::Remove && e.at == 21 * kDay + 8 * kHour + 10 * kMin);
+    EXPECT_TRUE(removed) << ::testing::PrintToString(events(sc));
+}
+
+TEST(RolloverPlanner, EveryWithoutCountFillsTheDuration)
+{
+    const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nduration: 40d\nzones:\n  example.com.: {}\n"
+                             "probes: { every: 1d, names: [www.example.com. A] }\n"
+                             "rollover:\n  - { zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, every: 10d }\n";
+    auto sc = scenario::parse_scenario_text(text, "t.yaml", ".");
+    EXPECT_EQ(sc.rollovers.size(), 4u);  // starts at +1d, +11d, +21d, +31d; +41d is past the end
+}
+
+TEST(RolloverParse, EveryShorterThanOneRolloverIsRefused)
+{
+    try {
+        parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, every: 2h, count: 2 }");
+        FAIL() << "no error";
+    } catch (const ScenarioError& e) {
+        EXPECT_NE(std::string(e.what()).find("every: 2h is shorter than one zsk-prepublish rollover"), std::string::npos)
+            << e.what();
     }
 }
 
