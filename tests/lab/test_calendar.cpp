@@ -1,0 +1,40 @@
+// The twelve-month key calendar (scenarios/calendars/twelve-months.yaml) against real NSD and
+// Unbound: every generation of every repeating rollover really happens in the one run, no
+// resolver fails at any probe, and the run reports its wall-clock time.
+#include "rollsim_cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace rollsim::test {
+namespace {
+
+// zone -> the keys that signed at some point of the run (key_changes with active = true).
+std::map<std::string, std::set<std::string>> signing_keys(const nlohmann::json& report)
+{
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& c : report["key_changes"])
+        if (c["active"].get<bool>()) out[c["zone"].get<std::string>()].insert(c["key"].get<std::string>());
+    return out;
+}
+
+TEST(Calendar, TwelveMonthsOfRolloversFailNoResolver)
+{
+    auto report = run_and_report("scenarios/calendars/twelve-months.yaml");
+    expect_every_expectation_passed(report);
+    EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+    EXPECT_EQ(report["scenario"]["duration_s"], 365 * 86400);
+
+    auto keys = signing_keys(report);
+    for (const std::string zone : {"com.", "example.com."}) {
+        // ZSK every 30 days: generations zsk, zsk-2 .. zsk-13; KSK every 182 days: ksk, ksk-2, ksk-3.
+        for (const std::string key : {"zsk", "zsk-7", "zsk-13", "ksk", "ksk-2", "ksk-3"})
+            EXPECT_TRUE(keys[zone].count(key)) << zone << " " << key << " never signed";
+    }
+    EXPECT_GT(report["run"]["wall_clock_s"].get<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace rollsim::test
