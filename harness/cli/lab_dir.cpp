@@ -1,9 +1,10 @@
 #include "cli/lab_dir.hpp"
 
 #include "core/error.hpp"
+#include "core/temp_dir.hpp"
 
 #include <cstdlib>
-#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -23,11 +24,16 @@ LabDir::LabDir(const fs::path& requested, bool keep) : m_keep(keep || !requested
         return;
     }
     const char* tmp = std::getenv("TMPDIR");
-    std::string templ = (tmp && *tmp ? std::string(tmp) : std::string("/tmp")) + "/rollsim-XXXXXX";
-    if (!mkdtemp(templ.data()))
-        throw LabError("cannot create a lab directory in " + templ + ": " + std::strerror(errno) +
-                       " (set TMPDIR to a writable directory)");
-    m_path = templ;
+    const fs::path parent = tmp && *tmp ? fs::path(tmp) : fs::path("/tmp");
+    // What runs killed before they could clean up left behind (their lab directories, NSD's
+    // control-socket directories under /tmp) goes first.
+    remove_orphaned_temp_dirs(parent, "rollsim-");
+    if (parent != "/tmp") remove_orphaned_temp_dirs("/tmp", "rollsim-");
+    try {
+        m_path = make_owned_temp_dir(parent, "rollsim-");
+    } catch (const std::runtime_error& e) {
+        throw LabError(std::string(e.what()) + " (set TMPDIR to a writable directory)");
+    }
 }
 
 LabDir::~LabDir()

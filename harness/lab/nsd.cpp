@@ -2,6 +2,7 @@
 #include "lab/nsd.hpp"
 
 #include "core/error.hpp"
+#include "core/temp_dir.hpp"
 #include "probe/dns_query.hpp"
 
 #include <cerrno>
@@ -121,10 +122,13 @@ void write_file(const std::filesystem::path& path, const std::string& text)
 
 std::shared_ptr<const std::filesystem::path> make_short_dir()
 {
-    char templ[] = "/tmp/rollsim-nsdctl-XXXXXX";
-    if (::mkdtemp(templ) == nullptr)
-        throw LabError(std::string("cannot create a directory for NSD's control socket: ") + std::strerror(errno));
-    return std::shared_ptr<const std::filesystem::path>(new std::filesystem::path(templ),
+    std::filesystem::path dir;
+    try {
+        dir = make_owned_temp_dir("/tmp", "rollsim-nsdctl-");
+    } catch (const std::runtime_error& e) {
+        throw LabError(std::string("NSD's control socket: ") + e.what());
+    }
+    return std::shared_ptr<const std::filesystem::path>(new std::filesystem::path(dir),
                                                         [](const std::filesystem::path* p) {
                                                             std::error_code ec;
                                                             std::filesystem::remove_all(*p, ec);

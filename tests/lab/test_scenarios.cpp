@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <future>
 #include <thread>
 
@@ -224,6 +226,38 @@ void interrupt_and_check_cleanup(int signal, int expected_status)
 TEST(LabLifetime, NoLabProcessOutlivesASigkilledRunner) { interrupt_and_check_cleanup(SIGKILL, -1); }
 
 TEST(LabLifetime, InterruptStopsTheRunCleanlyWithStatus130) { interrupt_and_check_cleanup(SIGINT, 130); }
+
+TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
+{
+    // A run with a temporary lab directory (no --lab-dir) under its own TMPDIR, SIGKILLed while
+    // its lab runs: it cannot remove its directory, so the next run does.
+    TempDir tmp;
+    namespace bp = boost::process;
+    bp::environment env = boost::this_process::environment();  // a copy: this process keeps its TMPDIR
+    env["TMPDIR"] = tmp.path().string();
+    bp::child killed(ROLLSIM_BIN, "run", repo_path("scenarios/basics/healthy-chain.yaml"), "--quiet", env,
+                     bp::std_out > bp::null, bp::std_err > bp::null);
+    const std::string needle = tmp.path().string() + "/rollsim-";
+    ASSERT_TRUE(wait_for([&] { return !processes_mentioning(needle).empty(); }, std::chrono::seconds(60)));
+    ::kill(killed.id(), SIGKILL);
+    killed.wait();
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)));
+    auto left = [&] {
+        int n = 0;
+        for (const auto& e : std::filesystem::directory_iterator(tmp.path()))
+            n += e.path().filename().string().rfind("rollsim-", 0) == 0;
+        return n;
+    };
+    ASSERT_EQ(left(), 1) << "the killed run left no directory: nothing to check";
+
+    TempDir work;
+    write_file(work / "ok.yaml", short_healthy("secure"));
+    bp::child next(ROLLSIM_BIN, "run", (work / "ok.yaml").string(), "--quiet", env, bp::std_out > bp::null,
+                   bp::std_err > bp::null);
+    next.wait();
+    EXPECT_EQ(next.exit_code(), 0);
+    EXPECT_EQ(left(), 0) << "the killed run's lab directory is still there";
+}
 
 }  // namespace
 }  // namespace rollsim::test
