@@ -107,7 +107,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
         const auto& e = *v.expectation;
         exps.push_back({{"text", e.text},
                         {"line", e.loc.line},
-                        {"kind", e.kind == scenario::Expectation::Kind::Otherwise ? "otherwise" : "window"},
+                        {"kind", to_string(e.kind)},
                         {"outcome", to_string(e.outcome)},
                         {"ede", optional_int(e.ede)},
                         {"verdict", v.pass ? "pass" : "fail"},
