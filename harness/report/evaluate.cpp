@@ -1,6 +1,6 @@
 #include "report/evaluate.hpp"
 
-#include "rollover/planner.hpp"
+#include "report/predicted.hpp"
 
 #include <algorithm>
 #include <map>
@@ -24,6 +24,18 @@ std::string to_string(Outcome outcome)
     case Outcome::Bogus: return "bogus";
     case Outcome::Nxdomain: return "nxdomain";
     case Outcome::Any: return "any";
+    }
+    return "?";
+}
+
+std::string to_string(Expectation::Kind kind)
+{
+    switch (kind) {
+    case Expectation::Kind::Window: return "window";
+    case Expectation::Kind::Otherwise: return "otherwise";
+    case Expectation::Kind::NoFailures: return "no-failures";
+    case Expectation::Kind::FailureWindow: return "failure-window";
+    case Expectation::Kind::PredictedWindows: return "predicted-windows";
     }
     return "?";
 }
@@ -134,48 +146,32 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
 }
 
 // PredictedWindows: the warm (daemon) failure windows and the rollover lint's predicted windows
-// agree: every observed one lies within a predicted one, and every predicted one saw a
-// failure, both within the probe interval.
+// agree (report/predicted.hpp): every observed one lies within a predicted one, and every
+// predicted one saw a failure, both within the probe interval.
 Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation& exp,
                                 const std::vector<Observation>& observations)
 {
-    std::vector<Observation> warm;
-    for (const auto& o : observations)
-        if (o.kind == ResolverKind::Unbound) warm.push_back(o);
-    Verdict v{&exp, true, static_cast<int>(warm.size()), ""};
-    if (warm.empty()) {
+    int warm = 0;
+    for (const auto& o : observations) warm += o.kind == ResolverKind::Unbound ? 1 : 0;
+    Verdict v{&exp, true, warm, ""};
+    if (warm == 0) {
         v.pass = false;
         v.detail = "no warm (unbound) resolver was probed";
         return v;
     }
-    const Seconds g = sc.probes.every;
-    std::vector<rollover::PredictedWindow> predicted;
-    for (const auto& p : rollover::predicted_windows(sc))
-        if (p.warm) predicted.push_back(p);
-    const auto observed = failure_windows(warm);
+    const auto comparison = compare_predictions(sc, failure_windows(observations));
+    v.pass = comparison.agree();
     auto note = [&](const std::string& text) {
-        v.pass = false;
-        v.detail += (v.detail.empty() ? "" : "; ") + text;
+        if (v.detail.find(text) == std::string::npos) v.detail += (v.detail.empty() ? "" : "; ") + text;
     };
-    for (const auto& w : observed) {
-        const Seconds end = w.end ? *w.end : sc.duration;
-        bool inside = false;
-        for (const auto& p : predicted)
-            inside = inside || (w.start >= p.from - g && end <= p.until + g);
-        if (!inside)
-            note(fmt::format("{} {} failed {} .. {}, outside every predicted window", w.resolver, w.query.text(),
-                             format_offset(w.start), w.end ? format_offset(*w.end) : std::string("end")));
-    }
-    for (const auto& p : predicted) {
-        bool seen = false;
-        for (const auto& w : observed) {
-            const Seconds end = w.end ? *w.end : sc.duration;
-            seen = seen || (w.start < p.until + g && end > p.from - g);
-        }
-        if (!seen)
-            note(fmt::format("predicted {} .. {} ({}), but no warm failure then", format_offset(p.from),
-                             format_offset(p.until), p.zone));
-    }
+    for (const auto& r : comparison.rows)
+        if (r.observed && r.match != PredictionMatch::Matched)
+            note(fmt::format("{} {} failed {}, outside every predicted window", r.observed->resolver,
+                             r.observed->query.text(), span_text(r.observed->start, r.observed->end)));
+    for (const auto& r : comparison.rows)
+        if (r.match == PredictionMatch::NotObserved)
+            note(fmt::format("predicted {} ({}), but no warm failure then",
+                             span_text(r.predicted->from, r.predicted->until), r.predicted->zone));
     return v;
 }
 

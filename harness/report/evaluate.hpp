@@ -47,5 +47,8 @@ std::vector<FailureWindow> failure_windows(const std::vector<runner::Observation
 std::string describe(const runner::Observation& obs);
 
 std::string to_string(scenario::Outcome outcome);
+// "window", "otherwise", "no-failures", "failure-window", "predicted-windows": the scenario
+// format's own words (docs/report-format.md, expectations[].kind).
+std::string to_string(scenario::Expectation::Kind kind);
 
 }  // namespace rollsim::report

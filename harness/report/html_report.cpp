@@ -1,6 +1,7 @@
 #include "report/html_report.hpp"
 
 #include "report/outcome_summary.hpp"
+#include "report/predicted.hpp"
 
 #include <algorithm>
 #include <map>
@@ -254,6 +255,18 @@ std::string window_details(const scenario::Scenario& sc, const FailureWindow& w)
     return t;
 }
 
+std::string prediction_details(const scenario::Scenario& sc, const PredictionComparison& comparison, std::size_t i)
+{
+    const auto& p = comparison.predicted[i];
+    std::string t = fmt::format("Predicted failure window: {}\nfrom: {}\nuntil: {}\n", p.zone, at(sc, p.from),
+                                at(sc, p.until));
+    for (const auto& r : comparison.rows)
+        if (r.predicted && r.index == i)
+            t += fmt::format("observed: {} — {}\n", observed_text(r.observed), to_string(r.match));
+    t += fmt::format("resolvers: {}\ncause: {}", resolvers_text(rollover::affected_resolvers(sc, p)), p.cause);
+    return t;
+}
+
 // ---- axis -------------------------------------------------------------------------------
 
 Seconds tick_step(Seconds duration)
@@ -269,7 +282,7 @@ Seconds tick_step(Seconds duration)
 // ---- the SVG ----------------------------------------------------------------------------
 
 std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& record,
-                         const std::vector<FailureWindow>& windows)
+                         const std::vector<FailureWindow>& windows, const PredictionComparison& comparison)
 {
     Seconds end = sc.duration;
     for (const auto& o : record.observations) end = std::max(end, o.offset);
@@ -338,6 +351,26 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
         y += kLaneHeight + kLaneGap;
     }
 
+    // The rollover lint's predicted failure windows: a lane of hatched marks.
+    if (!comparison.predicted.empty()) {
+        section("Rollover lint");
+        lane_background(i++);
+        lanes += "<g class=\"lane predicted-lane\" data-lane=\"predicted\">\n";
+        lanes += lane_label(y, "predicted failure", "", "Failure windows the rollover lint predicted before the run");
+        for (std::size_t n = 0; n < comparison.predicted.size(); ++n) {
+            const auto& p = comparison.predicted[n];
+            const double x0 = tl.x(p.from), x1 = std::max(x0 + 3, tl.x(p.until));
+            lanes += fmt::format("<g class=\"hit predicted-window\" tabindex=\"0\"><title>{}</title>"
+                                 "<rect class=\"predicted-band\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+                                 "height=\"{:.1f}\"/>{}</g>\n",
+                                 esc(prediction_details(sc, comparison, n)), x0, y, x1 - x0, kLaneHeight,
+                                 inner_label(x0, x1, y, "predicted", "on-light"));
+        }
+        lanes += "</g>\n";
+        y += kLaneHeight + kLaneGap;
+    }
+
+    const double resolvers_top = y;
     if (!series.empty()) section("Resolvers × queries: probe results");
     for (const auto& s : series) {
         lane_background(i++);
@@ -375,7 +408,10 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
         kWidth, height, esc(sc.name), format_duration(sc.duration));
     svg += "<defs><pattern id=\"hatch\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\" "
            "patternTransform=\"rotate(45)\"><rect width=\"10\" height=\"10\" fill=\"#e4e4e4\"/>"
-           "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"10\" stroke=\"#8a8a8a\" stroke-width=\"4\"/></pattern></defs>\n";
+           "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"10\" stroke=\"#8a8a8a\" stroke-width=\"4\"/></pattern>"
+           "<pattern id=\"hatch-predicted\" width=\"12\" height=\"12\" patternUnits=\"userSpaceOnUse\" "
+           "patternTransform=\"rotate(-45)\"><rect width=\"12\" height=\"12\" fill=\"#ffffff\"/>"
+           "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"12\" stroke=\"#D55E00\" stroke-width=\"4\"/></pattern></defs>\n";
 
     // Axis and grid.
     const Seconds step = tick_step(end);
@@ -409,6 +445,14 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
         svg += fmt::format("<g class=\"hit failure-window\" tabindex=\"0\"><title>{}</title>"
                            "<rect class=\"window-outline\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/></g>\n",
                            esc(title), x0 - 2, it->second - 3, x1 - x0 + 4, kLaneHeight + 6);
+    }
+
+    // Predicted windows: an outline (no fill) across the resolver lanes, beside the observed bands.
+    for (const auto& p : comparison.predicted) {
+        const double x0 = tl.x(p.from), x1 = std::max(x0 + 3, tl.x(p.until));
+        svg += fmt::format("<rect class=\"predicted-outline\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+                           "height=\"{:.1f}\"/>\n",
+                           x0, resolvers_top, x1 - x0, lanes_bottom - resolvers_top);
     }
 
     // Event markers: one per distinct instant, numbered as in the events list.
@@ -474,6 +518,8 @@ h2 { font-size: 28px; margin: 32px 0 12px; border-bottom: 3px solid var(--ink); 
 .k-ds { fill: var(--ds); } .k-bare { fill: var(--fail); } .k-removed { fill: url(#hatch); }
 .obs, .k-active, .k-published, .k-retired, .k-ds, .k-bare, .k-removed { stroke: #ffffff; stroke-width: 1; }
 .window-band { fill: var(--fail); opacity: 0.13; pointer-events: none; }
+.predicted-band { fill: url(#hatch-predicted); stroke: var(--ink); stroke-width: 2; stroke-dasharray: 3 3; }
+.predicted-outline { fill: none; stroke: var(--fail); stroke-width: 3; stroke-dasharray: 2 5; pointer-events: none; }
 .window-outline { fill: none; stroke: var(--ink); stroke-width: 3; stroke-dasharray: 8 4; pointer-events: stroke; }
 .event-line { stroke: var(--ink); stroke-width: 2.5; stroke-dasharray: 10 5; }
 .event-badge { fill: #ffffff; stroke: var(--ink); stroke-width: 2.5; }
@@ -533,7 +579,7 @@ const char* kScript = R"JS(
 })();
 )JS";
 
-std::string legend()
+std::string legend(bool predicted)
 {
     struct Item { const char* css; const char* text; };
     static const Item items[] = {
@@ -553,6 +599,13 @@ std::string legend()
            "stroke-width=\"2\"/></svg> removed</li>\n";
     out += "<li><span class=\"swatch\" style=\"background:rgba(213,94,0,0.2);border-style:dashed\"></span>"
            "failure window</li>\n";
+    if (predicted)
+        out += "<li><svg width=\"30\" height=\"20\" aria-hidden=\"true\"><defs><pattern id=\"hatch-predicted-legend\" "
+               "width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(-45)\"><rect "
+               "width=\"8\" height=\"8\" fill=\"#fff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#D55E00\" "
+               "stroke-width=\"3\"/></pattern></defs><rect x=\"1\" y=\"1\" width=\"26\" height=\"18\" "
+               "fill=\"url(#hatch-predicted-legend)\" stroke=\"#111\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/></svg> "
+               "predicted failure window (rollover lint; dotted outline across the resolvers)</li>\n";
     out += "<li><span class=\"swatch\" style=\"border-radius:9px\"></span>numbered event (action or fault)</li>\n";
     return out + "</ul>\n";
 }
@@ -565,6 +618,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     int failed = 0;
     for (const auto& v : verdicts) failed += v.pass ? 0 : 1;
     const bool pass = failed == 0;
+    const auto comparison = compare_predictions(sc, windows);
 
     std::string out;
     out.reserve(64 * 1024 + record.observations.size() * 64);
@@ -592,12 +646,20 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     if (!windows.empty())
         out += fmt::format("<li><b>First failure</b> {} · {} {}</li>\n", esc(at(sc, windows.front().start)),
                            esc(windows.front().resolver), esc(windows.front().query.text()));
+    if (!comparison.predicted.empty()) {
+        int matched = 0;
+        for (const auto& r : comparison.rows) matched += r.match == PredictionMatch::Matched ? 1 : 0;
+        out += fmt::format("<li><b>Predicted windows</b> {} ({})</li>\n", comparison.predicted.size(),
+                           comparison.agree() ? std::string("every pairing matched")
+                                              : fmt::format("{} of {} pairings matched", matched,
+                                                            comparison.rows.size()));
+    }
     out += fmt::format("<li><b>Wall clock</b> {:.1f} s</li>\n", record.wall_seconds);
     out += "</ul>\n</header>\n";
 
     // Timeline.
-    out += "<section aria-label=\"timeline\">\n" + legend();
-    out += timeline_svg(sc, record, windows);
+    out += "<section aria-label=\"timeline\">\n" + legend(!comparison.predicted.empty());
+    out += timeline_svg(sc, record, windows, comparison);
     out += "<div id=\"details\" aria-live=\"polite\"><h3>Details</h3><p>Click a mark in the timeline (or hover "
            "over it) to see its time, rcode, AD bit, EDE and the validator's reason.</p></div>\n</section>\n";
 
@@ -623,6 +685,32 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
         out += "</tbody>\n</table>\n";
     }
     out += "</section>\n";
+
+    // Predicted vs observed.
+    if (!comparison.predicted.empty()) {
+        out += "<section>\n<h2>Predicted vs observed</h2>\n";
+        out += fmt::format("<p>The rollover lint's predicted failure windows and the observed failure windows of the "
+                           "resolvers they apply to, paired within one probe interval ({}).</p>\n",
+                           esc(format_duration(sc.probes.every)));
+        out += "<table class=\"predicted\">\n<thead><tr><th>verdict</th><th>zone</th><th>resolvers</th><th>from</th>"
+               "<th>until</th><th>observed</th><th>cause</th></tr></thead>\n<tbody>\n";
+        auto when = [&](Seconds t) {
+            return fmt::format("<span class=\"offset\">{}</span><br>{}", esc(format_offset(t)),
+                               esc(format_time(sc.start + t)));
+        };
+        for (const auto& r : comparison.rows) {
+            const bool ok = r.match == PredictionMatch::Matched;
+            const std::string resolvers = resolvers_text(r.resolvers);
+            const auto& p = r.predicted;
+            out += fmt::format("<tr{}><td class=\"{}\">{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                               "<td class=\"reason\">{}</td></tr>\n",
+                               ok ? "" : " class=\"failed\"", ok ? "mark-pass" : "mark-fail", ok ? "✅" : "⚠️",
+                               esc(to_string(r.match)), p ? esc(p->zone) : "–", p ? esc(resolvers) : "–",
+                               p ? when(p->from) : "–", p ? when(p->until) : "–", esc(observed_text(r.observed)),
+                               p ? esc(p->cause) : "–");
+        }
+        out += "</tbody>\n</table>\n</section>\n";
+    }
 
     // Expectations.
     out += "<section>\n<h2>Expectations</h2>\n";

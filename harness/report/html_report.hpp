@@ -6,9 +6,10 @@
 // (published / signing / retired / removed) and per DS at the parent, from the run's
 // key_changes; the timeline's actions and faults as numbered vertical markers; one lane per
 // resolver × query with its probe results (runs of identical results drawn as one mark, so
-// thousands of observations stay small); failure windows shaded — details on hover (SVG
-// <title>) and on click (a details panel), then tables of failure windows, expectations and
-// events. Every text from the scenario or the resolvers is escaped.
+// thousands of observations stay small); failure windows shaded; the rollover lint's predicted
+// windows as a hatched lane and a dotted outline across the resolvers — details on hover (SVG
+// <title>) and on click (a details panel), then tables of failure windows, predicted vs
+// observed (report/predicted.hpp), expectations and events. Every text from the scenario or the resolvers is escaped.
 #pragma once
 
 #include "report/evaluate.hpp"

@@ -105,10 +105,13 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     json exps = json::array();
     for (const auto& v : verdicts) {
         const auto& e = *v.expectation;
+        // Only window and otherwise expectations compare each probe with an outcome.
+        using Kind = scenario::Expectation::Kind;
+        const bool has_outcome = e.kind == Kind::Window || e.kind == Kind::Otherwise;
         exps.push_back({{"text", e.text},
                         {"line", e.loc.line},
-                        {"kind", e.kind == scenario::Expectation::Kind::Otherwise ? "otherwise" : "window"},
-                        {"outcome", to_string(e.outcome)},
+                        {"kind", to_string(e.kind)},
+                        {"outcome", has_outcome ? json(to_string(e.outcome)) : json(nullptr)},
                         {"ede", optional_int(e.ede)},
                         {"verdict", v.pass ? "pass" : "fail"},
                         {"observations", v.matched},

@@ -1,6 +1,7 @@
 #include "report/junit_report.hpp"
 
 #include "report/outcome_summary.hpp"
+#include "report/predicted.hpp"
 
 #include <sstream>
 
@@ -42,6 +43,28 @@ std::string window_lines(const scenario::Scenario& sc, const std::vector<Failure
     return out;
 }
 
+// The rollover lint's predicted windows and how the observed ones paired with them; empty when
+// the lint predicted nothing and nothing was compared.
+std::string prediction_lines(const scenario::Scenario& sc, const PredictionComparison& comparison)
+{
+    if (comparison.predicted.empty()) return {};
+    std::string out = fmt::format("Predicted vs observed (rollover lint; paired within {}):\n",
+                                  format_duration(sc.probes.every));
+    for (const auto& r : comparison.rows) {
+        if (r.predicted) {
+            const std::string resolvers = resolvers_text(r.resolvers);
+            out += fmt::format("  predicted {} {} on {}: {}\n", r.predicted->zone,
+                               span_text(r.predicted->from, r.predicted->until),
+                               resolvers, to_string(r.match));
+            out += fmt::format("    observed: {}\n", observed_text(r.observed));
+            out += fmt::format("    cause: {}\n", r.predicted->cause);
+        } else {
+            out += fmt::format("  {}: {}\n", to_string(r.match), observed_text(r.observed));
+        }
+    }
+    return out;
+}
+
 std::string to_text(const pugi::xml_document& doc)
 {
     std::ostringstream out;
@@ -79,6 +102,7 @@ std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& 
     suite.append_attribute("file") = xml_safe(sc.file).c_str();
     set_counts(suite, static_cast<int>(verdicts.size()), failures, 0, record.wall_seconds);
 
+    const auto comparison = compare_predictions(sc, windows);
     for (const auto& v : verdicts) {
         const auto& e = *v.expectation;
         auto tc = suite.append_child("testcase");
@@ -98,13 +122,16 @@ std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& 
         for (const auto& w : windows)
             if ((!e.query || *e.query == w.query) && (e.resolver.empty() || e.resolver == w.resolver))
                 relevant.push_back(w);
-        tc.append_child("system-out").text().set(xml_safe(window_lines(sc, relevant)).c_str());
+        std::string text = window_lines(sc, relevant);
+        if (e.kind == scenario::Expectation::Kind::PredictedWindows) text += prediction_lines(sc, comparison);
+        tc.append_child("system-out").text().set(xml_safe(text).c_str());
     }
 
     std::string out = fmt::format("{} ({})\nvirtual time {} + {}; {} zones on {} NSD servers; {} probe results\n",
                                   sc.name, sc.file, format_time(sc.start), format_duration(sc.duration),
                                   sc.zones.size(), record.servers, record.observations.size());
     out += window_lines(sc, windows);
+    out += prediction_lines(sc, comparison);
     out += fmt::format("Result: {}, {:.1f} s wall clock\n", failures ? "FAIL" : "PASS", record.wall_seconds);
     suite.append_child("system-out").text().set(xml_safe(out).c_str());
     return to_text(doc);

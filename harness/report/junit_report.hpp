@@ -3,7 +3,8 @@
 // <testsuite> per scenario (name, file, tests, failures, errors, skipped, time = wall clock),
 // one <testcase> per expectation (name = "line N: text", classname = scenario file), a
 // <failure> for each expectation that did not hold (the verdict's detail and the outcomes
-// observed), and the failure windows in <system-out>.
+// observed), and the failure windows (and the rollover lint's predicted windows paired with
+// them, report/predicted.hpp) in <system-out>.
 #pragma once
 
 #include "report/evaluate.hpp"

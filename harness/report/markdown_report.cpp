@@ -1,6 +1,7 @@
 #include "report/markdown_report.hpp"
 
 #include "report/outcome_summary.hpp"
+#include "report/predicted.hpp"
 
 #include <fmt/format.h>
 
@@ -84,6 +85,27 @@ std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecor
                                markdown_cell(w.query.text()), format_offset(w.start),
                                w.end ? format_offset(*w.end) : std::string("end (still failing)"),
                                markdown_cell(w.what), w.probes, ede, markdown_cell(w.reason));
+        }
+        out += "\n";
+    }
+
+    // The rollover lint's predictions, only when it made some.
+    const auto comparison = compare_predictions(sc, windows);
+    if (!comparison.predicted.empty()) {
+        out += "### Predicted vs observed\n\n";
+        out += fmt::format("The rollover lint's predicted failure windows and the observed failure windows of the "
+                           "resolvers they apply to, paired within one probe interval ({}).\n\n",
+                           format_duration(sc.probes.every));
+        out += "| verdict | zone | resolvers | from | until | observed | cause |\n";
+        out += "| --- | --- | --- | --- | --- | --- | --- |\n";
+        for (const auto& r : comparison.rows) {
+            const std::string resolvers = resolvers_text(r.resolvers);
+            const auto& p = r.predicted;
+            out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n",
+                               r.match == PredictionMatch::Matched ? "✅" : "⚠️", to_string(r.match),
+                               p ? markdown_cell(p->zone) : "–", p ? markdown_cell(resolvers) : "–",
+                               p ? format_offset(p->from) : "–", p ? format_offset(p->until) : "–",
+                               markdown_cell(observed_text(r.observed)), p ? markdown_cell(p->cause) : "–");
         }
         out += "\n";
     }

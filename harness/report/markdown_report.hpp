@@ -2,7 +2,8 @@
 // GitLab/Gitea comments): GitHub-flavoured tables, every cell escaped.
 //
 // markdown_report(): one scenario — a title with PASS/FAIL, key facts (virtual span, zones,
-// servers, wall clock), the failure windows and the expectations (✅/❌).
+// servers, wall clock), the failure windows, predicted vs observed when the rollover lint
+// predicted windows (report/predicted.hpp), and the expectations (✅/❌).
 // markdown_batch_summary(): several scenarios — one row each, then what failed.
 #pragma once
 

@@ -1,6 +1,6 @@
 #include "report/terminal.hpp"
 
-#include "rollover/planner.hpp"
+#include "report/predicted.hpp"
 
 #include <fmt/format.h>
 
@@ -56,34 +56,17 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
 
     // Rollovers: the lint's predicted windows beside the observed daemon (warm) windows.
     if (!sc.rollovers.empty()) {
-        const auto predicted = rollover::predicted_windows(sc);
-        std::vector<const FailureWindow*> warm;
-        for (const auto& w : windows)
-            for (const auto& r : sc.resolvers)
-                if (r.name == w.resolver && r.kind == scenario::ResolverKind::Unbound) warm.push_back(&w);
+        const auto comparison = compare_predictions(sc, windows);
         out << "\nPredicted vs observed (rollover lint; warm resolvers)\n";
-        out << fmt::format("  {:<28} {}\n", "predicted", "observed");
-        auto span = [&](Seconds from, std::optional<Seconds> until) {
-            return fmt::format("{} .. {}", format_offset(from), until ? format_offset(*until) : std::string("end"));
-        };
-        std::vector<bool> shown(warm.size(), false);
-        for (const auto& p : predicted) {
-            std::string seen;
-            for (std::size_t i = 0; i < warm.size(); ++i) {
-                const Seconds end = warm[i]->end ? *warm[i]->end : sc.duration;
-                if (warm[i]->start < p.until + sc.probes.every && end > p.from - sc.probes.every) {
-                    seen += fmt::format("{}{} {} {}", seen.empty() ? "" : "; ", span(warm[i]->start, warm[i]->end),
-                                        warm[i]->resolver, warm[i]->query.text());
-                    shown[i] = true;
-                }
-            }
-            out << fmt::format("  {:<28} {}\n", span(p.from, p.until), seen.empty() ? "none" : seen);
+        out << fmt::format("  {:<20} {:<62} {}\n", "predicted", "observed", "verdict");
+        for (const auto& r : comparison.rows) {
+            const std::string verdict = to_string(r.match);
+            out << fmt::format("  {:<20} {:<62} {}\n",
+                               r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none"),
+                               observed_text(r.observed),
+                               paint(style, r.match == PredictionMatch::Matched ? "32" : "31", verdict));
         }
-        for (std::size_t i = 0; i < warm.size(); ++i)
-            if (!shown[i])
-                out << fmt::format("  {:<28} {} {} {}\n", "none", span(warm[i]->start, warm[i]->end), warm[i]->resolver,
-                                   warm[i]->query.text());
-        if (predicted.empty() && warm.empty()) out << "  none predicted, none observed\n";
+        if (comparison.rows.empty()) out << "  none predicted, none observed\n";
     }
 
     bool pass = true;

@@ -1,11 +1,15 @@
 // The JUnit, Markdown and HTML reports from a hand-made run: a ZSK swapped at +1d, a warm
 // resolver failing for an hour (with a reason holding '<' and '&'), a cold one secure, and one
-// expectation that does not hold.
+// expectation that does not hold. Then a planned rollover whose lint predicts a failure window,
+// with hand-made runs that match it, miss it, or fail outside it.
 #include "report/evaluate.hpp"
 #include "report/html_report.hpp"
+#include "report/json_report.hpp"
 #include "report/junit_report.hpp"
 #include "report/markdown_report.hpp"
+#include "report/predicted.hpp"
 #include "runner/runner.hpp"
+#include "scenario/parse.hpp"
 
 #include <gtest/gtest.h>
 
@@ -292,6 +296,201 @@ TEST(HtmlReport, ThousandsOfObservationsStaySmall)
 TEST(HtmlReport, EscapesEveryMarkupCharacter)
 {
     EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predicted vs observed: a ZSK pre-publication 10m long where 1h5m is needed. The lint predicts
+// warm failures from +1d10m until +1d1h5m.
+
+Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
+{
+    Fixture f;
+    f.sc = scenario::parse_scenario_text(
+        "name: ZSK pre-publication too short\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.:\n"
+        "    ttl: { default: 300, dnskey: 1h, ds: 2h }\n    signing: { validity: 1d, refresh: 18h }\n"
+        "probes: { every: 30m, names: [www.example.com. A] }\n"
+        "resolvers: { warm: { kind: unbound }, cold: { kind: libunbound } }\n"
+        "rollover:\n  - { zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, "
+        "override: { publish-interval: 10m } }\n"
+        "expect:\n"
+        "  - { predicted-windows: match }\n"
+        "  - { failure-window: www.example.com. A, resolver: warm, starts-between: [+1d, +1d1h], "
+        "lasts-between: [1m, 2h] }\n"
+        "  - { query: www.example.com. A, resolver: warm, from: +1d10m, until: +1d1h30m, outcome: any }\n"
+        "  - { no-failures: true, resolver: cold }\n"
+        "  - { otherwise: secure }\n",
+        "t.yaml", ".");
+    for (long t = 0; t <= f.sc.duration.count(); t += 30 * 60) {
+        const bool in_window = t > kDay && t <= kDay + kHour;
+        const bool later = t > kDay + 10 * kHour && t <= kDay + 11 * kHour;
+        f.record.observations.push_back(probe(t, "warm", (fail_in_window && in_window) || (fail_later && later)));
+        f.record.observations.push_back(probe(t, "cold", false));
+    }
+    f.record.wall_seconds = 1.5;
+    f.verdicts = evaluate(f.sc, f.record.observations);
+    f.windows = failure_windows(f.record.observations);
+    return f;
+}
+
+TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpredicted)
+{
+    auto f = make_rollover_fixture(true, true);
+    const auto c = compare_predictions(f.sc, f.windows);
+    ASSERT_EQ(c.predicted.size(), 1u);
+    EXPECT_EQ(c.predicted[0].from, Seconds(kDay + 10 * 60));
+    EXPECT_EQ(c.predicted[0].until, Seconds(kDay + kHour + 5 * 60));
+    ASSERT_EQ(c.rows.size(), 2u);
+    EXPECT_EQ(c.rows[0].match, PredictionMatch::Matched);
+    ASSERT_TRUE(c.rows[0].observed);
+    EXPECT_EQ(c.rows[0].observed->start, Seconds(kDay + 30 * 60));
+    EXPECT_EQ(c.rows[0].resolvers, std::vector<std::string>{"warm"});
+    EXPECT_EQ(c.rows[1].match, PredictionMatch::Unpredicted);
+    EXPECT_FALSE(c.rows[1].predicted);
+    EXPECT_FALSE(c.agree());
+    EXPECT_FALSE(f.verdicts[0].pass);  // predicted-windows: match judges the same pairing
+
+    f = make_rollover_fixture(false, false);
+    const auto none = compare_predictions(f.sc, f.windows);
+    ASSERT_EQ(none.rows.size(), 1u);
+    EXPECT_EQ(none.rows[0].match, PredictionMatch::NotObserved);
+    EXPECT_FALSE(none.rows[0].observed);
+
+    f = make_rollover_fixture(true, false);
+    EXPECT_TRUE(compare_predictions(f.sc, f.windows).agree());
+    EXPECT_TRUE(f.verdicts[0].pass) << f.verdicts[0].detail;
+}
+
+TEST(PredictedVsObserved, AWindowReachingBeyondThePredictionExceedsIt)
+{
+    auto f = make_rollover_fixture(false, false);
+    // Warm fails from +1d30m for three hours: it starts inside the prediction but ends long after.
+    for (auto& o : f.record.observations)
+        if (o.resolver == "warm" && o.offset > Seconds(kDay) && o.offset <= Seconds(kDay + 3 * kHour))
+            o = probe(o.offset.count(), "warm", true);
+    f.windows = failure_windows(f.record.observations);
+    const auto c = compare_predictions(f.sc, f.windows);
+    ASSERT_EQ(c.rows.size(), 1u);
+    EXPECT_EQ(c.rows[0].match, PredictionMatch::Exceeds);
+    EXPECT_EQ(to_string(c.rows[0].match), "exceeds prediction");
+    const auto v = evaluate(f.sc, f.record.observations);
+    EXPECT_FALSE(v[0].pass);
+    EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
+}
+
+TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
+{
+    auto f = make_rollover_fixture(true, true);
+    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_NE(md.find("### Predicted vs observed"), std::string::npos) << md;
+    EXPECT_NE(md.find("paired within one probe interval (30m)"), std::string::npos) << md;
+    EXPECT_NE(md.find("| verdict | zone | resolvers | from | until | observed | cause |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| ✅ matched | example.com. | warm | +1d10m | +1d1h5m | warm www.example.com. A +1d30m .. "
+                      "+1d1h30m (SERVFAIL EDE 9) |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| ⚠️ unpredicted failure | – | – | – | – | warm www.example.com. A +1d10h30m .. +1d11h30m "
+                      "(SERVFAIL EDE 9) | – |"),
+              std::string::npos)
+        << md;
+
+    f = make_rollover_fixture(false, false);
+    const std::string missed = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_NE(missed.find("| ⚠️ not observed | example.com. | warm | +1d10m | +1d1h5m | none |"), std::string::npos)
+        << missed;
+
+    // Without a prediction there is no such section.
+    auto plain = make_fixture();
+    EXPECT_EQ(markdown_report(plain.sc, plain.record, plain.verdicts, plain.windows).find("Predicted vs observed"),
+              std::string::npos);
+}
+
+TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
+{
+    auto f = make_rollover_fixture(false, false);
+    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
+    auto suite = doc.child("testsuites").child("testsuite");
+    const std::string out = suite.child("system-out").text().get();
+    EXPECT_NE(out.find("Predicted vs observed (rollover lint; paired within 30m):\n"
+                       "  predicted example.com. +1d10m .. +1d1h5m on warm: not observed\n    observed: none\n"
+                       "    cause: "),
+              std::string::npos)
+        << out;
+    auto tc = suite.find_child_by_attribute("testcase", "name",
+                                            "line 12: warm failure windows match the rollover lint's predicted windows");
+    ASSERT_TRUE(tc) << xml;
+    auto failure = tc.child("failure");
+    ASSERT_TRUE(failure) << xml;
+    EXPECT_NE(std::string(failure.attribute("message").value()).find("predicted +1d10m .. +1d1h5m (example.com.), "
+                                                                     "but no warm failure then"),
+              std::string::npos)
+        << failure.attribute("message").value();
+    EXPECT_NE(std::string(tc.child("system-out").text().get()).find("on warm: not observed"), std::string::npos);
+
+    f = make_rollover_fixture(true, true);
+    doc.reset();
+    ASSERT_TRUE(doc.load_string(junit_report(f.sc, f.record, f.verdicts, f.windows).c_str()));
+    const std::string both = doc.child("testsuites").child("testsuite").child("system-out").text().get();
+    EXPECT_NE(both.find("on warm: matched\n    observed: warm www.example.com. A +1d30m .. +1d1h30m (SERVFAIL EDE 9)"),
+              std::string::npos)
+        << both;
+    EXPECT_NE(both.find("  unpredicted failure: warm www.example.com. A +1d10h30m .. +1d11h30m"), std::string::npos)
+        << both;
+}
+
+TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
+{
+    auto f = make_rollover_fixture(true, true);
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const auto svg_start = html.find("<svg id=\"timeline\"");
+    ASSERT_NE(svg_start, std::string::npos);
+    const std::string svg = html.substr(svg_start, html.find("</svg>", svg_start) - svg_start);
+    EXPECT_NE(svg.find("<pattern id=\"hatch-predicted\""), std::string::npos);
+    EXPECT_NE(svg.find("class=\"lane predicted-lane\""), std::string::npos);
+    EXPECT_NE(svg.find("<g class=\"hit predicted-window\" tabindex=\"0\"><title>Predicted failure window: "
+                       "example.com.\nfrom: +1d10m (2027-03-02T00:10:00Z)\nuntil: +1d1h5m (2027-03-02T01:05:00Z)\n"
+                       "observed: warm www.example.com. A +1d30m .. +1d1h30m (SERVFAIL EDE 9) — matched\n"
+                       "resolvers: warm\ncause: "),
+              std::string::npos)
+        << svg;
+    EXPECT_NE(svg.find("class=\"predicted-band\""), std::string::npos);
+    EXPECT_NE(svg.find("class=\"predicted-outline\""), std::string::npos);
+    EXPECT_NE(html.find("predicted failure window (rollover lint"), std::string::npos);  // legend
+    EXPECT_NE(html.find("<table class=\"predicted\">"), std::string::npos);
+    EXPECT_NE(html.find("✅ matched</td><td>example.com.</td><td>warm</td>"), std::string::npos);
+    EXPECT_NE(html.find("⚠️ unpredicted failure</td><td>–</td>"), std::string::npos);
+    EXPECT_NE(html.find("<b>Predicted windows</b> 1 (1 of 2 pairings matched)"), std::string::npos);
+
+    auto plain = make_fixture();
+    const std::string none = html_report(plain.sc, plain.record, plain.verdicts, plain.windows);
+    EXPECT_EQ(none.find("predicted-window"), std::string::npos);
+    EXPECT_EQ(none.find("<table class=\"predicted\">"), std::string::npos);
+}
+
+TEST(JsonReport, NamesEachExpectationKindAndReadsBackIntoTheBatchSummary)
+{
+    auto f = make_rollover_fixture(true, true);
+    const auto report = json_report(f.sc, f.record, f.verdicts, f.windows);
+    std::vector<std::string> kinds;
+    for (const auto& e : report.at("expectations")) kinds.push_back(e.at("kind").get<std::string>());
+    EXPECT_EQ(kinds, (std::vector<std::string>{"predicted-windows", "failure-window", "window", "no-failures",
+                                               "otherwise"}));
+    EXPECT_TRUE(report.at("expectations")[0].at("outcome").is_null());  // predicted-windows names no outcome
+    EXPECT_EQ(report.at("expectations")[2].at("outcome"), "any");
+    ASSERT_EQ(report.at("predicted_windows").size(), 1u);
+    EXPECT_EQ(report.at("predicted_windows")[0].at("from_s"), kDay + 600);
+
+    // The batch summary reads the report back (through its text, as from a file).
+    const auto row = markdown_batch_row("t.yaml", 1, nlohmann::json::parse(report.dump()));
+    EXPECT_EQ(row.name, "ZSK pre-publication too short");
+    EXPECT_EQ(row.expectations, 5);
+    EXPECT_EQ(row.windows, 2);
+    ASSERT_TRUE(row.first_failure);
+    EXPECT_EQ(*row.first_failure, Seconds(kDay + 30 * 60));
+    ASSERT_EQ(row.failed_expectations.size(), static_cast<std::size_t>(5 - row.expectations_passed));
+    EXPECT_NE(row.failed_expectations[0].find("line 12: warm failure windows match"), std::string::npos)
+        << row.failed_expectations[0];
 }
 
 }  // namespace
