@@ -57,7 +57,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     // Rollovers: the lint's predicted windows beside the observed daemon (warm) windows.
     if (!sc.rollovers.empty()) {
         const auto comparison = compare_predictions(sc, windows);
-        out << "\nPredicted vs observed (rollover lint; warm resolvers)\n";
+        out << "\nPredicted vs observed (rollover lint)\n";
         out << fmt::format("  {:<20} {:<62} {}\n", "predicted", "observed", "verdict");
         for (const auto& r : comparison.rows) {
             const std::string verdict = to_string(r.match);
