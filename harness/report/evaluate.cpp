@@ -149,9 +149,16 @@ Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation&
         return v;
     }
     const Seconds g = sc.probes.every;
-    std::vector<rollover::PredictedWindow> predicted;
+    // Each predicted window with the warm resolvers it applies to (a root KSK roll predicts
+    // windows for RFC 5011 and for static anchors separately); one that applies to no resolver of
+    // the scenario has nothing to be checked against.
+    std::vector<std::pair<rollover::PredictedWindow, std::vector<std::string>>> predicted;
     for (const auto& p : rollover::predicted_windows(sc))
-        if (p.warm) predicted.push_back(p);
+        if (p.warm)
+            if (auto who = rollover::affected_resolvers(sc, p); !who.empty()) predicted.emplace_back(p, std::move(who));
+    auto applies = [](const std::vector<std::string>& who, const std::string& resolver) {
+        return std::find(who.begin(), who.end(), resolver) != who.end();
+    };
     const auto observed = failure_windows(warm);
     auto note = [&](const std::string& text) {
         v.pass = false;
@@ -160,17 +167,17 @@ Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation&
     for (const auto& w : observed) {
         const Seconds end = w.end ? *w.end : sc.duration;
         bool inside = false;
-        for (const auto& p : predicted)
-            inside = inside || (w.start >= p.from - g && end <= p.until + g);
+        for (const auto& [p, who] : predicted)
+            inside = inside || (applies(who, w.resolver) && w.start >= p.from - g && end <= p.until + g);
         if (!inside)
             note(fmt::format("{} {} failed {} .. {}, outside every predicted window", w.resolver, w.query.text(),
                              format_offset(w.start), w.end ? format_offset(*w.end) : std::string("end")));
     }
-    for (const auto& p : predicted) {
+    for (const auto& [p, who] : predicted) {
         bool seen = false;
         for (const auto& w : observed) {
             const Seconds end = w.end ? *w.end : sc.duration;
-            seen = seen || (w.start < p.until + g && end > p.from - g);
+            seen = seen || (applies(who, w.resolver) && w.start < p.until + g && end > p.from - g);
         }
         if (!seen)
             note(fmt::format("predicted {} .. {} ({}), but no warm failure then", format_offset(p.from),
