@@ -2,6 +2,8 @@
 
 #include "rollover/planner.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -69,15 +71,21 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
         std::vector<bool> shown(warm.size(), false);
         for (const auto& p : predicted) {
             std::string seen;
+            // A window predicted for some resolvers only (a root KSK roll: RFC 5011 or static
+            // anchors) is set beside their failures only.
+            const auto who = rollover::affected_resolvers(sc, p);
             for (std::size_t i = 0; i < warm.size(); ++i) {
                 const Seconds end = warm[i]->end ? *warm[i]->end : sc.duration;
+                if (std::find(who.begin(), who.end(), warm[i]->resolver) == who.end()) continue;
                 if (warm[i]->start < p.until + sc.probes.every && end > p.from - sc.probes.every) {
                     seen += fmt::format("{}{} {} {}", seen.empty() ? "" : "; ", span(warm[i]->start, warm[i]->end),
                                         warm[i]->resolver, warm[i]->query.text());
                     shown[i] = true;
                 }
             }
-            out << fmt::format("  {:<28} {}\n", span(p.from, p.until), seen.empty() ? "none" : seen);
+            std::string label = span(p.from, p.until);
+            if (p.anchor) label += p.anchor == scenario::TrustAnchorMode::Rfc5011 ? " (rfc5011)" : " (static)";
+            out << fmt::format("  {:<28} {}\n", label, seen.empty() ? "none" : seen);
         }
         for (std::size_t i = 0; i < warm.size(); ++i)
             if (!shown[i])
