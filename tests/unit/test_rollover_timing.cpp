@@ -297,7 +297,7 @@ TEST(Rfc5011Timing, AddHoldDownRevokeAndRemoveIntervals)
 
 scenario::Scenario parse_root(const std::string& rollover, const std::string& resolvers)
 {
-    const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nzones:\n  .:\n    ttl: { dnskey: 1d }\n"
+    const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nduration: 40d\nzones:\n  .:\n    ttl: { dnskey: 1d }\n"
                              "    signing: { validity: 14d, refresh: 7d }\n    keys:\n      ksk: { role: ksk }\n"
                              "      zsk: { role: zsk }\n  example.com.: {}\n"
                              "probes: { every: 12h, names: [www.example.com. A] }\nrollover:\n  - " + rollover +
