@@ -121,6 +121,10 @@ std::string profile_server_options(const scenario::ResolverSpec& profile, Profil
         line("val-sig-skew-min: " + seconds_value(*profile.val_sig_skew_min, "val-sig-skew-min"));
     if (profile.val_sig_skew_max)
         line("val-sig-skew-max: " + seconds_value(*profile.val_sig_skew_max, "val-sig-skew-max"));
+    if (daemon && profile.add_holddown)
+        line("add-holddown: " + seconds_value(*profile.add_holddown, "add-holddown"));
+    if (daemon && profile.del_holddown)
+        line("del-holddown: " + seconds_value(*profile.del_holddown, "del-holddown"));
     if (daemon && profile.val_bogus_ttl)
         line("val-bogus-ttl: " + seconds_value(*profile.val_bogus_ttl, "val-bogus-ttl"));
     if (profile.harden_algo_downgrade)
@@ -145,13 +149,18 @@ std::string common_server_options(const ResolverSetup& setup, const std::filesys
     const fs::path hints = base / "root.hints";
     const fs::path anchor = base / "root.anchor";
     write_lab_file(hints, with_final_newline(setup.root_hints));
-    write_lab_file(anchor, with_final_newline(setup.trust_anchor));
+    const bool automatic = setup.anchor_mode == scenario::TrustAnchorMode::Rfc5011;
+    const fs::path auto_anchor = base / "root.autokey";
+    std::error_code exists_ec;
+    if (!automatic) write_lab_file(anchor, with_final_newline(setup.trust_anchor));
+    else if (!fs::exists(auto_anchor, exists_ec)) write_lab_file(auto_anchor, with_final_newline(setup.trust_anchor));
 
     std::string text;
     auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
     // The lab root instead of the built-in IANA root hints, and the lab's own trust anchor.
     line("root-hints: " + quoted(hints.string(), "root hints path"));
-    line("trust-anchor-file: " + quoted(anchor.string(), "trust anchor path"));
+    if (automatic) line("auto-trust-anchor-file: " + quoted(auto_anchor.string(), "trust anchor path"));
+    else line("trust-anchor-file: " + quoted(anchor.string(), "trust anchor path"));
     // Every lab server lives on 127.x; Unbound refuses to query loopback addresses by default.
     line("do-not-query-localhost: no");
     // RFC 8914 Extended DNS Errors on SERVFAIL, and the validator's reason in them and the log.
@@ -178,6 +187,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
       m_clock_offset(profile.clock_offset),
       m_faketime_file(m_dir / "faketime")
 {
+    if (setup.anchor_mode == scenario::TrustAnchorMode::Rfc5011) m_auto_anchor = m_dir / "root.autokey";
     set_time(virtual_now);
 
     const fs::path conf = m_dir / "unbound.conf";
@@ -251,6 +261,41 @@ void UnboundDaemon::set_time(TimePoint virtual_now)
     // The profile's clock error: the daemon believes it is virtual_now + offset.
     write_lab_file(m_faketime_file,
                           faketime_offset_text(offset_from_real_clock(virtual_now + m_clock_offset)));
+}
+
+void UnboundDaemon::wake()
+{
+    probe::QueryOptions options;
+    options.timeout = 2s;
+    options.attempts = 3;
+    const auto answer = probe::query(m_address, ".", "DNSKEY", options);
+    if (answer.timed_out)
+        throw LabError("unbound on " + m_address + " did not answer the RFC 5011 wake-up query (. DNSKEY):\n" +
+                       (m_process ? m_process->log_tail() : std::string()));
+}
+
+std::string UnboundDaemon::auto_trust_anchor_state() const
+{
+    if (m_auto_anchor.empty()) return "";
+    std::ifstream in(m_auto_anchor);
+    std::string state;
+    // Unbound's format (validator/autotrust.c autr_write_contents): one DNSKEY per line, with
+    // the comments ";{id = TAG (ksk), size = N} ;;state=S [ NAME ] ;;count=C ;;lastchange=T".
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(";;REVOKED", 0) == 0 || line.find("all keys revoked") != std::string::npos)
+            return "no trust anchor (every key revoked)";
+        const auto id = line.find("id = ");
+        const auto open = line.find(";;state=");
+        if (id == std::string::npos || open == std::string::npos) continue;
+        const auto lb = line.find('[', open), rb = line.find(']', open);
+        if (lb == std::string::npos || rb == std::string::npos) continue;
+        std::string name = line.substr(lb + 1, rb - lb - 1);
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        const std::string tag = line.substr(id + 5, line.find_first_not_of("0123456789", id + 5) - (id + 5));
+        state += (state.empty() ? "" : ", ") + tag + " " + name;
+    }
+    return state;
 }
 
 }  // namespace rollsim::lab

@@ -18,6 +18,11 @@ namespace rollsim::lab {
 struct ResolverSetup {
     std::string root_hints;    // zone-file text: ". NS ns1.x." and the addresses
     std::string trust_anchor;  // zone-file text: the root's DS (or DNSKEY) records
+    // Static: `trust-anchor-file`, rewritten with `trust_anchor` whenever a config is written.
+    // Rfc5011: `auto-trust-anchor-file`, which Unbound rewrites as it follows the root's key
+    // (RFC 5011); it is written with `trust_anchor` only when it does not exist yet, so that a
+    // daemon started again keeps the state it had.
+    scenario::TrustAnchorMode anchor_mode = scenario::TrustAnchorMode::Static;
     // Names Unbound would answer from built-in local zones (RFC 6761 and friends) that the lab
     // serves for real: each gets `local-zone: NAME nodefault`.
     std::vector<std::string> nodefault_zones;
@@ -45,6 +50,8 @@ enum class ProfileTarget { Daemon, ColdValidator };
 //     wins when min > max). Defaults 3600 and 86400.
 //   val-bogus-ttl: SECONDS (default 60)
 //   harden-algo-downgrade: yes|no (default no)
+//   add-holddown: SECONDS, del-holddown: SECONDS (RFC 5011 hold-downs of auto-trust-anchor-file
+//     anchors; defaults 2592000, i.e. 30 days). Daemon only.
 //   val-nsec3-keysize-iterations: "1024 N 2048 N 4096 N": pairs of key size (ascending) and
 //     the most NSEC3 iterations accepted for keys up to that size; keys larger than the last
 //     size use its value, so N applies to keys of every size and algorithm. An
@@ -67,6 +74,19 @@ public:
     // cached at a later instant, bogus keys included, stays until its expiry on its clock.
     void set_time(TimePoint virtual_now);
 
+    // Lets the daemon's RFC 5011 state machine run as a real daemon's probes would: asks the
+    // root's DNSKEY RRset (RD, DO) and returns once the answer is in. Unbound 1.17.1 runs the
+    // state machine (validator/autotrust.c autr_process_prime) each time it primes the root's
+    // trust anchor, i.e. whenever the key cache entry of the root has expired (after TTLkey), and
+    // before it answers; its own probe timer counts on the real monotonic clock and does not
+    // fire within a run. Throws LabError when the daemon does not answer.
+    void wake();
+
+    // The RFC 5011 state of the root's anchor as the daemon last wrote it to its
+    // auto-trust-anchor-file, e.g. "20326 VALID, 38696 ADDPEND", or "no trust anchor (every key
+    // revoked)"; empty for a static anchor or before the file holds DNSKEYs.
+    std::string auto_trust_anchor_state() const;
+
     const std::string& address() const { return m_address; }
     Seconds clock_offset() const { return m_clock_offset; }
 
@@ -75,6 +95,7 @@ private:
     std::string m_address;
     Seconds m_clock_offset{0};
     std::filesystem::path m_faketime_file;
+    std::filesystem::path m_auto_anchor;  // empty for a static anchor
     std::optional<Process> m_process;
 };
 

@@ -1,6 +1,7 @@
 #include "probe/cold_validator.hpp"
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 #include <ldns/ldns.h>
 #include <unbound.h>
@@ -51,6 +52,8 @@ ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::p
     if (!ec) fs::create_directories(dir, ec);
     if (ec) throw LabError("cannot create the cold validator directory " + dir.string() + ": " + ec.message());
     m_config = dir / "libunbound.conf";
+    m_anchor = dir / "root.anchor";  // written by lab::common_server_options
+    m_anchor_text = setup.trust_anchor;
     // libunbound's own defaults already suit a library (no chroot, no user change, no syslog);
     // only what the lab needs is added, then the profile. ub_ctx_config reads the file with
     // the daemon's config parser, so the options take the same form as in unbound.conf.
@@ -60,6 +63,15 @@ ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::p
     out << text;
     out.flush();
     if (!out) throw LabError("cannot write " + m_config.string());
+}
+
+void ColdValidator::set_trust_anchor(const std::string& text)
+{
+    if (text == m_anchor_text) return;
+    std::string body = text;
+    if (!body.empty() && body.back() != '\n') body += '\n';
+    if (auto error = rollsim::write_file_atomically(m_anchor, body)) throw LabError(*error);
+    m_anchor_text = text;
 }
 
 ColdResult ColdValidator::resolve(const std::string& qname, const std::string& qtype, TimePoint virtual_now) const

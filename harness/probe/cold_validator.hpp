@@ -34,7 +34,14 @@ public:
 
     Seconds clock_offset() const { return m_clock_offset; }
 
+    // Replaces the trust anchor the next resolve() starts from (zone-file text, as in
+    // lab::ResolverSetup): a freshly installed validator ships the anchor current at its
+    // instant. Throws LabError when the file cannot be written.
+    void set_trust_anchor(const std::string& text);
+
 private:
+    std::filesystem::path m_anchor;
+    std::string m_anchor_text;
     std::filesystem::path m_config;
     Seconds m_clock_offset{0};
 };

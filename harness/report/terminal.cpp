@@ -2,6 +2,8 @@
 
 #include "report/predicted.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -58,11 +60,13 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     if (!sc.rollovers.empty()) {
         const auto comparison = compare_predictions(sc, windows);
         out << "\nPredicted vs observed (rollover lint)\n";
-        out << fmt::format("  {:<20} {:<62} {}\n", "predicted", "observed", "verdict");
+        out << fmt::format("  {:<29} {:<62} {}\n", "predicted", "observed", "verdict");
         for (const auto& r : comparison.rows) {
             const std::string verdict = to_string(r.match);
-            out << fmt::format("  {:<20} {:<62} {}\n",
-                               r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none"),
+            std::string label = r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none");
+            if (r.predicted && r.predicted->anchor)
+                label += r.predicted->anchor == scenario::TrustAnchorMode::Rfc5011 ? " (rfc5011)" : " (static)";
+            out << fmt::format("  {:<29} {:<62} {}\n", label,
                                observed_text(r.observed),
                                paint(style, r.match == PredictionMatch::Matched ? "32" : "31", verdict));
         }

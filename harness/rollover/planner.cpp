@@ -29,6 +29,7 @@ const char* action_verb(ActionKind k)
     case ActionKind::DsRemove: return "ds-remove";
     case ActionKind::StopSigner: return "stop-signer";
     case ActionKind::StartSigner: return "start-signer";
+    case ActionKind::Revoke: return "revoke";
     }
     return "?";
 }
@@ -160,6 +161,7 @@ TimingInputs timing_inputs(const ZoneSpec& zone, const RolloverSpec& spec)
     in.dreg = spec.registration_delay;
     in.dsgn = std::max(Seconds(0), zone.signing.validity - zone.signing.refresh);
     in.margin = spec.margin;
+    in.validity = zone.signing.validity;
     return in;
 }
 
@@ -192,6 +194,54 @@ std::vector<scenario::Event> RolloverPlan::events() const
         }
     return out;
 }
+
+namespace {
+
+// The root's KSK by RFC 5011: the root has no parent, its "DS" is the trust anchor. Publish the
+// new KSK signed by the old one, wait out every RFC 5011 resolver's add hold-down, switch the
+// signing and publish the new anchor, revoke the old key (self-signed), then remove it.
+void plan_root_ksk_roll(Builder& b, const TimingInputs& in, const std::string& O, const std::string& N, Seconds t0)
+{
+    using A = ActionKind;
+    const Interval ipub = rfc5011_ipub(in), irev = rfc5011_irevoke(in), irem = rfc5011_iremove(in);
+    const Interval qi = rfc5011_query_interval(in);
+    b.step({{A::Publish, N}},
+           fmt::format("publish {}; {} alone signs the DNSKEY set: RFC 5011 resolvers start the add hold-down "
+                       "(queryInterval {})",
+                       N, O, d(qi.value)));
+    const Seconds tact = b.step({{A::Activate, N}, {A::Retire, O}, {A::DsAdd, N}, {A::DsRemove, O}},
+                                fmt::format("{} signs the DNSKEY set instead of {}; the new trust anchor ({}) is "
+                                            "published",
+                                            N, O, N),
+                                ipub, "publish-interval");
+    const Seconds trev =
+        b.step({{A::Revoke, O}}, fmt::format("revoke {}: REVOKE bit set, it self-signs the DNSKEY set", O), irev,
+               "retire-interval");
+    b.step({{A::Remove, O}}, fmt::format("remove {} (revoked)", O), irem);
+    (void)trev;
+    if (b.short_of_minimum("publish-interval", ipub)) {
+        PredictedWindow w = b.window(tact, t0 + ipub.minimum,
+                                     "new root KSK signs alone before RFC 5011 resolvers accepted it");
+        w.anchor = scenario::TrustAnchorMode::Rfc5011;
+        b.finding(fmt::format("Add hold-down not respected: {}. RFC 5011 resolvers still hold {} as pending when it "
+                              "takes over the DNSKEY set: they cannot validate it (SERVFAIL) from {} at their next "
+                              "DNSKEY fetch until their hold-down ends, at the latest {} (publication + Dprp + "
+                              "queryInterval + add hold-down + queryInterval); a cold validator ships the new anchor "
+                              "and is not expected to fail",
+                              short_by(tact - t0, ipub), N, o(tact), o(t0 + ipub.minimum)),
+                  w);
+    }
+    // Not a timing mistake, but a prediction all the same: a daemon whose anchor never changes.
+    PredictedWindow stale = b.window(tact, kUntilTheEnd, "static trust anchor: the old root KSK no longer signs");
+    stale.anchor = scenario::TrustAnchorMode::Static;
+    b.finding(fmt::format("Static trust anchors do not follow the roll: warm resolvers with 'trust-anchor: static' "
+                          "still trust only {} and fail (SERVFAIL) once their cached DNSKEY set expires after {} "
+                          "takes over at {}, until their anchor is replaced by hand",
+                          O, N, o(tact)),
+              stale);
+}
+
+}  // namespace
 
 RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
 {
@@ -247,6 +297,10 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
         break;
     }
     case RolloverMethod::KskDoubleKsk: {
+        if (spec.zone == ".") {
+            plan_root_ksk_roll(b, in, O, N, t0);
+            break;
+        }
         const Interval ipub = ksk_double_ksk_ipub(in), iret = ksk_double_ksk_iret(in);
         b.step({{A::Publish, N}, {A::Activate, N}}, fmt::format("publish {}; both KSKs sign the DNSKEY set", N));
         const Seconds tsbm = b.step({}, fmt::format("submit the DS of {} (replacing {}'s) to the parent", N, O), ipub,
@@ -494,7 +548,10 @@ std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& sc)
     std::vector<PredictedWindow> out;
     for (const auto& p : plan_rollovers(sc))
         for (const auto& f : p.findings)
-            if (f.window) out.push_back(*f.window);
+            if (f.window) {
+                out.push_back(*f.window);
+                out.back().until = std::min(out.back().until, sc.duration);
+            }
     return out;
 }
 
@@ -503,6 +560,7 @@ std::vector<std::string> affected_resolvers(const scenario::Scenario& sc, const 
     std::vector<std::string> out;
     for (const auto& r : sc.resolvers) {
         const bool warm = r.kind == scenario::ResolverKind::Unbound;
+        if (warm && w.anchor && r.trust_anchor != *w.anchor) continue;
         if ((warm && w.warm) || (!warm && w.cold)) out.push_back(r.name);
     }
     return out;
@@ -540,9 +598,10 @@ void print_lint(std::ostream& out, const scenario::Scenario& sc, const std::vect
             if (f.window) {
                 std::string who;
                 for (const auto& r : affected_resolvers(sc, *f.window)) who += (who.empty() ? "" : ", ") + r;
+                const Seconds until = std::min(f.window->until, sc.duration);
                 out << fmt::format("    predicted failure window: {} .. {} ({} .. {}) on {}\n", o(f.window->from),
-                                   o(f.window->until), format_time(sc.start + f.window->from),
-                                   format_time(sc.start + f.window->until), who.empty() ? "no resolver" : who);
+                                   o(until), format_time(sc.start + f.window->from), format_time(sc.start + until),
+                                   who.empty() ? "no resolver" : who);
             } else {
                 out << "    no failure window predicted for Unbound\n";
             }

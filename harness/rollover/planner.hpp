@@ -38,7 +38,13 @@ struct PredictedWindow {
     bool warm = true;  // daemons that cached the old DNSKEY / DS sets (kind unbound)
     bool cold = false; // a fresh validator (kind libunbound)
     std::string cause;
+    // Warm resolvers narrowed by their trust anchor (root KSK rolls): nullopt = every warm one.
+    std::optional<scenario::TrustAnchorMode> anchor;
 };
+
+// A predicted window's `until` when the failure lasts as long as the run (predicted_windows
+// clamps it to the scenario's duration).
+inline constexpr Seconds kUntilTheEnd = Seconds::max();
 
 struct Finding {
     scenario::SourceLoc loc;  // the override
@@ -78,7 +84,7 @@ std::vector<const scenario::KeySpec*> replaced_keys(const scenario::ZoneSpec& zo
 RolloverPlan plan_rollover(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
 std::vector<RolloverPlan> plan_rollovers(const scenario::Scenario& scenario);
 
-// Every window the lint predicts for the scenario's rollovers.
+// Every window the lint predicts for the scenario's rollovers (`until` at most the duration).
 std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& scenario);
 
 // `rollsim plan`: per rollover, the schedule; then the lint.
@@ -86,7 +92,8 @@ void print_plan(std::ostream& out, const scenario::Scenario& scenario, const std
 // The lint findings alone ("Rollover lint" section; nothing when there are none).
 void print_lint(std::ostream& out, const scenario::Scenario& scenario, const std::vector<RolloverPlan>& plans);
 
-// The resolvers of the scenario a predicted window applies to, e.g. "warm".
+// The resolvers of the scenario a predicted window applies to, e.g. "warm" (by kind, and by
+// trust anchor for windows that name one).
 std::vector<std::string> affected_resolvers(const scenario::Scenario& scenario, const PredictedWindow& window);
 
 }  // namespace rollsim::rollover

@@ -136,7 +136,6 @@ Interval algorithm_iret(const TimingInputs& in)
                 "RFC 6781 4.1.4; RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
 }
 
-
 // Turning a zone secure: sign first, DS last (the order of RFC 6781 4.1.4). The DS may go to the
 // parent once every server serves the signed zone and every answer cached from the unsigned zone
 // (TTLsig covers the longest TTL and the negative TTL) and the first DNSKEY RRset have turned
@@ -157,6 +156,45 @@ Interval turn_insecure_iret(const TimingInputs& in)
     return make_interval("Iret", "DprpP + TTLds",
                          fmt::format("{} + {}", format_duration(in.dprp_parent), format_duration(in.ttl_ds)),
                          "RFC 6781 4.1.4, RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
+}
+
+// RFC 5011 2.3: queryInterval = MAX(1 hr, MIN(15 days, 1/2*OrigTTL, 1/2*RRSigExpirationInterval)).
+Seconds rfc5011_query_interval(Seconds orig_ttl, Seconds rrsig_expiration_interval)
+{
+    const Seconds x = std::min({Seconds(15 * 86400), orig_ttl / 2, rrsig_expiration_interval / 2});
+    return std::max(Seconds(3600), x);
+}
+
+Interval rfc5011_query_interval(const TimingInputs& in)
+{
+    const Seconds qi = rfc5011_query_interval(in.ttl_key, in.validity);
+    return {"queryInterval", "MAX(1h, MIN(15d, TTLkey/2, validity/2))",
+            fmt::format("MAX(1h, MIN(15d, {}, {})) = {}", d(in.ttl_key / 2), d(in.validity / 2), d(qi)),
+            "RFC 5011 2.3", qi, qi};
+}
+
+// RFC 5011 2.2: a new key is accepted once it has been seen, in DNSKEY RRsets validated by a
+// trusted key, for the add hold-down time; Unbound (validator/autotrust.c) also needs two
+// sightings and moves the key to VALID at the first probe after the hold-down.
+Interval rfc5011_ipub(const TimingInputs& in)
+{
+    const Seconds qi = rfc5011_query_interval(in.ttl_key, in.validity);
+    return make_interval("Ipub", "Dprp + queryInterval + add hold-down + queryInterval",
+                fmt::format("{} + {} + {} + {}", d(in.dprp), d(qi), d(in.add_holddown), d(qi)), "RFC 5011 2.2, 2.4.1",
+                in.dprp + qi + in.add_holddown + qi, in);
+}
+
+Interval rfc5011_irevoke(const TimingInputs& in)
+{
+    return make_interval("Irevoke", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 5011 2.1",
+                in.dprp + in.ttl_key, in);
+}
+
+Interval rfc5011_iremove(const TimingInputs& in)
+{
+    const Seconds qi = rfc5011_query_interval(in.ttl_key, in.validity);
+    return make_interval("Iremove", "Dprp + queryInterval", fmt::format("{} + {}", d(in.dprp), d(qi)), "RFC 5011 2.1, 2.3",
+                in.dprp + qi, in);
 }
 
 }  // namespace rollsim::rollover

@@ -21,6 +21,9 @@ struct TimingInputs {
     Seconds dreg{0};            // Dreg: registration delay, submission to DS published at the parent
     Seconds dsgn{0};            // Dsgn: signing delay; rollsim takes signature validity - refresh
     Seconds margin{0};          // safety margin added to every computed interval
+    // RFC 5011 trust-anchor rolls (the root's KSK):
+    Seconds validity{14 * 86400};      // signature validity: bounds the RRSIG expiration interval
+    Seconds add_holddown{30 * 86400};  // RFC 5011 2.4.1 add hold-down
 };
 
 struct Interval {
@@ -73,5 +76,25 @@ Interval turn_insecure_iret(const TimingInputs& in);  // Iret = DprpP + TTLds
 // An interval from its parts: value = minimum + in.margin, numbers = "<numbers> = <minimum>".
 Interval make_interval(std::string name, std::string formula, std::string numbers, std::string section,
                        Seconds minimum, const TimingInputs& in);
+// RFC 5011 ("Automated Updates of DNSSEC Trust Anchors"), for a KSK that resolvers hold as a
+// trust anchor (the root's): section 2.3, "queryInterval = MAX(1 hr, MIN(15 days, 1/2*OrigTTL,
+// 1/2*RRSigExpirationInterval))" — how often an RFC 5011 resolver re-fetches the DNSKEY RRset.
+// RRSigExpirationInterval is the time left until the DNSKEY RRset's signatures expire when the
+// resolver fetches it: `validity` just after signing, `validity - refresh` just before re-signing.
+Seconds rfc5011_query_interval(Seconds orig_ttl, Seconds rrsig_expiration_interval);
+// The longest a resolver waits between probes of this zone: queryInterval with the
+// signatures freshly made (RRSigExpirationInterval = validity).
+Interval rfc5011_query_interval(const TimingInputs& in);
+// Add hold-down (RFC 5011 2.2, 2.4.1): the new KSK must be published, signed by a key the
+// resolvers trust, until every RFC 5011 resolver has accepted it:
+// Dprp + queryInterval (first seen) + add hold-down + queryInterval (the probe after the hold-down,
+// at which Unbound accepts a key it has seen in at least 2 probes).
+Interval rfc5011_ipub(const TimingInputs& in);
+// From the new KSK's activation to the old one's revocation: Dprp + TTLkey, so that every cached
+// DNSKEY RRset carries the new key's signature first.
+Interval rfc5011_irevoke(const TimingInputs& in);
+// From the revocation to the old key's removal: Dprp + queryInterval, so that every RFC 5011
+// resolver that runs sees the self-signed revocation (RFC 5011 2.1) in a probe.
+Interval rfc5011_iremove(const TimingInputs& in);
 
 }  // namespace rollsim::rollover

@@ -6,6 +6,7 @@
 #include "lab/unbound.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/dns_query.hpp"
+#include "rollover/timing.hpp"
 #include "world/world.hpp"
 
 #include <algorithm>
@@ -85,14 +86,23 @@ std::string join_lines(const std::vector<std::string>& lines)
 
 struct Resolver {
     const scenario::ResolverSpec* spec;
-    std::unique_ptr<lab::UnboundDaemon> daemon;  // warm
+    std::unique_ptr<lab::UnboundDaemon> daemon;  // warm, while it runs (see ResolverSpec::online_at)
     std::unique_ptr<probe::ColdValidator> cold;  // cold
+    std::filesystem::path dir;                   // warm: kept across stops, with its anchor file
+    std::string address;                         // warm
+    bool started = false;                        // warm: has run at least once
+    std::string anchor_state;                    // RFC 5011 daemons: the state last reported
 };
+
+bool is_rfc5011(const scenario::ResolverSpec& spec)
+{
+    return spec.kind == ResolverKind::Unbound && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
+}
 
 const char* action_name(scenario::ActionKind a)
 {
     static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer"};
+                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke"};
     return names[static_cast<int>(a)];
 }
 
@@ -113,6 +123,7 @@ public:
         start_servers();
         start_resolvers();
         m_probe_times = probe_instants();
+        m_wake_times = wake_instants();
         m_now = Seconds(0);
         check_interrupted(m_now);
         ++m_record.instants;
@@ -140,6 +151,7 @@ public:
             ++m_record.instants;
             settle(t);
             m_now = t;
+            if (m_wake_times.count(t)) wake_rfc5011(t);
             const bool probe = m_probe_times.count(t) || (probe_at_end && t == target);
             if (probe) {
                 auto made = probe_all(t);
@@ -162,9 +174,16 @@ public:
     std::vector<Observation> query(const std::string& qname, const std::string& qtype, const std::string& resolver)
     {
         std::vector<Resolver*> asked;
+        bool known = false;
+        for (auto& r : m_resolvers) {
+            if (!resolver.empty() && r.spec->name != resolver) continue;
+            known = true;
+            if (r.spec->kind == ResolverKind::Unbound && !r.daemon) continue;  // not running now
+            asked.push_back(&r);
+        }
+        if (!known) throw std::invalid_argument("no resolver named '" + resolver + "'");
         for (auto& r : m_resolvers)
-            if (resolver.empty() || r.spec->name == resolver) asked.push_back(&r);
-        if (asked.empty()) throw std::invalid_argument("no resolver named '" + resolver + "'");
+            if (r.cold) r.cold->set_trust_anchor(m_world.trust_anchor(m_now));
         set_resolver_clocks(m_now);
         std::vector<Observation> out;
         for (auto* r : asked) out.push_back(ask(*r, {qname, qtype}, m_now));
@@ -234,6 +253,7 @@ private:
         for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
         record_key_changes(t);
         publish_changes(t);
+        update_resolver_lifecycles(t);
     }
 
     // Probe instants: the regular interval, and the critical instants of every change: just
@@ -250,7 +270,7 @@ private:
         }
         for (const auto& z : m_sc.zones)
             for (const auto& k : z.keys)
-                for (const auto& when : {k.publish, k.activate, k.retire, k.remove, k.ds_add, k.ds_remove})
+                for (const auto& when : {k.publish, k.activate, k.retire, k.remove, k.ds_add, k.ds_remove, k.revoke})
                     if (when && *when > Seconds(0)) changes.push_back({*when, &z});
         std::set<std::uint32_t> probed_ttls;
         for (const auto& q : m_sc.probes.queries)
@@ -271,7 +291,45 @@ private:
             }
             for (auto ttl : ttls) out.insert(at + Seconds(ttl) + Seconds(1));
         }
+        // A daemon starting, stopping or starting again is probed then (when it runs).
+        for (const auto& r : m_sc.resolvers) {
+            if (r.start > Seconds(0)) out.insert(r.start);
+            for (const auto& span : r.offline) {
+                out.insert(span.from);
+                out.insert(span.until);
+            }
+        }
         while (!out.empty() && *out.rbegin() > m_sc.duration) out.erase(std::prev(out.end()));
+        return out;
+    }
+
+    // The RFC 5011 probe interval of the root's anchor (RFC 5011 2.3), as short as Unbound
+    // computes it: with the root's DNSKEY signatures closest to expiry (validity - refresh).
+    Seconds rfc5011_wake_interval() const
+    {
+        const auto& root = m_sc.zones.front();
+        return rollover::rfc5011_query_interval(Seconds(root.ttl.dnskey),
+                                                root.signing.validity - root.signing.refresh);
+    }
+
+    // Instants at which RFC 5011 daemons are woken: every queryInterval of virtual time from
+    // each (re)start, while they run, as a real daemon's probe timer would.
+    std::set<Seconds> wake_instants() const
+    {
+        std::set<Seconds> out;
+        const Seconds qi = rfc5011_wake_interval();
+        for (const auto& r : m_sc.resolvers) {
+            if (!is_rfc5011(r)) continue;
+            std::vector<std::pair<Seconds, Seconds>> runs;  // [from, until)
+            Seconds from = r.start;
+            for (const auto& span : r.offline) {
+                runs.push_back({from, span.from});
+                from = span.until;
+            }
+            runs.push_back({from, m_sc.duration + Seconds(1)});
+            for (const auto& [a, b] : runs)
+                for (Seconds t = a + qi; t < b && t <= m_sc.duration; t += qi) out.insert(t);
+        }
         return out;
     }
 
@@ -280,6 +338,7 @@ private:
         Seconds next = m_sc.duration + Seconds(1);
         auto it = probe_times.upper_bound(t);
         if (it != probe_times.end()) next = *it;
+        if (auto w = m_wake_times.upper_bound(t); w != m_wake_times.end()) next = std::min(next, *w);
         for (const auto& ev : m_sc.timeline) {
             if (ev.at > t) next = std::min(next, ev.at);
             if (ev.until && *ev.until > t) next = std::min(next, *ev.until);
@@ -362,26 +421,79 @@ private:
         }
     }
 
-    void start_resolvers()
+    lab::ResolverSetup resolver_setup(const scenario::ResolverSpec& rs) const
     {
         lab::ResolverSetup setup;
         setup.root_hints = m_world.root_hints();
-        setup.trust_anchor = m_world.trust_anchor();
+        // What the validator was installed with: the anchor the root's operator published at the
+        // start of the run, for a daemon started later too (its package predates the run).
+        setup.trust_anchor = m_world.trust_anchor(Seconds(0));
+        setup.anchor_mode = rs.trust_anchor;
         for (const auto& z : m_sc.zones)
             if (z.name != ".") setup.nodefault_zones.push_back(z.name);
+        return setup;
+    }
+
+    void start_resolvers()
+    {
         int index = 0;
         for (const auto& rs : m_sc.resolvers) {
-            Resolver r{&rs, nullptr, nullptr};
-            const auto dir = m_options.lab_dir / ((rs.kind == ResolverKind::Unbound ? "unbound-" : "cold-") + rs.name);
+            Resolver r{&rs, nullptr, nullptr, {}, {}, false, {}};
+            r.dir = m_options.lab_dir / ((rs.kind == ResolverKind::Unbound ? "unbound-" : "cold-") + rs.name);
             if (rs.kind == ResolverKind::Unbound) {
-                ++index;
-                r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, dir, fmt::format("127.54.0.{}", index), setup,
-                                                                rs, m_sc.start);
+                r.address = fmt::format("127.54.0.{}", ++index);
             } else {
-                r.cold = std::make_unique<probe::ColdValidator>(setup, dir, rs);
+                r.cold = std::make_unique<probe::ColdValidator>(resolver_setup(rs), r.dir, rs);
             }
             m_resolvers.push_back(std::move(r));
         }
+        update_resolver_lifecycles(Seconds(0));
+    }
+
+    // Starts the daemons that run at t and stops those that do not (a stopped daemon keeps its
+    // directory, and with it an RFC 5011 anchor's state, for when it starts again).
+    void update_resolver_lifecycles(Seconds t)
+    {
+        for (auto& r : m_resolvers) {
+            if (r.spec->kind != ResolverKind::Unbound) continue;
+            const bool run = r.spec->online_at(t);
+            if (run && !r.daemon) {
+                r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, r.dir, r.address, resolver_setup(*r.spec),
+                                                                *r.spec, m_sc.start + t);
+                if (t > Seconds(0))
+                    m_record.events.push_back({t,
+                                               fmt::format("resolver {} {}", r.spec->name,
+                                                           r.started ? "started again (back online)" : "started"),
+                                               "", EventRecord::Source::Server});
+                r.started = true;
+                note_anchor_state(r, t);
+            } else if (!run && r.daemon) {
+                r.daemon.reset();
+                m_record.events.push_back({t, fmt::format("resolver {} stopped (offline)", r.spec->name), "",
+                                           EventRecord::Source::Server});
+            }
+        }
+    }
+
+    // RFC 5011 daemons: a change of their anchor's state (as Unbound wrote it) becomes an event.
+    void note_anchor_state(Resolver& r, Seconds t)
+    {
+        if (!r.daemon || !is_rfc5011(*r.spec)) return;
+        std::string state = r.daemon->auto_trust_anchor_state();
+        if (state.empty() || state == r.anchor_state) return;
+        m_record.events.push_back({t, fmt::format("resolver {} RFC 5011 root anchor: {}", r.spec->name, state), "",
+                                   EventRecord::Source::Key});
+        r.anchor_state = std::move(state);
+    }
+
+    void wake_rfc5011(Seconds t)
+    {
+        set_resolver_clocks(t);
+        for (auto& r : m_resolvers)
+            if (r.daemon && is_rfc5011(*r.spec)) {
+                r.daemon->wake();
+                note_anchor_state(r, t);
+            }
     }
 
     void publish_changes(Seconds t)
@@ -458,7 +570,14 @@ private:
                 };
                 if (now.published != before.published) note(now.published ? "DNSKEY published" : "DNSKEY removed");
                 if (now.active != before.active) note(now.active ? "signing" : "no longer signing");
-                if (now.ds_at_parent != before.ds_at_parent) note(now.ds_at_parent ? "DS added at the parent" : "DS removed from the parent");
+                if (now.ds_at_parent != before.ds_at_parent) {
+                    // The root has no parent: its DS set is the trust anchor its operator publishes.
+                    if (z.spec->name == ".")
+                        note(now.ds_at_parent ? "published as the trust anchor" : "withdrawn as the trust anchor");
+                    else
+                        note(now.ds_at_parent ? "DS added at the parent" : "DS removed from the parent");
+                }
+                if (now.revoked != before.revoked && now.revoked) note("revoked (REVOKE bit, self-signed)");
                 if (!(now == before)) note_key_change(t, z, k, now);
                 m_key_states[i++] = now;
             }
@@ -526,15 +645,21 @@ private:
             }
         }
         set_resolver_clocks(t);
+        // A fresh validator ships the anchor the root's operator publishes now.
+        for (auto& r : m_resolvers)
+            if (r.cold) r.cold->set_trust_anchor(m_world.trust_anchor(t));
         std::vector<Observation> made;
         for (const auto& q : m_sc.probes.queries) {
             for (auto& r : m_resolvers) {
+                // A daemon that is not running is not asked: no observation, no failure.
+                if (r.spec->kind == ResolverKind::Unbound && !r.daemon) continue;
                 Observation o = ask(r, q, t);
                 if (o.failed()) ++m_failures;
                 made.push_back(o);
                 m_record.observations.push_back(std::move(o));
             }
         }
+        for (auto& r : m_resolvers) note_anchor_state(r, t);
         return made;
     }
 
@@ -556,6 +681,7 @@ private:
     RunRecord m_record;
     int m_failures = 0;
     std::set<Seconds> m_probe_times;
+    std::set<Seconds> m_wake_times;  // RFC 5011 daemons' probe instants (wake_instants)
     Seconds m_now{0};
     std::chrono::steady_clock::time_point m_wall_start = std::chrono::steady_clock::now();
 };

@@ -49,6 +49,9 @@ struct KeySpec {
     std::optional<Seconds> remove;    // DNSKEY gone from here (and no longer signs)
     std::optional<Seconds> ds_add;     // KSK/CSK: DS in the parent's zone from here
     std::optional<Seconds> ds_remove;  // KSK/CSK: DS gone from the parent from here
+    // RFC 5011 2.1: from here the DNSKEY carries the REVOKE bit (a new key tag) and the key signs
+    // the DNSKEY RRset only (its self-signature makes the revocation valid), nothing else.
+    std::optional<Seconds> revoke;
     // Multi-signer (RFC 8901): the servers ("ns1", "ns2", ...) whose copy of the zone this key
     // signs. Empty = every server. The DNSKEY is published on every server regardless.
     std::vector<std::string> servers;
@@ -94,6 +97,7 @@ enum class ActionKind {
     DsRemove,     // key: the parent removes its DS
     StopSigner,   // zone: signer stops; the last signed zone stays served
     StartSigner,  // zone: signer resumes and re-signs at once
+    Revoke,       // key: publish it with the REVOKE bit, self-signing the DNSKEY RRset (RFC 5011 2.1)
 };
 
 // The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
@@ -217,6 +221,19 @@ enum class ResolverKind {
     Libunbound,  // a cold in-process validator, fresh at every probe
 };
 
+// How a daemon learns the root's key (RFC 5011 for `Rfc5011`).
+enum class TrustAnchorMode {
+    Static,   // trust-anchor-file: the anchor it was installed with, never updated
+    Rfc5011,  // auto-trust-anchor-file: Unbound follows the root's KSK rolls by RFC 5011 probing
+};
+
+// A stretch of virtual time during which a daemon is stopped (and then started again with its
+// files, the RFC 5011 anchor state among them): [from, until).
+struct OfflineSpan {
+    Seconds from{0};
+    Seconds until{0};
+};
+
 // A resolver profile. Options left unset keep Unbound's defaults.
 struct ResolverSpec {
     std::string name;  // "warm", "cold", ...
@@ -229,6 +246,21 @@ struct ResolverSpec {
     std::optional<Seconds> val_bogus_ttl;       // unbound only
     std::optional<bool> harden_algo_downgrade;
     std::optional<int> max_nsec3_iterations;    // val-nsec3-keysize-iterations for every key size
+    // Trust anchor and lifecycle (unbound only). The anchor a daemon is installed with is the one
+    // the root's operator publishes at the scenario start, even when the daemon starts later.
+    TrustAnchorMode trust_anchor = TrustAnchorMode::Static;
+    std::optional<Seconds> add_holddown;  // RFC 5011 add hold-down (Unbound default 30 days)
+    std::optional<Seconds> del_holddown;  // RFC 5011 remove hold-down (Unbound default 30 days)
+    Seconds start{0};                     // the daemon is started here (not probed before)
+    std::vector<OfflineSpan> offline;     // stopped during these spans (not probed), sorted
+    // True while the daemon runs: started and not in an offline span.
+    bool online_at(Seconds t) const
+    {
+        if (t < start) return false;
+        for (const auto& span : offline)
+            if (t >= span.from && t < span.until) return false;
+        return true;
+    }
 };
 
 enum class Outcome {

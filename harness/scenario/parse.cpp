@@ -47,6 +47,7 @@ constexpr std::pair<std::string_view, ActionKind> kActions[] = {
     {"retire", ActionKind::Retire},         {"remove", ActionKind::Remove},
     {"ds-add", ActionKind::DsAdd},          {"ds-remove", ActionKind::DsRemove},
     {"stop-signer", ActionKind::StopSigner}, {"start-signer", ActionKind::StartSigner},
+    {"revoke", ActionKind::Revoke},
 };
 
 // In catalog order (docs/faults.md).
@@ -187,7 +188,7 @@ constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh
                                                  "denial",    "nsec3"};
 constexpr std::string_view kNsec3Fields[] = {"iterations", "salt"};
 constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publish",   "activate",
-                                             "retire", "remove",    "ds",   "ds-remove", "servers"};
+                                             "retire", "remove",    "ds",   "ds-remove", "servers", "revoke"};
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                                "server", "type", "name",  "offset", "validity", "iterations", "algorithm"};
@@ -199,7 +200,15 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                   "val-sig-skew-max",
                                                   "val-bogus-ttl",
                                                   "harden-algo-downgrade",
-                                                  "max-nsec3-iterations"};
+                                                  "max-nsec3-iterations",
+                                                  "trust-anchor",
+                                                  "add-holddown",
+                                                  "del-holddown",
+                                                  "start",
+                                                  "offline"};
+constexpr std::string_view kOfflineFields[] = {"from", "until"};
+constexpr std::pair<std::string_view, TrustAnchorMode> kTrustAnchorModes[] = {
+    {"static", TrustAnchorMode::Static}, {"rfc5011", TrustAnchorMode::Rfc5011}};
 constexpr std::string_view kExpectFields[] = {"query",       "resolver",       "from",           "until",
                                                 "outcome",     "ede",            "otherwise",      "no-failures",
                                                 "failure-window", "starts-between", "lasts-between", "predicted-windows"};
@@ -603,6 +612,7 @@ private:
                                           const Token& type_token, const RecordContext& ctx) const;
     void add_ancestors();
     void parse_resolvers(const Field* f);
+    void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
     void parse_probes(const Field& f);
     void parse_timeline(const Field& f);
     Event parse_event(const YAML::Node& node);
@@ -1057,6 +1067,7 @@ KeySpec Parser::parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_a
     if (const Field* t = k.find("remove")) key.remove = time(*t);
     if (const Field* t = k.find("ds")) key.ds_add = time(*t);
     if (const Field* t = k.find("ds-remove")) key.ds_remove = time(*t);
+    if (const Field* t = k.find("revoke")) key.revoke = time(*t);
     if (const Field* s = k.find("servers")) key.servers = parse_key_servers(*s, zone, key.name);
     if (key.role == KeyRole::Zsk) {
         for (std::string_view ds : {"ds", "ds-remove"})
@@ -1130,6 +1141,8 @@ void Parser::check_key_order(const KeySpec& key, const Fields& fields) const
         {"remove", "publish", key.remove, key.publish},
         {"remove", "activate", key.remove, key.activate},
         {"ds-remove", "ds", key.ds_remove, key.ds_add},
+        {"revoke", "publish", key.revoke, key.publish},
+        {"remove", "revoke", key.remove, key.revoke},
     };
     for (const auto& r : rules) {
         if (!r.later_value || !r.earlier_value || *r.later_value >= *r.earlier_value) continue;
@@ -1508,6 +1521,7 @@ void Parser::parse_resolvers(const Field* f)
         if (const Field* o = rf.find("val-bogus-ttl")) spec.val_bogus_ttl = duration(*o);
         if (const Field* o = rf.find("harden-algo-downgrade")) spec.harden_algo_downgrade = boolean(*o);
         if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
+        parse_resolver_lifecycle(rf, spec);
         // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
         if (spec.val_sig_skew_min) {
             const Seconds hi = spec.val_sig_skew_max.value_or(kUnboundSkewMax);
@@ -1521,6 +1535,56 @@ void Parser::parse_resolvers(const Field* f)
             }
         }
         m_scenario.resolvers.push_back(spec);
+    }
+}
+
+// trust-anchor, add-holddown, del-holddown, start, offline: a daemon's anchor and when it runs.
+void Parser::parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec)
+{
+    const std::string& name = spec.name;
+    for (std::string_view daemon_only : {"trust-anchor", "add-holddown", "del-holddown", "start", "offline"})
+        if (const Field* o = rf.find(daemon_only); o && spec.kind == ResolverKind::Libunbound)
+            fail(key_loc(*o), fmt::format("{} applies only to unbound resolvers; '{}' is libunbound, a fresh "
+                                          "validator at every probe that uses the anchor published at that instant "
+                                          "(remove {}, or make it kind: unbound)", daemon_only, name, daemon_only));
+    if (const Field* o = rf.find("trust-anchor")) spec.trust_anchor = choice(*o, kTrustAnchorModes, "trust-anchor");
+    for (std::string_view holddown : {"add-holddown", "del-holddown"}) {
+        const Field* o = rf.find(holddown);
+        if (!o) continue;
+        if (spec.trust_anchor != TrustAnchorMode::Rfc5011)
+            fail(key_loc(*o), fmt::format("{} applies to RFC 5011 anchors; resolver '{}' has a static anchor (add "
+                                          "'trust-anchor: rfc5011', or remove {})", holddown, name, holddown));
+        (holddown == "add-holddown" ? spec.add_holddown : spec.del_holddown) = duration(*o);
+    }
+    if (const Field* o = rf.find("start")) spec.start = time(*o);
+    if (const Field* o = rf.find("offline")) {
+        if (!o->value.IsSequence())
+            fail(loc(*o), fmt::format("offline must be a list such as '[{{ from: +5d, until: +45d }}]', not {}",
+                                      describe(o->value)));
+        for (const auto& item : o->value) {
+            const SourceLoc at = loc(item);
+            if (!item.IsMap())
+                fail(at, fmt::format("each offline span must be a map such as '{{ from: +5d, until: +45d }}', not {}",
+                                     describe(item)));
+            Fields sf = fields(item, "offline span", at, kOfflineFields);
+            const Field* from = sf.find("from");
+            if (!from) missing(at, "from", "offline span", "from: +5d");
+            const Field* until = sf.find("until");
+            if (!until) missing(at, "until", "offline span", "until: +45d");
+            OfflineSpan span{time(*from), time(*until)};
+            if (span.until <= span.from)
+                fail(loc(*until), fmt::format("until ({}) must be after from ({})", format_offset(span.until),
+                                              format_offset(span.from)));
+            if (span.from <= spec.start)
+                fail(loc(*from), fmt::format("offline span from {} is not after the resolver's start ({}); a daemon "
+                                             "goes offline only once it runs (use start: instead)",
+                                             format_offset(span.from), format_offset(spec.start)));
+            if (!spec.offline.empty() && span.from <= spec.offline.back().until)
+                fail(loc(*from), fmt::format("offline span from {} overlaps or touches the previous one (until {}); "
+                                             "list spans in order and merge touching ones",
+                                             format_offset(span.from), format_offset(spec.offline.back().until)));
+            spec.offline.push_back(span);
+        }
     }
 }
 
@@ -1919,10 +1983,12 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
                                     old->role == KeyRole::Zsk   ? "zsk-prepublish or zsk-double-signature"
                                     : old->role == KeyRole::Ksk ? "ksk-double-ksk, ksk-double-ds or ksk-double-rrset"
                                                                 : "csk"));
-    if (r.method != RolloverMethod::ZskPrepublish && r.method != RolloverMethod::ZskDoubleSignature && r.zone == ".")
-        fail(loc(*method), fmt::format("method {} changes the DS at the parent, and the root has none (rolling the "
-                                       "root's KSK needs RFC 5011 trust-anchor updates, which rollsim does not "
-                                       "plan); roll a zone below the root", method_name));
+    // The root has no parent: its "DS" is the trust anchor validators hold, which RFC 5011
+    // resolvers learn from a DNSKEY set signed by a key they trust. Only double-KSK does that.
+    if (r.zone == "." && !zsk_method && r.method != RolloverMethod::KskDoubleKsk)
+        fail(loc(*method), fmt::format("method {} cannot roll the root's key: RFC 5011 resolvers learn a new root "
+                                       "key only from a DNSKEY set the old key signs (use ksk-double-ksk)",
+                                       method_name));
     if (!old->publish || *old->publish > r.start || (old->activate && *old->activate > r.start) || !old->activate)
         fail(loc(*start), fmt::format("key '{}' is not published and active at the rollover's start ({}); start the "
                                       "rollover once it is", r.key, format_offset(r.start)));
@@ -1962,6 +2028,9 @@ void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::
     if (const Field* p = f.find("propagation-delay")) r.propagation = duration(*p);
     if (const Field* m = f.find("margin")) r.margin = duration(*m);
     if (const Field* p = f.find("parent")) {
+        if (r.zone == "." && !zsk_method)
+            fail(key_loc(*p), "parent does not apply to the root: its new trust anchor is published with the new "
+                              "key's activation (remove parent)");
         if (zsk_method)
             fail(key_loc(*p), fmt::format("parent applies to rollovers that change the DS (ksk-*, csk, algorithm); "
                                           "method {} does not: remove it", method_name));

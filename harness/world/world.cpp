@@ -81,6 +81,9 @@ KeyState KeyRuntime::state(Seconds t) const
     s.published = reached(publish, t) && !reached(remove, t);
     s.active = s.published && reached(activate, t) && !reached(retire, t);
     s.ds_at_parent = reached(ds_add, t) && !reached(ds_remove, t);
+    s.revoked = s.published && reached(revoke, t);
+    // RFC 5011 2.1: a revoked key signs the DNSKEY RRset only (see World::sign_request).
+    if (s.revoked) s.active = false;
     return s;
 }
 
@@ -102,7 +105,9 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
             std::uint16_t flags = dnssec::kFlagZone;
             if (ks.role != KeyRole::Zsk) flags |= dnssec::kFlagSep;
             KeyRuntime kr{&ks,        dnssec::Key::generate(zs.name, ks.algorithm, flags, ks.bits),
-                          std::nullopt, ks.publish, ks.activate, ks.retire, ks.remove, ks.ds_add, ks.ds_remove};
+                          std::nullopt, ks.publish, ks.activate, ks.retire, ks.remove, ks.ds_add, ks.ds_remove,
+                          ks.revoke};
+            if (ks.revoke) kr.revoked = kr.key.with_flags(kr.key.flags() | dnssec::kFlagRevoke);
             zr.keys.push_back(std::move(kr));
         }
         for (int s = 0; s < zs.servers; ++s)
@@ -117,6 +122,10 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
 
 void World::prepare_fault(const Event& ev)
 {
+    if (ev.action && *ev.action == ActionKind::Revoke) {
+        auto& k = key_mut(ev.zone, ev.key);
+        if (!k.revoked) k.revoked = k.key.with_flags(k.key.flags() | dnssec::kFlagRevoke);
+    }
     if (!ev.fault) return;
     auto& zone = zone_mut(ev.zone);
     if (*ev.fault == FaultKind::RevokedKey) {
@@ -188,6 +197,7 @@ std::vector<const Event*> World::advance_to(Seconds t)
         case ActionKind::DsRemove: key_mut(ev.zone, ev.key).ds_remove = at; break;
         case ActionKind::StopSigner: zone_mut(ev.zone).signer_started = false; break;
         case ActionKind::StartSigner: zone_mut(ev.zone).signer_started = true; break;
+        case ActionKind::Revoke: key_mut(ev.zone, ev.key).revoke = at; break;
         }
     }
     return applied;
@@ -242,6 +252,7 @@ ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) co
 const dnssec::Key& World::signing_key(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
 {
     if (key.revoked && fault(FaultKind::RevokedKey, zone.spec->name, t, key.spec->name)) return *key.revoked;
+    if (key.revoked && reached(key.revoke, t)) return *key.revoked;
     return key.key;
 }
 
@@ -337,7 +348,14 @@ dnssec::SignRequest World::sign_request(const ZoneRuntime& zone, int server, Sec
     auto plain = plain_records(zone, t, serial);
     req.records.push_back(plain.back());  // the SOA
     for (const auto& k : zone.keys) {
-        if (!key_state(zone, k, t).active || !k.signs_on(server)) continue;
+        const KeyState state = key_state(zone, k, t);
+        // RFC 5011 2.1: a revoked key signs the DNSKEY RRset, which makes its revocation valid,
+        // and nothing else.
+        if (state.revoked && k.signs_on(server)) {
+            req.dnskey_signers.push_back(&signing_key(zone, k, t));
+            continue;
+        }
+        if (!state.active || !k.signs_on(server)) continue;
         const dnssec::Key* key = &signing_key(zone, k, t);
         if (k.spec->role != KeyRole::Zsk) req.dnskey_signers.push_back(key);
         if (k.spec->role != KeyRole::Ksk) req.zone_signers.push_back(key);
@@ -397,12 +415,12 @@ std::string World::root_hints() const
     return out;
 }
 
-std::string World::trust_anchor() const
+std::string World::trust_anchor(Seconds t) const
 {
     const auto& root = m_zones.front();
     std::string out;
     for (const auto& k : root.keys)
-        if (k.spec->role != KeyRole::Zsk && k.state(Seconds(0)).ds_at_parent)
+        if (k.spec->role != KeyRole::Zsk && k.state(t).ds_at_parent)
             out += k.key.ds().to_rr(".", root.spec->ttl.ds) + "\n";
     return out;
 }

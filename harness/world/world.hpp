@@ -20,15 +20,16 @@ struct KeyState {
     bool published = false;
     bool active = false;
     bool ds_at_parent = false;
+    bool revoked = false;  // published with the REVOKE bit, self-signing the DNSKEY RRset (RFC 5011)
     bool operator==(const KeyState&) const = default;
 };
 
 struct KeyRuntime {
     const scenario::KeySpec* spec;
     dnssec::Key key;
-    std::optional<dnssec::Key> revoked;  // the REVOKE-flagged twin, when a fault needs it
+    std::optional<dnssec::Key> revoked;  // the REVOKE-flagged twin, when a fault or a revoke needs it
     // Current schedule: starts as the spec's times; timeline events overwrite them.
-    std::optional<Seconds> publish, activate, retire, remove, ds_add, ds_remove;
+    std::optional<Seconds> publish, activate, retire, remove, ds_add, ds_remove, revoke;
 
     KeyState state(Seconds t) const;  // by schedule alone, faults not applied
     bool signs_on(int server) const;  // multi-signer: does it sign this server's copy?
@@ -87,10 +88,12 @@ public:
     // The zone without any DNSSEC record, for a server that serves it unsigned.
     std::vector<std::string> plain_records(const ZoneRuntime& zone, Seconds t, std::uint32_t serial) const;
 
-    // Root hints and the trust anchor (DS of the root's KSKs/CSKs whose DS is "at the parent"
-    // at the start) for every validator of the lab.
+    // Root hints, and the root's trust anchor as its operator publishes it at offset t: the DS of
+    // the root's KSKs/CSKs whose DS is "at the parent" then (the root has no parent; its DS set
+    // is the anchor a freshly installed validator ships). Schedule as known now: the timeline
+    // events applied so far and the keys' own times.
     std::string root_hints() const;
-    std::string trust_anchor() const;
+    std::string trust_anchor(Seconds t = Seconds(0)) const;
 
     // The zone that holds `name` (the deepest zone at or above it), or nullptr.
     const ZoneRuntime* zone_of(const std::string& name) const;

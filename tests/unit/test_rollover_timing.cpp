@@ -355,5 +355,110 @@ TEST(PredictedWindows, APredictedWindowWithoutFailureDoesNotMatch)
     EXPECT_NE(v[0].detail.find("no warm failure then"), std::string::npos) << v[0].detail;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// RFC 5011: the root's KSK.
+
+namespace rfc5011 {
+
+TEST(Rfc5011Timing, QueryIntervalIsClampedBetweenAnHourAndFifteenDays)
+{
+    // MAX(1 hr, MIN(15 days, 1/2*OrigTTL, 1/2*RRSigExpirationInterval)), RFC 5011 2.3.
+    EXPECT_EQ(rfc5011_query_interval(kDay, 14 * kDay), 12 * kHour);
+    EXPECT_EQ(rfc5011_query_interval(kDay, 10 * kHour), 5 * kHour);   // signatures closer to expiry
+    EXPECT_EQ(rfc5011_query_interval(kHour, 14 * kDay), kHour);       // 30m raised to 1h
+    EXPECT_EQ(rfc5011_query_interval(60 * kDay, 60 * kDay), 15 * kDay);
+}
+
+TEST(Rfc5011Timing, AddHoldDownRevokeAndRemoveIntervals)
+{
+    TimingInputs in = inputs();  // TTLkey 1h, Dprp 5m
+    in.ttl_key = kDay;
+    in.validity = 14 * kDay;
+    // queryInterval 12h: Ipub = 5m + 12h + 30d + 12h.
+    const Interval ipub = rfc5011_ipub(in);
+    EXPECT_EQ(ipub.minimum, 5 * kMin + 12 * kHour + 30 * kDay + 12 * kHour);
+    EXPECT_EQ(ipub.describe(), "Ipub = Dprp + queryInterval + add hold-down + queryInterval = 5m + 12h + 30d + 12h = "
+                               "31d5m");
+    EXPECT_EQ(ipub.section, "RFC 5011 2.2, 2.4.1");
+    EXPECT_EQ(rfc5011_irevoke(in).minimum, 5 * kMin + kDay);
+    EXPECT_EQ(rfc5011_iremove(in).minimum, 5 * kMin + 12 * kHour);
+    in.add_holddown = 10 * kDay;
+    EXPECT_EQ(rfc5011_ipub(in).minimum, 5 * kMin + kDay + 10 * kDay);
+}
+
+scenario::Scenario parse_root(const std::string& rollover, const std::string& resolvers)
+{
+    const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nduration: 40d\nzones:\n  .:\n    ttl: { dnskey: 1d }\n"
+                             "    signing: { validity: 14d, refresh: 7d }\n    keys:\n      ksk: { role: ksk }\n"
+                             "      zsk: { role: zsk }\n  example.com.: {}\n"
+                             "probes: { every: 12h, names: [www.example.com. A] }\nrollover:\n  - " + rollover +
+                             "\nresolvers:\n" + resolvers;
+    return scenario::parse_scenario_text(text, "t.yaml", ".");
+}
+
+TEST(Rfc5011Planner, RootKskRollWaitsForTheAddHoldDownThenRevokes)
+{
+    auto sc = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d }",
+                         "  warm: { kind: unbound, trust-anchor: rfc5011 }\n  cold: { kind: libunbound }\n");
+    auto plan = plan_rollovers(sc)[0];
+    ASSERT_EQ(plan.steps.size(), 4u);
+    const Seconds tact = kDay + 31 * kDay + 5 * kMin;
+    EXPECT_EQ(plan.steps[0].at, kDay);                                  // publish ksk-next
+    EXPECT_EQ(plan.steps[1].at, tact);                                  // activate, new anchor
+    EXPECT_EQ(plan.steps[2].at, tact + kDay + 5 * kMin);                // revoke ksk
+    EXPECT_EQ(plan.steps[3].at, tact + kDay + 10 * kMin + 12 * kHour);  // remove ksk
+    ASSERT_EQ(plan.steps[2].actions.size(), 1u);
+    EXPECT_EQ(plan.steps[2].actions[0].kind, ActionKind::Revoke);
+    // Only the static-anchor prediction, which applies to no resolver here.
+    auto w = predicted_windows(sc);
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].anchor, scenario::TrustAnchorMode::Static);
+    EXPECT_EQ(w[0].from, tact);
+    EXPECT_EQ(w[0].until, sc.duration);
+    EXPECT_TRUE(affected_resolvers(sc, w[0]).empty());
+}
+
+TEST(Rfc5011Planner, SkippedHoldDownPredictsAWindowForRfc5011ResolversOnly)
+{
+    auto sc = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d, override: { publish-interval: 10d } }",
+                         "  auto: { kind: unbound, trust-anchor: rfc5011 }\n  fixed: { kind: unbound }\n"
+                         "  cold: { kind: libunbound }\n");
+    auto w = predicted_windows(sc);
+    ASSERT_EQ(w.size(), 2u);
+    EXPECT_EQ(w[0].anchor, scenario::TrustAnchorMode::Rfc5011);
+    EXPECT_EQ(w[0].from, 11 * kDay);
+    EXPECT_EQ(w[0].until, kDay + 31 * kDay + 5 * kMin);
+    EXPECT_EQ(affected_resolvers(sc, w[0]), std::vector<std::string>{"auto"});
+    EXPECT_EQ(affected_resolvers(sc, w[1]), std::vector<std::string>{"fixed"});
+}
+
+TEST(Rfc5011Parse, RootRefusesMethodsThatCannotReachRfc5011Resolvers)
+{
+    try {
+        parse_root("{ zone: ., method: ksk-double-ds, key: ksk, start: +1d }", "  warm: { kind: unbound }\n");
+        FAIL() << "no error";
+    } catch (const ScenarioError& e) {
+        EXPECT_NE(std::string(e.what()).find("use ksk-double-ksk"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Rfc5011Parse, ResolverLifecycle)
+{
+    auto sc = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d }",
+                         "  warm: { kind: unbound, trust-anchor: rfc5011, start: +2d, add-holddown: 10d,\n"
+                         "          offline: [{ from: +5d, until: +9d }] }\n");
+    const auto& r = sc.resolvers[0];
+    EXPECT_EQ(r.trust_anchor, scenario::TrustAnchorMode::Rfc5011);
+    EXPECT_EQ(r.add_holddown, 10 * kDay);
+    EXPECT_FALSE(r.online_at(kDay));
+    EXPECT_TRUE(r.online_at(2 * kDay));
+    EXPECT_FALSE(r.online_at(5 * kDay));
+    EXPECT_FALSE(r.online_at(9 * kDay - 1s));
+    EXPECT_TRUE(r.online_at(9 * kDay));
+}
+
+}  // namespace rfc5011
+
 }  // namespace
 }  // namespace rollsim::rollover

@@ -190,6 +190,44 @@ TEST(Faults, SignatureTimeFaults)
     EXPECT_EQ(r5.expiration, sc.start + 5 * kDay + ex.spec->signing.validity);
 }
 
+TEST(World, RevokedKeySignsTheDnskeySetOnly)
+{
+    // RFC 5011 2.1: a revoked ZSK (and a revoked KSK alike) is published with the REVOKE bit and
+    // signs the DNSKEY RRset, nothing else.
+    auto sc = chain();
+    Event revoke;
+    revoke.at = kDay;
+    revoke.zone = "example.com.";
+    revoke.action = ActionKind::Revoke;
+    revoke.key = "zsk";
+    sc.timeline = {revoke};
+    World w(sc);
+    const auto& ex = *w.zone_of("example.com.");
+    EXPECT_EQ(w.sign_request(ex, 0, Seconds(0), 1).dnskey_signers.size(), 1u);
+    w.advance_to(kDay);
+    const auto& zsk = ex.keys[1];
+    const auto state = w.key_state(ex, zsk, kDay);
+    EXPECT_TRUE(state.published);
+    EXPECT_TRUE(state.revoked);
+    EXPECT_FALSE(state.active);
+    auto req = w.sign_request(ex, 0, kDay, 2);
+    EXPECT_TRUE(req.zone_signers.empty());
+    ASSERT_EQ(req.dnskey_signers.size(), 2u);
+    EXPECT_TRUE(req.dnskey_signers[1]->flags() & dnssec::kFlagRevoke);
+    bool revoked_dnskey = false;
+    for (const auto& r : of_type(req.records, "DNSKEY")) revoked_dnskey = revoked_dnskey || r.find(" 384 3 ") != std::string::npos;
+    EXPECT_TRUE(revoked_dnskey);
+}
+
+TEST(World, RootTrustAnchorFollowsTheRootsDsSchedule)
+{
+    auto sc = chain();
+    sc.zones[0].keys[0].ds_remove = kDay;  // the root's operator withdraws ksk's anchor
+    World w(sc);
+    EXPECT_NE(w.trust_anchor(Seconds(0)).find(" IN DS "), std::string::npos);
+    EXPECT_EQ(w.trust_anchor(kDay), "");
+}
+
 TEST(Faults, KeyFaults)
 {
     auto sc = chain();
