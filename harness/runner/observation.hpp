@@ -56,10 +56,23 @@ struct KeyChange {
     bool ds_at_parent = false;  // DS in the parent zone (KSK/CSK)
 };
 
+// A decision of a zone's parent agent (docs/parent-agent.md) that was not "unchanged": recorded
+// when its verdict or reason differs from the zone's previous recorded decision, so a refusal
+// repeated at every scan appears once.
+struct AgentDecision {
+    Seconds offset{0};             // the scan
+    std::string zone;              // the child
+    std::string verdict;           // "accepted", "refused"
+    std::string reason;            // one line
+    std::vector<std::string> ds;   // the DS set after the decision (DS RDATA), the new one when accepted
+    std::optional<Seconds> ds_change_at;  // accepted: when the DS changes (scan + registration delay)
+};
+
 struct RunRecord {
     std::vector<Observation> observations;
     std::vector<EventRecord> events;
     std::vector<KeyChange> key_changes;
+    std::vector<AgentDecision> parent_agent;
     int instants = 0;          // instants of virtual time the runner stopped at
     int publications = 0;      // zone versions published (and confirmed) on all servers
     int servers = 0;           // NSD instances

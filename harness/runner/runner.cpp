@@ -4,12 +4,14 @@
 #include "dnssec/signer.hpp"
 #include "lab/nsd.hpp"
 #include "lab/unbound.hpp"
+#include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/dns_query.hpp"
 #include "world/world.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -92,7 +94,8 @@ struct Resolver {
 const char* action_name(scenario::ActionKind a)
 {
     static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer"};
+                                  "ds-add", "ds-remove", "stop-signer", "start-signer",
+                                  "cds-publish", "cds-remove", "cds-delete"};
     return names[static_cast<int>(a)];
 }
 
@@ -114,6 +117,7 @@ public:
         start_resolvers();
         m_probe_times = probe_instants();
         m_now = Seconds(0);
+        scan_parent_agents(m_now);
         check_interrupted(m_now);
         ++m_record.instants;
         if (m_probe_times.count(m_now)) probe_all(m_now);
@@ -140,6 +144,7 @@ public:
             ++m_record.instants;
             settle(t);
             m_now = t;
+            scan_parent_agents(t);
             const bool probe = m_probe_times.count(t) || (probe_at_end && t == target);
             if (probe) {
                 auto made = probe_all(t);
@@ -284,6 +289,12 @@ private:
             if (ev.at > t) next = std::min(next, ev.at);
             if (ev.until && *ev.until > t) next = std::min(next, *ev.until);
         }
+        // Parent agents scan at every multiple of their interval.
+        for (const auto& z : m_sc.zones)
+            if (z.parent_agent) {
+                const Seconds every = z.parent_agent->scan_every;
+                next = std::min(next, Seconds((t / every + 1) * every));
+            }
         // The signer's own schedule (RFC 7583 Dsgn): re-sign when signatures reach refresh age.
         for (const auto& p : m_publishers)
             if (p.signed_at && m_world.signer_running(*p.zone, t))
@@ -335,6 +346,92 @@ private:
         case world::ServerMode::Down: return std::nullopt;
         }
         return std::nullopt;
+    }
+
+    // Parent agents (docs/parent-agent.md): at each multiple of a zone's scan interval the
+    // agent asks every server of the child for CDS, CDNSKEY and DNSKEY over DNS (the real NSD
+    // answers) and the parent's server for the current DS set, decides (parent/agent.hpp), and
+    // when it accepts a new DS set schedules the DS changes at scan + registration delay.
+    void scan_parent_agents(Seconds t)
+    {
+        bool scheduled_now = false;
+        for (const auto& zone : m_world.zones()) {
+            const auto& spec = *zone.spec;
+            if (!spec.parent_agent || t.count() % spec.parent_agent->scan_every.count() != 0) continue;
+            const auto& agent = *spec.parent_agent;
+            parent::AgentInput in;
+            in.zone = spec.name;
+            in.on_delete = agent.on_delete;
+            in.now = m_sc.start + t;
+            probe::QueryOptions direct;
+            direct.recursion_desired = false;
+            for (const auto& server : zone.servers) {
+                parent::ServerAnswer a;
+                a.server = server.label;
+                for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
+                    auto answer = probe::query(server.address, spec.name, type, direct);
+                    if (answer.timed_out) a.answered = false;
+                    *into = std::move(answer.answer);
+                }
+                in.servers.push_back(std::move(a));
+            }
+            // The DS set the parent serves now, from the first of its servers that answers.
+            if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
+                for (const auto& server : parent->servers) {
+                    auto answer = probe::query(server.address, spec.name, "DS", direct);
+                    if (answer.timed_out) continue;
+                    for (auto& rr : answer.answer)
+                        if (rr.find("\tDS\t") != std::string::npos) in.ds.push_back(std::move(rr));
+                    break;
+                }
+            const parent::Decision d = parent::decide(in);
+            auto& state = m_agents[spec.name];
+            std::optional<Seconds> change_at;
+            if (d.verdict == parent::Verdict::Accepted) {
+                if (state.pending && *state.pending == d.ds && state.pending_at >= t) continue;  // already scheduled
+                change_at = t + agent.registration_delay;
+                state.pending = d.ds;
+                state.pending_at = *change_at;
+                std::set<std::string> current;
+                for (const auto& rr : in.ds) current.insert(parent::ds_rdata(rr));
+                for (const auto& k : zone.keys) {
+                    if (k.spec->role == scenario::KeyRole::Zsk) continue;
+                    const std::string mine = parent::ds_rdata(k.key.ds().to_rr(spec.name, spec.ttl.ds));
+                    const bool wanted = std::find(d.ds.begin(), d.ds.end(), mine) != d.ds.end();
+                    if (wanted == static_cast<bool>(current.count(mine))) continue;
+                    scenario::Event ev;
+                    ev.at = *change_at;
+                    ev.zone = spec.name;
+                    ev.action = wanted ? scenario::ActionKind::DsAdd : scenario::ActionKind::DsRemove;
+                    ev.key = k.spec->name;
+                    ev.say = fmt::format("parent agent: CDS accepted at {}, DS changed after the registration delay",
+                                         format_offset(t));
+                    ev.loc = agent.loc;
+                    if (ev.at <= m_sc.duration) schedule(std::move(ev));
+                    scheduled_now = scheduled_now || *change_at == t;
+                }
+            }
+            if (d.verdict == parent::Verdict::Unchanged) {
+                state.last.clear();
+                continue;
+            }
+            const std::string key = std::string(parent::verdict_name(d.verdict)) + d.reason;
+            if (key == state.last) continue;
+            state.last = key;
+            m_record.parent_agent.push_back({t, spec.name, parent::verdict_name(d.verdict), d.reason, d.ds, change_at});
+        }
+        if (scheduled_now) settle(t);
+    }
+
+    // An event the lab adds (the parent agent's DS change) joins the timeline where World
+    // applies it in order: after every event applied so far, sorted by `at`.
+    void schedule(scenario::Event ev)
+    {
+        const auto from = m_sc.timeline.begin() + static_cast<std::ptrdiff_t>(m_world.applied_events());
+        auto at = std::upper_bound(from, m_sc.timeline.end(), ev.at,
+                                   [](Seconds when, const scenario::Event& e) { return when < e.at; });
+        m_sc.timeline.insert(at, std::move(ev));
+        m_probe_times = probe_instants();
     }
 
     void start_servers()
@@ -557,6 +654,12 @@ private:
     int m_failures = 0;
     std::set<Seconds> m_probe_times;
     Seconds m_now{0};
+    struct AgentState {
+        std::string last;  // the last recorded verdict and reason ("" after an unchanged scan)
+        std::optional<std::vector<std::string>> pending;  // the DS set an accepted decision scheduled
+        Seconds pending_at{0};
+    };
+    std::map<std::string, AgentState> m_agents;  // by child zone
     std::chrono::steady_clock::time_point m_wall_start = std::chrono::steady_clock::now();
 };
 
