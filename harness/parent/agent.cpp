@@ -207,6 +207,16 @@ Decision decide(const AgentInput& in)
         return out;
     }
 
+    const auto is_delete_set = [](const Parsed& p) {
+        return std::any_of(p.cds.rrs.begin(), p.cds.rrs.end(), [](const auto& r) { return is_delete(r.get()); }) ||
+               std::any_of(p.cdnskey.rrs.begin(), p.cdnskey.rrs.end(), [](const auto& r) { return is_delete(r.get()); });
+    };
+    // RFC 8078 4: a delete signal for a child that has no DS left asks for nothing.
+    if (current.empty() && is_delete_set(first)) {
+        out.reason = "delete signal, and no DS at the parent: nothing to remove";
+        return out;
+    }
+
     // RFC 7344 4.1 / RFC 8078 3: signed by a key the current DS set points to, on every server.
     if (current.empty())
         return refuse("the parent has no DS for the child, so its CDS cannot be authenticated (RFC 8078 "
@@ -237,10 +247,7 @@ Decision decide(const AgentInput& in)
     }
 
     // RFC 8078 4: the delete signal.
-    const bool del = std::any_of(first.cds.rrs.begin(), first.cds.rrs.end(), [](const auto& r) { return is_delete(r.get()); }) ||
-                     std::any_of(first.cdnskey.rrs.begin(), first.cdnskey.rrs.end(),
-                                 [](const auto& r) { return is_delete(r.get()); });
-    if (del) {
+    if (is_delete_set(first)) {
         out.delete_signal = true;
         if (in.on_delete == scenario::DeletePolicy::Refuse)
             return refuse("delete signal (RFC 8078 4): refused by the parent's policy (delete: refuse)");

@@ -198,6 +198,11 @@ TEST_F(ParentAgent, DeleteSignalFollowsThePolicy)
     EXPECT_EQ(d.verdict, Verdict::Refused);
     EXPECT_EQ(d.reason, "delete signal (RFC 8078 4): refused by the parent's policy (delete: refuse)");
     EXPECT_EQ(d.ds, std::vector<std::string>{rdata(ksk)});
+    // Once the DS has gone, the signal asks for nothing more.
+    in.on_delete = scenario::DeletePolicy::Accept;
+    in.ds.clear();
+    d = parent::decide(in);
+    EXPECT_EQ(d.verdict, Verdict::Unchanged) << d.reason;
 }
 
 TEST_F(ParentAgent, WithoutADsNothingCanBeAuthenticated)
