@@ -310,11 +310,11 @@ Decision decide(const AgentInput& in)
     std::string servers_list;
     for (const auto& p : servers) servers_list += (servers_list.empty() ? "" : ", ") + p.answer->server;
     out.verdict = Verdict::Accepted;
-    out.reason = fmt::format("CDS/CDNSKEY identical on {}, signed by a key in the DS set: DS set tags {} -> {}"
-                             "{}{}",
-                             servers_list, tags_of(current), tags_of(wanted),
-                             added.empty() ? "" : " (adds " + tags_of(added) + ")",
-                             removed.empty() ? "" : " (removes " + tags_of(removed) + ")");
+    std::string change;
+    if (!added.empty()) change += "adds " + tags_of(added);
+    if (!removed.empty()) change += (change.empty() ? "" : ", ") + std::string("removes ") + tags_of(removed);
+    out.reason = fmt::format("CDS/CDNSKEY identical on {}, signed by a key in the DS set: DS set tags {} -> {} ({})",
+                             servers_list, tags_of(current), tags_of(wanted), change);
     out.ds = sorted(wanted);
     return out;
 }

@@ -86,6 +86,7 @@ void publish_cds_instead_of_ds(RolloverPlan& plan, const ZoneSpec& zone)
             if (!desired.count(k)) at.actions.push_back({A::CdsRemove, k});
         if (submit == i) step.text += " (CDS changed; the parent agent follows within scan-every + registration-delay)";
         else step.text += " (the parent agent, from the CDS, at the latest)";
+        step.by_parent_agent = step.actions.empty();
         cds = desired;
         ds = std::move(desired);
     }
@@ -482,6 +483,7 @@ std::string actions_text(const Step& s)
 {
     std::string out;
     for (const auto& a : s.actions) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", action_verb(a.kind), a.key);
+    if (out.empty() && s.by_parent_agent) return "(the parent agent changes the DS when it accepts the CDS)";
     return out.empty() ? "(at the parent's registry; no change in the lab)" : out;
 }
 

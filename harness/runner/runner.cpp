@@ -358,69 +358,90 @@ private:
         for (const auto& zone : m_world.zones()) {
             const auto& spec = *zone.spec;
             if (!spec.parent_agent || t.count() % spec.parent_agent->scan_every.count() != 0) continue;
-            const auto& agent = *spec.parent_agent;
-            parent::AgentInput in;
-            in.zone = spec.name;
-            in.on_delete = agent.on_delete;
-            in.now = m_sc.start + t;
-            probe::QueryOptions direct;
-            direct.recursion_desired = false;
-            for (const auto& server : zone.servers) {
-                parent::ServerAnswer a;
-                a.server = server.label;
-                for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
-                    auto answer = probe::query(server.address, spec.name, type, direct);
-                    if (answer.timed_out) a.answered = false;
-                    *into = std::move(answer.answer);
-                }
-                in.servers.push_back(std::move(a));
-            }
-            // The DS set the parent serves now, from the first of its servers that answers.
-            if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
-                for (const auto& server : parent->servers) {
-                    auto answer = probe::query(server.address, spec.name, "DS", direct);
-                    if (answer.timed_out) continue;
-                    for (auto& rr : answer.answer)
-                        if (rr.find("\tDS\t") != std::string::npos) in.ds.push_back(std::move(rr));
-                    break;
-                }
+            const parent::AgentInput in = agent_input(zone, t);
             const parent::Decision d = parent::decide(in);
             auto& state = m_agents[spec.name];
             std::optional<Seconds> change_at;
             if (d.verdict == parent::Verdict::Accepted) {
                 if (state.pending && *state.pending == d.ds && state.pending_at >= t) continue;  // already scheduled
-                change_at = t + agent.registration_delay;
+                change_at = t + spec.parent_agent->registration_delay;
                 state.pending = d.ds;
                 state.pending_at = *change_at;
-                std::set<std::string> current;
-                for (const auto& rr : in.ds) current.insert(parent::ds_rdata(rr));
-                for (const auto& k : zone.keys) {
-                    if (k.spec->role == scenario::KeyRole::Zsk) continue;
-                    const std::string mine = parent::ds_rdata(k.key.ds().to_rr(spec.name, spec.ttl.ds));
-                    const bool wanted = std::find(d.ds.begin(), d.ds.end(), mine) != d.ds.end();
-                    if (wanted == static_cast<bool>(current.count(mine))) continue;
-                    scenario::Event ev;
-                    ev.at = *change_at;
-                    ev.zone = spec.name;
-                    ev.action = wanted ? scenario::ActionKind::DsAdd : scenario::ActionKind::DsRemove;
-                    ev.key = k.spec->name;
-                    ev.say = fmt::format("parent agent: CDS accepted at {}, DS changed after the registration delay",
-                                         format_offset(t));
-                    ev.loc = agent.loc;
-                    if (ev.at <= m_sc.duration) schedule(std::move(ev));
-                    scheduled_now = scheduled_now || *change_at == t;
-                }
+                schedule_ds_changes(zone, in.ds, d.ds, t, *change_at);
+                scheduled_now = scheduled_now || *change_at == t;
             }
             if (d.verdict == parent::Verdict::Unchanged) {
                 state.last.clear();
                 continue;
             }
+            // A decision like the previous recorded one (a refusal at every scan) is noted once.
             const std::string key = std::string(parent::verdict_name(d.verdict)) + d.reason;
             if (key == state.last) continue;
             state.last = key;
             m_record.parent_agent.push_back({t, spec.name, parent::verdict_name(d.verdict), d.reason, d.ds, change_at});
         }
         if (scheduled_now) settle(t);
+    }
+
+    // What the agent reads at t: CDS, CDNSKEY and DNSKEY from each server of the child (no
+    // recursion), the child's DS from the first server of the parent that answers.
+    parent::AgentInput agent_input(const world::ZoneRuntime& zone, Seconds t) const
+    {
+        const auto& spec = *zone.spec;
+        parent::AgentInput in;
+        in.zone = spec.name;
+        in.on_delete = spec.parent_agent->on_delete;
+        in.now = m_sc.start + t;
+        probe::QueryOptions direct;
+        direct.recursion_desired = false;
+        for (const auto& server : zone.servers) {
+            parent::ServerAnswer a;
+            a.server = server.label;
+            for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
+                auto answer = probe::query(server.address, spec.name, type, direct);
+                if (answer.timed_out) a.answered = false;
+                *into = std::move(answer.answer);
+            }
+            in.servers.push_back(std::move(a));
+        }
+        if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
+            for (const auto& server : parent->servers) {
+                auto answer = probe::query(server.address, spec.name, "DS", direct);
+                if (answer.timed_out) continue;
+                for (auto& rr : answer.answer)
+                    if (rr.find("\tDS\t") != std::string::npos) in.ds.push_back(std::move(rr));
+                break;
+            }
+        return in;
+    }
+
+    // ds-add / ds-remove events at `at` for the keys whose DS is in `wanted` (DS RDATA) and not
+    // in `current` (DS records), or the reverse; additions first (make before break).
+    void schedule_ds_changes(const world::ZoneRuntime& zone, const std::vector<std::string>& current_rrs,
+                             const std::vector<std::string>& wanted, Seconds scan, Seconds at)
+    {
+        const auto& spec = *zone.spec;
+        std::set<std::string> current;
+        for (const auto& rr : current_rrs) current.insert(parent::ds_rdata(rr));
+        std::vector<scenario::Event> adds, removes;
+        for (const auto& k : zone.keys) {
+            if (k.spec->role == scenario::KeyRole::Zsk) continue;
+            const std::string mine = parent::ds_rdata(k.key.ds().to_rr(spec.name, spec.ttl.ds));
+            const bool want = std::find(wanted.begin(), wanted.end(), mine) != wanted.end();
+            if (want == static_cast<bool>(current.count(mine))) continue;
+            scenario::Event ev;
+            ev.at = at;
+            ev.zone = spec.name;
+            ev.action = want ? scenario::ActionKind::DsAdd : scenario::ActionKind::DsRemove;
+            ev.key = k.spec->name;
+            ev.say = fmt::format("parent agent: CDS accepted at {}, DS changed after the registration delay",
+                                 format_offset(scan));
+            ev.loc = spec.parent_agent->loc;
+            (want ? adds : removes).push_back(std::move(ev));
+        }
+        if (at > m_sc.duration) return;  // after the run
+        for (auto* list : {&adds, &removes})
+            for (auto& ev : *list) schedule(std::move(ev));
     }
 
     // An event the lab adds (the parent agent's DS change) joins the timeline where World

@@ -49,6 +49,37 @@ TEST(ParentAgentLab, KskDoubleDsDrivenByCdsAddsThenRemovesTheDsWithoutFailures)
     for (const auto& o : report["observations"]) EXPECT_EQ(o["validation"], "secure") << o.dump();
 }
 
+// The other planned methods in a zone with a parent agent: the agent makes the DS changes
+// (the ones the plan expects, at scan + 1h), and nobody fails.
+TEST(ParentAgentLab, EveryDsChangingMethodRollsThroughCds)
+{
+    const struct {
+        const char* scenario;
+        std::vector<std::string> ds_events;
+    } cases[] = {
+        {"scenarios/parent-agent/ksk-double-ksk-cds.yaml",
+         {std::to_string(9 * kHour) + " ds-add ksk-next (example.com.)",
+          std::to_string(9 * kHour) + " ds-remove ksk (example.com.)"}},
+        {"scenarios/parent-agent/ksk-double-rrset-cds.yaml",
+         {std::to_string(8 * kHour) + " ds-add ksk-next (example.com.)",
+          std::to_string(12 * kHour) + " ds-remove ksk (example.com.)"}},
+        {"scenarios/parent-agent/csk-cds.yaml",
+         {std::to_string(9 * kHour) + " ds-add csk-next (example.com.)",
+          std::to_string(9 * kHour) + " ds-remove csk (example.com.)"}},
+        {"scenarios/parent-agent/algorithm-cds.yaml",
+         {std::to_string(15 * kHour) + " ds-add ksk-next (example.com.)",
+          std::to_string(15 * kHour) + " ds-remove ksk (example.com.)"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.scenario);
+        auto report = run_and_report(c.scenario);
+        expect_every_expectation_passed(report);
+        for (const auto& d : report["parent_agent"]) EXPECT_EQ(d["verdict"], "accepted") << d.dump();
+        EXPECT_EQ(agent_ds_events(report), c.ds_events);
+        EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+    }
+}
+
 // A refusal that lasts several scans is reported once; the repair lets the next scan accept.
 void expect_refused_then_accepted(const nlohmann::json& report, const std::string& refusal)
 {
