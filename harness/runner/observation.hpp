@@ -72,11 +72,11 @@ struct RunRecord {
     std::vector<Observation> observations;
     std::vector<EventRecord> events;
     std::vector<KeyChange> key_changes;
-    std::vector<AgentDecision> parent_agent;
     int instants = 0;          // instants of virtual time the runner stopped at
     int publications = 0;      // zone versions published (and confirmed) on all servers
     int servers = 0;           // NSD instances
     double wall_seconds = 0;
+    std::vector<AgentDecision> parent_agent;  // parent agents' decisions, in order
 };
 
 }  // namespace rollsim::runner
