@@ -394,10 +394,14 @@ private:
         in.now = m_sc.start + t;
         probe::QueryOptions direct;
         direct.recursion_desired = false;
+        // A server that is down (server-down) costs real time at each scan: one short try.
+        direct.timeout = std::chrono::milliseconds(1000);
+        direct.attempts = 1;
         for (const auto& server : zone.servers) {
             parent::ServerAnswer a;
             a.server = server.label;
             for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
+                if (!a.answered) break;
                 auto answer = probe::query(server.address, spec.name, type, direct);
                 if (answer.timed_out) a.answered = false;
                 *into = std::move(answer.answer);
