@@ -80,6 +80,32 @@ TEST(ParentAgentLab, EveryDsChangingMethodRollsThroughCds)
     }
 }
 
+// The roll goes on while the agent refuses: the swap breaks the chain, after which the agent
+// cannot authenticate the CDS any more; a manual DS at the registrar repairs it.
+TEST(ParentAgentLab, RefusedCdsAndAPlanThatGoesOnBreakTheChain)
+{
+    auto report = run_and_report("scenarios/parent-agent/ksk-double-ds-cds-refused.yaml");
+    expect_every_expectation_passed(report);
+    const auto& decisions = report["parent_agent"];
+    ASSERT_EQ(decisions.size(), 3u) << decisions.dump();
+    EXPECT_EQ(decisions[0]["offset_s"], 7 * kHour);
+    EXPECT_EQ(decisions[0]["verdict"], "refused");
+    EXPECT_TRUE(contains(decisions[0]["reason"], "CDS differs between ns1")) << decisions[0].dump();
+    EXPECT_EQ(decisions[1]["offset_s"], 12 * kHour);
+    EXPECT_EQ(decisions[1]["verdict"], "refused");
+    EXPECT_TRUE(contains(decisions[1]["reason"], "no DNSKEY on ns1 matches the DS set at the parent")) << decisions[1].dump();
+    EXPECT_EQ(decisions[2]["offset_s"], 14 * kHour);
+    EXPECT_EQ(decisions[2]["verdict"], "accepted");
+    EXPECT_EQ(agent_ds_events(report), std::vector<std::string>{std::to_string(15 * kHour) + " ds-remove ksk (example.com.)"});
+    auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_EQ(cold[0]["start_s"], 10 * kHour + 35 * 60);
+    EXPECT_EQ(cold[0]["end_s"], 14 * kHour);
+    auto warm = windows_of(report, "warm");
+    ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_EQ(warm[0]["ede"], 9);
+}
+
 // A refusal that lasts several scans is reported once; the repair lets the next scan accept.
 void expect_refused_then_accepted(const nlohmann::json& report, const std::string& refusal)
 {
