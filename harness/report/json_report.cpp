@@ -71,6 +71,17 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                         {"ds_at_parent", k.ds_at_parent}});
     out["key_changes"] = keys;
 
+    // Parent agents' decisions other than "unchanged" (docs/parent-agent.md).
+    json agent = json::array();
+    for (const auto& d : record.parent_agent)
+        agent.push_back({{"offset_s", d.offset.count()},
+                         {"zone", d.zone},
+                         {"verdict", d.verdict},
+                         {"reason", d.reason},
+                         {"ds", d.ds},
+                         {"ds_change_s", d.ds_change_at ? json(d.ds_change_at->count()) : json(nullptr)}});
+    out["parent_agent"] = agent;
+
     json observations = json::array();
     for (const auto& o : record.observations) observations.push_back(observation_json(sc, o));
     out["observations"] = observations;

@@ -41,6 +41,15 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
         if (!e.say.empty()) out << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
     }
 
+    if (!record.parent_agent.empty()) {
+        out << "\nParent agent (CDS/CDNSKEY scans)\n";
+        for (const auto& d : record.parent_agent) {
+            out << fmt::format("  {:>10}  {} {}: {}\n", format_offset(d.offset), d.zone,
+                               paint(style, d.verdict == "accepted" ? "32" : "31", d.verdict), d.reason);
+            if (d.ds_change_at) out << fmt::format("  {:>10}  DS change at {}\n", "", format_offset(*d.ds_change_at));
+        }
+    }
+
     out << "\nFailure windows\n";
     if (windows.empty()) out << "  none: every probe of every resolver succeeded\n";
     for (const auto& w : windows) {

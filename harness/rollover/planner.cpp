@@ -1,6 +1,7 @@
 #include "rollover/planner.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -30,14 +31,66 @@ const char* action_verb(ActionKind k)
     case ActionKind::StopSigner: return "stop-signer";
     case ActionKind::StartSigner: return "start-signer";
     case ActionKind::Revoke: return "revoke";
+    case ActionKind::CdsPublish: return "cds-publish";
+    case ActionKind::CdsRemove: return "cds-remove";
+    case ActionKind::CdsDelete: return "cds-delete";
     }
     return "?";
 }
 
-// The registration delay as a step interval (no margin: it is the parent's, not ours).
-Interval dreg_interval(const TimingInputs& in, const char* section)
+// The registration delay as a step interval (no margin: it is the parent's, not ours). With a
+// parent agent, the latest moment the agent can have changed the DS after the CDS appeared:
+// one scan interval (the CDS may appear just after a scan) plus its registration delay.
+Interval dreg_interval(const TimingInputs& in, const char* section,
+                       const std::optional<scenario::ParentAgent>& agent)
 {
+    if (agent)
+        return {"Dreg",
+                "scan-every + registration-delay (parent agent, from the CDS)",
+                fmt::format("{} + {} = {}", d(agent->scan_every), d(agent->registration_delay), d(in.dreg)),
+                fmt::format("{}; RFC 7344", section),
+                in.dreg,
+                in.dreg};
     return {"Dreg", "registration delay", d(in.dreg), section, in.dreg, in.dreg};
+}
+
+// In a zone with a parent agent the child does not ask for DS changes out of band: it lists
+// the keys it wants at the parent in its CDS/CDNSKEY RRsets (RFC 7344) and the agent changes
+// the DS. Each DS change of the plan becomes CDS changes at the step the change counts from
+// (the "submit" step; the step itself when nothing precedes it by Dreg), and the DS actions
+// go: the runner's agent makes them when it accepts the CDS.
+void publish_cds_instead_of_ds(RolloverPlan& plan, const ZoneSpec& zone)
+{
+    using A = ActionKind;
+    std::set<std::string> ds, cds;  // the parent's DS set as the plan goes; the CDS set
+    for (const auto& k : zone.keys)
+        if (k.role != KeyRole::Zsk && k.ds_add && *k.ds_add <= plan.spec->start && !k.ds_remove) ds.insert(k.name);
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+        Step& step = plan.steps[i];
+        std::set<std::string> desired = ds;
+        bool changes = false;
+        std::vector<Action> kept;
+        for (const auto& a : step.actions) {
+            if (a.kind == A::DsAdd) desired.insert(a.key), changes = true;
+            else if (a.kind == A::DsRemove) desired.erase(a.key), changes = true;
+            else kept.push_back(a);
+        }
+        if (!changes) continue;
+        step.actions = std::move(kept);
+        std::size_t submit = i;
+        if (step.interval && step.interval->name == "Dreg")
+            submit = step.counts_from ? std::size_t(step.counts_from - 1) : (i > 0 ? i - 1 : i);
+        Step& at = plan.steps[submit];
+        for (const auto& k : desired)
+            if (!cds.count(k)) at.actions.push_back({A::CdsPublish, k});
+        for (const auto& k : cds)
+            if (!desired.count(k)) at.actions.push_back({A::CdsRemove, k});
+        if (submit == i) step.text += " (CDS changed; the parent agent follows within scan-every + registration-delay)";
+        else step.text += " (the parent agent, from the CDS, at the latest)";
+        step.by_parent_agent = step.actions.empty();
+        cds = desired;
+        ds = std::move(desired);
+    }
 }
 
 // Builds the steps of one plan.
@@ -158,7 +211,8 @@ TimingInputs timing_inputs(const ZoneSpec& zone, const RolloverSpec& spec)
     in.dprp = spec.propagation;
     in.dprp_child = spec.propagation;
     in.dprp_parent = spec.parent_propagation;
-    in.dreg = spec.registration_delay;
+    in.dreg = zone.parent_agent ? zone.parent_agent->scan_every + zone.parent_agent->registration_delay
+                                : spec.registration_delay;
     in.dsgn = std::max(Seconds(0), zone.signing.validity - zone.signing.refresh);
     in.margin = spec.margin;
     in.validity = zone.signing.validity;
@@ -252,6 +306,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
     Builder b(plan);
     const std::string O = spec.key, N = successor_name(spec, spec.key);
     const Seconds t0 = spec.start;
+    const auto dreg = [&](const char* section) { return dreg_interval(in, section, zone.parent_agent); };
 
     for (const KeySpec* k : replaced_keys(zone, spec)) plan.new_keys.push_back(successor(*k, spec));
     using A = ActionKind;
@@ -307,7 +362,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
                                     "publish-interval");
         const Seconds tds = b.step({{A::DsAdd, N}, {A::DsRemove, O}},
                                    fmt::format("the parent swaps the DS: {} in, {} out", N, O),
-                                   dreg_interval(in, "RFC 7583 3.3.1"));
+                                   dreg("RFC 7583 3.3.1"));
         const Seconds trem = b.step({{A::Retire, O}, {A::Remove, O}}, fmt::format("remove {}", O), iret,
                                     "retire-interval");
         if (b.short_of_minimum("publish-interval", ipub))
@@ -329,7 +384,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
         const Interval ipub = ksk_double_ds_ipub(in), iret = ksk_double_ds_iret(in);
         b.step({}, fmt::format("submit the DS of {} to the parent (added to {}'s)", N, O));
         const Seconds tadd =
-            b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {}", N), dreg_interval(in, "RFC 7583 3.3.2"));
+            b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {}", N), dreg("RFC 7583 3.3.2"));
         const Seconds tswap = b.step({{A::Publish, N}, {A::Activate, N}, {A::Retire, O}, {A::Remove, O}},
                                      fmt::format("swap the KSK in the DNSKEY set: {} in, {} out", N, O), ipub,
                                      "publish-interval");
@@ -355,7 +410,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
         b.step({{A::Publish, N}, {A::Activate, N}},
                fmt::format("publish {} (both KSKs sign the DNSKEY set); submit its DS to the parent", N));
         b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {} (both DS)", N),
-               dreg_interval(in, "RFC 7583 3.3.3"));
+               dreg("RFC 7583 3.3.3"));
         plan.steps.back().counts_from = 1;
         // Ipub counts from the publication (step 1), Dreg included.
         const Seconds tswap = t0 + b.use("publish-interval", ipub);
@@ -389,7 +444,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
                                     ipub, "publish-interval");
         const Seconds tds = b.step({{A::DsAdd, N}, {A::DsRemove, O}},
                                    fmt::format("the parent swaps the DS: {} in, {} out", N, O),
-                                   dreg_interval(in, "RFC 7583 3.3.1"));
+                                   dreg("RFC 7583 3.3.1"));
         const Seconds tret = b.step({{A::Retire, O}}, fmt::format("{} stops signing (its DNSKEY stays)", O), iret_ds,
                                     "retire-interval");
         const Seconds trem = b.step({{A::Remove, O}}, fmt::format("remove {}'s DNSKEY", O), iret_sig, "remove-interval");
@@ -434,7 +489,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
                                 "its first signatures)", alg, join(new_names)));
         b.step({}, "submit the new algorithm's DS to the parent", ipub, "publish-interval");
         const Seconds tds = b.step(ds_swap, "the parent swaps the DS to the new algorithm (DS last)",
-                                   dreg_interval(in, "RFC 6781 4.1.4"));
+                                   dreg("RFC 6781 4.1.4"));
         const Seconds trem = b.step(remove, fmt::format("remove the old algorithm's keys {}", join(old_names)), iret,
                                     "retire-interval");
         if (b.short_of_minimum("publish-interval", ipub)) {
@@ -472,7 +527,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
                                     "publish-interval");
         const Seconds tds = b.step(ds, fmt::format("the parent publishes the DS of {}: the zone is secure",
                                                    join(ds_names)),
-                                   dreg_interval(in, "RFC 6781 4.1.4"));
+                                   dreg("RFC 6781 4.1.4"));
         // A negative override submits the DS before the zone is signed: the steps keep the
         // method's order and show the times as they fall.
         if (b.short_of_minimum("publish-interval", ipub)) {
@@ -514,10 +569,18 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
                 ds_names.push_back(k.name);
             }
         }
-        b.step({}, fmt::format("ask the parent to remove the DS of {}", join(ds_names)));
+        // With a parent agent the child asks by the RFC 8078 delete signal, and the agent removes
+        // the DS when it accepts it.
+        if (zone.parent_agent) {
+            b.step({{A::CdsDelete, ""}}, "publish the CDS/CDNSKEY delete signal (RFC 8078)");
+            ds.clear();
+        } else {
+            b.step({}, fmt::format("ask the parent to remove the DS of {}", join(ds_names)));
+        }
         const Seconds tdel = b.step(ds, fmt::format("the parent removes the DS of {}: the zone is insecure",
                                                     join(ds_names)),
-                                    dreg_interval(in, "RFC 6781 4.1.4"));
+                                    dreg("RFC 8078 4, RFC 6781 4.1.4"));
+        if (zone.parent_agent) plan.steps.back().by_parent_agent = true;
         const Seconds tuns = b.step(unsign, fmt::format("unsign the zone: remove {}", join(names)), iret,
                                     "retire-interval");
         if (b.short_of_minimum("retire-interval", iret)) {
@@ -532,6 +595,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
         break;
     }
     }
+    if (zone.parent_agent && spec.method != RolloverMethod::TurnInsecure) publish_cds_instead_of_ds(plan, zone);
     return plan;
 }
 
@@ -581,6 +645,7 @@ std::string actions_text(const Step& s)
 {
     std::string out;
     for (const auto& a : s.actions) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", action_verb(a.kind), a.key);
+    if (out.empty() && s.by_parent_agent) return "(the parent agent changes the DS when it accepts the CDS)";
     return out.empty() ? "(at the parent's registry; no change in the lab)" : out;
 }
 

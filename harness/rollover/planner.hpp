@@ -28,6 +28,7 @@ struct Step {
     std::string override_name;     // "publish-interval", ... when the interval may be overridden
     std::optional<Seconds> override_value;  // the value used instead of interval->value
     int counts_from = 0;           // 1-based step the interval counts from; 0 = the previous one
+    bool by_parent_agent = false;  // a DS change the zone's parent agent makes from the CDS (no action)
 };
 
 // A window of failures the lint predicts, before anything runs.

@@ -56,6 +56,18 @@ struct KeyChange {
     bool ds_at_parent = false;  // DS in the parent zone (KSK/CSK)
 };
 
+// A decision of a zone's parent agent (docs/parent-agent.md) that was not "unchanged": recorded
+// when its verdict or reason differs from the zone's previous recorded decision, so a refusal
+// repeated at every scan appears once.
+struct AgentDecision {
+    Seconds offset{0};             // the scan
+    std::string zone;              // the child
+    std::string verdict;           // "accepted", "refused"
+    std::string reason;            // one line
+    std::vector<std::string> ds;   // the DS set after the decision (DS RDATA), the new one when accepted
+    std::optional<Seconds> ds_change_at;  // accepted: when the DS changes (scan + registration delay)
+};
+
 struct RunRecord {
     std::vector<Observation> observations;
     std::vector<EventRecord> events;
@@ -64,6 +76,7 @@ struct RunRecord {
     int publications = 0;      // zone versions published (and confirmed) on all servers
     int servers = 0;           // NSD instances
     double wall_seconds = 0;
+    std::vector<AgentDecision> parent_agent;  // parent agents' decisions, in order
 };
 
 }  // namespace rollsim::runner

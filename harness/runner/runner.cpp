@@ -4,6 +4,7 @@
 #include "dnssec/signer.hpp"
 #include "lab/nsd.hpp"
 #include "lab/unbound.hpp"
+#include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/dns_query.hpp"
 #include "rollover/timing.hpp"
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -102,7 +104,8 @@ bool is_rfc5011(const scenario::ResolverSpec& spec)
 const char* action_name(scenario::ActionKind a)
 {
     static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke"};
+                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke",
+                                  "cds-publish", "cds-remove", "cds-delete"};
     return names[static_cast<int>(a)];
 }
 
@@ -125,6 +128,7 @@ public:
         m_probe_times = probe_instants();
         m_wake_times = wake_instants();
         m_now = Seconds(0);
+        scan_parent_agents(m_now);
         check_interrupted(m_now);
         ++m_record.instants;
         if (m_probe_times.count(m_now)) probe_all(m_now);
@@ -152,6 +156,7 @@ public:
             settle(t);
             m_now = t;
             if (m_wake_times.count(t)) wake_rfc5011(t);
+            scan_parent_agents(t);
             const bool probe = m_probe_times.count(t) || (probe_at_end && t == target);
             if (probe) {
                 auto made = probe_all(t);
@@ -343,6 +348,12 @@ private:
             if (ev.at > t) next = std::min(next, ev.at);
             if (ev.until && *ev.until > t) next = std::min(next, *ev.until);
         }
+        // Parent agents scan at every multiple of their interval.
+        for (const auto& z : m_sc.zones)
+            if (z.parent_agent) {
+                const Seconds every = z.parent_agent->scan_every;
+                next = std::min(next, Seconds((t / every + 1) * every));
+            }
         // The signer's own schedule (RFC 7583 Dsgn): re-sign when signatures reach refresh age.
         for (const auto& p : m_publishers)
             if (p.signed_at && m_world.signer_running(*p.zone, t))
@@ -394,6 +405,117 @@ private:
         case world::ServerMode::Down: return std::nullopt;
         }
         return std::nullopt;
+    }
+
+    // Parent agents (docs/parent-agent.md): at each multiple of a zone's scan interval the
+    // agent asks every server of the child for CDS, CDNSKEY and DNSKEY over DNS (the real NSD
+    // answers) and the parent's server for the current DS set, decides (parent/agent.hpp), and
+    // when it accepts a new DS set schedules the DS changes at scan + registration delay.
+    void scan_parent_agents(Seconds t)
+    {
+        bool scheduled_now = false;
+        for (const auto& zone : m_world.zones()) {
+            const auto& spec = *zone.spec;
+            if (!spec.parent_agent || t.count() % spec.parent_agent->scan_every.count() != 0) continue;
+            const parent::AgentInput in = agent_input(zone, t);
+            const parent::Decision d = parent::decide(in);
+            auto& state = m_agents[spec.name];
+            std::optional<Seconds> change_at;
+            if (d.verdict == parent::Verdict::Accepted) {
+                if (state.pending && *state.pending == d.ds && state.pending_at >= t) continue;  // already scheduled
+                change_at = t + spec.parent_agent->registration_delay;
+                state.pending = d.ds;
+                state.pending_at = *change_at;
+                schedule_ds_changes(zone, in.ds, d.ds, t, *change_at);
+                scheduled_now = scheduled_now || *change_at == t;
+            }
+            if (d.verdict == parent::Verdict::Unchanged) {
+                state.last.clear();
+                continue;
+            }
+            // A decision like the previous recorded one (a refusal at every scan) is noted once.
+            const std::string key = std::string(parent::verdict_name(d.verdict)) + d.reason;
+            if (key == state.last) continue;
+            state.last = key;
+            m_record.parent_agent.push_back({t, spec.name, parent::verdict_name(d.verdict), d.reason, d.ds, change_at});
+        }
+        if (scheduled_now) settle(t);
+    }
+
+    // What the agent reads at t: CDS, CDNSKEY and DNSKEY from each server of the child (no
+    // recursion), the child's DS from the first server of the parent that answers.
+    parent::AgentInput agent_input(const world::ZoneRuntime& zone, Seconds t) const
+    {
+        const auto& spec = *zone.spec;
+        parent::AgentInput in;
+        in.zone = spec.name;
+        in.on_delete = spec.parent_agent->on_delete;
+        in.now = m_sc.start + t;
+        probe::QueryOptions direct;
+        direct.recursion_desired = false;
+        // A server that is down (server-down) costs real time at each scan: one short try.
+        direct.timeout = std::chrono::milliseconds(1000);
+        direct.attempts = 1;
+        for (const auto& server : zone.servers) {
+            parent::ServerAnswer a;
+            a.server = server.label;
+            for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
+                if (!a.answered) break;
+                auto answer = probe::query(server.address, spec.name, type, direct);
+                if (answer.timed_out) a.answered = false;
+                *into = std::move(answer.answer);
+            }
+            in.servers.push_back(std::move(a));
+        }
+        if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
+            for (const auto& server : parent->servers) {
+                auto answer = probe::query(server.address, spec.name, "DS", direct);
+                if (answer.timed_out) continue;
+                for (auto& rr : answer.answer)
+                    if (rr.find("\tDS\t") != std::string::npos) in.ds.push_back(std::move(rr));
+                break;
+            }
+        return in;
+    }
+
+    // ds-add / ds-remove events at `at` for the keys whose DS is in `wanted` (DS RDATA) and not
+    // in `current` (DS records), or the reverse; additions first (make before break).
+    void schedule_ds_changes(const world::ZoneRuntime& zone, const std::vector<std::string>& current_rrs,
+                             const std::vector<std::string>& wanted, Seconds scan, Seconds at)
+    {
+        const auto& spec = *zone.spec;
+        std::set<std::string> current;
+        for (const auto& rr : current_rrs) current.insert(parent::ds_rdata(rr));
+        std::vector<scenario::Event> adds, removes;
+        for (const auto& k : zone.keys) {
+            if (k.spec->role == scenario::KeyRole::Zsk) continue;
+            const std::string mine = parent::ds_rdata(k.key.ds().to_rr(spec.name, spec.ttl.ds));
+            const bool want = std::find(wanted.begin(), wanted.end(), mine) != wanted.end();
+            if (want == static_cast<bool>(current.count(mine))) continue;
+            scenario::Event ev;
+            ev.at = at;
+            ev.zone = spec.name;
+            ev.action = want ? scenario::ActionKind::DsAdd : scenario::ActionKind::DsRemove;
+            ev.key = k.spec->name;
+            ev.say = fmt::format("parent agent: CDS accepted at {}, DS changed after the registration delay",
+                                 format_offset(scan));
+            ev.loc = spec.parent_agent->loc;
+            (want ? adds : removes).push_back(std::move(ev));
+        }
+        if (at > m_sc.duration) return;  // after the run
+        for (auto* list : {&adds, &removes})
+            for (auto& ev : *list) schedule(std::move(ev));
+    }
+
+    // An event the lab adds (the parent agent's DS change) joins the timeline where World
+    // applies it in order: after every event applied so far, sorted by `at`.
+    void schedule(scenario::Event ev)
+    {
+        const auto from = m_sc.timeline.begin() + static_cast<std::ptrdiff_t>(m_world.applied_events());
+        auto at = std::upper_bound(from, m_sc.timeline.end(), ev.at,
+                                   [](Seconds when, const scenario::Event& e) { return when < e.at; });
+        m_sc.timeline.insert(at, std::move(ev));
+        m_probe_times = probe_instants();
     }
 
     void start_servers()
@@ -683,6 +805,12 @@ private:
     std::set<Seconds> m_probe_times;
     std::set<Seconds> m_wake_times;  // RFC 5011 daemons' probe instants (wake_instants)
     Seconds m_now{0};
+    struct AgentState {
+        std::string last;  // the last recorded verdict and reason ("" after an unchanged scan)
+        std::optional<std::vector<std::string>> pending;  // the DS set an accepted decision scheduled
+        Seconds pending_at{0};
+    };
+    std::map<std::string, AgentState> m_agents;  // by child zone
     std::chrono::steady_clock::time_point m_wall_start = std::chrono::steady_clock::now();
 };
 

@@ -77,6 +77,17 @@ struct SigningPolicy {
     std::string nsec3_salt;    // hex; empty = no salt (RFC 9276)
 };
 
+// The parent's automated DS maintenance for a child zone (RFC 7344, RFC 8078): a parental
+// agent that reads the child's CDS/CDNSKEY every `scan_every` and changes the DS
+// `registration_delay` after accepting them (docs/parent-agent.md).
+enum class DeletePolicy { Accept, Refuse };  // the RFC 8078 delete signal
+struct ParentAgent {
+    Seconds scan_every{3600};
+    Seconds registration_delay{3600};
+    DeletePolicy on_delete = DeletePolicy::Accept;
+    SourceLoc loc;
+};
+
 struct ZoneSpec {
     std::string name;  // "example.com.", "." for the root
     bool implicit = false;  // an ancestor the lab created with default policy
@@ -85,6 +96,7 @@ struct ZoneSpec {
     Ttls ttl;
     SigningPolicy signing;
     std::vector<KeySpec> keys;
+    std::optional<ParentAgent> parent_agent;  // nullopt: the DS follows the keys' schedule only
     SourceLoc loc;
 };
 
@@ -98,6 +110,9 @@ enum class ActionKind {
     StopSigner,   // zone: signer stops; the last signed zone stays served
     StartSigner,  // zone: signer resumes and re-signs at once
     Revoke,       // key: publish it with the REVOKE bit, self-signing the DNSKEY RRset (RFC 5011 2.1)
+    CdsPublish,   // key: the child lists it in its CDS/CDNSKEY RRsets (RFC 7344)
+    CdsRemove,    // key: the child withdraws it from its CDS/CDNSKEY RRsets
+    CdsDelete,    // zone: the child publishes the delete signal (RFC 8078 4) instead of its CDS set
 };
 
 // The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
@@ -135,6 +150,10 @@ enum class FaultKind {
     ServerDown,           // `server` stops answering (its NSD is stopped) until `until`
     // Multi-signer (RFC 8901)
     MultiSignerMissingZsk,  // `server`'s DNSKEY set lacks `key` (the other provider's ZSK)
+    // Parent automation (RFC 7344, RFC 8078; docs/parent-agent.md)
+    CdsInconsistent,        // `server` keeps serving the CDS/CDNSKEY set it had at `at`
+    CdsNotSignedByDsKey,    // CDS/CDNSKEY signed by the zone signers (ZSKs) only, no key of the DS set
+    CdsPrematureDelete,     // the delete signal published and the zone's data left unsigned at `at`
 };
 
 // The names scenario files use for the faults, in FaultKind order.
@@ -144,6 +163,7 @@ inline constexpr const char* kFaultNames[] = {
     "rrsig-unknown-key", "corrupted-signature", "short-validity", "dnskey-removed", "revoked-key",
     "unsupported-algorithm", "nsec-missing", "nsec-chain-broken", "nsec3-iterations", "nsec3param-mismatch",
     "lagging-secondary", "server-unsigned", "server-down", "multi-signer-missing-zsk",
+    "cds-inconsistent", "cds-not-signed-by-ds-key", "cds-premature-delete",
 };
 inline const char* fault_name(FaultKind kind) { return kFaultNames[static_cast<int>(kind)]; }
 

@@ -48,6 +48,8 @@ constexpr std::pair<std::string_view, ActionKind> kActions[] = {
     {"ds-add", ActionKind::DsAdd},          {"ds-remove", ActionKind::DsRemove},
     {"stop-signer", ActionKind::StopSigner}, {"start-signer", ActionKind::StartSigner},
     {"revoke", ActionKind::Revoke},
+    {"cds-publish", ActionKind::CdsPublish}, {"cds-remove", ActionKind::CdsRemove},
+    {"cds-delete", ActionKind::CdsDelete},
 };
 
 // In catalog order (docs/faults.md).
@@ -77,6 +79,9 @@ constexpr std::pair<std::string_view, FaultKind> kFaults[] = {
     {"server-unsigned", FaultKind::ServerUnsigned},
     {"server-down", FaultKind::ServerDown},
     {"multi-signer-missing-zsk", FaultKind::MultiSignerMissingZsk},
+    {"cds-inconsistent", FaultKind::CdsInconsistent},
+    {"cds-not-signed-by-ds-key", FaultKind::CdsNotSignedByDsKey},
+    {"cds-premature-delete", FaultKind::CdsPrematureDelete},
 };
 
 // The parameters that narrow or tune a fault (every fault also takes zone, until and say).
@@ -130,6 +135,9 @@ constexpr FaultParams fault_params(FaultKind kind)
     case FaultKind::ServerUnsigned:
     case FaultKind::ServerDown: return {kParamServer, 0};
     case FaultKind::MultiSignerMissingZsk: return {kParamKey | kParamServer, kParamKey};
+    case FaultKind::CdsInconsistent: return {kParamServer, 0};
+    case FaultKind::CdsNotSignedByDsKey:
+    case FaultKind::CdsPrematureDelete: return {};
     }
     return {};
 }
@@ -183,7 +191,10 @@ constexpr std::pair<std::string_view, RolloverMethod> kRolloverMethods[] = {
     {"algorithm", RolloverMethod::Algorithm},           {"turn-secure", RolloverMethod::TurnSecure},
     {"turn-insecure", RolloverMethod::TurnInsecure},
 };
-constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys"};
+constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys", "parent-agent"};
+constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
+constexpr std::pair<std::string_view, DeletePolicy> kDeletePolicies[] = {{"accept", DeletePolicy::Accept},
+                                                                         {"refuse", DeletePolicy::Refuse}};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
                                                  "denial",    "nsec3"};
 constexpr std::string_view kNsec3Fields[] = {"iterations", "salt"};
@@ -935,6 +946,17 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
     parse_keys(z.find("keys"), zone, algorithm);
     if (const Field* t = z.find("template")) load_template(*t, zone);
     if (const Field* r = z.find("records")) parse_records(*r, zone);
+    if (const Field* a = z.find("parent-agent")) {
+        if (name == ".")
+            fail(key_loc(*a), "the root has no parent, so no parent-agent; give parent-agent: to a zone below it");
+        ParentAgent agent;
+        agent.loc = key_loc(*a);
+        Fields af = fields(a->value, "parent-agent", loc(*a), kParentAgentFields);
+        if (const Field* x = af.find("scan-every")) agent.scan_every = positive_duration(*x);
+        if (const Field* x = af.find("registration-delay")) agent.registration_delay = duration(*x);
+        if (const Field* x = af.find("delete")) agent.on_delete = choice(*x, kDeletePolicies, "delete policy");
+        zone.parent_agent = agent;
+    }
     return zone;
 }
 
@@ -1714,13 +1736,17 @@ Event Parser::parse_event(const YAML::Node& node)
             fail(key_loc(field), fmt::format("{}: applies only to faults ({}); remove it", field.name,
                                              join_and(fault_takers(*bit))));
         }
-        if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner) {
+        if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner || *kind == ActionKind::CdsDelete) {
             if (words.size() > 1 || key_field)
                 fail(words.size() > 1 ? loc(*act) : key_loc(*key_field),
                      fmt::format("action '{}' applies to a zone, not a key; remove the key and give zone:", words[0]));
             if (ev.zone.empty())
-                fail(loc(*act),
-                     fmt::format("action '{}' needs zone: (the zone whose signer stops or starts)", words[0]));
+                fail(loc(*act), fmt::format("action '{}' needs zone: ({})", words[0],
+                                            *kind == ActionKind::CdsDelete ? "the zone that publishes the delete signal"
+                                                                           : "the zone whose signer stops or starts"));
+            if (*kind == ActionKind::CdsDelete && ev.zone == ".")
+                fail(loc(*act), "action 'cds-delete' asks the parent to remove the DS, and the root has no parent; "
+                                "give a zone below it");
             return ev;
         }
         if (words.size() > 1 && key_field)
@@ -1730,7 +1756,8 @@ Event Parser::parse_event(const YAML::Node& node)
         const SourceLoc key_at = words.size() > 1 ? loc(*act) : loc(*key_field);
         ev.zone = resolve_key(key, ev.zone, key_at);
         ev.key = key;
-        if ((*kind == ActionKind::DsAdd || *kind == ActionKind::DsRemove) &&
+        if ((*kind == ActionKind::DsAdd || *kind == ActionKind::DsRemove || *kind == ActionKind::CdsPublish ||
+             *kind == ActionKind::CdsRemove) &&
             find_key(ev.zone, key)->role == KeyRole::Zsk)
             fail(key_at, fmt::format("{} applies to a ksk or csk; key '{}' in {} is a zsk", words[0], key, ev.zone));
         return ev;
@@ -1782,6 +1809,11 @@ void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
         fail(loc(flt), fmt::format("fault {} needs NSEC3, but zone {} uses NSEC (set signing.denial: nsec3{})",
                                    fault_name, ev.zone, zone.implicit ? fmt::format(", listing {} under zones:", ev.zone)
                                                                       : fmt::format(" in zone {}", ev.zone)));
+
+    if (*fault == FaultKind::CdsNotSignedByDsKey &&
+        std::none_of(zone.keys.begin(), zone.keys.end(), [](const KeySpec& k) { return k.role == KeyRole::Zsk; }))
+        fail(loc(flt), fmt::format("fault {} has the CDS signed by a zsk alone, and zone {} has none; add a key with "
+                                   "role: zsk", fault_name, ev.zone));
 
     if (const Field* k = f.find("key")) {
         const std::string key_text = scalar(*k);
@@ -2035,7 +2067,13 @@ void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::
             fail(key_loc(*p), fmt::format("parent applies to rollovers that change the DS (ksk-*, csk, algorithm); "
                                           "method {} does not: remove it", method_name));
         Fields pf = fields(p->value, "rollover parent", loc(*p), kRolloverParentFields);
-        if (const Field* x = pf.find("registration-delay")) r.registration_delay = duration(*x);
+        if (const Field* x = pf.find("registration-delay")) {
+            if (m_scenario.find_zone(r.zone)->parent_agent)
+                fail(key_loc(*x), fmt::format("zone {} has a parent-agent, whose registration-delay (with its "
+                                              "scan-every) times the DS changes; remove registration-delay here",
+                                              r.zone));
+            r.registration_delay = duration(*x);
+        }
         if (const Field* x = pf.find("propagation-delay")) r.parent_propagation = duration(*x);
     }
     if (const Field* ov = f.find("override")) {
@@ -2066,6 +2104,10 @@ void Parser::check_turn(const RolloverSpec& r, const Field& method)
                                       "their trust anchor; use it on a zone below the root", method_name));
     ZoneSpec& z = *std::find_if(m_scenario.zones.begin(), m_scenario.zones.end(),
                                 [&](const ZoneSpec& zone) { return zone.name == r.zone; });
+    if (r.method == RolloverMethod::TurnSecure && z.parent_agent)
+        fail(loc(method), fmt::format("method turn-secure needs its first DS added by the parent, and {}'s parent "
+                                      "agent accepts CDS only when signed by a key already in the DS set (RFC 8078 "
+                                      "bootstrapping is not modelled); remove parent-agent from the zone", r.zone));
     for (auto& k : z.keys) {
         const bool defaults = k.publish == Seconds{0} && k.activate == Seconds{0} && !k.retire && !k.remove &&
                               !k.ds_remove && (!k.ds_add || *k.ds_add == Seconds{0});
@@ -2334,6 +2376,7 @@ const Vocabulary& vocabulary()
             {"resolver", to_strings(kResolverFields)}, {"expect", to_strings(kExpectFields)},
             {"rollover", to_strings(kRolloverFields)}, {"rollover-parent", to_strings(kRolloverParentFields)},
             {"rollover-override", to_strings(kRolloverOverrideFields)},
+            {"parent-agent", to_strings(kParentAgentFields)},
         };
         out.rollover_methods = table_names(kRolloverMethods);
         out.faults = table_names(kFaults);

@@ -68,6 +68,23 @@ bool is_at_or_below(const std::string& name, const std::string& zone)
            name[name.size() - zone.size() - 1] == '.';
 }
 
+namespace {
+
+// A record in presentation format with its type field `from` (a whole field, separated by
+// blanks or tabs) replaced by `to`: DS -> CDS, DNSKEY -> CDNSKEY (same RDATA, RFC 7344 3).
+std::string retype(std::string rr, const std::string& from, const std::string& to)
+{
+    for (std::size_t at = rr.find(from); at != std::string::npos; at = rr.find(from, at + 1)) {
+        const bool starts = at > 0 && (rr[at - 1] == ' ' || rr[at - 1] == '\t');
+        const std::size_t end = at + from.size();
+        const bool ends = end < rr.size() && (rr[end] == ' ' || rr[end] == '\t');
+        if (starts && ends) return rr.replace(at, from.size(), to);
+    }
+    throw std::logic_error("no " + from + " type field in '" + rr + "'");
+}
+
+}  // namespace
+
 int server_index(const std::string& label)
 {
     if (label.size() < 3 || label.compare(0, 2, "ns") != 0) return -1;
@@ -86,6 +103,8 @@ KeyState KeyRuntime::state(Seconds t) const
     if (s.revoked) s.active = false;
     return s;
 }
+
+bool KeyRuntime::cds_listed(Seconds t) const { return reached(cds_publish, t) && !reached(cds_remove, t); }
 
 bool KeyRuntime::signs_on(int server) const
 {
@@ -195,6 +214,15 @@ std::vector<const Event*> World::advance_to(Seconds t)
             break;
         }
         case ActionKind::DsRemove: key_mut(ev.zone, ev.key).ds_remove = at; break;
+        case ActionKind::CdsPublish: {
+            auto& k = key_mut(ev.zone, ev.key);
+            k.cds_publish = at;
+            clear_if_reached(k.cds_remove);
+            clear_if_reached(zone_mut(ev.zone).cds_delete);  // a CDS set replaces the delete signal
+            break;
+        }
+        case ActionKind::CdsRemove: key_mut(ev.zone, ev.key).cds_remove = at; break;
+        case ActionKind::CdsDelete: zone_mut(ev.zone).cds_delete = at; break;
         case ActionKind::StopSigner: zone_mut(ev.zone).signer_started = false; break;
         case ActionKind::StartSigner: zone_mut(ev.zone).signer_started = true; break;
         case ActionKind::Revoke: key_mut(ev.zone, ev.key).revoke = at; break;
@@ -323,6 +351,33 @@ std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Sec
         if (fault(FaultKind::MultiSignerMissingZsk, spec.name, t, k.spec->name, server)) continue;
         out.push_back(dnskey_record(zone, k, t));
     }
+    auto cds = cds_records(zone, server, t);
+    out.insert(out.end(), cds.begin(), cds.end());
+    return out;
+}
+
+std::vector<std::string> World::cds_records(const ZoneRuntime& zone, int server, Seconds t) const
+{
+    const auto& spec = *zone.spec;
+    const std::uint32_t ttl = spec.ttl.dnskey;
+    std::vector<std::string> out;
+    // cds-premature-delete: the delete signal, whatever the schedule says.
+    const bool forced_delete = fault(FaultKind::CdsPrematureDelete, spec.name, t) != nullptr;
+    // cds-inconsistent: this server keeps the set it had when the fault started.
+    Seconds when = t;
+    if (const Event* f = fault(FaultKind::CdsInconsistent, spec.name, t, "", server)) when = f->at;
+    if (forced_delete || reached(zone.cds_delete, when)) {
+        // RFC 8078 section 4: the "delete" CDS and CDNSKEY records.
+        out.push_back(fmt::format("{} {} IN CDS 0 0 0 00", spec.name, ttl));
+        out.push_back(fmt::format("{} {} IN CDNSKEY 0 3 0 AA==", spec.name, ttl));
+        return out;
+    }
+    for (const auto& k : zone.keys) {
+        if (k.spec->role == KeyRole::Zsk || !k.cds_listed(when)) continue;
+        // RFC 7344 3.1: CDS has the DS's RDATA (SHA-256 here), CDNSKEY the DNSKEY's.
+        out.push_back(retype(k.key.ds().to_rr(spec.name, ttl), "DS", "CDS"));
+        out.push_back(retype(k.key.dnskey_rr(ttl), "DNSKEY", "CDNSKEY"));
+    }
     return out;
 }
 
@@ -360,6 +415,15 @@ dnssec::SignRequest World::sign_request(const ZoneRuntime& zone, int server, Sec
         if (k.spec->role != KeyRole::Zsk) req.dnskey_signers.push_back(key);
         if (k.spec->role != KeyRole::Ksk) req.zone_signers.push_back(key);
     }
+    // cds-not-signed-by-ds-key: CDS and CDNSKEY signed by the zone signers instead of the
+    // DNSKEY signers (RFC 7344 4.1 wants a key the parent's DS points to).
+    if (fault(FaultKind::CdsNotSignedByDsKey, name, t))
+        for (const char* type : {"CDS", "CDNSKEY"})
+            for (const dnssec::Key* key : req.zone_signers) req.faults.foreign_signers.push_back({type, key});
+    // cds-premature-delete: the child goes unsigned along with its delete signal; only the
+    // DNSKEY signers still sign the DNSKEY, CDS and CDNSKEY RRsets, so that the parent can
+    // authenticate the delete signal (RFC 8078 4).
+    if (fault(FaultKind::CdsPrematureDelete, name, t)) req.zone_signers.clear();
 
     // Signature times (RFC 4034 3.1.5), with the time faults.
     const auto& policy = spec.signing;

@@ -30,8 +30,11 @@ struct KeyRuntime {
     std::optional<dnssec::Key> revoked;  // the REVOKE-flagged twin, when a fault or a revoke needs it
     // Current schedule: starts as the spec's times; timeline events overwrite them.
     std::optional<Seconds> publish, activate, retire, remove, ds_add, ds_remove, revoke;
+    // CDS/CDNSKEY publication (RFC 7344), set by cds-publish / cds-remove actions.
+    std::optional<Seconds> cds_publish, cds_remove;
 
     KeyState state(Seconds t) const;  // by schedule alone, faults not applied
+    bool cds_listed(Seconds t) const;  // in the child's CDS/CDNSKEY RRsets at t (schedule alone)
     bool signs_on(int server) const;  // multi-signer: does it sign this server's copy?
 };
 
@@ -47,6 +50,7 @@ struct ZoneRuntime {
     std::vector<ServerAddress> servers;
     std::optional<dnssec::Key> rogue;  // signs for rrsig-unknown-key; never published
     bool signer_started = true;        // by stop-signer / start-signer actions
+    std::optional<Seconds> cds_delete;  // RFC 8078 delete signal published from here (cds-delete)
 };
 
 // What one server of a zone does at an instant.
@@ -94,6 +98,11 @@ public:
     // events applied so far and the keys' own times.
     std::string root_hints() const;
     std::string trust_anchor(Seconds t = Seconds(0)) const;
+
+    // The child's CDS and CDNSKEY records on `server` at t (RFC 7344 / RFC 8078 delete signal),
+    // faults applied: cds-inconsistent freezes a server's set, cds-premature-delete publishes
+    // the delete signal. Empty when the zone publishes none.
+    std::vector<std::string> cds_records(const ZoneRuntime& zone, int server, Seconds t) const;
 
     // The zone that holds `name` (the deepest zone at or above it), or nullptr.
     const ZoneRuntime* zone_of(const std::string& name) const;

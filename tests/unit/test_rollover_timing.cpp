@@ -196,6 +196,38 @@ TEST(RolloverPlanner, KskDoubleDsStepsAndLint)
     EXPECT_TRUE(plan.steps[0].actions.empty());
 }
 
+// With a parent agent the DS steps become CDS changes at the submission, and Dreg is the
+// latest the agent can change the DS: scan-every + registration-delay.
+TEST(RolloverPlanner, ParentAgentTurnsDsStepsIntoCds)
+{
+    const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.:\n"
+                              "    ttl: { default: 300, dnskey: 1h, ds: 2h }\n"
+                              "    signing: { validity: 1d, refresh: 18h }\n"
+                              "    parent-agent: { scan-every: 30m, registration-delay: 1h }\n"
+                              "probes: { every: 30m, names: [www.example.com. A] }\n"
+                              "rollover:\n  - { zone: example.com., method: ksk-double-ds, key: ksk, start: +1d }\n";
+    auto sc = scenario::parse_scenario_text(text, "t.yaml", ".");
+    auto plan = plan_rollovers(sc)[0];
+    EXPECT_EQ(plan.inputs.dreg, 90 * kMin);
+    ASSERT_EQ(plan.steps.size(), 4u);
+    using A = ActionKind;
+    auto kinds = [](const Step& s) {
+        std::vector<std::pair<A, std::string>> out;
+        for (const auto& a : s.actions) out.emplace_back(a.kind, a.key);
+        return out;
+    };
+    EXPECT_EQ(kinds(plan.steps[0]),
+              (std::vector<std::pair<A, std::string>>{{A::CdsPublish, "ksk"}, {A::CdsPublish, "ksk-next"}}));
+    EXPECT_TRUE(plan.steps[1].actions.empty());  // the agent adds the DS
+    EXPECT_TRUE(plan.steps[1].by_parent_agent);
+    EXPECT_EQ(plan.steps[1].at, kDay + 90 * kMin);
+    EXPECT_EQ(plan.steps[1].interval->formula, "scan-every + registration-delay (parent agent, from the CDS)");
+    EXPECT_EQ(plan.steps[2].at, kDay + 90 * kMin + 2 * kHour + 5 * kMin);  // + IpubP
+    EXPECT_EQ(kinds(plan.steps[3]), (std::vector<std::pair<A, std::string>>{{A::CdsRemove, "ksk"}}));
+    for (const auto& ev : sc.timeline)
+        EXPECT_TRUE(*ev.action != A::DsAdd && *ev.action != A::DsRemove) << format_offset(ev.at) << " " << ev.key;
+}
+
 TEST(RolloverPlanner, AlgorithmRollsEveryKeyOfTheAlgorithm)
 {
     auto sc = parse("{ zone: example.com., method: algorithm, key: ksk, algorithm: ED25519, start: +1d }");

@@ -584,7 +584,7 @@ std::string fault_scenario(const std::string& fault, const std::string& params, 
 TEST(ScenarioParse, EveryFaultParsesWithDefaults)
 {
     const Vocabulary& v = vocabulary();
-    ASSERT_EQ(v.faults.size(), 25u);
+    ASSERT_EQ(v.faults.size(), 28u);
     std::set<FaultKind> kinds;
     for (const auto& name : v.faults) {
         SCOPED_TRACE(name);
@@ -612,7 +612,7 @@ TEST(ScenarioParse, EveryFaultParsesWithDefaults)
         EXPECT_EQ(ev.algorithm, has("algorithm") ? std::optional<int>(253) : std::nullopt);
         EXPECT_FALSE(ev.until);
     }
-    EXPECT_EQ(kinds.size(), 25u);  // every name maps to its own kind
+    EXPECT_EQ(kinds.size(), 28u);  // every name maps to its own kind
 
     // The kebab-case names map to the catalog's kinds.
     TempDir dir;
@@ -968,6 +968,7 @@ TEST(ScenarioSchema, FieldsMatchTheParser)
         {"event", &defs.at("event")}, {"probes", &defs.at("probes")},    {"resolver", &defs.at("resolver")},
         {"expect", &defs.at("expectation")}, {"rollover", &defs.at("rollover")},
         {"rollover-parent", &defs.at("rolloverParent")}, {"rollover-override", &defs.at("rolloverOverride")},
+        {"parent-agent", &defs.at("parentAgent")},
     };
     ASSERT_EQ(keys_of(json(v.fields)), [&] {
         std::set<std::string> names;

@@ -295,5 +295,60 @@ TEST(Faults, SignerDefectsReachTheSignRequest)
     EXPECT_NE(ds[0].find(" 253 2 "), std::string::npos) << ds[0];
 }
 
+Event action(ActionKind kind, const std::string& zone, const std::string& key, Seconds at)
+{
+    Event ev;
+    ev.at = at;
+    ev.zone = zone;
+    ev.action = kind;
+    ev.key = key;
+    return ev;
+}
+
+// CDS/CDNSKEY (RFC 7344) follow cds-publish / cds-remove / cds-delete, signed by the KSKs, and
+// the CDS faults change what one server or the signer does.
+TEST(Cds, PublishedByActionsAndBrokenByFaults)
+{
+    auto sc = chain();
+    auto inconsistent = fault(FaultKind::CdsInconsistent, "example.com.", Seconds(3600), 3 * Seconds(3600));
+    inconsistent.server = "ns2";
+    sc.timeline = {inconsistent, action(ActionKind::CdsPublish, "example.com.", "ksk", 2 * Seconds(3600)),
+                   fault(FaultKind::CdsNotSignedByDsKey, "example.com.", 4 * Seconds(3600), 5 * Seconds(3600)),
+                   action(ActionKind::CdsRemove, "example.com.", "ksk", 6 * Seconds(3600)),
+                   fault(FaultKind::CdsPrematureDelete, "example.com.", 7 * Seconds(3600))};
+    World w(sc);
+    const auto& ex = *w.zone_of("example.com.");
+    EXPECT_TRUE(w.cds_records(ex, 0, Seconds(0)).empty());
+    w.advance_to(2 * Seconds(3600));
+    auto cds = w.cds_records(ex, 0, 2 * Seconds(3600));
+    ASSERT_EQ(cds.size(), 2u);
+    EXPECT_EQ(of_type(cds, "CDS").size(), 1u);
+    EXPECT_EQ(of_type(cds, "CDNSKEY").size(), 1u);
+    // The CDS carries the DS's RDATA, the CDNSKEY the DNSKEY's.
+    const std::string ds = ex.keys[0].key.ds().to_rr("example.com.", 3600);
+    EXPECT_EQ(of_type(cds, "CDS")[0].substr(of_type(cds, "CDS")[0].find(" CDS ") + 5), ds.substr(ds.find(" DS ") + 4));
+    // cds-inconsistent: ns2 keeps the (empty) set it had at +1h; the request holds the CDS.
+    EXPECT_TRUE(w.cds_records(ex, 1, 2 * Seconds(3600)).empty());
+    EXPECT_EQ(of_type(w.sign_request(ex, 0, 2 * Seconds(3600), 2).records, "CDS").size(), 1u);
+    EXPECT_EQ(w.cds_records(ex, 1, 3 * Seconds(3600)).size(), 2u);  // repaired
+    // cds-not-signed-by-ds-key: CDS and CDNSKEY go to the ZSK as foreign signers.
+    w.advance_to(4 * Seconds(3600));
+    auto req = w.sign_request(ex, 0, 4 * Seconds(3600), 3);
+    ASSERT_EQ(req.faults.foreign_signers.size(), 2u);
+    EXPECT_EQ(req.faults.foreign_signers[0].type, "CDS");
+    EXPECT_EQ(req.faults.foreign_signers[0].key->keytag(), ex.keys[1].key.keytag());
+    w.advance_to(6 * Seconds(3600));
+    EXPECT_TRUE(w.cds_records(ex, 0, 6 * Seconds(3600)).empty());
+    // cds-premature-delete: the delete signal, and no zone signers left.
+    w.advance_to(7 * Seconds(3600));
+    auto del = w.cds_records(ex, 0, 7 * Seconds(3600));
+    ASSERT_EQ(del.size(), 2u);
+    EXPECT_NE(del[0].find(" CDS 0 0 0 00"), std::string::npos) << del[0];
+    EXPECT_NE(del[1].find(" CDNSKEY 0 3 0 AA=="), std::string::npos) << del[1];
+    auto unsigned_req = w.sign_request(ex, 0, 7 * Seconds(3600), 4);
+    EXPECT_TRUE(unsigned_req.zone_signers.empty());
+    EXPECT_EQ(unsigned_req.dnskey_signers.size(), 1u);
+}
+
 }  // namespace
 }  // namespace rollsim::world
