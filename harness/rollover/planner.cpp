@@ -644,7 +644,8 @@ std::string what_is_rolled(const RolloverSpec& spec)
 std::string actions_text(const Step& s)
 {
     std::string out;
-    for (const auto& a : s.actions) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", action_verb(a.kind), a.key);
+    for (const auto& a : s.actions)
+        out += fmt::format("{}{}{}{}", out.empty() ? "" : ", ", action_verb(a.kind), a.key.empty() ? "" : " ", a.key);
     if (out.empty() && s.by_parent_agent) return "(the parent agent changes the DS when it accepts the CDS)";
     return out.empty() ? "(at the parent's registry; no change in the lab)" : out;
 }

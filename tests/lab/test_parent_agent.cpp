@@ -180,5 +180,24 @@ TEST(ParentAgentLab, PrematureDeleteRefusedFailsUntilRepaired)
         if (o["offset_s"].get<long>() >= 5 * kHour) EXPECT_EQ(o["validation"], "secure") << o.dump();
 }
 
+TEST(ParentAgentLab, TurnInsecureByTheDeleteSignalRemovesTheDsBeforeUnsigning)
+{
+    auto report = run_and_report("scenarios/parent-agent/turn-insecure-cds.yaml");
+    expect_every_expectation_passed(report);
+    const auto& decisions = report["parent_agent"];
+    ASSERT_EQ(decisions.size(), 1u) << decisions.dump();
+    // The delete signal appears at +6h; that scan accepts it and the DS goes at +7h.
+    EXPECT_EQ(decisions[0]["offset_s"], 6 * kHour);
+    EXPECT_EQ(decisions[0]["verdict"], "accepted");
+    EXPECT_TRUE(contains(decisions[0]["reason"], "delete signal")) << decisions[0].dump();
+    EXPECT_TRUE(decisions[0]["ds"].empty());
+    EXPECT_EQ(agent_ds_events(report),
+              (std::vector<std::string>{std::to_string(7 * kHour) + " ds-remove ksk (example.com.)"}));
+    EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+    // Secure before, insecure at the end.
+    EXPECT_EQ(report["observations"].front()["validation"], "secure");
+    EXPECT_EQ(report["observations"].back()["validation"], "insecure");
+}
+
 }  // namespace
 }  // namespace rollsim::test
