@@ -1,6 +1,7 @@
 // The twelve-month key calendar (scenarios/calendars/twelve-months.yaml) against real NSD and
-// Unbound: every generation of every repeating rollover really happens in the one run, no
-// resolver fails at any probe, and the run reports its wall-clock time.
+// Unbound: every generation of every repeating rollover really happens in the one run (the
+// root's KSK by RFC 5011, followed by the warm resolver), no resolver fails at any probe, and the
+// run reports its wall-clock time.
 #include "rollsim_cli.hpp"
 
 #include <gtest/gtest.h>
@@ -28,12 +29,24 @@ TEST(Calendar, TwelveMonthsOfRolloversFailNoResolver)
     EXPECT_EQ(report["scenario"]["duration_s"], 365 * 86400);
 
     auto keys = signing_keys(report);
-    for (const std::string zone : {"com.", "example.com."}) {
+    for (const std::string zone : {".", "com.", "example.com."}) {
         // ZSK every 30 days: generations zsk, zsk-2 .. zsk-13; KSK every 182 days: ksk, ksk-2, ksk-3.
         for (const std::string key : {"zsk", "zsk-7", "zsk-13", "ksk", "ksk-2", "ksk-3"})
             EXPECT_TRUE(keys[zone].count(key)) << zone << " " << key << " never signed";
     }
     EXPECT_GT(report["run"]["wall_clock_s"].get<double>(), 0.0);
+
+    // The warm resolver followed both root KSK rolls by RFC 5011: its anchor file ends with the
+    // third generation's key VALID.
+    long ksk3 = -1;
+    for (const auto& c : report["key_changes"])
+        if (c["zone"] == "." && c["key"] == "ksk-3") ksk3 = c["keytag"].get<long>();
+    ASSERT_GE(ksk3, 0);
+    std::string last_anchor;
+    for (const auto& e : report["events"])
+        if (e["text"].get<std::string>().find("resolver warm RFC 5011 root anchor") != std::string::npos)
+            last_anchor = e["text"].get<std::string>();
+    EXPECT_NE(last_anchor.find(std::to_string(ksk3) + " VALID"), std::string::npos) << last_anchor;
 }
 
 }  // namespace
