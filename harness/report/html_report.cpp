@@ -712,6 +712,24 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
         out += "</tbody>\n</table>\n</section>\n";
     }
 
+    // Parent agents' decisions.
+    if (!record.parent_agent.empty()) {
+        out += "<section>\n<h2>Parent agent</h2>\n";
+        out += "<p>What the parent's agent accepted or refused when it scanned the child's CDS/CDNSKEY, and why.</p>\n";
+        out += "<table class=\"agent\">\n<thead><tr><th>scan</th><th>zone</th><th>verdict</th><th>reason</th>"
+               "<th>DS change</th></tr></thead>\n<tbody>\n";
+        for (const auto& d : record.parent_agent) {
+            const bool ok = d.verdict == "accepted";
+            out += fmt::format("<tr{}><td><span class=\"offset\">{}</span><br>{}</td><td>{}</td><td class=\"{}\">{} {}</td>"
+                               "<td class=\"reason\">{}</td><td>{}</td></tr>\n",
+                               ok ? "" : " class=\"failed\"", esc(format_offset(d.offset)),
+                               esc(format_time(sc.start + d.offset)), esc(d.zone), ok ? "mark-pass" : "mark-fail",
+                               ok ? "✅" : "⛔", esc(d.verdict), esc(d.reason),
+                               d.ds_change_at ? esc(format_offset(*d.ds_change_at)) : "–");
+        }
+        out += "</tbody>\n</table>\n</section>\n";
+    }
+
     // Expectations.
     out += "<section>\n<h2>Expectations</h2>\n";
     if (verdicts.empty()) {

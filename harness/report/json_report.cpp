@@ -68,7 +68,8 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                         {"algorithm", k.algorithm},
                         {"published", k.published},
                         {"active", k.active},
-                        {"ds_at_parent", k.ds_at_parent}});
+                        {"ds_at_parent", k.ds_at_parent},
+                        {"revoked", k.revoked}});
     out["key_changes"] = keys;
 
     // Parent agents' decisions other than "unchanged" (docs/parent-agent.md).

@@ -132,6 +132,12 @@ std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& 
                                   sc.zones.size(), record.servers, record.observations.size());
     out += window_lines(sc, windows);
     out += prediction_lines(sc, comparison);
+    if (!record.parent_agent.empty()) {
+        out += "Parent agent (CDS/CDNSKEY scans):\n";
+        for (const auto& d : record.parent_agent)
+            out += fmt::format("  {} {} {}: {}{}\n", format_offset(d.offset), d.zone, d.verdict, d.reason,
+                               d.ds_change_at ? "; DS change at " + format_offset(*d.ds_change_at) : std::string());
+    }
     out += fmt::format("Result: {}, {:.1f} s wall clock\n", failures ? "FAIL" : "PASS", record.wall_seconds);
     suite.append_child("system-out").text().set(xml_safe(out).c_str());
     return to_text(doc);

@@ -110,6 +110,18 @@ std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecor
         out += "\n";
     }
 
+    // Parent agents' decisions (docs/parent-agent.md), only when there were some.
+    if (!record.parent_agent.empty()) {
+        out += "### Parent agent\n\n";
+        out += "What the parent's agent accepted or refused when it scanned the child's CDS/CDNSKEY, and why.\n\n";
+        out += "| scan | zone | verdict | reason | DS change |\n| --- | --- | --- | --- | --- |\n";
+        for (const auto& d : record.parent_agent)
+            out += fmt::format("| {} | {} | {} {} | {} | {} |\n", format_offset(d.offset), markdown_cell(d.zone),
+                               d.verdict == "accepted" ? "✅" : "⛔", d.verdict, markdown_cell(d.reason),
+                               d.ds_change_at ? format_offset(*d.ds_change_at) : "–");
+        out += "\n";
+    }
+
     out += "### Expectations\n\n";
     if (verdicts.empty()) {
         out += "None.\n\n";

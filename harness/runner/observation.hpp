@@ -54,6 +54,7 @@ struct KeyChange {
     bool published = false;     // DNSKEY in the zone
     bool active = false;        // signing
     bool ds_at_parent = false;  // DS in the parent zone (KSK/CSK)
+    bool revoked = false;       // published with the REVOKE bit (RFC 5011); keytag is then the revoked one
 };
 
 // A decision of a zone's parent agent (docs/parent-agent.md) that was not "unchanged": recorded

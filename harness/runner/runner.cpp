@@ -671,9 +671,11 @@ private:
     void note_key_change(Seconds t, const world::ZoneRuntime& z, const world::KeyRuntime& k, const world::KeyState& s)
     {
         static const char* roles[] = {"ksk", "zsk", "csk"};
-        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, roles[static_cast<int>(k.spec->role)],
-                                        k.key.keytag(), static_cast<int>(k.key.algorithm()), s.published, s.active,
-                                        s.ds_at_parent});
+        // A revoked key is published under another key tag (the REVOKE flag is part of it).
+        const int tag = s.revoked && k.revoked ? k.revoked->keytag() : k.key.keytag();
+        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, roles[static_cast<int>(k.spec->role)], tag,
+                                        static_cast<int>(k.key.algorithm()), s.published, s.active, s.ds_at_parent,
+                                        s.revoked});
     }
 
     // Key state changes become events of the report, whether the timeline, a key's own times

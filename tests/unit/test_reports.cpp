@@ -493,5 +493,35 @@ TEST(JsonReport, NamesEachExpectationKindAndReadsBackIntoTheBatchSummary)
         << row.failed_expectations[0];
 }
 
+TEST(ParentAgentReports, MarkdownJunitAndHtmlShowEveryDecisionAndWhy)
+{
+    auto f = make_fixture();
+    f.record.parent_agent = {
+        {Seconds(2 * kHour), "example.com.", "refused", "CDS differs between ns1 (1 CDS) and ns2 (none) <RFC 7344 4.1>",
+         {}, std::nullopt},
+        {Seconds(6 * kHour), "example.com.", "accepted", "identical on ns1, ns2", {"59899 13 2 AB"},
+         Seconds(7 * kHour)}};
+    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_NE(md.find("### Parent agent"), std::string::npos) << md;
+    EXPECT_NE(md.find("| +2h | example.com. | ⛔ refused | CDS differs between ns1 (1 CDS) and ns2 (none) &lt;RFC 7344 "
+                      "4.1&gt; | – |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| +6h | example.com. | ✅ accepted | identical on ns1, ns2 | +7h |"), std::string::npos) << md;
+
+    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_NE(xml.find("+2h example.com. refused: CDS differs"), std::string::npos) << xml;
+    EXPECT_NE(xml.find("+6h example.com. accepted: identical on ns1, ns2; DS change at +7h"), std::string::npos) << xml;
+
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    EXPECT_NE(html.find("<h2>Parent agent</h2>"), std::string::npos);
+    EXPECT_NE(html.find("&lt;RFC 7344 4.1&gt;"), std::string::npos);
+    EXPECT_EQ(html.find("<RFC 7344"), std::string::npos);
+
+    // No decisions: no section.
+    f.record.parent_agent.clear();
+    EXPECT_EQ(markdown_report(f.sc, f.record, f.verdicts, f.windows).find("Parent agent"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rollsim::report
