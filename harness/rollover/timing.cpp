@@ -190,11 +190,16 @@ Interval rfc5011_irevoke(const TimingInputs& in)
                 in.dprp + in.ttl_key, in);
 }
 
+// The revoked key stays until every RFC 5011 resolver has seen it: one that probes every
+// queryInterval, and one whose cached DNSKEY set, fetched just before the revocation, must
+// expire first (a resolver that re-primes only then; the lab's daemons do): Dprp + TTLkey +
+// queryInterval. Keeping a revoked key published longer harms nobody.
 Interval rfc5011_iremove(const TimingInputs& in)
 {
     const Seconds qi = rfc5011_query_interval(in.ttl_key, in.validity);
-    return make_interval("Iremove", "Dprp + queryInterval", fmt::format("{} + {}", d(in.dprp), d(qi)), "RFC 5011 2.1, 2.3",
-                in.dprp + qi, in);
+    return make_interval("Iremove", "Dprp + TTLkey + queryInterval",
+                         fmt::format("{} + {} + {}", d(in.dprp), d(in.ttl_key), d(qi)), "RFC 5011 2.1, 2.3",
+                         in.dprp + in.ttl_key + qi, in);
 }
 
 }  // namespace rollsim::rollover

@@ -93,8 +93,9 @@ Interval rfc5011_ipub(const TimingInputs& in);
 // From the new KSK's activation to the old one's revocation: Dprp + TTLkey, so that every cached
 // DNSKEY RRset carries the new key's signature first.
 Interval rfc5011_irevoke(const TimingInputs& in);
-// From the revocation to the old key's removal: Dprp + queryInterval, so that every RFC 5011
-// resolver that runs sees the self-signed revocation (RFC 5011 2.1) in a probe.
+// From the revocation to the old key's removal: Dprp + TTLkey + queryInterval, so that every
+// RFC 5011 resolver that runs sees the self-signed revocation (RFC 5011 2.1) in a probe, also
+// one whose cached DNSKEY set must expire before it fetches the set again.
 Interval rfc5011_iremove(const TimingInputs& in);
 
 }  // namespace rollsim::rollover

@@ -47,6 +47,14 @@ TEST(Calendar, TwelveMonthsOfRolloversFailNoResolver)
         if (e["text"].get<std::string>().find("resolver warm RFC 5011 root anchor") != std::string::npos)
             last_anchor = e["text"].get<std::string>();
     EXPECT_NE(last_anchor.find(std::to_string(ksk3) + " VALID"), std::string::npos) << last_anchor;
+    // It saw each old root KSK revoked (RFC 5011 2.1) before it was removed.
+    int revoked = 0;
+    for (const auto& e : report["events"]) {
+        const auto text = e["text"].get<std::string>();
+        revoked += text.find("resolver warm RFC 5011 root anchor") != std::string::npos &&
+                   text.find("REVOKED") != std::string::npos;
+    }
+    EXPECT_EQ(revoked, 2);
 }
 
 }  // namespace

@@ -414,7 +414,7 @@ TEST(Rfc5011Timing, AddHoldDownRevokeAndRemoveIntervals)
                                "31d5m");
     EXPECT_EQ(ipub.section, "RFC 5011 2.2, 2.4.1");
     EXPECT_EQ(rfc5011_irevoke(in).minimum, 5 * kMin + kDay);
-    EXPECT_EQ(rfc5011_iremove(in).minimum, 5 * kMin + 12 * kHour);
+    EXPECT_EQ(rfc5011_iremove(in).minimum, 5 * kMin + kDay + 12 * kHour);  // Dprp + TTLkey + queryInterval
     in.add_holddown = 10 * kDay;
     EXPECT_EQ(rfc5011_ipub(in).minimum, 5 * kMin + kDay + 10 * kDay);
 }
@@ -439,7 +439,7 @@ TEST(Rfc5011Planner, RootKskRollWaitsForTheAddHoldDownThenRevokes)
     EXPECT_EQ(plan.steps[0].at, kDay);                                  // publish ksk-next
     EXPECT_EQ(plan.steps[1].at, tact);                                  // activate, new anchor
     EXPECT_EQ(plan.steps[2].at, tact + kDay + 5 * kMin);                // revoke ksk
-    EXPECT_EQ(plan.steps[3].at, tact + kDay + 10 * kMin + 12 * kHour);  // remove ksk
+    EXPECT_EQ(plan.steps[3].at, tact + 2 * kDay + 10 * kMin + 12 * kHour);  // remove ksk: + Dprp + TTLkey + queryInterval
     ASSERT_EQ(plan.steps[2].actions.size(), 1u);
     EXPECT_EQ(plan.steps[2].actions[0].kind, ActionKind::Revoke);
     // Only the static-anchor prediction, which applies to no resolver here.
