@@ -2148,7 +2148,7 @@ std::string render_expectation(const Expectation& e)
     using Kind = Expectation::Kind;
     const std::string outcome = table_name(kOutcomes, e.outcome);
     if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
-    if (e.kind == Kind::PredictedWindows) return "warm failure windows match the rollover lint's predicted windows";
+    if (e.kind == Kind::PredictedWindows) return "failure windows match the rollover lint's predicted windows";
     std::string out = e.query ? e.query->text() : "every query";
     out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
     if (e.from) out += " from " + format_offset(*e.from);

@@ -418,7 +418,7 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
               std::string::npos)
         << out;
     auto tc = suite.find_child_by_attribute("testcase", "name",
-                                            "line 12: warm failure windows match the rollover lint's predicted windows");
+                                            "line 12: failure windows match the rollover lint's predicted windows");
     ASSERT_TRUE(tc) << xml;
     auto failure = tc.child("failure");
     ASSERT_TRUE(failure) << xml;
@@ -489,7 +489,7 @@ TEST(JsonReport, NamesEachExpectationKindAndReadsBackIntoTheBatchSummary)
     ASSERT_TRUE(row.first_failure);
     EXPECT_EQ(*row.first_failure, Seconds(kDay + 30 * 60));
     ASSERT_EQ(row.failed_expectations.size(), static_cast<std::size_t>(5 - row.expectations_passed));
-    EXPECT_NE(row.failed_expectations[0].find("line 12: warm failure windows match"), std::string::npos)
+    EXPECT_NE(row.failed_expectations[0].find("line 12: failure windows match"), std::string::npos)
         << row.failed_expectations[0];
 }
 
