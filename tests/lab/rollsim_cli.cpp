@@ -110,18 +110,18 @@ void expect_every_expectation_passed(const nlohmann::json& report)
     EXPECT_EQ(report["result"], "pass");
 }
 
-std::vector<int> processes_mentioning(const std::string& needle)
+std::vector<std::string> processes_mentioning(const std::string& needle)
 {
-    std::vector<int> pids;
+    std::vector<std::string> found;
     for (const auto& entry : fs::directory_iterator("/proc")) {
         const std::string name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
         std::string cmdline = read_file(entry.path() / "cmdline");
         for (auto& c : cmdline)
             if (c == '\0') c = ' ';
-        if (cmdline.find(needle) != std::string::npos) pids.push_back(std::stoi(name));
+        if (cmdline.find(needle) != std::string::npos) found.push_back(name + ": " + cmdline);
     }
-    return pids;
+    return found;
 }
 
 }  // namespace rollsim::test

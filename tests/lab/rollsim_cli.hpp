@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -57,7 +58,21 @@ nlohmann::json run_and_report(const std::string& scenario, int expected_status =
 // Every expectation of the report passed, and there was at least one.
 void expect_every_expectation_passed(const nlohmann::json& report);
 
-// PIDs of host processes whose command line mentions `needle`.
-std::vector<int> processes_mentioning(const std::string& needle);
+// Host processes whose command line mentions `needle`, each as "PID: command line".
+std::vector<std::string> processes_mentioning(const std::string& needle);
+
+// Polls `pred` until it holds or `deadline` has passed; returns whether it held. A condition
+// wait with a deadline, not a fixed delay: `poll` is only the interval between checks.
+template <typename Pred>
+bool wait_for(Pred pred, std::chrono::milliseconds deadline,
+              std::chrono::milliseconds poll = std::chrono::milliseconds(20))
+{
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(poll);
+    }
+    return pred();
+}
 
 }  // namespace rollsim::test

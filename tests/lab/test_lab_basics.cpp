@@ -10,6 +10,7 @@
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
 #include "probe/dns_query.hpp"
+#include "rollsim_cli.hpp"
 
 #include <gtest/gtest.h>
 
@@ -46,27 +47,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// A scratch directory removed at the end of the test.
-class TempDir {
-public:
-    TempDir()
-    {
-        char templ[] = "/tmp/rollsim-labtest-XXXXXX";
-        if (::mkdtemp(templ) == nullptr) throw std::runtime_error("mkdtemp failed");
-        m_path = templ;
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+using rollsim::test::processes_mentioning;
+using rollsim::test::TempDir;
+using rollsim::test::wait_for;
 
 // Waits for `pid` to exit within `timeout`; SIGKILLs it otherwise. Returns the wait status,
 // or nullopt on timeout.
@@ -482,28 +465,6 @@ TEST(ProbeQuery, RejectsMalformedInputAndTimesOut)
     ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
 }
 
-namespace {
-
-// Pids of host processes whose command line mentions `needle`.
-std::vector<std::string> processes_mentioning(const std::string& needle)
-{
-    std::vector<std::string> found;
-    DIR* proc = ::opendir("/proc");
-    if (proc == nullptr) return found;
-    while (struct dirent* entry = ::readdir(proc)) {
-        std::string name = entry->d_name;
-        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream in("/proc/" + name + "/cmdline", std::ios::binary);
-        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        for (char& c : cmdline)
-            if (c == '\0') c = ' ';
-        if (cmdline.find(needle) != std::string::npos) found.push_back(name + ": " + cmdline);
-    }
-    ::closedir(proc);
-    return found;
-}
-
-}  // namespace
 
 TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
 {
@@ -567,14 +528,14 @@ TEST(LabCleanup, KilledRunnerTakesLabProcessesDown)
 
     // Poll /proc until no process mentions the lab directory, with a deadline.
     std::vector<std::string> left_over;
-    const auto gone_deadline = Clock::now() + 10s;
-    for (;;) {
-        while (::waitpid(-1, nullptr, WNOHANG) > 0) {  // reap the lab's zombies handed to us
-        }
-        left_over = processes_mentioning(reported);
-        if (left_over.empty() || Clock::now() >= gone_deadline) break;
-        std::this_thread::sleep_for(20ms);  // poll interval for a condition with a deadline
-    }
+    wait_for(
+        [&] {
+            while (::waitpid(-1, nullptr, WNOHANG) > 0) {  // reap the lab's zombies handed to us
+            }
+            left_over = processes_mentioning(reported);
+            return left_over.empty();
+        },
+        10s);
     std::string listing;
     for (const auto& p : left_over) listing += "\n  " + p;
     EXPECT_TRUE(left_over.empty()) << "still running after the runner was killed:" << listing;
@@ -638,9 +599,7 @@ TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)
         rollsim::lab::Process process(daemon);
         pid = process.pid();
         EXPECT_TRUE(process.running());
-        const auto deadline = Clock::now() + 5s;
-        while (process.log_tail(2).find("line3") == std::string::npos && Clock::now() < deadline)
-            std::this_thread::sleep_for(5ms);  // poll the log for a condition, with a deadline
+        wait_for([&] { return process.log_tail(2).find("line3") != std::string::npos; }, 5s, 5ms);
         EXPECT_EQ(process.log_tail(2), "line2\nline3");
         auto stop_started = Clock::now();
         process.stop(2000ms);
@@ -654,8 +613,7 @@ TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)
     daemon.args = {"-c", "trap '' TERM; echo ready; exec sleep 30"};  // ignored across exec
     {
         rollsim::lab::Process process(daemon);
-        const auto deadline = Clock::now() + 5s;
-        while (process.log_tail(1) != "ready" && Clock::now() < deadline) std::this_thread::sleep_for(5ms);
+        wait_for([&] { return process.log_tail(1) == "ready"; }, 5s, 5ms);
         auto stop_started = Clock::now();
         process.stop(300ms);
         EXPECT_GE(Clock::now() - stop_started, 250ms);

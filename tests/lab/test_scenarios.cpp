@@ -185,18 +185,6 @@ TEST(ExitStatus, ThreeWhenTheLabCannotStartNamingTheProgram)
     EXPECT_NE(r.output.find("nsd"), std::string::npos) << r.output;
 }
 
-// Waits until `pred` holds or the deadline passes; returns whether it held.
-template <typename Pred>
-bool wait_for(Pred pred, std::chrono::seconds deadline)
-{
-    auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling interval of a condition wait
-    }
-    return pred();
-}
-
 void interrupt_and_check_cleanup(int signal, int expected_status)
 {
     TempDir dir;
