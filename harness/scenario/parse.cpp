@@ -644,7 +644,7 @@ private:
     RolloverSpec parse_rollover(const YAML::Node& node);
     void check_turn(const RolloverSpec& r, const Field& method);
     void parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name);
-    void apply_rollover_plan(const RolloverSpec& r);
+    void apply_rollover_plan(rollover::RolloverPlan plan);
 
     std::string m_file;
     fs::path m_base_dir;
@@ -1915,7 +1915,8 @@ void Parser::parse_rollovers(const Field& f)
         }
         if (!spec.every) {
             m_scenario.rollovers.push_back(spec);
-            apply_rollover_plan(m_scenario.rollovers.back());
+            const RolloverSpec& r = m_scenario.rollovers.back();
+            apply_rollover_plan(rollover::plan_rollover(*m_scenario.find_zone(r.zone), r));
             continue;
         }
         // Repeating key lifetimes: generation g rolls the key generation g-1 introduced. Without
@@ -1937,7 +1938,7 @@ void Parser::parse_rollovers(const Field& f)
             if (find_key(gen.zone, gen.new_key))
                 fail(spec.loc, fmt::format("zone {} already has a key '{}', the name every: gives generation {} of "
                                            "'{}'; rename that key", gen.zone, gen.new_key, g + 1, base));
-            const auto plan = rollover::plan_rollover(*m_scenario.find_zone(gen.zone), gen);
+            auto plan = rollover::plan_rollover(*m_scenario.find_zone(gen.zone), gen);
             Seconds end = gen.start;
             for (const auto& step : plan.steps) end = std::max(end, step.at);
             if (end - gen.start >= *spec.every)
@@ -1953,7 +1954,8 @@ void Parser::parse_rollovers(const Field& f)
                 break;
             }
             m_scenario.rollovers.push_back(gen);
-            apply_rollover_plan(m_scenario.rollovers.back());
+            plan.spec = &m_scenario.rollovers.back();  // the same rollover, now in the scenario
+            apply_rollover_plan(std::move(plan));
         }
     }
 }
@@ -2126,9 +2128,9 @@ void Parser::check_turn(const RolloverSpec& r, const Field& method)
 
 // Adds a rollover's new keys to its zone and its steps to the timeline (at once, so that the next
 // generation of a repeating rollover finds the key it rolls).
-void Parser::apply_rollover_plan(const RolloverSpec& r)
+void Parser::apply_rollover_plan(rollover::RolloverPlan plan)
 {
-    auto plan = rollover::plan_rollover(*m_scenario.find_zone(r.zone), r);
+    const RolloverSpec& r = *plan.spec;
     for (auto& z : m_scenario.zones)
         if (z.name == r.zone)
             for (auto& k : plan.new_keys) z.keys.push_back(std::move(k));
