@@ -145,9 +145,9 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
     return v;
 }
 
-// PredictedWindows: the warm (daemon) failure windows and the rollover lint's predicted windows
-// agree (report/predicted.hpp): every observed one lies within a predicted one, and every
-// predicted one saw a failure, both within the probe interval.
+// PredictedWindows: the rollover lint's predicted windows and the failure windows of the
+// resolvers each applies to agree (report/predicted.hpp): every observed one lies within a
+// predicted one, and every predicted one saw a failure, both within the probe interval.
 Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation& exp,
                                 const std::vector<Observation>& observations)
 {
