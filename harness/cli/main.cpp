@@ -12,12 +12,12 @@
 
 namespace {
 
-int cmd_check(const std::vector<std::string>& inputs)
+int cmd_check(const std::vector<std::string>& inputs, const std::string& template_root)
 {
     int status = 0;
     for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
         try {
-            auto sc = rollsim::scenario::parse_scenario(file);
+            auto sc = rollsim::scenario::parse_scenario(file, template_root);
             std::cout << file << ": valid (" << sc.zones.size() << " zones, " << sc.timeline.size() << " events, "
                       << sc.expectations.size() << " expectations)\n";
         } catch (const rollsim::ScenarioError& e) {
@@ -29,13 +29,13 @@ int cmd_check(const std::vector<std::string>& inputs)
 }
 
 // `rollsim plan FILE...`: each scenario's rollover schedule and lint, before anything runs.
-int cmd_plan(const std::vector<std::string>& inputs)
+int cmd_plan(const std::vector<std::string>& inputs, const std::string& template_root)
 {
     int status = 0;
     bool first = true;
     for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
         try {
-            auto sc = rollsim::scenario::parse_scenario(file);
+            auto sc = rollsim::scenario::parse_scenario(file, template_root);
             if (!first) std::cout << "\n";
             first = false;
             rollsim::rollover::print_plan(std::cout, sc, rollsim::rollover::plan_rollovers(sc));
@@ -87,6 +87,14 @@ int main(int argc, char** argv)
     play->add_option("--lab-dir", play_args.lab_dir, "Build the lab in this directory and keep it");
     play->add_flag("--keep-lab", play_args.keep_lab, "Keep the lab directory (configs, zones, logs)");
 
+    // Templates are read only below this directory (scenario/parse.hpp): the scenario's own
+    // repository unless given.
+    std::string template_root;
+    for (auto* sub : {run, check, plan, play})
+        sub->add_option("--template-root", template_root,
+                        "Read zone templates only below this directory (default: the scenario's repository, "
+                        "the nearest directory above it holding .git; docs/scenario-format.md)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -95,9 +103,10 @@ int main(int argc, char** argv)
     }
 
     try {
+        run_args.template_root = play_args.template_root = template_root;
         if (*run) return rollsim::cli::run(run_args);
-        if (*check) return cmd_check(check_inputs);
-        if (*plan) return cmd_plan(plan_inputs);
+        if (*check) return cmd_check(check_inputs, template_root);
+        if (*plan) return cmd_plan(plan_inputs, template_root);
         if (*play) return rollsim::cli::play(play_args, std::cin, std::cout);
     } catch (const rollsim::Fatal& e) {
         std::cerr << "rollsim: " << e.what() << "\n";

@@ -605,7 +605,7 @@ private:
 
 int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 {
-    const scenario::Scenario sc = scenario::parse_scenario(args.scenario);
+    const scenario::Scenario sc = scenario::parse_scenario(args.scenario, args.template_root);
     const fs::path transcript = args.transcript.empty()
                                     ? fs::path(fs::path(args.scenario).stem().string() + "-transcript.md")
                                     : fs::path(args.transcript);

@@ -14,6 +14,7 @@ struct PlayArgs {
     std::string scenario;    // one scenario file
     std::string transcript;  // empty: <scenario basename>-transcript.md in the current directory
     std::string lab_dir;     // build the lab here and keep it
+    std::string template_root;  // empty: the scenario's repository (scenario/parse.hpp)
     bool keep_lab = false;
 };
 

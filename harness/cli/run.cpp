@@ -322,7 +322,7 @@ int run(const RunArgs& args)
     int invalid = 0;
     for (const auto& f : files) {
         try {
-            scenarios.push_back(scenario::parse_scenario(f));
+            scenarios.push_back(scenario::parse_scenario(f, args.template_root));
         } catch (const ScenarioError& e) {
             if (files.size() == 1) throw;
             std::cerr << "rollsim: " << e.what() << "\n";

@@ -17,6 +17,7 @@ struct RunArgs {
     std::string report_html;          // one scenario only: self-contained HTML
     std::string report_dir;           // every format per scenario; for several, junit.xml and summary.md
     std::string lab_dir;
+    std::string template_root;        // empty: each scenario's repository (scenario/parse.hpp)
     bool keep_lab = false;
     bool quiet = false;
     int jobs = 1;

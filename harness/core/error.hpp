@@ -30,14 +30,34 @@ private:
 class ScenarioError : public Fatal {
 public:
     ScenarioError(const std::string& file, int line, int column, const std::string& message)
-        : Fatal(ExitCode::InvalidScenario, format(file, line, column, message)),
-          m_file(file), m_line(line), m_column(column), m_message(message)
+        : Fatal(ExitCode::InvalidScenario, format(printable(file), line, column, printable(message))),
+          m_file(file), m_line(line), m_column(column), m_message(printable(message))
     {
     }
     const std::string& file() const { return m_file; }
     int line() const { return m_line; }
     int column() const { return m_column; }
     const std::string& message() const { return m_message; }
+
+    // `text` with every control byte (and DEL) written as \xNN, so that a message quoting a
+    // scenario's content cannot move the cursor, clear the screen or add a line on a terminal.
+    static std::string printable(const std::string& text)
+    {
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string out;
+        out.reserve(text.size());
+        for (const char c : text) {
+            const auto b = static_cast<unsigned char>(c);
+            if (b >= 0x20 && b != 0x7f) {
+                out += c;
+                continue;
+            }
+            out += "\\x";
+            out += kHex[b >> 4];
+            out += kHex[b & 0xf];
+        }
+        return out;
+    }
 
 private:
     static std::string format(const std::string& file, int line, int column, const std::string& message)

@@ -550,7 +550,10 @@ struct TimeRef {
 
 class Parser {
 public:
-    Parser(std::string file, fs::path base_dir) : m_file(std::move(file)), m_base_dir(std::move(base_dir)) {}
+    Parser(std::string file, fs::path base_dir, fs::path template_root = {})
+        : m_file(std::move(file)), m_base_dir(std::move(base_dir)), m_template_root(std::move(template_root))
+    {
+    }
 
     Scenario run(const std::string& text);
     // One timeline event read against a scenario parsed before (parse_event_fields).
@@ -612,6 +615,7 @@ private:
     std::vector<std::string> parse_key_servers(const Field& f, const ZoneSpec& zone, const std::string& key) const;
     std::string server_ref(const std::string& text, const ZoneSpec& zone, const SourceLoc& where) const;
     void check_key_order(const KeySpec& key, const Fields& fields) const;
+    fs::path find_template(const Field& f) const;
     void load_template(const Field& f, ZoneSpec& zone) const;
     void parse_records(const Field& f, ZoneSpec& zone) const;
     std::string render_record(const std::vector<Token>& tokens, const RecordContext& ctx, const ZoneSpec& zone,
@@ -648,6 +652,7 @@ private:
 
     std::string m_file;
     fs::path m_base_dir;
+    fs::path m_template_root;  // absolute, normal: templates are read only below it
     Scenario m_scenario;
     std::vector<TimeRef> m_times;            // every time written in the file, checked against duration
     std::optional<Seconds> m_declared_duration;  // duration: as written (settled at the end)
@@ -1177,12 +1182,24 @@ void Parser::check_key_order(const KeySpec& key, const Fields& fields) const
     }
 }
 
-// Candidates, in order: relative to the scenario's directory, then each parent directory.
-std::optional<fs::path> find_upward(const fs::path& base_dir, const fs::path& relative)
+// True when `p` is `root` or below it (both absolute and normal).
+bool is_within(const fs::path& p, const fs::path& root)
+{
+    auto r = root.begin();
+    for (auto it = p.begin(); r != root.end(); ++it, ++r) {
+        if (r->empty()) return true;  // a trailing separator of `root`
+        if (it == p.end() || *it != *r) return false;
+    }
+    return true;
+}
+
+// Candidates, in order: relative to the scenario's directory, then each parent directory up to
+// the template root, never above it.
+std::optional<fs::path> find_upward(const fs::path& base_dir, const fs::path& root, const fs::path& relative)
 {
     std::error_code ec;
     if (relative.is_absolute()) {
-        if (fs::is_regular_file(relative, ec)) return relative;
+        if (fs::is_regular_file(relative, ec)) return relative.lexically_normal();
         return std::nullopt;
     }
     fs::path dir = fs::absolute(base_dir, ec).lexically_normal();
@@ -1190,9 +1207,24 @@ std::optional<fs::path> find_upward(const fs::path& base_dir, const fs::path& re
     while (true) {
         fs::path candidate = (dir / relative).lexically_normal();
         if (fs::is_regular_file(candidate, ec)) return candidate;
-        if (dir == dir.root_path() || dir.parent_path() == dir || dir.empty()) return std::nullopt;
+        if (dir == root || !is_within(dir, root) || dir == dir.root_path() || dir.parent_path() == dir || dir.empty())
+            return std::nullopt;
         dir = dir.parent_path();
     }
+}
+
+// The first line of `file` holding a byte no zone file has (NUL or another control byte but
+// tab, CR and LF), or 0 when there is none. Checked before anything is parsed, so that no error
+// quotes the content of a file that is not a zone file.
+int first_binary_line(std::ifstream& in)
+{
+    int line = 1;
+    for (char c; in.get(c);) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b == '\n') ++line;
+        else if ((b < 0x20 && b != '\t' && b != '\r') || b == 0x7f) return line;
+    }
+    return 0;
 }
 
 // The template's path as errors show it: relative to the working directory when under it.
@@ -1207,18 +1239,42 @@ std::string display_path(const fs::path& p)
     return p.string();
 }
 
-void Parser::load_template(const Field& f, ZoneSpec& zone) const
+// The template file `f` names, found and checked: below the template root, not under .git, text.
+fs::path Parser::find_template(const Field& f) const
 {
     const std::string rel = scalar(f);
     if (rel.empty()) fail(loc(f), "template is empty; give the path of a zone template file");
-    auto found = find_upward(m_base_dir, rel);
+    auto found = find_upward(m_base_dir, m_template_root, rel);
     if (!found)
         fail(loc(f), fmt::format("template file '{}' not found (looked in the scenario's directory and each "
-                                 "directory above it); check the path", rel));
-    std::ifstream in(*found);
-    if (!in) fail(loc(f), fmt::format("cannot read template file '{}'", found->string()));
+                                 "directory above it, up to the template root); check the path, or pass "
+                                 "--template-root", rel));
+    // The file as it really is (symbolic links resolved) must lie below the template root, and
+    // not in a repository's .git directory (credentials live there): a scenario from an
+    // untrusted source must not be able to read other files and have errors quote them.
+    std::error_code ec;
+    const fs::path real = fs::weakly_canonical(*found, ec);
+    const fs::path real_root = fs::weakly_canonical(m_template_root, ec);
+    bool in_git = false;
+    for (const auto& part : real.lexically_relative(real_root))
+        if (part == ".git") in_git = true;
+    if (!is_within(real, real_root) || in_git)
+        fail(loc(f), fmt::format("template file '{}' is outside the template root; keep zone templates in the "
+                                 "scenario's repository (not under .git), or pass --template-root", rel));
+    std::ifstream in(real, std::ios::binary);
+    if (!in) fail(loc(f), fmt::format("cannot read template file '{}'", display_path(real)));
+    if (const int bad = first_binary_line(in))
+        fail(loc(f), fmt::format("template file '{}' is not a zone file (a control byte on line {}); give a zone "
+                                 "file in text form", rel, bad));
+    return *found;
+}
 
-    RecordContext ctx{display_path(*found), zone.name, std::nullopt, std::nullopt};
+void Parser::load_template(const Field& f, ZoneSpec& zone) const
+{
+    const fs::path found = find_template(f);
+    std::ifstream in(found);
+
+    RecordContext ctx{display_path(found), zone.name, std::nullopt, std::nullopt};
     std::optional<std::string> last_owner;
     std::vector<Token> pending;
     bool owner_given = true;
@@ -2434,12 +2490,36 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     return suggest(word, candidates);
 }
 
-Scenario parse_scenario_text(const std::string& text, const std::string& file_label, const fs::path& base_dir)
+namespace {
+
+// The template root (parse.hpp says which directory it is).
+fs::path template_root_for(const fs::path& base_dir, const fs::path& given)
 {
-    return Parser(file_label, base_dir.empty() ? fs::path(".") : base_dir).run(text);
+    std::error_code ec;
+    if (!given.empty()) return fs::absolute(given, ec).lexically_normal();
+    fs::path dir = fs::absolute(base_dir.empty() ? fs::path(".") : base_dir, ec).lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path() && dir != dir.root_path()) dir = dir.parent_path();
+    for (fs::path d = dir;; d = d.parent_path()) {
+        if (fs::exists(d / ".git", ec)) return d;
+        if (d == d.root_path() || d.parent_path() == d || d.empty()) break;
+    }
+    // No repository (a release tarball, a package): the working directory when the scenario
+    // lies below it, as in `rollsim run scenarios/...` from the top of the tree.
+    const fs::path cwd = fs::current_path(ec);
+    if (!ec && cwd != cwd.root_path() && is_within(dir, cwd)) return cwd;
+    return dir;
 }
 
-Scenario parse_scenario(const fs::path& file)
+}  // namespace
+
+Scenario parse_scenario_text(const std::string& text, const std::string& file_label, const fs::path& base_dir,
+                             const fs::path& template_root)
+{
+    const fs::path base = base_dir.empty() ? fs::path(".") : base_dir;
+    return Parser(file_label, base, template_root_for(base, template_root)).run(text);
+}
+
+Scenario parse_scenario(const fs::path& file, const fs::path& template_root)
 {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec))
@@ -2448,7 +2528,7 @@ Scenario parse_scenario(const fs::path& file)
     if (!in.is_open()) throw ScenarioError(file.string(), 0, 0, "cannot read the scenario file; check its permissions");
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_scenario_text(text.str(), file.string(), file.parent_path());
+    return parse_scenario_text(text.str(), file.string(), file.parent_path(), template_root);
 }
 
 }  // namespace rollsim::scenario

@@ -15,13 +15,18 @@
 namespace rollsim::scenario {
 
 // Reads and validates `file`. Relative template paths are resolved from the file's directory,
-// then from each parent directory upward. Errors name `file` as given.
-Scenario parse_scenario(const std::filesystem::path& file);
+// then from each parent directory upward, up to the template root and never above it.
+// Templates are read only below the template root (symbolic links resolved, nothing under a
+// .git directory) and must be text: a scenario from an untrusted source cannot read other
+// files, nor have an error quote them. The root is `template_root` when given, else the
+// nearest directory above the scenario that holds .git (its repository), else the working
+// directory when the scenario lies below it, else the scenario's own directory. Errors name `file` as given.
+Scenario parse_scenario(const std::filesystem::path& file, const std::filesystem::path& template_root = {});
 
 // The same for text already in memory: `file_label` is used in errors and as Scenario::file,
-// `base_dir` is where the search for template files starts.
+// `base_dir` is where the search for template files starts (and the root is found from).
 Scenario parse_scenario_text(const std::string& text, const std::string& file_label,
-                             const std::filesystem::path& base_dir);
+                             const std::filesystem::path& base_dir, const std::filesystem::path& template_root = {});
 
 // The words the parser accepts, straight from its tables, for tools and for the test that keeps
 // schema/scenario.schema.json in step with the parser.

@@ -429,10 +429,12 @@ probes: { names: [org. SOA] }
     EXPECT_EQ(s.zones[0].signing.validity, Seconds(10 * kDay));
 }
 
-// Template paths are tried in the scenario's directory, then in each directory above it.
+// Template paths are tried in the scenario's directory, then in each directory above it up to
+// the template root: by default the scenario's repository (the directory holding .git).
 TEST(ScenarioParse, TemplateResolutionWalksUpTheDirectoryTree)
 {
     TempDir dir;
+    fs::create_directories(dir.path() / ".git");
     dir.write("zones/t.zone", "www A 192.0.2.1\n");
     const std::string text = R"(name: walk
 start: 2027-03-01T00:00:00Z
@@ -452,6 +454,68 @@ probes: { names: [www.example.com. A] }
     // parse_scenario_text starts from base_dir.
     s = parse_scenario_text(text, "inline", dir.path() / "scenarios");
     EXPECT_EQ(s.find_zone("example.com.")->records, (std::vector<std::string>{"www.example.com. 300 IN A 192.0.2.1"}));
+}
+
+const char* kWithTemplate = R"(name: t
+start: 2027-03-01T00:00:00Z
+zones: { example.com.: { template: TEMPLATE } }
+probes: { names: [www.example.com. A] }
+)";
+
+std::string with_template(const std::string& path)
+{
+    std::string text = kWithTemplate;
+    return text.replace(text.find("TEMPLATE"), 8, path);
+}
+
+// A scenario from an untrusted source cannot read files outside its repository, nor have an
+// error quote them.
+TEST(ScenarioParse, TemplatesAreReadOnlyBelowTheTemplateRoot)
+{
+    TempDir dir;
+    fs::create_directories(dir.path() / "repo/.git");
+    dir.write("repo/.git/config", "leaked:credential A 192.0.2.1\n");
+    dir.write("outside/secret.zone", "root:leaked A 192.0.2.1\n");
+    dir.write("repo/zones/ok.zone", "www A 192.0.2.1\n");
+    fs::create_symlink(dir.path() / "outside/secret.zone", dir.path() / "repo/zones/link.zone");
+    const fs::path file = dir.write("repo/scenarios/s.yaml", "");
+    auto error_for = [&](const std::string& path, const fs::path& root = {}) {
+        std::ofstream(file) << with_template(path);
+        try {
+            parse_scenario(file, root);
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    const std::string outside = "is outside the template root";
+    EXPECT_NE(error_for("zones/link.zone").find(outside), std::string::npos);
+    EXPECT_NE(error_for("../../outside/secret.zone").find(outside), std::string::npos);
+    EXPECT_NE(error_for((dir.path() / "outside/secret.zone").string()).find(outside), std::string::npos);
+    EXPECT_NE(error_for(".git/config").find(outside), std::string::npos);
+    for (const auto& path : {"zones/link.zone", "../../outside/secret.zone", ".git/config"})
+        EXPECT_EQ(error_for(path).find("leaked"), std::string::npos) << error_for(path);
+    EXPECT_EQ(error_for("zones/ok.zone"), "");
+
+    // A root given on the command line widens (or narrows) what is readable.
+    EXPECT_NE(error_for("zones/link.zone", dir.path()).find("bad owner name 'root:leaked'"), std::string::npos);
+    EXPECT_NE(error_for("zones/ok.zone", dir.path() / "repo/scenarios").find("not found"), std::string::npos);
+
+    // Outside a repository, the root is the scenario's own directory.
+    TempDir bare;
+    bare.write("zones/t.zone", "www A 192.0.2.1\n");
+    const fs::path deep = bare.write("scenarios/s.yaml", with_template("zones/t.zone"));
+    EXPECT_THROW(parse_scenario(deep), ScenarioError);
+    EXPECT_NO_THROW(parse_scenario(deep, bare.path()));
+}
+
+// Control bytes a scenario carries into an error message are written as \xNN.
+TEST(ScenarioParse, ErrorsEscapeControlBytes)
+{
+    const std::string e = error_of("name: t\nstart: 2027-03-01T00:00:00Z\nzones: { \"exa\\e[2Jmple.com.\": {} }\n"
+                                   "probes: { names: [www.example.com. A] }\n");
+    EXPECT_NE(e.find("\\x1b[2J"), std::string::npos) << e;
+    EXPECT_EQ(e.find('\x1b'), std::string::npos);
 }
 
 TEST(ScenarioParse, TemplateErrorsNameTheTemplateAndItsLine)
