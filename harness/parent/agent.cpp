@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -165,31 +166,42 @@ std::string ds_rdata(const std::string& record)
     return rdata_of(rr.get());
 }
 
-Decision decide(const AgentInput& in)
-{
-    Decision out;
-    std::set<std::string> current;
-    for (const auto& r : in.ds) {
-        RrPtr rr = parse(r);
-        if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_DS) current.insert(rdata_of(rr.get()));
-    }
-    out.ds = sorted(current);
-    const auto refuse = [&](std::string why) {
-        out.verdict = Verdict::Refused;
-        out.reason = std::move(why);
-        return out;
-    };
-    if (in.servers.empty()) return refuse("the child has no server to ask");
+namespace {
 
-    // RFC 7344 4.1: every server of the child must publish the same CDS/CDNSKEY sets.
-    struct Parsed {
-        const ServerAnswer* answer;
-        Rrset cds, cdnskey, dnskey;
-        Published published;
+// One server's answer, parsed, with its CDS and CDNSKEY sets as comparable text.
+struct Parsed {
+    const ServerAnswer* answer;
+    Rrset cds, cdnskey, dnskey;
+    Published published;
+};
+
+// The digest type field of DS RDATA "keytag algorithm digest-type DIGEST".
+int digest_type_of(const std::string& ds) { return std::stoi(ds.substr(ds.find(' ', ds.find(' ') + 1) + 1)); }
+
+bool is_delete_set(const Parsed& p)
+{
+    const auto any_delete = [](const Rrset& set) {
+        return std::any_of(set.rrs.begin(), set.rrs.end(), [](const auto& r) { return is_delete(r.get()); });
     };
-    std::vector<Parsed> servers;
+    return any_delete(p.cds) || any_delete(p.cdnskey);
+}
+
+std::set<std::string> current_ds(const std::vector<std::string>& ds)
+{
+    std::set<std::string> out;
+    for (const auto& r : ds) {
+        RrPtr rr = parse(r);
+        if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_DS) out.insert(rdata_of(rr.get()));
+    }
+    return out;
+}
+
+// RFC 7344 4.1: every server of the child answered and publishes the same CDS/CDNSKEY sets.
+// Returns the refusal, or nullopt with `servers` filled.
+std::optional<std::string> read_servers(const AgentInput& in, std::vector<Parsed>& servers)
+{
     for (const auto& s : in.servers) {
-        if (!s.answered) return refuse(fmt::format("{} did not answer; every server must be read (RFC 7344 4.1)", s.server));
+        if (!s.answered) return fmt::format("{} did not answer; every server must be read (RFC 7344 4.1)", s.server);
         Parsed p{&s, Rrset(s.cds, LDNS_RR_TYPE_CDS), Rrset(s.cdnskey, LDNS_RR_TYPE_CDNSKEY),
                  Rrset(s.dnskey, LDNS_RR_TYPE_DNSKEY), {}};
         for (const auto& rr : p.cds.rrs) p.published.cds.insert(rdata_of(rr.get()));
@@ -198,53 +210,130 @@ Decision decide(const AgentInput& in)
     }
     for (std::size_t i = 1; i < servers.size(); ++i)
         if (!(servers[i].published == servers[0].published))
-            return refuse(fmt::format("CDS differs between {} ({}) and {} ({}) (RFC 7344 4.1)",
-                                      servers[0].answer->server, servers[0].published.summary(),
-                                      servers[i].answer->server, servers[i].published.summary()));
-    const Parsed& first = servers[0];
-    if (first.published.cds.empty() && first.published.cdnskey.empty()) {
-        out.reason = "no CDS or CDNSKEY published";
-        return out;
-    }
+            return fmt::format("CDS differs between {} ({}) and {} ({}) (RFC 7344 4.1)", servers[0].answer->server,
+                               servers[0].published.summary(), servers[i].answer->server,
+                               servers[i].published.summary());
+    return std::nullopt;
+}
 
-    const auto is_delete_set = [](const Parsed& p) {
-        return std::any_of(p.cds.rrs.begin(), p.cds.rrs.end(), [](const auto& r) { return is_delete(r.get()); }) ||
-               std::any_of(p.cdnskey.rrs.begin(), p.cdnskey.rrs.end(), [](const auto& r) { return is_delete(r.get()); });
-    };
-    // RFC 8078 4: a delete signal for a child that has no DS left asks for nothing.
-    if (current.empty() && is_delete_set(first)) {
-        out.reason = "delete signal, and no DS at the parent: nothing to remove";
-        return out;
-    }
-
-    // RFC 7344 4.1 / RFC 8078 3: signed by a key the current DS set points to, on every server.
-    if (current.empty())
-        return refuse("the parent has no DS for the child, so its CDS cannot be authenticated (RFC 8078 "
-                      "bootstrapping is not modelled)");
-    const std::time_t now = std::chrono::system_clock::to_time_t(in.now);
+// RFC 7344 4.1 / RFC 8078 3: on every server, the CDS and CDNSKEY sets are signed by a key the
+// current DS set points to. Returns the refusal, or nullopt.
+std::optional<std::string> check_signed_by_ds_keys(const std::vector<Parsed>& servers,
+                                                   const std::set<std::string>& current, std::time_t now)
+{
     for (const auto& p : servers) {
         RrListPtr ds_keys(ldns_rr_list_new());
         for (const auto& key : p.dnskey.rrs)
-            for (const auto& ds : current) {
-                const int digest_type = std::stoi(ds.substr(ds.find(' ', ds.find(' ') + 1) + 1));
-                if (ds_of_key(key.get(), digest_type) == ds) {
+            for (const auto& ds : current)
+                if (ds_of_key(key.get(), digest_type_of(ds)) == ds) {
                     ldns_rr_list_push_rr(ds_keys.get(), key.get());
                     break;
                 }
-            }
         for (const auto* set : {&p.cds, &p.cdnskey}) {
             if (set->rrs.empty()) continue;
             const char* type = set == &p.cds ? "CDS" : "CDNSKEY";
             if (ldns_rr_list_rr_count(ds_keys.get()) == 0)
-                return refuse(fmt::format("no DNSKEY on {} matches the DS set at the parent (tags {}), so the {} "
-                                          "cannot be authenticated (RFC 7344 4.1)",
-                                          p.answer->server, tags_of(current), type));
+                return fmt::format("no DNSKEY on {} matches the DS set at the parent (tags {}), so the {} cannot be "
+                                   "authenticated (RFC 7344 4.1)",
+                                   p.answer->server, tags_of(current), type);
             if (!set->verified_by(ds_keys.get(), now))
-                return refuse(fmt::format("the {} RRset on {} is not signed by a key in the DS set ({}; DS set: tags "
-                                          "{}) (RFC 7344 4.1)",
-                                          type, p.answer->server, set->signer_tags(), tags_of(current)));
+                return fmt::format("the {} RRset on {} is not signed by a key in the DS set ({}; DS set: tags {}) "
+                                   "(RFC 7344 4.1)",
+                                   type, p.answer->server, set->signer_tags(), tags_of(current));
         }
     }
+    return std::nullopt;
+}
+
+// RFC 7344 4.1 / RFC 8078 3: the DS set the child asks for. CDS and CDNSKEY, when both are
+// published, must describe the same keys. Returns the refusal, or nullopt with `wanted` set.
+std::optional<std::string> wanted_ds(const Parsed& first, std::set<std::string>& wanted)
+{
+    wanted = first.published.cds;
+    if (first.cdnskey.rrs.empty()) return std::nullopt;
+    std::set<int> digest_types;
+    for (const auto& ds : first.published.cds) digest_types.insert(digest_type_of(ds));
+    if (digest_types.empty()) digest_types.insert(2);  // CDNSKEY alone: the parent picks SHA-256
+    std::set<std::string> from_keys;
+    for (const auto& key : first.cdnskey.rrs)
+        for (int dt : digest_types) from_keys.insert(ds_of_key(key.get(), dt));
+    if (first.published.cds.empty()) {
+        wanted = from_keys;
+        return std::nullopt;
+    }
+    for (const auto& ds : first.published.cds)
+        if (!from_keys.count(ds))
+            return fmt::format("CDS and CDNSKEY disagree: CDS {} has no CDNSKEY (RFC 7344 4.1)",
+                               ds.substr(0, ds.find(' ')));
+    for (const auto& ds : from_keys)
+        if (!first.published.cds.count(ds))
+            return fmt::format("CDS and CDNSKEY disagree: the CDNSKEY of tag {} has no CDS (RFC 7344 4.1)",
+                               ds.substr(0, ds.find(' ')));
+    return std::nullopt;
+}
+
+// RFC 7344 4.1: the new DS set must not break the chain: one of its DS must match a DNSKEY
+// that signs the DNSKEY RRset.
+bool keeps_the_chain(const Parsed& first, const std::set<std::string>& wanted, std::time_t now)
+{
+    for (const auto& key : first.dnskey.rrs) {
+        RrListPtr one(ldns_rr_list_new());
+        ldns_rr_list_push_rr(one.get(), key.get());
+        if (!first.dnskey.verified_by(one.get(), now)) continue;
+        for (const auto& ds : wanted)
+            if (ds_of_key(key.get(), digest_type_of(ds)) == ds) return true;
+    }
+    return false;
+}
+
+// "CDS/CDNSKEY identical on ns1, ns2, ...: DS set tags A -> B (adds B, removes A)"
+std::string accepted_reason(const std::vector<Parsed>& servers, const std::set<std::string>& current,
+                            const std::set<std::string>& wanted)
+{
+    std::set<std::string> added, removed;
+    for (const auto& ds : wanted)
+        if (!current.count(ds)) added.insert(ds);
+    for (const auto& ds : current)
+        if (!wanted.count(ds)) removed.insert(ds);
+    std::string servers_list;
+    for (const auto& p : servers) servers_list += (servers_list.empty() ? "" : ", ") + p.answer->server;
+    std::string change;
+    if (!added.empty()) change += "adds " + tags_of(added);
+    if (!removed.empty()) change += (change.empty() ? "" : ", ") + std::string("removes ") + tags_of(removed);
+    return fmt::format("CDS/CDNSKEY identical on {}, signed by a key in the DS set: DS set tags {} -> {} ({})",
+                       servers_list, tags_of(current), tags_of(wanted), change);
+}
+
+}  // namespace
+
+Decision decide(const AgentInput& in)
+{
+    Decision out;
+    const std::set<std::string> current = current_ds(in.ds);
+    out.ds = sorted(current);
+    const auto refuse = [&](std::string why) {
+        out.verdict = Verdict::Refused;
+        out.reason = std::move(why);
+        return out;
+    };
+    const auto unchanged = [&](std::string why) {
+        out.reason = std::move(why);
+        return out;
+    };
+    if (in.servers.empty()) return refuse("the child has no server to ask");
+    std::vector<Parsed> servers;
+    if (auto why = read_servers(in, servers)) return refuse(*why);
+    const Parsed& first = servers[0];
+    if (first.published.cds.empty() && first.published.cdnskey.empty())
+        return unchanged("no CDS or CDNSKEY published");
+    // RFC 8078 4: a delete signal for a child that has no DS left asks for nothing.
+    if (current.empty() && is_delete_set(first))
+        return unchanged("delete signal, and no DS at the parent: nothing to remove");
+    if (current.empty())
+        return refuse("the parent has no DS for the child, so its CDS cannot be authenticated (RFC 8078 "
+                      "bootstrapping is not modelled)");
+    const std::time_t now = std::chrono::system_clock::to_time_t(in.now);
+    if (auto why = check_signed_by_ds_keys(servers, current, now)) return refuse(*why);
 
     // RFC 8078 4: the delete signal.
     if (is_delete_set(first)) {
@@ -257,64 +346,15 @@ Decision decide(const AgentInput& in)
         out.ds.clear();
         return out;
     }
-
-    // RFC 7344 4.1 / RFC 8078 3: CDS and CDNSKEY, when both are published, describe the same keys.
-    std::set<std::string> wanted = first.published.cds;
-    if (!first.cdnskey.rrs.empty()) {
-        std::set<int> digest_types;
-        for (const auto& ds : first.published.cds)
-            digest_types.insert(std::stoi(ds.substr(ds.find(' ', ds.find(' ') + 1) + 1)));
-        if (digest_types.empty()) digest_types.insert(2);  // CDNSKEY alone: the parent picks SHA-256
-        std::set<std::string> from_keys;
-        for (const auto& key : first.cdnskey.rrs)
-            for (int dt : digest_types) from_keys.insert(ds_of_key(key.get(), dt));
-        if (!first.published.cds.empty()) {
-            for (const auto& ds : first.published.cds)
-                if (!from_keys.count(ds))
-                    return refuse(fmt::format("CDS and CDNSKEY disagree: CDS {} has no CDNSKEY (RFC 7344 4.1)",
-                                              ds.substr(0, ds.find(' '))));
-            for (const auto& ds : from_keys)
-                if (!first.published.cds.count(ds))
-                    return refuse(fmt::format("CDS and CDNSKEY disagree: the CDNSKEY of tag {} has no CDS (RFC 7344 4.1)",
-                                              ds.substr(0, ds.find(' '))));
-        } else {
-            wanted = from_keys;
-        }
-    }
-
-    // RFC 7344 4.1: the new DS set must not break the chain: one of its DS must match a DNSKEY
-    // that signs the DNSKEY RRset.
-    bool chain = false;
-    for (const auto& key : first.dnskey.rrs) {
-        RrListPtr one(ldns_rr_list_new());
-        ldns_rr_list_push_rr(one.get(), key.get());
-        if (!first.dnskey.verified_by(one.get(), now)) continue;
-        for (const auto& ds : wanted) {
-            const int digest_type = std::stoi(ds.substr(ds.find(' ', ds.find(' ') + 1) + 1));
-            if (ds_of_key(key.get(), digest_type) == ds) chain = true;
-        }
-    }
-    if (!chain)
+    std::set<std::string> wanted;
+    if (auto why = wanted_ds(first, wanted)) return refuse(*why);
+    if (!keeps_the_chain(first, wanted, now))
         return refuse(fmt::format("the new DS set (tags {}) would break the chain: none of it matches a DNSKEY that "
                                   "signs the DNSKEY RRset (RFC 7344 4.1)",
                                   tags_of(wanted)));
-    if (wanted == current) {
-        out.reason = fmt::format("CDS matches the DS set at the parent (tags {})", tags_of(current));
-        return out;
-    }
-    std::set<std::string> added, removed;
-    for (const auto& ds : wanted)
-        if (!current.count(ds)) added.insert(ds);
-    for (const auto& ds : current)
-        if (!wanted.count(ds)) removed.insert(ds);
-    std::string servers_list;
-    for (const auto& p : servers) servers_list += (servers_list.empty() ? "" : ", ") + p.answer->server;
+    if (wanted == current) return unchanged(fmt::format("CDS matches the DS set at the parent (tags {})", tags_of(current)));
     out.verdict = Verdict::Accepted;
-    std::string change;
-    if (!added.empty()) change += "adds " + tags_of(added);
-    if (!removed.empty()) change += (change.empty() ? "" : ", ") + std::string("removes ") + tags_of(removed);
-    out.reason = fmt::format("CDS/CDNSKEY identical on {}, signed by a key in the DS set: DS set tags {} -> {} ({})",
-                             servers_list, tags_of(current), tags_of(wanted), change);
+    out.reason = accepted_reason(servers, current, wanted);
     out.ds = sorted(wanted);
     return out;
 }
