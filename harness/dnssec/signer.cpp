@@ -719,26 +719,24 @@ std::string SignedZone::text() const
     return out;
 }
 
-SignedZone sign_zone(const SignRequest& request)
+namespace {
+
+RdfPtr zone_origin(const std::string& text)
 {
-    if (!ldns_dname_str_absolute(request.origin.c_str()))
-        throw std::invalid_argument("zone origin '" + request.origin + "' must be absolute");
-    RdfPtr origin(ldns_dname_new_frm_str(request.origin.c_str()));
-    if (!origin) throw std::invalid_argument("invalid zone origin '" + request.origin + "'");
+    if (!ldns_dname_str_absolute(text.c_str())) throw std::invalid_argument("zone origin '" + text + "' must be absolute");
+    RdfPtr origin(ldns_dname_new_frm_str(text.c_str()));
+    if (!origin) throw std::invalid_argument("invalid zone origin '" + text + "'");
     ldns_dname2canonical(origin.get());
+    return origin;
+}
 
-    const std::uint32_t inception = rrsig_time(request.inception);
-    const std::uint32_t expiration = rrsig_time(request.expiration);
-    if (request.expiration <= request.inception)
-        throw std::invalid_argument("signature expiration must come after the inception");
-    const SignerSet zone_signers(request.zone_signers, inception, expiration);
-    const SignerSet dnskey_signers(request.dnskey_signers, inception, expiration);
-    const FaultPlan plan(request.faults, inception, expiration);
-
-    const bool nsec3 = request.denial == scenario::Denial::Nsec3;
+// The NSEC3 parameters of the chain (RFC 5155 3.1.3: a 16-bit iterations field; RFC 9276
+// recommends 0 and validators cap it); default ones for an NSEC zone. Also checks the
+// unsupported-algorithm fault's number, which must fit the algorithm field.
+Nsec3Params nsec3_params(const SignRequest& request)
+{
     Nsec3Params params;
-    if (nsec3) {
-        // RFC 5155 3.1.3: a 16-bit field (RFC 9276 recommends 0; validators cap it).
+    if (request.denial == scenario::Denial::Nsec3) {
         if (request.nsec3_iterations < 0 || request.nsec3_iterations > 65535)
             throw std::invalid_argument("NSEC3 iterations " + std::to_string(request.nsec3_iterations) +
                                         " outside 0..65535");
@@ -747,30 +745,34 @@ SignedZone sign_zone(const SignRequest& request)
     } else if (request.faults.nsec3param_salt) {
         throw std::invalid_argument("the nsec3param_salt fault needs an NSEC3 zone");
     }
-    const std::vector<std::uint8_t> announced_salt =
-        request.faults.nsec3param_salt ? parse_salt(*request.faults.nsec3param_salt, "nsec3param_salt") : params.salt;
     const auto& relabel = request.faults.relabel_algorithm;
     if (relabel && (*relabel < 0 || *relabel > 255))
         throw std::invalid_argument("relabel_algorithm " + std::to_string(*relabel) + " outside 0..255");
-    RdfPtr drop_target;
-    if (!request.faults.drop_denial_for.empty()) {
-        const std::string& name = request.faults.drop_denial_for;
-        if (!ldns_dname_str_absolute(name.c_str()))
-            throw std::invalid_argument("drop_denial_for '" + name + "' must be absolute");
-        drop_target.reset(ldns_dname_new_frm_str(name.c_str()));
-        if (!drop_target) throw std::invalid_argument("drop_denial_for '" + name + "' is not a name");
-        ldns_dname2canonical(drop_target.get());
-        if (ldns_dname_compare(drop_target.get(), origin.get()) != 0 &&
-            !ldns_dname_is_subdomain(drop_target.get(), origin.get()))
-            throw std::invalid_argument("drop_denial_for '" + name + "' lies outside the zone " + request.origin);
-    }
+    return params;
+}
 
-    // Every record of the signed zone lives here; the owner tree holds plain pointers.
+// The name whose denial record the nsec-missing fault drops; null without that fault.
+RdfPtr drop_target_of(const SignRequest& request, const ldns_rdf* origin)
+{
+    const std::string& name = request.faults.drop_denial_for;
+    if (name.empty()) return RdfPtr();
+    if (!ldns_dname_str_absolute(name.c_str()))
+        throw std::invalid_argument("drop_denial_for '" + name + "' must be absolute");
+    RdfPtr target(ldns_dname_new_frm_str(name.c_str()));
+    if (!target) throw std::invalid_argument("drop_denial_for '" + name + "' is not a name");
+    ldns_dname2canonical(target.get());
+    if (ldns_dname_compare(target.get(), origin) != 0 && !ldns_dname_is_subdomain(target.get(), origin))
+        throw std::invalid_argument("drop_denial_for '" + name + "' lies outside the zone " + request.origin);
+    return target;
+}
+
+// Every record of the zone being signed: `arena` owns them, `owners` holds plain pointers.
+struct ZoneRecords {
     std::vector<RrPtr> arena;
-    arena.reserve(request.records.size() * 3 + 8);
-
     OwnerMap owners;
-    const auto add = [&](RrPtr rr, bool apex) {
+
+    void add(RrPtr rr, bool apex)
+    {
         const ldns_rdf* name = ldns_rr_owner(rr.get());
         auto [it, inserted] = owners.try_emplace(name);
         if (inserted) {
@@ -781,50 +783,85 @@ SignedZone sign_zone(const SignRequest& request)
                            static_cast<std::uint16_t>(ldns_rr_get_class(rr.get()))};
         it->second.rrsets[key].rrs.push_back(rr.get());
         arena.push_back(std::move(rr));
-    };
+    }
+};
+
+// The request's records (and, for NSEC3, the NSEC3PARAM), in RRsets per owner, classified.
+void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf* origin, const Nsec3Params& params)
+{
+    zone.arena.reserve(request.records.size() * 3 + 8);
     for (const std::string& text : request.records) {
         RrPtr rr = parse_record(text);
         const ldns_rdf* name = ldns_rr_owner(rr.get());
-        const bool apex = ldns_dname_compare(name, origin.get()) == 0;
-        if (!apex && !ldns_dname_is_subdomain(name, origin.get()))
+        const bool apex = ldns_dname_compare(name, origin) == 0;
+        if (!apex && !ldns_dname_is_subdomain(name, origin))
             throw std::invalid_argument("record '" + text + "' lies outside the zone " + request.origin);
-        add(std::move(rr), apex);
+        zone.add(std::move(rr), apex);
     }
-    if (nsec3) add(make_nsec3param(origin.get(), params.iterations, announced_salt), true);
-    for (auto& [name, owner] : owners)
+    if (request.denial == scenario::Denial::Nsec3) {
+        const std::vector<std::uint8_t> announced_salt =
+            request.faults.nsec3param_salt ? parse_salt(*request.faults.nsec3param_salt, "nsec3param_salt")
+                                           : params.salt;
+        zone.add(make_nsec3param(origin, params.iterations, announced_salt), true);
+    }
+    for (auto& [name, owner] : zone.owners)
         for (auto& [key, rrset] : owner.rrsets) normalize_rrset(rrset.rrs);
-    classify(owners, origin.get());
+    classify(zone.owners, origin);
+}
+
+// Canonical order (RFC 4034 6.1) grouped by owner; each RRset followed by its RRSIGs.
+SignedZone render(const ZoneRecords& zone)
+{
+    SignedZone out;
+    out.records.reserve(zone.arena.size());
+    for (const auto& [name, owner] : zone.owners) {
+        for (const auto& [key, rrset] : owner.rrsets) {
+            for (const ldns_rr* rr : rrset.rrs) out.records.push_back(rr_to_string(rr));
+            for (const ldns_rr* sig : rrset.signatures) out.records.push_back(rr_to_string(sig));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+SignedZone sign_zone(const SignRequest& request)
+{
+    const RdfPtr origin = zone_origin(request.origin);
+    const std::uint32_t inception = rrsig_time(request.inception);
+    const std::uint32_t expiration = rrsig_time(request.expiration);
+    if (request.expiration <= request.inception)
+        throw std::invalid_argument("signature expiration must come after the inception");
+    const SignerSet zone_signers(request.zone_signers, inception, expiration);
+    const SignerSet dnskey_signers(request.dnskey_signers, inception, expiration);
+    const FaultPlan plan(request.faults, inception, expiration);
+    const Nsec3Params params = nsec3_params(request);
+    const RdfPtr drop_target = drop_target_of(request, origin.get());
+
+    ZoneRecords zone;
+    load_records(zone, request, origin.get(), params);
 
     // RRSIGs over every authoritative RRset (RFC 4035 2.2): the apex key sets by the DNSKEY
     // signers, everything else, DS and the denial records included, by the zone signers.
     // Delegation NS RRsets and glue are not signed. The denial records come last, as their
     // bitmaps say whether an owner has RRSIGs.
-    const Signing signing{plan, zone_signers, dnskey_signers, arena};
-    for (auto& [name, owner] : owners) {
+    const Signing signing{plan, zone_signers, dnskey_signers, zone.arena};
+    for (auto& [name, owner] : zone.owners) {
         if (owner.kind == OwnerKind::Occluded) continue;
         for (auto& [key, rrset] : owner.rrsets) signing.sign(owner, key, rrset);
     }
-    if (nsec3)
-        add_nsec3_chain(owners, origin.get(), request, params, drop_target.get(), signing);
+    if (request.denial == scenario::Denial::Nsec3)
+        add_nsec3_chain(zone.owners, origin.get(), request, params, drop_target.get(), signing);
     else
-        add_nsec_chain(owners, request, drop_target.get(), signing);
+        add_nsec_chain(zone.owners, request, drop_target.get(), signing);
 
-    for (auto& [name, owner] : owners)
+    for (auto& [name, owner] : zone.owners)
         for (auto& [key, rrset] : owner.rrsets)
             if (plan.corrupts(key.type))
                 for (ldns_rr* sig : rrset.signatures) corrupt_signature(sig);
-    if (relabel) relabel_algorithm(owners, origin.get(), static_cast<std::uint8_t>(*relabel));
-
-    // Canonical order (RFC 4034 6.1) grouped by owner; each RRset followed by its RRSIGs.
-    SignedZone zone;
-    zone.records.reserve(arena.size());
-    for (const auto& [name, owner] : owners) {
-        for (const auto& [key, rrset] : owner.rrsets) {
-            for (const ldns_rr* rr : rrset.rrs) zone.records.push_back(rr_to_string(rr));
-            for (const ldns_rr* sig : rrset.signatures) zone.records.push_back(rr_to_string(sig));
-        }
-    }
-    return zone;
+    if (const auto& relabel = request.faults.relabel_algorithm)
+        relabel_algorithm(zone.owners, origin.get(), static_cast<std::uint8_t>(*relabel));
+    return render(zone);
 }
 
 }  // namespace rollsim::dnssec
