@@ -1,13 +1,15 @@
 #include "cli/play.hpp"
 
 #include "cli/lab_dir.hpp"
+#include "cli/load.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
-#include "report/evaluate.hpp"
 #include "report/markdown_report.hpp"
-#include "report/outcome_summary.hpp"
+#include "report/outcome_text.hpp"
+#include "report/summary.hpp"
+#include "report/terminal.hpp"
 #include "runner/runner.hpp"
 #include "scenario/parse.hpp"
 
@@ -119,24 +121,6 @@ std::string join(const std::vector<std::string>& items, const std::string& sep)
     return out;
 }
 
-// "SERVFAIL EDE 9 - bogus: validation failure <...>", "NOERROR AD - secure", "bogus: <reason>"
-std::string answer_text(const runner::Observation& o)
-{
-    if (!o.rcode) return "no answer" + (o.reason.empty() ? "" : ": " + o.reason);
-    std::string out;
-    if (o.kind == scenario::ResolverKind::Unbound) {
-        out = *o.rcode;
-        if (o.ad) out += " AD";
-        if (o.ede) out += fmt::format(" EDE {}", *o.ede);
-        out += " - " + runner::to_string(o.validation);
-    } else {
-        out = runner::to_string(o.validation);
-        if (*o.rcode != "NOERROR") out += " (" + *o.rcode + ")";
-    }
-    if (!o.reason.empty()) out += ": " + o.reason;
-    return out;
-}
-
 std::string key_state_text(const scenario::KeySpec& spec, const world::KeyState& s)
 {
     std::string out = !s.published ? "not published" : s.active ? "published, signing" : "published, not signing";
@@ -155,8 +139,9 @@ std::string fence(const std::string& text)
 
 class Exercise {
 public:
-    Exercise(runner::Session& session, std::ostream& out, bool echo)
-        : m_session(session), m_sc(session.scenario()), m_out(out), m_echo(echo)
+    Exercise(runner::Session& session, const std::vector<rollover::PredictedWindow>& predicted, std::ostream& out,
+             bool echo)
+        : m_session(session), m_sc(session.scenario()), m_predicted(predicted), m_out(out), m_echo(echo)
     {
     }
 
@@ -249,62 +234,28 @@ public:
     // The summary: failure windows and the scenario's expectations on what was observed.
     void finish(const std::string& why)
     {
-        const auto& record = m_session.record();
-        const auto windows = report::failure_windows(record.observations);
-        // Judged on the span the exercise covered: a failure still open lasts until now.
-        scenario::Scenario observed = m_sc;
-        observed.duration = m_session.now();
-        const auto verdicts = report::evaluate(observed, record.observations);
+        const report::RunSummary& summary = summary_so_far();
+        const std::string when = fmt::format("{} ({})", format_offset(m_session.now()),
+                                             format_time(m_sc.start + m_session.now()));
         std::ostringstream s;
-        s << fmt::format("\nThe exercise ended at {} ({}): {}.\n", format_offset(m_session.now()),
-                         format_time(m_sc.start + m_session.now()), why);
+        s << fmt::format("\nThe exercise ended at {}: {}.\n", when, why);
         s << "\nFailure windows\n";
-        if (windows.empty()) s << "  none: every probe of every resolver succeeded\n";
-        for (const auto& w : windows) {
-            s << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
-                             format_offset(w.start), w.end ? format_offset(*w.end) : std::string("now"), w.probes,
-                             w.what);
+        if (summary.windows.empty()) s << "  none: every probe of every resolver succeeded\n";
+        for (const auto& w : summary.windows) {
+            s << report::window_line(w, "now", w.what);
             if (!w.reason.empty()) s << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
         }
         s << "\nExpectations of the scenario, on what was observed\n";
-        if (verdicts.empty()) s << "  none\n";
-        for (const auto& v : verdicts) {
-            s << fmt::format("  {}  line {}: {} ({} probe results)\n", v.pass ? "PASS" : "FAIL",
-                             v.expectation->loc.line, v.expectation->text, v.matched);
-            if (!v.pass) s << fmt::format("        {}\n", v.detail);
-        }
+        if (summary.expectations.empty()) s << "  none\n";
+        for (const auto& e : summary.expectations)
+            s << report::verdict_lines(e.verdict, e.verdict.pass ? "PASS" : "FAIL");
         m_out << s.str();
 
-        std::ostringstream t;
-        t << fmt::format("\n## Summary\n\nThe exercise ended at {} ({}): {}. {} probe results, {} commands.\n",
-                         format_offset(m_session.now()), format_time(m_sc.start + m_session.now()), why,
-                         record.observations.size(), m_commands);
-        t << "\n### Failure windows\n\n";
-        if (windows.empty()) {
-            t << "None: every probe of every resolver succeeded.\n";
-        } else {
-            t << "| resolver | query | from | until | probes | answer | reason |\n";
-            t << "| --- | --- | --- | --- | --- | --- | --- |\n";
-            for (const auto& w : windows)
-                t << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", report::markdown_cell(w.resolver),
-                                 report::markdown_cell(w.query.text()), format_offset(w.start),
-                                 w.end ? format_offset(*w.end) : std::string("still failing"), w.probes,
-                                 report::markdown_cell(w.what), report::markdown_cell(w.reason));
-        }
-        t << "\n### Expectations of the scenario, on what was observed\n\n";
-        if (verdicts.empty()) {
-            t << "The scenario has no expectations.\n";
-        } else {
-            t << "| verdict | line | expectation | probe results | detail |\n";
-            t << "| --- | --- | --- | --- | --- |\n";
-            for (const auto& v : verdicts)
-                t << fmt::format("| {} | {} | {} | {} | {} |\n", v.pass ? "PASS" : "FAIL", v.expectation->loc.line,
-                                 report::markdown_cell(v.expectation->text), v.matched,
-                                 report::markdown_cell(v.detail));
-        }
-        t << "\nExpectations are the scenario file's; injected faults and the stretch of time the exercise "
-             "covered change what they see.\n";
-        m_transcript += t.str();
+        m_transcript += fmt::format("\n## Summary\n\nThe exercise ended at {}: {}. {} probe results, {} commands.\n",
+                                    when, why, summary.probe_results, m_commands);
+        m_transcript += transcript_windows(summary) + transcript_expectations(summary);
+        m_transcript += "\nExpectations are the scenario file's; injected faults and the stretch of time the exercise "
+                        "covered change what they see.\n";
     }
 
     const std::string& transcript() const { return m_transcript; }
@@ -315,6 +266,58 @@ private:
         std::string text;
         std::string say;
     };
+
+    // The session so far, analysed as a whole run is, on the span the exercise covered: a
+    // failure still open lasts until now, and so does a predicted window at the most. Valid
+    // until the next call.
+    const report::RunSummary& summary_so_far()
+    {
+        m_observed = m_sc;
+        m_observed.duration = m_session.now();
+        std::vector<rollover::PredictedWindow> predicted = m_predicted;
+        for (auto& p : predicted) p.until = std::min(p.until, m_observed.duration);
+        m_summary = report::summarize(m_observed, predicted, m_session.record());
+        return m_summary;
+    }
+
+    // A section of the transcript's summary: `heading`, then a table of `head` over `rows`, or
+    // `none` without rows.
+    static std::string transcript_table(const std::string& heading, const std::string& none, const std::string& head,
+                                        const std::vector<std::string>& rows)
+    {
+        if (rows.empty()) return heading + none;
+        std::string t = heading + head;
+        for (const auto& r : rows) t += r;
+        return t;
+    }
+
+    static std::string transcript_windows(const report::RunSummary& summary)
+    {
+        std::vector<std::string> rows;
+        for (const auto& w : summary.windows)
+            rows.push_back(fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", report::markdown_cell(w.resolver),
+                                       report::markdown_cell(w.query.text()), format_offset(w.start),
+                                       w.end ? format_offset(*w.end) : std::string("still failing"), w.probes,
+                                       report::markdown_cell(w.what), report::markdown_cell(w.reason)));
+        return transcript_table("\n### Failure windows\n\n", "None: every probe of every resolver succeeded.\n",
+                                "| resolver | query | from | until | probes | answer | reason |\n"
+                                "| --- | --- | --- | --- | --- | --- | --- |\n",
+                                rows);
+    }
+
+    static std::string transcript_expectations(const report::RunSummary& summary)
+    {
+        std::vector<std::string> rows;
+        for (const auto& [v, observed, windows] : summary.expectations)
+            rows.push_back(fmt::format("| {} | {} | {} | {} | {} |\n", v.pass ? "PASS" : "FAIL", v.expectation->loc.line,
+                                       report::markdown_cell(v.expectation->text), v.matched,
+                                       report::markdown_cell(v.detail)));
+        return transcript_table("\n### Expectations of the scenario, on what was observed\n\n",
+                                "The scenario has no expectations.\n",
+                                "| verdict | line | expectation | probe results | detail |\n"
+                                "| --- | --- | --- | --- | --- |\n",
+                                rows);
+    }
 
     // What happens next: the first timeline events or fault ends after now, all at one instant.
     std::vector<Upcoming> upcoming() const
@@ -373,7 +376,7 @@ private:
         for (std::size_t i = from; i < events.size(); ++i) {
             const auto& e = events[i];
             if (e.source == runner::EventRecord::Source::Signer) continue;
-            s << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);
+            s << fmt::format("  {:>10}  {}\n", format_offset(e.offset), report::event_text(e));
             if (!e.say.empty()) s << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
         }
     }
@@ -383,7 +386,8 @@ private:
         if (obs.empty()) return;
         s << fmt::format("Answers at {} ({}):\n", format_offset(obs.front().offset),
                          format_time(m_sc.start + obs.front().offset));
-        for (const auto& o : obs) s << fmt::format("  {:<6} {:<28} {}\n", o.resolver, o.query.text(), answer_text(o));
+        for (const auto& o : obs)
+            s << fmt::format("  {:<6} {:<28} {}\n", o.resolver, o.query.text(), report::answer_text(o));
     }
 
     // The events since the last command and the answers now: what next, advance, inject and
@@ -580,17 +584,17 @@ private:
             }
         if (!any) s << "  none\n";
         s << "Failure windows so far\n";
-        const auto windows = report::failure_windows(m_session.record().observations);
+        const auto& windows = summary_so_far().windows;
         if (windows.empty()) s << "  none\n";
-        for (const auto& w : windows)
-            s << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
-                             format_offset(w.start), w.end ? format_offset(*w.end) : std::string("now"), w.probes,
-                             w.what);
+        for (const auto& w : windows) s << report::window_line(w, "now", w.what);
         emit(line, s.str());
     }
 
     runner::Session& m_session;
     const scenario::Scenario& m_sc;  // the session's copy: injected faults included
+    const std::vector<rollover::PredictedWindow>& m_predicted;  // for the scenario as loaded
+    scenario::Scenario m_observed;   // m_sc ending now: what summary_so_far() judges
+    report::RunSummary m_summary;    // its last result, whose verdicts point into m_observed
     std::ostream& m_out;
     bool m_echo;
     std::string m_transcript;
@@ -601,19 +605,40 @@ private:
     int m_commands = 0;
 };
 
+// The transcript's path, checked writable: fail before the lab starts, not after the exercise.
+fs::path transcript_path(const PlayArgs& args)
+{
+    const fs::path transcript = args.transcript.empty()
+                                    ? fs::path(fs::path(args.scenario).stem().string() + "-transcript.md")
+                                    : fs::path(args.transcript);
+    std::ofstream probe(transcript, std::ios::app);
+    if (!probe) throw Fatal(ExitCode::Internal, "cannot write the transcript " + transcript.string());
+    return transcript;
+}
+
+// Prompts and handles commands until the exercise ends; returns why it ended.
+std::string command_loop(Exercise& ex, std::istream& in, std::ostream& out)
+{
+    while (!ex.over()) {
+        out << ex.prompt() << std::flush;
+        std::string line;
+        if (!std::getline(in, line)) {
+            out << "\n";
+            return g_stop ? "interrupted" : "end of input";
+        }
+        if (ex.echo()) out << line << "\n";
+        if (!ex.handle(line)) return "quit";
+        if (g_stop) return "interrupted";
+    }
+    return "the scenario's duration was reached";
+}
+
 }  // namespace
 
 int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 {
-    const scenario::Scenario sc = scenario::parse_scenario(args.scenario, args.template_root);
-    const fs::path transcript = args.transcript.empty()
-                                    ? fs::path(fs::path(args.scenario).stem().string() + "-transcript.md")
-                                    : fs::path(args.transcript);
-    {
-        // Fail before the lab starts, not after the exercise.
-        std::ofstream probe(transcript, std::ios::app);
-        if (!probe) throw Fatal(ExitCode::Internal, "cannot write the transcript " + transcript.string());
-    }
+    const LoadedScenario loaded = load_scenario(args.scenario, args.template_root);
+    const fs::path transcript = transcript_path(args);
     lab::Tools tools = lab::Tools::locate();
     LabDir dir(args.lab_dir, args.keep_lab);
     lab::enter_isolated_namespaces();
@@ -622,34 +647,15 @@ int play(const PlayArgs& args, std::istream& in, std::ostream& out)
     runner::RunOptions options;
     options.lab_dir = dir.path();
     options.interrupted = [] { return g_stop != 0; };
-    runner::Session session(sc, tools, options);
-    Exercise ex(session, out, !isatty(STDIN_FILENO));
+    runner::Session session(loaded.scenario, tools, options);
+    Exercise ex(session, loaded.predicted, out, !isatty(STDIN_FILENO));
 
     std::string why;
-    int status = static_cast<int>(ExitCode::Ok);
     std::optional<LabError> lab_error;
     try {
         session.start();
         ex.begin();
-        while (!ex.over()) {
-            out << ex.prompt() << std::flush;
-            std::string line;
-            if (!std::getline(in, line)) {
-                out << "\n";
-                why = g_stop ? "interrupted" : "end of input";
-                break;
-            }
-            if (ex.echo()) out << line << "\n";
-            if (!ex.handle(line)) {
-                why = "quit";
-                break;
-            }
-            if (g_stop) {
-                why = "interrupted";
-                break;
-            }
-        }
-        if (why.empty()) why = "the scenario's duration was reached";
+        why = command_loop(ex, in, out);
     } catch (const LabError& e) {
         why = std::string("the lab failed: ") + e.what();
         lab_error = e;
@@ -657,14 +663,13 @@ int play(const PlayArgs& args, std::istream& in, std::ostream& out)
         if (e.code() != ExitCode::Interrupted) throw;
         why = "interrupted";
     }
-    if (why == "interrupted") status = static_cast<int>(ExitCode::Interrupted);
     ex.finish(why);
     if (auto error = write_file_atomically(transcript, ex.transcript()))
         throw Fatal(ExitCode::Internal, "cannot write the transcript: " + *error);
     out << "\nTranscript: " << transcript.string() << "\n";
     if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
     if (lab_error) throw *lab_error;
-    return status;
+    return static_cast<int>(why == "interrupted" ? ExitCode::Interrupted : ExitCode::Ok);
 }
 
 }  // namespace rollsim::cli

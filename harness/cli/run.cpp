@@ -1,18 +1,19 @@
 #include "cli/run.hpp"
 
 #include "cli/lab_dir.hpp"
+#include "cli/load.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
-#include "report/evaluate.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
 #include "report/markdown_report.hpp"
+#include "report/run_result.hpp"
+#include "report/summary.hpp"
 #include "report/terminal.hpp"
 #include "rollover/planner.hpp"
 #include "runner/runner.hpp"
-#include "scenario/parse.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -20,6 +21,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -43,6 +45,13 @@ void write_report(const fs::path& path, const std::string& text)
     if (auto error = rollsim::write_file_atomically(path, text)) throw Fatal(ExitCode::Internal, *error);
 }
 
+// The whole file; "" when it cannot be read.
+std::string read_text(const fs::path& file)
+{
+    std::ifstream in(file);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 // "scenarios/faults/ds-missing.yaml" -> "scenarios-faults-ds-missing"
 std::string report_name(const std::string& file)
 {
@@ -55,6 +64,7 @@ std::string report_name(const std::string& file)
 struct Options {
     fs::path report_json;
     fs::path report_junit, report_markdown, report_html;
+    fs::path result;            // batch children: the run's report::RunResult, for the parent
     fs::path lab_dir;
     bool keep_lab = false;
     bool quiet = false;
@@ -72,31 +82,21 @@ void every_format(Options& opt, const fs::path& json)
 }
 
 void write_reports(const Options& opt, const scenario::Scenario& sc, const runner::RunRecord& record,
-                   const std::vector<report::Verdict>& verdicts, const std::vector<report::FailureWindow>& windows)
+                   const report::RunSummary& summary)
 {
     if (!opt.report_json.empty())
-        write_report(opt.report_json, report::json_report(sc, record, verdicts, windows).dump(2) + "\n");
-    if (!opt.report_junit.empty())
-        write_report(opt.report_junit, report::junit_report(sc, record, verdicts, windows));
-    if (!opt.report_markdown.empty())
-        write_report(opt.report_markdown, report::markdown_report(sc, record, verdicts, windows));
-    if (!opt.report_html.empty())
-        write_report(opt.report_html, report::html_report(sc, record, verdicts, windows));
+        write_report(opt.report_json, report::json_report(sc, record, summary).dump(2) + "\n");
+    if (!opt.result.empty()) write_report(opt.result, report::to_text(report::run_result(sc, summary)));
+    if (!opt.report_junit.empty()) write_report(opt.report_junit, report::junit_report(sc, record, summary));
+    if (!opt.report_markdown.empty()) write_report(opt.report_markdown, report::markdown_report(sc, record, summary));
+    if (!opt.report_html.empty()) write_report(opt.report_html, report::html_report(sc, record, summary));
 }
 
-// Runs one parsed scenario in this process: enters fresh namespaces (so the process cannot
-// run another lab afterwards), plays it, reports. Returns 0 or 1.
-int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, const Options& opt)
+// Plays the scenario in a fresh lab in `dir`, stopping early on SIGINT/SIGTERM.
+runner::RunRecord play_in_lab(const scenario::Scenario& sc, const lab::Tools& tools, const Options& opt,
+                              const LabDir& dir)
 {
-    // The rollover lint's findings (overrides below an RFC 7583 minimum), before anything runs.
-    if (!opt.quiet && !sc.rollovers.empty()) {
-        std::ostringstream lint;
-        rollover::print_lint(lint, sc, rollover::plan_rollovers(sc));
-        if (!lint.str().empty()) std::cout << lint.str() << std::endl;
-    }
-    LabDir dir(opt.lab_dir, opt.keep_lab);
     lab::enter_isolated_namespaces();
-
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
@@ -110,27 +110,44 @@ int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, c
         };
     runner::RunRecord record = runner::run_scenario(sc, tools, options);
     if (opt.progress) std::cerr << "\r\x1b[K";
+    return record;
+}
 
-    auto verdicts = report::evaluate(sc, record.observations);
-    auto windows = report::failure_windows(record.observations);
-    bool pass = std::all_of(verdicts.begin(), verdicts.end(), [](const auto& v) { return v.pass; });
+// Runs one parsed scenario in this process: enters fresh namespaces (so the process cannot
+// run another lab afterwards), plays it, reports. Returns 0 or 1.
+int run_in_this_process(const LoadedScenario& loaded, const lab::Tools& tools, const Options& opt)
+{
+    const scenario::Scenario& sc = loaded.scenario;
+    // The rollover lint's findings (overrides below an RFC 7583 minimum), before anything runs.
+    if (!opt.quiet && !sc.rollovers.empty()) {
+        std::ostringstream lint;
+        rollover::print_lint(lint, sc, rollover::plan_rollovers(sc));
+        if (!lint.str().empty()) std::cout << lint.str() << std::endl;
+    }
+    LabDir dir(opt.lab_dir, opt.keep_lab);
+    const runner::RunRecord record = play_in_lab(sc, tools, opt, dir);
+    const report::RunSummary summary = report::summarize(sc, loaded.predicted, record);
 
-    write_reports(opt, sc, record, verdicts, windows);
+    write_reports(opt, sc, record, summary);
     if (!opt.quiet)
-        report::print_summary(std::cout, sc, record, verdicts, windows,
-                              {.colour = static_cast<bool>(isatty(STDOUT_FILENO))});
+        report::print_summary(std::cout, sc, record, summary, {.colour = static_cast<bool>(isatty(STDOUT_FILENO))});
     else
-        std::cout << (pass ? "PASS " : "FAIL ") << sc.file << "\n";
+        std::cout << (summary.pass ? "PASS " : "FAIL ") << sc.file << "\n";
     if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
-    return static_cast<int>(pass ? ExitCode::Ok : ExitCode::ExpectationFailed);
+    return static_cast<int>(summary.pass ? ExitCode::Ok : ExitCode::ExpectationFailed);
 }
 
 struct Job {
-    const scenario::Scenario* scenario;
-    fs::path report;  // JSON the child writes
+    const LoadedScenario* loaded;
+    fs::path report;  // the JSON report, with --report-dir
+    fs::path result;  // the report::RunResult the child writes
     fs::path log;     // the child's output
     pid_t pid = -1;
     int status = -1;
+    std::optional<report::RunResult> outcome = std::nullopt;  // read back from `result` once the child ended
+
+    const std::string& file() const { return loaded->scenario.file; }
+    bool finished() const { return status == 0 || status == 1; }  // passed or failed, not an error
 };
 
 // The child of a batch: output to its log, dies with the parent, one lab, exit status.
@@ -143,11 +160,11 @@ struct Job {
     int code;
     try {
         Options opt = base;
-        opt.report_json = job.report;
         if (base.every_format) every_format(opt, job.report);
+        opt.result = job.result;
         opt.quiet = false;
         opt.progress = false;
-        code = run_in_this_process(*job.scenario, tools, opt);
+        code = run_in_this_process(*job.loaded, tools, opt);
     } catch (const Fatal& e) {
         std::cerr << "rollsim: " << e.what() << "\n";
         code = static_cast<int>(e.code());
@@ -170,55 +187,33 @@ std::string last_line(const fs::path& file)
 }
 
 // --report-dir of a batch: DIR/junit.xml with every scenario's testsuite, DIR/summary.md.
-template <typename Jobs>
-void write_batch_reports(const fs::path& dir, const Jobs& jobs, double wall, int parallel)
+void write_batch_reports(const fs::path& dir, const std::vector<Job>& jobs, double wall, int parallel)
 {
     std::vector<report::JunitPart> parts;
     std::vector<report::MarkdownBatchRow> rows;
     for (const auto& job : jobs) {
-        nlohmann::json json;
-        try {
-            if (fs::exists(job.report)) json = nlohmann::json::parse(std::ifstream(job.report));
-        } catch (const std::exception&) {
-        }
         const fs::path xml = fs::path(job.report).replace_extension(".xml");
         const fs::path md = fs::path(job.report).replace_extension(".md");
         std::string error;
         if (job.status == -1) error = "not run (interrupted)";
         else if (job.status > 1) error = fmt::format("exit status {}: {}", job.status, last_line(job.log));
-        std::ifstream in(xml);
-        std::string xml_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        parts.push_back({job.scenario->file, job.status == 0 || job.status == 1 ? xml_text : "", error, 0});
-        rows.push_back(report::markdown_batch_row(job.scenario->file, job.status, json, error));
+        parts.push_back({job.file(), job.finished() ? read_text(xml) : "", error, 0});
+        rows.push_back(report::markdown_batch_row(job.file(), job.status, job.outcome, error));
         if (fs::exists(md)) rows.back().report = md.filename().string();
     }
     write_report(dir / "junit.xml", report::junit_combine(parts));
     write_report(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
 }
 
-int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
+// Forks one child per job, `parallel` at a time, until all ended or an interrupt; the children
+// stop cleanly on SIGTERM.
+void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& base, int parallel, bool quiet)
 {
-    LabDir work("", false);  // reports and logs of the children, unless --report-dir keeps them
-    fs::path out_dir = args.report_dir.empty() ? work.path() : fs::path(args.report_dir);
-    if (!args.report_dir.empty()) fs::create_directories(out_dir);
-
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::vector<Job> jobs;
-    for (const auto& sc : scenarios) {
-        std::string name = report_name(sc.file);
-        jobs.push_back({&sc, out_dir / (name + ".json"), out_dir / (name + ".log")});
-    }
-    Options base;
-    base.keep_lab = args.keep_lab;
-    base.every_format = !args.report_dir.empty();
-
     const pid_t self = getpid();
     std::size_t next = 0, running = 0, done = 0;
     std::map<pid_t, Job*> by_pid;
-    const auto started = std::chrono::steady_clock::now();
     while (done < jobs.size()) {
-        while (!g_interrupted && running < static_cast<std::size_t>(std::max(1, args.jobs)) && next < jobs.size()) {
+        while (!g_interrupted && running < static_cast<std::size_t>(std::max(1, parallel)) && next < jobs.size()) {
             Job& job = jobs[next++];
             std::fflush(nullptr);
             pid_t pid = fork();
@@ -232,40 +227,35 @@ int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools
         int status = 0;
         pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) {
-            if (errno == EINTR) {
-                for (auto& [p, j] : by_pid) kill(p, SIGTERM);  // children stop cleanly on SIGTERM
-                continue;
-            }
-            break;
+            if (errno != EINTR) break;
+            for (auto& [p, j] : by_pid) kill(p, SIGTERM);
+            continue;
         }
         auto it = by_pid.find(pid);
         if (it == by_pid.end()) continue;
-        it->second->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        Job& job = *it->second;
+        job.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        job.outcome = report::parse_run_result(read_text(job.result));
         by_pid.erase(it);
         --running;
         ++done;
-        if (!args.quiet)
-            std::cerr << fmt::format("[{}/{}] {} {}\n", done, jobs.size(),
-                                     it->second->status == 0 ? "PASS" : "FAIL", it->second->scenario->file);
+        if (!quiet)
+            std::cerr << fmt::format("[{}/{}] {} {}\n", done, jobs.size(), job.status == 0 ? "PASS" : "FAIL", job.file());
     }
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
 
-    // The summary table.
+// The summary table; returns the batch's exit status.
+int print_table(const std::vector<Job>& jobs, int parallel, double wall)
+{
     int worst = 0, passed = 0, failed = 0;
     std::cout << fmt::format("\n{:<58} {:<6} {:>8} {:>14} {:>8}\n", "scenario", "result", "failures", "first failure",
                              "wall s");
     for (const auto& job : jobs) {
         std::string result, first = "-", windows = "-", secs = "-";
-        if (job.status == 0 || job.status == 1) {
-            try {
-                std::ifstream in(job.report);
-                auto report = nlohmann::json::parse(in);
-                windows = std::to_string(report["failure_windows"].size());
-                if (!report["first_failure_s"].is_null())
-                    first = format_offset(Seconds(report["first_failure_s"].get<long long>()));
-                secs = fmt::format("{:.1f}", report["run"]["wall_clock_s"].get<double>());
-            } catch (const std::exception&) {
-            }
+        if (job.finished() && job.outcome) {
+            windows = std::to_string(job.outcome->failure_windows);
+            if (job.outcome->first_failure) first = format_offset(*job.outcome->first_failure);
+            secs = fmt::format("{:.1f}", job.outcome->wall_seconds);
         }
         switch (job.status) {
         case 0: result = "PASS"; break;
@@ -274,19 +264,95 @@ int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools
         default: result = fmt::format("ERR {}", job.status);
         }
         (job.status == 0 ? passed : failed) += 1;
-        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", job.scenario->file, result, windows, first, secs);
+        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", job.file(), result, windows, first, secs);
         if (job.status > 1) std::cout << "    " << last_line(job.log) << "\n";
         if (job.status == 1 || job.status == 3) worst = std::max(worst, job.status);
         else if (job.status != 0) worst = std::max(worst, static_cast<int>(ExitCode::Internal));
     }
     std::cout << fmt::format("\n{} passed, {} failed ({} scenarios, {} at a time, {:.1f} s)\n", passed, failed,
-                             jobs.size(), args.jobs, wall);
+                             jobs.size(), parallel, wall);
+    return worst;
+}
+
+int run_batch(const std::vector<LoadedScenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
+{
+    LabDir work("", false);  // the children's results, and their logs unless --report-dir keeps them
+    fs::path out_dir = args.report_dir.empty() ? work.path() : fs::path(args.report_dir);
+    if (!args.report_dir.empty()) fs::create_directories(out_dir);
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::vector<Job> jobs;
+    for (const auto& loaded : scenarios) {
+        std::string name = report_name(loaded.scenario.file);
+        jobs.push_back({&loaded, out_dir / (name + ".json"), work.path() / (name + ".result.json"),
+                        out_dir / (name + ".log")});
+    }
+    Options base;
+    base.keep_lab = args.keep_lab;
+    base.every_format = !args.report_dir.empty();
+
+    const auto started = std::chrono::steady_clock::now();
+    run_jobs(jobs, tools, base, args.jobs, args.quiet);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    const int worst = print_table(jobs, args.jobs, wall);
     if (!args.report_dir.empty()) {
         write_batch_reports(out_dir, jobs, wall, args.jobs);
         std::cout << "reports and logs in " << out_dir.string() << " (junit.xml, summary.md)\n";
     }
     if (g_interrupted) return static_cast<int>(ExitCode::Interrupted);
     return worst;
+}
+
+// Every file loaded before any lab starts. One invalid file among several: each error printed,
+// then nullopt (exit 2).
+std::optional<std::vector<LoadedScenario>> load_all(const std::vector<std::string>& files,
+                                                    const std::string& template_root)
+{
+    std::vector<LoadedScenario> out;
+    int invalid = 0;
+    for (const auto& f : files) {
+        try {
+            out.push_back(load_scenario(f, template_root));
+        } catch (const ScenarioError& e) {
+            if (files.size() == 1) throw;
+            std::cerr << "rollsim: " << e.what() << "\n";
+            ++invalid;
+        }
+    }
+    if (invalid) return std::nullopt;
+    return out;
+}
+
+// Options that name one file take one scenario.
+void check_single_scenario_options(const RunArgs& args, std::size_t scenarios)
+{
+    if (scenarios <= 1) return;
+    for (const auto& [flag, value] : {std::pair{"--report-json", &args.report_json}, {"--report-junit", &args.report_junit},
+                                      {"--report-markdown", &args.report_markdown}, {"--report-html", &args.report_html}})
+        if (!value->empty())
+            throw ScenarioError(*value, 0, 0, fmt::format("{} takes one scenario; use --report-dir DIR for several", flag));
+    if (!args.lab_dir.empty())
+        throw ScenarioError(args.lab_dir, 0, 0, "--lab-dir takes one scenario; use --keep-lab for several");
+}
+
+Options single_run_options(const RunArgs& args, const scenario::Scenario& sc)
+{
+    Options opt;
+    if (!args.report_dir.empty()) {
+        fs::create_directories(args.report_dir);
+        every_format(opt, fs::path(args.report_dir) / (report_name(sc.file) + ".json"));
+    }
+    // A file named for one format takes precedence over --report-dir's.
+    for (auto [path, value] : {std::pair{&opt.report_json, &args.report_json}, {&opt.report_junit, &args.report_junit},
+                               {&opt.report_markdown, &args.report_markdown}, {&opt.report_html, &args.report_html}})
+        if (!value->empty()) *path = *value;
+    opt.lab_dir = args.lab_dir;
+    opt.keep_lab = args.keep_lab;
+    opt.quiet = args.quiet;
+    opt.progress = isatty(STDERR_FILENO) && !args.quiet;
+    return opt;
 }
 
 }  // namespace
@@ -317,44 +383,13 @@ int run(const RunArgs& args)
 {
     // Everything that can be checked without a lab is checked first: exit 2 and 3 leave
     // nothing behind.
-    const auto files = expand_inputs(args.inputs);
-    std::vector<scenario::Scenario> scenarios;
-    int invalid = 0;
-    for (const auto& f : files) {
-        try {
-            scenarios.push_back(scenario::parse_scenario(f, args.template_root));
-        } catch (const ScenarioError& e) {
-            if (files.size() == 1) throw;
-            std::cerr << "rollsim: " << e.what() << "\n";
-            ++invalid;
-        }
-    }
-    if (invalid) return static_cast<int>(ExitCode::InvalidScenario);
-    for (const auto& [flag, value] : {std::pair{"--report-json", &args.report_json}, {"--report-junit", &args.report_junit},
-                                      {"--report-markdown", &args.report_markdown}, {"--report-html", &args.report_html}})
-        if (scenarios.size() > 1 && !value->empty())
-            throw ScenarioError(*value, 0, 0, fmt::format("{} takes one scenario; use --report-dir DIR for several", flag));
-    if (scenarios.size() > 1 && !args.lab_dir.empty())
-        throw ScenarioError(args.lab_dir, 0, 0, "--lab-dir takes one scenario; use --keep-lab for several");
+    const auto scenarios = load_all(expand_inputs(args.inputs), args.template_root);
+    if (!scenarios) return static_cast<int>(ExitCode::InvalidScenario);
+    check_single_scenario_options(args, scenarios->size());
     lab::Tools tools = lab::Tools::locate();
-
-    if (scenarios.size() == 1) {
-        Options opt;
-        if (!args.report_dir.empty()) {
-            fs::create_directories(args.report_dir);
-            every_format(opt, fs::path(args.report_dir) / (report_name(scenarios[0].file) + ".json"));
-        }
-        // A file named for one format takes precedence over --report-dir's.
-        for (auto [path, value] : {std::pair{&opt.report_json, &args.report_json}, {&opt.report_junit, &args.report_junit},
-                                   {&opt.report_markdown, &args.report_markdown}, {&opt.report_html, &args.report_html}})
-            if (!value->empty()) *path = *value;
-        opt.lab_dir = args.lab_dir;
-        opt.keep_lab = args.keep_lab;
-        opt.quiet = args.quiet;
-        opt.progress = isatty(STDERR_FILENO) && !args.quiet;
-        return run_in_this_process(scenarios[0], tools, opt);
-    }
-    return run_batch(scenarios, tools, args);
+    if (scenarios->size() == 1)
+        return run_in_this_process(scenarios->front(), tools, single_run_options(args, scenarios->front().scenario));
+    return run_batch(*scenarios, tools, args);
 }
 
 }  // namespace rollsim::cli

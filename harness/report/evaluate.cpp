@@ -1,5 +1,6 @@
 #include "report/evaluate.hpp"
 
+#include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
 
 #include <algorithm>
@@ -15,29 +16,36 @@ using scenario::Expectation;
 using scenario::Outcome;
 using scenario::ResolverKind;
 
+namespace {
+
+// The name an enum value has in the scenario format.
+template <typename Enum, std::size_t N>
+std::string name_of(const std::pair<Enum, const char*> (&names)[N], Enum value)
+{
+    for (const auto& [v, name] : names)
+        if (v == value) return name;
+    return "?";
+}
+
+}  // namespace
+
 std::string to_string(Outcome outcome)
 {
-    switch (outcome) {
-    case Outcome::Secure: return "secure";
-    case Outcome::Insecure: return "insecure";
-    case Outcome::Servfail: return "servfail";
-    case Outcome::Bogus: return "bogus";
-    case Outcome::Nxdomain: return "nxdomain";
-    case Outcome::Any: return "any";
-    }
-    return "?";
+    static constexpr std::pair<Outcome, const char*> kNames[] = {
+        {Outcome::Secure, "secure"}, {Outcome::Insecure, "insecure"}, {Outcome::Servfail, "servfail"},
+        {Outcome::Bogus, "bogus"},   {Outcome::Nxdomain, "nxdomain"}, {Outcome::Any, "any"}};
+    return name_of(kNames, outcome);
 }
 
 std::string to_string(Expectation::Kind kind)
 {
-    switch (kind) {
-    case Expectation::Kind::Window: return "window";
-    case Expectation::Kind::Otherwise: return "otherwise";
-    case Expectation::Kind::NoFailures: return "no-failures";
-    case Expectation::Kind::FailureWindow: return "failure-window";
-    case Expectation::Kind::PredictedWindows: return "predicted-windows";
-    }
-    return "?";
+    using Kind = Expectation::Kind;
+    static constexpr std::pair<Kind, const char*> kNames[] = {{Kind::Window, "window"},
+                                                              {Kind::Otherwise, "otherwise"},
+                                                              {Kind::NoFailures, "no-failures"},
+                                                              {Kind::FailureWindow, "failure-window"},
+                                                              {Kind::PredictedWindows, "predicted-windows"}};
+    return name_of(kNames, kind);
 }
 
 bool outcome_matches(const Expectation& exp, const Observation& obs)
@@ -49,14 +57,14 @@ bool outcome_matches(const Expectation& exp, const Observation& obs)
     case Outcome::Secure: ok = obs.validation == Validation::Secure; break;
     case Outcome::Insecure: ok = obs.validation == Validation::Insecure; break;
     case Outcome::Servfail:
-        ok = daemon ? obs.rcode && *obs.rcode == "SERVFAIL" : obs.validation == Validation::Bogus;
+        ok = daemon ? rcode_name(obs.rcode) == "SERVFAIL" : obs.validation == Validation::Bogus;
         break;
     case Outcome::Bogus: ok = obs.validation == Validation::Bogus; break;
-    case Outcome::Nxdomain: ok = obs.rcode && *obs.rcode == "NXDOMAIN"; break;
+    case Outcome::Nxdomain: ok = rcode_name(obs.rcode) == "NXDOMAIN"; break;
     case Outcome::Any: ok = true; break;
     }
     // EDE exists only in a daemon's answers (RFC 8914); the cold validator reports a reason.
-    if (ok && exp.ede && daemon) ok = obs.ede == exp.ede;
+    if (ok && exp.ede && daemon) ok = ede_code(obs.ede) == exp.ede;
     return ok;
 }
 
@@ -67,16 +75,6 @@ bool covers(const Expectation& exp, const Observation& obs)
     if (exp.from && obs.offset < *exp.from) return false;
     if (exp.until && obs.offset >= *exp.until) return false;
     return true;
-}
-
-std::string describe(const Observation& obs)
-{
-    if (!obs.rcode) return "no answer";
-    if (obs.kind == ResolverKind::Libunbound) return runner::to_string(obs.validation);
-    std::string out = *obs.rcode;
-    if (obs.ad) out += " AD";
-    if (obs.ede) out += fmt::format(" EDE {}", *obs.ede);
-    return out;
 }
 
 namespace {
@@ -105,10 +103,6 @@ Verdict judge(const Expectation& exp, const std::vector<const Observation*>& app
     return v;
 }
 
-}  // namespace
-
-namespace {
-
 bool within(Seconds v, const std::optional<Seconds>& lo, const std::optional<Seconds>& hi)
 {
     return (!lo || v >= *lo) && (!hi || v <= *hi);
@@ -130,7 +124,7 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
         bool daemon = false;
         for (const auto& o : covered)
             if (o.resolver == w.resolver) daemon = o.kind == ResolverKind::Unbound;
-        const bool ede_ok = !exp.ede || !daemon || w.ede == exp.ede;
+        const bool ede_ok = !exp.ede || !daemon || ede_code(w.ede) == exp.ede;
         const bool fits = within(w.start, exp.start_min, exp.start_max) &&
                           within(length, exp.length_min, exp.length_max) && ede_ok;
         if (fits) {
@@ -148,7 +142,7 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
 // PredictedWindows: the rollover lint's predicted windows and the failure windows of the
 // resolvers each applies to agree (report/predicted.hpp): every observed one lies within a
 // predicted one, and every predicted one saw a failure, both within the probe interval.
-Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation& exp,
+Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparison& comparison,
                                 const std::vector<Observation>& observations)
 {
     int warm = 0;
@@ -159,7 +153,6 @@ Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation&
         v.detail = "no warm (unbound) resolver was probed";
         return v;
     }
-    const auto comparison = compare_predictions(sc, failure_windows(observations));
     v.pass = comparison.agree();
     auto note = [&](const std::string& text) {
         if (v.detail.find(text) == std::string::npos) v.detail += (v.detail.empty() ? "" : "; ") + text;
@@ -177,32 +170,25 @@ Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation&
 
 }  // namespace
 
-std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Observation>& observations)
+std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComparison& comparison,
+                              const std::vector<Observation>& observations)
 {
     std::vector<Verdict> out;
     for (const auto& exp : sc.expectations) {
-        if (exp.kind == Expectation::Kind::FailureWindow) {
+        if (exp.kind == Expectation::Kind::FailureWindow)
             out.push_back(judge_failure_window(sc, exp, observations));
-            continue;
-        }
-        if (exp.kind == Expectation::Kind::PredictedWindows) {
-            out.push_back(judge_predicted_windows(sc, exp, observations));
-            continue;
-        }
-        std::vector<const Observation*> applicable;
-        for (const auto& o : observations) {
-            if (exp.kind == Expectation::Kind::Window || exp.kind == Expectation::Kind::NoFailures) {
-                if (covers(exp, o)) applicable.push_back(&o);
-                continue;
-            }
-            bool claimed = false;  // `otherwise`: what no window expectation speaks about
-            for (const auto& other : sc.expectations)
-                if (other.kind == Expectation::Kind::Window && covers(other, o)) claimed = true;
-            if (!claimed) applicable.push_back(&o);
-        }
-        out.push_back(judge(exp, applicable));
+        else if (exp.kind == Expectation::Kind::PredictedWindows)
+            out.push_back(judge_predicted_windows(exp, comparison, observations));
+        else
+            out.push_back(judge(exp, applicable_observations(sc, exp, observations)));
     }
     return out;
+}
+
+std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<rollover::PredictedWindow>& predicted,
+                              const std::vector<Observation>& observations)
+{
+    return evaluate(sc, compare_predictions(sc, predicted, failure_windows(observations)), observations);
 }
 
 std::vector<FailureWindow> failure_windows(const std::vector<Observation>& observations)

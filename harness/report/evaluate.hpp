@@ -1,7 +1,9 @@
 // Turns observations into what people read: expectation verdicts and failure windows.
-// Pure functions of the scenario and the run record.
+// Pure functions of the scenario, the rollover lint's predicted windows and the run record.
 #pragma once
 
+#include "report/outcome_text.hpp"
+#include "rollover/planner.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -23,8 +25,18 @@ struct Verdict {
     std::string detail;      // for a failure: the first offending observations
 };
 
+struct PredictionComparison;  // report/predicted.hpp
+
 // An expectation that applies to no observation fails: a check that cannot fail is no check.
-std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const std::vector<runner::Observation>& observations);
+// `comparison` is what `predicted-windows: match` judges: compare_predictions() of the
+// observations' failure windows.
+std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const PredictionComparison& comparison,
+                              const std::vector<runner::Observation>& observations);
+// The same, pairing the failure windows of `observations` with `predicted` (the rollover lint's
+// windows for the scenario, rollover::predicted_windows) first.
+std::vector<Verdict> evaluate(const scenario::Scenario& scenario,
+                              const std::vector<rollover::PredictedWindow>& predicted,
+                              const std::vector<runner::Observation>& observations);
 
 // A run of consecutive failing probes of one query at one resolver.
 struct FailureWindow {
@@ -35,16 +47,13 @@ struct FailureWindow {
     Seconds last_failure{0};       // last failing probe
     int probes = 0;
     std::string what;  // describe() of the first failing probe: "SERVFAIL EDE 9", "bogus"
-    std::optional<std::string> rcode;
-    std::optional<int> ede;
+    Rcode rcode;       // of the first failing probe
+    Ede ede;
     std::string ede_text;
     std::string reason;
 };
 
 std::vector<FailureWindow> failure_windows(const std::vector<runner::Observation>& observations);
-
-// "SERVFAIL EDE 9" / "bogus" / "no answer": the short form of one failing observation.
-std::string describe(const runner::Observation& obs);
 
 std::string to_string(scenario::Outcome outcome);
 // "window", "otherwise", "no-failures", "failure-window", "predicted-windows": the scenario

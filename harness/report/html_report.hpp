@@ -12,7 +12,7 @@
 // observed (report/predicted.hpp), expectations and events. Every text from the scenario or the resolvers is escaped.
 #pragma once
 
-#include "report/evaluate.hpp"
+#include "report/summary.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -22,7 +22,7 @@
 namespace rollsim::report {
 
 std::string html_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                        const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                        const RunSummary& summary);
 
 // Text for HTML content and attribute values: & < > " ' as character references.
 std::string html_escape(const std::string& text);

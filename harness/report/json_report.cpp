@@ -1,6 +1,6 @@
 #include "report/json_report.hpp"
 
-#include "rollover/planner.hpp"
+#include "report/outcome_text.hpp"
 
 namespace rollsim::report {
 
@@ -8,8 +8,22 @@ using nlohmann::json;
 
 namespace {
 
-json optional_int(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
-json optional_str(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+template <typename T>
+json optional(const std::optional<T>& v)
+{
+    return v ? json(*v) : json(nullptr);
+}
+
+json optional_seconds(const std::optional<Seconds>& v) { return v ? json(v->count()) : json(nullptr); }
+
+// One element per item, in order.
+template <typename Items, typename ToJson>
+json array_of(const Items& items, ToJson to_json)
+{
+    json out = json::array();
+    for (const auto& item : items) out.push_back(to_json(item));
+    return out;
+}
 
 json observation_json(const scenario::Scenario& sc, const runner::Observation& o)
 {
@@ -20,23 +34,83 @@ json observation_json(const scenario::Scenario& sc, const runner::Observation& o
         {"resolver_kind", o.kind == scenario::ResolverKind::Unbound ? "unbound" : "libunbound"},
         {"qname", o.query.qname},
         {"qtype", o.query.qtype},
-        {"rcode", optional_str(o.rcode)},
+        {"rcode", optional(rcode_name(o.rcode))},
         {"ad", o.ad},
-        {"ede", optional_int(o.ede)},
+        {"ede", optional(ede_code(o.ede))},
         {"ede_text", o.ede_text},
-        {"validation", runner::to_string(o.validation)},
+        {"validation", validation_text(o.validation)},
         {"reason", o.reason},
     };
 }
 
+json event_json(const runner::EventRecord& e)
+{
+    return {{"offset_s", e.offset.count()}, {"text", event_text(e)}, {"say", e.say},
+            {"source", runner::to_string(e.source)}};
+}
+
+json key_change_json(const runner::KeyChange& k)
+{
+    return {{"offset_s", k.offset.count()}, {"zone", k.zone},
+            {"key", k.key},                 {"role", k.role},
+            {"keytag", k.keytag},           {"algorithm", k.algorithm},
+            {"published", k.published},     {"active", k.active},
+            {"ds_at_parent", k.ds_at_parent}, {"revoked", k.revoked}};
+}
+
+// A parent agent's decision other than "unchanged" (docs/parent-agent.md).
+json agent_json(const runner::AgentDecision& d)
+{
+    return {{"offset_s", d.offset.count()}, {"zone", d.zone}, {"verdict", d.verdict}, {"reason", d.reason},
+            {"ds", d.ds}, {"ds_change_s", optional_seconds(d.ds_change_at)}};
+}
+
+json window_json(const FailureWindow& w)
+{
+    return {{"resolver", w.resolver},
+            {"qname", w.query.qname},
+            {"qtype", w.query.qtype},
+            {"start_s", w.start.count()},
+            {"end_s", optional_seconds(w.end)},
+            {"last_failure_s", w.last_failure.count()},
+            {"probes", w.probes},
+            {"outcome", w.what},
+            {"rcode", optional(rcode_name(w.rcode))},
+            {"ede", optional(ede_code(w.ede))},
+            {"ede_text", w.ede_text},
+            {"reason", w.reason}};
+}
+
+json predicted_json(const PredictedEntry& p)
+{
+    return {{"zone", p.window.zone},
+            {"from_s", p.window.from.count()},
+            {"until_s", p.window.until.count()},
+            {"resolvers", p.resolvers},
+            {"cause", p.window.cause}};
+}
+
+json expectation_json(const ExpectationResult& r)
+{
+    const auto& v = r.verdict;
+    const auto& e = *v.expectation;
+    // Only window and otherwise expectations compare each probe with an outcome.
+    using Kind = scenario::Expectation::Kind;
+    const bool has_outcome = e.kind == Kind::Window || e.kind == Kind::Otherwise;
+    return {{"text", e.text},
+            {"line", e.loc.line},
+            {"kind", to_string(e.kind)},
+            {"outcome", has_outcome ? json(to_string(e.outcome)) : json(nullptr)},
+            {"ede", optional(e.ede)},
+            {"verdict", v.pass ? "pass" : "fail"},
+            {"observations", v.matched},
+            {"detail", v.detail}};
+}
+
 }  // namespace
 
-json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, const std::vector<Verdict>& verdicts,
-                 const std::vector<FailureWindow>& windows)
+json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, const RunSummary& summary)
 {
-    bool pass = true;
-    for (const auto& v : verdicts) pass = pass && v.pass;
-
     json out;
     out["format"] = "rollsim-report";
     out["version"] = kJsonReportVersion;
@@ -44,92 +118,20 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                        {"file", sc.file},
                        {"start", format_time(sc.start)},
                        {"duration_s", sc.duration.count()}};
-    out["result"] = pass ? "pass" : "fail";
-    out["run"] = {{"instants", record.instants},
-                  {"publications", record.publications},
-                  {"servers", record.servers},
-                  {"wall_clock_s", record.wall_seconds}};
-
-    json events = json::array();
-    for (const auto& e : record.events)
-        events.push_back({{"offset_s", e.offset.count()},
-                          {"text", e.text},
-                          {"say", e.say},
-                          {"source", runner::to_string(e.source)}});
-    out["events"] = events;
-
-    json keys = json::array();
-    for (const auto& k : record.key_changes)
-        keys.push_back({{"offset_s", k.offset.count()},
-                        {"zone", k.zone},
-                        {"key", k.key},
-                        {"role", k.role},
-                        {"keytag", k.keytag},
-                        {"algorithm", k.algorithm},
-                        {"published", k.published},
-                        {"active", k.active},
-                        {"ds_at_parent", k.ds_at_parent},
-                        {"revoked", k.revoked}});
-    out["key_changes"] = keys;
-
-    // Parent agents' decisions other than "unchanged" (docs/parent-agent.md).
-    json agent = json::array();
-    for (const auto& d : record.parent_agent)
-        agent.push_back({{"offset_s", d.offset.count()},
-                         {"zone", d.zone},
-                         {"verdict", d.verdict},
-                         {"reason", d.reason},
-                         {"ds", d.ds},
-                         {"ds_change_s", d.ds_change_at ? json(d.ds_change_at->count()) : json(nullptr)}});
-    out["parent_agent"] = agent;
-
-    json observations = json::array();
-    for (const auto& o : record.observations) observations.push_back(observation_json(sc, o));
-    out["observations"] = observations;
-
-    json fw = json::array();
-    for (const auto& w : windows)
-        fw.push_back({{"resolver", w.resolver},
-                      {"qname", w.query.qname},
-                      {"qtype", w.query.qtype},
-                      {"start_s", w.start.count()},
-                      {"end_s", w.end ? json(w.end->count()) : json(nullptr)},
-                      {"last_failure_s", w.last_failure.count()},
-                      {"probes", w.probes},
-                      {"outcome", w.what},
-                      {"rcode", optional_str(w.rcode)},
-                      {"ede", optional_int(w.ede)},
-                      {"ede_text", w.ede_text},
-                      {"reason", w.reason}});
-    out["failure_windows"] = fw;
-    out["first_failure_s"] = windows.empty() ? json(nullptr) : json(windows.front().start.count());
-
+    out["result"] = summary.pass ? "pass" : "fail";
+    out["run"] = {{"instants", summary.instants},
+                  {"publications", summary.publications},
+                  {"servers", summary.servers},
+                  {"wall_clock_s", summary.wall_seconds}};
+    out["events"] = array_of(record.events, event_json);
+    out["key_changes"] = array_of(record.key_changes, key_change_json);
+    out["parent_agent"] = array_of(record.parent_agent, agent_json);
+    out["observations"] = array_of(record.observations, [&](const auto& o) { return observation_json(sc, o); });
+    out["failure_windows"] = array_of(summary.windows, window_json);
+    out["first_failure_s"] = summary.first_failure ? json(summary.first_failure->start.count()) : json(nullptr);
     // The rollover lint's predicted failure windows (empty without a rollover: block).
-    json pw = json::array();
-    for (const auto& p : rollover::predicted_windows(sc))
-        pw.push_back({{"zone", p.zone},
-                      {"from_s", p.from.count()},
-                      {"until_s", p.until.count()},
-                      {"resolvers", rollover::affected_resolvers(sc, p)},
-                      {"cause", p.cause}});
-    out["predicted_windows"] = pw;
-
-    json exps = json::array();
-    for (const auto& v : verdicts) {
-        const auto& e = *v.expectation;
-        // Only window and otherwise expectations compare each probe with an outcome.
-        using Kind = scenario::Expectation::Kind;
-        const bool has_outcome = e.kind == Kind::Window || e.kind == Kind::Otherwise;
-        exps.push_back({{"text", e.text},
-                        {"line", e.loc.line},
-                        {"kind", to_string(e.kind)},
-                        {"outcome", has_outcome ? json(to_string(e.outcome)) : json(nullptr)},
-                        {"ede", optional_int(e.ede)},
-                        {"verdict", v.pass ? "pass" : "fail"},
-                        {"observations", v.matched},
-                        {"detail", v.detail}});
-    }
-    out["expectations"] = exps;
+    out["predicted_windows"] = array_of(summary.predicted, predicted_json);
+    out["expectations"] = array_of(summary.expectations, expectation_json);
     return out;
 }
 

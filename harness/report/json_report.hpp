@@ -2,7 +2,7 @@
 // window and expectation verdict of a run, under a versioned schema.
 #pragma once
 
-#include "report/evaluate.hpp"
+#include "report/summary.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -13,6 +13,6 @@ namespace rollsim::report {
 inline constexpr int kJsonReportVersion = 1;
 
 nlohmann::json json_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                           const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                           const RunSummary& summary);
 
 }  // namespace rollsim::report

@@ -81,76 +81,108 @@ void set_counts(pugi::xml_node node, int tests, int failures, int errors, double
     node.append_attribute("time") = seconds_attr(time).c_str();
 }
 
-}  // namespace
-
-std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& record,
-                         const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows)
+// An XML declaration and an empty <testsuites name="rollsim">.
+pugi::xml_node testsuites(pugi::xml_document& doc)
 {
-    int failures = 0;
-    for (const auto& v : verdicts) failures += v.pass ? 0 : 1;
-
-    pugi::xml_document doc;
     auto decl = doc.append_child(pugi::node_declaration);
     decl.append_attribute("version") = "1.0";
     decl.append_attribute("encoding") = "UTF-8";
     auto suites = doc.append_child("testsuites");
     suites.append_attribute("name") = "rollsim";
-    set_counts(suites, static_cast<int>(verdicts.size()), failures, 0, record.wall_seconds);
+    return suites;
+}
 
+pugi::xml_node testsuite(pugi::xml_node suites, const std::string& name, const std::string& file)
+{
     auto suite = suites.append_child("testsuite");
-    suite.append_attribute("name") = xml_safe(sc.name).c_str();
-    suite.append_attribute("file") = xml_safe(sc.file).c_str();
-    set_counts(suite, static_cast<int>(verdicts.size()), failures, 0, record.wall_seconds);
+    suite.append_attribute("name") = xml_safe(name).c_str();
+    suite.append_attribute("file") = xml_safe(file).c_str();
+    return suite;
+}
 
-    const auto comparison = compare_predictions(sc, windows);
-    for (const auto& v : verdicts) {
-        const auto& e = *v.expectation;
-        auto tc = suite.append_child("testcase");
-        tc.append_attribute("name") = one_line(fmt::format("line {}: {}", e.loc.line, e.text)).c_str();
-        tc.append_attribute("classname") = xml_safe(sc.file).c_str();
-        tc.append_attribute("time") = "0";
-        if (v.pass) continue;
-        const std::string observed = tally_outcomes(applicable_observations(sc, e, record.observations));
-        auto failure = tc.append_child("failure");
-        failure.append_attribute("message") = one_line(fmt::format("{} (observed: {})", v.detail, observed)).c_str();
-        failure.append_attribute("type") = "ExpectationFailed";
-        std::string body = fmt::format("{}:{}: expected {}\n{}\nobserved ({} probe results): {}\n", sc.file,
-                                       e.loc.line, e.text, v.detail, v.matched, observed);
-        failure.text().set(xml_safe(body).c_str());
-        // GitLab shows only a testcase's own output: repeat the windows where they matter.
-        std::vector<FailureWindow> relevant;
-        for (const auto& w : windows)
-            if ((!e.query || *e.query == w.query) && (e.resolver.empty() || e.resolver == w.resolver))
-                relevant.push_back(w);
-        std::string text = window_lines(sc, relevant);
-        if (e.kind == scenario::Expectation::Kind::PredictedWindows) text += prediction_lines(sc, comparison);
-        tc.append_child("system-out").text().set(xml_safe(text).c_str());
-    }
+pugi::xml_node testcase(pugi::xml_node suite, const std::string& name, const std::string& file, const std::string& time)
+{
+    auto tc = suite.append_child("testcase");
+    tc.append_attribute("name") = one_line(name).c_str();
+    tc.append_attribute("classname") = xml_safe(file).c_str();
+    tc.append_attribute("time") = time.c_str();
+    return tc;
+}
 
+// A <failure> or <error> child with its message, type and text.
+void problem(pugi::xml_node tc, const char* element, const std::string& message, const char* type,
+             const std::string& text)
+{
+    auto node = tc.append_child(element);
+    node.append_attribute("message") = one_line(message).c_str();
+    node.append_attribute("type") = type;
+    node.text().set(xml_safe(text).c_str());
+}
+
+void expectation_case(pugi::xml_node suite, const scenario::Scenario& sc, const RunSummary& summary,
+                      const ExpectationResult& r)
+{
+    const auto& v = r.verdict;
+    const auto& e = *v.expectation;
+    auto tc = testcase(suite, fmt::format("line {}: {}", e.loc.line, e.text), sc.file, "0");
+    if (v.pass) return;
+    problem(tc, "failure", fmt::format("{} (observed: {})", v.detail, r.observed), "ExpectationFailed",
+            fmt::format("{}:{}: expected {}\n{}\nobserved ({} probe results): {}\n", sc.file, e.loc.line, e.text,
+                        v.detail, v.matched, r.observed));
+    // GitLab shows only a testcase's own output: repeat the windows where they matter.
+    std::string text = window_lines(sc, r.windows);
+    if (e.kind == scenario::Expectation::Kind::PredictedWindows) text += prediction_lines(sc, summary.comparison);
+    tc.append_child("system-out").text().set(xml_safe(text).c_str());
+}
+
+// The suite's own output: the run at a glance.
+std::string suite_output(const scenario::Scenario& sc, const runner::RunRecord& record, const RunSummary& summary)
+{
     std::string out = fmt::format("{} ({})\nvirtual time {} + {}; {} zones on {} NSD servers; {} probe results\n",
                                   sc.name, sc.file, format_time(sc.start), format_duration(sc.duration),
-                                  sc.zones.size(), record.servers, record.observations.size());
-    out += window_lines(sc, windows);
-    out += prediction_lines(sc, comparison);
+                                  sc.zones.size(), summary.servers, summary.probe_results);
+    out += window_lines(sc, summary.windows);
+    out += prediction_lines(sc, summary.comparison);
     if (!record.parent_agent.empty()) {
         out += "Parent agent (CDS/CDNSKEY scans):\n";
         for (const auto& d : record.parent_agent)
             out += fmt::format("  {} {} {}: {}{}\n", format_offset(d.offset), d.zone, d.verdict, d.reason,
                                d.ds_change_at ? "; DS change at " + format_offset(*d.ds_change_at) : std::string());
     }
-    out += fmt::format("Result: {}, {:.1f} s wall clock\n", failures ? "FAIL" : "PASS", record.wall_seconds);
-    suite.append_child("system-out").text().set(xml_safe(out).c_str());
+    out += fmt::format("Result: {}, {:.1f} s wall clock\n", summary.pass ? "PASS" : "FAIL", summary.wall_seconds);
+    return out;
+}
+
+// The suite of a batch's scenario whose run left no readable document: one <testcase> with an <error>.
+void error_suite(pugi::xml_node suites, const JunitPart& part)
+{
+    auto suite = testsuite(suites, part.file, part.file);
+    set_counts(suite, 1, 0, 1, part.wall_seconds);
+    auto tc = testcase(suite, "run", part.file, seconds_attr(part.wall_seconds));
+    const std::string message = part.error.empty() ? "the run wrote no report" : part.error;
+    problem(tc, "error", message, "RunError", message);
+}
+
+}  // namespace
+
+std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& record, const RunSummary& summary)
+{
+    const int tests = static_cast<int>(summary.expectations.size());
+    const int failures = summary.expectations_failed();
+    pugi::xml_document doc;
+    auto suites = testsuites(doc);
+    set_counts(suites, tests, failures, 0, summary.wall_seconds);
+    auto suite = testsuite(suites, sc.name, sc.file);
+    set_counts(suite, tests, failures, 0, summary.wall_seconds);
+    for (const auto& r : summary.expectations) expectation_case(suite, sc, summary, r);
+    suite.append_child("system-out").text().set(xml_safe(suite_output(sc, record, summary)).c_str());
     return to_text(doc);
 }
 
 std::string junit_combine(const std::vector<JunitPart>& parts)
 {
     pugi::xml_document doc;
-    auto decl = doc.append_child(pugi::node_declaration);
-    decl.append_attribute("version") = "1.0";
-    decl.append_attribute("encoding") = "UTF-8";
-    auto suites = doc.append_child("testsuites");
-    suites.append_attribute("name") = "rollsim";
+    auto suites = testsuites(doc);
     int tests = 0, failures = 0, errors = 0;
     double time = 0;
     for (const auto& part : parts) {
@@ -167,19 +199,7 @@ std::string junit_combine(const std::vector<JunitPart>& parts)
             }
         }
         if (copied) continue;
-        auto suite = suites.append_child("testsuite");
-        suite.append_attribute("name") = xml_safe(part.file).c_str();
-        suite.append_attribute("file") = xml_safe(part.file).c_str();
-        set_counts(suite, 1, 0, 1, part.wall_seconds);
-        auto tc = suite.append_child("testcase");
-        tc.append_attribute("name") = "run";
-        tc.append_attribute("classname") = xml_safe(part.file).c_str();
-        tc.append_attribute("time") = seconds_attr(part.wall_seconds).c_str();
-        const std::string message = part.error.empty() ? "the run wrote no report" : part.error;
-        auto error = tc.append_child("error");
-        error.append_attribute("message") = one_line(message).c_str();
-        error.append_attribute("type") = "RunError";
-        error.text().set(xml_safe(message).c_str());
+        error_suite(suites, part);
         tests += 1;
         errors += 1;
         time += part.wall_seconds;

@@ -7,7 +7,7 @@
 // them, report/predicted.hpp) in <system-out>.
 #pragma once
 
-#include "report/evaluate.hpp"
+#include "report/summary.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -18,7 +18,7 @@ namespace rollsim::report {
 
 // A complete document: <testsuites> holding this scenario's <testsuite>.
 std::string junit_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                         const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                         const RunSummary& summary);
 
 // One scenario of a batch, for junit_combine(): the document junit_report() wrote for it, or,
 // when it has none (the run did not finish), what went wrong instead.

@@ -1,7 +1,10 @@
 #include "report/markdown_report.hpp"
 
 #include "report/outcome_summary.hpp"
+#include "report/outcome_text.hpp"
 #include "report/predicted.hpp"
+
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -9,21 +12,17 @@ namespace rollsim::report {
 
 std::string markdown_cell(const std::string& text)
 {
+    static constexpr std::string_view kMarkup = "|\\`*_[]";  // backslash-escaped
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '\n': out += "<br>"; break;
-        case '\r': break;
-        case '|': case '\\': case '`': case '*': case '_': case '[': case ']':
-            out += '\\';
-            out += c;
-            break;
-        default: out += c;
-        }
+        if (c == '\r') continue;
+        if (c == '\n') out += "<br>";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
+        else if (kMarkup.find(c) != std::string_view::npos) out += {'\\', c};
+        else out += c;
     }
     return out;
 }
@@ -42,117 +41,121 @@ std::string code(const std::string& text)
     return "`" + t + "`";
 }
 
-}  // namespace
-
-std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecord& record,
-                            const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows)
+std::string facts(const scenario::Scenario& sc, const RunSummary& summary)
 {
-    int failed = 0;
-    for (const auto& v : verdicts) failed += v.pass ? 0 : 1;
-    const bool pass = failed == 0;
-    std::string out;
-    out += fmt::format("## {} {}: {}\n\n", pass ? "✅" : "❌", pass ? "PASS" : "FAIL", markdown_cell(sc.name));
-    out += fmt::format("{} — {} of {} expectations held, {} failure window(s)\n\n", code(sc.file),
-                       verdicts.size() - failed, verdicts.size(), windows.size());
-
-    std::string zones;
-    for (const auto& z : sc.zones) zones += (zones.empty() ? "" : ", ") + z.name;
-    out += "| fact | value |\n| --- | --- |\n";
+    std::string out = "| fact | value |\n| --- | --- |\n";
     out += fmt::format("| virtual span | {} → {} ({}) |\n", format_time(sc.start), format_time(sc.start + sc.duration),
                        format_duration(sc.duration));
-    out += fmt::format("| zones | {}: {} |\n", sc.zones.size(), markdown_cell(zones));
-    out += fmt::format("| servers | {} NSD |\n", record.servers);
-    out += fmt::format("| probe results | {} ({} instants, {} zone versions published) |\n",
-                       record.observations.size(), record.instants, record.publications);
+    out += fmt::format("| zones | {}: {} |\n", sc.zones.size(), markdown_cell(zone_names(sc)));
+    out += fmt::format("| servers | {} NSD |\n", summary.servers);
+    out += fmt::format("| probe results | {} ({} instants, {} zone versions published) |\n", summary.probe_results,
+                       summary.instants, summary.publications);
+    const auto& first = summary.first_failure;
     out += fmt::format("| first failure | {} |\n",
-                       windows.empty() ? std::string("none")
-                                       : fmt::format("{} ({}): {} {}", format_offset(windows.front().start),
-                                                     format_time(sc.start + windows.front().start),
-                                                     markdown_cell(windows.front().resolver),
-                                                     markdown_cell(windows.front().query.text())));
-    out += fmt::format("| wall clock | {:.1f} s |\n\n", record.wall_seconds);
-
-    out += "### Failure windows\n\n";
-    if (windows.empty()) {
-        out += "None: every probe of every resolver succeeded.\n\n";
-    } else {
-        out += "| resolver | query | from | until | outcome | EDE | reason |\n";
-        out += "| --- | --- | --- | --- | --- | --- | --- |\n";
-        for (const auto& w : windows) {
-            std::string ede = w.ede ? std::to_string(*w.ede) : "–";
-            if (w.ede && !w.ede_text.empty() && w.ede_text != w.reason) ede += " " + markdown_cell(w.ede_text);
-            out += fmt::format("| {} | {} | {} | {} | {} ({} probes) | {} | {} |\n", markdown_cell(w.resolver),
-                               markdown_cell(w.query.text()), format_offset(w.start),
-                               w.end ? format_offset(*w.end) : std::string("end (still failing)"),
-                               markdown_cell(w.what), w.probes, ede, markdown_cell(w.reason));
-        }
-        out += "\n";
-    }
-
-    // The rollover lint's predictions, only when it made some.
-    const auto comparison = compare_predictions(sc, windows);
-    if (!comparison.predicted.empty()) {
-        out += "### Predicted vs observed\n\n";
-        out += fmt::format("The rollover lint's predicted failure windows and the observed failure windows of the "
-                           "resolvers they apply to, paired within one probe interval ({}).\n\n",
-                           format_duration(sc.probes.every));
-        out += "| verdict | zone | resolvers | from | until | observed | cause |\n";
-        out += "| --- | --- | --- | --- | --- | --- | --- |\n";
-        for (const auto& r : comparison.rows) {
-            const std::string resolvers = resolvers_text(r.resolvers);
-            const auto& p = r.predicted;
-            out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n",
-                               r.match == PredictionMatch::Matched ? "✅" : "⚠️", to_string(r.match),
-                               p ? markdown_cell(p->zone) : "–", p ? markdown_cell(resolvers) : "–",
-                               p ? format_offset(p->from) : "–", p ? format_offset(p->until) : "–",
-                               markdown_cell(observed_text(r.observed)), p ? markdown_cell(p->cause) : "–");
-        }
-        out += "\n";
-    }
-
-    // Parent agents' decisions (docs/parent-agent.md), only when there were some.
-    if (!record.parent_agent.empty()) {
-        out += "### Parent agent\n\n";
-        out += "What the parent's agent accepted or refused when it scanned the child's CDS/CDNSKEY, and why.\n\n";
-        out += "| scan | zone | verdict | reason | DS change |\n| --- | --- | --- | --- | --- |\n";
-        for (const auto& d : record.parent_agent)
-            out += fmt::format("| {} | {} | {} {} | {} | {} |\n", format_offset(d.offset), markdown_cell(d.zone),
-                               d.verdict == "accepted" ? "✅" : "⛔", d.verdict, markdown_cell(d.reason),
-                               d.ds_change_at ? format_offset(*d.ds_change_at) : "–");
-        out += "\n";
-    }
-
-    out += "### Expectations\n\n";
-    if (verdicts.empty()) {
-        out += "None.\n\n";
-    } else {
-        out += "| | line | expectation | probe results | detail |\n| --- | --- | --- | --- | --- |\n";
-        for (const auto& v : verdicts) {
-            const auto& e = *v.expectation;
-            std::string detail;
-            if (!v.pass)
-                detail = markdown_cell(v.detail) + "<br>observed: " +
-                         markdown_cell(tally_outcomes(applicable_observations(sc, e, record.observations)));
-            out += fmt::format("| {} | {} | {} | {} | {} |\n", v.pass ? "✅ pass" : "❌ FAIL", e.loc.line,
-                               markdown_cell(e.text), v.matched, detail);
-        }
-        out += "\n";
-    }
-
-    bool any_event = false;
-    for (const auto& e : record.events) {
-        if (e.source != runner::EventRecord::Source::Timeline) continue;
-        if (!any_event) out += "<details><summary>Timeline events</summary>\n\n";
-        any_event = true;
-        out += fmt::format("- **{}** {}", format_offset(e.offset), markdown_cell(e.text));
-        if (!e.say.empty()) out += fmt::format(" — *{}*", markdown_cell(e.say));
-        out += "\n";
-    }
-    if (any_event) out += "\n</details>\n";
+                       !first ? std::string("none")
+                              : fmt::format("{} ({}): {} {}", format_offset(first->start),
+                                            format_time(sc.start + first->start), markdown_cell(first->resolver),
+                                            markdown_cell(first->query.text())));
+    out += fmt::format("| wall clock | {:.1f} s |\n\n", summary.wall_seconds);
     return out;
 }
 
-MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const nlohmann::json& report,
+std::string windows_table(const RunSummary& summary)
+{
+    std::string out = "### Failure windows\n\n";
+    if (summary.windows.empty()) return out + "None: every probe of every resolver succeeded.\n\n";
+    out += "| resolver | query | from | until | outcome | EDE | reason |\n";
+    out += "| --- | --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& w : summary.windows) {
+        // The EDE's text only when it says more than the reason.
+        const std::string ede = ede_label(w.ede, w.ede_text != w.reason ? w.ede_text : "");
+        out += fmt::format("| {} | {} | {} | {} | {} ({} probes) | {} | {} |\n", markdown_cell(w.resolver),
+                           markdown_cell(w.query.text()), format_offset(w.start),
+                           w.end ? format_offset(*w.end) : std::string("end (still failing)"), markdown_cell(w.what),
+                           w.probes, ede.empty() ? "–" : markdown_cell(ede), markdown_cell(w.reason));
+    }
+    return out + "\n";
+}
+
+// The rollover lint's predictions, only when it made some.
+std::string predictions_table(const scenario::Scenario& sc, const PredictionComparison& comparison)
+{
+    if (comparison.predicted.empty()) return {};
+    std::string out = "### Predicted vs observed\n\n";
+    out += pairing_text(sc.probes.every) + "\n\n";
+    out += "| verdict | zone | resolvers | from | until | observed | cause |\n";
+    out += "| --- | --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& r : comparison.rows) {
+        const auto& p = r.predicted;
+        out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n",
+                           r.match == PredictionMatch::Matched ? "✅" : "⚠️", to_string(r.match),
+                           p ? markdown_cell(p->zone) : "–", p ? markdown_cell(resolvers_text(r.resolvers)) : "–",
+                           p ? format_offset(p->from) : "–", p ? format_offset(p->until) : "–",
+                           markdown_cell(observed_text(r.observed)), p ? markdown_cell(p->cause) : "–");
+    }
+    return out + "\n";
+}
+
+// Parent agents' decisions (docs/parent-agent.md), only when there were some.
+std::string agent_table(const runner::RunRecord& record)
+{
+    if (record.parent_agent.empty()) return {};
+    std::string out = "### Parent agent\n\n";
+    out += "What the parent's agent accepted or refused when it scanned the child's CDS/CDNSKEY, and why.\n\n";
+    out += "| scan | zone | verdict | reason | DS change |\n| --- | --- | --- | --- | --- |\n";
+    for (const auto& d : record.parent_agent)
+        out += fmt::format("| {} | {} | {} {} | {} | {} |\n", format_offset(d.offset), markdown_cell(d.zone),
+                           d.verdict == "accepted" ? "✅" : "⛔", d.verdict, markdown_cell(d.reason),
+                           d.ds_change_at ? format_offset(*d.ds_change_at) : "–");
+    return out + "\n";
+}
+
+std::string expectations_table(const RunSummary& summary)
+{
+    std::string out = "### Expectations\n\n";
+    if (summary.expectations.empty()) return out + "None.\n\n";
+    out += "| | line | expectation | probe results | detail |\n| --- | --- | --- | --- | --- |\n";
+    for (const auto& [v, observed, windows] : summary.expectations) {
+        const std::string detail =
+            v.pass ? std::string() : markdown_cell(v.detail) + "<br>observed: " + markdown_cell(observed);
+        out += fmt::format("| {} | {} | {} | {} | {} |\n", v.pass ? "✅ pass" : "❌ FAIL", v.expectation->loc.line,
+                           markdown_cell(v.expectation->text), v.matched, detail);
+    }
+    return out + "\n";
+}
+
+std::string timeline_events(const runner::RunRecord& record)
+{
+    std::string out;
+    for (const auto& e : record.events) {
+        if (e.source != runner::EventRecord::Source::Timeline) continue;
+        if (out.empty()) out += "<details><summary>Timeline events</summary>\n\n";
+        out += fmt::format("- **{}** {}", format_offset(e.offset), markdown_cell(event_text(e)));
+        if (!e.say.empty()) out += fmt::format(" — *{}*", markdown_cell(e.say));
+        out += "\n";
+    }
+    return out.empty() ? out : out + "\n</details>\n";
+}
+
+}  // namespace
+
+std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecord& record, const RunSummary& summary)
+{
+    const bool pass = summary.pass;
+    std::string out;
+    out += fmt::format("## {} {}: {}\n\n", pass ? "✅" : "❌", pass ? "PASS" : "FAIL", markdown_cell(sc.name));
+    out += fmt::format("{} — {} of {} expectations held, {} failure window(s)\n\n", code(sc.file),
+                       summary.expectations_passed, summary.expectations.size(), summary.windows.size());
+    out += facts(sc, summary);
+    out += windows_table(summary);
+    out += predictions_table(sc, summary.comparison);
+    out += agent_table(record);
+    out += expectations_table(summary);
+    out += timeline_events(record);
+    return out;
+}
+
+MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const std::optional<RunResult>& result,
                                     const std::string& error)
 {
     MarkdownBatchRow row;
@@ -160,26 +163,14 @@ MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const n
     row.name = file;
     row.status = status;
     row.error = error;
-    if (!report.is_object()) return row;
-    try {
-        row.name = report.at("scenario").at("name").get<std::string>();
-        row.windows = static_cast<int>(report.at("failure_windows").size());
-        if (!report.at("first_failure_s").is_null())
-            row.first_failure = Seconds(report.at("first_failure_s").get<long long>());
-        row.wall_seconds = report.at("run").at("wall_clock_s").get<double>();
-        for (const auto& e : report.at("expectations")) {
-            ++row.expectations;
-            if (e.at("verdict") == "pass") {
-                ++row.expectations_passed;
-                continue;
-            }
-            row.failed_expectations.push_back(fmt::format("line {}: {} — {}", e.at("line").get<int>(),
-                                                          e.at("text").get<std::string>(),
-                                                          e.at("detail").get<std::string>()));
-        }
-    } catch (const nlohmann::json::exception&) {
-        // A partial row is still worth a line of the summary.
-    }
+    if (!result) return row;
+    row.name = result->name;
+    row.windows = result->failure_windows;
+    row.first_failure = result->first_failure;
+    row.wall_seconds = result->wall_seconds;
+    row.expectations = result->expectations;
+    row.expectations_passed = result->expectations_passed;
+    row.failed_expectations = result->failed_expectations;
     return row;
 }
 

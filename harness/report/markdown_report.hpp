@@ -7,7 +7,8 @@
 // markdown_batch_summary(): several scenarios — one row each, then what failed.
 #pragma once
 
-#include "report/evaluate.hpp"
+#include "report/run_result.hpp"
+#include "report/summary.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -15,14 +16,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace rollsim::report {
 
 std::string markdown_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                            const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                            const RunSummary& summary);
 
-// One scenario of a batch, as its JSON report (docs/report-format.md) tells it.
+// One scenario of a batch, as its run's result tells it.
 struct MarkdownBatchRow {
     std::string file;
     std::string name;     // scenario name; the file when unknown
@@ -36,8 +35,8 @@ struct MarkdownBatchRow {
     std::string report;   // file name of its own Markdown report, linked when not empty
 };
 
-// Fills a row from a JSON report (a null or malformed report leaves the counts at zero).
-MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const nlohmann::json& report,
+// Fills a row from a run's result (without one, the name is the file and the counts are zero).
+MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const std::optional<RunResult>& result,
                                     const std::string& error = {});
 
 std::string markdown_batch_summary(const std::vector<MarkdownBatchRow>& rows, double wall_seconds, int jobs);

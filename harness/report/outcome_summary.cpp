@@ -11,14 +11,6 @@ namespace rollsim::report {
 using runner::Observation;
 using scenario::Expectation;
 
-std::string outcome_label(const Observation& obs)
-{
-    if (obs.failed()) return describe(obs);
-    std::string v = runner::to_string(obs.validation);
-    if (obs.rcode && *obs.rcode != "NOERROR") return *obs.rcode + " " + v;
-    return v;
-}
-
 std::vector<const Observation*> applicable_observations(const scenario::Scenario& sc, const Expectation& exp,
                                                         const std::vector<Observation>& observations)
 {
@@ -57,6 +49,13 @@ std::string tally_outcomes(const std::vector<const Observation*>& observations)
 std::string window_length(const scenario::Scenario& sc, Seconds start, const std::optional<Seconds>& end)
 {
     return format_duration((end ? *end : sc.duration) - start);
+}
+
+std::string zone_names(const scenario::Scenario& sc)
+{
+    std::string out;
+    for (const auto& z : sc.zones) out += (out.empty() ? "" : ", ") + z.name;
+    return out;
 }
 
 }  // namespace rollsim::report

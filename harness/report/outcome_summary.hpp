@@ -1,7 +1,9 @@
-// Shared by the report formats (JUnit, Markdown, HTML): the short label of one probe result,
-// the observations an expectation applied to, and a tally of what they were. Pure functions.
+// Small pieces report/summary.hpp and the formats share: the observations an expectation applied
+// to and a tally of what they were, the length of a failure window, the zones' names. Pure
+// functions.
 #pragma once
 
+#include "report/outcome_text.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -9,10 +11,6 @@
 #include <vector>
 
 namespace rollsim::report {
-
-// "secure", "insecure", "NXDOMAIN secure" for answers; describe() for failures
-// ("SERVFAIL EDE 9", "bogus", "no answer").
-std::string outcome_label(const runner::Observation& obs);
 
 // The observations `exp` applied to, as evaluate() judged them: those it covers, or for an
 // `otherwise` expectation those no window expectation covers.
@@ -25,5 +23,8 @@ std::string tally_outcomes(const std::vector<const runner::Observation*>& observ
 
 // "1d5m1s" for a failure window (until its end, or the scenario's end when still open).
 std::string window_length(const scenario::Scenario& scenario, Seconds start, const std::optional<Seconds>& end);
+
+// "., com., example.com.": the scenario's zones in order.
+std::string zone_names(const scenario::Scenario& scenario);
 
 }  // namespace rollsim::report

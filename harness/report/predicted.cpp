@@ -22,13 +22,25 @@ bool PredictionComparison::agree() const
     return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.match == PredictionMatch::Matched; });
 }
 
-PredictionComparison compare_predictions(const scenario::Scenario& sc, const std::vector<FailureWindow>& windows)
+int PredictionComparison::matched() const
+{
+    return static_cast<int>(
+        std::count_if(rows.begin(), rows.end(), [](const auto& r) { return r.match == PredictionMatch::Matched; }));
+}
+
+PredictionComparison compare_predictions(const scenario::Scenario& sc,
+                                         const std::vector<rollover::PredictedWindow>& predicted,
+                                         const std::vector<FailureWindow>& windows)
 {
     PredictionComparison out;
     // A window that applies to no resolver of the scenario (a root KSK roll predicts one for
     // static anchors and one for RFC 5011 resolvers) has nothing to be compared with.
-    for (auto& p : rollover::predicted_windows(sc))
-        if (!rollover::affected_resolvers(sc, p).empty()) out.predicted.push_back(std::move(p));
+    for (const auto& p : predicted) {
+        auto resolvers = rollover::affected_resolvers(sc, p);
+        if (resolvers.empty()) continue;
+        out.predicted.push_back(p);
+        out.affected.push_back(std::move(resolvers));
+    }
     const Seconds g = sc.probes.every;
     const bool cold = std::any_of(out.predicted.begin(), out.predicted.end(), [](const auto& p) { return p.cold; });
 
@@ -41,8 +53,7 @@ PredictionComparison compare_predictions(const scenario::Scenario& sc, const std
     auto applies = [](const std::vector<std::string>& resolvers, const FailureWindow& w) {
         return std::find(resolvers.begin(), resolvers.end(), w.resolver) != resolvers.end();
     };
-    std::vector<std::vector<std::string>> affected;
-    for (const auto& p : out.predicted) affected.push_back(rollover::affected_resolvers(sc, p));
+    const auto& affected = out.affected;
     auto overlaps = [&](std::size_t i, const FailureWindow& w) {
         const auto& p = out.predicted[i];
         return applies(affected[i], w) && w.start < p.until + g && end_of(w) > p.from - g;
@@ -71,6 +82,13 @@ PredictionComparison compare_predictions(const scenario::Scenario& sc, const std
         if (!any) out.rows.push_back({std::nullopt, 0, {}, *w, PredictionMatch::Unpredicted});
     }
     return out;
+}
+
+std::string pairing_text(Seconds probe_interval)
+{
+    return fmt::format("The rollover lint's predicted failure windows and the observed failure windows of the "
+                       "resolvers they apply to, paired within one probe interval ({}).",
+                       format_duration(probe_interval));
 }
 
 std::string span_text(Seconds from, const std::optional<Seconds>& until)

@@ -1,7 +1,8 @@
 // The rollover lint's predicted failure windows beside the failure windows a run observed:
 // which observed window belongs to which prediction, and a verdict for each pair. One place
 // for the pairing that the `predicted-windows: match` expectation judges and every report
-// format shows. Pure functions of the scenario and the failure windows.
+// format shows. Pure functions of the scenario, the predicted windows (given, never computed
+// here: rollover::predicted_windows) and the failure windows.
 //
 // Tolerance: the runner sees a failure only at probe instants, so bounds are compared within
 // one probe interval (probes.every).
@@ -36,18 +37,30 @@ struct PredictionRow {
 };
 
 struct PredictionComparison {
-    std::vector<rollover::PredictedWindow> predicted;  // rollover::predicted_windows(scenario)
+    // The predicted windows that apply to some resolver of the scenario, in order, and those
+    // resolvers (rollover::affected_resolvers), one list per window.
+    std::vector<rollover::PredictedWindow> predicted;
+    std::vector<std::vector<std::string>> affected;
     // Per predicted window, in order: one row per observed window overlapping it, or one
     // NotObserved row; then one Unpredicted row per observed window overlapping none.
     std::vector<PredictionRow> rows;
 
     // Every row matched: what `predicted-windows: match` demands.
     bool agree() const;
+    // The rows that matched.
+    int matched() const;
 };
 
-// The observed windows compared are those of the resolvers the lint speaks for: warm
-// (kind unbound) resolvers, and cold ones when a predicted window applies to them.
-PredictionComparison compare_predictions(const scenario::Scenario& scenario, const std::vector<FailureWindow>& windows);
+// `predicted`: the rollover lint's windows for the scenario (rollover::predicted_windows). The
+// observed windows compared are those of the resolvers the lint speaks for: warm (kind unbound)
+// resolvers, and cold ones when a predicted window applies to them.
+PredictionComparison compare_predictions(const scenario::Scenario& scenario,
+                                         const std::vector<rollover::PredictedWindow>& predicted,
+                                         const std::vector<FailureWindow>& windows);
+
+// "The rollover lint's predicted failure windows and the observed failure windows of the
+// resolvers they apply to, paired within one probe interval (30m).": what a table of the rows says.
+std::string pairing_text(Seconds probe_interval);
 
 // "+6h40m .. +7h35m"; an open end reads "end".
 std::string span_text(Seconds from, const std::optional<Seconds>& until);

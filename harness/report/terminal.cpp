@@ -1,8 +1,6 @@
 #include "report/terminal.hpp"
 
-#include "report/predicted.hpp"
-
-#include <algorithm>
+#include "report/outcome_text.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +14,82 @@ std::string paint(const TerminalStyle& style, const char* code, const std::strin
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
 
+void print_events(std::ostream& out, const runner::RunRecord& record)
+{
+    bool any_event = false;
+    for (const auto& e : record.events) {
+        if (e.source == runner::EventRecord::Source::Signer) continue;  // routine; in the JSON report
+        if (!any_event) out << "\nEvents\n";
+        any_event = true;
+        out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), event_text(e));
+        if (!e.say.empty()) out << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
+    }
+}
+
+void print_parent_agent(std::ostream& out, const runner::RunRecord& record, const TerminalStyle& style)
+{
+    if (record.parent_agent.empty()) return;
+    out << "\nParent agent (CDS/CDNSKEY scans)\n";
+    for (const auto& d : record.parent_agent) {
+        out << fmt::format("  {:>10}  {} {}: {}\n", format_offset(d.offset), d.zone,
+                           paint(style, d.verdict == "accepted" ? "32" : "31", d.verdict), d.reason);
+        if (d.ds_change_at) out << fmt::format("  {:>10}  DS change at {}\n", "", format_offset(*d.ds_change_at));
+    }
+}
+
+void print_windows(std::ostream& out, const scenario::Scenario& sc, const RunSummary& summary,
+                   const TerminalStyle& style)
+{
+    out << "\nFailure windows\n";
+    if (summary.windows.empty()) out << "  none: every probe of every resolver succeeded\n";
+    for (const auto& w : summary.windows) {
+        out << window_line(w, "end", paint(style, "31", w.what));
+        if (!w.reason.empty()) out << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
+    }
+    if (const auto& first = summary.first_failure)
+        out << fmt::format("  first failure at {} ({}): {} {}\n", format_offset(first->start),
+                           format_time(sc.start + first->start), first->resolver, first->query.text());
+}
+
+// Rollovers: the lint's predicted windows beside the observed daemon (warm) windows.
+void print_predictions(std::ostream& out, const RunSummary& summary, const TerminalStyle& style)
+{
+    out << "\nPredicted vs observed (rollover lint)\n";
+    out << fmt::format("  {:<29} {:<62} {}\n", "predicted", "observed", "verdict");
+    for (const auto& r : summary.comparison.rows) {
+        const std::string verdict = to_string(r.match);
+        std::string label = r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none");
+        if (r.predicted && r.predicted->anchor)
+            label += r.predicted->anchor == scenario::TrustAnchorMode::Rfc5011 ? " (rfc5011)" : " (static)";
+        out << fmt::format("  {:<29} {:<62} {}\n", label, observed_text(r.observed),
+                           paint(style, r.match == PredictionMatch::Matched ? "32" : "31", verdict));
+    }
+    if (summary.comparison.rows.empty()) out << "  none predicted, none observed\n";
+}
+
+void print_expectations(std::ostream& out, const RunSummary& summary, const TerminalStyle& style)
+{
+    out << "\nExpectations\n";
+    if (summary.expectations.empty()) out << "  none\n";
+    for (const auto& [v, observed, windows] : summary.expectations)
+        out << verdict_lines(v, v.pass ? paint(style, "32", "PASS") : paint(style, "31", "FAIL"));
+}
+
 }  // namespace
+
+std::string window_line(const FailureWindow& w, const std::string& open_end, const std::string& what)
+{
+    return fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
+                       format_offset(w.start), w.end ? format_offset(*w.end) : open_end, w.probes, what);
+}
+
+std::string verdict_lines(const Verdict& v, const std::string& mark)
+{
+    std::string out = fmt::format("  {}  line {}: {} ({} probe results)\n", mark, v.expectation->loc.line,
+                                  v.expectation->text, v.matched);
+    if (!v.pass) out += fmt::format("        {}\n", v.detail);
+    return out;
+}
 
 std::string progress_line(const runner::Progress& p)
 {
@@ -25,76 +98,19 @@ std::string progress_line(const runner::Progress& p)
 }
 
 void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner::RunRecord& record,
-                   const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
-                   const TerminalStyle& style)
+                   const RunSummary& summary, const TerminalStyle& style)
 {
     out << fmt::format("{} ({})\n", paint(style, "1", sc.name), sc.file);
     out << fmt::format("  virtual time {} + {}; {} zones on {} NSD servers; {} probe results\n", format_time(sc.start),
-                       format_duration(sc.duration), sc.zones.size(), record.servers, record.observations.size());
-
-    bool any_event = false;
-    for (const auto& e : record.events) {
-        if (e.source == runner::EventRecord::Source::Signer) continue;  // routine; in the JSON report
-        if (!any_event) out << "\nEvents\n";
-        any_event = true;
-        out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);
-        if (!e.say.empty()) out << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
-    }
-
-    if (!record.parent_agent.empty()) {
-        out << "\nParent agent (CDS/CDNSKEY scans)\n";
-        for (const auto& d : record.parent_agent) {
-            out << fmt::format("  {:>10}  {} {}: {}\n", format_offset(d.offset), d.zone,
-                               paint(style, d.verdict == "accepted" ? "32" : "31", d.verdict), d.reason);
-            if (d.ds_change_at) out << fmt::format("  {:>10}  DS change at {}\n", "", format_offset(*d.ds_change_at));
-        }
-    }
-
-    out << "\nFailure windows\n";
-    if (windows.empty()) out << "  none: every probe of every resolver succeeded\n";
-    for (const auto& w : windows) {
-        std::string end = w.end ? format_offset(*w.end) : std::string("end");
-        out << fmt::format("  {:<6} {:<28} {:>10} .. {:<10} {} probe(s)  {}\n", w.resolver, w.query.text(),
-                           format_offset(w.start), end, w.probes, paint(style, "31", w.what));
-        if (!w.reason.empty()) out << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
-    }
-
-    if (!windows.empty()) {
-        const auto& first = windows.front();  // sorted by start
-        out << fmt::format("  first failure at {} ({}): {} {}\n", format_offset(first.start),
-                           format_time(sc.start + first.start), first.resolver, first.query.text());
-    }
-
-    // Rollovers: the lint's predicted windows beside the observed daemon (warm) windows.
-    if (!sc.rollovers.empty()) {
-        const auto comparison = compare_predictions(sc, windows);
-        out << "\nPredicted vs observed (rollover lint)\n";
-        out << fmt::format("  {:<29} {:<62} {}\n", "predicted", "observed", "verdict");
-        for (const auto& r : comparison.rows) {
-            const std::string verdict = to_string(r.match);
-            std::string label = r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none");
-            if (r.predicted && r.predicted->anchor)
-                label += r.predicted->anchor == scenario::TrustAnchorMode::Rfc5011 ? " (rfc5011)" : " (static)";
-            out << fmt::format("  {:<29} {:<62} {}\n", label,
-                               observed_text(r.observed),
-                               paint(style, r.match == PredictionMatch::Matched ? "32" : "31", verdict));
-        }
-        if (comparison.rows.empty()) out << "  none predicted, none observed\n";
-    }
-
-    bool pass = true;
-    out << "\nExpectations\n";
-    if (verdicts.empty()) out << "  none\n";
-    for (const auto& v : verdicts) {
-        pass = pass && v.pass;
-        out << fmt::format("  {}  line {}: {} ({} probe results)\n",
-                           v.pass ? paint(style, "32", "PASS") : paint(style, "31", "FAIL"), v.expectation->loc.line,
-                           v.expectation->text, v.matched);
-        if (!v.pass) out << fmt::format("        {}\n", v.detail);
-    }
+                       format_duration(sc.duration), sc.zones.size(), summary.servers, summary.probe_results);
+    print_events(out, record);
+    print_parent_agent(out, record, style);
+    print_windows(out, sc, summary, style);
+    if (!sc.rollovers.empty()) print_predictions(out, summary, style);
+    print_expectations(out, summary, style);
     out << fmt::format("\nResult: {} — {} instants, {} zone versions published, {:.1f} s wall clock\n",
-                       pass ? paint(style, "32;1", "PASS") : paint(style, "31;1", "FAIL"), record.instants,
-                       record.publications, record.wall_seconds);
+                       summary.pass ? paint(style, "32;1", "PASS") : paint(style, "31;1", "FAIL"), summary.instants,
+                       summary.publications, summary.wall_seconds);
 }
 
 }  // namespace rollsim::report

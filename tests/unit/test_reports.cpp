@@ -8,6 +8,8 @@
 #include "report/junit_report.hpp"
 #include "report/markdown_report.hpp"
 #include "report/predicted.hpp"
+#include "report/run_result.hpp"
+#include "report/summary.hpp"
 #include "runner/runner.hpp"
 #include "scenario/parse.hpp"
 
@@ -33,9 +35,19 @@ const char* kReason = "validation failure <www.example.com. A IN>: signatures fr
 struct Fixture {
     scenario::Scenario sc;
     runner::RunRecord record;
+    RunSummary summary;
     std::vector<Verdict> verdicts;
     std::vector<FailureWindow> windows;
 };
+
+// The run summarised as `rollsim run` does, with the lint's predicted windows for the scenario.
+void analyse(Fixture& f)
+{
+    f.summary = summarize(f.sc, rollover::predicted_windows(f.sc), f.record);
+    f.verdicts.clear();
+    for (const auto& e : f.summary.expectations) f.verdicts.push_back(e.verdict);
+    f.windows = f.summary.windows;
+}
 
 Observation probe(long t, const std::string& resolver, bool fail)
 {
@@ -121,8 +133,7 @@ Fixture make_fixture()
     f.record.publications = 3;
     f.record.servers = 3;
     f.record.wall_seconds = 2.5;
-    f.verdicts = evaluate(f.sc, f.record.observations);
-    f.windows = failure_windows(f.record.observations);
+    analyse(f);
     return f;
 }
 
@@ -140,7 +151,7 @@ TEST(Reports, FixtureHasOneFailingExpectationAndOneWindow)
 TEST(JunitReport, ParsesWithCountsFailureTextAndWindows)
 {
     auto f = make_fixture();
-    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string xml = junit_report(f.sc, f.record, f.summary);
     pugi::xml_document doc;
     auto parsed = doc.load_string(xml.c_str());
     ASSERT_TRUE(parsed) << parsed.description() << "\n" << xml;
@@ -180,7 +191,7 @@ TEST(JunitReport, ParsesWithCountsFailureTextAndWindows)
 TEST(JunitReport, CombinesScenariosAndTurnsMissingReportsIntoErrors)
 {
     auto f = make_fixture();
-    const std::string one = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string one = junit_report(f.sc, f.record, f.summary);
     const std::string combined = junit_combine({{"a.yaml", one, "", 2.5}, {"b.yaml", one, "", 2.5},
                                                 {"c.yaml", "", "exit status 3: nsd not found", 0.1}});
     pugi::xml_document doc;
@@ -203,7 +214,7 @@ TEST(JunitReport, CombinesScenariosAndTurnsMissingReportsIntoErrors)
 TEST(MarkdownReport, HasTitleFactsAndBothTables)
 {
     auto f = make_fixture();
-    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string md = markdown_report(f.sc, f.record, f.summary);
     EXPECT_NE(md.find("## ❌ FAIL: ZSK swap &lt;test&gt; &amp; friends"), std::string::npos) << md;
     EXPECT_NE(md.find("| resolver | query | from | until | outcome | EDE | reason |"), std::string::npos) << md;
     EXPECT_NE(md.find("| warm | www.example.com. A | +1d30m | +1d1h30m | SERVFAIL EDE 9 (2 probes) | 9 |"),
@@ -221,15 +232,16 @@ TEST(MarkdownReport, HasTitleFactsAndBothTables)
 
 TEST(MarkdownReport, BatchSummaryHasOneRowPerScenario)
 {
-    nlohmann::json report = {{"scenario", {{"name", "A | B"}}},
-                             {"failure_windows", nlohmann::json::array({1})},
-                             {"first_failure_s", 86400},
-                             {"run", {{"wall_clock_s", 1.5}}},
-                             {"expectations",
-                              {{{"verdict", "pass"}, {"line", 3}, {"text", "x"}, {"detail", ""}},
-                               {{"verdict", "fail"}, {"line", 4}, {"text", "y"}, {"detail", "bad"}}}}};
-    auto a = markdown_batch_row("a.yaml", 1, report);
-    auto b = markdown_batch_row("b.yaml", 3, nullptr, "exit status 3: no nsd");
+    RunResult result;
+    result.name = "A | B";
+    result.failure_windows = 1;
+    result.first_failure = Seconds(86400);
+    result.wall_seconds = 1.5;
+    result.expectations = 2;
+    result.expectations_passed = 1;
+    result.failed_expectations = {"line 4: y — bad"};
+    auto a = markdown_batch_row("a.yaml", 1, result);
+    auto b = markdown_batch_row("b.yaml", 3, std::nullopt, "exit status 3: no nsd");
     const std::string md = markdown_batch_summary({a, b}, 4.0, 2);
     EXPECT_NE(md.find("0 passed, 2 failed"), std::string::npos) << md;
     EXPECT_NE(md.find("| ❌ FAIL | A \\| B | `a.yaml` | 1/2 | 1 | +1d | 1.5 |"), std::string::npos) << md;
@@ -240,7 +252,7 @@ TEST(MarkdownReport, BatchSummaryHasOneRowPerScenario)
 TEST(HtmlReport, IsSelfContainedEscapedAndHasLanes)
 {
     auto f = make_fixture();
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.summary);
     EXPECT_EQ(html.find("http://"), std::string::npos);
     EXPECT_EQ(html.find("https://"), std::string::npos);
     EXPECT_EQ(html.find("<link"), std::string::npos);
@@ -288,8 +300,8 @@ TEST(HtmlReport, ThousandsOfObservationsStaySmall)
         f.record.observations.push_back(probe(t, "warm", t % (7 * kDay) < kHour));
         f.record.observations.push_back(probe(t, "cold", false));
     }
-    f.windows = failure_windows(f.record.observations);
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    analyse(f);
+    const std::string html = html_report(f.sc, f.record, f.summary);
     EXPECT_LT(html.size(), 1'000'000u) << "bytes per observation: " << html.size() / f.record.observations.size();
 }
 
@@ -327,15 +339,14 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
         f.record.observations.push_back(probe(t, "cold", false));
     }
     f.record.wall_seconds = 1.5;
-    f.verdicts = evaluate(f.sc, f.record.observations);
-    f.windows = failure_windows(f.record.observations);
+    analyse(f);
     return f;
 }
 
 TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpredicted)
 {
     auto f = make_rollover_fixture(true, true);
-    const auto c = compare_predictions(f.sc, f.windows);
+    const auto c = compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows);
     ASSERT_EQ(c.predicted.size(), 1u);
     EXPECT_EQ(c.predicted[0].from, Seconds(kDay + 10 * 60));
     EXPECT_EQ(c.predicted[0].until, Seconds(kDay + kHour + 5 * 60));
@@ -350,13 +361,13 @@ TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpre
     EXPECT_FALSE(f.verdicts[0].pass);  // predicted-windows: match judges the same pairing
 
     f = make_rollover_fixture(false, false);
-    const auto none = compare_predictions(f.sc, f.windows);
+    const auto none = compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows);
     ASSERT_EQ(none.rows.size(), 1u);
     EXPECT_EQ(none.rows[0].match, PredictionMatch::NotObserved);
     EXPECT_FALSE(none.rows[0].observed);
 
     f = make_rollover_fixture(true, false);
-    EXPECT_TRUE(compare_predictions(f.sc, f.windows).agree());
+    EXPECT_TRUE(compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows).agree());
     EXPECT_TRUE(f.verdicts[0].pass) << f.verdicts[0].detail;
 }
 
@@ -368,11 +379,11 @@ TEST(PredictedVsObserved, AWindowReachingBeyondThePredictionExceedsIt)
         if (o.resolver == "warm" && o.offset > Seconds(kDay) && o.offset <= Seconds(kDay + 3 * kHour))
             o = probe(o.offset.count(), "warm", true);
     f.windows = failure_windows(f.record.observations);
-    const auto c = compare_predictions(f.sc, f.windows);
+    const auto c = compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows);
     ASSERT_EQ(c.rows.size(), 1u);
     EXPECT_EQ(c.rows[0].match, PredictionMatch::Exceeds);
     EXPECT_EQ(to_string(c.rows[0].match), "exceeds prediction");
-    const auto v = evaluate(f.sc, f.record.observations);
+    const auto v = evaluate(f.sc, rollover::predicted_windows(f.sc), f.record.observations);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
 }
@@ -380,7 +391,7 @@ TEST(PredictedVsObserved, AWindowReachingBeyondThePredictionExceedsIt)
 TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
 {
     auto f = make_rollover_fixture(true, true);
-    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string md = markdown_report(f.sc, f.record, f.summary);
     EXPECT_NE(md.find("### Predicted vs observed"), std::string::npos) << md;
     EXPECT_NE(md.find("paired within one probe interval (30m)"), std::string::npos) << md;
     EXPECT_NE(md.find("| verdict | zone | resolvers | from | until | observed | cause |"), std::string::npos) << md;
@@ -394,20 +405,20 @@ TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
         << md;
 
     f = make_rollover_fixture(false, false);
-    const std::string missed = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string missed = markdown_report(f.sc, f.record, f.summary);
     EXPECT_NE(missed.find("| ⚠️ not observed | example.com. | warm | +1d10m | +1d1h5m | none |"), std::string::npos)
         << missed;
 
     // Without a prediction there is no such section.
     auto plain = make_fixture();
-    EXPECT_EQ(markdown_report(plain.sc, plain.record, plain.verdicts, plain.windows).find("Predicted vs observed"),
+    EXPECT_EQ(markdown_report(plain.sc, plain.record, plain.summary).find("Predicted vs observed"),
               std::string::npos);
 }
 
 TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 {
     auto f = make_rollover_fixture(false, false);
-    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string xml = junit_report(f.sc, f.record, f.summary);
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
     auto suite = doc.child("testsuites").child("testsuite");
@@ -430,7 +441,7 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 
     f = make_rollover_fixture(true, true);
     doc.reset();
-    ASSERT_TRUE(doc.load_string(junit_report(f.sc, f.record, f.verdicts, f.windows).c_str()));
+    ASSERT_TRUE(doc.load_string(junit_report(f.sc, f.record, f.summary).c_str()));
     const std::string both = doc.child("testsuites").child("testsuite").child("system-out").text().get();
     EXPECT_NE(both.find("on warm: matched\n    observed: warm www.example.com. A +1d30m .. +1d1h30m (SERVFAIL EDE 9)"),
               std::string::npos)
@@ -442,7 +453,7 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
 {
     auto f = make_rollover_fixture(true, true);
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.summary);
     const auto svg_start = html.find("<svg id=\"timeline\"");
     ASSERT_NE(svg_start, std::string::npos);
     const std::string svg = html.substr(svg_start, html.find("</svg>", svg_start) - svg_start);
@@ -463,7 +474,7 @@ TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
     EXPECT_NE(html.find("<b>Predicted windows</b> 1 (1 of 2 pairings matched)"), std::string::npos);
 
     auto plain = make_fixture();
-    const std::string none = html_report(plain.sc, plain.record, plain.verdicts, plain.windows);
+    const std::string none = html_report(plain.sc, plain.record, plain.summary);
     EXPECT_EQ(none.find("predicted-window"), std::string::npos);
     EXPECT_EQ(none.find("<table class=\"predicted\">"), std::string::npos);
 }
@@ -471,7 +482,7 @@ TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
 TEST(JsonReport, NamesEachExpectationKindAndReadsBackIntoTheBatchSummary)
 {
     auto f = make_rollover_fixture(true, true);
-    const auto report = json_report(f.sc, f.record, f.verdicts, f.windows);
+    const auto report = json_report(f.sc, f.record, f.summary);
     std::vector<std::string> kinds;
     for (const auto& e : report.at("expectations")) kinds.push_back(e.at("kind").get<std::string>());
     EXPECT_EQ(kinds, (std::vector<std::string>{"predicted-windows", "failure-window", "window", "no-failures",
@@ -481,8 +492,8 @@ TEST(JsonReport, NamesEachExpectationKindAndReadsBackIntoTheBatchSummary)
     ASSERT_EQ(report.at("predicted_windows").size(), 1u);
     EXPECT_EQ(report.at("predicted_windows")[0].at("from_s"), kDay + 600);
 
-    // The batch summary reads the report back (through its text, as from a file).
-    const auto row = markdown_batch_row("t.yaml", 1, nlohmann::json::parse(report.dump()));
+    // The batch summary reads the run's result back (through its text, as from a file).
+    const auto row = markdown_batch_row("t.yaml", 1, parse_run_result(to_text(run_result(f.sc, f.summary))));
     EXPECT_EQ(row.name, "ZSK pre-publication too short");
     EXPECT_EQ(row.expectations, 5);
     EXPECT_EQ(row.windows, 2);
@@ -501,7 +512,7 @@ TEST(ParentAgentReports, MarkdownJunitAndHtmlShowEveryDecisionAndWhy)
          {}, std::nullopt},
         {Seconds(6 * kHour), "example.com.", "accepted", "identical on ns1, ns2", {"59899 13 2 AB"},
          Seconds(7 * kHour)}};
-    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string md = markdown_report(f.sc, f.record, f.summary);
     EXPECT_NE(md.find("### Parent agent"), std::string::npos) << md;
     EXPECT_NE(md.find("| +2h | example.com. | ⛔ refused | CDS differs between ns1 (1 CDS) and ns2 (none) &lt;RFC 7344 "
                       "4.1&gt; | – |"),
@@ -509,18 +520,18 @@ TEST(ParentAgentReports, MarkdownJunitAndHtmlShowEveryDecisionAndWhy)
         << md;
     EXPECT_NE(md.find("| +6h | example.com. | ✅ accepted | identical on ns1, ns2 | +7h |"), std::string::npos) << md;
 
-    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string xml = junit_report(f.sc, f.record, f.summary);
     EXPECT_NE(xml.find("+2h example.com. refused: CDS differs"), std::string::npos) << xml;
     EXPECT_NE(xml.find("+6h example.com. accepted: identical on ns1, ns2; DS change at +7h"), std::string::npos) << xml;
 
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.summary);
     EXPECT_NE(html.find("<h2>Parent agent</h2>"), std::string::npos);
     EXPECT_NE(html.find("&lt;RFC 7344 4.1&gt;"), std::string::npos);
     EXPECT_EQ(html.find("<RFC 7344"), std::string::npos);
 
     // No decisions: no section.
     f.record.parent_agent.clear();
-    EXPECT_EQ(markdown_report(f.sc, f.record, f.verdicts, f.windows).find("Parent agent"), std::string::npos);
+    EXPECT_EQ(markdown_report(f.sc, f.record, f.summary).find("Parent agent"), std::string::npos);
 }
 
 }  // namespace

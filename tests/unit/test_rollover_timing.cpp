@@ -365,14 +365,14 @@ TEST(PredictedWindows, MatchWhenObservedLiesWithinPredicted)
     // Predicted +1d10m .. +1d1h5m.
     std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 15 * kMin, true),
                                          warm_obs(kDay + 45 * kMin, true), warm_obs(kDay + kHour, false)};
-    auto v = report::evaluate(sc, obs);
+    auto v = report::evaluate(sc, predicted_windows(sc), obs);
     ASSERT_EQ(v.size(), 1u);
     EXPECT_TRUE(v[0].pass) << v[0].detail;
 
     // A failure far outside the prediction does not match.
     obs.push_back(warm_obs(kDay + 10 * kHour, true));
     obs.push_back(warm_obs(kDay + 11 * kHour, false));
-    v = report::evaluate(sc, obs);
+    v = report::evaluate(sc, predicted_windows(sc), obs);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
 }
@@ -382,7 +382,7 @@ TEST(PredictedWindows, APredictedWindowWithoutFailureDoesNotMatch)
     auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
                     "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
     std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 30 * kMin, false)};
-    auto v = report::evaluate(sc, obs);
+    auto v = report::evaluate(sc, predicted_windows(sc), obs);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("no warm failure then"), std::string::npos) << v[0].detail;
 }

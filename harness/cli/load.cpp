@@ -1,0 +1,14 @@
+#include "cli/load.hpp"
+
+#include "scenario/parse.hpp"
+
+namespace rollsim::cli {
+
+LoadedScenario load_scenario(const std::string& file, const std::string& template_root)
+{
+    LoadedScenario out{scenario::parse_scenario(file, template_root), {}};
+    out.predicted = rollover::predicted_windows(out.scenario);
+    return out;
+}
+
+}  // namespace rollsim::cli

@@ -1,0 +1,51 @@
+#include "report/summary.hpp"
+
+#include "report/outcome_summary.hpp"
+
+namespace rollsim::report {
+
+namespace {
+
+// The windows an expectation speaks about: those of its query and resolver (all when unnamed).
+std::vector<FailureWindow> windows_of(const scenario::Expectation& e, const std::vector<FailureWindow>& windows)
+{
+    std::vector<FailureWindow> out;
+    for (const auto& w : windows)
+        if ((!e.query || *e.query == w.query) && (e.resolver.empty() || e.resolver == w.resolver)) out.push_back(w);
+    return out;
+}
+
+std::vector<PredictedEntry> predicted_entries(const scenario::Scenario& sc,
+                                              const std::vector<rollover::PredictedWindow>& predicted)
+{
+    std::vector<PredictedEntry> out;
+    for (const auto& p : predicted) out.push_back({p, rollover::affected_resolvers(sc, p)});
+    return out;
+}
+
+}  // namespace
+
+RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::PredictedWindow>& predicted,
+                     const runner::RunRecord& record)
+{
+    RunSummary out;
+    out.windows = failure_windows(record.observations);
+    if (!out.windows.empty()) out.first_failure = out.windows.front();
+    out.predicted = predicted_entries(sc, predicted);
+    out.comparison = compare_predictions(sc, predicted, out.windows);
+    for (auto& v : evaluate(sc, out.comparison, record.observations)) {
+        const auto& e = *v.expectation;
+        out.expectations_passed += v.pass ? 1 : 0;
+        out.pass = out.pass && v.pass;
+        std::string observed = tally_outcomes(applicable_observations(sc, e, record.observations));
+        out.expectations.push_back({std::move(v), std::move(observed), windows_of(e, out.windows)});
+    }
+    out.probe_results = record.observations.size();
+    out.instants = record.instants;
+    out.publications = record.publications;
+    out.servers = record.servers;
+    out.wall_seconds = record.wall_seconds;
+    return out;
+}
+
+}  // namespace rollsim::report

@@ -1,0 +1,61 @@
+// One run, analysed once: the expectation verdicts, the failure windows, the rollover lint's
+// predicted windows beside the observed ones, the counts and the overall result. summarize()
+// builds it from the scenario, the predicted windows and the run record; every format (the
+// terminal summary, JSON, JUnit, Markdown, HTML, a batch's table and a tabletop transcript)
+// renders it, and lists the record's raw observations and events beside it, without judging
+// anything again.
+#pragma once
+
+#include "report/evaluate.hpp"
+#include "report/predicted.hpp"
+#include "rollover/planner.hpp"
+#include "runner/observation.hpp"
+#include "scenario/model.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollsim::report {
+
+// One expectation's verdict, and what the formats show beside a failed one.
+struct ExpectationResult {
+    Verdict verdict;
+    std::string observed;                // the probe results it applied to: "secure ×117, SERVFAIL EDE 9 ×3"
+    std::vector<FailureWindow> windows;  // the failure windows of its query and resolver
+};
+
+// A window the rollover lint predicted, with the resolvers of the scenario it applies to
+// (none for a root KSK roll's window for an anchor no resolver has).
+struct PredictedEntry {
+    rollover::PredictedWindow window;
+    std::vector<std::string> resolvers;
+};
+
+struct RunSummary {
+    std::vector<ExpectationResult> expectations;  // in the scenario's order
+    int expectations_passed = 0;
+    bool pass = true;                             // every expectation held
+
+    std::vector<FailureWindow> windows;           // by start
+    std::optional<FailureWindow> first_failure;   // the earliest window
+
+    std::vector<PredictedEntry> predicted;        // every window predicted, in the lint's order
+    PredictionComparison comparison;              // those that apply to a resolver, paired with `windows`
+
+    // The run record's counts.
+    std::size_t probe_results = 0;
+    int instants = 0;
+    int publications = 0;
+    int servers = 0;
+    double wall_seconds = 0;
+
+    int expectations_failed() const { return static_cast<int>(expectations.size()) - expectations_passed; }
+};
+
+// `predicted`: the rollover lint's windows for `scenario` (rollover::predicted_windows), computed
+// where the scenario is loaded.
+RunSummary summarize(const scenario::Scenario& scenario, const std::vector<rollover::PredictedWindow>& predicted,
+                     const runner::RunRecord& record);
+
+}  // namespace rollsim::report
