@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/temp_dir.hpp"
+#include "core/unique_fd.hpp"
 #include "probe/dns_query.hpp"
 
 #include <cerrno>
@@ -280,12 +281,11 @@ std::size_t count_processes_mentioning(const std::string& needle)
         // A process may exit while we read: read(2) then fails with ESRCH, which counts as
         // an empty command line (iostreams would throw from underflow instead).
         std::string cmdline;
-        int fd = ::open((it->path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
+        const UniqueFd fd(::open((it->path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC));
+        if (fd.valid()) {
             char buf[4096];
             ssize_t n;
-            while ((n = ::read(fd, buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<std::size_t>(n));
-            ::close(fd);
+            while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<std::size_t>(n));
         }
         if (cmdline.find(needle) != std::string::npos) ++count;
     }

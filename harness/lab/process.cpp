@@ -4,6 +4,7 @@
 #include "lab/process.hpp"
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -33,32 +34,6 @@ namespace rollsim::lab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd = -1) : m_fd(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept
-    {
-        if (this != &other) {
-            reset();
-            m_fd = std::exchange(other.m_fd, -1);
-        }
-        return *this;
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { reset(); }
-    int get() const { return m_fd; }
-    void reset(int fd = -1)
-    {
-        if (m_fd >= 0) ::close(m_fd);
-        m_fd = fd;
-    }
-
-private:
-    int m_fd;
-};
 
 std::string errno_text(int err) { return std::strerror(err); }
 

@@ -1,6 +1,7 @@
 // One DNS query with ldns for encoding/decoding and plain sockets for transport.
 #include "probe/dns_query.hpp"
 
+#include "core/unique_fd.hpp"
 #include "dns/ldns_ptr.hpp"
 
 #include <ldns/ldns.h>
@@ -30,21 +31,6 @@ using dns::CharPtr;
 using dns::PktPtr;
 using dns::RdfPtr;
 using WirePtr = dns::MallocPtr<std::uint8_t>;
-
-class Socket {
-public:
-    explicit Socket(int fd = -1) : m_fd(fd) {}
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-    ~Socket()
-    {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
 
 constexpr std::uint16_t kDnsPort = 53;
 constexpr std::uint16_t kEdnsOptionEde = 15;
@@ -98,7 +84,7 @@ std::optional<std::vector<std::uint8_t>> exchange_udp(const Endpoint& ep, const 
                                                       std::size_t size, std::uint16_t id,
                                                       std::chrono::milliseconds timeout)
 {
-    Socket sock(::socket(ep.address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    UniqueFd sock(::socket(ep.address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (sock.get() < 0) return std::nullopt;
     if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&ep.address), ep.length) != 0)
         return std::nullopt;
@@ -165,7 +151,7 @@ std::optional<std::vector<std::uint8_t>> exchange_tcp(const Endpoint& ep, const 
 {
     if (size > 0xffff) return std::nullopt;
     const auto deadline = Clock::now() + timeout;
-    Socket sock(::socket(ep.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    UniqueFd sock(::socket(ep.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (sock.get() < 0) return std::nullopt;
     if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&ep.address), ep.length) != 0) {
         if (errno != EINPROGRESS) return std::nullopt;
