@@ -2,6 +2,7 @@
 #include "lab/nsd.hpp"
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/temp_dir.hpp"
 #include "core/unique_fd.hpp"
 #include "probe/dns_query.hpp"
@@ -60,65 +61,10 @@ std::string zone_file_name(const std::string& zone)
     return name + ".zone";
 }
 
-bool timespec_less_equal(const timespec& a, const timespec& b)
-{
-    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
-}
-
-timespec add_ns(timespec t, long ns)
-{
-    t.tv_nsec += ns;
-    while (t.tv_nsec >= 1000000000L) {
-        t.tv_nsec -= 1000000000L;
-        ++t.tv_sec;
-    }
-    return t;
-}
-
-// Writes `text` to `path` through a temporary file in the same directory and rename(), so NSD
-// never reads a half-written file. NSD reloads a zone only when the file's mtime differs from
-// the one it last read; writes within one kernel clock tick can share an mtime, so the new
-// file's mtime is forced past the old one's.
-void write_zone_file_atomically(const std::filesystem::path& path, const std::string& text)
-{
-    std::optional<timespec> previous;
-    struct stat old_st {};
-    if (::stat(path.c_str(), &old_st) == 0) previous = old_st.st_mtim;
-
-    std::filesystem::path temp = path;
-    temp += ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw LabError("cannot write " + temp.string() + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int err = errno;
-            ::close(fd);
-            throw LabError("cannot write " + temp.string() + ": " + std::strerror(err));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (previous) {
-        struct stat st {};
-        ::fstat(fd, &st);
-        // 1 ms past the old mtime, or 1 s on file systems with coarse timestamps.
-        for (long step : {1000000L, 1000000000L}) {
-            if (!timespec_less_equal(st.st_mtim, *previous)) break;
-            timespec times[2] = {add_ns(*previous, step), add_ns(*previous, step)};
-            if (::futimens(fd, times) != 0) break;
-            ::fstat(fd, &st);
-        }
-    }
-    if (::close(fd) != 0) throw LabError("cannot write " + temp.string() + ": " + std::strerror(errno));
-    if (::rename(temp.c_str(), path.c_str()) != 0)
-        throw LabError("cannot replace " + path.string() + ": " + std::strerror(errno));
-}
-
+// Replaces `path` whole (NSD never reads a half-written file), with an mtime NSD sees as new.
 void write_file(const std::filesystem::path& path, const std::string& text)
 {
-    write_zone_file_atomically(path, text);
+    if (auto error = write_file_atomically(path, text, {.newer_mtime = true})) throw LabError(*error);
 }
 
 std::shared_ptr<const std::filesystem::path> make_short_dir()
@@ -190,7 +136,7 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
          << "    name: \"" << m_zone << "\"\n"
          << "    zonefile: " << quoted(m_zonefile) << "\n";
     write_file(m_conf, conf.str());
-    write_zone_file_atomically(m_zonefile, zone_text);
+    write_file(m_zonefile, zone_text);
     m_serial = serial;
 
     // A fresh log per server: the load-error watch and log tails see only this server's runs
@@ -376,12 +322,12 @@ void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
 {
     if (!m_process) {
         // Stopped: the zone file is what start() loads.
-        write_zone_file_atomically(m_zonefile, zone_text);
+        write_file(m_zonefile, zone_text);
         m_serial = serial;
         return;
     }
     LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
-    write_zone_file_atomically(m_zonefile, zone_text);
+    write_file(m_zonefile, zone_text);
     m_serial = serial;
 
     ProcessSpec control;

@@ -6,7 +6,6 @@
 #include <ldns/ldns.h>
 #include <unbound.h>
 
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <system_error>
@@ -59,10 +58,7 @@ ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::p
     // the daemon's config parser, so the options take the same form as in unbound.conf.
     const std::string text = "server:\n" + lab::common_server_options(setup, dir) +
                              lab::profile_server_options(profile, lab::ProfileTarget::ColdValidator);
-    std::ofstream out(m_config, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw LabError("cannot write " + m_config.string());
+    if (auto error = rollsim::write_file_atomically(m_config, text)) throw LabError(*error);
 }
 
 void ColdValidator::set_trust_anchor(const std::string& text)
