@@ -3,6 +3,7 @@
 #include "cli/lab_dir.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/evaluate.hpp"
@@ -110,13 +111,6 @@ std::optional<std::vector<std::string>> split_words(const std::string& line)
     if (quoted) return std::nullopt;
     if (in_word) words.push_back(word);
     return words;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep)
-{
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-    return out;
 }
 
 // "SERVFAIL EDE 9 - bogus: validation failure <...>", "NOERROR AD - secure", "bogus: <reason>"

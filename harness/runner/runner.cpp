@@ -1,6 +1,7 @@
 #include "runner/runner.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "dnssec/signer.hpp"
 #include "lab/nsd.hpp"
 #include "lab/unbound.hpp"
@@ -76,13 +77,6 @@ std::string fingerprint(const dnssec::SignRequest& req, const TimePoint now)
     for (const auto& fs : f.foreign_signers) out += "f" + fs.type;
     out += f.drop_denial_for + (f.break_denial_chain ? "B" : "") + f.nsec3param_salt.value_or("") +
            (f.relabel_algorithm ? std::to_string(*f.relabel_algorithm) : "");
-    return out;
-}
-
-std::string join_lines(const std::vector<std::string>& lines)
-{
-    std::string out;
-    for (const auto& l : lines) out += l + "\n";
     return out;
 }
 
@@ -400,7 +394,9 @@ private:
     {
         switch (mode) {
         case world::ServerMode::Current: return p.texts[s];
-        case world::ServerMode::Unsigned: return join_lines(m_world.plain_records(*p.zone, t, p.serial));
+        case world::ServerMode::Unsigned:
+            // One record a line; a zone has at least its SOA.
+            return join(m_world.plain_records(*p.zone, t, p.serial), "\n") + "\n";
         case world::ServerMode::Lagging:
         case world::ServerMode::Down: return std::nullopt;
         }
