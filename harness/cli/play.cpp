@@ -119,13 +119,13 @@ std::string answer_text(const runner::Observation& o)
     if (!o.rcode) return "no answer" + (o.reason.empty() ? "" : ": " + o.reason);
     std::string out;
     if (o.kind == scenario::ResolverKind::Unbound) {
-        out = *o.rcode;
+        out = dns::to_string(*o.rcode);
         if (o.ad) out += " AD";
-        if (o.ede) out += fmt::format(" EDE {}", *o.ede);
+        if (o.ede) out += fmt::format(" EDE {}", dns::ede_code(*o.ede));
         out += " - " + runner::to_string(o.validation);
     } else {
         out = runner::to_string(o.validation);
-        if (*o.rcode != "NOERROR") out += " (" + *o.rcode + ")";
+        if (*o.rcode != dns::Rcode::NoError) out += " (" + dns::to_string(*o.rcode) + ")";
     }
     if (!o.reason.empty()) out += ": " + o.reason;
     return out;

@@ -5,7 +5,7 @@
 #include "core/files.hpp"
 #include "core/temp_dir.hpp"
 #include "core/unique_fd.hpp"
-#include "probe/dns_query.hpp"
+#include "dns/query.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -65,6 +65,18 @@ std::string zone_file_name(const std::string& zone)
 void write_file(const std::filesystem::path& path, const std::string& text)
 {
     if (auto error = write_file_atomically(path, text, {.newer_mtime = true})) throw LabError(*error);
+}
+
+// The zone's SOA as the server at `address` serves it (no recursion, no DNSSEC records): one
+// short try, as the readiness and reload checks poll.
+dns::Response ask_soa(const std::string& address, const std::string& zone)
+{
+    dns::QueryOptions options;
+    options.recursion_desired = false;
+    options.dnssec_ok = false;
+    options.timeout = kProbeTimeout;
+    options.attempts = 1;
+    return dns::query(address, zone, "SOA", options);
 }
 
 std::shared_ptr<const std::filesystem::path> make_short_dir()
@@ -147,12 +159,7 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
 
 std::optional<std::uint32_t> NsdServer::served_serial() const
 {
-    probe::QueryOptions options;
-    options.recursion_desired = false;
-    options.dnssec_ok = false;
-    options.timeout = kProbeTimeout;
-    options.attempts = 1;
-    return probe::query(m_address, m_zone, "SOA", options).soa_serial;
+    return ask_soa(m_address, m_zone).soa_serial;
 }
 
 namespace {
@@ -238,11 +245,11 @@ std::size_t count_processes_mentioning(const std::string& needle)
     return count;
 }
 
-std::string describe(const probe::DnsAnswer& answer)
+std::string describe(const dns::Response& answer)
 {
     if (answer.timed_out) return "no answer";
     if (answer.soa_serial) return "serial " + std::to_string(*answer.soa_serial);
-    return probe::rcode_name(answer.rcode) + " without an SOA";
+    return dns::to_string(answer.rcode) + " without an SOA";
 }
 
 // Polls the served serial until it equals `serial` and only the current generation of NSD
@@ -256,15 +263,10 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, const std::
     const auto start = Clock::now();
     const auto deadline = start + kServeDeadline;
     auto next_nudge = start + kReloadRetry;
-    probe::QueryOptions options;
-    options.recursion_desired = false;
-    options.dnssec_ok = false;
-    options.timeout = kProbeTimeout;
-    options.attempts = 1;
     const std::string what = "nsd for " + server.zone() + " at " + server.address();
     std::size_t processes = 0;
     for (;;) {
-        auto answer = probe::query(server.address(), server.zone(), "SOA", options);
+        auto answer = ask_soa(server.address(), server.zone());
         if (answer.soa_serial == serial) {
             // The new data is served; done once the previous generation is gone too.
             processes = count_processes_mentioning(conf_marker);
@@ -365,12 +367,7 @@ void NsdServer::stop()
         std::this_thread::sleep_for(kPollInterval);  // poll interval for a condition with a deadline
     }
     // Nothing may answer any more: a query (UDP, then TCP on truncation) must go unanswered.
-    probe::QueryOptions options;
-    options.recursion_desired = false;
-    options.dnssec_ok = false;
-    options.timeout = kProbeTimeout;
-    options.attempts = 1;
-    const auto answer = probe::query(m_address, m_zone, "SOA", options);
+    const auto answer = ask_soa(m_address, m_zone);
     if (!answer.timed_out)
         throw LabError(what + " was stopped but its address still answers (" + describe(answer) + ")");
 }

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "probe/dns_query.hpp"
+#include "dns/query.hpp"
 
 #include <sys/un.h>
 
@@ -235,7 +235,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     m_process.emplace(spec);
 
     // Ready once it answers a query from its own data (CHAOS version.server, no recursion).
-    probe::QueryOptions ping;
+    dns::QueryOptions ping;
     ping.qclass = "CH";
     ping.recursion_desired = false;
     ping.dnssec_ok = false;
@@ -246,8 +246,8 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
         if (!m_process->running())
             throw LabError("unbound on " + m_address + " exited during startup (log " + spec.log.string() +
                            "):\n" + m_process->log_tail());
-        const auto answer = probe::query(m_address, "version.server.", "TXT", ping);
-        if (!answer.timed_out && answer.rcode == 0) return;
+        const auto answer = dns::query(m_address, "version.server.", "TXT", ping);
+        if (!answer.timed_out && answer.rcode == dns::Rcode::NoError) return;
         if (std::chrono::steady_clock::now() >= deadline)
             throw LabError("unbound on " + m_address + " did not answer within " +
                            std::to_string(kStartupDeadline.count()) + " s (log " + spec.log.string() + "):\n" +
@@ -265,10 +265,10 @@ void UnboundDaemon::set_time(TimePoint virtual_now)
 
 void UnboundDaemon::wake()
 {
-    probe::QueryOptions options;
+    dns::QueryOptions options;
     options.timeout = 2s;
     options.attempts = 3;
-    const auto answer = probe::query(m_address, ".", "DNSKEY", options);
+    const auto answer = dns::query(m_address, ".", "DNSKEY", options);
     if (answer.timed_out)
         throw LabError("unbound on " + m_address + " did not answer the RFC 5011 wake-up query (. DNSKEY):\n" +
                        (m_process ? m_process->log_tail() : std::string()));

@@ -90,10 +90,16 @@ ColdResult ColdValidator::resolve(const std::string& qname, const std::string& q
     if (!result) throw LabError("libunbound: resolving " + qname + " " + qtype + " returned no result");
 
     ColdResult out;
+    out.rcode = dns::rcode_from_number(result->rcode);
     // A bogus answer comes back with rcode 0 and its data; `secure` and `bogus` are exclusive.
-    // Anything else (unsigned zone, or no answer at all: look at rcode) is "insecure".
-    out.validation = result->secure ? "secure" : result->bogus ? "bogus" : "insecure";
-    out.rcode = result->rcode;
+    // Anything else is an unsigned zone, unless no server answered: a SERVFAIL that is not a
+    // validation verdict is not "insecure", nothing was validated.
+    using dns::Validation;
+    out.validation = result->secure                     ? Validation::Secure
+                     : result->bogus                    ? Validation::Bogus
+                     : out.rcode == dns::Rcode::ServFail ? Validation::Indeterminate
+                                                        : Validation::Insecure;
+    out.ad = out.validation == Validation::Secure;
     out.havedata = result->havedata != 0;
     out.nxdomain = result->nxdomain != 0;
     if (result->bogus && result->why_bogus) out.reason = result->why_bogus;

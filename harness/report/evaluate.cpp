@@ -49,14 +49,14 @@ bool outcome_matches(const Expectation& exp, const Observation& obs)
     case Outcome::Secure: ok = obs.validation == Validation::Secure; break;
     case Outcome::Insecure: ok = obs.validation == Validation::Insecure; break;
     case Outcome::Servfail:
-        ok = daemon ? obs.rcode && *obs.rcode == "SERVFAIL" : obs.validation == Validation::Bogus;
+        ok = daemon ? obs.rcode && *obs.rcode == dns::Rcode::ServFail : obs.validation == Validation::Bogus;
         break;
     case Outcome::Bogus: ok = obs.validation == Validation::Bogus; break;
-    case Outcome::Nxdomain: ok = obs.rcode && *obs.rcode == "NXDOMAIN"; break;
+    case Outcome::Nxdomain: ok = obs.rcode && *obs.rcode == dns::Rcode::NxDomain; break;
     case Outcome::Any: ok = true; break;
     }
     // EDE exists only in a daemon's answers (RFC 8914); the cold validator reports a reason.
-    if (ok && exp.ede && daemon) ok = obs.ede == exp.ede;
+    if (ok && exp.ede && daemon) ok = dns::ede_code(obs.ede) == exp.ede;
     return ok;
 }
 
@@ -73,9 +73,9 @@ std::string describe(const Observation& obs)
 {
     if (!obs.rcode) return "no answer";
     if (obs.kind == ResolverKind::Libunbound) return runner::to_string(obs.validation);
-    std::string out = *obs.rcode;
+    std::string out = dns::to_string(*obs.rcode);
     if (obs.ad) out += " AD";
-    if (obs.ede) out += fmt::format(" EDE {}", *obs.ede);
+    if (obs.ede) out += fmt::format(" EDE {}", dns::ede_code(*obs.ede));
     return out;
 }
 
@@ -217,7 +217,7 @@ std::vector<FailureWindow> failure_windows(const std::vector<Observation>& obser
             if (o->failed()) {
                 if (!open) {
                     open = FailureWindow{key.first, key.second, o->offset, std::nullopt, o->offset, 0,
-                                         describe(*o), o->rcode,  o->ede,      o->ede_text, o->reason};
+                                         describe(*o), dns::rcode_name(o->rcode), dns::ede_code(o->ede), o->ede_text, o->reason};
                 }
                 open->last_failure = o->offset;
                 ++open->probes;

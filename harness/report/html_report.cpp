@@ -231,9 +231,9 @@ std::string observation_details(const scenario::Scenario& sc, const Series& s, c
     t += fmt::format("resolver: {} ({})\n", s.resolver,
                      s.kind == scenario::ResolverKind::Unbound ? "Unbound daemon, warm cache"
                                                                : "libunbound, cold at every probe");
-    t += fmt::format("rcode: {}\n", first.rcode ? *first.rcode : std::string("no answer"));
+    t += fmt::format("rcode: {}\n", first.rcode ? dns::to_string(*first.rcode) : std::string("no answer"));
     t += fmt::format("AD: {}\n", first.ad ? "set" : "not set");
-    if (first.ede) t += fmt::format("EDE: {}{}\n", *first.ede, first.ede_text.empty() ? "" : " " + first.ede_text);
+    if (first.ede) t += fmt::format("EDE: {}{}\n", dns::ede_code(*first.ede), first.ede_text.empty() ? "" : " " + first.ede_text);
     else if (s.kind == scenario::ResolverKind::Unbound) t += "EDE: none\n";
     t += fmt::format("validation: {}\n", runner::to_string(first.validation));
     if (!first.reason.empty()) t += fmt::format("reason: {}\n", first.reason);

@@ -15,7 +15,7 @@ std::string outcome_label(const Observation& obs)
 {
     if (obs.failed()) return describe(obs);
     std::string v = runner::to_string(obs.validation);
-    if (obs.rcode && *obs.rcode != "NOERROR") return *obs.rcode + " " + v;
+    if (obs.rcode && *obs.rcode != dns::Rcode::NoError) return dns::to_string(*obs.rcode) + " " + v;
     return v;
 }
 

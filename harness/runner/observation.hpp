@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/time.hpp"
+#include "dns/outcome.hpp"
 #include "scenario/model.hpp"
 
 #include <optional>
@@ -10,23 +11,17 @@
 
 namespace rollsim::runner {
 
-enum class Validation { Secure, Insecure, Bogus, Indeterminate };
-std::string to_string(Validation v);
+// The validator's verdict and its words ("secure", ...), as a run record speaks of them.
+using dns::Validation;
+using dns::to_string;
 
-struct Observation {
+// One probe of one resolver: its answer (rcode, AD, EDE, verdict, reason; failed() says
+// whether users would see an outage), when, which resolver and what was asked.
+struct Observation : dns::ResolverAnswer {
     Seconds offset{0};
     std::string resolver;              // resolver name from the scenario
     scenario::ResolverKind kind = scenario::ResolverKind::Unbound;
     scenario::Query query;
-    std::optional<std::string> rcode;  // "NOERROR", "SERVFAIL", ...; nullopt = no answer
-    bool ad = false;
-    std::optional<int> ede;            // daemons only (libunbound has no EDE)
-    std::string ede_text;
-    Validation validation = Validation::Indeterminate;
-    std::string reason;                // the validator's reason: EDE text or why_bogus
-
-    // SERVFAIL from a daemon, bogus or no answer: what users would experience as an outage.
-    bool failed() const;
 };
 
 struct EventRecord {

@@ -2,12 +2,13 @@
 
 #include "core/error.hpp"
 #include "core/text.hpp"
+#include "dns/query.hpp"
 #include "dnssec/signer.hpp"
 #include "lab/nsd.hpp"
 #include "lab/unbound.hpp"
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
-#include "probe/dns_query.hpp"
+#include "probe/daemon_probe.hpp"
 #include "rollover/timing.hpp"
 #include "world/world.hpp"
 
@@ -23,17 +24,6 @@
 namespace rollsim::runner {
 
 using scenario::ResolverKind;
-
-Validation classify_daemon_answer(const std::optional<std::string>& rcode, bool ad, std::optional<int> ede)
-{
-    if (!rcode) return Validation::Indeterminate;
-    if (*rcode == "SERVFAIL") {
-        if (ede && *ede >= 6 && *ede <= 12) return Validation::Bogus;
-        return Validation::Indeterminate;
-    }
-    if (*rcode == "NOERROR" || *rcode == "NXDOMAIN") return ad ? Validation::Secure : Validation::Insecure;
-    return Validation::Indeterminate;
-}
 
 namespace {
 
@@ -447,7 +437,7 @@ private:
         in.zone = spec.name;
         in.on_delete = spec.parent_agent->on_delete;
         in.now = m_sc.start + t;
-        probe::QueryOptions direct;
+        dns::QueryOptions direct;
         direct.recursion_desired = false;
         // A server that is down (server-down) costs real time at each scan: one short try.
         direct.timeout = std::chrono::milliseconds(1000);
@@ -457,7 +447,7 @@ private:
             a.server = server.label;
             for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
                 if (!a.answered) break;
-                auto answer = probe::query(server.address, spec.name, type, direct);
+                auto answer = dns::query(server.address, spec.name, type, direct);
                 if (answer.timed_out) a.answered = false;
                 *into = std::move(answer.answer);
             }
@@ -465,7 +455,7 @@ private:
         }
         if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
             for (const auto& server : parent->servers) {
-                auto answer = probe::query(server.address, spec.name, "DS", direct);
+                auto answer = dns::query(server.address, spec.name, "DS", direct);
                 if (answer.timed_out) continue;
                 for (auto& rr : answer.answer)
                     if (rr.find("\tDS\t") != std::string::npos) in.ds.push_back(std::move(rr));
@@ -724,32 +714,16 @@ private:
     // One question to one resolver at t (its clock already set).
     Observation ask(Resolver& r, const scenario::Query& q, Seconds t)
     {
-        const TimePoint now = m_sc.start + t;
         Observation o;
+        dns::ResolverAnswer& answer = o;
+        if (r.daemon)
+            answer = probe::ask_daemon(r.daemon->address(), q.qname, q.qtype);
+        else
+            answer = r.cold->resolve(q.qname, q.qtype, m_sc.start + t);
         o.offset = t;
         o.resolver = r.spec->name;
         o.kind = r.spec->kind;
         o.query = q;
-        if (r.daemon) {
-            auto a = probe::query(r.daemon->address(), q.qname, q.qtype);
-            if (!a.timed_out) o.rcode = probe::rcode_name(a.rcode);
-            o.ad = a.ad;
-            o.ede = a.ede;
-            o.ede_text = a.ede_text;
-            o.validation = classify_daemon_answer(o.rcode, o.ad, o.ede);
-            o.reason = a.timed_out ? "no answer from the resolver" : a.ede_text;
-        } else {
-            auto c = r.cold->resolve(q.qname, q.qtype, now);
-            o.rcode = probe::rcode_name(c.rcode);
-            // A SERVFAIL that is not a validation verdict (no server answered) is not
-            // "insecure": nothing was validated.
-            o.validation = c.validation == "secure" ? Validation::Secure
-                           : c.validation == "bogus" ? Validation::Bogus
-                           : *o.rcode == "SERVFAIL"  ? Validation::Indeterminate
-                                                     : Validation::Insecure;
-            o.ad = o.validation == Validation::Secure;
-            o.reason = c.reason;
-        }
         return o;
     }
 

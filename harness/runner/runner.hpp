@@ -93,8 +93,4 @@ RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& too
 // timeline event as reports show it.
 std::string describe_event(const scenario::Event& event);
 
-// Validation as a daemon's answer shows it (RFC 8914 codes 6-12 are DNSSEC failures;
-// 1 and 2, unsupported algorithm / digest, make the zone insecure, not bogus).
-Validation classify_daemon_answer(const std::optional<std::string>& rcode, bool ad, std::optional<int> ede);
-
 }  // namespace rollsim::runner

@@ -2,6 +2,7 @@
 // resolver failing for an hour (with a reason holding '<' and '&'), a cold one secure, and one
 // expectation that does not hold. Then a planned rollover whose lint predicts a failure window,
 // with hand-made runs that match it, miss it, or fail outside it.
+#include "probe/daemon_probe.hpp"
 #include "report/evaluate.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
@@ -45,13 +46,13 @@ Observation probe(long t, const std::string& resolver, bool fail)
     o.kind = resolver == "cold" ? ResolverKind::Libunbound : ResolverKind::Unbound;
     o.query = kWww;
     if (fail) {
-        o.rcode = "SERVFAIL";
-        o.ede = 9;
+        o.rcode = dns::Rcode::ServFail;
+        o.ede = dns::Ede::DnskeyMissing;
         o.ede_text = kReason;
         o.reason = kReason;
-        o.validation = runner::classify_daemon_answer(o.rcode, false, o.ede);
+        o.validation = probe::classify_daemon_answer(o.rcode, false, o.ede);
     } else {
-        o.rcode = "NOERROR";
+        o.rcode = dns::Rcode::NoError;
         o.ad = true;
         o.validation = Validation::Secure;
     }
