@@ -7,6 +7,7 @@
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/evaluate.hpp"
+#include "report/event_text.hpp"
 #include "report/markdown_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "runner/runner.hpp"
@@ -322,7 +323,7 @@ private:
         std::vector<Upcoming> out;
         if (!first || *first > m_sc.duration) return out;
         for (const auto& ev : m_sc.timeline) {
-            if (ev.at == *first) out.push_back({ev.at, runner::describe_event(ev), ev.say});
+            if (ev.at == *first) out.push_back({ev.at, report::describe_event(ev), ev.say});
             if (ev.fault && ev.until == first)
                 out.push_back({*first, fmt::format("fault {} at {} ends", scenario::fault_name(*ev.fault), ev.zone), ""});
         }
@@ -367,7 +368,7 @@ private:
         for (std::size_t i = from; i < events.size(); ++i) {
             const auto& e = events[i];
             if (e.source == runner::EventRecord::Source::Signer) continue;
-            s << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);
+            s << fmt::format("  {:>10}  {}\n", format_offset(e.offset), report::event_text(e));
             if (!e.say.empty()) s << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
         }
     }
@@ -568,7 +569,7 @@ private:
         for (const auto& ev : m_sc.timeline)
             if (ev.fault && in_force(ev, now)) {
                 any = true;
-                s << fmt::format("  {} since {}{}{}\n", runner::describe_event(ev), format_offset(ev.at),
+                s << fmt::format("  {} since {}{}{}\n", report::describe_event(ev), format_offset(ev.at),
                                  ev.loc.file == kInjected ? " (injected)" : "",
                                  ev.until ? "" : ", until repaired");
             }

@@ -1,5 +1,6 @@
 #include "report/html_report.hpp"
 
+#include "report/event_text.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
 
@@ -463,7 +464,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
         std::string numbers, title = fmt::format("Event{} at {}", list.size() > 1 ? "s" : "", at(sc, Seconds(t)));
         for (std::size_t n : list) {
             numbers += (numbers.empty() ? "" : ",") + std::to_string(n + 1);
-            title += fmt::format("\n{}: {}", n + 1, marked[n]->text);
+            title += fmt::format("\n{}: {}", n + 1, event_text(*marked[n]));
             if (!marked[n]->say.empty()) title += fmt::format("\nsay: “{}”", marked[n]->say);
         }
         const double badge = std::max(28.0, 12.0 * static_cast<double>(numbers.size()) + 14);
@@ -764,7 +765,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
         const bool marked = e.source == runner::EventRecord::Source::Timeline;
         list += fmt::format("<li{}><span class=\"offset\">{}</span> {}{}", marked ? "" : " class=\"derived\"",
                             esc(format_offset(e.offset)),
-                            marked ? fmt::format("<b>[{}]</b> ", ++number) : std::string(), esc(e.text));
+                            marked ? fmt::format("<b>[{}]</b> ", ++number) : std::string(), esc(event_text(e)));
         if (!e.say.empty()) list += fmt::format(" <span class=\"say\">“{}”</span>", esc(e.say));
         list += "</li>\n";
     }
@@ -775,7 +776,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
         for (const auto& e : record.events)
             if (e.source == runner::EventRecord::Source::Signer)
                 out += fmt::format("<li><span class=\"offset\">{}</span> {}</li>\n", esc(format_offset(e.offset)),
-                                   esc(e.text));
+                                   esc(event_text(e)));
         out += "</ul>\n</details>\n";
     }
     out += "</section>\n";

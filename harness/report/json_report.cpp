@@ -1,5 +1,6 @@
 #include "report/json_report.hpp"
 
+#include "report/event_text.hpp"
 #include "rollover/planner.hpp"
 
 namespace rollsim::report {
@@ -53,7 +54,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     json events = json::array();
     for (const auto& e : record.events)
         events.push_back({{"offset_s", e.offset.count()},
-                          {"text", e.text},
+                          {"text", event_text(e)},
                           {"say", e.say},
                           {"source", runner::to_string(e.source)}});
     out["events"] = events;

@@ -1,5 +1,6 @@
 #include "report/markdown_report.hpp"
 
+#include "report/event_text.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
 
@@ -144,7 +145,7 @@ std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecor
         if (e.source != runner::EventRecord::Source::Timeline) continue;
         if (!any_event) out += "<details><summary>Timeline events</summary>\n\n";
         any_event = true;
-        out += fmt::format("- **{}** {}", format_offset(e.offset), markdown_cell(e.text));
+        out += fmt::format("- **{}** {}", format_offset(e.offset), markdown_cell(event_text(e)));
         if (!e.say.empty()) out += fmt::format(" — *{}*", markdown_cell(e.say));
         out += "\n";
     }

@@ -1,5 +1,6 @@
 #include "report/terminal.hpp"
 
+#include "report/event_text.hpp"
 #include "report/predicted.hpp"
 
 #include <algorithm>
@@ -37,7 +38,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
         if (e.source == runner::EventRecord::Source::Signer) continue;  // routine; in the JSON report
         if (!any_event) out << "\nEvents\n";
         any_event = true;
-        out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), e.text);
+        out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), event_text(e));
         if (!e.say.empty()) out << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
     }
 

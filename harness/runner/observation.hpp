@@ -3,6 +3,7 @@
 
 #include "core/time.hpp"
 #include "dns/outcome.hpp"
+#include "runner/event.hpp"
 #include "scenario/model.hpp"
 
 #include <optional>
@@ -23,20 +24,6 @@ struct Observation : dns::ResolverAnswer {
     scenario::ResolverKind kind = scenario::ResolverKind::Unbound;
     scenario::Query query;
 };
-
-struct EventRecord {
-    enum class Source {
-        Timeline,  // an action or fault of the scenario's timeline (or its repair)
-        Key,       // a key changed state (its own times, an action, or a fault)
-        Server,    // a server stopped or resumed answering
-        Signer,    // the signer's own work: signing, scheduled re-signing
-    };
-    Seconds offset{0};
-    std::string text;  // "retire zsk-a (example.com.)", "example.com. re-signed, serial 4"
-    std::string say;   // narrative from the scenario, if any
-    Source source = Source::Timeline;
-};
-std::string to_string(EventRecord::Source source);
 
 // A key's state from `offset` on (recorded at the start and at every change), for timelines.
 struct KeyChange {

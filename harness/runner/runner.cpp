@@ -85,14 +85,6 @@ bool is_rfc5011(const scenario::ResolverSpec& spec)
     return spec.kind == ResolverKind::Unbound && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
 }
 
-const char* action_name(scenario::ActionKind a)
-{
-    static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke",
-                                  "cds-publish", "cds-remove", "cds-delete"};
-    return names[static_cast<int>(a)];
-}
-
 }  // namespace
 
 class Session::Impl {
@@ -198,11 +190,12 @@ public:
         for (auto& ev : m_sc.timeline) {
             if (!ev.fault || *ev.fault != kind || ev.zone != zone) continue;
             if (ev.at > m_now || (ev.until && *ev.until <= m_now)) continue;
-            const std::string text = repair_text(ev);
+            const FaultRepaired repaired{*ev.fault, ev.zone};
             // The repair noted when the fault was applied moves to now.
-            std::erase_if(m_repairs, [&](const auto& r) { return r.second == text && ev.until && r.first == *ev.until; });
+            std::erase_if(m_repairs,
+                          [&](const auto& r) { return r.second == repaired && ev.until && r.first == *ev.until; });
             ev.until = m_now;
-            m_repairs.push_back({m_now, text});
+            m_repairs.push_back({m_now, repaired});
             ++ended;
         }
         if (ended) {
@@ -569,16 +562,12 @@ private:
                 r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, r.dir, r.address, resolver_setup(*r.spec),
                                                                 *r.spec, m_sc.start + t);
                 if (t > Seconds(0))
-                    m_record.events.push_back({t,
-                                               fmt::format("resolver {} {}", r.spec->name,
-                                                           r.started ? "started again (back online)" : "started"),
-                                               "", EventRecord::Source::Server});
+                    note(t, ResolverRunChanged{r.spec->name, r.started ? ResolverRun::StartedAgain : ResolverRun::Started});
                 r.started = true;
                 note_anchor_state(r, t);
             } else if (!run && r.daemon) {
                 r.daemon.reset();
-                m_record.events.push_back({t, fmt::format("resolver {} stopped (offline)", r.spec->name), "",
-                                           EventRecord::Source::Server});
+                note(t, ResolverRunChanged{r.spec->name, ResolverRun::Stopped});
             }
         }
     }
@@ -589,8 +578,7 @@ private:
         if (!r.daemon || !is_rfc5011(*r.spec)) return;
         std::string state = r.daemon->auto_trust_anchor_state();
         if (state.empty() || state == r.anchor_state) return;
-        m_record.events.push_back({t, fmt::format("resolver {} RFC 5011 root anchor: {}", r.spec->name, state), "",
-                                   EventRecord::Source::Key});
+        note(t, AnchorStateChanged{r.spec->name, state});
         r.anchor_state = std::move(state);
     }
 
@@ -610,11 +598,7 @@ private:
             const auto& zone = *p.zone;
             bool scheduled_refresh = p.signed_at && t - *p.signed_at >= zone.spec->signing.refresh;
             bool signed_now = sign_if_due(p, t);
-            if (signed_now)
-                m_record.events.push_back({t,
-                                           fmt::format("{} {}, serial {}", zone.spec->name,
-                                                       scheduled_refresh ? "re-signed on schedule" : "signed", p.serial),
-                                           "", EventRecord::Source::Signer});
+            if (signed_now) note(t, ZoneSigned{zone.spec->name, p.serial, scheduled_refresh});
             bool published = false;
             for (std::size_t s = 0; s < p.servers.size(); ++s) {
                 auto& slot = p.servers[s];
@@ -624,7 +608,7 @@ private:
                     if (!slot.down) {
                         slot.nsd->stop();
                         slot.down = true;
-                        m_record.events.push_back({t, label + " stopped answering", "", EventRecord::Source::Server});
+                        note(t, ServerAnswering{label, false});
                     }
                     continue;
                 }
@@ -637,7 +621,7 @@ private:
                 if (slot.down) {
                     slot.nsd->start();
                     slot.down = false;
-                    m_record.events.push_back({t, label + " answering again", "", EventRecord::Source::Server});
+                    note(t, ServerAnswering{label, true});
                 }
             }
             if (published) ++m_record.publications;
@@ -673,35 +657,25 @@ private:
             for (const auto& k : z.keys) {
                 auto now = m_world.key_state(z, k, t);
                 const auto before = m_key_states[i];
-                auto note = [&](const char* what) {
-                    m_record.events.push_back(
-                        {t, fmt::format("{} {} (tag {}) {}", z.spec->name, k.spec->name, k.key.keytag(), what), "",
-                         EventRecord::Source::Key});
+                auto changed = [&](KeyTransition what) {
+                    note(t, KeyStateChanged{z.spec->name, k.spec->name, k.key.keytag(), what});
                 };
-                if (now.published != before.published) note(now.published ? "DNSKEY published" : "DNSKEY removed");
-                if (now.active != before.active) note(now.active ? "signing" : "no longer signing");
-                if (now.ds_at_parent != before.ds_at_parent) {
-                    // The root has no parent: its DS set is the trust anchor its operator publishes.
-                    if (z.spec->name == ".")
-                        note(now.ds_at_parent ? "published as the trust anchor" : "withdrawn as the trust anchor");
-                    else
-                        note(now.ds_at_parent ? "DS added at the parent" : "DS removed from the parent");
-                }
-                if (now.revoked != before.revoked && now.revoked) note("revoked (REVOKE bit, self-signed)");
+                using enum KeyTransition;
+                if (now.published != before.published) changed(now.published ? DnskeyPublished : DnskeyRemoved);
+                if (now.active != before.active) changed(now.active ? Signing : NoLongerSigning);
+                if (now.ds_at_parent != before.ds_at_parent) changed(now.ds_at_parent ? DsAdded : DsRemoved);
+                if (now.revoked != before.revoked && now.revoked) changed(Revoked);
                 if (!(now == before)) note_key_change(t, z, k, now);
                 m_key_states[i++] = now;
             }
     }
 
-    static std::string repair_text(const scenario::Event& ev)
-    {
-        return "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
-    }
+    void note(Seconds t, EventContent what) { m_record.events.emplace_back(t, std::move(what)); }
 
     void record_event(const scenario::Event& ev)
     {
-        m_record.events.push_back({ev.at, describe_event(ev), ev.say, EventRecord::Source::Timeline});
-        if (ev.fault && ev.until) m_repairs.push_back({*ev.until, repair_text(ev)});
+        note(ev.at, TimelineEvent{ev});
+        if (ev.fault && ev.until) m_repairs.push_back({*ev.until, FaultRepaired{*ev.fault, ev.zone}});
     }
 
     void set_resolver_clocks(Seconds t)
@@ -732,7 +706,7 @@ private:
         // Repairs are events too; note them when their instant comes.
         for (auto it = m_repairs.begin(); it != m_repairs.end();) {
             if (it->first <= t) {
-                m_record.events.push_back({it->first, it->second, "", EventRecord::Source::Timeline});
+                note(it->first, it->second);
                 it = m_repairs.erase(it);
             } else {
                 ++it;
@@ -771,7 +745,7 @@ private:
     std::vector<ZonePublisher> m_publishers;
     std::vector<Resolver> m_resolvers;
     std::vector<world::KeyState> m_key_states;
-    std::vector<std::pair<Seconds, std::string>> m_repairs;
+    std::vector<std::pair<Seconds, FaultRepaired>> m_repairs;
     RunRecord m_record;
     int m_failures = 0;
     std::set<Seconds> m_probe_times;
@@ -812,23 +786,6 @@ RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& too
     session.start();
     session.advance_to(scenario.duration);
     return session.take_record();
-}
-
-std::string describe_event(const scenario::Event& ev)
-{
-    std::string text;
-    if (ev.action) {
-        text = action_name(*ev.action);
-        if (!ev.key.empty()) text += " " + ev.key;
-        text += " (" + ev.zone + ")";
-    } else if (ev.fault) {
-        text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
-        if (!ev.key.empty()) text += " key " + ev.key;
-        if (!ev.server.empty()) text += " server " + ev.server;
-        if (!ev.type.empty()) text += " type " + ev.type;
-        if (ev.until) text += " until " + format_offset(*ev.until);
-    }
-    return text;
 }
 
 }  // namespace rollsim::runner

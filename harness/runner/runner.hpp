@@ -89,8 +89,4 @@ private:
 // when `interrupted` says so.
 RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options);
 
-// "remove zsk-a (example.com.)", "fault ds-digest-mismatch at example.com. until +2d": a
-// timeline event as reports show it.
-std::string describe_event(const scenario::Event& event);
-
 }  // namespace rollsim::runner
