@@ -7,6 +7,10 @@ namespace rollsim::dns {
 
 namespace {
 
+// The enumerators are listed without their numbers: these hold them to the registries.
+static_assert(rcode_number(Rcode::DsoTypeNi) == 11 && rcode_number(Rcode::BadCookie) == 23);
+static_assert(ede_code(Ede::DnssecBogus) == 6 && ede_code(Ede::NsecMissing) == 12 && ede_code(Ede::InvalidData) == 24);
+
 // Names by number; an empty entry has no name.
 constexpr std::array<std::string_view, 24> kRcodeNames = {
     "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET",

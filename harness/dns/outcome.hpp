@@ -12,26 +12,12 @@ namespace rollsim::dns {
 
 // A response code. 12 bits with EDNS (RFC 6891 6.1.3): any value fits, named or not.
 enum class Rcode : std::uint16_t {
-    NoError = 0,
-    FormErr = 1,
-    ServFail = 2,
-    NxDomain = 3,
-    NotImp = 4,
-    Refused = 5,
-    YxDomain = 6,   // RFC 2136
-    YxRrset = 7,    // RFC 2136
-    NxRrset = 8,    // RFC 2136
-    NotAuth = 9,    // RFC 2136, RFC 8945
-    NotZone = 10,   // RFC 2136
-    DsoTypeNi = 11, // RFC 8490
-    BadVers = 16,   // RFC 6891 (BADSIG in TSIG, RFC 8945)
-    BadKey = 17,
-    BadTime = 18,
-    BadMode = 19,   // RFC 2930
-    BadName = 20,
-    BadAlg = 21,
-    BadTrunc = 22,  // RFC 8945
-    BadCookie = 23, // RFC 7873
+    NoError, FormErr, ServFail, NxDomain, NotImp, Refused,  // 0-5, RFC 1035 4.1.1
+    YxDomain, YxRrset, NxRrset, NotAuth, NotZone,           // 6-10, RFC 2136 (NotAuth also RFC 8945)
+    DsoTypeNi,                                              // 11, RFC 8490
+    BadVers = 16,  // RFC 6891 (BADSIG in TSIG, RFC 8945)
+    BadKey, BadTime, BadMode, BadName, BadAlg, BadTrunc,    // 17-22, RFC 8945 and RFC 2930
+    BadCookie,                                              // 23, RFC 7873
 };
 
 // The rcode of a number (12 bits: the header's 4 and the OPT record's 8 extended bits).
@@ -45,31 +31,11 @@ std::optional<std::string> rcode_name(const std::optional<Rcode>& rcode);
 // An Extended DNS Error INFO-CODE (RFC 8914 4), 16 bits: a code registered after RFC 8914, or
 // not at all, keeps its number.
 enum class Ede : std::uint16_t {
-    Other = 0,
-    UnsupportedDnskeyAlgorithm = 1,
-    UnsupportedDsDigestType = 2,
-    StaleAnswer = 3,
-    ForgedAnswer = 4,
-    DnssecIndeterminate = 5,
-    DnssecBogus = 6,
-    SignatureExpired = 7,
-    SignatureNotYetValid = 8,
-    DnskeyMissing = 9,
-    RrsigsMissing = 10,
-    NoZoneKeyBitSet = 11,
-    NsecMissing = 12,
-    CachedError = 13,
-    NotReady = 14,
-    Blocked = 15,
-    Censored = 16,
-    Filtered = 17,
-    Prohibited = 18,
-    StaleNxdomainAnswer = 19,
-    NotAuthoritative = 20,
-    NotSupported = 21,
-    NoReachableAuthority = 22,
-    NetworkError = 23,
-    InvalidData = 24,
+    Other, UnsupportedDnskeyAlgorithm, UnsupportedDsDigestType, StaleAnswer, ForgedAnswer,    // 0-4
+    DnssecIndeterminate, DnssecBogus, SignatureExpired, SignatureNotYetValid, DnskeyMissing,  // 5-9
+    RrsigsMissing, NoZoneKeyBitSet, NsecMissing, CachedError, NotReady,                       // 10-14
+    Blocked, Censored, Filtered, Prohibited, StaleNxdomainAnswer,                             // 15-19
+    NotAuthoritative, NotSupported, NoReachableAuthority, NetworkError, InvalidData,          // 20-24
 };
 
 constexpr Ede ede_from_code(int code) { return static_cast<Ede>(code); }
