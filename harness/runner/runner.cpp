@@ -1,15 +1,13 @@
 #include "runner/runner.hpp"
 
 #include "core/error.hpp"
-#include "core/text.hpp"
 #include "dns/query.hpp"
-#include "dnssec/signer.hpp"
-#include "lab/nsd.hpp"
 #include "lab/unbound.hpp"
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/daemon_probe.hpp"
 #include "rollover/timing.hpp"
+#include "runner/zone_publisher.hpp"
 #include "world/world.hpp"
 
 #include <algorithm>
@@ -26,49 +24,6 @@ namespace rollsim::runner {
 using scenario::ResolverKind;
 
 namespace {
-
-// One NSD server of a zone and what it serves.
-struct ServerSlot {
-    std::unique_ptr<lab::NsdServer> nsd;
-    std::string text;  // the zone file it was last given
-    bool down = false;
-};
-
-// A zone's signer output and its servers.
-struct ZonePublisher {
-    const world::ZoneRuntime* zone;
-    std::vector<ServerSlot> servers;
-    std::uint32_t serial = 0;
-    std::optional<Seconds> signed_at;
-    std::string fingerprint;         // the signing inputs of the last version, times aside
-    std::vector<std::string> texts;  // signed text per server
-};
-
-std::string dir_label(const std::string& zone)
-{
-    if (zone == ".") return "root";
-    return zone.substr(0, zone.size() - 1);
-}
-
-// Everything that decides a signed zone except the serial and the signature times' drift.
-std::string fingerprint(const dnssec::SignRequest& req, const TimePoint now)
-{
-    std::string out;
-    for (const auto& r : req.records)
-        if (r.find(" SOA ") == std::string::npos) out += r + "\n";
-    for (const auto* k : req.dnskey_signers) out += fmt::format("K{} ", k->keytag());
-    for (const auto* k : req.zone_signers) out += fmt::format("Z{} ", k->keytag());
-    // Signature times relative to now: a time fault changes them, the clock moving does not.
-    out += fmt::format("|{} {}|", (req.inception - now).count(), (req.expiration - now).count());
-    out += fmt::format("{} {} {}|", static_cast<int>(req.denial), req.nsec3_iterations, req.nsec3_salt);
-    const auto& f = req.faults;
-    for (const auto& t : f.omit_rrsig_types) out += "o" + t;
-    for (const auto& t : f.corrupt_rrsig_types) out += "c" + t;
-    for (const auto& fs : f.foreign_signers) out += "f" + fs.type;
-    out += f.drop_denial_for + (f.break_denial_chain ? "B" : "") + f.nsec3param_salt.value_or("") +
-           (f.relabel_algorithm ? std::to_string(*f.relabel_algorithm) : "");
-    return out;
-}
 
 struct Resolver {
     const scenario::ResolverSpec* spec;
@@ -333,57 +288,8 @@ private:
             }
         // The signer's own schedule (RFC 7583 Dsgn): re-sign when signatures reach refresh age.
         for (const auto& p : m_publishers)
-            if (p.signed_at && m_world.signer_running(*p.zone, t))
-                next = std::min(next, std::max(t + Seconds(1), *p.signed_at + p.zone->spec->signing.refresh));
+            if (auto refresh = p.next_refresh(t)) next = std::min(next, *refresh);
         return next;
-    }
-
-    // Signs every server's copy of the zone if the signer runs and the signing inputs
-    // changed or the signatures reached refresh age. Returns true for a new version.
-    bool sign_if_due(ZonePublisher& p, Seconds t)
-    {
-        const auto& zone = *p.zone;
-        if (p.signed_at && !m_world.signer_running(zone, t)) return false;
-        const TimePoint now = m_sc.start + t;
-        std::vector<dnssec::SignRequest> requests;
-        std::vector<std::string> prints;  // per server
-        std::string fp;
-        for (std::size_t s = 0; s < zone.servers.size(); ++s) {
-            requests.push_back(m_world.sign_request(zone, static_cast<int>(s), t, p.serial + 1));
-            prints.push_back(fingerprint(requests.back(), now));
-            fp += prints.back() + "\n--\n";
-            // Going unsigned (orphan-ds, server-unsigned) or signed again is a new version of
-            // the zone too: it needs a new serial, or NSD's confirmation of the serial it
-            // already served would not show that it loaded the new text.
-            if (m_world.server_mode(zone, static_cast<int>(s), t) == world::ServerMode::Unsigned) fp += "unsigned\n";
-        }
-        bool due = !p.signed_at || fp != p.fingerprint || t - *p.signed_at >= zone.spec->signing.refresh;
-        if (!due) return false;
-        ++p.serial;
-        p.texts.assign(requests.size(), {});
-        for (std::size_t s = 0; s < requests.size(); ++s) {
-            // Servers with the same inputs share one signing (multi-signer zones differ).
-            for (std::size_t prev = 0; prev < s && p.texts[s].empty(); ++prev)
-                if (prints[prev] == prints[s]) p.texts[s] = p.texts[prev];
-            if (p.texts[s].empty()) p.texts[s] = dnssec::sign_zone(requests[s]).text();
-        }
-        p.signed_at = t;
-        p.fingerprint = std::move(fp);
-        return true;
-    }
-
-    // The text server `s` should serve now, or nullopt to leave it as it is.
-    std::optional<std::string> wanted_text(const ZonePublisher& p, std::size_t s, world::ServerMode mode, Seconds t) const
-    {
-        switch (mode) {
-        case world::ServerMode::Current: return p.texts[s];
-        case world::ServerMode::Unsigned:
-            // One record a line; a zone has at least its SOA.
-            return join(m_world.plain_records(*p.zone, t, p.serial), "\n") + "\n";
-        case world::ServerMode::Lagging:
-        case world::ServerMode::Down: return std::nullopt;
-        }
-        return std::nullopt;
     }
 
     // Parent agents (docs/parent-agent.md): at each multiple of a zone's scan interval the
@@ -500,25 +406,9 @@ private:
     void start_servers()
     {
         for (const auto& zone : m_world.zones()) {
-            ZonePublisher p{&zone, {}, 0, std::nullopt, {}, {}};
-            sign_if_due(p, Seconds(0));
-            for (std::size_t s = 0; s < zone.servers.size(); ++s) {
-                auto mode = m_world.server_mode(zone, static_cast<int>(s), Seconds(0));
-                std::string text = wanted_text(p, s, mode, Seconds(0)).value_or(p.texts[s]);
-                auto dir = m_options.lab_dir / fmt::format("nsd-{}-{}", dir_label(zone.spec->name), zone.servers[s].label);
-                ServerSlot slot;
-                slot.nsd = std::make_unique<lab::NsdServer>(m_tools, dir, zone.servers[s].address, zone.spec->name,
-                                                            text, p.serial);
-                slot.text = text;
-                if (mode == world::ServerMode::Down) {
-                    slot.nsd->stop();
-                    slot.down = true;
-                }
-                p.servers.push_back(std::move(slot));
-                ++m_record.servers;
-            }
+            m_publishers.emplace_back(m_world, zone, m_sc.start, m_tools, m_options.lab_dir);
+            m_record.servers += static_cast<int>(m_publishers.back().servers());
             ++m_record.publications;
-            m_publishers.push_back(std::move(p));
         }
     }
 
@@ -594,38 +484,8 @@ private:
 
     void publish_changes(Seconds t)
     {
-        for (auto& p : m_publishers) {
-            const auto& zone = *p.zone;
-            bool scheduled_refresh = p.signed_at && t - *p.signed_at >= zone.spec->signing.refresh;
-            bool signed_now = sign_if_due(p, t);
-            if (signed_now) note(t, ZoneSigned{zone.spec->name, p.serial, scheduled_refresh});
-            bool published = false;
-            for (std::size_t s = 0; s < p.servers.size(); ++s) {
-                auto& slot = p.servers[s];
-                const auto mode = m_world.server_mode(zone, static_cast<int>(s), t);
-                const auto& label = zone.servers[s].name;
-                if (mode == world::ServerMode::Down) {
-                    if (!slot.down) {
-                        slot.nsd->stop();
-                        slot.down = true;
-                        note(t, ServerAnswering{label, false});
-                    }
-                    continue;
-                }
-                auto text = wanted_text(p, s, mode, t);
-                if (text && *text != slot.text) {
-                    slot.nsd->publish(*text, p.serial);
-                    slot.text = *text;
-                    published = true;
-                }
-                if (slot.down) {
-                    slot.nsd->start();
-                    slot.down = false;
-                    note(t, ServerAnswering{label, true});
-                }
-            }
-            if (published) ++m_record.publications;
-        }
+        for (auto& p : m_publishers)
+            if (p.publish(t, m_record.events)) ++m_record.publications;
     }
 
     void remember_key_states(Seconds t)
