@@ -6,7 +6,7 @@
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/daemon_probe.hpp"
-#include "rollover/timing.hpp"
+#include "runner/schedule.hpp"
 #include "runner/zone_publisher.hpp"
 #include "world/world.hpp"
 
@@ -35,11 +35,6 @@ struct Resolver {
     std::string anchor_state;                    // RFC 5011 daemons: the state last reported
 };
 
-bool is_rfc5011(const scenario::ResolverSpec& spec)
-{
-    return spec.kind == ResolverKind::Unbound && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
-}
-
 }  // namespace
 
 class Session::Impl {
@@ -56,8 +51,8 @@ public:
         remember_key_states(Seconds(0));
         start_servers();
         start_resolvers();
-        m_probe_times = probe_instants();
-        m_wake_times = wake_instants();
+        m_probe_times = probe_instants(m_sc, m_world);
+        m_wake_times = rfc5011_wake_instants(m_sc);
         m_now = Seconds(0);
         scan_parent_agents(m_now);
         check_interrupted(m_now);
@@ -134,7 +129,7 @@ public:
         const std::size_t index = m_world.applied_events();
         m_sc.timeline.insert(m_sc.timeline.begin() + static_cast<std::ptrdiff_t>(index), std::move(fault));
         m_world.prepare_fault(m_sc.timeline[index]);
-        m_probe_times = probe_instants();
+        m_probe_times = probe_instants(m_sc, m_world);
         settle(m_now);
         update_wall_clock();
     }
@@ -154,7 +149,7 @@ public:
             ++ended;
         }
         if (ended) {
-            m_probe_times = probe_instants();
+            m_probe_times = probe_instants(m_sc, m_world);
             settle(m_now);
         }
         update_wall_clock();
@@ -191,83 +186,6 @@ private:
         record_key_changes(t);
         publish_changes(t);
         update_resolver_lifecycles(t);
-    }
-
-    // Probe instants: the regular interval, and the critical instants of every change: just
-    // before it, the moment it happens, and just after each TTL it starts runs out (the
-    // zone's DNSKEY and DS TTLs, and the TTL of every probed RRset), when caches turn over.
-    std::set<Seconds> probe_instants() const
-    {
-        std::set<Seconds> out;
-        for (Seconds t{0}; t <= m_sc.duration; t += m_sc.probes.every) out.insert(t);
-        std::vector<std::pair<Seconds, const scenario::ZoneSpec*>> changes;
-        for (const auto& ev : m_sc.timeline) {
-            changes.push_back({ev.at, m_sc.find_zone(ev.zone)});
-            if (ev.until) changes.push_back({*ev.until, m_sc.find_zone(ev.zone)});
-        }
-        for (const auto& z : m_sc.zones)
-            for (const auto& k : z.keys)
-                for (const auto& when : {k.publish, k.activate, k.retire, k.remove, k.ds_add, k.ds_remove, k.revoke})
-                    if (when && *when > Seconds(0)) changes.push_back({*when, &z});
-        std::set<std::uint32_t> probed_ttls;
-        for (const auto& q : m_sc.probes.queries)
-            if (const auto* z = m_world.zone_of(q.qname)) {
-                const auto& ttl = z->spec->ttl;
-                auto it = ttl.by_type.find(q.qtype);
-                probed_ttls.insert(q.qtype == "DNSKEY" ? ttl.dnskey
-                                   : it != ttl.by_type.end() ? it->second
-                                                             : ttl.default_ttl);
-            }
-        for (const auto& [at, zone] : changes) {
-            if (at > Seconds(0)) out.insert(at - Seconds(1));
-            out.insert(at);
-            std::set<std::uint32_t> ttls = probed_ttls;
-            if (zone) {
-                ttls.insert(zone->ttl.dnskey);
-                ttls.insert(zone->ttl.ds);
-            }
-            for (auto ttl : ttls) out.insert(at + Seconds(ttl) + Seconds(1));
-        }
-        // A daemon starting, stopping or starting again is probed then (when it runs).
-        for (const auto& r : m_sc.resolvers) {
-            if (r.start > Seconds(0)) out.insert(r.start);
-            for (const auto& span : r.offline) {
-                out.insert(span.from);
-                out.insert(span.until);
-            }
-        }
-        while (!out.empty() && *out.rbegin() > m_sc.duration) out.erase(std::prev(out.end()));
-        return out;
-    }
-
-    // The RFC 5011 probe interval of the root's anchor (RFC 5011 2.3), as short as Unbound
-    // computes it: with the root's DNSKEY signatures closest to expiry (validity - refresh).
-    Seconds rfc5011_wake_interval() const
-    {
-        const auto& root = m_sc.zones.front();
-        return rollover::rfc5011_query_interval(Seconds(root.ttl.dnskey),
-                                                root.signing.validity - root.signing.refresh);
-    }
-
-    // Instants at which RFC 5011 daemons are woken: every queryInterval of virtual time from
-    // each (re)start, while they run, as a real daemon's probe timer would.
-    std::set<Seconds> wake_instants() const
-    {
-        std::set<Seconds> out;
-        const Seconds qi = rfc5011_wake_interval();
-        for (const auto& r : m_sc.resolvers) {
-            if (!is_rfc5011(r)) continue;
-            std::vector<std::pair<Seconds, Seconds>> runs;  // [from, until)
-            Seconds from = r.start;
-            for (const auto& span : r.offline) {
-                runs.push_back({from, span.from});
-                from = span.until;
-            }
-            runs.push_back({from, m_sc.duration + Seconds(1)});
-            for (const auto& [a, b] : runs)
-                for (Seconds t = a + qi; t < b && t <= m_sc.duration; t += qi) out.insert(t);
-        }
-        return out;
     }
 
     Seconds next_instant(Seconds t, const std::set<Seconds>& probe_times) const
@@ -400,7 +318,7 @@ private:
         auto at = std::upper_bound(from, m_sc.timeline.end(), ev.at,
                                    [](Seconds when, const scenario::Event& e) { return when < e.at; });
         m_sc.timeline.insert(at, std::move(ev));
-        m_probe_times = probe_instants();
+        m_probe_times = probe_instants(m_sc, m_world);
     }
 
     void start_servers()
@@ -609,7 +527,7 @@ private:
     RunRecord m_record;
     int m_failures = 0;
     std::set<Seconds> m_probe_times;
-    std::set<Seconds> m_wake_times;  // RFC 5011 daemons' probe instants (wake_instants)
+    std::set<Seconds> m_wake_times;  // RFC 5011 daemons' wake-ups (rfc5011_wake_instants)
     Seconds m_now{0};
     struct AgentState {
         std::string last;  // the last recorded verdict and reason ("" after an unchanged scan)
