@@ -7,6 +7,7 @@
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/markdown_report.hpp"
+#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
 #include "report/summary.hpp"
 #include "report/terminal.hpp"
@@ -331,7 +332,7 @@ private:
         std::vector<Upcoming> out;
         if (!first || *first > m_sc.duration) return out;
         for (const auto& ev : m_sc.timeline) {
-            if (ev.at == *first) out.push_back({ev.at, runner::describe_event(ev), ev.say});
+            if (ev.at == *first) out.push_back({ev.at, report::describe_event(ev), ev.say});
             if (ev.fault && ev.until == first)
                 out.push_back({*first, fmt::format("fault {} at {} ends", scenario::fault_name(*ev.fault), ev.zone), ""});
         }
@@ -578,7 +579,7 @@ private:
         for (const auto& ev : m_sc.timeline)
             if (ev.fault && in_force(ev, now)) {
                 any = true;
-                s << fmt::format("  {} since {}{}{}\n", runner::describe_event(ev), format_offset(ev.at),
+                s << fmt::format("  {} since {}{}{}\n", report::describe_event(ev), format_offset(ev.at),
                                  ev.loc.file == kInjected ? " (injected)" : "",
                                  ev.until ? "" : ", until repaired");
             }

@@ -3,6 +3,7 @@
 #include "lab/namespace.hpp"
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -27,32 +28,11 @@ namespace {
 
 bool g_entered = false;
 
-class Fd {
-public:
-    explicit Fd(int fd = -1) : m_fd(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd()
-    {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    int get() const { return m_fd; }
-    int release()
-    {
-        int fd = m_fd;
-        m_fd = -1;
-        return fd;
-    }
-
-private:
-    int m_fd;
-};
-
 std::string errno_text(int err) { return std::strerror(err); }
 
 void write_proc_file(const std::string& path, const std::string& text)
 {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (fd.get() < 0)
         throw LabError("cannot open " + path + ": " + errno_text(errno) +
                        " (enable unprivileged user namespaces, or run as root)");
@@ -64,7 +44,7 @@ void write_proc_file(const std::string& path, const std::string& text)
 
 void bring_up_loopback()
 {
-    Fd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (sock.get() < 0) throw LabError("cannot create a socket to configure loopback: " + errno_text(errno));
     struct ifreq ifr {};
     std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
@@ -160,14 +140,14 @@ void enter_isolated_namespaces()
     int alive[2];
     if (::pipe2(alive, O_CLOEXEC) != 0)
         throw LabError("cannot create a pipe for the lab reaper: " + errno_text(errno));
-    Fd alive_read(alive[0]);
-    Fd alive_write(alive[1]);
+    UniqueFd alive_read(alive[0]);
+    UniqueFd alive_write(alive[1]);
 
     pid_t pid = ::fork();
     if (pid < 0) throw LabError("cannot start the lab reaper (fork): " + errno_text(errno));
     if (pid == 0) {
         int fd = alive_read.release();
-        ::close(alive_write.release());
+        alive_write.reset();
         reaper_main(fd);
     }
     // The runner keeps the write end for its lifetime (close-on-exec, so lab processes do

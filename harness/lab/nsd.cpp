@@ -2,8 +2,10 @@
 #include "lab/nsd.hpp"
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/temp_dir.hpp"
-#include "probe/dns_query.hpp"
+#include "core/unique_fd.hpp"
+#include "dns/query.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -59,65 +61,22 @@ std::string zone_file_name(const std::string& zone)
     return name + ".zone";
 }
 
-bool timespec_less_equal(const timespec& a, const timespec& b)
-{
-    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
-}
-
-timespec add_ns(timespec t, long ns)
-{
-    t.tv_nsec += ns;
-    while (t.tv_nsec >= 1000000000L) {
-        t.tv_nsec -= 1000000000L;
-        ++t.tv_sec;
-    }
-    return t;
-}
-
-// Writes `text` to `path` through a temporary file in the same directory and rename(), so NSD
-// never reads a half-written file. NSD reloads a zone only when the file's mtime differs from
-// the one it last read; writes within one kernel clock tick can share an mtime, so the new
-// file's mtime is forced past the old one's.
-void write_zone_file_atomically(const std::filesystem::path& path, const std::string& text)
-{
-    std::optional<timespec> previous;
-    struct stat old_st {};
-    if (::stat(path.c_str(), &old_st) == 0) previous = old_st.st_mtim;
-
-    std::filesystem::path temp = path;
-    temp += ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw LabError("cannot write " + temp.string() + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int err = errno;
-            ::close(fd);
-            throw LabError("cannot write " + temp.string() + ": " + std::strerror(err));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (previous) {
-        struct stat st {};
-        ::fstat(fd, &st);
-        // 1 ms past the old mtime, or 1 s on file systems with coarse timestamps.
-        for (long step : {1000000L, 1000000000L}) {
-            if (!timespec_less_equal(st.st_mtim, *previous)) break;
-            timespec times[2] = {add_ns(*previous, step), add_ns(*previous, step)};
-            if (::futimens(fd, times) != 0) break;
-            ::fstat(fd, &st);
-        }
-    }
-    if (::close(fd) != 0) throw LabError("cannot write " + temp.string() + ": " + std::strerror(errno));
-    if (::rename(temp.c_str(), path.c_str()) != 0)
-        throw LabError("cannot replace " + path.string() + ": " + std::strerror(errno));
-}
-
+// Replaces `path` whole (NSD never reads a half-written file), with an mtime NSD sees as new.
 void write_file(const std::filesystem::path& path, const std::string& text)
 {
-    write_zone_file_atomically(path, text);
+    if (auto error = write_file_atomically(path, text, {.newer_mtime = true})) throw LabError(*error);
+}
+
+// The zone's SOA as the server at `address` serves it (no recursion, no DNSSEC records): one
+// short try, as the readiness and reload checks poll.
+dns::Response ask_soa(const std::string& address, const std::string& zone)
+{
+    dns::QueryOptions options;
+    options.recursion_desired = false;
+    options.dnssec_ok = false;
+    options.timeout = kProbeTimeout;
+    options.attempts = 1;
+    return dns::query(address, zone, "SOA", options);
 }
 
 std::shared_ptr<const std::filesystem::path> make_short_dir()
@@ -189,7 +148,7 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
          << "    name: \"" << m_zone << "\"\n"
          << "    zonefile: " << quoted(m_zonefile) << "\n";
     write_file(m_conf, conf.str());
-    write_zone_file_atomically(m_zonefile, zone_text);
+    write_file(m_zonefile, zone_text);
     m_serial = serial;
 
     // A fresh log per server: the load-error watch and log tails see only this server's runs
@@ -200,12 +159,7 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
 
 std::optional<std::uint32_t> NsdServer::served_serial() const
 {
-    probe::QueryOptions options;
-    options.recursion_desired = false;
-    options.dnssec_ok = false;
-    options.timeout = kProbeTimeout;
-    options.attempts = 1;
-    return probe::query(m_address, m_zone, "SOA", options).soa_serial;
+    return ask_soa(m_address, m_zone).soa_serial;
 }
 
 namespace {
@@ -280,23 +234,22 @@ std::size_t count_processes_mentioning(const std::string& needle)
         // A process may exit while we read: read(2) then fails with ESRCH, which counts as
         // an empty command line (iostreams would throw from underflow instead).
         std::string cmdline;
-        int fd = ::open((it->path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
+        const UniqueFd fd(::open((it->path() / "cmdline").c_str(), O_RDONLY | O_CLOEXEC));
+        if (fd.valid()) {
             char buf[4096];
             ssize_t n;
-            while ((n = ::read(fd, buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<std::size_t>(n));
-            ::close(fd);
+            while ((n = ::read(fd.get(), buf, sizeof buf)) > 0) cmdline.append(buf, static_cast<std::size_t>(n));
         }
         if (cmdline.find(needle) != std::string::npos) ++count;
     }
     return count;
 }
 
-std::string describe(const probe::DnsAnswer& answer)
+std::string describe(const dns::Response& answer)
 {
     if (answer.timed_out) return "no answer";
     if (answer.soa_serial) return "serial " + std::to_string(*answer.soa_serial);
-    return probe::rcode_name(answer.rcode) + " without an SOA";
+    return dns::to_string(answer.rcode) + " without an SOA";
 }
 
 // Polls the served serial until it equals `serial` and only the current generation of NSD
@@ -310,15 +263,10 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, const std::
     const auto start = Clock::now();
     const auto deadline = start + kServeDeadline;
     auto next_nudge = start + kReloadRetry;
-    probe::QueryOptions options;
-    options.recursion_desired = false;
-    options.dnssec_ok = false;
-    options.timeout = kProbeTimeout;
-    options.attempts = 1;
     const std::string what = "nsd for " + server.zone() + " at " + server.address();
     std::size_t processes = 0;
     for (;;) {
-        auto answer = probe::query(server.address(), server.zone(), "SOA", options);
+        auto answer = ask_soa(server.address(), server.zone());
         if (answer.soa_serial == serial) {
             // The new data is served; done once the previous generation is gone too.
             processes = count_processes_mentioning(conf_marker);
@@ -376,12 +324,12 @@ void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
 {
     if (!m_process) {
         // Stopped: the zone file is what start() loads.
-        write_zone_file_atomically(m_zonefile, zone_text);
+        write_file(m_zonefile, zone_text);
         m_serial = serial;
         return;
     }
     LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
-    write_zone_file_atomically(m_zonefile, zone_text);
+    write_file(m_zonefile, zone_text);
     m_serial = serial;
 
     ProcessSpec control;
@@ -419,12 +367,7 @@ void NsdServer::stop()
         std::this_thread::sleep_for(kPollInterval);  // poll interval for a condition with a deadline
     }
     // Nothing may answer any more: a query (UDP, then TCP on truncation) must go unanswered.
-    probe::QueryOptions options;
-    options.recursion_desired = false;
-    options.dnssec_ok = false;
-    options.timeout = kProbeTimeout;
-    options.attempts = 1;
-    const auto answer = probe::query(m_address, m_zone, "SOA", options);
+    const auto answer = ask_soa(m_address, m_zone);
     if (!answer.timed_out)
         throw LabError(what + " was stopped but its address still answers (" + describe(answer) + ")");
 }

@@ -4,6 +4,7 @@
 #include "lab/process.hpp"
 
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -33,32 +34,6 @@ namespace rollsim::lab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd = -1) : m_fd(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept
-    {
-        if (this != &other) {
-            reset();
-            m_fd = std::exchange(other.m_fd, -1);
-        }
-        return *this;
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { reset(); }
-    int get() const { return m_fd; }
-    void reset(int fd = -1)
-    {
-        if (m_fd >= 0) ::close(m_fd);
-        m_fd = fd;
-    }
-
-private:
-    int m_fd;
-};
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -290,71 +265,84 @@ std::string Process::log_tail(std::size_t max_lines) const
     return out;
 }
 
+namespace {
+
+// A child's combined output, read from the pipe it writes to until EOF.
+struct OutputPipe {
+    UniqueFd read_end;
+    std::string& output;
+    bool open = true;  // false once EOF was read
+
+    // Reads what is there without blocking.
+    void drain()
+    {
+        char buffer[4096];
+        while (open) {
+            const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+            if (n > 0) {
+                output.append(buffer, static_cast<std::size_t>(n));
+            } else if (n == 0) {
+                open = false;
+            } else if (errno != EINTR) {
+                open = errno == EAGAIN || errno == EWOULDBLOCK;
+                return;
+            }
+        }
+    }
+};
+
+// Collects `child`'s output until it exits (true) or `end` passes (false), waking for output
+// and, through the pidfd when the kernel has one, for the exit.
+bool collect_until_exit(bp::child& child, OutputPipe& pipe, const UniqueFd& pidfd, Clock::time_point end)
+{
+    std::error_code ec;
+    for (;;) {
+        pipe.drain();
+        if (!child.running(ec)) return true;
+        const auto now = Clock::now();
+        if (now >= end) return false;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - now).count() + 1;
+        struct pollfd pfds[2];
+        int n = 0;
+        if (pipe.open) pfds[n++] = {pipe.read_end.get(), POLLIN, 0};
+        if (pidfd.valid()) pfds[n++] = {pidfd.get(), POLLIN, 0};
+        const int wait_ms = static_cast<int>(std::min<long long>(left, pidfd.valid() ? 1000 : 5));
+        if (n > 0)
+            ::poll(pfds, static_cast<nfds_t>(n), wait_ms);
+        else
+            std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    }
+}
+
+}  // namespace
+
 int run_command(const ProcessSpec& spec, std::string& output, std::chrono::milliseconds deadline)
 {
     output.clear();
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw LabError("cannot create a pipe: " + errno_text(errno));
-    UniqueFd read_end(fds[0]);
+    OutputPipe pipe{UniqueFd(fds[0]), output};
     UniqueFd write_end(fds[1]);
     UniqueFd in = open_devnull();
 
     bp::child child = spawn(spec, in.get(), write_end.get());
     write_end.reset();  // only the child holds the write end now: EOF when it (and heirs) exit
     UniqueFd pidfd(pidfd_open(child.id()));
-    ::fcntl(read_end.get(), F_SETFL, ::fcntl(read_end.get(), F_GETFL) | O_NONBLOCK);
-
-    auto drain = [&]() -> bool {  // false at EOF
-        char buffer[4096];
-        for (;;) {
-            ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
-            if (n > 0) {
-                output.append(buffer, static_cast<std::size_t>(n));
-                continue;
-            }
-            if (n == 0) return false;
-            if (errno == EINTR) continue;
-            return errno == EAGAIN || errno == EWOULDBLOCK;
-        }
-    };
-
-    const auto end = Clock::now() + deadline;
-    bool pipe_open = true;
-    bool timed_out = false;
-    std::error_code ec;
-    for (;;) {
-        if (pipe_open) pipe_open = drain();
-        bool exited = !child.running(ec);
-        if (exited) break;
-        auto now = Clock::now();
-        if (now >= end) {
-            timed_out = true;
-            break;
-        }
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - now).count() + 1;
-        struct pollfd pfds[2];
-        int n = 0;
-        if (pipe_open) pfds[n++] = {read_end.get(), POLLIN, 0};
-        if (pidfd.get() >= 0) pfds[n++] = {pidfd.get(), POLLIN, 0};
-        int wait_ms = static_cast<int>(std::min<long long>(left, pidfd.get() >= 0 ? 1000 : 5));
-        if (n > 0)
-            ::poll(pfds, static_cast<nfds_t>(n), wait_ms);
-        else
-            std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-    }
+    ::fcntl(pipe.read_end.get(), F_SETFL, ::fcntl(pipe.read_end.get(), F_GETFL) | O_NONBLOCK);
 
     int status;
-    if (timed_out) {
+    if (!collect_until_exit(child, pipe, pidfd, Clock::now() + deadline)) {
+        std::error_code ec;
         if (child.running(ec)) ::kill(child.id(), SIGKILL);
         wait_until(child, pidfd, Clock::time_point::max());
-        if (pipe_open) drain();
+        pipe.drain();
         if (!output.empty() && output.back() != '\n') output += '\n';
         output += spec.program + " did not finish within " + std::to_string(deadline.count()) +
                   " ms and was killed";
         status = -1;
     } else {
         // Whatever the child wrote before exiting is in the pipe already.
-        if (pipe_open) drain();
+        pipe.drain();
         status = exit_status_of(child);
     }
 

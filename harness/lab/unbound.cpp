@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
-#include "probe/dns_query.hpp"
+#include "dns/query.hpp"
 
 #include <sys/un.h>
 
@@ -179,6 +179,68 @@ std::string common_server_options(const ResolverSetup& setup, const std::filesys
     return text;
 }
 
+namespace {
+
+// The daemon's own `server:` options: where it listens and keeps its files, logging to stderr.
+std::string daemon_server_options(const fs::path& dir, const std::string& address)
+{
+    std::string text;
+    auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
+    line("interface: " + address);
+    line("port: 53");
+    line("do-daemonize: no");
+    line("username: \"\"");
+    line("chroot: \"\"");
+    line("directory: " + quoted(dir.string(), "resolver directory"));
+    line("pidfile: " + quoted((dir / "unbound.pid").string(), "pidfile path"));
+    // No logfile and no syslog: Unbound logs to stderr, which lab::Process puts in unbound.log.
+    line("use-syslog: no");
+    line("logfile: \"\"");
+    line("verbosity: 1");
+    line("num-threads: 1");
+    line("so-reuseport: no");
+    line("access-control: 127.0.0.0/8 allow");
+    return text;
+}
+
+std::string remote_control_options(const fs::path& control)
+{
+    if (control.string().size() >= sizeof(sockaddr_un{}.sun_path))
+        throw LabError("the Unbound control socket path " + control.string() +
+                       " is too long for a unix socket; use a shorter lab directory");
+    return "remote-control:\n"
+           "    control-enable: yes\n"
+           "    control-interface: " + quoted(control.string(), "control socket path") + "\n"
+           "    control-use-cert: no\n";
+}
+
+// Returns once the daemon answers a query from its own data (CHAOS version.server, no
+// recursion); LabError with the log's tail when it exits or the deadline passes.
+void wait_until_answering(Process& process, const std::string& address, const fs::path& log)
+{
+    dns::QueryOptions ping;
+    ping.qclass = "CH";
+    ping.recursion_desired = false;
+    ping.dnssec_ok = false;
+    ping.timeout = 250ms;
+    ping.attempts = 1;
+    const auto deadline = std::chrono::steady_clock::now() + kStartupDeadline;
+    for (;;) {
+        if (!process.running())
+            throw LabError("unbound on " + address + " exited during startup (log " + log.string() + "):\n" +
+                           process.log_tail());
+        const auto answer = dns::query(address, "version.server.", "TXT", ping);
+        if (!answer.timed_out && answer.rcode == dns::Rcode::NoError) return;
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw LabError("unbound on " + address + " did not answer within " +
+                           std::to_string(kStartupDeadline.count()) + " s (log " + log.string() + "):\n" +
+                           process.log_tail());
+        std::this_thread::sleep_for(kPollInterval);
+    }
+}
+
+}  // namespace
+
 UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
                              const ResolverSetup& setup, const scenario::ResolverSpec& profile,
                              TimePoint virtual_now)
@@ -191,34 +253,9 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     set_time(virtual_now);
 
     const fs::path conf = m_dir / "unbound.conf";
-    const fs::path control = m_dir / "unbound.ctl";
-    if (control.string().size() >= sizeof(sockaddr_un{}.sun_path))
-        throw LabError("the Unbound control socket path " + control.string() +
-                       " is too long for a unix socket; use a shorter lab directory");
-
-    std::string text = "server:\n";
-    auto line = [&text](const std::string& option) { text += "    " + option + "\n"; };
-    line("interface: " + m_address);
-    line("port: 53");
-    line("do-daemonize: no");
-    line("username: \"\"");
-    line("chroot: \"\"");
-    line("directory: " + quoted(m_dir.string(), "resolver directory"));
-    line("pidfile: " + quoted((m_dir / "unbound.pid").string(), "pidfile path"));
-    // No logfile and no syslog: Unbound logs to stderr, which lab::Process puts in unbound.log.
-    line("use-syslog: no");
-    line("logfile: \"\"");
-    line("verbosity: 1");
-    line("num-threads: 1");
-    line("so-reuseport: no");
-    line("access-control: 127.0.0.0/8 allow");
-    text += common_server_options(setup, m_dir);
-    text += profile_server_options(profile, ProfileTarget::Daemon);
-    text += "remote-control:\n";
-    line("control-enable: yes");
-    line("control-interface: " + quoted(control.string(), "control socket path"));
-    line("control-use-cert: no");
-    write_lab_file(conf, text);
+    const std::string control = remote_control_options(m_dir / "unbound.ctl");
+    write_lab_file(conf, "server:\n" + daemon_server_options(m_dir, m_address) + common_server_options(setup, m_dir) +
+                             profile_server_options(profile, ProfileTarget::Daemon) + control);
     check_config(tools, conf);
 
     ProcessSpec spec;
@@ -233,27 +270,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     };
     spec.log = m_dir / "unbound.log";
     m_process.emplace(spec);
-
-    // Ready once it answers a query from its own data (CHAOS version.server, no recursion).
-    probe::QueryOptions ping;
-    ping.qclass = "CH";
-    ping.recursion_desired = false;
-    ping.dnssec_ok = false;
-    ping.timeout = 250ms;
-    ping.attempts = 1;
-    const auto deadline = std::chrono::steady_clock::now() + kStartupDeadline;
-    for (;;) {
-        if (!m_process->running())
-            throw LabError("unbound on " + m_address + " exited during startup (log " + spec.log.string() +
-                           "):\n" + m_process->log_tail());
-        const auto answer = probe::query(m_address, "version.server.", "TXT", ping);
-        if (!answer.timed_out && answer.rcode == 0) return;
-        if (std::chrono::steady_clock::now() >= deadline)
-            throw LabError("unbound on " + m_address + " did not answer within " +
-                           std::to_string(kStartupDeadline.count()) + " s (log " + spec.log.string() + "):\n" +
-                           m_process->log_tail());
-        std::this_thread::sleep_for(kPollInterval);
-    }
+    wait_until_answering(*m_process, m_address, spec.log);
 }
 
 void UnboundDaemon::set_time(TimePoint virtual_now)
@@ -265,10 +282,10 @@ void UnboundDaemon::set_time(TimePoint virtual_now)
 
 void UnboundDaemon::wake()
 {
-    probe::QueryOptions options;
+    dns::QueryOptions options;
     options.timeout = 2s;
     options.attempts = 3;
-    const auto answer = probe::query(m_address, ".", "DNSKEY", options);
+    const auto answer = dns::query(m_address, ".", "DNSKEY", options);
     if (answer.timed_out)
         throw LabError("unbound on " + m_address + " did not answer the RFC 5011 wake-up query (. DNSKEY):\n" +
                        (m_process ? m_process->log_tail() : std::string()));

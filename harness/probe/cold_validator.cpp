@@ -6,7 +6,6 @@
 #include <ldns/ldns.h>
 #include <unbound.h>
 
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <system_error>
@@ -59,10 +58,7 @@ ColdValidator::ColdValidator(const lab::ResolverSetup& setup, std::filesystem::p
     // the daemon's config parser, so the options take the same form as in unbound.conf.
     const std::string text = "server:\n" + lab::common_server_options(setup, dir) +
                              lab::profile_server_options(profile, lab::ProfileTarget::ColdValidator);
-    std::ofstream out(m_config, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw LabError("cannot write " + m_config.string());
+    if (auto error = rollsim::write_file_atomically(m_config, text)) throw LabError(*error);
 }
 
 void ColdValidator::set_trust_anchor(const std::string& text)
@@ -94,10 +90,16 @@ ColdResult ColdValidator::resolve(const std::string& qname, const std::string& q
     if (!result) throw LabError("libunbound: resolving " + qname + " " + qtype + " returned no result");
 
     ColdResult out;
+    out.rcode = dns::rcode_from_number(result->rcode);
     // A bogus answer comes back with rcode 0 and its data; `secure` and `bogus` are exclusive.
-    // Anything else (unsigned zone, or no answer at all: look at rcode) is "insecure".
-    out.validation = result->secure ? "secure" : result->bogus ? "bogus" : "insecure";
-    out.rcode = result->rcode;
+    // Anything else is an unsigned zone, unless no server answered: a SERVFAIL that is not a
+    // validation verdict is not "insecure", nothing was validated.
+    using dns::Validation;
+    out.validation = result->secure                     ? Validation::Secure
+                     : result->bogus                    ? Validation::Bogus
+                     : out.rcode == dns::Rcode::ServFail ? Validation::Indeterminate
+                                                        : Validation::Insecure;
+    out.ad = out.validation == Validation::Secure;
     out.havedata = result->havedata != 0;
     out.nxdomain = result->nxdomain != 0;
     if (result->bogus && result->why_bogus) out.reason = result->why_bogus;

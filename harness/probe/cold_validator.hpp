@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/time.hpp"
+#include "dns/outcome.hpp"
 #include "lab/unbound.hpp"
 #include "scenario/model.hpp"
 
@@ -12,12 +13,12 @@
 
 namespace rollsim::probe {
 
-struct ColdResult {
-    std::string validation;  // "secure", "insecure", "bogus"
-    int rcode = 0;
+// What the cold validator says: an answer as every validator gives one (never without an
+// rcode, and without EDE: libunbound has none; the reason is why_bogus, empty unless bogus),
+// and what libunbound adds.
+struct ColdResult : dns::ResolverAnswer {
     bool havedata = false;
     bool nxdomain = false;
-    std::string reason;      // why_bogus, empty unless bogus
 };
 
 class ColdValidator {

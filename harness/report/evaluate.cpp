@@ -57,14 +57,14 @@ bool outcome_matches(const Expectation& exp, const Observation& obs)
     case Outcome::Secure: ok = obs.validation == Validation::Secure; break;
     case Outcome::Insecure: ok = obs.validation == Validation::Insecure; break;
     case Outcome::Servfail:
-        ok = daemon ? rcode_name(obs.rcode) == "SERVFAIL" : obs.validation == Validation::Bogus;
+        ok = daemon ? obs.rcode == dns::Rcode::ServFail : obs.validation == Validation::Bogus;
         break;
     case Outcome::Bogus: ok = obs.validation == Validation::Bogus; break;
-    case Outcome::Nxdomain: ok = rcode_name(obs.rcode) == "NXDOMAIN"; break;
+    case Outcome::Nxdomain: ok = obs.rcode == dns::Rcode::NxDomain; break;
     case Outcome::Any: ok = true; break;
     }
     // EDE exists only in a daemon's answers (RFC 8914); the cold validator reports a reason.
-    if (ok && exp.ede && daemon) ok = ede_code(obs.ede) == exp.ede;
+    if (ok && exp.ede && daemon) ok = dns::ede_code(obs.ede) == exp.ede;
     return ok;
 }
 
@@ -124,7 +124,7 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
         bool daemon = false;
         for (const auto& o : covered)
             if (o.resolver == w.resolver) daemon = o.kind == ResolverKind::Unbound;
-        const bool ede_ok = !exp.ede || !daemon || ede_code(w.ede) == exp.ede;
+        const bool ede_ok = !exp.ede || !daemon || dns::ede_code(w.ede) == exp.ede;
         const bool fits = within(w.start, exp.start_min, exp.start_max) &&
                           within(length, exp.length_min, exp.length_max) && ede_ok;
         if (fits) {

@@ -2,6 +2,7 @@
 
 #include "report/html_timeline.hpp"
 #include "report/outcome_summary.hpp"
+#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
 
 #include <fmt/format.h>

@@ -2,6 +2,7 @@
 
 #include "report/html_report.hpp"
 #include "report/outcome_summary.hpp"
+#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
 
 #include <algorithm>

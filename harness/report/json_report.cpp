@@ -1,5 +1,6 @@
 #include "report/json_report.hpp"
 
+#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
 
 namespace rollsim::report {

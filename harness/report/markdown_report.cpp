@@ -1,6 +1,7 @@
 #include "report/markdown_report.hpp"
 
 #include "report/outcome_summary.hpp"
+#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
 #include "report/predicted.hpp"
 

@@ -1,5 +1,6 @@
 #include "report/terminal.hpp"
 
+#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
 
 #include <fmt/format.h>

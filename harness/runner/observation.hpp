@@ -2,6 +2,8 @@
 #pragma once
 
 #include "core/time.hpp"
+#include "dns/outcome.hpp"
+#include "runner/event.hpp"
 #include "scenario/model.hpp"
 
 #include <optional>
@@ -10,38 +12,18 @@
 
 namespace rollsim::runner {
 
-enum class Validation { Secure, Insecure, Bogus, Indeterminate };
-std::string to_string(Validation v);
+// The validator's verdict and its words ("secure", ...), as a run record speaks of them.
+using dns::Validation;
+using dns::to_string;
 
-struct Observation {
+// One probe of one resolver: its answer (rcode, AD, EDE, verdict, reason; failed() says
+// whether users would see an outage), when, which resolver and what was asked.
+struct Observation : dns::ResolverAnswer {
     Seconds offset{0};
     std::string resolver;              // resolver name from the scenario
     scenario::ResolverKind kind = scenario::ResolverKind::Unbound;
     scenario::Query query;
-    std::optional<std::string> rcode;  // "NOERROR", "SERVFAIL", ...; nullopt = no answer
-    bool ad = false;
-    std::optional<int> ede;            // daemons only (libunbound has no EDE)
-    std::string ede_text;
-    Validation validation = Validation::Indeterminate;
-    std::string reason;                // the validator's reason: EDE text or why_bogus
-
-    // SERVFAIL from a daemon, bogus or no answer: what users would experience as an outage.
-    bool failed() const;
 };
-
-struct EventRecord {
-    enum class Source {
-        Timeline,  // an action or fault of the scenario's timeline (or its repair)
-        Key,       // a key changed state (its own times, an action, or a fault)
-        Server,    // a server stopped or resumed answering
-        Signer,    // the signer's own work: signing, scheduled re-signing
-    };
-    Seconds offset{0};
-    std::string text;  // "retire zsk-a (example.com.)", "example.com. re-signed, serial 4"
-    std::string say;   // narrative from the scenario, if any
-    Source source = Source::Timeline;
-};
-std::string to_string(EventRecord::Source source);
 
 // A key's state from `offset` on (recorded at the start and at every change), for timelines.
 struct KeyChange {

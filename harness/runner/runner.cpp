@@ -1,13 +1,13 @@
 #include "runner/runner.hpp"
 
 #include "core/error.hpp"
-#include "dnssec/signer.hpp"
-#include "lab/nsd.hpp"
+#include "dns/query.hpp"
 #include "lab/unbound.hpp"
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
-#include "probe/dns_query.hpp"
-#include "rollover/timing.hpp"
+#include "probe/daemon_probe.hpp"
+#include "runner/schedule.hpp"
+#include "runner/zone_publisher.hpp"
 #include "world/world.hpp"
 
 #include <algorithm>
@@ -23,68 +23,7 @@ namespace rollsim::runner {
 
 using scenario::ResolverKind;
 
-Validation classify_daemon_answer(const std::optional<std::string>& rcode, bool ad, std::optional<int> ede)
-{
-    if (!rcode) return Validation::Indeterminate;
-    if (*rcode == "SERVFAIL") {
-        if (ede && *ede >= 6 && *ede <= 12) return Validation::Bogus;
-        return Validation::Indeterminate;
-    }
-    if (*rcode == "NOERROR" || *rcode == "NXDOMAIN") return ad ? Validation::Secure : Validation::Insecure;
-    return Validation::Indeterminate;
-}
-
 namespace {
-
-// One NSD server of a zone and what it serves.
-struct ServerSlot {
-    std::unique_ptr<lab::NsdServer> nsd;
-    std::string text;  // the zone file it was last given
-    bool down = false;
-};
-
-// A zone's signer output and its servers.
-struct ZonePublisher {
-    const world::ZoneRuntime* zone;
-    std::vector<ServerSlot> servers;
-    std::uint32_t serial = 0;
-    std::optional<Seconds> signed_at;
-    std::string fingerprint;         // the signing inputs of the last version, times aside
-    std::vector<std::string> texts;  // signed text per server
-};
-
-std::string dir_label(const std::string& zone)
-{
-    if (zone == ".") return "root";
-    return zone.substr(0, zone.size() - 1);
-}
-
-// Everything that decides a signed zone except the serial and the signature times' drift.
-std::string fingerprint(const dnssec::SignRequest& req, const TimePoint now)
-{
-    std::string out;
-    for (const auto& r : req.records)
-        if (r.find(" SOA ") == std::string::npos) out += r + "\n";
-    for (const auto* k : req.dnskey_signers) out += fmt::format("K{} ", k->keytag());
-    for (const auto* k : req.zone_signers) out += fmt::format("Z{} ", k->keytag());
-    // Signature times relative to now: a time fault changes them, the clock moving does not.
-    out += fmt::format("|{} {}|", (req.inception - now).count(), (req.expiration - now).count());
-    out += fmt::format("{} {} {}|", static_cast<int>(req.denial), req.nsec3_iterations, req.nsec3_salt);
-    const auto& f = req.faults;
-    for (const auto& t : f.omit_rrsig_types) out += "o" + t;
-    for (const auto& t : f.corrupt_rrsig_types) out += "c" + t;
-    for (const auto& fs : f.foreign_signers) out += "f" + fs.type;
-    out += f.drop_denial_for + (f.break_denial_chain ? "B" : "") + f.nsec3param_salt.value_or("") +
-           (f.relabel_algorithm ? std::to_string(*f.relabel_algorithm) : "");
-    return out;
-}
-
-std::string join_lines(const std::vector<std::string>& lines)
-{
-    std::string out;
-    for (const auto& l : lines) out += l + "\n";
-    return out;
-}
 
 struct Resolver {
     const scenario::ResolverSpec* spec;
@@ -95,19 +34,6 @@ struct Resolver {
     bool started = false;                        // warm: has run at least once
     std::string anchor_state;                    // RFC 5011 daemons: the state last reported
 };
-
-bool is_rfc5011(const scenario::ResolverSpec& spec)
-{
-    return spec.kind == ResolverKind::Unbound && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
-}
-
-const char* action_name(scenario::ActionKind a)
-{
-    static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke",
-                                  "cds-publish", "cds-remove", "cds-delete"};
-    return names[static_cast<int>(a)];
-}
 
 }  // namespace
 
@@ -125,8 +51,8 @@ public:
         remember_key_states(Seconds(0));
         start_servers();
         start_resolvers();
-        m_probe_times = probe_instants();
-        m_wake_times = wake_instants();
+        m_probe_times = probe_instants(m_sc, m_world);
+        m_wake_times = rfc5011_wake_instants(m_sc);
         m_now = Seconds(0);
         scan_parent_agents(m_now);
         check_interrupted(m_now);
@@ -203,7 +129,7 @@ public:
         const std::size_t index = m_world.applied_events();
         m_sc.timeline.insert(m_sc.timeline.begin() + static_cast<std::ptrdiff_t>(index), std::move(fault));
         m_world.prepare_fault(m_sc.timeline[index]);
-        m_probe_times = probe_instants();
+        m_probe_times = probe_instants(m_sc, m_world);
         settle(m_now);
         update_wall_clock();
     }
@@ -214,15 +140,16 @@ public:
         for (auto& ev : m_sc.timeline) {
             if (!ev.fault || *ev.fault != kind || ev.zone != zone) continue;
             if (ev.at > m_now || (ev.until && *ev.until <= m_now)) continue;
-            const std::string text = repair_text(ev);
+            const FaultRepaired repaired{*ev.fault, ev.zone};
             // The repair noted when the fault was applied moves to now.
-            std::erase_if(m_repairs, [&](const auto& r) { return r.second == text && ev.until && r.first == *ev.until; });
+            std::erase_if(m_repairs,
+                          [&](const auto& r) { return r.second == repaired && ev.until && r.first == *ev.until; });
             ev.until = m_now;
-            m_repairs.push_back({m_now, text});
+            m_repairs.push_back({m_now, repaired});
             ++ended;
         }
         if (ended) {
-            m_probe_times = probe_instants();
+            m_probe_times = probe_instants(m_sc, m_world);
             settle(m_now);
         }
         update_wall_clock();
@@ -261,83 +188,6 @@ private:
         update_resolver_lifecycles(t);
     }
 
-    // Probe instants: the regular interval, and the critical instants of every change: just
-    // before it, the moment it happens, and just after each TTL it starts runs out (the
-    // zone's DNSKEY and DS TTLs, and the TTL of every probed RRset), when caches turn over.
-    std::set<Seconds> probe_instants() const
-    {
-        std::set<Seconds> out;
-        for (Seconds t{0}; t <= m_sc.duration; t += m_sc.probes.every) out.insert(t);
-        std::vector<std::pair<Seconds, const scenario::ZoneSpec*>> changes;
-        for (const auto& ev : m_sc.timeline) {
-            changes.push_back({ev.at, m_sc.find_zone(ev.zone)});
-            if (ev.until) changes.push_back({*ev.until, m_sc.find_zone(ev.zone)});
-        }
-        for (const auto& z : m_sc.zones)
-            for (const auto& k : z.keys)
-                for (const auto& when : {k.publish, k.activate, k.retire, k.remove, k.ds_add, k.ds_remove, k.revoke})
-                    if (when && *when > Seconds(0)) changes.push_back({*when, &z});
-        std::set<std::uint32_t> probed_ttls;
-        for (const auto& q : m_sc.probes.queries)
-            if (const auto* z = m_world.zone_of(q.qname)) {
-                const auto& ttl = z->spec->ttl;
-                auto it = ttl.by_type.find(q.qtype);
-                probed_ttls.insert(q.qtype == "DNSKEY" ? ttl.dnskey
-                                   : it != ttl.by_type.end() ? it->second
-                                                             : ttl.default_ttl);
-            }
-        for (const auto& [at, zone] : changes) {
-            if (at > Seconds(0)) out.insert(at - Seconds(1));
-            out.insert(at);
-            std::set<std::uint32_t> ttls = probed_ttls;
-            if (zone) {
-                ttls.insert(zone->ttl.dnskey);
-                ttls.insert(zone->ttl.ds);
-            }
-            for (auto ttl : ttls) out.insert(at + Seconds(ttl) + Seconds(1));
-        }
-        // A daemon starting, stopping or starting again is probed then (when it runs).
-        for (const auto& r : m_sc.resolvers) {
-            if (r.start > Seconds(0)) out.insert(r.start);
-            for (const auto& span : r.offline) {
-                out.insert(span.from);
-                out.insert(span.until);
-            }
-        }
-        while (!out.empty() && *out.rbegin() > m_sc.duration) out.erase(std::prev(out.end()));
-        return out;
-    }
-
-    // The RFC 5011 probe interval of the root's anchor (RFC 5011 2.3), as short as Unbound
-    // computes it: with the root's DNSKEY signatures closest to expiry (validity - refresh).
-    Seconds rfc5011_wake_interval() const
-    {
-        const auto& root = m_sc.zones.front();
-        return rollover::rfc5011_query_interval(Seconds(root.ttl.dnskey),
-                                                root.signing.validity - root.signing.refresh);
-    }
-
-    // Instants at which RFC 5011 daemons are woken: every queryInterval of virtual time from
-    // each (re)start, while they run, as a real daemon's probe timer would.
-    std::set<Seconds> wake_instants() const
-    {
-        std::set<Seconds> out;
-        const Seconds qi = rfc5011_wake_interval();
-        for (const auto& r : m_sc.resolvers) {
-            if (!is_rfc5011(r)) continue;
-            std::vector<std::pair<Seconds, Seconds>> runs;  // [from, until)
-            Seconds from = r.start;
-            for (const auto& span : r.offline) {
-                runs.push_back({from, span.from});
-                from = span.until;
-            }
-            runs.push_back({from, m_sc.duration + Seconds(1)});
-            for (const auto& [a, b] : runs)
-                for (Seconds t = a + qi; t < b && t <= m_sc.duration; t += qi) out.insert(t);
-        }
-        return out;
-    }
-
     Seconds next_instant(Seconds t, const std::set<Seconds>& probe_times) const
     {
         Seconds next = m_sc.duration + Seconds(1);
@@ -356,55 +206,8 @@ private:
             }
         // The signer's own schedule (RFC 7583 Dsgn): re-sign when signatures reach refresh age.
         for (const auto& p : m_publishers)
-            if (p.signed_at && m_world.signer_running(*p.zone, t))
-                next = std::min(next, std::max(t + Seconds(1), *p.signed_at + p.zone->spec->signing.refresh));
+            if (auto refresh = p.next_refresh(t)) next = std::min(next, *refresh);
         return next;
-    }
-
-    // Signs every server's copy of the zone if the signer runs and the signing inputs
-    // changed or the signatures reached refresh age. Returns true for a new version.
-    bool sign_if_due(ZonePublisher& p, Seconds t)
-    {
-        const auto& zone = *p.zone;
-        if (p.signed_at && !m_world.signer_running(zone, t)) return false;
-        const TimePoint now = m_sc.start + t;
-        std::vector<dnssec::SignRequest> requests;
-        std::vector<std::string> prints;  // per server
-        std::string fp;
-        for (std::size_t s = 0; s < zone.servers.size(); ++s) {
-            requests.push_back(m_world.sign_request(zone, static_cast<int>(s), t, p.serial + 1));
-            prints.push_back(fingerprint(requests.back(), now));
-            fp += prints.back() + "\n--\n";
-            // Going unsigned (orphan-ds, server-unsigned) or signed again is a new version of
-            // the zone too: it needs a new serial, or NSD's confirmation of the serial it
-            // already served would not show that it loaded the new text.
-            if (m_world.server_mode(zone, static_cast<int>(s), t) == world::ServerMode::Unsigned) fp += "unsigned\n";
-        }
-        bool due = !p.signed_at || fp != p.fingerprint || t - *p.signed_at >= zone.spec->signing.refresh;
-        if (!due) return false;
-        ++p.serial;
-        p.texts.assign(requests.size(), {});
-        for (std::size_t s = 0; s < requests.size(); ++s) {
-            // Servers with the same inputs share one signing (multi-signer zones differ).
-            for (std::size_t prev = 0; prev < s && p.texts[s].empty(); ++prev)
-                if (prints[prev] == prints[s]) p.texts[s] = p.texts[prev];
-            if (p.texts[s].empty()) p.texts[s] = dnssec::sign_zone(requests[s]).text();
-        }
-        p.signed_at = t;
-        p.fingerprint = std::move(fp);
-        return true;
-    }
-
-    // The text server `s` should serve now, or nullopt to leave it as it is.
-    std::optional<std::string> wanted_text(const ZonePublisher& p, std::size_t s, world::ServerMode mode, Seconds t) const
-    {
-        switch (mode) {
-        case world::ServerMode::Current: return p.texts[s];
-        case world::ServerMode::Unsigned: return join_lines(m_world.plain_records(*p.zone, t, p.serial));
-        case world::ServerMode::Lagging:
-        case world::ServerMode::Down: return std::nullopt;
-        }
-        return std::nullopt;
     }
 
     // Parent agents (docs/parent-agent.md): at each multiple of a zone's scan interval the
@@ -451,7 +254,7 @@ private:
         in.zone = spec.name;
         in.on_delete = spec.parent_agent->on_delete;
         in.now = m_sc.start + t;
-        probe::QueryOptions direct;
+        dns::QueryOptions direct;
         direct.recursion_desired = false;
         // A server that is down (server-down) costs real time at each scan: one short try.
         direct.timeout = std::chrono::milliseconds(1000);
@@ -461,7 +264,7 @@ private:
             a.server = server.label;
             for (auto [type, into] : {std::pair{"CDS", &a.cds}, {"CDNSKEY", &a.cdnskey}, {"DNSKEY", &a.dnskey}}) {
                 if (!a.answered) break;
-                auto answer = probe::query(server.address, spec.name, type, direct);
+                auto answer = dns::query(server.address, spec.name, type, direct);
                 if (answer.timed_out) a.answered = false;
                 *into = std::move(answer.answer);
             }
@@ -469,7 +272,7 @@ private:
         }
         if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
             for (const auto& server : parent->servers) {
-                auto answer = probe::query(server.address, spec.name, "DS", direct);
+                auto answer = dns::query(server.address, spec.name, "DS", direct);
                 if (answer.timed_out) continue;
                 for (auto& rr : answer.answer)
                     if (rr.find("\tDS\t") != std::string::npos) in.ds.push_back(std::move(rr));
@@ -515,31 +318,15 @@ private:
         auto at = std::upper_bound(from, m_sc.timeline.end(), ev.at,
                                    [](Seconds when, const scenario::Event& e) { return when < e.at; });
         m_sc.timeline.insert(at, std::move(ev));
-        m_probe_times = probe_instants();
+        m_probe_times = probe_instants(m_sc, m_world);
     }
 
     void start_servers()
     {
         for (const auto& zone : m_world.zones()) {
-            ZonePublisher p{&zone, {}, 0, std::nullopt, {}, {}};
-            sign_if_due(p, Seconds(0));
-            for (std::size_t s = 0; s < zone.servers.size(); ++s) {
-                auto mode = m_world.server_mode(zone, static_cast<int>(s), Seconds(0));
-                std::string text = wanted_text(p, s, mode, Seconds(0)).value_or(p.texts[s]);
-                auto dir = m_options.lab_dir / fmt::format("nsd-{}-{}", dir_label(zone.spec->name), zone.servers[s].label);
-                ServerSlot slot;
-                slot.nsd = std::make_unique<lab::NsdServer>(m_tools, dir, zone.servers[s].address, zone.spec->name,
-                                                            text, p.serial);
-                slot.text = text;
-                if (mode == world::ServerMode::Down) {
-                    slot.nsd->stop();
-                    slot.down = true;
-                }
-                p.servers.push_back(std::move(slot));
-                ++m_record.servers;
-            }
+            m_publishers.emplace_back(m_world, zone, m_sc.start, m_tools, m_options.lab_dir);
+            m_record.servers += static_cast<int>(m_publishers.back().servers());
             ++m_record.publications;
-            m_publishers.push_back(std::move(p));
         }
     }
 
@@ -583,16 +370,12 @@ private:
                 r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, r.dir, r.address, resolver_setup(*r.spec),
                                                                 *r.spec, m_sc.start + t);
                 if (t > Seconds(0))
-                    m_record.events.push_back({t,
-                                               fmt::format("resolver {} {}", r.spec->name,
-                                                           r.started ? "started again (back online)" : "started"),
-                                               "", EventRecord::Source::Server});
+                    note(t, ResolverRunChanged{r.spec->name, r.started ? ResolverRun::StartedAgain : ResolverRun::Started});
                 r.started = true;
                 note_anchor_state(r, t);
             } else if (!run && r.daemon) {
                 r.daemon.reset();
-                m_record.events.push_back({t, fmt::format("resolver {} stopped (offline)", r.spec->name), "",
-                                           EventRecord::Source::Server});
+                note(t, ResolverRunChanged{r.spec->name, ResolverRun::Stopped});
             }
         }
     }
@@ -603,8 +386,7 @@ private:
         if (!r.daemon || !is_rfc5011(*r.spec)) return;
         std::string state = r.daemon->auto_trust_anchor_state();
         if (state.empty() || state == r.anchor_state) return;
-        m_record.events.push_back({t, fmt::format("resolver {} RFC 5011 root anchor: {}", r.spec->name, state), "",
-                                   EventRecord::Source::Key});
+        note(t, AnchorStateChanged{r.spec->name, state});
         r.anchor_state = std::move(state);
     }
 
@@ -620,42 +402,8 @@ private:
 
     void publish_changes(Seconds t)
     {
-        for (auto& p : m_publishers) {
-            const auto& zone = *p.zone;
-            bool scheduled_refresh = p.signed_at && t - *p.signed_at >= zone.spec->signing.refresh;
-            bool signed_now = sign_if_due(p, t);
-            if (signed_now)
-                m_record.events.push_back({t,
-                                           fmt::format("{} {}, serial {}", zone.spec->name,
-                                                       scheduled_refresh ? "re-signed on schedule" : "signed", p.serial),
-                                           "", EventRecord::Source::Signer});
-            bool published = false;
-            for (std::size_t s = 0; s < p.servers.size(); ++s) {
-                auto& slot = p.servers[s];
-                const auto mode = m_world.server_mode(zone, static_cast<int>(s), t);
-                const auto& label = zone.servers[s].name;
-                if (mode == world::ServerMode::Down) {
-                    if (!slot.down) {
-                        slot.nsd->stop();
-                        slot.down = true;
-                        m_record.events.push_back({t, label + " stopped answering", "", EventRecord::Source::Server});
-                    }
-                    continue;
-                }
-                auto text = wanted_text(p, s, mode, t);
-                if (text && *text != slot.text) {
-                    slot.nsd->publish(*text, p.serial);
-                    slot.text = *text;
-                    published = true;
-                }
-                if (slot.down) {
-                    slot.nsd->start();
-                    slot.down = false;
-                    m_record.events.push_back({t, label + " answering again", "", EventRecord::Source::Server});
-                }
-            }
-            if (published) ++m_record.publications;
-        }
+        for (auto& p : m_publishers)
+            if (p.publish(t, m_record.events)) ++m_record.publications;
     }
 
     void remember_key_states(Seconds t)
@@ -687,35 +435,25 @@ private:
             for (const auto& k : z.keys) {
                 auto now = m_world.key_state(z, k, t);
                 const auto before = m_key_states[i];
-                auto note = [&](const char* what) {
-                    m_record.events.push_back(
-                        {t, fmt::format("{} {} (tag {}) {}", z.spec->name, k.spec->name, k.key.keytag(), what), "",
-                         EventRecord::Source::Key});
+                auto changed = [&](KeyTransition what) {
+                    note(t, KeyStateChanged{z.spec->name, k.spec->name, k.key.keytag(), what});
                 };
-                if (now.published != before.published) note(now.published ? "DNSKEY published" : "DNSKEY removed");
-                if (now.active != before.active) note(now.active ? "signing" : "no longer signing");
-                if (now.ds_at_parent != before.ds_at_parent) {
-                    // The root has no parent: its DS set is the trust anchor its operator publishes.
-                    if (z.spec->name == ".")
-                        note(now.ds_at_parent ? "published as the trust anchor" : "withdrawn as the trust anchor");
-                    else
-                        note(now.ds_at_parent ? "DS added at the parent" : "DS removed from the parent");
-                }
-                if (now.revoked != before.revoked && now.revoked) note("revoked (REVOKE bit, self-signed)");
+                using enum KeyTransition;
+                if (now.published != before.published) changed(now.published ? DnskeyPublished : DnskeyRemoved);
+                if (now.active != before.active) changed(now.active ? Signing : NoLongerSigning);
+                if (now.ds_at_parent != before.ds_at_parent) changed(now.ds_at_parent ? DsAdded : DsRemoved);
+                if (now.revoked != before.revoked && now.revoked) changed(Revoked);
                 if (!(now == before)) note_key_change(t, z, k, now);
                 m_key_states[i++] = now;
             }
     }
 
-    static std::string repair_text(const scenario::Event& ev)
-    {
-        return "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
-    }
+    void note(Seconds t, EventContent what) { m_record.events.emplace_back(t, std::move(what)); }
 
     void record_event(const scenario::Event& ev)
     {
-        m_record.events.push_back({ev.at, describe_event(ev), ev.say, EventRecord::Source::Timeline});
-        if (ev.fault && ev.until) m_repairs.push_back({*ev.until, repair_text(ev)});
+        note(ev.at, TimelineEvent{ev});
+        if (ev.fault && ev.until) m_repairs.push_back({*ev.until, FaultRepaired{*ev.fault, ev.zone}});
     }
 
     void set_resolver_clocks(Seconds t)
@@ -728,32 +466,16 @@ private:
     // One question to one resolver at t (its clock already set).
     Observation ask(Resolver& r, const scenario::Query& q, Seconds t)
     {
-        const TimePoint now = m_sc.start + t;
         Observation o;
+        dns::ResolverAnswer& answer = o;
+        if (r.daemon)
+            answer = probe::ask_daemon(r.daemon->address(), q.qname, q.qtype);
+        else
+            answer = r.cold->resolve(q.qname, q.qtype, m_sc.start + t);
         o.offset = t;
         o.resolver = r.spec->name;
         o.kind = r.spec->kind;
         o.query = q;
-        if (r.daemon) {
-            auto a = probe::query(r.daemon->address(), q.qname, q.qtype);
-            if (!a.timed_out) o.rcode = probe::rcode_name(a.rcode);
-            o.ad = a.ad;
-            o.ede = a.ede;
-            o.ede_text = a.ede_text;
-            o.validation = classify_daemon_answer(o.rcode, o.ad, o.ede);
-            o.reason = a.timed_out ? "no answer from the resolver" : a.ede_text;
-        } else {
-            auto c = r.cold->resolve(q.qname, q.qtype, now);
-            o.rcode = probe::rcode_name(c.rcode);
-            // A SERVFAIL that is not a validation verdict (no server answered) is not
-            // "insecure": nothing was validated.
-            o.validation = c.validation == "secure" ? Validation::Secure
-                           : c.validation == "bogus" ? Validation::Bogus
-                           : *o.rcode == "SERVFAIL"  ? Validation::Indeterminate
-                                                     : Validation::Insecure;
-            o.ad = o.validation == Validation::Secure;
-            o.reason = c.reason;
-        }
         return o;
     }
 
@@ -762,7 +484,7 @@ private:
         // Repairs are events too; note them when their instant comes.
         for (auto it = m_repairs.begin(); it != m_repairs.end();) {
             if (it->first <= t) {
-                m_record.events.push_back({it->first, it->second, "", EventRecord::Source::Timeline});
+                note(it->first, it->second);
                 it = m_repairs.erase(it);
             } else {
                 ++it;
@@ -801,11 +523,11 @@ private:
     std::vector<ZonePublisher> m_publishers;
     std::vector<Resolver> m_resolvers;
     std::vector<world::KeyState> m_key_states;
-    std::vector<std::pair<Seconds, std::string>> m_repairs;
+    std::vector<std::pair<Seconds, FaultRepaired>> m_repairs;
     RunRecord m_record;
     int m_failures = 0;
     std::set<Seconds> m_probe_times;
-    std::set<Seconds> m_wake_times;  // RFC 5011 daemons' probe instants (wake_instants)
+    std::set<Seconds> m_wake_times;  // RFC 5011 daemons' wake-ups (rfc5011_wake_instants)
     Seconds m_now{0};
     struct AgentState {
         std::string last;  // the last recorded verdict and reason ("" after an unchanged scan)
@@ -842,23 +564,6 @@ RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& too
     session.start();
     session.advance_to(scenario.duration);
     return session.take_record();
-}
-
-std::string describe_event(const scenario::Event& ev)
-{
-    std::string text;
-    if (ev.action) {
-        text = action_name(*ev.action);
-        if (!ev.key.empty()) text += " " + ev.key;
-        text += " (" + ev.zone + ")";
-    } else if (ev.fault) {
-        text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
-        if (!ev.key.empty()) text += " key " + ev.key;
-        if (!ev.server.empty()) text += " server " + ev.server;
-        if (!ev.type.empty()) text += " type " + ev.type;
-        if (ev.until) text += " until " + format_offset(*ev.until);
-    }
-    return text;
 }
 
 }  // namespace rollsim::runner

@@ -89,12 +89,4 @@ private:
 // when `interrupted` says so.
 RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options);
 
-// "remove zsk-a (example.com.)", "fault ds-digest-mismatch at example.com. until +2d": a
-// timeline event as reports show it.
-std::string describe_event(const scenario::Event& event);
-
-// Validation as a daemon's answer shows it (RFC 8914 codes 6-12 are DNSSEC failures;
-// 1 and 2, unsupported algorithm / digest, make the zone insecure, not bogus).
-Validation classify_daemon_answer(const std::optional<std::string>& rcode, bool ad, std::optional<int> ede);
-
 }  // namespace rollsim::runner

@@ -5,11 +5,11 @@
 // every case that needs it forks a child that enters the namespaces, does the work and
 // _exit()s 0 on success (diagnostics on stderr otherwise); the parent waits with a deadline.
 #include "core/error.hpp"
+#include "dns/query.hpp"
 #include "lab/namespace.hpp"
 #include "lab/nsd.hpp"
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
-#include "probe/dns_query.hpp"
 #include "rollsim_cli.hpp"
 
 #include <gtest/gtest.h>
@@ -333,11 +333,11 @@ TEST(LabNsd, ServesZoneAndConfirmsRapidPublishes)
                                         zone_text(1), 1);
             CHILD_CHECK(nsd.served_serial() == 1u);
 
-            rollsim::probe::QueryOptions options;
+            rollsim::dns::QueryOptions options;
             options.recursion_desired = false;
-            auto www = rollsim::probe::query("127.53.1.1", "www.example.test.", "A", options);
+            auto www = rollsim::dns::query("127.53.1.1", "www.example.test.", "A", options);
             CHILD_CHECK(!www.timed_out);
-            CHILD_CHECK(www.rcode == 0);
+            CHILD_CHECK(www.rcode == rollsim::dns::Rcode::NoError);
             CHILD_CHECK(www.aa);
             CHILD_CHECK(!www.ad);
             CHILD_CHECK(www.answer.size() == 1);
@@ -345,18 +345,18 @@ TEST(LabNsd, ServesZoneAndConfirmsRapidPublishes)
             CHILD_CHECK(www.answer[0].find("www.example.test.") == 0);
 
             // Truncated over UDP, complete over TCP.
-            auto big = rollsim::probe::query("127.53.1.1", "big.example.test.", "TXT", options);
+            auto big = rollsim::dns::query("127.53.1.1", "big.example.test.", "TXT", options);
             CHILD_CHECK(!big.timed_out);
             CHILD_CHECK(big.answer.size() == 40);
 
             // Not NSD's zone: REFUSED with EDE 20 (Not Authoritative), decoded end to end.
-            auto other = rollsim::probe::query("127.53.1.1", "www.other.test.", "A", options);
-            CHILD_CHECK(other.rcode == 5);
-            CHILD_CHECK(other.ede == 20);
+            auto other = rollsim::dns::query("127.53.1.1", "www.other.test.", "A", options);
+            CHILD_CHECK(other.rcode == rollsim::dns::Rcode::Refused);
+            CHILD_CHECK(other.ede == rollsim::dns::Ede::NotAuthoritative);
 
-            auto missing = rollsim::probe::query("127.53.1.1", "nope.example.test.", "A", options);
-            CHILD_CHECK(missing.rcode == 3);
-            CHILD_CHECK(rollsim::probe::rcode_name(missing.rcode) == "NXDOMAIN");
+            auto missing = rollsim::dns::query("127.53.1.1", "nope.example.test.", "A", options);
+            CHILD_CHECK(missing.rcode == rollsim::dns::Rcode::NxDomain);
+            CHILD_CHECK(rollsim::dns::to_string(missing.rcode) == "NXDOMAIN");
 
             for (std::uint32_t serial = 2; serial <= 6; ++serial) {
                 auto started = Clock::now();
@@ -364,7 +364,7 @@ TEST(LabNsd, ServesZoneAndConfirmsRapidPublishes)
                 auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
                 std::cerr << "publish serial " << serial << " confirmed in " << took.count() << " ms" << std::endl;
                 CHILD_CHECK(nsd.served_serial() == serial);
-                auto txt = rollsim::probe::query("127.53.1.1", "v.example.test.", "TXT", options);
+                auto txt = rollsim::dns::query("127.53.1.1", "v.example.test.", "TXT", options);
                 CHILD_CHECK(txt.answer.size() == 1);
                 CHILD_CHECK(txt.answer[0].find("version " + std::to_string(serial)) != std::string::npos);
             }
@@ -403,7 +403,7 @@ TEST(LabNsd, StartupFailureReportsLogTail)
 
 TEST(ProbeEde, ParsesOptionBytes)
 {
-    using rollsim::probe::parse_ede;
+    using rollsim::dns::parse_ede;
     // COOKIE (10) with 8 bytes, then EDE (15): INFO-CODE 6 (DNSSEC Bogus) + "sig expired".
     const std::string text = "sig expired";
     std::vector<std::uint8_t> bytes = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 15, 0,
@@ -439,25 +439,25 @@ TEST(ProbeEde, ParsesOptionBytes)
     std::vector<std::uint8_t> partial_header = {0, 15, 0};
     EXPECT_FALSE(parse_ede(partial_header.data(), partial_header.size()));
 
-    EXPECT_EQ(rollsim::probe::rcode_name(0), "NOERROR");
-    EXPECT_EQ(rollsim::probe::rcode_name(2), "SERVFAIL");
-    EXPECT_EQ(rollsim::probe::rcode_name(16), "BADVERS");
-    EXPECT_EQ(rollsim::probe::rcode_name(4000), "RCODE4000");
+    EXPECT_EQ(rollsim::dns::to_string(rollsim::dns::rcode_from_number(0)), "NOERROR");
+    EXPECT_EQ(rollsim::dns::to_string(rollsim::dns::rcode_from_number(2)), "SERVFAIL");
+    EXPECT_EQ(rollsim::dns::to_string(rollsim::dns::rcode_from_number(16)), "BADVERS");
+    EXPECT_EQ(rollsim::dns::to_string(rollsim::dns::rcode_from_number(4000)), "RCODE4000");
 }
 
 TEST(ProbeQuery, RejectsMalformedInputAndTimesOut)
 {
-    EXPECT_THROW(rollsim::probe::query("127.0.0.1", "example.test.", "NOSUCHTYPE"), std::invalid_argument);
-    EXPECT_THROW(rollsim::probe::query("127.0.0.1", "bad..name", "A"), std::invalid_argument);
-    EXPECT_THROW(rollsim::probe::query("not-an-address", "example.test.", "A"), std::invalid_argument);
+    EXPECT_THROW(rollsim::dns::query("127.0.0.1", "example.test.", "NOSUCHTYPE"), std::invalid_argument);
+    EXPECT_THROW(rollsim::dns::query("127.0.0.1", "bad..name", "A"), std::invalid_argument);
+    EXPECT_THROW(rollsim::dns::query("not-an-address", "example.test.", "A"), std::invalid_argument);
     if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
     // Nothing listens in a fresh namespace: an immediate refusal reads as a timeout.
     auto status = run_forked(
         [] {
             rollsim::lab::enter_isolated_namespaces();
-            rollsim::probe::QueryOptions options;
+            rollsim::dns::QueryOptions options;
             options.timeout = 300ms;
-            auto answer = rollsim::probe::query("127.53.9.9", "example.test.", "SOA", options);
+            auto answer = rollsim::dns::query("127.53.9.9", "example.test.", "SOA", options);
             CHILD_CHECK(answer.timed_out);
             return true;
         },
@@ -648,12 +648,12 @@ TEST(LabNsd, StopSilencesTheServerAndStartServesTheLastPublishedSerial)
             CHILD_CHECK(nsd.running());
             CHILD_CHECK(nsd.served_serial() == 1u);
 
-            rollsim::probe::QueryOptions options;
+            rollsim::dns::QueryOptions options;
             options.recursion_desired = false;
             options.timeout = 300ms;
             options.attempts = 1;
             auto version = [&]() -> std::string {
-                auto txt = rollsim::probe::query("127.53.1.1", "v.example.test.", "TXT", options);
+                auto txt = rollsim::dns::query("127.53.1.1", "v.example.test.", "TXT", options);
                 return txt.answer.size() == 1 ? txt.answer[0] : std::string();
             };
 
@@ -664,8 +664,8 @@ TEST(LabNsd, StopSilencesTheServerAndStartServesTheLastPublishedSerial)
                       << " ms" << std::endl;
             CHILD_CHECK(!nsd.running());
             CHILD_CHECK(processes_mentioning(lab.string()).empty());
-            CHILD_CHECK(rollsim::probe::query("127.53.1.1", "www.example.test.", "A", options).timed_out);
-            CHILD_CHECK(rollsim::probe::query("127.53.1.1", "example.test.", "SOA", options).timed_out);
+            CHILD_CHECK(rollsim::dns::query("127.53.1.1", "www.example.test.", "A", options).timed_out);
+            CHILD_CHECK(rollsim::dns::query("127.53.1.1", "example.test.", "SOA", options).timed_out);
             CHILD_CHECK(!nsd.served_serial());
             nsd.stop();  // idempotent
             CHILD_CHECK(!nsd.running());
@@ -690,7 +690,7 @@ TEST(LabNsd, StopSilencesTheServerAndStartServesTheLastPublishedSerial)
             nsd.publish(zone_text(3), 3);
             CHILD_CHECK(!nsd.running());
             CHILD_CHECK(nsd.published_serial() == 3u);
-            CHILD_CHECK(rollsim::probe::query("127.53.1.1", "example.test.", "SOA", options).timed_out);
+            CHILD_CHECK(rollsim::dns::query("127.53.1.1", "example.test.", "SOA", options).timed_out);
             nsd.publish(zone_text(4), 4);  // twice while stopped: the last one counts
             nsd.start();
             CHILD_CHECK(nsd.served_serial() == 4u);

@@ -9,6 +9,7 @@
 // failures to the parent through a pipe and exits 0 only when every check held.
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "dns/query.hpp"
 #include "dnssec/key.hpp"
 #include "dnssec/signer.hpp"
 #include "lab/namespace.hpp"
@@ -16,7 +17,6 @@
 #include "lab/tools.hpp"
 #include "lab/unbound.hpp"
 #include "probe/cold_validator.hpp"
-#include "probe/dns_query.hpp"
 #include "rollsim_cli.hpp"
 #include "scenario/model.hpp"
 
@@ -233,17 +233,18 @@ std::string read_file(const fs::path& path)
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string describe(const probe::DnsAnswer& a)
+std::string describe(const dns::Response& a)
 {
-    std::string out = a.timed_out ? "timed out" : probe::rcode_name(a.rcode);
+    std::string out = a.timed_out ? "timed out" : dns::to_string(a.rcode);
     if (a.ad) out += " AD";
-    if (a.ede) out += ", EDE " + std::to_string(*a.ede) + " \"" + a.ede_text + "\"";
+    if (a.ede) out += ", EDE " + std::to_string(dns::ede_code(*a.ede)) + " \"" + a.ede_text + "\"";
     return out;
 }
 
 std::string describe(const probe::ColdResult& r)
 {
-    return r.validation + " rcode " + std::to_string(r.rcode) + (r.havedata ? " havedata" : "") +
+    return dns::to_string(r.validation) + " rcode " + (r.rcode ? std::to_string(dns::rcode_number(*r.rcode)) : "none") +
+           (r.havedata ? " havedata" : "") +
            (r.nxdomain ? " nxdomain" : "") + (r.reason.empty() ? "" : " reason \"" + r.reason + "\"");
 }
 
@@ -265,9 +266,9 @@ TEST(Resolvers, WarmDaemonFollowsVirtualClockAndColdValidatorUsesVirtualDate)
         // (a) warm daemon inside the validity period: secure.
         const scenario::ResolverSpec defaults;  // every option unset: Unbound's defaults
         lab::UnboundDaemon daemon(tools, dir.path() / "unbound", "127.53.1.1", setup, defaults, valid);
-        const auto a = probe::query(daemon.address(), "www.test.", "A");
+        const auto a = dns::query(daemon.address(), "www.test.", "A");
         out.note("warm at 2027-03-02, www.test. A: " + describe(a));
-        out.check(!a.timed_out && a.rcode == 0, "warm daemon answers www.test. A NOERROR at 2027-03-02: " + describe(a));
+        out.check(!a.timed_out && a.rcode == dns::Rcode::NoError, "warm daemon answers www.test. A NOERROR at 2027-03-02: " + describe(a));
         out.check(a.ad, "the answer carries AD: " + describe(a));
         out.check(!a.answer.empty() && a.answer.front().find("192.0.2.1") != std::string::npos,
                   "the answer holds 192.0.2.1");
@@ -275,33 +276,33 @@ TEST(Resolvers, WarmDaemonFollowsVirtualClockAndColdValidatorUsesVirtualDate)
         // (b) the daemon's clock moved past expiration + skew. A month later every cached
         // entry has also run out its TTL on the daemon's clock; fresh.test. was never cached.
         daemon.set_time(expired);
-        const auto b = probe::query(daemon.address(), "fresh.test.", "A");
+        const auto b = dns::query(daemon.address(), "fresh.test.", "A");
         out.note("warm at 2027-04-01, fresh.test. A: " + describe(b));
-        out.check(!b.timed_out && b.rcode == 2, "warm daemon answers SERVFAIL after expiry: " + describe(b));
-        out.check(b.ede == 7, "EDE 7 (Signature Expired): " + describe(b));
+        out.check(!b.timed_out && b.rcode == dns::Rcode::ServFail, "warm daemon answers SERVFAIL after expiry: " + describe(b));
+        out.check(b.ede == dns::Ede::SignatureExpired, "EDE 7 (Signature Expired): " + describe(b));
         out.check(!b.ad, "no AD on the failure");
         // For the record: the next failure names the earlier one; a cached bogus answer has 6.
-        const auto b2 = probe::query(daemon.address(), "later.test.", "A");
+        const auto b2 = dns::query(daemon.address(), "later.test.", "A");
         out.note("warm at 2027-04-01, later.test. A: " + describe(b2));
-        const auto b3 = probe::query(daemon.address(), "fresh.test.", "A");
+        const auto b3 = dns::query(daemon.address(), "fresh.test.", "A");
         out.note("warm at 2027-04-01, fresh.test. A again (cached bogus): " + describe(b3));
 
         // (c) the cold validator, fresh at each instant.
         probe::ColdValidator cold(setup, dir.path() / "cold", defaults);
         const auto c1 = cold.resolve("www.test.", "A", valid);
         out.note("cold at 2027-03-02, www.test. A: " + describe(c1));
-        out.check(c1.validation == "secure" && c1.rcode == 0 && c1.havedata,
+        out.check(c1.validation == dns::Validation::Secure && c1.rcode == dns::Rcode::NoError && c1.havedata,
                   "cold validator: secure at 2027-03-02: " + describe(c1));
         const auto c2 = cold.resolve("www.test.", "A", expired);
         out.note("cold at 2027-04-01, www.test. A: " + describe(c2));
-        out.check(c2.validation == "bogus", "cold validator: bogus at 2027-04-01: " + describe(c2));
+        out.check(c2.validation == dns::Validation::Bogus, "cold validator: bogus at 2027-04-01: " + describe(c2));
         out.check(c2.reason.find("expired") != std::string::npos, "the reason mentions expiry: " + describe(c2));
         // Back inside the validity period, the same validator is secure again: nothing is kept.
         const auto c3 = cold.resolve("www.test.", "A", valid);
-        out.check(c3.validation == "secure", "cold validator keeps no state between probes: " + describe(c3));
+        out.check(c3.validation == dns::Validation::Secure, "cold validator keeps no state between probes: " + describe(c3));
         const auto c4 = cold.resolve("nothing.test.", "A", valid);
         out.note("cold at 2027-03-02, nothing.test. A: " + describe(c4));
-        out.check(c4.validation == "secure" && c4.nxdomain && c4.rcode == 3,
+        out.check(c4.validation == dns::Validation::Secure && c4.nxdomain && c4.rcode == dns::Rcode::NxDomain,
                   "cold validator: a proven NXDOMAIN is secure: " + describe(c4));
     }));
 }
@@ -391,9 +392,9 @@ TEST(ResolverProfiles, OptionsAreWrittenInUnboundsFormatAndAccepted)
                                    "val-bogus-ttl: 5", "harden-algo-downgrade: yes",
                                    "val-nsec3-keysize-iterations: \"1024 50 2048 50 4096 50\""})
             out.check(contains(conf, option), std::string("unbound.conf has '") + option + "'");
-        const auto a = probe::query(daemon.address(), "www.test.", "A");
+        const auto a = dns::query(daemon.address(), "www.test.", "A");
         out.note("daemon with every profile option, www.test. A: " + describe(a));
-        out.check(!a.timed_out && a.rcode == 0 && a.ad, "the daemon validates with the profile: " + describe(a));
+        out.check(!a.timed_out && a.rcode == dns::Rcode::NoError && a.ad, "the daemon validates with the profile: " + describe(a));
 
         probe::ColdValidator cold(setup, dir.path() / "cold", profile);
         const std::string cold_conf = read_file(dir.path() / "cold" / "libunbound.conf");
@@ -403,7 +404,7 @@ TEST(ResolverProfiles, OptionsAreWrittenInUnboundsFormatAndAccepted)
                   "the cold validator's config has the validation options only");
         const auto c = cold.resolve("www.test.", "A", valid);
         out.note("cold with every profile option, www.test. A: " + describe(c));
-        out.check(c.validation == "secure" && c.havedata, "the cold validator validates with the profile: " + describe(c));
+        out.check(c.validation == dns::Validation::Secure && c.havedata, "the cold validator validates with the profile: " + describe(c));
     }));
 }
 
@@ -435,32 +436,32 @@ TEST(ResolverProfiles, SmallSigSkewMaxFailsAJustExpiredSignature)
         lab::UnboundDaemon strict_daemon(tools, dir.path() / "unbound-strict", "127.53.1.2", setup, strict, valid);
 
         // Inside the validity period the strict profile validates like any other.
-        const auto s0 = probe::query(strict_daemon.address(), "www.test.", "A");
+        const auto s0 = dns::query(strict_daemon.address(), "www.test.", "A");
         out.note("strict (skew max 60 s) at 2027-03-02, www.test. A: " + describe(s0));
-        out.check(!s0.timed_out && s0.rcode == 0 && s0.ad, "strict daemon: secure inside the validity: " + describe(s0));
+        out.check(!s0.timed_out && s0.rcode == dns::Rcode::NoError && s0.ad, "strict daemon: secure inside the validity: " + describe(s0));
 
-        const auto d1 = probe::query(lenient_daemon.address(), "fresh.test.", "A");
+        const auto d1 = dns::query(lenient_daemon.address(), "fresh.test.", "A");
         out.note("default skew, expiration + 1 h, fresh.test. A: " + describe(d1));
-        out.check(!d1.timed_out && d1.rcode == 0 && d1.ad,
+        out.check(!d1.timed_out && d1.rcode == dns::Rcode::NoError && d1.ad,
                   "default skew accepts a signature expired 1 h ago: " + describe(d1));
 
         strict_daemon.set_time(just_expired);
-        const auto s1 = probe::query(strict_daemon.address(), "fresh.test.", "A");
+        const auto s1 = dns::query(strict_daemon.address(), "fresh.test.", "A");
         out.note("skew max 60 s, expiration + 1 h, fresh.test. A: " + describe(s1));
-        out.check(!s1.timed_out && s1.rcode == 2, "skew max 60 s: SERVFAIL 1 h after expiry: " + describe(s1));
-        out.check(s1.ede == 7, "EDE 7 (Signature Expired): " + describe(s1));
+        out.check(!s1.timed_out && s1.rcode == dns::Rcode::ServFail, "skew max 60 s: SERVFAIL 1 h after expiry: " + describe(s1));
+        out.check(s1.ede == dns::Ede::SignatureExpired, "EDE 7 (Signature Expired): " + describe(s1));
 
         probe::ColdValidator cold_default(setup, dir.path() / "cold-default", defaults);
         probe::ColdValidator cold_strict(setup, dir.path() / "cold-strict", strict);
         const auto c1 = cold_default.resolve("www.test.", "A", just_expired);
         out.note("cold, default skew, expiration + 1 h: " + describe(c1));
-        out.check(c1.validation == "secure", "cold validator, default skew: secure 1 h after expiry: " + describe(c1));
+        out.check(c1.validation == dns::Validation::Secure, "cold validator, default skew: secure 1 h after expiry: " + describe(c1));
         const auto c2 = cold_strict.resolve("www.test.", "A", just_expired);
         out.note("cold, skew max 60 s, expiration + 1 h: " + describe(c2));
-        out.check(c2.validation == "bogus" && contains(c2.reason, "signature expired"),
+        out.check(c2.validation == dns::Validation::Bogus && contains(c2.reason, "signature expired"),
                   "cold validator, skew max 60 s: bogus, signature expired: " + describe(c2));
         const auto c3 = cold_strict.resolve("www.test.", "A", valid);
-        out.check(c3.validation == "secure", "cold validator, skew max 60 s: secure inside the validity: " + describe(c3));
+        out.check(c3.validation == dns::Validation::Secure, "cold validator, skew max 60 s: secure inside the validity: " + describe(c3));
     }));
 }
 
@@ -492,34 +493,34 @@ TEST(ResolverProfiles, ClockOffsetPutsTheResolverBeforeTheInception)
         lab::UnboundDaemon late(tools, dir.path() / "unbound-behind", "127.53.1.2", setup, behind, early);
         out.check(late.clock_offset() == -2 * Seconds(24h), "the daemon keeps the profile's clock offset");
 
-        const auto a = probe::query(on_time.address(), "www.test.", "A");
+        const auto a = dns::query(on_time.address(), "www.test.", "A");
         out.note("no offset, inception + 12 h, www.test. A: " + describe(a));
-        out.check(!a.timed_out && a.rcode == 0 && a.ad, "without an offset: secure: " + describe(a));
+        out.check(!a.timed_out && a.rcode == dns::Rcode::NoError && a.ad, "without an offset: secure: " + describe(a));
 
-        const auto b = probe::query(late.address(), "www.test.", "A");
+        const auto b = dns::query(late.address(), "www.test.", "A");
         out.note("offset -2d, inception + 12 h, www.test. A: " + describe(b));
-        out.check(!b.timed_out && b.rcode == 2, "offset -2d: SERVFAIL before the inception: " + describe(b));
-        out.check(b.ede == 8, "EDE 8 (Signature Not Yet Valid): " + describe(b));
+        out.check(!b.timed_out && b.rcode == dns::Rcode::ServFail, "offset -2d: SERVFAIL before the inception: " + describe(b));
+        out.check(b.ede == dns::Ede::SignatureNotYetValid, "EDE 8 (Signature Not Yet Valid): " + describe(b));
 
         // Bogus keys and answers are cached for val-bogus-ttl (60 s) on the daemon's clock;
         // three days on, that has long passed.
         late.set_time(later);
-        const auto c = probe::query(late.address(), "fresh.test.", "A");
+        const auto c = dns::query(late.address(), "fresh.test.", "A");
         out.note("offset -2d, inception + 3 d, fresh.test. A: " + describe(c));
-        out.check(!c.timed_out && c.rcode == 0 && c.ad, "offset -2d at inception + 3 d: secure: " + describe(c));
+        out.check(!c.timed_out && c.rcode == dns::Rcode::NoError && c.ad, "offset -2d at inception + 3 d: secure: " + describe(c));
 
         probe::ColdValidator cold_on_time(setup, dir.path() / "cold-on-time", defaults);
         probe::ColdValidator cold_behind(setup, dir.path() / "cold-behind", behind);
         out.check(cold_behind.clock_offset() == -2 * Seconds(24h), "the cold validator keeps the clock offset");
         const auto d = cold_on_time.resolve("www.test.", "A", early);
         out.note("cold, no offset, inception + 12 h: " + describe(d));
-        out.check(d.validation == "secure", "cold validator without an offset: secure: " + describe(d));
+        out.check(d.validation == dns::Validation::Secure, "cold validator without an offset: secure: " + describe(d));
         const auto e = cold_behind.resolve("www.test.", "A", early);
         out.note("cold, offset -2d, inception + 12 h: " + describe(e));
-        out.check(e.validation == "bogus" && contains(e.reason, "signature before inception"),
+        out.check(e.validation == dns::Validation::Bogus && contains(e.reason, "signature before inception"),
                   "cold validator, offset -2d: bogus, signature before inception: " + describe(e));
         const auto f = cold_behind.resolve("www.test.", "A", later);
-        out.check(f.validation == "secure", "cold validator, offset -2d at inception + 3 d: secure: " + describe(f));
+        out.check(f.validation == dns::Validation::Secure, "cold validator, offset -2d at inception + 3 d: secure: " + describe(f));
     }));
 }
 
@@ -559,18 +560,18 @@ TEST(ResolverProfiles, Nsec3IterationsAboveTheLimitMakeADenialInsecure)
             const std::string label = c.label;
             lab::UnboundDaemon daemon(tools, dir.path() / (std::string("unbound-") + c.dir), c.address,
                                       setup, *c.profile, valid);
-            const auto a = probe::query(daemon.address(), "nothing.test.", "A");
+            const auto a = dns::query(daemon.address(), "nothing.test.", "A");
             out.note("NSEC3 10 iterations, " + label + ", nothing.test. A: " + describe(a));
-            out.check(!a.timed_out && a.rcode == 3, label + ": NXDOMAIN: " + describe(a));
+            out.check(!a.timed_out && a.rcode == dns::Rcode::NxDomain, label + ": NXDOMAIN: " + describe(a));
             out.check(a.ad == c.secure, label + (c.secure ? ": AD set" : ": no AD") + ": " + describe(a));
             // The positive answer does not involve NSEC3: validated under every limit.
-            const auto w = probe::query(daemon.address(), "www.test.", "A");
-            out.check(!w.timed_out && w.rcode == 0 && w.ad, label + ": www.test. A secure: " + describe(w));
+            const auto w = dns::query(daemon.address(), "www.test.", "A");
+            out.check(!w.timed_out && w.rcode == dns::Rcode::NoError && w.ad, label + ": www.test. A secure: " + describe(w));
 
             probe::ColdValidator cold(setup, dir.path() / (std::string("cold-") + c.dir), *c.profile);
             const auto r = cold.resolve("nothing.test.", "A", valid);
             out.note("cold, NSEC3 10 iterations, " + label + ", nothing.test. A: " + describe(r));
-            out.check(r.nxdomain && r.validation == (c.secure ? "secure" : "insecure"),
+            out.check(r.nxdomain && r.validation == (c.secure ? dns::Validation::Secure : dns::Validation::Insecure),
                       label + ": cold validator " + (c.secure ? "secure" : "insecure") + ": " + describe(r));
         }
     }));

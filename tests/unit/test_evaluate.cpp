@@ -1,5 +1,6 @@
 // Verdicts and failure windows from hand-made observations: the arithmetic of reports,
 // separate from the lab that produces real observations.
+#include "probe/daemon_probe.hpp"
 #include "report/evaluate.hpp"
 #include "runner/runner.hpp"
 
@@ -8,6 +9,8 @@
 namespace rollsim::report {
 namespace {
 
+using dns::Ede;
+using dns::Rcode;
 using runner::Observation;
 using runner::Validation;
 using scenario::Expectation;
@@ -16,7 +19,7 @@ using scenario::ResolverKind;
 
 const scenario::Query kWww{"www.example.com.", "A"};
 
-Observation warm(long t, const char* rcode, bool ad, std::optional<int> ede = std::nullopt)
+Observation warm(long t, Rcode rcode, bool ad, std::optional<int> ede = std::nullopt)
 {
     Observation o;
     o.offset = Seconds(t);
@@ -25,8 +28,8 @@ Observation warm(long t, const char* rcode, bool ad, std::optional<int> ede = st
     o.query = kWww;
     o.rcode = rcode;
     o.ad = ad;
-    o.ede = ede;
-    o.validation = runner::classify_daemon_answer(o.rcode, ad, ede);
+    if (ede) o.ede = dns::ede_from_code(*ede);
+    o.validation = probe::classify_daemon_answer(o.rcode, ad, o.ede);
     return o;
 }
 
@@ -37,7 +40,7 @@ Observation cold(long t, Validation v)
     o.resolver = "cold";
     o.kind = ResolverKind::Libunbound;
     o.query = kWww;
-    o.rcode = "NOERROR";
+    o.rcode = Rcode::NoError;
     o.validation = v;
     o.ad = v == Validation::Secure;
     return o;
@@ -58,19 +61,20 @@ Expectation window(std::optional<long> from, std::optional<long> until, Outcome 
 
 TEST(ClassifyDaemonAnswer, MapsRcodeAdAndEde)
 {
-    EXPECT_EQ(runner::classify_daemon_answer("NOERROR", true, std::nullopt), Validation::Secure);
-    EXPECT_EQ(runner::classify_daemon_answer("NOERROR", false, std::nullopt), Validation::Insecure);
-    EXPECT_EQ(runner::classify_daemon_answer("SERVFAIL", false, 9), Validation::Bogus);
-    EXPECT_EQ(runner::classify_daemon_answer("SERVFAIL", false, 22), Validation::Indeterminate);
-    EXPECT_EQ(runner::classify_daemon_answer("SERVFAIL", false, std::nullopt), Validation::Indeterminate);
-    EXPECT_EQ(runner::classify_daemon_answer(std::nullopt, false, std::nullopt), Validation::Indeterminate);
+    using probe::classify_daemon_answer;
+    EXPECT_EQ(classify_daemon_answer(Rcode::NoError, true, std::nullopt), Validation::Secure);
+    EXPECT_EQ(classify_daemon_answer(Rcode::NoError, false, std::nullopt), Validation::Insecure);
+    EXPECT_EQ(classify_daemon_answer(Rcode::ServFail, false, Ede::DnskeyMissing), Validation::Bogus);
+    EXPECT_EQ(classify_daemon_answer(Rcode::ServFail, false, Ede::NoReachableAuthority), Validation::Indeterminate);
+    EXPECT_EQ(classify_daemon_answer(Rcode::ServFail, false, std::nullopt), Validation::Indeterminate);
+    EXPECT_EQ(classify_daemon_answer(std::nullopt, false, std::nullopt), Validation::Indeterminate);
 }
 
 TEST(OutcomeMatches, ServfailMeansBogusForTheColdValidatorAndEdeBindsDaemonsOnly)
 {
     auto e = window(0, std::nullopt, Outcome::Servfail, "", 9);
-    EXPECT_TRUE(outcome_matches(e, warm(0, "SERVFAIL", false, 9)));
-    EXPECT_FALSE(outcome_matches(e, warm(0, "SERVFAIL", false, 7)));
+    EXPECT_TRUE(outcome_matches(e, warm(0, Rcode::ServFail, false, 9)));
+    EXPECT_FALSE(outcome_matches(e, warm(0, Rcode::ServFail, false, 7)));
     EXPECT_TRUE(outcome_matches(e, cold(0, Validation::Bogus)));
     EXPECT_FALSE(outcome_matches(e, cold(0, Validation::Secure)));
 }
@@ -84,9 +88,9 @@ TEST(Evaluate, WindowsAndOtherwise)
     otherwise.outcome = Outcome::Secure;
     sc.expectations.push_back(otherwise);
 
-    std::vector<Observation> obs = {warm(0, "NOERROR", true), cold(0, Validation::Secure),
-                                    warm(100, "SERVFAIL", false, 9), cold(100, Validation::Secure),
-                                    warm(200, "NOERROR", true), cold(200, Validation::Secure)};
+    std::vector<Observation> obs = {warm(0, Rcode::NoError, true), cold(0, Validation::Secure),
+                                    warm(100, Rcode::ServFail, false, 9), cold(100, Validation::Secure),
+                                    warm(200, Rcode::NoError, true), cold(200, Validation::Secure)};
     auto verdicts = evaluate(sc, rollover::predicted_windows(sc), obs);
     ASSERT_EQ(verdicts.size(), 2u);
     EXPECT_TRUE(verdicts[0].pass) << verdicts[0].detail;
@@ -94,7 +98,7 @@ TEST(Evaluate, WindowsAndOtherwise)
     EXPECT_TRUE(verdicts[1].pass) << verdicts[1].detail;
     EXPECT_EQ(verdicts[1].matched, 5);
 
-    obs[4] = warm(200, "SERVFAIL", false, 9);  // the failure outlasts the window
+    obs[4] = warm(200, Rcode::ServFail, false, 9);  // the failure outlasts the window
     verdicts = evaluate(sc, rollover::predicted_windows(sc), obs);
     EXPECT_FALSE(verdicts[1].pass);
     EXPECT_NE(verdicts[1].detail.find("+3m20s warm www.example.com. A: SERVFAIL EDE 9"), std::string::npos)
@@ -105,17 +109,17 @@ TEST(Evaluate, AnExpectationNoProbeFallsUnderFails)
 {
     scenario::Scenario sc;
     sc.expectations.push_back(window(1000, 2000, Outcome::Secure));
-    auto verdicts = evaluate(sc, rollover::predicted_windows(sc), {warm(0, "NOERROR", true)});
+    auto verdicts = evaluate(sc, rollover::predicted_windows(sc), {warm(0, Rcode::NoError, true)});
     ASSERT_EQ(verdicts.size(), 1u);
     EXPECT_FALSE(verdicts[0].pass);
 }
 
 TEST(FailureWindows, GroupsConsecutiveFailuresPerResolverAndQuery)
 {
-    std::vector<Observation> obs = {warm(0, "NOERROR", true),      cold(0, Validation::Secure),
-                                    warm(10, "SERVFAIL", false, 9), cold(10, Validation::Bogus),
-                                    warm(20, "SERVFAIL", false, 9), cold(20, Validation::Bogus),
-                                    warm(30, "NOERROR", true),      cold(30, Validation::Bogus)};
+    std::vector<Observation> obs = {warm(0, Rcode::NoError, true),      cold(0, Validation::Secure),
+                                    warm(10, Rcode::ServFail, false, 9), cold(10, Validation::Bogus),
+                                    warm(20, Rcode::ServFail, false, 9), cold(20, Validation::Bogus),
+                                    warm(30, Rcode::NoError, true),      cold(30, Validation::Bogus)};
     auto windows = failure_windows(obs);
     ASSERT_EQ(windows.size(), 2u);
     const auto& c = windows[0].resolver == "cold" ? windows[0] : windows[1];
@@ -124,7 +128,7 @@ TEST(FailureWindows, GroupsConsecutiveFailuresPerResolverAndQuery)
     EXPECT_EQ(w.end, Seconds(30));
     EXPECT_EQ(w.last_failure, Seconds(20));
     EXPECT_EQ(w.probes, 2);
-    EXPECT_EQ(w.ede, 9);
+    EXPECT_EQ(dns::ede_code(w.ede), 9);
     EXPECT_EQ(c.start, Seconds(10));
     EXPECT_FALSE(c.end.has_value());
     EXPECT_EQ(c.probes, 3);
@@ -146,14 +150,14 @@ TEST(Evaluate, NoFailuresAndFailureWindowBounds)
     bounded.length_max = Seconds(20);
     bounded.ede = 9;
     sc.expectations = {none, bounded};
-    std::vector<Observation> obs = {warm(0, "NOERROR", true), cold(0, Validation::Secure),
-                                    warm(10, "SERVFAIL", false, 9), cold(10, Validation::Secure),
-                                    warm(30, "NOERROR", true), cold(30, Validation::Secure)};
+    std::vector<Observation> obs = {warm(0, Rcode::NoError, true), cold(0, Validation::Secure),
+                                    warm(10, Rcode::ServFail, false, 9), cold(10, Validation::Secure),
+                                    warm(30, Rcode::NoError, true), cold(30, Validation::Secure)};
     auto v = evaluate(sc, rollover::predicted_windows(sc), obs);
     EXPECT_TRUE(v[0].pass) << v[0].detail;
     EXPECT_TRUE(v[1].pass) << v[1].detail;
 
-    obs[4] = warm(30, "SERVFAIL", false, 9);  // now open until the end: lasts 90 s
+    obs[4] = warm(30, Rcode::ServFail, false, 9);  // now open until the end: lasts 90 s
     v = evaluate(sc, rollover::predicted_windows(sc), obs);
     EXPECT_FALSE(v[1].pass);
     EXPECT_NE(v[1].detail.find("failed from +10s for 1m30s"), std::string::npos) << v[1].detail;

@@ -2,6 +2,7 @@
 // resolver failing for an hour (with a reason holding '<' and '&'), a cold one secure, and one
 // expectation that does not hold. Then a planned rollover whose lint predicts a failure window,
 // with hand-made runs that match it, miss it, or fail outside it.
+#include "probe/daemon_probe.hpp"
 #include "report/evaluate.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
@@ -57,13 +58,13 @@ Observation probe(long t, const std::string& resolver, bool fail)
     o.kind = resolver == "cold" ? ResolverKind::Libunbound : ResolverKind::Unbound;
     o.query = kWww;
     if (fail) {
-        o.rcode = "SERVFAIL";
-        o.ede = 9;
+        o.rcode = dns::Rcode::ServFail;
+        o.ede = dns::Ede::DnskeyMissing;
         o.ede_text = kReason;
         o.reason = kReason;
-        o.validation = runner::classify_daemon_answer(o.rcode, false, o.ede);
+        o.validation = probe::classify_daemon_answer(o.rcode, false, o.ede);
     } else {
-        o.rcode = "NOERROR";
+        o.rcode = dns::Rcode::NoError;
         o.ad = true;
         o.validation = Validation::Secure;
     }
@@ -124,11 +125,16 @@ Fixture make_fixture()
     f.record.key_changes = {key(0, "ksk", "ksk", 111, true, true, true), key(0, "zsk-a", "zsk", 222, true, true),
                             key(0, "zsk-b", "zsk", 333, false, false), key(kDay, "zsk-a", "zsk", 222, false, false),
                             key(kDay, "zsk-b", "zsk", 333, true, true)};
-    f.record.events = {{Seconds(kDay), "remove zsk-a (example.com.)", "The old ZSK <goes> now.",
-                        runner::EventRecord::Source::Timeline},
-                       {Seconds(kDay), "example.com. zsk-a (tag 222) DNSKEY removed", "", runner::EventRecord::Source::Key},
-                       {Seconds(3 * kDay / 2), "example.com. re-signed on schedule", "",
-                        runner::EventRecord::Source::Signer}};
+    scenario::Event remove;
+    remove.at = Seconds(kDay);
+    remove.zone = "example.com.";
+    remove.action = scenario::ActionKind::Remove;
+    remove.key = "zsk-a";
+    remove.say = "The old ZSK <goes> now.";
+    f.record.events = {
+        {Seconds(kDay), runner::TimelineEvent{remove}},
+        {Seconds(kDay), runner::KeyStateChanged{"example.com.", "zsk-a", 222, runner::KeyTransition::DnskeyRemoved}},
+        {Seconds(3 * kDay / 2), runner::ZoneSigned{"example.com.", 4, true}}};
     f.record.instants = 97;
     f.record.publications = 3;
     f.record.servers = 3;

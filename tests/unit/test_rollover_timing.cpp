@@ -2,6 +2,7 @@
 // steps and lint of each method, the rollover: block in the parser, and the predicted-windows
 // verdict from hand-made observations.
 #include "core/error.hpp"
+#include "probe/daemon_probe.hpp"
 #include "report/evaluate.hpp"
 #include "rollover/planner.hpp"
 #include "rollover/timing.hpp"
@@ -351,10 +352,10 @@ runner::Observation warm_obs(Seconds t, bool fail)
     o.resolver = "warm";
     o.kind = scenario::ResolverKind::Unbound;
     o.query = {"www.example.com.", "A"};
-    o.rcode = fail ? "SERVFAIL" : "NOERROR";
+    o.rcode = fail ? dns::Rcode::ServFail : dns::Rcode::NoError;
     o.ad = !fail;
-    o.ede = fail ? std::optional<int>(9) : std::nullopt;
-    o.validation = runner::classify_daemon_answer(o.rcode, o.ad, o.ede);
+    o.ede = fail ? std::optional<dns::Ede>(dns::Ede::DnskeyMissing) : std::nullopt;
+    o.validation = probe::classify_daemon_answer(o.rcode, o.ad, o.ede);
     return o;
 }
 

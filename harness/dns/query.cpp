@@ -1,6 +1,7 @@
 // One DNS query with ldns for encoding/decoding and plain sockets for transport.
-#include "probe/dns_query.hpp"
+#include "dns/query.hpp"
 
+#include "core/unique_fd.hpp"
 #include "dns/ldns_ptr.hpp"
 
 #include <ldns/ldns.h>
@@ -20,31 +21,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace rollsim::probe {
+namespace rollsim::dns {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-using dns::CharPtr;
-using dns::PktPtr;
-using dns::RdfPtr;
-using WirePtr = dns::MallocPtr<std::uint8_t>;
-
-class Socket {
-public:
-    explicit Socket(int fd = -1) : m_fd(fd) {}
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-    ~Socket()
-    {
-        if (m_fd >= 0) ::close(m_fd);
-    }
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
+using WirePtr = MallocPtr<std::uint8_t>;
 
 constexpr std::uint16_t kDnsPort = 53;
 constexpr std::uint16_t kEdnsOptionEde = 15;
@@ -54,24 +37,24 @@ struct Endpoint {
     socklen_t length = 0;
 };
 
+// `server` (an IPv4 or IPv6 address), port 53.
 Endpoint make_endpoint(const std::string& server)
 {
     Endpoint ep;
     auto* v4 = reinterpret_cast<sockaddr_in*>(&ep.address);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ep.address);
     if (::inet_pton(AF_INET, server.c_str(), &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons(kDnsPort);
-        ep.length = sizeof(sockaddr_in);
-        return ep;
-    }
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ep.address);
-    if (::inet_pton(AF_INET6, server.c_str(), &v6->sin6_addr) == 1) {
+        ep.length = sizeof *v4;
+    } else if (::inet_pton(AF_INET6, server.c_str(), &v6->sin6_addr) == 1) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons(kDnsPort);
-        ep.length = sizeof(sockaddr_in6);
-        return ep;
+        ep.length = sizeof *v6;
+    } else {
+        throw std::invalid_argument("not an IP address: '" + server + "'");
     }
-    throw std::invalid_argument("not an IP address: '" + server + "'");
+    return ep;
 }
 
 int remaining_ms(Clock::time_point deadline)
@@ -98,7 +81,7 @@ std::optional<std::vector<std::uint8_t>> exchange_udp(const Endpoint& ep, const 
                                                       std::size_t size, std::uint16_t id,
                                                       std::chrono::milliseconds timeout)
 {
-    Socket sock(::socket(ep.address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    UniqueFd sock(::socket(ep.address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (sock.get() < 0) return std::nullopt;
     if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&ep.address), ep.length) != 0)
         return std::nullopt;
@@ -165,7 +148,7 @@ std::optional<std::vector<std::uint8_t>> exchange_tcp(const Endpoint& ep, const 
 {
     if (size > 0xffff) return std::nullopt;
     const auto deadline = Clock::now() + timeout;
-    Socket sock(::socket(ep.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    UniqueFd sock(::socket(ep.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (sock.get() < 0) return std::nullopt;
     if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&ep.address), ep.length) != 0) {
         if (errno != EINPROGRESS) return std::nullopt;
@@ -197,20 +180,21 @@ std::uint16_t random_id()
     return id;
 }
 
-DnsAnswer decode(const std::vector<std::uint8_t>& reply)
+Response decode(const std::vector<std::uint8_t>& reply)
 {
-    DnsAnswer answer;
+    Response answer;
     ldns_pkt* raw = nullptr;
     if (ldns_wire2pkt(&raw, reply.data(), reply.size()) != LDNS_STATUS_OK || raw == nullptr) {
         // Undecodable reply: report the header's rcode and flags, nothing else.
-        answer.rcode = reply[3] & 0x0f;
+        answer.rcode = rcode_from_number(reply[3] & 0x0f);
         answer.aa = (reply[2] & 0x04) != 0;
         answer.ad = (reply[3] & 0x20) != 0;
         return answer;
     }
     PktPtr pkt(raw);
-    answer.rcode = static_cast<int>(ldns_pkt_get_rcode(pkt.get())) |
-                   (static_cast<int>(ldns_pkt_edns_extended_rcode(pkt.get())) << 4);
+    // RFC 6891 6.1.3: the OPT record holds the upper 8 bits of a 12-bit rcode.
+    answer.rcode = rcode_from_number(static_cast<int>(ldns_pkt_get_rcode(pkt.get())) |
+                                     (static_cast<int>(ldns_pkt_edns_extended_rcode(pkt.get())) << 4));
     answer.ad = ldns_pkt_ad(pkt.get());
     answer.aa = ldns_pkt_aa(pkt.get());
 
@@ -232,7 +216,7 @@ DnsAnswer decode(const std::vector<std::uint8_t>& reply)
 
     if (const ldns_rdf* edns = ldns_pkt_edns_data(pkt.get())) {
         if (auto ede = parse_ede(ldns_rdf_data(edns), ldns_rdf_size(edns))) {
-            answer.ede = ede->first;
+            answer.ede = ede_from_code(ede->first);
             answer.ede_text = std::move(ede->second);
         }
     }
@@ -262,7 +246,7 @@ std::optional<std::pair<int, std::string>> parse_ede(const std::uint8_t* data, s
     return std::nullopt;
 }
 
-DnsAnswer query(const std::string& server, const std::string& qname, const std::string& qtype,
+Response query(const std::string& server, const std::string& qname, const std::string& qtype,
                 const QueryOptions& options)
 {
     const Endpoint ep = make_endpoint(server);
@@ -304,36 +288,9 @@ DnsAnswer query(const std::string& server, const std::string& qname, const std::
         }
         return decode(*reply);
     }
-    DnsAnswer answer;
+    Response answer;
     answer.timed_out = true;
     return answer;
 }
 
-std::string rcode_name(int rcode)
-{
-    switch (rcode) {
-    case 0: return "NOERROR";
-    case 1: return "FORMERR";
-    case 2: return "SERVFAIL";
-    case 3: return "NXDOMAIN";
-    case 4: return "NOTIMP";
-    case 5: return "REFUSED";
-    case 6: return "YXDOMAIN";
-    case 7: return "YXRRSET";
-    case 8: return "NXRRSET";
-    case 9: return "NOTAUTH";
-    case 10: return "NOTZONE";
-    case 11: return "DSOTYPENI";
-    case 16: return "BADVERS";
-    case 17: return "BADKEY";
-    case 18: return "BADTIME";
-    case 19: return "BADMODE";
-    case 20: return "BADNAME";
-    case 21: return "BADALG";
-    case 22: return "BADTRUNC";
-    case 23: return "BADCOOKIE";
-    default: return "RCODE" + std::to_string(rcode);
-    }
-}
-
-}  // namespace rollsim::probe
+}  // namespace rollsim::dns

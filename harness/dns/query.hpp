@@ -1,6 +1,10 @@
 // One DNS query over UDP (TCP on truncation) to a lab address, with the DO bit set,
-// decoding what a validating resolver says: rcode, AD, Extended DNS Error (RFC 8914).
+// decoding what the server says: rcode, AA, AD, Extended DNS Error (RFC 8914), the answer
+// section. The lab asks its own servers with it (NSD serials, Unbound's readiness); probe/
+// asks validators.
 #pragma once
+
+#include "dns/outcome.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -10,14 +14,15 @@
 #include <utility>
 #include <vector>
 
-namespace rollsim::probe {
+namespace rollsim::dns {
 
-struct DnsAnswer {
+// What a server sent back, or that nothing came.
+struct Response {
     bool timed_out = false;
-    int rcode = 0;            // RFC 1035 / RFC 6895 numeric rcode
+    Rcode rcode = Rcode::NoError;
     bool ad = false;
     bool aa = false;
-    std::optional<int> ede;   // INFO-CODE of the first EDE option
+    std::optional<Ede> ede;   // INFO-CODE of the first EDE option
     std::string ede_text;     // its EXTRA-TEXT
     std::vector<std::string> answer;  // answer section, presentation format
     std::optional<std::uint32_t> soa_serial;  // from an SOA in the answer section
@@ -33,7 +38,7 @@ struct QueryOptions {
 
 // Never throws for network trouble (timed_out is set); throws std::invalid_argument for a
 // malformed name or type.
-DnsAnswer query(const std::string& server, const std::string& qname, const std::string& qtype,
+Response query(const std::string& server, const std::string& qname, const std::string& qtype,
                 const QueryOptions& options = {});
 
 // The first Extended DNS Error (RFC 8914, option code 15) in raw EDNS option bytes (the OPT
@@ -41,7 +46,4 @@ DnsAnswer query(const std::string& server, const std::string& qname, const std::
 // first malformed (truncated) option; nullopt when there is no well-formed EDE before it.
 std::optional<std::pair<int, std::string>> parse_ede(const std::uint8_t* data, std::size_t size);
 
-// "NOERROR", "SERVFAIL", "NXDOMAIN", ... for a numeric rcode.
-std::string rcode_name(int rcode);
-
-}  // namespace rollsim::probe
+}  // namespace rollsim::dns

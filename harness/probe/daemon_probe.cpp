@@ -1,0 +1,31 @@
+#include "probe/daemon_probe.hpp"
+
+#include "dns/query.hpp"
+
+namespace rollsim::probe {
+
+dns::Validation classify_daemon_answer(const std::optional<dns::Rcode>& rcode, bool ad,
+                                       const std::optional<dns::Ede>& ede)
+{
+    using dns::Rcode;
+    using dns::Validation;
+    if (!rcode) return Validation::Indeterminate;
+    if (*rcode == Rcode::ServFail) return ede && dns::is_dnssec_failure(*ede) ? Validation::Bogus : Validation::Indeterminate;
+    if (*rcode == Rcode::NoError || *rcode == Rcode::NxDomain) return ad ? Validation::Secure : Validation::Insecure;
+    return Validation::Indeterminate;
+}
+
+dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qname, const std::string& qtype)
+{
+    const dns::Response response = dns::query(address, qname, qtype);
+    dns::ResolverAnswer out;
+    if (!response.timed_out) out.rcode = response.rcode;
+    out.ad = response.ad;
+    out.ede = response.ede;
+    out.ede_text = response.ede_text;
+    out.validation = classify_daemon_answer(out.rcode, out.ad, out.ede);
+    out.reason = response.timed_out ? "no answer from the resolver" : response.ede_text;
+    return out;
+}
+
+}  // namespace rollsim::probe

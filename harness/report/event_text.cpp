@@ -1,0 +1,88 @@
+#include "report/event_text.hpp"
+
+#include <fmt/format.h>
+
+namespace rollsim::report {
+
+namespace {
+
+using namespace runner;
+
+const char* action_name(scenario::ActionKind a)
+{
+    static const char* names[] = {"publish", "activate", "retire", "remove",
+                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke",
+                                  "cds-publish", "cds-remove", "cds-delete"};
+    return names[static_cast<int>(a)];
+}
+
+const char* transition_text(KeyTransition what, bool root)
+{
+    switch (what) {
+    case KeyTransition::DnskeyPublished: return "DNSKEY published";
+    case KeyTransition::DnskeyRemoved: return "DNSKEY removed";
+    case KeyTransition::Signing: return "signing";
+    case KeyTransition::NoLongerSigning: return "no longer signing";
+    // The root has no parent: its DS set is the trust anchor its operator publishes.
+    case KeyTransition::DsAdded: return root ? "published as the trust anchor" : "DS added at the parent";
+    case KeyTransition::DsRemoved: return root ? "withdrawn as the trust anchor" : "DS removed from the parent";
+    case KeyTransition::Revoked: return "revoked (REVOKE bit, self-signed)";
+    }
+    return "";
+}
+
+struct Words {
+    std::string operator()(const TimelineEvent& e) const { return describe_event(e.event); }
+    std::string operator()(const FaultRepaired& e) const
+    {
+        return "repaired: " + std::string(scenario::fault_name(e.fault)) + " at " + e.zone;
+    }
+    std::string operator()(const KeyStateChanged& e) const
+    {
+        return fmt::format("{} {} (tag {}) {}", e.zone, e.key, e.keytag, transition_text(e.what, e.zone == "."));
+    }
+    std::string operator()(const AnchorStateChanged& e) const
+    {
+        return fmt::format("resolver {} RFC 5011 root anchor: {}", e.resolver, e.state);
+    }
+    std::string operator()(const ResolverRunChanged& e) const
+    {
+        switch (e.what) {
+        case ResolverRun::Started: return fmt::format("resolver {} started", e.resolver);
+        case ResolverRun::StartedAgain: return fmt::format("resolver {} started again (back online)", e.resolver);
+        case ResolverRun::Stopped: return fmt::format("resolver {} stopped (offline)", e.resolver);
+        }
+        return "";
+    }
+    std::string operator()(const ServerAnswering& e) const
+    {
+        return e.server + (e.answering ? " answering again" : " stopped answering");
+    }
+    std::string operator()(const ZoneSigned& e) const
+    {
+        return fmt::format("{} {}, serial {}", e.zone, e.on_schedule ? "re-signed on schedule" : "signed", e.serial);
+    }
+};
+
+}  // namespace
+
+std::string event_text(const EventRecord& event) { return std::visit(Words{}, event.what); }
+
+std::string describe_event(const scenario::Event& ev)
+{
+    std::string text;
+    if (ev.action) {
+        text = action_name(*ev.action);
+        if (!ev.key.empty()) text += " " + ev.key;
+        text += " (" + ev.zone + ")";
+    } else if (ev.fault) {
+        text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
+        if (!ev.key.empty()) text += " key " + ev.key;
+        if (!ev.server.empty()) text += " server " + ev.server;
+        if (!ev.type.empty()) text += " type " + ev.type;
+        if (ev.until) text += " until " + format_offset(*ev.until);
+    }
+    return text;
+}
+
+}  // namespace rollsim::report

@@ -1,0 +1,26 @@
+// When a run stops to look: the probe instants of a scenario and the instants at which its
+// RFC 5011 daemons are woken. Pure functions of the scenario (and the world's zones).
+#pragma once
+
+#include "core/time.hpp"
+#include "scenario/model.hpp"
+#include "world/world.hpp"
+
+#include <set>
+
+namespace rollsim::runner {
+
+// Probe instants: the regular interval, and the critical instants of every change: just
+// before it, the moment it happens, and just after each TTL it starts runs out (the zone's
+// DNSKEY and DS TTLs, and the TTL of every probed RRset), when caches turn over; and the
+// instants a daemon starts, stops or starts again. None after the scenario's duration.
+std::set<Seconds> probe_instants(const scenario::Scenario& sc, const world::World& world);
+
+// A warm Unbound daemon that follows the root's key by RFC 5011 (trust-anchor: rfc5011).
+bool is_rfc5011(const scenario::ResolverSpec& spec);
+
+// Instants at which RFC 5011 daemons are woken: every queryInterval of virtual time from each
+// (re)start, while they run, as a real daemon's probe timer would.
+std::set<Seconds> rfc5011_wake_instants(const scenario::Scenario& sc);
+
+}  // namespace rollsim::runner

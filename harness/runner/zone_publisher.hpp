@@ -1,0 +1,62 @@
+// One zone of a run on its way to the lab: its signer's versions and its NSD servers. The
+// signer signs a new version when the signing inputs change or the signatures reach refresh
+// age (while it runs); each server then gets what the world says it serves (world::ServerMode:
+// the current version, the zone unsigned, the version it had, or nothing while it is down).
+#pragma once
+
+#include "core/time.hpp"
+#include "lab/nsd.hpp"
+#include "lab/tools.hpp"
+#include "runner/event.hpp"
+#include "world/world.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rollsim::runner {
+
+class ZonePublisher {
+public:
+    // Signs the zone as of +0 and starts its servers (each in lab_dir/nsd-ZONE-SERVER), serving
+    // what the world says at +0. `world` and `zone` outlive the publisher. Throws LabError when
+    // a server cannot start.
+    ZonePublisher(const world::World& world, const world::ZoneRuntime& zone, TimePoint start,
+                  const lab::Tools& tools, const std::filesystem::path& lab_dir);
+
+    // The zone at offset t: signs if due, stops, starts and publishes to the servers as their
+    // modes say (serial confirmed), and appends what happened to `events`. Returns true when
+    // a new version reached at least one server.
+    bool publish(Seconds t, std::vector<EventRecord>& events);
+
+    // When the signer re-signs on its own next (signatures at refresh age, RFC 7583 Dsgn), no
+    // earlier than t + 1 s; nullopt while the signer is stopped at t.
+    std::optional<Seconds> next_refresh(Seconds t) const;
+
+    std::size_t servers() const { return m_servers.size(); }
+
+private:
+    // One NSD server of the zone and what it serves.
+    struct Server {
+        std::unique_ptr<lab::NsdServer> nsd;
+        std::string text;  // the zone file it was last given
+        bool down = false;
+    };
+
+    bool sign_if_due(Seconds t);
+    std::optional<std::string> wanted_text(std::size_t server, world::ServerMode mode, Seconds t) const;
+
+    const world::World* m_world;
+    const world::ZoneRuntime* m_zone;
+    TimePoint m_start;
+    std::vector<Server> m_servers;
+    std::uint32_t m_serial = 0;
+    std::optional<Seconds> m_signed_at;
+    std::string m_fingerprint;         // the signing inputs of the last version, times aside
+    std::vector<std::string> m_texts;  // signed text per server
+};
+
+}  // namespace rollsim::runner
