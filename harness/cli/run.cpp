@@ -16,7 +16,9 @@
 #include "runner/runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -38,6 +40,22 @@ namespace {
 volatile std::sig_atomic_t g_interrupted = 0;  // set by SIGINT/SIGTERM, polled between instants
 
 void on_signal(int) { g_interrupted = 1; }
+
+// SIGINT and SIGTERM set g_interrupted. Installed without SA_RESTART, so that a wait for a
+// child (waitpid) returns at once with EINTR and the batch parent can act on the signal.
+void catch_stop_signals()
+{
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+// How long children get to stop after the batch parent passed a signal on to them, before
+// they are killed (their labs die with them): a cancelled CI job should end at once.
+constexpr auto kStopGrace = std::chrono::milliseconds(800);
 
 // A report that cannot be written ends the run: the user asked for it.
 void write_report(const fs::path& path, const std::string& text)
@@ -97,8 +115,7 @@ runner::RunRecord play_in_lab(const scenario::Scenario& sc, const lab::Tools& to
                               const LabDir& dir)
 {
     lab::enter_isolated_namespaces();
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    catch_stop_signals();
     std::signal(SIGPIPE, SIG_IGN);
 
     runner::RunOptions options;
@@ -205,8 +222,38 @@ void write_batch_reports(const fs::path& dir, const std::vector<Job>& jobs, doub
     write_report(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
 }
 
-// Forks one child per job, `parallel` at a time, until all ended or an interrupt; the children
-// stop cleanly on SIGTERM.
+// After an interrupt: every running child gets SIGTERM and kStopGrace to stop (it exits 130),
+// then SIGKILL. Each is reaped and recorded as interrupted.
+void stop_children(std::map<pid_t, Job*>& by_pid)
+{
+    for (auto& [pid, job] : by_pid) kill(pid, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+    while (!by_pid.empty()) {
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            if (auto it = by_pid.find(pid); it != by_pid.end()) {
+                it->second->status = static_cast<int>(ExitCode::Interrupted);
+                by_pid.erase(it);
+            }
+            continue;
+        }
+        if (pid < 0 && errno != EINTR) break;
+        if (std::chrono::steady_clock::now() >= deadline) {
+            for (auto& [p, job] : by_pid) kill(p, SIGKILL);
+            for (auto& [p, job] : by_pid) {
+                waitpid(p, &status, 0);
+                job->status = static_cast<int>(ExitCode::Interrupted);
+            }
+            by_pid.clear();
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // poll interval of the deadline wait
+    }
+}
+
+// Forks one child per job, `parallel` at a time, until all ended or an interrupt, which stops
+// the running children at once (stop_children).
 void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& base, int parallel, bool quiet)
 {
     const pid_t self = getpid();
@@ -224,11 +271,18 @@ void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& ba
             ++running;
         }
         if (running == 0) break;  // interrupted before everything started
+        if (g_interrupted) {      // a signal that came while no waitpid was waiting
+            stop_children(by_pid);
+            break;
+        }
         int status = 0;
         pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) {
             if (errno != EINTR) break;
-            for (auto& [p, j] : by_pid) kill(p, SIGTERM);
+            if (g_interrupted) {
+                stop_children(by_pid);
+                break;
+            }
             continue;
         }
         auto it = by_pid.find(pid);
@@ -280,8 +334,7 @@ int run_batch(const std::vector<LoadedScenario>& scenarios, const lab::Tools& to
     fs::path out_dir = args.report_dir.empty() ? work.path() : fs::path(args.report_dir);
     if (!args.report_dir.empty()) fs::create_directories(out_dir);
 
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    catch_stop_signals();
     std::vector<Job> jobs;
     for (const auto& loaded : scenarios) {
         std::string name = report_name(loaded.scenario.file);

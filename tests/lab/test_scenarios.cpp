@@ -215,6 +215,37 @@ TEST(LabLifetime, NoLabProcessOutlivesASigkilledRunner) { interrupt_and_check_cl
 
 TEST(LabLifetime, InterruptStopsTheRunCleanlyWithStatus130) { interrupt_and_check_cleanup(SIGINT, 130); }
 
+// SIGTERM to the parent of a batch (a CI cancel, `kill PID`) reaches the running scenarios at
+// once: the parent passes it on, stops waiting for them to finish their scenarios, and exits 130
+// with no lab process left. (It used to wait for the running scenarios to finish.)
+TEST(LabLifetime, SigtermToABatchStopsItsScenariosAtOnce)
+{
+    TempDir tmp;
+    namespace bp = boost::process;
+    bp::environment env = boost::this_process::environment();
+    env["TMPDIR"] = tmp.path().string();
+    bp::child batch(ROLLSIM_BIN, "run", repo_path("scenarios/calendars/twelve-months.yaml"),
+                    repo_path("scenarios/basics/healthy-chain.yaml"), "-j", "2", "--quiet", env,
+                    bp::std_out > (tmp / "stdout").string(), bp::std_err > (tmp / "stderr").string());
+    const std::string needle = tmp.path().string() + "/rollsim-";
+    // Both scenarios have their labs running.
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning("unbound.conf").size() >= 1 &&
+                                      processes_mentioning(needle).size() >= 8; },
+                         std::chrono::seconds(60)))
+        << read_file(tmp / "stderr");
+    const auto signalled = std::chrono::steady_clock::now();
+    ::kill(batch.id(), SIGTERM);
+    ASSERT_TRUE(wait_for([&] { return !batch.running(); }, std::chrono::seconds(10)))
+        << "the batch did not stop within 10 s of SIGTERM";
+    batch.wait();
+    const auto took = std::chrono::steady_clock::now() - signalled;
+    EXPECT_EQ(batch.exit_code(), 130) << read_file(tmp / "stdout") << read_file(tmp / "stderr");
+    EXPECT_LT(took, std::chrono::seconds(5)) << "stopping took longer than the children's grace period allows";
+    EXPECT_NE(read_file(tmp / "stdout").find("ERR 130"), std::string::npos) << read_file(tmp / "stdout");
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)))
+        << "lab processes outlived the batch";
+}
+
 TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
 {
     // A run with a temporary lab directory (no --lab-dir) under its own TMPDIR, SIGKILLed while
