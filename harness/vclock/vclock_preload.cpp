@@ -38,6 +38,7 @@
 namespace {
 
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 
 // Set once by the constructor, before the daemon's main() and its threads; read-only after.
 const std::int64_t* g_offset = nullptr;
@@ -107,6 +108,19 @@ int shifted_clock_gettime(clockid_t clock, timespec* ts)
     return status;
 }
 
+// Shifts the time of type T (struct timeval or timespec, or the kernel's 64-bit twins) that a
+// control message holds at `data`, possibly unaligned; `fraction` counts `units_per_second`.
+template <typename T, typename Fraction>
+void shift_stored_time(unsigned char* data, std::size_t size, Fraction T::*fraction,
+                       std::int64_t units_per_second, const Shift& shift)
+{
+    if (size < sizeof(T)) return;
+    T time;
+    __builtin_memcpy(&time, data, sizeof time);
+    add_shift(time.tv_sec, time.*fraction, shift, units_per_second);
+    __builtin_memcpy(data, &time, sizeof time);
+}
+
 // Receive timestamps of the control messages of one received message, shifted in place. Both
 // the historical layouts (SO_TIMESTAMP_OLD: struct timeval, SO_TIMESTAMPNS_OLD: struct
 // timespec) and the 64-bit ones (SO_TIMESTAMP_NEW, SO_TIMESTAMPNS_NEW) are stamped on the
@@ -118,26 +132,21 @@ void shift_receive_timestamps(msghdr* message, const Shift& shift)
         if (c->cmsg_level != SOL_SOCKET) continue;
         unsigned char* data = CMSG_DATA(c);
         const std::size_t size = c->cmsg_len - CMSG_LEN(0);
-        if ((c->cmsg_type == SO_TIMESTAMP_OLD) && size >= sizeof(timeval)) {
-            timeval tv;
-            __builtin_memcpy(&tv, data, sizeof tv);
-            add_shift(tv.tv_sec, tv.tv_usec, shift, 1'000'000);
-            __builtin_memcpy(data, &tv, sizeof tv);
-        } else if (c->cmsg_type == SO_TIMESTAMPNS_OLD && size >= sizeof(timespec)) {
-            timespec ts;
-            __builtin_memcpy(&ts, data, sizeof ts);
-            add_shift(ts.tv_sec, ts.tv_nsec, shift, kNanosPerSecond);
-            __builtin_memcpy(data, &ts, sizeof ts);
-        } else if (c->cmsg_type == SO_TIMESTAMP_NEW && size >= sizeof(__kernel_sock_timeval)) {
-            __kernel_sock_timeval tv;
-            __builtin_memcpy(&tv, data, sizeof tv);
-            add_shift(tv.tv_sec, tv.tv_usec, shift, 1'000'000);
-            __builtin_memcpy(data, &tv, sizeof tv);
-        } else if (c->cmsg_type == SO_TIMESTAMPNS_NEW && size >= sizeof(__kernel_timespec)) {
-            __kernel_timespec ts;
-            __builtin_memcpy(&ts, data, sizeof ts);
-            add_shift(ts.tv_sec, ts.tv_nsec, shift, kNanosPerSecond);
-            __builtin_memcpy(data, &ts, sizeof ts);
+        switch (c->cmsg_type) {
+        case SO_TIMESTAMP_OLD:
+            shift_stored_time(data, size, &timeval::tv_usec, kMicrosPerSecond, shift);
+            break;
+        case SO_TIMESTAMPNS_OLD:
+            shift_stored_time(data, size, &timespec::tv_nsec, kNanosPerSecond, shift);
+            break;
+        case SO_TIMESTAMP_NEW:
+            shift_stored_time(data, size, &__kernel_sock_timeval::tv_usec, kMicrosPerSecond, shift);
+            break;
+        case SO_TIMESTAMPNS_NEW:
+            shift_stored_time(data, size, &__kernel_timespec::tv_nsec, kNanosPerSecond, shift);
+            break;
+        default:
+            break;
         }
     }
 }

@@ -2,11 +2,13 @@
 // offset as 8 native-endian bytes of nanoseconds, a daemon's environment names it, and the
 // file goes with its owner. No process is started here (tests/lab/test_vclock.cpp does).
 #include "core/error.hpp"
-#include "core/temp_dir.hpp"
+#include "core/time.hpp"
+#include "scratch_dir.hpp"
 #include "vclock/clock_file.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -20,15 +22,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Nanos = std::chrono::sys_time<std::chrono::nanoseconds>;
 
-struct Scratch {
-    fs::path path;
-    Scratch() : path(make_owned_temp_dir(fs::temp_directory_path(), "rollsim-unit-")) {}
-    ~Scratch()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using test::Scratch;
 
 // The offset as a reader of the file sees it.
 std::int64_t offset_in_file(const fs::path& file)
