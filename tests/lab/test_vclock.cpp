@@ -5,6 +5,7 @@
 // free high port with its clock a year ahead: named and knotd sign a zone with RRSIG inception
 // at the virtual time (and rndc talks to named only under the same clock), kresd and
 // pdns_recursor answer queries (pdns drops every query whose receive timestamp looks old).
+#include "core/error.hpp"
 #include "core/time.hpp"
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
@@ -17,6 +18,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -163,6 +165,45 @@ TEST_F(VirtualClockProcess, ReceiveTimestampsAreOnTheVirtualClock)
     ASSERT_EQ(std::sscanf(real.c_str(), "timestampns %lf timestamp %lf", &ns, &us), 2) << real;
     EXPECT_NEAR(ns, real_now(), kSlack);
     EXPECT_NEAR(us, real_now(), kSlack);
+}
+
+// Sets an environment variable for the scope, restoring what was there.
+class ScopedVariable {
+public:
+    ScopedVariable(const char* name, const char* value) : m_name(name)
+    {
+        if (const char* old = std::getenv(name)) m_old = old;
+        ::setenv(name, value, 1);
+    }
+    ~ScopedVariable()
+    {
+        if (m_old) ::setenv(m_name, m_old->c_str(), 1);
+        else ::unsetenv(m_name);
+    }
+
+private:
+    const char* m_name;
+    std::optional<std::string> m_old;
+};
+
+TEST(VirtualClockLibrary, FoundBesideTheBuildOrWhereTheVariableSays)
+{
+    {
+        ScopedVariable unset("ROLLSIM_VCLOCK_LIBRARY", "");
+        const fs::path found = lab::locate_vclock_library();
+        EXPECT_EQ(found.filename(), "librollsim_vclock.so");
+        EXPECT_TRUE(fs::exists(found)) << found;
+    }
+    ScopedVariable missing("ROLLSIM_VCLOCK_LIBRARY", "/nonexistent/librollsim_vclock.so");
+    try {
+        lab::locate_vclock_library();
+        ADD_FAILURE() << "accepted ROLLSIM_VCLOCK_LIBRARY=/nonexistent/librollsim_vclock.so";
+    } catch (const LabError& e) {
+        EXPECT_EQ(e.code(), ExitCode::LabFailed);
+        EXPECT_NE(std::string(e.what()).find("ROLLSIM_VCLOCK_LIBRARY=/nonexistent/librollsim_vclock.so: no such"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 // ---- daemons ---------------------------------------------------------------------------------
