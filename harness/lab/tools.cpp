@@ -1,4 +1,4 @@
-// Finding NSD, nsd-control, Unbound and libfaketime.
+// Finding NSD, nsd-control, Unbound, libfaketime and the virtual clock library.
 #include "lab/tools.hpp"
 
 #include "core/error.hpp"
@@ -67,7 +67,9 @@ std::vector<std::string> search_dirs()
     return dirs;
 }
 
-std::string find_program(const std::string& name, const char* variable, const std::string& package)
+}  // namespace
+
+std::string locate_program(const std::string& name, const char* variable, const std::string& package)
 {
     if (auto path = env_override(variable, true, name)) return *path;
     for (const auto& dir : search_dirs()) {
@@ -77,6 +79,8 @@ std::string find_program(const std::string& name, const char* variable, const st
     }
     throw LabError(name + " not found: install the Debian package '" + package + "' (or set " + variable + ")");
 }
+
+namespace {
 
 std::string find_libfaketime()
 {
@@ -95,14 +99,39 @@ std::string find_libfaketime()
         "libfaketime.so.1 not found: install the Debian package 'libfaketime' (or set ROLLSIM_LIBFAKETIME)");
 }
 
+// The directory of the running program, from /proc/self/exe; empty when it cannot be read.
+std::filesystem::path program_directory()
+{
+    std::error_code ec;
+    const auto program = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : program.parent_path();
+}
+
 }  // namespace
+
+std::string locate_vclock_library()
+{
+    constexpr const char* kName = "librollsim_vclock.so";
+    if (auto path = env_override("ROLLSIM_VCLOCK_LIBRARY", false, kName)) return *path;
+    std::vector<std::string> candidates;
+    if (const auto dir = program_directory(); !dir.empty())
+        candidates.push_back((dir.parent_path() / "lib" / kName).string());
+    candidates.emplace_back(ROLLSIM_VCLOCK_LIBRARY);
+    std::string looked;
+    for (const auto& candidate : candidates) {
+        if (is_readable_file(candidate)) return candidate;
+        looked += (looked.empty() ? "" : ", ") + candidate;
+    }
+    throw LabError(std::string(kName) + " not found (looked for " + looked +
+                   "): build the CMake target rollsim_vclock, or set ROLLSIM_VCLOCK_LIBRARY");
+}
 
 Tools Tools::locate()
 {
     Tools tools;
-    tools.nsd = find_program("nsd", "ROLLSIM_NSD", "nsd");
-    tools.nsd_control = find_program("nsd-control", "ROLLSIM_NSD_CONTROL", "nsd");
-    tools.unbound = find_program("unbound", "ROLLSIM_UNBOUND", "unbound");
+    tools.nsd = locate_program("nsd", "ROLLSIM_NSD", "nsd");
+    tools.nsd_control = locate_program("nsd-control", "ROLLSIM_NSD_CONTROL", "nsd");
+    tools.unbound = locate_program("unbound", "ROLLSIM_UNBOUND", "unbound");
     tools.libfaketime = find_libfaketime();
     return tools;
 }

@@ -1,4 +1,5 @@
-// The external programs a lab needs, found on PATH (and the usual sbin directories).
+// The external programs a lab needs, found on PATH (and the usual sbin directories), and the
+// virtual clock library this build makes.
 #pragma once
 
 #include <string>
@@ -15,5 +16,15 @@ struct Tools {
     // ROLLSIM_NSD / ROLLSIM_NSD_CONTROL / ROLLSIM_UNBOUND / ROLLSIM_LIBFAKETIME override.
     static Tools locate();
 };
+
+// A program found as Tools::locate() finds NSD: `variable` (an absolute path) overrides the
+// search. Throws LabError naming the program and the Debian `package` that provides it.
+std::string locate_program(const std::string& name, const char* variable, const std::string& package);
+
+// librollsim_vclock.so (vclock/vclock_preload.cpp): ROLLSIM_VCLOCK_LIBRARY when set, else
+// lib/ beside the directory of the running program (build/bin/rollsim -> build/lib/), else
+// where this build put it. Throws LabError (exit status 3) naming the fix when none exists.
+// Not part of Tools::locate(): only labs that run a daemon on the virtual clock need it.
+std::string locate_vclock_library();
 
 }  // namespace rollsim::lab

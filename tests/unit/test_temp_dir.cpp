@@ -1,6 +1,7 @@
 // Owned temporary directories: a directory whose owner has exited is swept, one whose owner
 // runs is kept, and one without an owner file is never touched.
 #include "core/temp_dir.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,16 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A scratch parent directory for the test's own directories.
-struct Scratch {
-    fs::path path;
-    Scratch() : path(make_owned_temp_dir(fs::temp_directory_path(), "rollsim-unit-")) {}
-    ~Scratch()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using test::Scratch;
 
 // The PID of a process that has exited (and been reaped).
 long exited_pid()
