@@ -16,7 +16,7 @@ struct WriteOptions {
 };
 
 // Writes `text` to `path` through a temporary file in the same directory and rename(), so a
-// concurrent reader (libfaketime reading its timestamp file, NSD loading a zone, a CI job
+// concurrent reader (a daemon reading its configuration, NSD loading a zone, a CI job
 // reading a report) sees the old file or the new one. Returns the error text on failure,
 // nullopt on success; the caller decides what the failure means (a lab error, a report that
 // could not be written).

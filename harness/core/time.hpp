@@ -1,5 +1,5 @@
 // Virtual time. Every piece of logic takes `now` as an argument; only lab/clock code
-// touches the real clock, to translate virtual instants for libfaketime.
+// touches the real clock, to translate virtual instants for the daemons' clock (vclock/).
 #pragma once
 
 #include <chrono>

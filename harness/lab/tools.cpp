@@ -1,4 +1,4 @@
-// Finding NSD, nsd-control, Unbound, libfaketime and the virtual clock library.
+// Finding NSD, nsd-control, Unbound and the virtual clock library.
 #include "lab/tools.hpp"
 
 #include "core/error.hpp"
@@ -82,23 +82,6 @@ std::string locate_program(const std::string& name, const char* variable, const 
 
 namespace {
 
-std::string find_libfaketime()
-{
-    if (auto path = env_override("ROLLSIM_LIBFAKETIME", false, "libfaketime.so.1")) return *path;
-    std::vector<std::string> candidates = {"/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"};
-    glob_t found {};
-    if (::glob("/usr/lib/*/faketime/libfaketime.so.1", 0, nullptr, &found) == 0) {
-        for (std::size_t i = 0; i < found.gl_pathc; ++i) candidates.emplace_back(found.gl_pathv[i]);
-    }
-    ::globfree(&found);
-    candidates.emplace_back("/usr/lib/faketime/libfaketime.so.1");
-    candidates.emplace_back("/usr/local/lib/faketime/libfaketime.so.1");
-    for (const auto& candidate : candidates)
-        if (is_readable_file(candidate)) return candidate;
-    throw LabError(
-        "libfaketime.so.1 not found: install the Debian package 'libfaketime' (or set ROLLSIM_LIBFAKETIME)");
-}
-
 // The directory of the running program, from /proc/self/exe; empty when it cannot be read.
 std::filesystem::path program_directory()
 {
@@ -132,7 +115,7 @@ Tools Tools::locate()
     tools.nsd = locate_program("nsd", "ROLLSIM_NSD", "nsd");
     tools.nsd_control = locate_program("nsd-control", "ROLLSIM_NSD_CONTROL", "nsd");
     tools.unbound = locate_program("unbound", "ROLLSIM_UNBOUND", "unbound");
-    tools.libfaketime = find_libfaketime();
+    tools.vclock_library = locate_vclock_library();
     return tools;
 }
 

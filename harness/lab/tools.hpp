@@ -10,10 +10,10 @@ struct Tools {
     std::string nsd;
     std::string nsd_control;
     std::string unbound;
-    std::string libfaketime;  // the preload library
+    std::string vclock_library;  // librollsim_vclock.so: the daemons' virtual clock
 
     // Throws LabError naming the missing program and the Debian package that provides it.
-    // ROLLSIM_NSD / ROLLSIM_NSD_CONTROL / ROLLSIM_UNBOUND / ROLLSIM_LIBFAKETIME override.
+    // ROLLSIM_NSD / ROLLSIM_NSD_CONTROL / ROLLSIM_UNBOUND / ROLLSIM_VCLOCK_LIBRARY override.
     static Tools locate();
 };
 
@@ -24,7 +24,6 @@ std::string locate_program(const std::string& name, const char* variable, const 
 // librollsim_vclock.so (vclock/vclock_preload.cpp): ROLLSIM_VCLOCK_LIBRARY when set, else
 // lib/ beside the directory of the running program (build/bin/rollsim -> build/lib/), else
 // where this build put it. Throws LabError (exit status 3) naming the fix when none exists.
-// Not part of Tools::locate(): only labs that run a daemon on the virtual clock need it.
 std::string locate_vclock_library();
 
 }  // namespace rollsim::lab

@@ -31,7 +31,7 @@ std::string quoted(const std::string& value, const std::string& what)
     return "\"" + value + "\"";
 }
 
-// Writes `file` whole or not at all: libfaketime reads its timestamp file at every clock call.
+// Writes `file` whole or not at all: the daemon may read it at any moment.
 void write_lab_file(const fs::path& file, const std::string& text)
 {
     if (auto error = rollsim::write_file_atomically(file, text)) throw LabError(*error);
@@ -50,32 +50,6 @@ std::string with_final_newline(std::string text)
 {
     if (!text.empty() && text.back() != '\n') text += '\n';
     return text;
-}
-
-// The one place of the lab that reads the real clock. libfaketime shifts the clock of the
-// process it is preloaded into by an offset from the real clock, so the offset that puts the
-// daemon at `virtual_now` depends on the real time at which it is written. The daemon's clock
-// keeps running from there at real speed until the next set_time().
-std::chrono::nanoseconds offset_from_real_clock(TimePoint virtual_now)
-{
-    // Sub-second precision matters: with a whole-second offset the daemon's clock would sit
-    // anywhere up to a second past the virtual instant, depending on the real clock's phase,
-    // and a cache entry whose TTL ends on a probe instant would expire in one run and not in
-    // the next. With the exact offset it reads the instant plus the few milliseconds a probe
-    // takes.
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(virtual_now.time_since_epoch()) -
-           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
-}
-
-// libfaketime's relative form: "+N.NNNNNNNNN" or "-N.NNNNNNNNN" seconds (fractions accepted).
-std::string faketime_offset_text(std::chrono::nanoseconds offset)
-{
-    long long n = offset.count();
-    const char sign = n < 0 ? '-' : '+';
-    if (n < 0) n = -n;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%c%lld.%09lld\n", sign, n / 1000000000LL, n % 1000000000LL);
-    return buf;
 }
 
 // unbound-checkconf ships next to unbound; when present it names the offending line of a bad
@@ -247,7 +221,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     : m_dir(prepare_directory(dir)),
       m_address(std::move(address)),
       m_clock_offset(profile.clock_offset),
-      m_faketime_file(m_dir / "faketime")
+      m_clock(m_dir, tools.vclock_library)
 {
     if (setup.anchor_mode == scenario::TrustAnchorMode::Rfc5011) m_auto_anchor = m_dir / "root.autokey";
     set_time(virtual_now);
@@ -261,13 +235,9 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     ProcessSpec spec;
     spec.program = tools.unbound;
     spec.args = {"-d", "-c", conf.string()};
-    spec.env = {
-        {"LD_PRELOAD", tools.libfaketime},
-        {"FAKETIME_TIMESTAMP_FILE", m_faketime_file.string()},
-        {"FAKETIME_NO_CACHE", "1"},  // re-read the file at every clock call
-        // Event loops and timeouts run on the monotonic clock; faking it hangs them.
-        {"FAKETIME_DONT_FAKE_MONOTONIC", "1"},
-    };
+    // The virtual clock (vclock/): the wall clock shifted, the monotonic clock on which event
+    // loops and timeouts run left real.
+    spec.env = m_clock.environment();
     spec.log = m_dir / "unbound.log";
     m_process.emplace(spec);
     wait_until_answering(*m_process, m_address, spec.log);
@@ -276,8 +246,7 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
 void UnboundDaemon::set_time(TimePoint virtual_now)
 {
     // The profile's clock error: the daemon believes it is virtual_now + offset.
-    write_lab_file(m_faketime_file,
-                          faketime_offset_text(offset_from_real_clock(virtual_now + m_clock_offset)));
+    m_clock.set(virtual_now + m_clock_offset);
 }
 
 void UnboundDaemon::wake()

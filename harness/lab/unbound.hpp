@@ -1,11 +1,13 @@
-// Resolvers of a lab: a warm Unbound daemon whose clock follows the virtual clock through
-// libfaketime, and the configuration shared with the cold in-process validator.
+// Resolvers of a lab: a warm Unbound daemon whose clock follows the virtual clock (vclock/: the
+// preload library shifts its wall clock), and the configuration shared with the cold in-process
+// validator.
 #pragma once
 
 #include "core/time.hpp"
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
 #include "scenario/model.hpp"
+#include "vclock/clock_file.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -62,14 +64,14 @@ std::string profile_server_options(const scenario::ResolverSpec& profile, Profil
 class UnboundDaemon {
 public:
     // Writes unbound.conf under `dir` (with the options of `profile`, see
-    // profile_server_options), starts `unbound -d` on `address` port 53 under libfaketime with
+    // profile_server_options), starts `unbound -d` on `address` port 53 on the virtual clock with
     // its clock at `virtual_now` + profile.clock_offset, and returns once it answers a local
     // query. profile.name and profile.kind are not read.
     UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
                   const ResolverSetup& setup, const scenario::ResolverSpec& profile, TimePoint virtual_now);
 
-    // Moves the daemon's clock to `virtual_now` + the profile's clock offset (rewrites the
-    // libfaketime timestamp file atomically; the daemon reads it at every clock call). Between
+    // Moves the daemon's clock to `virtual_now` + the profile's clock offset (one store into the
+    // offset file the daemon maps: vclock/clock_file.hpp; it reads it at every clock call). Between
     // calls the clock runs at real speed. Moving it backwards ages nothing: what the daemon
     // cached at a later instant, bogus keys included, stays until its expiry on its clock.
     void set_time(TimePoint virtual_now);
@@ -94,7 +96,7 @@ private:
     std::filesystem::path m_dir;
     std::string m_address;
     Seconds m_clock_offset{0};
-    std::filesystem::path m_faketime_file;
+    vclock::VirtualClock m_clock;  // the daemon's wall clock
     std::filesystem::path m_auto_anchor;  // empty for a static anchor
     std::optional<Process> m_process;
 };

@@ -566,7 +566,7 @@ TEST(LabTools, OverrideToMissingFileIsAnError)
     EXPECT_NE(tools.nsd.find("nsd"), std::string::npos);
     EXPECT_NE(tools.nsd_control.find("nsd-control"), std::string::npos);
     EXPECT_NE(tools.unbound.find("unbound"), std::string::npos);
-    EXPECT_NE(tools.libfaketime.find("libfaketime"), std::string::npos);
+    EXPECT_NE(tools.vclock_library.find("librollsim_vclock.so"), std::string::npos);
 }
 
 TEST(LabProcess, RunCommandCapturesOutputAndEnforcesDeadline)

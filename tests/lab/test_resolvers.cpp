@@ -1,6 +1,6 @@
 // The lab's resolvers against a real signed world: a private root and test. (an RFC 6761 name,
 // so Unbound needs `local-zone: nodefault`) served by NSD, signatures valid 2027-03-01 for 14
-// days. The warm Unbound daemon follows the virtual clock through libfaketime; the cold
+// days. The warm Unbound daemon follows the virtual clock (harness/vclock/); the cold
 // libunbound validator validates as of the virtual date. Resolver profiles (skew limits,
 // clock offset, NSEC3 iteration limit, ...) change the verdicts as Unbound 1.17.1 documents.
 //
