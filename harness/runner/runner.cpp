@@ -1,6 +1,7 @@
 #include "runner/runner.hpp"
 
 #include "core/error.hpp"
+#include "dns/names.hpp"
 #include "dnssec/signer.hpp"
 #include "lab/nsd.hpp"
 #include "lab/unbound.hpp"
@@ -467,7 +468,7 @@ private:
             }
             in.servers.push_back(std::move(a));
         }
-        if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
+        if (const auto* parent = m_world.zone_of(dns::parent_name(spec.name)))
             for (const auto& server : parent->servers) {
                 auto answer = probe::query(server.address, spec.name, "DS", direct);
                 if (answer.timed_out) continue;

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "dns/names.hpp"
 #include "rollover/planner.hpp"
 
 #include <arpa/inet.h>
@@ -21,6 +22,10 @@
 namespace rollsim::scenario {
 
 namespace fs = std::filesystem;
+
+using dns::is_at_or_below;
+using dns::label_count;
+using dns::normalise_name;
 
 namespace {
 
@@ -376,72 +381,6 @@ std::string record_type_hint(std::string_view word)
 {
     if (auto m = closest(to_upper(word), to_strings(kRecordTypes))) return fmt::format(" (did you mean '{}'?)", *m);
     return " (use a type such as A, AAAA, CNAME, MX, NS, TXT, SRV, CAA or TLSA)";
-}
-
-// ---------------------------------------------------------------------------------------------
-// Domain names
-
-struct NameResult {
-    std::string name;   // absolute, lower-case
-    std::string error;  // why the text is not a name; empty on success
-};
-
-// Normalises `text` to an absolute lower-case name. Relative names are completed with `origin`
-// ("@" is the origin itself); an empty origin makes every name absolute.
-NameResult normalise_name(std::string_view text, std::string_view origin, bool allow_wildcard)
-{
-    if (text.empty()) return {"", "the name is empty"};
-    std::string name = to_lower(text);
-    if (name == "@") {
-        if (origin.empty()) return {"", "'@' means the zone apex and is not allowed here"};
-        return {std::string(origin), ""};
-    }
-    if (name == ".") return {".", ""};
-    if (name.back() != '.') {
-        if (origin.empty() || origin == ".") name += ".";
-        else name += "." + std::string(origin);
-    }
-    if (name.size() - 1 > 253) return {"", "it is longer than 253 characters"};
-    size_t begin = 0;
-    bool first = true;
-    while (begin < name.size()) {
-        size_t dot = name.find('.', begin);
-        std::string_view label(name.data() + begin, dot - begin);
-        if (label.empty()) return {"", "it has an empty label (two dots in a row, or a leading dot)"};
-        if (label.size() > 63) return {"", fmt::format("label '{}' is longer than 63 characters", label)};
-        if (label == "*") {
-            if (!allow_wildcard || !first) return {"", "'*' is allowed only as the leftmost label of an owner name"};
-        } else {
-            for (char c : label) {
-                bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-                if (!ok) return {"", fmt::format("label '{}' may hold only letters, digits, '-' and '_'", label)};
-            }
-        }
-        first = false;
-        begin = dot + 1;
-    }
-    return {name, ""};
-}
-
-bool is_at_or_below(std::string_view name, std::string_view zone)
-{
-    if (zone == "." || name == zone) return true;
-    return name.size() > zone.size() && name.substr(name.size() - zone.size()) == zone &&
-           name[name.size() - zone.size() - 1] == '.';
-}
-
-std::string parent_of(const std::string& name)
-{
-    if (name == ".") return ".";
-    size_t dot = name.find('.');
-    if (dot == std::string::npos || dot + 1 >= name.size()) return ".";
-    return name.substr(dot + 1);
-}
-
-int label_count(const std::string& name)
-{
-    if (name == ".") return 0;
-    return int(std::count(name.begin(), name.end(), '.'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -916,7 +855,7 @@ void Parser::parse_zones(const Field& f)
     for (size_t i = 0; i < names.size(); ++i) {
         m_all_zones.insert(names[i]);
         for (std::string a = names[i]; a != ".";) {
-            a = parent_of(a);
+            a = dns::parent_name(a);
             m_all_zones.insert(a);
             m_ancestor_loc.emplace(a, key_loc(list[i]));
         }
