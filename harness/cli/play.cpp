@@ -9,6 +9,7 @@
 #include "report/markdown_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "runner/runner.hpp"
+#include "scenario/names.hpp"
 #include "scenario/parse.hpp"
 
 #include <algorithm>
@@ -330,7 +331,7 @@ private:
         for (const auto& ev : m_sc.timeline) {
             if (ev.at == *first) out.push_back({ev.at, runner::describe_event(ev), ev.say});
             if (ev.fault && ev.until == first)
-                out.push_back({*first, fmt::format("fault {} at {} ends", scenario::fault_name(*ev.fault), ev.zone), ""});
+                out.push_back({*first, fmt::format("fault {} at {} ends", scenario::to_string(*ev.fault), ev.zone), ""});
         }
         return out;
     }
@@ -505,14 +506,12 @@ private:
         const auto& faults = scenario::vocabulary().faults;
         if (std::find(faults.begin(), faults.end(), name) == faults.end())
             return error(line, fmt::format("unknown fault '{}'{}", args[0], scenario::did_you_mean(name, faults)));
-        std::optional<scenario::FaultKind> kind;
-        for (std::size_t i = 0; i < std::size(scenario::kFaultNames); ++i)
-            if (name == scenario::kFaultNames[i]) kind = static_cast<scenario::FaultKind>(i);
+        const std::optional<scenario::FaultKind> kind = scenario::from_string<scenario::FaultKind>(name);
         std::vector<std::string> zones;  // where this fault is in force now
         std::vector<std::string> active;
         for (const auto& ev : m_sc.timeline)
             if (ev.fault && in_force(ev, m_session.now())) {
-                active.push_back(fmt::format("{} at {}", scenario::fault_name(*ev.fault), ev.zone));
+                active.push_back(fmt::format("{} at {}", scenario::to_string(*ev.fault), ev.zone));
                 if (*ev.fault == *kind && std::find(zones.begin(), zones.end(), ev.zone) == zones.end())
                     zones.push_back(ev.zone);
             }

@@ -1,5 +1,7 @@
 #include "rollover/planner.hpp"
 
+#include "scenario/names.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -18,25 +20,6 @@ namespace {
 
 std::string d(Seconds s) { return format_duration(s); }
 std::string o(Seconds s) { return format_offset(s); }
-
-const char* action_verb(ActionKind k)
-{
-    switch (k) {
-    case ActionKind::Publish: return "publish";
-    case ActionKind::Activate: return "activate";
-    case ActionKind::Retire: return "retire";
-    case ActionKind::Remove: return "remove";
-    case ActionKind::DsAdd: return "ds-add";
-    case ActionKind::DsRemove: return "ds-remove";
-    case ActionKind::StopSigner: return "stop-signer";
-    case ActionKind::StartSigner: return "start-signer";
-    case ActionKind::Revoke: return "revoke";
-    case ActionKind::CdsPublish: return "cds-publish";
-    case ActionKind::CdsRemove: return "cds-remove";
-    case ActionKind::CdsDelete: return "cds-delete";
-    }
-    return "?";
-}
 
 // The registration delay as a step interval (no margin: it is the parent's, not ours). With a
 // parent agent, the latest moment the agent can have changed the DS after the CDS appeared:
@@ -182,22 +165,6 @@ std::string successor_name(const RolloverSpec& spec, const std::string& key)
     return key == spec.key && !spec.new_key.empty() ? spec.new_key : next_key_name(key);
 }
 
-std::vector<std::string> override_names(RolloverMethod method)
-{
-    switch (method) {
-    case RolloverMethod::ZskPrepublish: return {"publish-interval", "retire-interval"};
-    case RolloverMethod::ZskDoubleSignature: return {"retire-interval"};
-    case RolloverMethod::KskDoubleKsk: return {"publish-interval", "retire-interval"};
-    case RolloverMethod::KskDoubleDs: return {"publish-interval", "retire-interval"};
-    case RolloverMethod::KskDoubleRrset: return {"publish-interval"};
-    case RolloverMethod::Csk: return {"publish-interval", "retire-interval", "remove-interval"};
-    case RolloverMethod::Algorithm: return {"publish-interval", "retire-interval"};
-    case RolloverMethod::TurnSecure: return {"publish-interval"};
-    case RolloverMethod::TurnInsecure: return {"retire-interval"};
-    }
-    return {};
-}
-
 TimingInputs timing_inputs(const ZoneSpec& zone, const RolloverSpec& spec)
 {
     TimingInputs in;
@@ -242,7 +209,7 @@ std::vector<scenario::Event> RolloverPlan::events() const
             ev.zone = spec->zone;
             ev.action = a.kind;
             ev.key = a.key;
-            ev.say = fmt::format("{} rollover: {}", rollover_method_name(spec->method), s.text);
+            ev.say = fmt::format("{} rollover: {}", to_string(spec->method), s.text);
             ev.loc = spec->loc;
             out.push_back(std::move(ev));
         }
@@ -635,7 +602,7 @@ namespace {
 // "zsk-prepublish of zsk", "turn-secure"
 std::string what_is_rolled(const RolloverSpec& spec)
 {
-    std::string out = rollover_method_name(spec.method);
+    std::string out(to_string(spec.method));
     if (!spec.key.empty()) out += " of " + spec.key;
     if (spec.every) out += fmt::format(" (generation {}, every {})", spec.generation, d(*spec.every));
     return out;
@@ -645,7 +612,7 @@ std::string actions_text(const Step& s)
 {
     std::string out;
     for (const auto& a : s.actions)
-        out += fmt::format("{}{}{}{}", out.empty() ? "" : ", ", action_verb(a.kind), a.key.empty() ? "" : " ", a.key);
+        out += fmt::format("{}{}{}{}", out.empty() ? "" : ", ", to_string(a.kind), a.key.empty() ? "" : " ", a.key);
     if (out.empty() && s.by_parent_agent) return "(the parent agent changes the DS when it accepts the CDS)";
     return out.empty() ? "(at the parent's registry; no change in the lab)" : out;
 }

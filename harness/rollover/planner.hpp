@@ -70,9 +70,6 @@ std::string next_key_name(const std::string& key);
 // rollovers number their generations), else next_key_name(key).
 std::string successor_name(const scenario::RolloverSpec& spec, const std::string& key);
 
-// The overrides a method takes, in step order.
-std::vector<std::string> override_names(scenario::RolloverMethod method);
-
 // RFC 7583's inputs for one rollover of `zone`: TTLs from the zone, delays and margin from the
 // rollover, Dsgn = signature validity - refresh.
 TimingInputs timing_inputs(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);

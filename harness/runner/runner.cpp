@@ -9,6 +9,7 @@
 #include "probe/cold_validator.hpp"
 #include "probe/dns_query.hpp"
 #include "rollover/timing.hpp"
+#include "scenario/names.hpp"
 #include "world/world.hpp"
 
 #include <algorithm>
@@ -100,14 +101,6 @@ struct Resolver {
 bool is_rfc5011(const scenario::ResolverSpec& spec)
 {
     return spec.kind == ResolverKind::Unbound && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
-}
-
-const char* action_name(scenario::ActionKind a)
-{
-    static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke",
-                                  "cds-publish", "cds-remove", "cds-delete"};
-    return names[static_cast<int>(a)];
 }
 
 }  // namespace
@@ -671,10 +664,9 @@ private:
 
     void note_key_change(Seconds t, const world::ZoneRuntime& z, const world::KeyRuntime& k, const world::KeyState& s)
     {
-        static const char* roles[] = {"ksk", "zsk", "csk"};
         // A revoked key is published under another key tag (the REVOKE flag is part of it).
         const int tag = s.revoked && k.revoked ? k.revoked->keytag() : k.key.keytag();
-        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, roles[static_cast<int>(k.spec->role)], tag,
+        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, std::string(scenario::to_string(k.spec->role)), tag,
                                         static_cast<int>(k.key.algorithm()), s.published, s.active, s.ds_at_parent,
                                         s.revoked});
     }
@@ -710,7 +702,7 @@ private:
 
     static std::string repair_text(const scenario::Event& ev)
     {
-        return "repaired: " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
+        return "repaired: " + std::string(scenario::to_string(*ev.fault)) + " at " + ev.zone;
     }
 
     void record_event(const scenario::Event& ev)
@@ -849,11 +841,11 @@ std::string describe_event(const scenario::Event& ev)
 {
     std::string text;
     if (ev.action) {
-        text = action_name(*ev.action);
+        text = scenario::to_string(*ev.action);
         if (!ev.key.empty()) text += " " + ev.key;
         text += " (" + ev.zone + ")";
     } else if (ev.fault) {
-        text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
+        text = "fault " + std::string(scenario::to_string(*ev.fault)) + " at " + ev.zone;
         if (!ev.key.empty()) text += " key " + ev.key;
         if (!ev.server.empty()) text += " server " + ev.server;
         if (!ev.type.empty()) text += " type " + ev.type;

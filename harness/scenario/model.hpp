@@ -116,7 +116,8 @@ enum class ActionKind {
 };
 
 // The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
-// parameters of Event narrow or tune a fault; which ones apply is noted per kind.
+// parameters of Event narrow or tune a fault; which ones apply is noted per kind, and the
+// parser reads them from the fault's row in scenario/names.hpp (with its name).
 enum class FaultKind {
     // DS at the parent (zone = the child whose DS is broken; key narrows to one key's DS)
     DsDigestMismatch,     // digest bytes garbled
@@ -156,17 +157,6 @@ enum class FaultKind {
     CdsPrematureDelete,     // the delete signal published and the zone's data left unsigned at `at`
 };
 
-// The names scenario files use for the faults, in FaultKind order.
-inline constexpr const char* kFaultNames[] = {
-    "ds-digest-mismatch", "ds-unknown-keytag", "ds-wrong-algorithm", "ds-unsupported-digest", "ds-missing",
-    "orphan-ds", "stale-ds", "signer-outage", "expired-rrsig", "not-yet-valid-rrsig", "rrsig-missing",
-    "rrsig-unknown-key", "corrupted-signature", "short-validity", "dnskey-removed", "revoked-key",
-    "unsupported-algorithm", "nsec-missing", "nsec-chain-broken", "nsec3-iterations", "nsec3param-mismatch",
-    "lagging-secondary", "server-unsigned", "server-down", "multi-signer-missing-zsk",
-    "cds-inconsistent", "cds-not-signed-by-ds-key", "cds-premature-delete",
-};
-inline const char* fault_name(FaultKind kind) { return kFaultNames[static_cast<int>(kind)]; }
-
 struct Event {
     Seconds at{0};
     std::string zone;               // always set
@@ -197,12 +187,6 @@ enum class RolloverMethod {
     TurnSecure,           // an unsigned zone signed, its DS added last
     TurnInsecure,         // the DS removed, the zone unsigned once no cached DS is left
 };
-inline constexpr const char* kRolloverMethodNames[] = {
-    "zsk-prepublish", "zsk-double-signature", "ksk-double-ksk", "ksk-double-ds", "ksk-double-rrset", "csk",
-    "algorithm",      "turn-secure",          "turn-insecure",
-};
-inline const char* rollover_method_name(RolloverMethod m) { return kRolloverMethodNames[static_cast<int>(m)]; }
-
 struct RolloverSpec {
     std::string zone;
     RolloverMethod method = RolloverMethod::ZskPrepublish;

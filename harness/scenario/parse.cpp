@@ -1,5 +1,7 @@
 #include "scenario/parse.hpp"
 
+#include "scenario/names.hpp"
+
 #include "core/error.hpp"
 #include "core/time.hpp"
 #include "dns/names.hpp"
@@ -47,112 +49,12 @@ constexpr std::string_view kRecordTypes[] = {
     "SSHFP", "SVCB",   "TLSA",  "TXT",   "URI",   "ZONEMD",
 };
 
-constexpr std::pair<std::string_view, ActionKind> kActions[] = {
-    {"publish", ActionKind::Publish},       {"activate", ActionKind::Activate},
-    {"retire", ActionKind::Retire},         {"remove", ActionKind::Remove},
-    {"ds-add", ActionKind::DsAdd},          {"ds-remove", ActionKind::DsRemove},
-    {"stop-signer", ActionKind::StopSigner}, {"start-signer", ActionKind::StartSigner},
-    {"revoke", ActionKind::Revoke},
-    {"cds-publish", ActionKind::CdsPublish}, {"cds-remove", ActionKind::CdsRemove},
-    {"cds-delete", ActionKind::CdsDelete},
-};
-
-// In catalog order (docs/faults.md).
-constexpr std::pair<std::string_view, FaultKind> kFaults[] = {
-    {"ds-digest-mismatch", FaultKind::DsDigestMismatch},
-    {"ds-unknown-keytag", FaultKind::DsUnknownKeytag},
-    {"ds-wrong-algorithm", FaultKind::DsWrongAlgorithm},
-    {"ds-unsupported-digest", FaultKind::DsUnsupportedDigest},
-    {"ds-missing", FaultKind::DsMissing},
-    {"orphan-ds", FaultKind::OrphanDs},
-    {"stale-ds", FaultKind::StaleDs},
-    {"signer-outage", FaultKind::SignerOutage},
-    {"expired-rrsig", FaultKind::ExpiredRrsig},
-    {"not-yet-valid-rrsig", FaultKind::NotYetValidRrsig},
-    {"rrsig-missing", FaultKind::RrsigMissing},
-    {"rrsig-unknown-key", FaultKind::RrsigUnknownKey},
-    {"corrupted-signature", FaultKind::CorruptedSignature},
-    {"short-validity", FaultKind::ShortValidity},
-    {"dnskey-removed", FaultKind::DnskeyRemoved},
-    {"revoked-key", FaultKind::RevokedKey},
-    {"unsupported-algorithm", FaultKind::UnsupportedAlgorithm},
-    {"nsec-missing", FaultKind::NsecMissing},
-    {"nsec-chain-broken", FaultKind::NsecChainBroken},
-    {"nsec3-iterations", FaultKind::Nsec3Iterations},
-    {"nsec3param-mismatch", FaultKind::Nsec3paramMismatch},
-    {"lagging-secondary", FaultKind::LaggingSecondary},
-    {"server-unsigned", FaultKind::ServerUnsigned},
-    {"server-down", FaultKind::ServerDown},
-    {"multi-signer-missing-zsk", FaultKind::MultiSignerMissingZsk},
-    {"cds-inconsistent", FaultKind::CdsInconsistent},
-    {"cds-not-signed-by-ds-key", FaultKind::CdsNotSignedByDsKey},
-    {"cds-premature-delete", FaultKind::CdsPrematureDelete},
-};
-
-// The parameters that narrow or tune a fault (every fault also takes zone, until and say).
-enum FaultParam : unsigned {
-    kParamKey = 1u << 0,
-    kParamServer = 1u << 1,
-    kParamType = 1u << 2,
-    kParamName = 1u << 3,
-    kParamOffset = 1u << 4,
-    kParamValidity = 1u << 5,
-    kParamIterations = 1u << 6,
-    kParamAlgorithm = 1u << 7,
-};
-
-constexpr std::pair<std::string_view, FaultParam> kFaultParams[] = {
-    {"key", kParamKey},       {"server", kParamServer},     {"type", kParamType},
-    {"name", kParamName},     {"offset", kParamOffset},     {"validity", kParamValidity},
-    {"iterations", kParamIterations}, {"algorithm", kParamAlgorithm},
-};
-
-struct FaultParams {
-    unsigned takes = 0;     // FaultParam bits the fault accepts
-    unsigned required = 0;  // ... and those it cannot do without (server: see parse_event)
-};
-
-constexpr FaultParams fault_params(FaultKind kind)
-{
-    switch (kind) {
-    case FaultKind::DsDigestMismatch:
-    case FaultKind::DsUnknownKeytag:
-    case FaultKind::DsWrongAlgorithm:
-    case FaultKind::DsUnsupportedDigest:
-    case FaultKind::DsMissing: return {kParamKey, 0};
-    case FaultKind::OrphanDs:
-    case FaultKind::StaleDs:
-    case FaultKind::SignerOutage: return {};
-    case FaultKind::ExpiredRrsig:
-    case FaultKind::NotYetValidRrsig: return {kParamOffset, 0};
-    case FaultKind::RrsigMissing:
-    case FaultKind::RrsigUnknownKey:
-    case FaultKind::CorruptedSignature: return {kParamType, 0};
-    case FaultKind::ShortValidity: return {kParamValidity, kParamValidity};
-    case FaultKind::DnskeyRemoved:
-    case FaultKind::RevokedKey: return {kParamKey, kParamKey};
-    case FaultKind::UnsupportedAlgorithm: return {kParamAlgorithm, 0};
-    case FaultKind::NsecMissing: return {kParamName, kParamName};
-    case FaultKind::NsecChainBroken: return {};
-    case FaultKind::Nsec3Iterations: return {kParamIterations, 0};
-    case FaultKind::Nsec3paramMismatch: return {};
-    case FaultKind::LaggingSecondary:
-    case FaultKind::ServerUnsigned:
-    case FaultKind::ServerDown: return {kParamServer, 0};
-    case FaultKind::MultiSignerMissingZsk: return {kParamKey | kParamServer, kParamKey};
-    case FaultKind::CdsInconsistent: return {kParamServer, 0};
-    case FaultKind::CdsNotSignedByDsKey:
-    case FaultKind::CdsPrematureDelete: return {};
-    }
-    return {};
-}
-
 // The faults that take a parameter, in catalog order.
 std::vector<std::string> fault_takers(unsigned param)
 {
     std::vector<std::string> out;
-    for (const auto& [name, kind] : kFaults)
-        if (fault_params(kind).takes & param) out.emplace_back(name);
+    for (const auto& row : kFaultNames)
+        if (row.takes & param) out.emplace_back(row.name);
     return out;
 }
 
@@ -163,25 +65,6 @@ constexpr int kDefaultNsec3Iterations = 200;  // nsec3-iterations
 constexpr int kDefaultBadAlgorithm = 253;     // unsupported-algorithm: PRIVATEDNS
 constexpr int kMaxNsec3Iterations = 2500;
 
-constexpr std::pair<std::string_view, Outcome> kOutcomes[] = {
-    {"secure", Outcome::Secure},     {"insecure", Outcome::Insecure}, {"servfail", Outcome::Servfail},
-    {"bogus", Outcome::Bogus},       {"nxdomain", Outcome::Nxdomain}, {"any", Outcome::Any},
-};
-
-constexpr std::pair<std::string_view, KeyRole> kRoles[] = {
-    {"ksk", KeyRole::Ksk}, {"zsk", KeyRole::Zsk}, {"csk", KeyRole::Csk}};
-
-constexpr std::pair<std::string_view, Algorithm> kAlgorithms[] = {
-    {"RSASHA256", Algorithm::RSASHA256},           {"RSASHA512", Algorithm::RSASHA512},
-    {"ECDSAP256SHA256", Algorithm::ECDSAP256SHA256}, {"ECDSAP384SHA384", Algorithm::ECDSAP384SHA384},
-    {"ED25519", Algorithm::ED25519},
-};
-
-constexpr std::pair<std::string_view, ResolverKind> kResolverKinds[] = {
-    {"unbound", ResolverKind::Unbound}, {"libunbound", ResolverKind::Libunbound}};
-
-constexpr std::pair<std::string_view, Denial> kDenials[] = {{"nsec", Denial::Nsec}, {"nsec3", Denial::Nsec3}};
-
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
                                              "timeline", "probes",      "resolvers", "expect",   "rollover"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
@@ -189,17 +72,8 @@ constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",    
                                                   "count"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
-constexpr std::pair<std::string_view, RolloverMethod> kRolloverMethods[] = {
-    {"zsk-prepublish", RolloverMethod::ZskPrepublish},   {"zsk-double-signature", RolloverMethod::ZskDoubleSignature},
-    {"ksk-double-ksk", RolloverMethod::KskDoubleKsk},    {"ksk-double-ds", RolloverMethod::KskDoubleDs},
-    {"ksk-double-rrset", RolloverMethod::KskDoubleRrset}, {"csk", RolloverMethod::Csk},
-    {"algorithm", RolloverMethod::Algorithm},           {"turn-secure", RolloverMethod::TurnSecure},
-    {"turn-insecure", RolloverMethod::TurnInsecure},
-};
 constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys", "parent-agent"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
-constexpr std::pair<std::string_view, DeletePolicy> kDeletePolicies[] = {{"accept", DeletePolicy::Accept},
-                                                                         {"refuse", DeletePolicy::Refuse}};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
                                                  "denial",    "nsec3"};
 constexpr std::string_view kNsec3Fields[] = {"iterations", "salt"};
@@ -223,8 +97,6 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                   "start",
                                                   "offline"};
 constexpr std::string_view kOfflineFields[] = {"from", "until"};
-constexpr std::pair<std::string_view, TrustAnchorMode> kTrustAnchorModes[] = {
-    {"static", TrustAnchorMode::Static}, {"rfc5011", TrustAnchorMode::Rfc5011}};
 constexpr std::string_view kExpectFields[] = {"query",       "resolver",       "from",           "until",
                                                 "outcome",     "ede",            "otherwise",      "no-failures",
                                                 "failure-window", "starts-between", "lasts-between", "predicted-windows"};
@@ -289,30 +161,6 @@ std::vector<std::string> to_strings(const Range& range)
     std::vector<std::string> out;
     for (const auto& s : range) out.emplace_back(s);
     return out;
-}
-
-template <typename T, size_t N>
-std::vector<std::string> table_names(const std::pair<std::string_view, T> (&table)[N])
-{
-    std::vector<std::string> out;
-    for (const auto& [name, value] : table) out.emplace_back(name);
-    return out;
-}
-
-template <typename T, size_t N>
-std::optional<T> table_lookup(const std::pair<std::string_view, T> (&table)[N], std::string_view name)
-{
-    for (const auto& [n, value] : table)
-        if (n == name) return value;
-    return std::nullopt;
-}
-
-template <typename T, size_t N>
-std::string table_name(const std::pair<std::string_view, T> (&table)[N], T value)
-{
-    for (const auto& [n, v] : table)
-        if (v == value) return std::string(n);
-    return "?";
 }
 
 // Optimal string alignment distance (edits, with adjacent transpositions), case-insensitive.
@@ -534,9 +382,8 @@ private:
     Seconds time(const Field& f);
     std::uint32_t ttl(const Field& f) const;
     long long integer(const Field& f, long long low, long long high) const;
-    template <typename T, size_t N>
-    T choice(const Field& f, const std::pair<std::string_view, T> (&table)[N], std::string_view noun,
-             bool lower_case = true) const;
+    template <typename E>
+    E choice(const Field& f, std::string_view noun, bool lower_case = true) const;
     Query query(const std::string& text, const SourceLoc& where) const;
 
     // -- sections
@@ -721,14 +568,14 @@ long long Parser::integer(const Field& f, long long low, long long high) const
     return *v;
 }
 
-template <typename T, size_t N>
-T Parser::choice(const Field& f, const std::pair<std::string_view, T> (&table)[N], std::string_view noun,
-                 bool lower_case) const
+// One of the names of E's table (scenario/names.hpp), folded to lower (or upper) case first.
+template <typename E>
+E Parser::choice(const Field& f, std::string_view noun, bool lower_case) const
 {
     const std::string text = scalar(f);
     const std::string key = lower_case ? to_lower(text) : to_upper(text);
-    if (auto v = table_lookup(table, key)) return *v;
-    fail(loc(f), fmt::format("unknown {} '{}'{}", noun, text, suggest(text, table_names(table))));
+    if (auto v = from_string<E>(key)) return *v;
+    fail(loc(f), fmt::format("unknown {} '{}'{}", noun, text, suggest(text, names_of<E>())));
 }
 
 // "www.example.com. A" -> {"www.example.com.", "A"}
@@ -893,7 +740,7 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
         Fields af = fields(a->value, "parent-agent", loc(*a), kParentAgentFields);
         if (const Field* x = af.find("scan-every")) agent.scan_every = positive_duration(*x);
         if (const Field* x = af.find("registration-delay")) agent.registration_delay = duration(*x);
-        if (const Field* x = af.find("delete")) agent.on_delete = choice(*x, kDeletePolicies, "delete policy");
+        if (const Field* x = af.find("delete")) agent.on_delete = choice<DeletePolicy>(*x, "delete policy");
         zone.parent_agent = agent;
     }
     return zone;
@@ -925,12 +772,12 @@ Algorithm Parser::algorithm(const Field& f) const
 {
     const std::string text = scalar(f);
     if (auto n = parse_integer(text)) {
-        for (const auto& [name, value] : kAlgorithms)
-            if (int(value) == *n) return value;
+        for (const auto& row : kAlgorithmNames)
+            if (int(row.value) == *n) return row.value;
         fail(loc(f), fmt::format("unsupported algorithm number {} (use 8, 10, 13, 14 or 15, or a name such as "
                                  "ECDSAP256SHA256)", text));
     }
-    return choice(f, kAlgorithms, "algorithm", false);
+    return choice<Algorithm>(f, "algorithm", false);
 }
 
 SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) const
@@ -941,7 +788,7 @@ SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) co
     if (const Field* a = s.find("validity")) p.validity = duration(*a);
     if (const Field* r = s.find("refresh")) p.refresh = duration(*r);
     if (const Field* i = s.find("inception-offset")) p.inception_offset = duration(*i);
-    if (const Field* d = s.find("denial")) p.denial = choice(*d, kDenials, "denial method");
+    if (const Field* d = s.find("denial")) p.denial = choice<Denial>(*d, "denial method");
     if (const Field* n = s.find("nsec3")) {
         if (p.denial != Denial::Nsec3)
             fail(key_loc(*n), "nsec3 settings apply only with denial: nsec3 (add 'denial: nsec3' to signing, or remove "
@@ -1013,13 +860,13 @@ KeySpec Parser::parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_a
 
     const Field* role = k.find("role");
     if (!role) missing(f.value.IsNull() ? key.loc : loc(f.value), "role", context, "role: zsk");
-    key.role = choice(*role, kRoles, "key role");
+    key.role = choice<KeyRole>(*role, "key role");
     key.algorithm = zone_algorithm;
     if (const Field* a = k.find("algorithm")) key.algorithm = algorithm(*a);
     if (const Field* b = k.find("bits")) {
         if (key.algorithm != Algorithm::RSASHA256 && key.algorithm != Algorithm::RSASHA512)
             fail(key_loc(*b), fmt::format("bits applies only to RSA keys; key '{}' uses {}; remove bits", key.name,
-                                          table_name(kAlgorithms, key.algorithm)));
+                                          to_string(key.algorithm)));
         key.bits = int(integer(*b, 512, 4096));
     }
     if (const Field* t = k.find("publish")) key.publish = time(*t);
@@ -1464,7 +1311,7 @@ void Parser::parse_resolvers(const Field* f)
         Fields rf = fields(r.value, context, spec.loc, kResolverFields);
         const Field* kind = rf.find("kind");
         if (!kind) missing(r.value.IsNull() ? spec.loc : loc(r.value), "kind", context, "kind: unbound");
-        spec.kind = choice(*kind, kResolverKinds, "resolver kind");
+        spec.kind = choice<ResolverKind>(*kind, "resolver kind");
         if (spec.kind == ResolverKind::Unbound && ++unbound > kMaxUnbound)
             fail(spec.loc, fmt::format("at most {} unbound resolvers are supported; remove '{}'", kMaxUnbound, r.name));
 
@@ -1508,7 +1355,7 @@ void Parser::parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec)
             fail(key_loc(*o), fmt::format("{} applies only to unbound resolvers; '{}' is libunbound, a fresh "
                                           "validator at every probe that uses the anchor published at that instant "
                                           "(remove {}, or make it kind: unbound)", daemon_only, name, daemon_only));
-    if (const Field* o = rf.find("trust-anchor")) spec.trust_anchor = choice(*o, kTrustAnchorModes, "trust-anchor");
+    if (const Field* o = rf.find("trust-anchor")) spec.trust_anchor = choice<TrustAnchorMode>(*o, "trust-anchor");
     for (std::string_view holddown : {"add-holddown", "del-holddown"}) {
         const Field* o = rf.find(holddown);
         if (!o) continue;
@@ -1664,13 +1511,13 @@ Event Parser::parse_event(const YAML::Node& node)
         if (words.size() > 2)
             fail(loc(*act), fmt::format("do: takes '<action> [key]', not '{}'; give one action per event",
                                         scalar(*act)));
-        auto kind = table_lookup(kActions, to_lower(words[0]));
+        auto kind = from_string<ActionKind>(to_lower(words[0]));
         if (!kind)
-            fail(loc(*act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], table_names(kActions))));
+            fail(loc(*act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], names_of<ActionKind>())));
         ev.action = kind;
         if (until) fail(key_loc(*until), "until: applies only to faults; remove it");
         for (const auto& field : f.all()) {
-            auto bit = table_lookup(kFaultParams, field.name);
+            auto bit = from_string<FaultParam>(field.name);
             if (!bit || *bit == kParamKey) continue;
             fail(key_loc(field), fmt::format("{}: applies only to faults ({}); remove it", field.name,
                                              join_and(fault_takers(*bit))));
@@ -1709,28 +1556,25 @@ Event Parser::parse_event(const YAML::Node& node)
 void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
 {
     const std::string fault_name = to_lower(scalar(flt));
-    auto fault = table_lookup(kFaults, fault_name);
+    auto fault = from_string<FaultKind>(fault_name);
     if (!fault)
-        fail(loc(flt), fmt::format("unknown fault '{}'{}", scalar(flt), suggest(fault_name, table_names(kFaults))));
+        fail(loc(flt), fmt::format("unknown fault '{}'{}", scalar(flt), suggest(fault_name, names_of<FaultKind>())));
     ev.fault = fault;
     if (ev.zone.empty())
         fail(loc(flt), fmt::format("fault {} needs zone: (the zone it applies to)", fault_name));
     const ZoneSpec& zone = *m_scenario.find_zone(ev.zone);
-    const FaultParams params = fault_params(*fault);
+    const FaultRow& params = row_of(*fault);
 
     // Parameters the fault does not take, in file order.
     for (const auto& field : f.all()) {
-        auto bit = table_lookup(kFaultParams, field.name);
+        auto bit = from_string<FaultParam>(field.name);
         if (!bit || (params.takes & *bit)) continue;
         fail(key_loc(field), fmt::format("fault {} does not take {} ({} applies to {}); remove it", fault_name,
                                          field.name, field.name, join_and(fault_takers(*bit))));
     }
     // Parameters it cannot do without.
-    const char* why_key = *fault == FaultKind::RevokedKey      ? "the key published with the REVOKE bit"
-                          : *fault == FaultKind::DnskeyRemoved ? "the key whose DNSKEY is removed"
-                                                               : "the ZSK missing from the server's DNSKEY set";
     if ((params.required & kParamKey) && !f.find("key"))
-        fail(loc(flt), fmt::format("fault {} needs key: ({})", fault_name, why_key));
+        fail(loc(flt), fmt::format("fault {} needs key: ({})", fault_name, params.key_is));
     if ((params.required & kParamName) && !f.find("name"))
         fail(loc(flt), fmt::format("fault {} needs name: (the name whose covering NSEC or NSEC3 record is removed, "
                                    "e.g. 'name: nothere.{}')", fault_name, ev.zone == "." ? "" : ev.zone));
@@ -1816,7 +1660,7 @@ void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
         ev.algorithm = kDefaultBadAlgorithm;
         if (const Field* a = f.find("algorithm")) {
             ev.algorithm = int(integer(*a, 0, 255));
-            for (const auto& [name, value] : kAlgorithms)
+            for (const auto& [value, name] : kAlgorithmNames)
                 if (int(value) == *ev.algorithm)
                     fail(loc(*a), fmt::format("algorithm {} ({}) is one validators implement; {} needs a number they "
                                               "do not, e.g. {} (the default)", *ev.algorithm, name, fault_name,
@@ -1883,7 +1727,7 @@ void Parser::parse_rollovers(const Field& f)
             if (end - gen.start >= *spec.every)
                 fail(loc(every), fmt::format("every: {} is shorter than one {} rollover, whose last step comes {} "
                                              "after its start; use every: of more than {}",
-                                             format_duration(*spec.every), rollover_method_name(spec.method),
+                                             format_duration(*spec.every), to_string(spec.method),
                                              format_duration(end - gen.start), format_duration(end - gen.start)));
             if (!count && end > *m_declared_duration) {
                 if (g == 1)
@@ -1913,8 +1757,8 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
     const ZoneSpec& z = *m_scenario.find_zone(r.zone);
     const Field* method = f.find("method");
     if (!method) missing(r.loc, "method", "rollover", "method: zsk-prepublish");
-    r.method = choice(*method, kRolloverMethods, "rollover method");
-    const std::string method_name = rollover_method_name(r.method);
+    r.method = choice<RolloverMethod>(*method, "rollover method");
+    const std::string method_name(to_string(r.method));
     const Field* start = f.find("start");
     if (!start) missing(r.loc, "start", "rollover", "start: +1d");
     r.start = time(*start);
@@ -1952,7 +1796,7 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
     const KeyRole want = zsk_method ? KeyRole::Zsk : ksk_method ? KeyRole::Ksk : KeyRole::Csk;
     if (r.method != RolloverMethod::Algorithm && old->role != want)
         fail(loc(*key), fmt::format("method {} rolls a {}; key '{}' in {} is a {} (use {})", method_name,
-                                    table_name(kRoles, want), r.key, r.zone, table_name(kRoles, old->role),
+                                    to_string(want), r.key, r.zone, to_string(old->role),
                                     old->role == KeyRole::Zsk   ? "zsk-prepublish or zsk-double-signature"
                                     : old->role == KeyRole::Ksk ? "ksk-double-ksk, ksk-double-ds or ksk-double-rrset"
                                                                 : "csk"));
@@ -1982,7 +1826,7 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
         r.algorithm = algorithm(*a);
         if (*r.algorithm == old->algorithm)
             fail(loc(*a), fmt::format("key '{}' already uses {}; an algorithm rollover needs another algorithm",
-                                      r.key, table_name(kAlgorithms, old->algorithm)));
+                                      r.key, to_string(old->algorithm)));
     } else if (r.method == RolloverMethod::Algorithm) {
         missing(r.loc, "algorithm", "an algorithm rollover", "algorithm: ED25519");
     }
@@ -2019,7 +1863,7 @@ void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::
     }
     if (const Field* ov = f.find("override")) {
         Fields of = fields(ov->value, "rollover override", loc(*ov), kRolloverOverrideFields);
-        const std::vector<std::string> takes = rollover::override_names(r.method);
+        const std::vector<std::string> takes = override_names(r.method);
         for (const auto& x : of.all()) {
             if (std::find(takes.begin(), takes.end(), x.name) == takes.end())
                 fail(key_loc(x), fmt::format("method {} has no {} to override (it takes {}); remove it", method_name,
@@ -2034,7 +1878,7 @@ void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::
 // publishes them. turn-insecure ends every key the zone has.
 void Parser::check_turn(const RolloverSpec& r, const Field& method)
 {
-    const std::string method_name = rollover_method_name(r.method);
+    const std::string method_name(to_string(r.method));
     for (const auto& other : m_scenario.rollovers)
         if (other.zone == r.zone)
             fail(r.loc, fmt::format("zone {} is already changed by the rollover at line {}; a turn-secure or "
@@ -2074,7 +1918,7 @@ void Parser::apply_rollover_plan(rollover::RolloverPlan plan)
         if (z.name == r.zone)
             for (auto& k : plan.new_keys) z.keys.push_back(std::move(k));
     for (auto& ev : plan.events()) {
-        m_times.push_back({ev.at, r.loc, fmt::format("a step of the {} rollover", rollover_method_name(r.method))});
+        m_times.push_back({ev.at, r.loc, fmt::format("a step of the {} rollover", to_string(r.method))});
         m_scenario.timeline.push_back(std::move(ev));
     }
     std::stable_sort(m_scenario.timeline.begin(), m_scenario.timeline.end(),
@@ -2087,7 +1931,7 @@ void Parser::apply_rollover_plan(rollover::RolloverPlan plan)
 std::string render_expectation(const Expectation& e)
 {
     using Kind = Expectation::Kind;
-    const std::string outcome = table_name(kOutcomes, e.outcome);
+    const std::string outcome(to_string(e.outcome));
     if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
     if (e.kind == Kind::PredictedWindows) return "failure windows match the rollover lint's predicted windows";
     std::string out = e.query ? e.query->text() : "every query";
@@ -2211,7 +2055,7 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
                                           otherwise_seen->line));
         otherwise_seen = key_loc(*o);
         e.kind = Kind::Otherwise;
-        e.outcome = choice(*o, kOutcomes, "outcome");
+        e.outcome = choice<Outcome>(*o, "outcome");
         e.text = render_expectation(e);
         return e;
     }
@@ -2271,7 +2115,7 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
             if (const Field* x = f.find(only))
                 fail(key_loc(*x), fmt::format("{} applies only to failure-window expectations; remove it, or write "
                                               "failure-window: \"<qname> <TYPE>\"", only));
-        e.outcome = choice(*outcome, kOutcomes, "outcome");
+        e.outcome = choice<Outcome>(*outcome, "outcome");
     }
 
     if (const Field* q = f.find("query")) e.query = probed_query(*q, scalar(*q));
@@ -2319,23 +2163,23 @@ const Vocabulary& vocabulary()
             {"rollover-override", to_strings(kRolloverOverrideFields)},
             {"parent-agent", to_strings(kParentAgentFields)},
         };
-        out.rollover_methods = table_names(kRolloverMethods);
-        out.faults = table_names(kFaults);
-        for (const auto& [name, kind] : kFaults) {
-            auto& takes = out.fault_parameters[std::string(name)];
-            auto& needs = out.fault_required[std::string(name)];
-            for (const auto& [param, bit] : kFaultParams) {
-                if (fault_params(kind).takes & bit) takes.emplace_back(param);
-                if (fault_params(kind).required & bit) needs.emplace_back(param);
+        out.rollover_methods = names_of<RolloverMethod>();
+        out.faults = names_of<FaultKind>();
+        for (const auto& fault : kFaultNames) {
+            auto& takes = out.fault_parameters[std::string(fault.name)];
+            auto& needs = out.fault_required[std::string(fault.name)];
+            for (const auto& [bit, param] : kFaultParamNames) {
+                if (fault.takes & bit) takes.emplace_back(param);
+                if (fault.required & bit) needs.emplace_back(param);
             }
         }
-        out.actions = table_names(kActions);
-        out.outcomes = table_names(kOutcomes);
-        out.algorithms = table_names(kAlgorithms);
-        for (const auto& [name, value] : kAlgorithms) out.algorithm_numbers.push_back(int(value));
-        out.key_roles = table_names(kRoles);
-        out.resolver_kinds = table_names(kResolverKinds);
-        out.denials = table_names(kDenials);
+        out.actions = names_of<ActionKind>();
+        out.outcomes = names_of<Outcome>();
+        out.algorithms = names_of<Algorithm>();
+        for (const auto& row : kAlgorithmNames) out.algorithm_numbers.push_back(int(row.value));
+        out.key_roles = names_of<KeyRole>();
+        out.resolver_kinds = names_of<ResolverKind>();
+        out.denials = names_of<Denial>();
         out.record_types = to_strings(kRecordTypes);
         return out;
     }();

@@ -1,6 +1,7 @@
 // Scenario parsing: the model a valid file produces (defaults included), and the exact error
 // each invalid fixture in fixtures/scenarios/invalid/ must produce.
 #include "core/error.hpp"
+#include "scenario/names.hpp"
 #include "scenario/parse.hpp"
 
 #include <gtest/gtest.h>
@@ -997,16 +998,17 @@ TEST(ScenarioSchema, EnumsMatchTheParser)
     const json schema = load_schema();
     const json& defs = schema.at("$defs");
     const Vocabulary& v = vocabulary();
-    EXPECT_EQ(defs.at("fault").at("enum").get<std::vector<std::string>>(), v.faults);
-    EXPECT_EQ(defs.at("fault").at("enumDescriptions").size(), v.faults.size());
-    EXPECT_EQ(defs.at("action").at("enum").get<std::vector<std::string>>(), v.actions);
-    EXPECT_EQ(defs.at("outcome").at("enum").get<std::vector<std::string>>(), v.outcomes);
-    EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), v.key_roles);
-    EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), v.resolver_kinds);
-    EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), v.denials);
-    EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), v.rollover_methods);
+    // The model's name tables (scenario/names.hpp), which the parser reads.
+    EXPECT_EQ(defs.at("fault").at("enum").get<std::vector<std::string>>(), names_of<FaultKind>());
+    EXPECT_EQ(defs.at("fault").at("enumDescriptions").size(), std::size(kFaultNames));
+    EXPECT_EQ(defs.at("action").at("enum").get<std::vector<std::string>>(), names_of<ActionKind>());
+    EXPECT_EQ(defs.at("outcome").at("enum").get<std::vector<std::string>>(), names_of<Outcome>());
+    EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), names_of<KeyRole>());
+    EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), names_of<ResolverKind>());
+    EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), names_of<Denial>());
+    EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), names_of<RolloverMethod>());
     const json& algorithm = defs.at("algorithm").at("anyOf");
-    EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), v.algorithms);
+    EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), names_of<Algorithm>());
     EXPECT_EQ(algorithm.at(1).at("enum").get<std::vector<int>>(), v.algorithm_numbers);
     std::vector<std::string> numbers;
     for (int n : v.algorithm_numbers) numbers.push_back(std::to_string(n));
@@ -1059,6 +1061,27 @@ TEST(ScenarioSchema, FaultParametersMatchTheParser)
         if (param != "key") params.insert(param);
     params.insert("until");
     EXPECT_EQ(action_refuses, params);
+}
+
+// Adding a fault (CONTRIBUTING.md): every row of the fault table has its section in
+// docs/faults.md and its scenario in scenarios/faults/, and the catalog is in table order.
+TEST(FaultCatalog, EveryFaultHasItsDocsSectionAndItsScenario)
+{
+    const fs::path root = fs::path(ROLLSIM_FIXTURES).parent_path();
+    std::ifstream in(root / "docs" / "faults.md");
+    ASSERT_TRUE(in) << "no docs/faults.md under " << root;
+    std::vector<std::string> sections;
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("### ", 0) == 0 && from_string<FaultKind>(line.substr(4))) sections.push_back(line.substr(4));
+    EXPECT_EQ(sections, names_of<FaultKind>());
+    for (const auto& fault : kFaultNames) {
+        SCOPED_TRACE(std::string(fault.name));
+        EXPECT_EQ(to_string(fault.value), fault.name);
+        EXPECT_EQ(from_string<FaultKind>(fault.name), fault.value);
+        EXPECT_TRUE(fs::is_regular_file(root / "scenarios" / "faults" / (std::string(fault.name) + ".yaml")));
+        EXPECT_EQ(fault.required & ~fault.takes, 0u) << "a fault requires only parameters it takes";
+        EXPECT_EQ(!fault.key_is.empty(), (fault.required & kParamKey) != 0);
+    }
 }
 
 // Every scenario in the catalog parses.

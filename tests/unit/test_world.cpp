@@ -1,6 +1,7 @@
 // The world model without a lab: key states through the timeline, DS sets at parents, and
 // what each fault does to the data a server will serve.
 #include "dns/names.hpp"
+#include "scenario/names.hpp"
 #include "world/world.hpp"
 
 #include <gtest/gtest.h>
@@ -131,9 +132,9 @@ TEST(Faults, DsDataFaultsChangeOnlyTheParentsDs)
         auto before = ds_of(w, "example.com.", Seconds(0));
         auto during = ds_of(w, "example.com.", at);
         auto after = ds_of(w, "example.com.", 2 * kDay);
-        ASSERT_EQ(during.size(), 1u) << scenario::fault_name(kind);
-        EXPECT_NE(before, during) << scenario::fault_name(kind);
-        EXPECT_EQ(before, after) << scenario::fault_name(kind) << ": repaired at `until`";
+        ASSERT_EQ(during.size(), 1u) << scenario::to_string(kind);
+        EXPECT_NE(before, during) << scenario::to_string(kind);
+        EXPECT_EQ(before, after) << scenario::to_string(kind) << ": repaired at `until`";
     }
 }
 
