@@ -327,7 +327,7 @@ constexpr Lint kTurnInsecureRetire{
 
 // ---------------------------------------------------------------------------------------------
 // The methods: one function each, its steps, then the lint of each interval it lets a scenario
-// override (the words of each lint are data, below the method's comment).
+// override (the words of each lint are the Lint constants above).
 
 // RFC 7583 3.2.1: publish the new ZSK, sign with it once every cached DNSKEY set holds it,
 // remove the old one once its signatures are out of caches.
