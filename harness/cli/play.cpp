@@ -5,6 +5,7 @@
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
+#include "prepare/prepared.hpp"
 #include "report/evaluate.hpp"
 #include "report/markdown_report.hpp"
 #include "report/outcome_summary.hpp"
@@ -156,8 +157,9 @@ std::string fence(const std::string& text)
 
 class Exercise {
 public:
-    Exercise(runner::Session& session, std::ostream& out, bool echo)
-        : m_session(session), m_sc(session.scenario()), m_out(out), m_echo(echo)
+    Exercise(runner::Session& session, const std::vector<rollover::PredictedWindow>& predicted, std::ostream& out,
+             bool echo)
+        : m_session(session), m_sc(session.scenario()), m_predicted(predicted), m_out(out), m_echo(echo)
     {
     }
 
@@ -252,10 +254,13 @@ public:
     {
         const auto& record = m_session.record();
         const auto windows = report::failure_windows(record.observations);
-        // Judged on the span the exercise covered: a failure still open lasts until now.
+        // Judged on the span the exercise covered: a failure still open lasts until now, and so
+        // does a predicted window.
         scenario::Scenario observed = m_sc;
         observed.duration = m_session.now();
-        const auto verdicts = report::evaluate(observed, record.observations);
+        std::vector<rollover::PredictedWindow> predicted = m_predicted;
+        for (auto& p : predicted) p.until = std::min(p.until, observed.duration);
+        const auto verdicts = report::evaluate(observed, record.observations, predicted);
         std::ostringstream s;
         s << fmt::format("\nThe exercise ended at {} ({}): {}.\n", format_offset(m_session.now()),
                          format_time(m_sc.start + m_session.now()), why);
@@ -559,13 +564,12 @@ private:
         s << fmt::format("Virtual time {} ({}); the scenario ends at {}\n", format_offset(now),
                          format_time(m_sc.start + now), format_offset(m_sc.duration));
         s << "Keys\n";
-        static const char* roles[] = {"KSK", "ZSK", "CSK"};
         for (const auto& z : world.zones()) {
             s << fmt::format("  {}{}{}\n", z.spec->name, z.spec->implicit ? " (implicit)" : "",
                              world.signer_running(z, now) ? "" : " — signer stopped");
             for (const auto& k : z.keys)
                 s << fmt::format("    {:<10} {} tag {:<5} alg {:<3} {}\n", k.spec->name,
-                                 roles[static_cast<int>(k.spec->role)], k.key.keytag(),
+                                 upper(std::string(scenario::to_string(k.spec->role))), k.key.keytag(),
                                  static_cast<int>(k.key.algorithm()), key_state_text(*k.spec, world.key_state(z, k, now)));
         }
         s << "Faults in force\n";
@@ -590,6 +594,7 @@ private:
 
     runner::Session& m_session;
     const scenario::Scenario& m_sc;  // the session's copy: injected faults included
+    const std::vector<rollover::PredictedWindow>& m_predicted;  // the rollover lint's
     std::ostream& m_out;
     bool m_echo;
     std::string m_transcript;
@@ -604,7 +609,7 @@ private:
 
 int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 {
-    const scenario::Scenario sc = scenario::parse_scenario(args.scenario);
+    const prepare::PreparedScenario prepared = prepare::load_scenario(args.scenario);
     const fs::path transcript = args.transcript.empty()
                                     ? fs::path(fs::path(args.scenario).stem().string() + "-transcript.md")
                                     : fs::path(args.transcript);
@@ -621,8 +626,8 @@ int play(const PlayArgs& args, std::istream& in, std::ostream& out)
     runner::RunOptions options;
     options.lab_dir = dir.path();
     options.interrupted = [] { return g_stop != 0; };
-    runner::Session session(sc, tools, options);
-    Exercise ex(session, out, !isatty(STDIN_FILENO));
+    runner::Session session(prepared.scenario, tools, options);
+    Exercise ex(session, prepared.predicted, out, !isatty(STDIN_FILENO));
 
     std::string why;
     int status = static_cast<int>(ExitCode::Ok);

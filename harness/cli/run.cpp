@@ -4,6 +4,7 @@
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
+#include "prepare/prepared.hpp"
 #include "report/evaluate.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
@@ -12,7 +13,6 @@
 #include "report/terminal.hpp"
 #include "rollover/planner.hpp"
 #include "runner/runner.hpp"
-#include "scenario/parse.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -71,27 +71,30 @@ void every_format(Options& opt, const fs::path& json)
     opt.report_html = fs::path(json).replace_extension(".html");
 }
 
-void write_reports(const Options& opt, const scenario::Scenario& sc, const runner::RunRecord& record,
+void write_reports(const Options& opt, const prepare::PreparedScenario& prepared, const runner::RunRecord& record,
                    const std::vector<report::Verdict>& verdicts, const std::vector<report::FailureWindow>& windows)
 {
+    const auto& sc = prepared.scenario;
+    const auto& predicted = prepared.predicted;
     if (!opt.report_json.empty())
-        write_report(opt.report_json, report::json_report(sc, record, verdicts, windows).dump(2) + "\n");
+        write_report(opt.report_json, report::json_report(sc, record, verdicts, windows, predicted).dump(2) + "\n");
     if (!opt.report_junit.empty())
-        write_report(opt.report_junit, report::junit_report(sc, record, verdicts, windows));
+        write_report(opt.report_junit, report::junit_report(sc, record, verdicts, windows, predicted));
     if (!opt.report_markdown.empty())
-        write_report(opt.report_markdown, report::markdown_report(sc, record, verdicts, windows));
+        write_report(opt.report_markdown, report::markdown_report(sc, record, verdicts, windows, predicted));
     if (!opt.report_html.empty())
-        write_report(opt.report_html, report::html_report(sc, record, verdicts, windows));
+        write_report(opt.report_html, report::html_report(sc, record, verdicts, windows, predicted));
 }
 
-// Runs one parsed scenario in this process: enters fresh namespaces (so the process cannot
+// Runs one prepared scenario in this process: enters fresh namespaces (so the process cannot
 // run another lab afterwards), plays it, reports. Returns 0 or 1.
-int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, const Options& opt)
+int run_in_this_process(const prepare::PreparedScenario& prepared, const lab::Tools& tools, const Options& opt)
 {
+    const scenario::Scenario& sc = prepared.scenario;
     // The rollover lint's findings (overrides below an RFC 7583 minimum), before anything runs.
     if (!opt.quiet && !sc.rollovers.empty()) {
         std::ostringstream lint;
-        rollover::print_lint(lint, sc, rollover::plan_rollovers(sc));
+        rollover::print_lint(lint, sc, prepared.plans);
         if (!lint.str().empty()) std::cout << lint.str() << std::endl;
     }
     LabDir dir(opt.lab_dir, opt.keep_lab);
@@ -111,13 +114,13 @@ int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, c
     runner::RunRecord record = runner::run_scenario(sc, tools, options);
     if (opt.progress) std::cerr << "\r\x1b[K";
 
-    auto verdicts = report::evaluate(sc, record.observations);
+    auto verdicts = report::evaluate(sc, record.observations, prepared.predicted);
     auto windows = report::failure_windows(record.observations);
     bool pass = std::all_of(verdicts.begin(), verdicts.end(), [](const auto& v) { return v.pass; });
 
-    write_reports(opt, sc, record, verdicts, windows);
+    write_reports(opt, prepared, record, verdicts, windows);
     if (!opt.quiet)
-        report::print_summary(std::cout, sc, record, verdicts, windows,
+        report::print_summary(std::cout, sc, record, verdicts, windows, prepared.predicted,
                               {.colour = static_cast<bool>(isatty(STDOUT_FILENO))});
     else
         std::cout << (pass ? "PASS " : "FAIL ") << sc.file << "\n";
@@ -126,7 +129,7 @@ int run_in_this_process(const scenario::Scenario& sc, const lab::Tools& tools, c
 }
 
 struct Job {
-    const scenario::Scenario* scenario;
+    const prepare::PreparedScenario* prepared;
     fs::path report;  // JSON the child writes
     fs::path log;     // the child's output
     pid_t pid = -1;
@@ -147,7 +150,7 @@ struct Job {
         if (base.every_format) every_format(opt, job.report);
         opt.quiet = false;
         opt.progress = false;
-        code = run_in_this_process(*job.scenario, tools, opt);
+        code = run_in_this_process(*job.prepared, tools, opt);
     } catch (const Fatal& e) {
         std::cerr << "rollsim: " << e.what() << "\n";
         code = static_cast<int>(e.code());
@@ -188,15 +191,53 @@ void write_batch_reports(const fs::path& dir, const Jobs& jobs, double wall, int
         else if (job.status > 1) error = fmt::format("exit status {}: {}", job.status, last_line(job.log));
         std::ifstream in(xml);
         std::string xml_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        parts.push_back({job.scenario->file, job.status == 0 || job.status == 1 ? xml_text : "", error, 0});
-        rows.push_back(report::markdown_batch_row(job.scenario->file, job.status, json, error));
+        parts.push_back({job.prepared->scenario.file, job.status == 0 || job.status == 1 ? xml_text : "", error, 0});
+        rows.push_back(report::markdown_batch_row(job.prepared->scenario.file, job.status, json, error));
         if (fs::exists(md)) rows.back().report = md.filename().string();
     }
     write_report(dir / "junit.xml", report::junit_combine(parts));
     write_report(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
 }
 
-int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
+// The summary table of a batch, one row per scenario from its JSON report, and the count.
+// Returns the worst exit status among them: 1 or 3 as the child had it, any other failure 4.
+int print_batch_table(const std::vector<Job>& jobs, int parallel, double wall)
+{
+    int worst = 0, passed = 0, failed = 0;
+    std::cout << fmt::format("\n{:<58} {:<6} {:>8} {:>14} {:>8}\n", "scenario", "result", "failures", "first failure",
+                             "wall s");
+    for (const auto& job : jobs) {
+        std::string result, first = "-", windows = "-", secs = "-";
+        if (job.status == 0 || job.status == 1) {
+            try {
+                std::ifstream in(job.report);
+                auto report = nlohmann::json::parse(in);
+                windows = std::to_string(report["failure_windows"].size());
+                if (!report["first_failure_s"].is_null())
+                    first = format_offset(Seconds(report["first_failure_s"].get<long long>()));
+                secs = fmt::format("{:.1f}", report["run"]["wall_clock_s"].get<double>());
+            } catch (const std::exception&) {
+            }
+        }
+        switch (job.status) {
+        case 0: result = "PASS"; break;
+        case 1: result = "FAIL"; break;
+        case -1: result = "SKIP"; break;
+        default: result = fmt::format("ERR {}", job.status);
+        }
+        (job.status == 0 ? passed : failed) += 1;
+        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", job.prepared->scenario.file, result, windows, first,
+                                 secs);
+        if (job.status > 1) std::cout << "    " << last_line(job.log) << "\n";
+        if (job.status == 1 || job.status == 3) worst = std::max(worst, job.status);
+        else if (job.status != 0) worst = std::max(worst, static_cast<int>(ExitCode::Internal));
+    }
+    std::cout << fmt::format("\n{} passed, {} failed ({} scenarios, {} at a time, {:.1f} s)\n", passed, failed,
+                             jobs.size(), parallel, wall);
+    return worst;
+}
+
+int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
 {
     LabDir work("", false);  // reports and logs of the children, unless --report-dir keeps them
     fs::path out_dir = args.report_dir.empty() ? work.path() : fs::path(args.report_dir);
@@ -205,9 +246,9 @@ int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     std::vector<Job> jobs;
-    for (const auto& sc : scenarios) {
-        std::string name = report_name(sc.file);
-        jobs.push_back({&sc, out_dir / (name + ".json"), out_dir / (name + ".log")});
+    for (const auto& prepared : scenarios) {
+        std::string name = report_name(prepared.scenario.file);
+        jobs.push_back({&prepared, out_dir / (name + ".json"), out_dir / (name + ".log")});
     }
     Options base;
     base.keep_lab = args.keep_lab;
@@ -246,41 +287,11 @@ int run_batch(const std::vector<scenario::Scenario>& scenarios, const lab::Tools
         ++done;
         if (!args.quiet)
             std::cerr << fmt::format("[{}/{}] {} {}\n", done, jobs.size(),
-                                     it->second->status == 0 ? "PASS" : "FAIL", it->second->scenario->file);
+                                     it->second->status == 0 ? "PASS" : "FAIL", it->second->prepared->scenario.file);
     }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-    // The summary table.
-    int worst = 0, passed = 0, failed = 0;
-    std::cout << fmt::format("\n{:<58} {:<6} {:>8} {:>14} {:>8}\n", "scenario", "result", "failures", "first failure",
-                             "wall s");
-    for (const auto& job : jobs) {
-        std::string result, first = "-", windows = "-", secs = "-";
-        if (job.status == 0 || job.status == 1) {
-            try {
-                std::ifstream in(job.report);
-                auto report = nlohmann::json::parse(in);
-                windows = std::to_string(report["failure_windows"].size());
-                if (!report["first_failure_s"].is_null())
-                    first = format_offset(Seconds(report["first_failure_s"].get<long long>()));
-                secs = fmt::format("{:.1f}", report["run"]["wall_clock_s"].get<double>());
-            } catch (const std::exception&) {
-            }
-        }
-        switch (job.status) {
-        case 0: result = "PASS"; break;
-        case 1: result = "FAIL"; break;
-        case -1: result = "SKIP"; break;
-        default: result = fmt::format("ERR {}", job.status);
-        }
-        (job.status == 0 ? passed : failed) += 1;
-        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", job.scenario->file, result, windows, first, secs);
-        if (job.status > 1) std::cout << "    " << last_line(job.log) << "\n";
-        if (job.status == 1 || job.status == 3) worst = std::max(worst, job.status);
-        else if (job.status != 0) worst = std::max(worst, static_cast<int>(ExitCode::Internal));
-    }
-    std::cout << fmt::format("\n{} passed, {} failed ({} scenarios, {} at a time, {:.1f} s)\n", passed, failed,
-                             jobs.size(), args.jobs, wall);
+    const int worst = print_batch_table(jobs, args.jobs, wall);
     if (!args.report_dir.empty()) {
         write_batch_reports(out_dir, jobs, wall, args.jobs);
         std::cout << "reports and logs in " << out_dir.string() << " (junit.xml, summary.md)\n";
@@ -318,11 +329,11 @@ int run(const RunArgs& args)
     // Everything that can be checked without a lab is checked first: exit 2 and 3 leave
     // nothing behind.
     const auto files = expand_inputs(args.inputs);
-    std::vector<scenario::Scenario> scenarios;
+    std::vector<prepare::PreparedScenario> scenarios;
     int invalid = 0;
     for (const auto& f : files) {
         try {
-            scenarios.push_back(scenario::parse_scenario(f));
+            scenarios.push_back(prepare::load_scenario(f));
         } catch (const ScenarioError& e) {
             if (files.size() == 1) throw;
             std::cerr << "rollsim: " << e.what() << "\n";
@@ -342,7 +353,7 @@ int run(const RunArgs& args)
         Options opt;
         if (!args.report_dir.empty()) {
             fs::create_directories(args.report_dir);
-            every_format(opt, fs::path(args.report_dir) / (report_name(scenarios[0].file) + ".json"));
+            every_format(opt, fs::path(args.report_dir) / (report_name(scenarios[0].scenario.file) + ".json"));
         }
         // A file named for one format takes precedence over --report-dir's.
         for (auto [path, value] : {std::pair{&opt.report_json, &args.report_json}, {&opt.report_junit, &args.report_junit},

@@ -149,7 +149,8 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
 // resolvers each applies to agree (report/predicted.hpp): every observed one lies within a
 // predicted one, and every predicted one saw a failure, both within the probe interval.
 Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation& exp,
-                                const std::vector<Observation>& observations)
+                                const std::vector<Observation>& observations,
+                                const std::vector<rollover::PredictedWindow>& predicted)
 {
     int warm = 0;
     for (const auto& o : observations) warm += o.kind == ResolverKind::Unbound ? 1 : 0;
@@ -159,7 +160,7 @@ Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation&
         v.detail = "no warm (unbound) resolver was probed";
         return v;
     }
-    const auto comparison = compare_predictions(sc, failure_windows(observations));
+    const auto comparison = compare_predictions(sc, predicted, failure_windows(observations));
     v.pass = comparison.agree();
     auto note = [&](const std::string& text) {
         if (v.detail.find(text) == std::string::npos) v.detail += (v.detail.empty() ? "" : "; ") + text;
@@ -177,7 +178,8 @@ Verdict judge_predicted_windows(const scenario::Scenario& sc, const Expectation&
 
 }  // namespace
 
-std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Observation>& observations)
+std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Observation>& observations,
+                              const std::vector<rollover::PredictedWindow>& predicted)
 {
     std::vector<Verdict> out;
     for (const auto& exp : sc.expectations) {
@@ -186,7 +188,7 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<Ob
             continue;
         }
         if (exp.kind == Expectation::Kind::PredictedWindows) {
-            out.push_back(judge_predicted_windows(sc, exp, observations));
+            out.push_back(judge_predicted_windows(sc, exp, observations, predicted));
             continue;
         }
         std::vector<const Observation*> applicable;

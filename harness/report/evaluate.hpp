@@ -2,6 +2,7 @@
 // Pure functions of the scenario and the run record.
 #pragma once
 
+#include "rollover/planner.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
@@ -24,7 +25,9 @@ struct Verdict {
 };
 
 // An expectation that applies to no observation fails: a check that cannot fail is no check.
-std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const std::vector<runner::Observation>& observations);
+// `predicted`: the scenario's predicted windows, which predicted-windows expectations judge.
+std::vector<Verdict> evaluate(const scenario::Scenario& scenario, const std::vector<runner::Observation>& observations,
+                              const std::vector<rollover::PredictedWindow>& predicted);
 
 // A run of consecutive failing probes of one query at one resolver.
 struct FailureWindow {

@@ -613,12 +613,13 @@ std::string legend(bool predicted)
 }  // namespace
 
 std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& record,
-                        const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows)
+                        const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                        const std::vector<rollover::PredictedWindow>& predicted)
 {
     int failed = 0;
     for (const auto& v : verdicts) failed += v.pass ? 0 : 1;
     const bool pass = failed == 0;
-    const auto comparison = compare_predictions(sc, windows);
+    const auto comparison = compare_predictions(sc, predicted, windows);
 
     std::string out;
     out.reserve(64 * 1024 + record.observations.size() * 64);

@@ -22,7 +22,8 @@
 namespace rollsim::report {
 
 std::string html_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                        const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                        const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                        const std::vector<rollover::PredictedWindow>& predicted);
 
 // Text for HTML content and attribute values: & < > " ' as character references.
 std::string html_escape(const std::string& text);

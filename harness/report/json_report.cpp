@@ -32,7 +32,7 @@ json observation_json(const scenario::Scenario& sc, const runner::Observation& o
 }  // namespace
 
 json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, const std::vector<Verdict>& verdicts,
-                 const std::vector<FailureWindow>& windows)
+                 const std::vector<FailureWindow>& windows, const std::vector<rollover::PredictedWindow>& predicted)
 {
     bool pass = true;
     for (const auto& v : verdicts) pass = pass && v.pass;
@@ -106,7 +106,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
 
     // The rollover lint's predicted failure windows (empty without a rollover: block).
     json pw = json::array();
-    for (const auto& p : rollover::predicted_windows(sc))
+    for (const auto& p : predicted)
         pw.push_back({{"zone", p.zone},
                       {"from_s", p.from.count()},
                       {"until_s", p.until.count()},

@@ -13,6 +13,7 @@ namespace rollsim::report {
 inline constexpr int kJsonReportVersion = 1;
 
 nlohmann::json json_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                           const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                           const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                           const std::vector<rollover::PredictedWindow>& predicted);
 
 }  // namespace rollsim::report

@@ -84,7 +84,8 @@ void set_counts(pugi::xml_node node, int tests, int failures, int errors, double
 }  // namespace
 
 std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& record,
-                         const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows)
+                         const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                         const std::vector<rollover::PredictedWindow>& predicted)
 {
     int failures = 0;
     for (const auto& v : verdicts) failures += v.pass ? 0 : 1;
@@ -102,7 +103,7 @@ std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& 
     suite.append_attribute("file") = xml_safe(sc.file).c_str();
     set_counts(suite, static_cast<int>(verdicts.size()), failures, 0, record.wall_seconds);
 
-    const auto comparison = compare_predictions(sc, windows);
+    const auto comparison = compare_predictions(sc, predicted, windows);
     for (const auto& v : verdicts) {
         const auto& e = *v.expectation;
         auto tc = suite.append_child("testcase");

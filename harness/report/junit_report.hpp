@@ -18,7 +18,8 @@ namespace rollsim::report {
 
 // A complete document: <testsuites> holding this scenario's <testsuite>.
 std::string junit_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                         const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                         const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                         const std::vector<rollover::PredictedWindow>& predicted);
 
 // One scenario of a batch, for junit_combine(): the document junit_report() wrote for it, or,
 // when it has none (the run did not finish), what went wrong instead.

@@ -45,7 +45,8 @@ std::string code(const std::string& text)
 }  // namespace
 
 std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecord& record,
-                            const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows)
+                            const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                            const std::vector<rollover::PredictedWindow>& predicted)
 {
     int failed = 0;
     for (const auto& v : verdicts) failed += v.pass ? 0 : 1;
@@ -90,7 +91,7 @@ std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecor
     }
 
     // The rollover lint's predictions, only when it made some.
-    const auto comparison = compare_predictions(sc, windows);
+    const auto comparison = compare_predictions(sc, predicted, windows);
     if (!comparison.predicted.empty()) {
         out += "### Predicted vs observed\n\n";
         out += fmt::format("The rollover lint's predicted failure windows and the observed failure windows of the "

@@ -20,7 +20,8 @@
 namespace rollsim::report {
 
 std::string markdown_report(const scenario::Scenario& scenario, const runner::RunRecord& record,
-                            const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows);
+                            const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
+                            const std::vector<rollover::PredictedWindow>& predicted);
 
 // One scenario of a batch, as its JSON report (docs/report-format.md) tells it.
 struct MarkdownBatchRow {

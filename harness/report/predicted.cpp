@@ -22,13 +22,14 @@ bool PredictionComparison::agree() const
     return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.match == PredictionMatch::Matched; });
 }
 
-PredictionComparison compare_predictions(const scenario::Scenario& sc, const std::vector<FailureWindow>& windows)
+PredictionComparison compare_predictions(const scenario::Scenario& sc, const std::vector<rollover::PredictedWindow>& predicted,
+                                         const std::vector<FailureWindow>& windows)
 {
     PredictionComparison out;
     // A window that applies to no resolver of the scenario (a root KSK roll predicts one for
     // static anchors and one for RFC 5011 resolvers) has nothing to be compared with.
-    for (auto& p : rollover::predicted_windows(sc))
-        if (!rollover::affected_resolvers(sc, p).empty()) out.predicted.push_back(std::move(p));
+    for (const auto& p : predicted)
+        if (!rollover::affected_resolvers(sc, p).empty()) out.predicted.push_back(p);
     const Seconds g = sc.probes.every;
     const bool cold = std::any_of(out.predicted.begin(), out.predicted.end(), [](const auto& p) { return p.cold; });
 

@@ -36,7 +36,7 @@ struct PredictionRow {
 };
 
 struct PredictionComparison {
-    std::vector<rollover::PredictedWindow> predicted;  // rollover::predicted_windows(scenario)
+    std::vector<rollover::PredictedWindow> predicted;  // those that apply to a resolver of the scenario
     // Per predicted window, in order: one row per observed window overlapping it, or one
     // NotObserved row; then one Unpredicted row per observed window overlapping none.
     std::vector<PredictionRow> rows;
@@ -46,8 +46,11 @@ struct PredictionComparison {
 };
 
 // The observed windows compared are those of the resolvers the lint speaks for: warm
-// (kind unbound) resolvers, and cold ones when a predicted window applies to them.
-PredictionComparison compare_predictions(const scenario::Scenario& scenario, const std::vector<FailureWindow>& windows);
+// (kind unbound) resolvers, and cold ones when a predicted window applies to them. `predicted`:
+// the scenario's predicted windows (prepare::PreparedScenario::predicted).
+PredictionComparison compare_predictions(const scenario::Scenario& scenario,
+                                         const std::vector<rollover::PredictedWindow>& predicted,
+                                         const std::vector<FailureWindow>& windows);
 
 // "+6h40m .. +7h35m"; an open end reads "end".
 std::string span_text(Seconds from, const std::optional<Seconds>& until);

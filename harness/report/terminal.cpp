@@ -26,7 +26,7 @@ std::string progress_line(const runner::Progress& p)
 
 void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner::RunRecord& record,
                    const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
-                   const TerminalStyle& style)
+                   const std::vector<rollover::PredictedWindow>& predicted, const TerminalStyle& style)
 {
     out << fmt::format("{} ({})\n", paint(style, "1", sc.name), sc.file);
     out << fmt::format("  virtual time {} + {}; {} zones on {} NSD servers; {} probe results\n", format_time(sc.start),
@@ -67,7 +67,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
 
     // Rollovers: the lint's predicted windows beside the observed daemon (warm) windows.
     if (!sc.rollovers.empty()) {
-        const auto comparison = compare_predictions(sc, windows);
+        const auto comparison = compare_predictions(sc, predicted, windows);
         out << "\nPredicted vs observed (rollover lint)\n";
         out << fmt::format("  {:<29} {:<62} {}\n", "predicted", "observed", "verdict");
         for (const auto& r : comparison.rows) {

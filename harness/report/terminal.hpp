@@ -16,7 +16,7 @@ struct TerminalStyle {
 
 void print_summary(std::ostream& out, const scenario::Scenario& scenario, const runner::RunRecord& record,
                    const std::vector<Verdict>& verdicts, const std::vector<FailureWindow>& windows,
-                   const TerminalStyle& style);
+                   const std::vector<rollover::PredictedWindow>& predicted, const TerminalStyle& style);
 
 // One line, meant to be rewritten in place with '\r' on a terminal.
 std::string progress_line(const runner::Progress& progress);

@@ -638,18 +638,10 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
     return plan;
 }
 
-std::vector<RolloverPlan> plan_rollovers(const scenario::Scenario& sc)
-{
-    std::vector<RolloverPlan> out;
-    for (const auto& r : sc.rollovers)
-        if (const ZoneSpec* z = sc.find_zone(r.zone)) out.push_back(plan_rollover(*z, r));
-    return out;
-}
-
-std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& sc)
+std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& sc, const std::vector<RolloverPlan>& plans)
 {
     std::vector<PredictedWindow> out;
-    for (const auto& p : plan_rollovers(sc))
+    for (const auto& p : plans)
         for (const auto& f : p.findings)
             if (f.window) {
                 out.push_back(*f.window);

@@ -9,7 +9,7 @@
 #include "report/markdown_report.hpp"
 #include "report/predicted.hpp"
 #include "runner/runner.hpp"
-#include "scenario/parse.hpp"
+#include "prepare/prepared.hpp"
 
 #include <gtest/gtest.h>
 
@@ -35,6 +35,7 @@ struct Fixture {
     runner::RunRecord record;
     std::vector<Verdict> verdicts;
     std::vector<FailureWindow> windows;
+    std::vector<rollover::PredictedWindow> predicted;  // the rollover lint's, as prepare/ gives them
 };
 
 Observation probe(long t, const std::string& resolver, bool fail)
@@ -121,7 +122,7 @@ Fixture make_fixture()
     f.record.publications = 3;
     f.record.servers = 3;
     f.record.wall_seconds = 2.5;
-    f.verdicts = evaluate(f.sc, f.record.observations);
+    f.verdicts = evaluate(f.sc, f.record.observations, f.predicted);
     f.windows = failure_windows(f.record.observations);
     return f;
 }
@@ -140,7 +141,7 @@ TEST(Reports, FixtureHasOneFailingExpectationAndOneWindow)
 TEST(JunitReport, ParsesWithCountsFailureTextAndWindows)
 {
     auto f = make_fixture();
-    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     pugi::xml_document doc;
     auto parsed = doc.load_string(xml.c_str());
     ASSERT_TRUE(parsed) << parsed.description() << "\n" << xml;
@@ -180,7 +181,7 @@ TEST(JunitReport, ParsesWithCountsFailureTextAndWindows)
 TEST(JunitReport, CombinesScenariosAndTurnsMissingReportsIntoErrors)
 {
     auto f = make_fixture();
-    const std::string one = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string one = junit_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     const std::string combined = junit_combine({{"a.yaml", one, "", 2.5}, {"b.yaml", one, "", 2.5},
                                                 {"c.yaml", "", "exit status 3: nsd not found", 0.1}});
     pugi::xml_document doc;
@@ -203,7 +204,7 @@ TEST(JunitReport, CombinesScenariosAndTurnsMissingReportsIntoErrors)
 TEST(MarkdownReport, HasTitleFactsAndBothTables)
 {
     auto f = make_fixture();
-    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_NE(md.find("## ❌ FAIL: ZSK swap &lt;test&gt; &amp; friends"), std::string::npos) << md;
     EXPECT_NE(md.find("| resolver | query | from | until | outcome | EDE | reason |"), std::string::npos) << md;
     EXPECT_NE(md.find("| warm | www.example.com. A | +1d30m | +1d1h30m | SERVFAIL EDE 9 (2 probes) | 9 |"),
@@ -240,7 +241,7 @@ TEST(MarkdownReport, BatchSummaryHasOneRowPerScenario)
 TEST(HtmlReport, IsSelfContainedEscapedAndHasLanes)
 {
     auto f = make_fixture();
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_EQ(html.find("http://"), std::string::npos);
     EXPECT_EQ(html.find("https://"), std::string::npos);
     EXPECT_EQ(html.find("<link"), std::string::npos);
@@ -289,7 +290,7 @@ TEST(HtmlReport, ThousandsOfObservationsStaySmall)
         f.record.observations.push_back(probe(t, "cold", false));
     }
     f.windows = failure_windows(f.record.observations);
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_LT(html.size(), 1'000'000u) << "bytes per observation: " << html.size() / f.record.observations.size();
 }
 
@@ -305,7 +306,7 @@ TEST(HtmlReport, EscapesEveryMarkupCharacter)
 Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
 {
     Fixture f;
-    f.sc = scenario::parse_scenario_text(
+    const auto prepared = prepare::prepare_scenario_text(
         "name: ZSK pre-publication too short\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.:\n"
         "    ttl: { default: 300, dnskey: 1h, ds: 2h }\n    signing: { validity: 1d, refresh: 18h }\n"
         "probes: { every: 30m, names: [www.example.com. A] }\n"
@@ -320,6 +321,8 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
         "  - { no-failures: true, resolver: cold }\n"
         "  - { otherwise: secure }\n",
         "t.yaml", ".");
+    f.sc = prepared.scenario;
+    f.predicted = prepared.predicted;
     for (long t = 0; t <= f.sc.duration.count(); t += 30 * 60) {
         const bool in_window = t > kDay && t <= kDay + kHour;
         const bool later = t > kDay + 10 * kHour && t <= kDay + 11 * kHour;
@@ -327,7 +330,7 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
         f.record.observations.push_back(probe(t, "cold", false));
     }
     f.record.wall_seconds = 1.5;
-    f.verdicts = evaluate(f.sc, f.record.observations);
+    f.verdicts = evaluate(f.sc, f.record.observations, f.predicted);
     f.windows = failure_windows(f.record.observations);
     return f;
 }
@@ -335,7 +338,7 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
 TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpredicted)
 {
     auto f = make_rollover_fixture(true, true);
-    const auto c = compare_predictions(f.sc, f.windows);
+    const auto c = compare_predictions(f.sc, f.predicted, f.windows);
     ASSERT_EQ(c.predicted.size(), 1u);
     EXPECT_EQ(c.predicted[0].from, Seconds(kDay + 10 * 60));
     EXPECT_EQ(c.predicted[0].until, Seconds(kDay + kHour + 5 * 60));
@@ -350,13 +353,13 @@ TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpre
     EXPECT_FALSE(f.verdicts[0].pass);  // predicted-windows: match judges the same pairing
 
     f = make_rollover_fixture(false, false);
-    const auto none = compare_predictions(f.sc, f.windows);
+    const auto none = compare_predictions(f.sc, f.predicted, f.windows);
     ASSERT_EQ(none.rows.size(), 1u);
     EXPECT_EQ(none.rows[0].match, PredictionMatch::NotObserved);
     EXPECT_FALSE(none.rows[0].observed);
 
     f = make_rollover_fixture(true, false);
-    EXPECT_TRUE(compare_predictions(f.sc, f.windows).agree());
+    EXPECT_TRUE(compare_predictions(f.sc, f.predicted, f.windows).agree());
     EXPECT_TRUE(f.verdicts[0].pass) << f.verdicts[0].detail;
 }
 
@@ -368,11 +371,11 @@ TEST(PredictedVsObserved, AWindowReachingBeyondThePredictionExceedsIt)
         if (o.resolver == "warm" && o.offset > Seconds(kDay) && o.offset <= Seconds(kDay + 3 * kHour))
             o = probe(o.offset.count(), "warm", true);
     f.windows = failure_windows(f.record.observations);
-    const auto c = compare_predictions(f.sc, f.windows);
+    const auto c = compare_predictions(f.sc, f.predicted, f.windows);
     ASSERT_EQ(c.rows.size(), 1u);
     EXPECT_EQ(c.rows[0].match, PredictionMatch::Exceeds);
     EXPECT_EQ(to_string(c.rows[0].match), "exceeds prediction");
-    const auto v = evaluate(f.sc, f.record.observations);
+    const auto v = evaluate(f.sc, f.record.observations, f.predicted);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
 }
@@ -380,7 +383,7 @@ TEST(PredictedVsObserved, AWindowReachingBeyondThePredictionExceedsIt)
 TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
 {
     auto f = make_rollover_fixture(true, true);
-    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_NE(md.find("### Predicted vs observed"), std::string::npos) << md;
     EXPECT_NE(md.find("paired within one probe interval (30m)"), std::string::npos) << md;
     EXPECT_NE(md.find("| verdict | zone | resolvers | from | until | observed | cause |"), std::string::npos) << md;
@@ -394,20 +397,20 @@ TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
         << md;
 
     f = make_rollover_fixture(false, false);
-    const std::string missed = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string missed = markdown_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_NE(missed.find("| ⚠️ not observed | example.com. | warm | +1d10m | +1d1h5m | none |"), std::string::npos)
         << missed;
 
     // Without a prediction there is no such section.
     auto plain = make_fixture();
-    EXPECT_EQ(markdown_report(plain.sc, plain.record, plain.verdicts, plain.windows).find("Predicted vs observed"),
+    EXPECT_EQ(markdown_report(plain.sc, plain.record, plain.verdicts, plain.windows, plain.predicted).find("Predicted vs observed"),
               std::string::npos);
 }
 
 TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 {
     auto f = make_rollover_fixture(false, false);
-    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
     auto suite = doc.child("testsuites").child("testsuite");
@@ -430,7 +433,7 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 
     f = make_rollover_fixture(true, true);
     doc.reset();
-    ASSERT_TRUE(doc.load_string(junit_report(f.sc, f.record, f.verdicts, f.windows).c_str()));
+    ASSERT_TRUE(doc.load_string(junit_report(f.sc, f.record, f.verdicts, f.windows, f.predicted).c_str()));
     const std::string both = doc.child("testsuites").child("testsuite").child("system-out").text().get();
     EXPECT_NE(both.find("on warm: matched\n    observed: warm www.example.com. A +1d30m .. +1d1h30m (SERVFAIL EDE 9)"),
               std::string::npos)
@@ -442,7 +445,7 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
 {
     auto f = make_rollover_fixture(true, true);
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     const auto svg_start = html.find("<svg id=\"timeline\"");
     ASSERT_NE(svg_start, std::string::npos);
     const std::string svg = html.substr(svg_start, html.find("</svg>", svg_start) - svg_start);
@@ -463,7 +466,7 @@ TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
     EXPECT_NE(html.find("<b>Predicted windows</b> 1 (1 of 2 pairings matched)"), std::string::npos);
 
     auto plain = make_fixture();
-    const std::string none = html_report(plain.sc, plain.record, plain.verdicts, plain.windows);
+    const std::string none = html_report(plain.sc, plain.record, plain.verdicts, plain.windows, plain.predicted);
     EXPECT_EQ(none.find("predicted-window"), std::string::npos);
     EXPECT_EQ(none.find("<table class=\"predicted\">"), std::string::npos);
 }
@@ -471,7 +474,7 @@ TEST(PredictedVsObserved, HtmlDrawsAHatchedBandWithATooltipAndATable)
 TEST(JsonReport, NamesEachExpectationKindAndReadsBackIntoTheBatchSummary)
 {
     auto f = make_rollover_fixture(true, true);
-    const auto report = json_report(f.sc, f.record, f.verdicts, f.windows);
+    const auto report = json_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     std::vector<std::string> kinds;
     for (const auto& e : report.at("expectations")) kinds.push_back(e.at("kind").get<std::string>());
     EXPECT_EQ(kinds, (std::vector<std::string>{"predicted-windows", "failure-window", "window", "no-failures",
@@ -501,7 +504,7 @@ TEST(ParentAgentReports, MarkdownJunitAndHtmlShowEveryDecisionAndWhy)
          {}, std::nullopt},
         {Seconds(6 * kHour), "example.com.", "accepted", "identical on ns1, ns2", {"59899 13 2 AB"},
          Seconds(7 * kHour)}};
-    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string md = markdown_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_NE(md.find("### Parent agent"), std::string::npos) << md;
     EXPECT_NE(md.find("| +2h | example.com. | ⛔ refused | CDS differs between ns1 (1 CDS) and ns2 (none) &lt;RFC 7344 "
                       "4.1&gt; | – |"),
@@ -509,18 +512,18 @@ TEST(ParentAgentReports, MarkdownJunitAndHtmlShowEveryDecisionAndWhy)
         << md;
     EXPECT_NE(md.find("| +6h | example.com. | ✅ accepted | identical on ns1, ns2 | +7h |"), std::string::npos) << md;
 
-    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string xml = junit_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_NE(xml.find("+2h example.com. refused: CDS differs"), std::string::npos) << xml;
     EXPECT_NE(xml.find("+6h example.com. accepted: identical on ns1, ns2; DS change at +7h"), std::string::npos) << xml;
 
-    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows);
+    const std::string html = html_report(f.sc, f.record, f.verdicts, f.windows, f.predicted);
     EXPECT_NE(html.find("<h2>Parent agent</h2>"), std::string::npos);
     EXPECT_NE(html.find("&lt;RFC 7344 4.1&gt;"), std::string::npos);
     EXPECT_EQ(html.find("<RFC 7344"), std::string::npos);
 
     // No decisions: no section.
     f.record.parent_agent.clear();
-    EXPECT_EQ(markdown_report(f.sc, f.record, f.verdicts, f.windows).find("Parent agent"), std::string::npos);
+    EXPECT_EQ(markdown_report(f.sc, f.record, f.verdicts, f.windows, f.predicted).find("Parent agent"), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Scenario parsing: the model a valid file produces (defaults included), and the exact error
 // each invalid fixture in fixtures/scenarios/invalid/ must produce.
 #include "core/error.hpp"
+#include "prepare/prepared.hpp"
 #include "scenario/names.hpp"
 #include "scenario/parse.hpp"
 
@@ -98,16 +99,17 @@ zones:
 probes: { names: [www.example.com A] }
 )";
 
+// As rollsim loads a scenario: parsed, then prepared (prepare/prepared.hpp).
 Scenario parse_in(const TempDir& dir, const std::string& text)
 {
-    return parse_scenario_text(text, "test.yaml", dir.path());
+    return prepare::prepare_scenario_text(text, "test.yaml", dir.path()).scenario;
 }
 
 // The error a text produces, as the user would see it; empty when it parses.
 std::string error_of(const std::string& text, const fs::path& base = fs::temp_directory_path())
 {
     try {
-        parse_scenario_text(text, "t.yaml", base);
+        prepare::prepare_scenario_text(text, "t.yaml", base);
     } catch (const ScenarioError& e) {
         return e.what();
     }
@@ -1093,7 +1095,7 @@ TEST(ScenarioParse, CatalogScenariosParse)
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (entry.path().extension() != ".yaml") continue;
         SCOPED_TRACE(entry.path().string());
-        EXPECT_NO_THROW(parse_scenario(entry.path()));
+        EXPECT_NO_THROW(prepare::load_scenario(entry.path()));
         ++count;
     }
     EXPECT_GT(count, 0);
@@ -1137,7 +1139,7 @@ TEST_P(InvalidScenario, FailsWithTheExpectedMessage)
     ASSERT_EQ(first.rfind(prefix, 0), 0u) << "the first line must be '# expect: LINE:COL: message'";
     const std::string expected = path + ":" + first.substr(prefix.size());
     try {
-        parse_scenario(path);
+        prepare::load_scenario(path);
         FAIL() << "parsed without error; expected " << expected;
     } catch (const ScenarioError& e) {
         EXPECT_EQ(std::string(e.what()), expected);
