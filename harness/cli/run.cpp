@@ -226,8 +226,8 @@ int print_batch_table(const std::vector<Job>& jobs, int parallel, double wall)
         default: result = fmt::format("ERR {}", job.status);
         }
         (job.status == 0 ? passed : failed) += 1;
-        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", job.prepared->scenario.file, result, windows, first,
-                                 secs);
+        const std::string& file = job.prepared->scenario.file;
+        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", file, result, windows, first, secs);
         if (job.status > 1) std::cout << "    " << last_line(job.log) << "\n";
         if (job.status == 1 || job.status == 3) worst = std::max(worst, job.status);
         else if (job.status != 0) worst = std::max(worst, static_cast<int>(ExitCode::Internal));

@@ -22,7 +22,8 @@ bool PredictionComparison::agree() const
     return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.match == PredictionMatch::Matched; });
 }
 
-PredictionComparison compare_predictions(const scenario::Scenario& sc, const std::vector<rollover::PredictedWindow>& predicted,
+PredictionComparison compare_predictions(const scenario::Scenario& sc,
+                                         const std::vector<rollover::PredictedWindow>& predicted,
                                          const std::vector<FailureWindow>& windows)
 {
     PredictionComparison out;

@@ -108,29 +108,31 @@ struct Lint {
     std::optional<scenario::TrustAnchorMode> anchor = std::nullopt;
 };
 
-// Builds the steps and findings of one plan. The public members are what every method reads:
-// the inputs, the key rolled (`old_key`) and its successor (`new_key`), the start `t0`.
+// Builds the steps and findings of one plan. Every method reads the rollover through it: its
+// zone and spec, the timing inputs, the key rolled (`old_key`) and its successor (`new_key`),
+// the start `t0`.
 class Builder {
 public:
     Builder(RolloverPlan& plan, const ZoneSpec& zone)
-        : zone(zone), spec(*plan.spec), in(plan.inputs), old_key(spec.key), new_key(successor_name(spec, spec.key)),
-          t0(spec.start), m_plan(plan), m_t(spec.start)
+        : m_zone(zone), m_spec(*plan.spec), m_old_key(m_spec.key), m_new_key(successor_name(m_spec, m_spec.key)),
+          m_plan(plan), m_t(m_spec.start)
     {
     }
 
-    const ZoneSpec& zone;
-    const RolloverSpec& spec;
-    const TimingInputs& in;
-    const std::string old_key, new_key;
-    const Seconds t0;
+    const ZoneSpec& zone() const { return m_zone; }
+    const RolloverSpec& spec() const { return m_spec; }
+    const TimingInputs& in() const { return m_plan.inputs; }
+    const std::string& old_key() const { return m_old_key; }
+    const std::string& new_key() const { return m_new_key; }
+    Seconds t0() const { return m_spec.start; }
 
     // The value an interval takes: the override when given, else the computed value.
     Seconds use(const std::string& override_name, const Interval& interval) const
     {
-        auto it = spec.overrides.find(override_name);
-        return it != spec.overrides.end() ? it->second : interval.value;
+        auto it = m_spec.overrides.find(override_name);
+        return it != m_spec.overrides.end() ? it->second : interval.value;
     }
-    Interval dreg(const char* section) const { return dreg_interval(in, section, zone.parent_agent); }
+    Interval dreg(const char* section) const { return dreg_interval(in(), section, m_zone.parent_agent); }
 
     // A step after the previous one by `interval` (or its override); returns its time.
     Seconds step(std::vector<Action> actions, std::string text, std::optional<Interval> interval = std::nullopt,
@@ -161,8 +163,8 @@ public:
     {
         if (!short_of_minimum(std::string(lint.override_name), interval)) return;
         const std::string consequence =
-            fmt::format(fmt::runtime(lint.consequence), fmt::arg("new", new_key), fmt::arg("old", old_key),
-                        fmt::arg("from", o(from)), fmt::arg("until", o(until)), fmt::arg("start", o(t0)),
+            fmt::format(fmt::runtime(lint.consequence), fmt::arg("new", m_new_key), fmt::arg("old", m_old_key),
+                        fmt::arg("from", o(from)), fmt::arg("until", o(until)), fmt::arg("start", o(t0())),
                         fmt::arg("cached", o(cached)));
         std::optional<PredictedWindow> predicted;
         if (!lint.cause.empty()) {
@@ -174,19 +176,19 @@ public:
     }
     bool short_of_minimum(const std::string& override_name, const Interval& interval) const
     {
-        auto it = spec.overrides.find(override_name);
-        return it != spec.overrides.end() && it->second < interval.minimum;
+        auto it = m_spec.overrides.find(override_name);
+        return it != m_spec.overrides.end() && it->second < interval.minimum;
     }
     void finding(std::string message, std::optional<PredictedWindow> window)
     {
         if (window && window->until <= window->from) window.reset();
-        m_plan.findings.push_back({spec.loc, std::move(message), std::move(window)});
+        m_plan.findings.push_back({m_spec.loc, std::move(message), std::move(window)});
     }
     // A window for warm resolvers (those that cached the sets before the change).
     PredictedWindow window(Seconds from, Seconds until, std::string cause) const
     {
         PredictedWindow w;
-        w.zone = spec.zone;
+        w.zone = m_spec.zone;
         w.from = from;
         w.until = until;
         w.cause = std::move(cause);
@@ -204,15 +206,18 @@ private:
         if (interval) {
             s.interval = interval;
             s.override_name = override_name;
-            if (!override_name.empty() && spec.overrides.count(override_name))
-                s.override_value = spec.overrides.at(override_name);
+            if (!override_name.empty() && m_spec.overrides.count(override_name))
+                s.override_value = m_spec.overrides.at(override_name);
         }
         m_plan.steps.push_back(std::move(s));
         return m_plan.steps.back();
     }
 
+    const ZoneSpec& m_zone;
+    const RolloverSpec& m_spec;
+    const std::string m_old_key, m_new_key;
     RolloverPlan& m_plan;
-    Seconds m_t;
+    Seconds m_t;  // the time of the last step
 };
 
 KeySpec successor(const KeySpec& old, const RolloverSpec& spec)
@@ -334,14 +339,14 @@ constexpr Lint kTurnInsecureRetire{
 
 void plan_zsk_prepublish(Builder& b)
 {
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval ipub = zsk_prepublish_ipub(b.in), iret = zsk_prepublish_iret(b.in);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval ipub = zsk_prepublish_ipub(b.in()), iret = zsk_prepublish_iret(b.in());
     b.step({{A::Publish, N}}, fmt::format("publish {} (DNSKEY only; {} keeps signing)", N, O));
     const Seconds tact = b.step({{A::Activate, N}, {A::Retire, O}},
                                 fmt::format("{} signs, {} stops signing (its DNSKEY stays)", N, O), ipub,
                                 "publish-interval");
     const Seconds trem = b.step({{A::Remove, O}}, fmt::format("remove {}'s DNSKEY", O), iret, "retire-interval");
-    b.lint(kZskPrepublishPublish, ipub, tact - b.t0, tact, b.t0 + ipub.minimum);
+    b.lint(kZskPrepublishPublish, ipub, tact - b.t0(), tact, b.t0() + ipub.minimum);
     b.lint(kZskPrepublishRetire, iret, trem - tact, trem, tact + iret.minimum);
 }
 
@@ -350,13 +355,13 @@ void plan_zsk_prepublish(Builder& b)
 
 void plan_zsk_double_signature(Builder& b)
 {
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval iret = zsk_double_signature_iret(b.in);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval iret = zsk_double_signature_iret(b.in());
     b.step({{A::Publish, N}, {A::Activate, N}}, fmt::format("publish {}; both {} and {} sign", N, O, N));
     const Seconds trem = b.step({{A::Retire, O}, {A::Remove, O}}, fmt::format("remove {} (stops signing)", O), iret,
                                 "retire-interval");
-    b.lint(kZskDoubleSignatureRetire, iret, trem - b.t0, trem, b.t0 + b.in.dprp + b.in.ttl_key,
-           b.t0 + iret.minimum);
+    b.lint(kZskDoubleSignatureRetire, iret, trem - b.t0(), trem, b.t0() + b.in().dprp + b.in().ttl_key,
+           b.t0() + iret.minimum);
 }
 
 // The root's KSK by RFC 5011: the root has no parent, its "DS" is the trust anchor. Publish the
@@ -365,12 +370,12 @@ void plan_zsk_double_signature(Builder& b)
 
 void plan_root_ksk_roll(Builder& b)
 {
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval ipub = rfc5011_ipub(b.in), irev = rfc5011_irevoke(b.in), irem = rfc5011_iremove(b.in);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval ipub = rfc5011_ipub(b.in()), irev = rfc5011_irevoke(b.in()), irem = rfc5011_iremove(b.in());
     b.step({{A::Publish, N}},
            fmt::format("publish {}; {} alone signs the DNSKEY set: RFC 5011 resolvers start the add hold-down "
                        "(queryInterval {})",
-                       N, O, d(rfc5011_query_interval(b.in).value)));
+                       N, O, d(rfc5011_query_interval(b.in()).value)));
     const Seconds tact = b.step({{A::Activate, N}, {A::Retire, O}, {A::DsAdd, N}, {A::DsRemove, O}},
                                 fmt::format("{} signs the DNSKEY set instead of {}; the new trust anchor ({}) is "
                                             "published",
@@ -379,7 +384,7 @@ void plan_root_ksk_roll(Builder& b)
     b.step({{A::Revoke, O}}, fmt::format("revoke {}: REVOKE bit set, it self-signs the DNSKEY set", O), irev,
            "retire-interval");
     b.step({{A::Remove, O}}, fmt::format("remove {} (revoked)", O), irem);
-    b.lint(kRootKskPublish, ipub, tact - b.t0, tact, b.t0 + ipub.minimum);
+    b.lint(kRootKskPublish, ipub, tact - b.t0(), tact, b.t0() + ipub.minimum);
     // Not a timing mistake, but a prediction all the same: a daemon whose anchor never changes.
     PredictedWindow stale = b.window(tact, kUntilTheEnd, "static trust anchor: the old root KSK no longer signs");
     stale.anchor = scenario::TrustAnchorMode::Static;
@@ -395,9 +400,9 @@ void plan_root_ksk_roll(Builder& b)
 
 void plan_ksk_double_ksk(Builder& b)
 {
-    if (b.spec.zone == ".") return plan_root_ksk_roll(b);
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval ipub = ksk_double_ksk_ipub(b.in), iret = ksk_double_ksk_iret(b.in);
+    if (b.spec().zone == ".") return plan_root_ksk_roll(b);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval ipub = ksk_double_ksk_ipub(b.in()), iret = ksk_double_ksk_iret(b.in());
     b.step({{A::Publish, N}, {A::Activate, N}}, fmt::format("publish {}; both KSKs sign the DNSKEY set", N));
     const Seconds tsbm = b.step({}, fmt::format("submit the DS of {} (replacing {}'s) to the parent", N, O), ipub,
                                 "publish-interval");
@@ -405,7 +410,7 @@ void plan_ksk_double_ksk(Builder& b)
                                fmt::format("the parent swaps the DS: {} in, {} out", N, O), b.dreg("RFC 7583 3.3.1"));
     const Seconds trem = b.step({{A::Retire, O}, {A::Remove, O}}, fmt::format("remove {}", O), iret,
                                 "retire-interval");
-    b.lint(kKskDoubleKskPublish, ipub, tsbm - b.t0, tds, b.t0 + ipub.minimum);
+    b.lint(kKskDoubleKskPublish, ipub, tsbm - b.t0(), tds, b.t0() + ipub.minimum);
     b.lint(kKskDoubleKskRetire, iret, trem - tds, trem, tds + iret.minimum);
 }
 
@@ -414,8 +419,8 @@ void plan_ksk_double_ksk(Builder& b)
 
 void plan_ksk_double_ds(Builder& b)
 {
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval ipub = ksk_double_ds_ipub(b.in), iret = ksk_double_ds_iret(b.in);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval ipub = ksk_double_ds_ipub(b.in()), iret = ksk_double_ds_iret(b.in());
     b.step({}, fmt::format("submit the DS of {} to the parent (added to {}'s)", N, O));
     const Seconds tadd =
         b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {}", N), b.dreg("RFC 7583 3.3.2"));
@@ -433,18 +438,18 @@ void plan_ksk_double_ds(Builder& b)
 
 void plan_ksk_double_rrset(Builder& b)
 {
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval ipub = ksk_double_rrset_ipub(b.in);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval ipub = ksk_double_rrset_ipub(b.in());
     b.step({{A::Publish, N}, {A::Activate, N}},
            fmt::format("publish {} (both KSKs sign the DNSKEY set); submit its DS to the parent", N));
     b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {} (both DS)", N), b.dreg("RFC 7583 3.3.3"));
     b.last().counts_from = 1;
     // An override shorter than Dreg withdraws the old key before the new DS is even there.
-    const Seconds tswap = b.step_after(1, b.t0, {{A::Retire, O}, {A::Remove, O}, {A::DsRemove, O}},
+    const Seconds tswap = b.step_after(1, b.t0(), {{A::Retire, O}, {A::Remove, O}, {A::DsRemove, O}},
                                        fmt::format("remove {} and its DS", O), ipub, "publish-interval");
-    const Seconds ds_end = b.t0 + b.in.dreg + b.in.dprp_parent + b.in.ttl_ds;
-    const Seconds key_end = b.t0 + b.in.dprp_child + b.in.ttl_key;
-    b.lint(kKskDoubleRrsetPublish, ipub, tswap - b.t0, tswap, std::max(ds_end, key_end));
+    const Seconds ds_end = b.t0() + b.in().dreg + b.in().dprp_parent + b.in().ttl_ds;
+    const Seconds key_end = b.t0() + b.in().dprp_child + b.in().ttl_key;
+    b.lint(kKskDoubleRrsetPublish, ipub, tswap - b.t0(), tswap, std::max(ds_end, key_end));
 }
 
 // RFC 7583 3.2.1 with 3.3.1: publish the new CSK, sign with both, swap the DS, then the old
@@ -452,8 +457,8 @@ void plan_ksk_double_rrset(Builder& b)
 
 void plan_csk(Builder& b)
 {
-    const std::string &O = b.old_key, &N = b.new_key;
-    const Interval ipub = csk_ipub(b.in), iret_ds = csk_iret_ds(b.in), iret_sig = csk_iret_sig(b.in);
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval ipub = csk_ipub(b.in()), iret_ds = csk_iret_ds(b.in()), iret_sig = csk_iret_sig(b.in());
     b.step({{A::Publish, N}}, fmt::format("publish {} (DNSKEY only)", N));
     const Seconds tact = b.step({{A::Activate, N}},
                                 fmt::format("{} signs too (double signature); submit its DS to the parent", N), ipub,
@@ -463,7 +468,7 @@ void plan_csk(Builder& b)
     const Seconds tret = b.step({{A::Retire, O}}, fmt::format("{} stops signing (its DNSKEY stays)", O), iret_ds,
                                 "retire-interval");
     const Seconds trem = b.step({{A::Remove, O}}, fmt::format("remove {}'s DNSKEY", O), iret_sig, "remove-interval");
-    b.lint(kCskPublish, ipub, tact - b.t0, tds, b.t0 + ipub.minimum);
+    b.lint(kCskPublish, ipub, tact - b.t0(), tds, b.t0() + ipub.minimum);
     b.lint(kCskRetire, iret_ds, tret - tds, tret, tds + iret_ds.minimum);
     b.lint(kCskRemove, iret_sig, trem - tret, trem, tret + iret_sig.minimum);
 }
@@ -473,18 +478,18 @@ void plan_csk(Builder& b)
 
 void plan_algorithm(Builder& b)
 {
-    const Interval ipub = algorithm_ipub(b.in), iret = algorithm_iret(b.in);
+    const Interval ipub = algorithm_ipub(b.in()), iret = algorithm_iret(b.in());
     std::vector<Action> add, ds_swap, remove;
     std::vector<std::string> new_names, old_names;
-    for (const KeySpec* k : replaced_keys(b.zone, b.spec)) {
-        const std::string n = successor_name(b.spec, k->name);
+    for (const KeySpec* k : replaced_keys(b.zone(), b.spec())) {
+        const std::string n = successor_name(b.spec(), k->name);
         add.insert(add.end(), {{A::Publish, n}, {A::Activate, n}});
         remove.insert(remove.end(), {{A::Retire, k->name}, {A::Remove, k->name}});
         if (k->role != KeyRole::Zsk) ds_swap.insert(ds_swap.end(), {{A::DsAdd, n}, {A::DsRemove, k->name}});
         new_names.push_back(n);
         old_names.push_back(k->name);
     }
-    const std::string alg = fmt::format("algorithm {}", b.spec.algorithm ? int(*b.spec.algorithm) : 0);
+    const std::string alg = fmt::format("algorithm {}", b.spec().algorithm ? int(*b.spec().algorithm) : 0);
     b.step(add, fmt::format("sign with {} too: publish and activate {} (the lab publishes each new DNSKEY with its "
                             "first signatures)",
                             alg, join(new_names)));
@@ -493,7 +498,7 @@ void plan_algorithm(Builder& b)
                                b.dreg("RFC 6781 4.1.4"));
     const Seconds trem = b.step(remove, fmt::format("remove the old algorithm's keys {}", join(old_names)), iret,
                                 "retire-interval");
-    b.lint(kAlgorithmPublish, ipub, tds - b.in.dreg - b.t0, tds, b.t0 + b.in.dprp + b.in.ttl_key);
+    b.lint(kAlgorithmPublish, ipub, tds - b.in().dreg - b.t0(), tds, b.t0() + b.in().dprp + b.in().ttl_key);
     b.lint(kAlgorithmRetire, iret, trem - tds, trem, tds + iret.minimum);
 }
 
@@ -504,10 +509,10 @@ void plan_algorithm(Builder& b)
 
 void plan_turn_secure(Builder& b)
 {
-    const Interval ipub = turn_secure_ipub(b.in);
+    const Interval ipub = turn_secure_ipub(b.in());
     std::vector<Action> sign, ds;
     std::vector<std::string> names, ds_names;
-    for (const auto& k : b.zone.keys) {
+    for (const auto& k : b.zone().keys) {
         sign.insert(sign.end(), {{A::Publish, k.name}, {A::Activate, k.name}});
         names.push_back(k.name);
         if (k.role == KeyRole::Zsk) continue;
@@ -519,8 +524,8 @@ void plan_turn_secure(Builder& b)
                                 "publish-interval");
     const Seconds tds = b.step(ds, fmt::format("the parent publishes the DS of {}: the zone is secure", join(ds_names)),
                                b.dreg("RFC 6781 4.1.4"));
-    if (tds >= b.t0) b.lint(kTurnSecureEarly, ipub, tsbm - b.t0, tsbm, b.t0 + ipub.minimum);
-    else b.lint(kTurnSecureDsFirst, ipub, tsbm - b.t0, tds, b.t0 + Seconds(b.zone.ttl.negative) + b.in.dprp);
+    if (tds >= b.t0()) b.lint(kTurnSecureEarly, ipub, tsbm - b.t0(), tsbm, b.t0() + ipub.minimum);
+    else b.lint(kTurnSecureDsFirst, ipub, tsbm - b.t0(), tds, b.t0() + Seconds(b.zone().ttl.negative) + b.in().dprp);
 }
 
 // The DS removed first (with a parent agent: by the RFC 8078 delete signal, the agent removing
@@ -528,10 +533,10 @@ void plan_turn_secure(Builder& b)
 
 void plan_turn_insecure(Builder& b)
 {
-    const Interval iret = turn_insecure_iret(b.in);
+    const Interval iret = turn_insecure_iret(b.in());
     std::vector<Action> ds, unsign;
     std::vector<std::string> names, ds_names;
-    for (const auto& k : b.zone.keys) {
+    for (const auto& k : b.zone().keys) {
         if (!k.publish || k.remove) continue;  // keys already gone, or planned away by the timeline
         unsign.insert(unsign.end(), {{A::Retire, k.name}, {A::Remove, k.name}});
         names.push_back(k.name);
@@ -539,7 +544,7 @@ void plan_turn_insecure(Builder& b)
         ds.push_back({A::DsRemove, k.name});
         ds_names.push_back(k.name);
     }
-    const bool agent = b.zone.parent_agent.has_value();
+    const bool agent = b.zone().parent_agent.has_value();
     if (agent) ds.clear();
     if (agent) b.step({{A::CdsDelete, ""}}, "publish the CDS/CDNSKEY delete signal (RFC 8078)");
     else b.step({}, fmt::format("ask the parent to remove the DS of {}", join(ds_names)));
@@ -549,7 +554,7 @@ void plan_turn_insecure(Builder& b)
     if (agent) b.last().by_parent_agent = true;
     const Seconds tuns = b.step(unsign, fmt::format("unsign the zone: remove {}", join(names)), iret,
                                 "retire-interval");
-    b.lint(kTurnInsecureRetire, iret, tuns - tdel, tuns, tdel + b.in.dprp_parent + b.in.ttl_ds);
+    b.lint(kTurnInsecureRetire, iret, tuns - tdel, tuns, tdel + b.in().dprp_parent + b.in().ttl_ds);
 }
 
 // Each method's planner, in RolloverMethod order.

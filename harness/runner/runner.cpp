@@ -666,9 +666,9 @@ private:
     {
         // A revoked key is published under another key tag (the REVOKE flag is part of it).
         const int tag = s.revoked && k.revoked ? k.revoked->keytag() : k.key.keytag();
-        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, std::string(scenario::to_string(k.spec->role)), tag,
-                                        static_cast<int>(k.key.algorithm()), s.published, s.active, s.ds_at_parent,
-                                        s.revoked});
+        const std::string role(scenario::to_string(k.spec->role));
+        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, role, tag, static_cast<int>(k.key.algorithm()),
+                                        s.published, s.active, s.ds_at_parent, s.revoked});
     }
 
     // Key state changes become events of the report, whether the timeline, a key's own times

@@ -121,7 +121,8 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
     if (words.size() > 2)
         fail(loc(act), fmt::format("do: takes '<action> [key]', not '{}'; give one action per event", scalar(act)));
     auto kind = from_string<ActionKind>(to_lower(words[0]));
-    if (!kind) fail(loc(act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], names_of<ActionKind>())));
+    if (!kind)
+        fail(loc(act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], names_of<ActionKind>())));
     ev.action = kind;
     if (const Field* until = f.find("until")) fail(key_loc(*until), "until: applies only to faults; remove it");
     for (const auto& field : f.all()) {
@@ -143,7 +144,8 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
                            "give a zone below it");
         return;
     }
-    if (words.size() > 1 && key_field) fail(key_loc(*key_field), "the key is given twice, in do: and in key:; keep one");
+    if (words.size() > 1 && key_field)
+        fail(key_loc(*key_field), "the key is given twice, in do: and in key:; keep one");
     ev.key = words.size() > 1 ? words[1] : key_field ? scalar(*key_field) : "";
     if (ev.key.empty()) fail(loc(act), fmt::format("action '{}' needs a key: write '{} <key>'", words[0], words[0]));
     refer_to_key(ev, words.size() > 1 ? loc(act) : loc(*key_field), words[0]);
@@ -306,7 +308,8 @@ void resolve_key_reference(const Scenario& scenario, const std::vector<std::stri
         if ((a == ActionKind::DsAdd || a == ActionKind::DsRemove || a == ActionKind::CdsPublish ||
              a == ActionKind::CdsRemove) &&
             key.role == KeyRole::Zsk)
-            fail(ref.loc, fmt::format("{} applies to a ksk or csk; key '{}' in {} is a zsk", ref.verb, ev.key, ev.zone));
+            fail(ref.loc,
+                 fmt::format("{} applies to a ksk or csk; key '{}' in {} is a zsk", ref.verb, ev.key, ev.zone));
     } else if (ev.fault) {
         const FaultRow& fault = row_of(*ev.fault);
         if (fault.value == FaultKind::MultiSignerMissingZsk) {
