@@ -3,8 +3,8 @@
 #include "cli/play.hpp"
 #include "cli/run.hpp"
 #include "core/error.hpp"
+#include "prepare/prepared.hpp"
 #include "rollover/planner.hpp"
-#include "scenario/parse.hpp"
 
 #include <iostream>
 
@@ -17,7 +17,7 @@ int cmd_check(const std::vector<std::string>& inputs, const std::string& templat
     int status = 0;
     for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
         try {
-            auto sc = rollsim::scenario::parse_scenario(file, template_root);
+            const auto sc = rollsim::prepare::load_scenario(file, template_root).scenario;
             std::cout << file << ": valid (" << sc.zones.size() << " zones, " << sc.timeline.size() << " events, "
                       << sc.expectations.size() << " expectations)\n";
         } catch (const rollsim::ScenarioError& e) {
@@ -35,10 +35,10 @@ int cmd_plan(const std::vector<std::string>& inputs, const std::string& template
     bool first = true;
     for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
         try {
-            auto sc = rollsim::scenario::parse_scenario(file, template_root);
+            const auto prepared = rollsim::prepare::load_scenario(file, template_root);
             if (!first) std::cout << "\n";
             first = false;
-            rollsim::rollover::print_plan(std::cout, sc, rollsim::rollover::plan_rollovers(sc));
+            rollsim::rollover::print_plan(std::cout, prepared.scenario, prepared.plans);
         } catch (const rollsim::ScenarioError& e) {
             std::cerr << "rollsim: " << e.what() << "\n";
             status = static_cast<int>(rollsim::ExitCode::InvalidScenario);

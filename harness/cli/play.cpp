@@ -1,7 +1,7 @@
 #include "cli/play.hpp"
 
 #include "cli/lab_dir.hpp"
-#include "cli/load.hpp"
+#include "prepare/prepared.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
@@ -12,6 +12,7 @@
 #include "report/summary.hpp"
 #include "report/terminal.hpp"
 #include "runner/runner.hpp"
+#include "scenario/names.hpp"
 #include "scenario/parse.hpp"
 
 #include <algorithm>
@@ -334,7 +335,7 @@ private:
         for (const auto& ev : m_sc.timeline) {
             if (ev.at == *first) out.push_back({ev.at, report::describe_event(ev), ev.say});
             if (ev.fault && ev.until == first)
-                out.push_back({*first, fmt::format("fault {} at {} ends", scenario::fault_name(*ev.fault), ev.zone), ""});
+                out.push_back({*first, fmt::format("fault {} at {} ends", scenario::to_string(*ev.fault), ev.zone), ""});
         }
         return out;
     }
@@ -510,14 +511,12 @@ private:
         const auto& faults = scenario::vocabulary().faults;
         if (std::find(faults.begin(), faults.end(), name) == faults.end())
             return error(line, fmt::format("unknown fault '{}'{}", args[0], scenario::did_you_mean(name, faults)));
-        std::optional<scenario::FaultKind> kind;
-        for (std::size_t i = 0; i < std::size(scenario::kFaultNames); ++i)
-            if (name == scenario::kFaultNames[i]) kind = static_cast<scenario::FaultKind>(i);
+        const std::optional<scenario::FaultKind> kind = scenario::from_string<scenario::FaultKind>(name);
         std::vector<std::string> zones;  // where this fault is in force now
         std::vector<std::string> active;
         for (const auto& ev : m_sc.timeline)
             if (ev.fault && in_force(ev, m_session.now())) {
-                active.push_back(fmt::format("{} at {}", scenario::fault_name(*ev.fault), ev.zone));
+                active.push_back(fmt::format("{} at {}", scenario::to_string(*ev.fault), ev.zone));
                 if (*ev.fault == *kind && std::find(zones.begin(), zones.end(), ev.zone) == zones.end())
                     zones.push_back(ev.zone);
             }
@@ -565,13 +564,12 @@ private:
         s << fmt::format("Virtual time {} ({}); the scenario ends at {}\n", format_offset(now),
                          format_time(m_sc.start + now), format_offset(m_sc.duration));
         s << "Keys\n";
-        static const char* roles[] = {"KSK", "ZSK", "CSK"};
         for (const auto& z : world.zones()) {
             s << fmt::format("  {}{}{}\n", z.spec->name, z.spec->implicit ? " (implicit)" : "",
                              world.signer_running(z, now) ? "" : " — signer stopped");
             for (const auto& k : z.keys)
                 s << fmt::format("    {:<10} {} tag {:<5} alg {:<3} {}\n", k.spec->name,
-                                 roles[static_cast<int>(k.spec->role)], k.key.keytag(),
+                                 upper(std::string(scenario::to_string(k.spec->role))), k.key.keytag(),
                                  static_cast<int>(k.key.algorithm()), key_state_text(*k.spec, world.key_state(z, k, now)));
         }
         s << "Faults in force\n";
@@ -638,7 +636,7 @@ std::string command_loop(Exercise& ex, std::istream& in, std::ostream& out)
 
 int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 {
-    const LoadedScenario loaded = load_scenario(args.scenario, args.template_root);
+    const prepare::PreparedScenario loaded = prepare::load_scenario(args.scenario, args.template_root);
     const fs::path transcript = transcript_path(args);
     lab::Tools tools = lab::Tools::locate();
     LabDir dir(args.lab_dir, args.keep_lab);

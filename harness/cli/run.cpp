@@ -1,7 +1,7 @@
 #include "cli/run.hpp"
 
 #include "cli/lab_dir.hpp"
-#include "cli/load.hpp"
+#include "prepare/prepared.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
@@ -132,13 +132,13 @@ runner::RunRecord play_in_lab(const scenario::Scenario& sc, const lab::Tools& to
 
 // Runs one parsed scenario in this process: enters fresh namespaces (so the process cannot
 // run another lab afterwards), plays it, reports. Returns 0 or 1.
-int run_in_this_process(const LoadedScenario& loaded, const lab::Tools& tools, const Options& opt)
+int run_in_this_process(const prepare::PreparedScenario& loaded, const lab::Tools& tools, const Options& opt)
 {
     const scenario::Scenario& sc = loaded.scenario;
     // The rollover lint's findings (overrides below an RFC 7583 minimum), before anything runs.
     if (!opt.quiet && !sc.rollovers.empty()) {
         std::ostringstream lint;
-        rollover::print_lint(lint, sc, rollover::plan_rollovers(sc));
+        rollover::print_lint(lint, sc, loaded.plans);
         if (!lint.str().empty()) std::cout << lint.str() << std::endl;
     }
     LabDir dir(opt.lab_dir, opt.keep_lab);
@@ -155,7 +155,7 @@ int run_in_this_process(const LoadedScenario& loaded, const lab::Tools& tools, c
 }
 
 struct Job {
-    const LoadedScenario* loaded;
+    const prepare::PreparedScenario* loaded;
     fs::path report;  // the JSON report, with --report-dir
     fs::path result;  // the report::RunResult the child writes
     fs::path log;     // the child's output
@@ -328,7 +328,7 @@ int print_table(const std::vector<Job>& jobs, int parallel, double wall)
     return worst;
 }
 
-int run_batch(const std::vector<LoadedScenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
+int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
 {
     LabDir work("", false);  // the children's results, and their logs unless --report-dir keeps them
     fs::path out_dir = args.report_dir.empty() ? work.path() : fs::path(args.report_dir);
@@ -360,14 +360,14 @@ int run_batch(const std::vector<LoadedScenario>& scenarios, const lab::Tools& to
 
 // Every file loaded before any lab starts. One invalid file among several: each error printed,
 // then nullopt (exit 2).
-std::optional<std::vector<LoadedScenario>> load_all(const std::vector<std::string>& files,
+std::optional<std::vector<prepare::PreparedScenario>> load_all(const std::vector<std::string>& files,
                                                     const std::string& template_root)
 {
-    std::vector<LoadedScenario> out;
+    std::vector<prepare::PreparedScenario> out;
     int invalid = 0;
     for (const auto& f : files) {
         try {
-            out.push_back(load_scenario(f, template_root));
+            out.push_back(prepare::load_scenario(f, template_root));
         } catch (const ScenarioError& e) {
             if (files.size() == 1) throw;
             std::cerr << "rollsim: " << e.what() << "\n";

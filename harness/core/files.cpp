@@ -73,4 +73,14 @@ std::optional<std::string> write_file_atomically(const std::filesystem::path& pa
     return std::nullopt;
 }
 
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& root)
+{
+    auto r = root.begin();
+    for (auto it = path.begin(); r != root.end(); ++it, ++r) {
+        if (r->empty()) return true;  // a trailing separator of `root`
+        if (it == path.end() || *it != *r) return false;
+    }
+    return true;
+}
+
 }  // namespace rollsim

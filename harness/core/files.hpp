@@ -1,4 +1,4 @@
-// Whole-file writes that readers never see half done.
+// Whole-file writes that readers never see half done, and where a path lies.
 #pragma once
 
 #include <filesystem>
@@ -22,5 +22,9 @@ struct WriteOptions {
 // could not be written).
 std::optional<std::string> write_file_atomically(const std::filesystem::path& path, const std::string& text,
                                                  const WriteOptions& options = {});
+
+// True when `path` is `root` or lies below it, compared name by name (both absolute and
+// normal, e.g. lexically_normal() or weakly_canonical()): "/a/bc" is not below "/a/b".
+bool is_within(const std::filesystem::path& path, const std::filesystem::path& root);
 
 }  // namespace rollsim

@@ -1,5 +1,7 @@
 #include "report/event_text.hpp"
 
+#include "scenario/names.hpp"
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -7,14 +9,6 @@ namespace rollsim::report {
 namespace {
 
 using namespace runner;
-
-const char* action_name(scenario::ActionKind a)
-{
-    static const char* names[] = {"publish", "activate", "retire", "remove",
-                                  "ds-add", "ds-remove", "stop-signer", "start-signer", "revoke",
-                                  "cds-publish", "cds-remove", "cds-delete"};
-    return names[static_cast<int>(a)];
-}
 
 const char* transition_text(KeyTransition what, bool root)
 {
@@ -35,7 +29,7 @@ struct Words {
     std::string operator()(const TimelineEvent& e) const { return describe_event(e.event); }
     std::string operator()(const FaultRepaired& e) const
     {
-        return "repaired: " + std::string(scenario::fault_name(e.fault)) + " at " + e.zone;
+        return "repaired: " + std::string(scenario::to_string(e.fault)) + " at " + e.zone;
     }
     std::string operator()(const KeyStateChanged& e) const
     {
@@ -72,11 +66,11 @@ std::string describe_event(const scenario::Event& ev)
 {
     std::string text;
     if (ev.action) {
-        text = action_name(*ev.action);
+        text = std::string(scenario::to_string(*ev.action));
         if (!ev.key.empty()) text += " " + ev.key;
         text += " (" + ev.zone + ")";
     } else if (ev.fault) {
-        text = "fault " + std::string(scenario::fault_name(*ev.fault)) + " at " + ev.zone;
+        text = "fault " + std::string(scenario::to_string(*ev.fault)) + " at " + ev.zone;
         if (!ev.key.empty()) text += " key " + ev.key;
         if (!ev.server.empty()) text += " server " + ev.server;
         if (!ev.type.empty()) text += " type " + ev.type;

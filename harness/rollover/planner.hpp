@@ -70,9 +70,6 @@ std::string next_key_name(const std::string& key);
 // rollovers number their generations), else next_key_name(key).
 std::string successor_name(const scenario::RolloverSpec& spec, const std::string& key);
 
-// The overrides a method takes, in step order.
-std::vector<std::string> override_names(scenario::RolloverMethod method);
-
 // RFC 7583's inputs for one rollover of `zone`: TTLs from the zone, delays and margin from the
 // rollover, Dsgn = signature validity - refresh.
 TimingInputs timing_inputs(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
@@ -81,12 +78,14 @@ TimingInputs timing_inputs(const scenario::ZoneSpec& zone, const scenario::Rollo
 // key's algorithm.
 std::vector<const scenario::KeySpec*> replaced_keys(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
 
-// Plans one rollover. `zone` must hold spec.key (the parser checks).
+// Plans one rollover against the keys `zone` has when it starts (earlier rollovers' successors
+// included). `zone` must hold spec.key (prepare/ checks, then plans each rollover once:
+// prepare/prepared.hpp).
 RolloverPlan plan_rollover(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
-std::vector<RolloverPlan> plan_rollovers(const scenario::Scenario& scenario);
 
-// Every window the lint predicts for the scenario's rollovers (`until` at most the duration).
-std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& scenario);
+// Every window the lint of `plans` predicts (`until` at most the scenario's duration).
+std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& scenario,
+                                               const std::vector<RolloverPlan>& plans);
 
 // `rollsim plan`: per rollover, the schedule; then the lint.
 void print_plan(std::ostream& out, const scenario::Scenario& scenario, const std::vector<RolloverPlan>& plans);

@@ -20,6 +20,41 @@ Interval make_interval(std::string name, std::string formula, std::string number
     return out;
 }
 
+namespace {
+
+// The sums several rules share, each under the name and section of the rule that uses it.
+// Dprp + TTLkey: a new DNSKEY RRset on every server of the zone and the old one out of caches.
+Interval dnskey_turnover(const char* name, const char* section, const TimingInputs& in)
+{
+    return make_interval(name, "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), section,
+                         in.dprp + in.ttl_key, in);
+}
+
+// DprpC + TTLkey: the same, in the child's terms (RFC 7583 3.3).
+Interval child_dnskey_turnover(const char* name, const char* section, const TimingInputs& in)
+{
+    return make_interval(name, "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)), section,
+                         in.dprp_child + in.ttl_key, in);
+}
+
+// DprpP + TTLds: a new DS RRset on every server of the parent and the old one out of caches.
+Interval ds_turnover(const char* name, const char* section, const TimingInputs& in)
+{
+    return make_interval(name, "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), section,
+                         in.dprp_parent + in.ttl_ds, in);
+}
+
+// Dsgn + Dprp + TTLsig: the zone re-signed, the new signatures on every server, the old ones out
+// of caches.
+Interval signature_turnover(const char* name, const char* section, const TimingInputs& in)
+{
+    return make_interval(name, "Dsgn + Dprp + TTLsig",
+                         fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)), section,
+                         in.dsgn + in.dprp + in.ttl_sig, in);
+}
+
+}  // namespace
+
 std::string Interval::describe() const
 {
     std::string out = fmt::format("{} = {} = {}", name, formula, numbers);
@@ -29,19 +64,11 @@ std::string Interval::describe() const
 
 // RFC 7583 3.2.1: "Ipub = Dprp + TTLkey" — the new DNSKEY must reach every server and every
 // cached copy of the old DNSKEY RRset must have expired before the new key signs.
-Interval zsk_prepublish_ipub(const TimingInputs& in)
-{
-    return make_interval("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1",
-                in.dprp + in.ttl_key, in);
-}
+Interval zsk_prepublish_ipub(const TimingInputs& in) { return dnskey_turnover("Ipub", "RFC 7583 3.2.1", in); }
 
 // RFC 7583 3.2.1: "Iret = Dsgn + Dprp + TTLsig" — the zone is re-signed with the new key, the
 // new signatures propagate, and cached signatures by the old key expire, before it is removed.
-Interval zsk_prepublish_iret(const TimingInputs& in)
-{
-    return make_interval("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
-                "RFC 7583 3.2.1", in.dsgn + in.dprp + in.ttl_sig, in);
-}
+Interval zsk_prepublish_iret(const TimingInputs& in) { return signature_turnover("Iret", "RFC 7583 3.2.1", in); }
 
 // RFC 7583 3.2.2: "Iret = Dsgn + Dprp + max(TTLkey, TTLsig)" — the old key may go once the
 // zone is fully double-signed and no cache holds the old DNSKEY RRset or old-only signatures.
@@ -54,35 +81,19 @@ Interval zsk_double_signature_iret(const TimingInputs& in)
 
 // RFC 7583 3.3.1: "IpubC = DprpC + TTLkey" — the new KSK is in every cached DNSKEY RRset
 // before the DS is swapped at the parent.
-Interval ksk_double_ksk_ipub(const TimingInputs& in)
-{
-    return make_interval("IpubC", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)),
-                "RFC 7583 3.3.1", in.dprp_child + in.ttl_key, in);
-}
+Interval ksk_double_ksk_ipub(const TimingInputs& in) { return child_dnskey_turnover("IpubC", "RFC 7583 3.3.1", in); }
 
 // RFC 7583 3.3.1: "Iret = DprpP + TTLds" — the old KSK stays until the new DS set has reached
 // the parent's servers and cached old DS sets have expired.
-Interval ksk_double_ksk_iret(const TimingInputs& in)
-{
-    return make_interval("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
-                in.dprp_parent + in.ttl_ds, in);
-}
+Interval ksk_double_ksk_iret(const TimingInputs& in) { return ds_turnover("Iret", "RFC 7583 3.3.1", in); }
 
 // RFC 7583 3.3.2: "IpubP = DprpP + TTLds" — the new DS is in every cached DS RRset before the
 // DNSKEY RRset switches to the new KSK.
-Interval ksk_double_ds_ipub(const TimingInputs& in)
-{
-    return make_interval("IpubP", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.2",
-                in.dprp_parent + in.ttl_ds, in);
-}
+Interval ksk_double_ds_ipub(const TimingInputs& in) { return ds_turnover("IpubP", "RFC 7583 3.3.2", in); }
 
 // RFC 7583 3.3.2: "Iret = DprpC + TTLkey" — the old DS stays until cached DNSKEY RRsets
 // holding the old KSK have expired.
-Interval ksk_double_ds_iret(const TimingInputs& in)
-{
-    return make_interval("Iret", "DprpC + TTLkey", fmt::format("{} + {}", d(in.dprp_child), d(in.ttl_key)), "RFC 7583 3.3.2",
-                in.dprp_child + in.ttl_key, in);
-}
+Interval ksk_double_ds_iret(const TimingInputs& in) { return child_dnskey_turnover("Iret", "RFC 7583 3.3.2", in); }
 
 // RFC 7583 3.3.3: "Ipub = max(Dreg + DprpP + TTLds, DprpC + TTLkey)" — both the new DS (after
 // registration) and the new DNSKEY RRset are in caches before the old ones are withdrawn.
@@ -96,27 +107,15 @@ Interval ksk_double_rrset_ipub(const TimingInputs& in)
 
 // CSK, DNSKEY side (RFC 7583 3.2.1 / 3.3.1): the new key is in every cached DNSKEY RRset
 // before it signs and before its DS is submitted.
-Interval csk_ipub(const TimingInputs& in)
-{
-    return make_interval("Ipub", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 7583 3.2.1, 3.3.1",
-                in.dprp + in.ttl_key, in);
-}
+Interval csk_ipub(const TimingInputs& in) { return dnskey_turnover("Ipub", "RFC 7583 3.2.1, 3.3.1", in); }
 
 // CSK, DS side (RFC 7583 3.3.1): after the DS swap the old key keeps signing the DNSKEY
 // RRset until cached old DS sets have expired.
-Interval csk_iret_ds(const TimingInputs& in)
-{
-    return make_interval("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)), "RFC 7583 3.3.1",
-                in.dprp_parent + in.ttl_ds, in);
-}
+Interval csk_iret_ds(const TimingInputs& in) { return ds_turnover("Iret", "RFC 7583 3.3.1", in); }
 
 // CSK, signature side (RFC 7583 3.2.1): once the old key stops signing, its DNSKEY stays until
 // its signatures have left caches.
-Interval csk_iret_sig(const TimingInputs& in)
-{
-    return make_interval("Iret", "Dsgn + Dprp + TTLsig", fmt::format("{} + {} + {}", d(in.dsgn), d(in.dprp), d(in.ttl_sig)),
-                "RFC 7583 3.2.1", in.dsgn + in.dprp + in.ttl_sig, in);
-}
+Interval csk_iret_sig(const TimingInputs& in) { return signature_turnover("Iret", "RFC 7583 3.2.1", in); }
 
 // RFC 6781 4.1.4 steps 1-3 with RFC 7583 3.2.1's terms: the new algorithm's signatures
 // (Dsgn + Dprp + TTLsig) and its DNSKEYs (Dprp + TTLkey) are in caches before the DS changes.
@@ -130,11 +129,7 @@ Interval algorithm_ipub(const TimingInputs& in)
 
 // RFC 6781 4.1.4 step 4 with RFC 7583 3.3.1's Iret: the old algorithm's keys stay until cached
 // DS sets naming them have expired.
-Interval algorithm_iret(const TimingInputs& in)
-{
-    return make_interval("Iret", "DprpP + TTLds", fmt::format("{} + {}", d(in.dprp_parent), d(in.ttl_ds)),
-                "RFC 6781 4.1.4; RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
-}
+Interval algorithm_iret(const TimingInputs& in) { return ds_turnover("Iret", "RFC 6781 4.1.4; RFC 7583 3.3.1", in); }
 
 // Turning a zone secure: sign first, DS last (the order of RFC 6781 4.1.4). The DS may go to the
 // parent once every server serves the signed zone and every answer cached from the unsigned zone
@@ -151,12 +146,7 @@ Interval turn_secure_ipub(const TimingInputs& in)
 // Turning a zone insecure: DS first, signatures last. Once the parent has removed the DS, every
 // cached DS RRset must expire before the zone goes unsigned: "Iret = DprpP + TTLds", RFC 7583
 // 3.3.1's wait for the last KSK of a zone.
-Interval turn_insecure_iret(const TimingInputs& in)
-{
-    return make_interval("Iret", "DprpP + TTLds",
-                         fmt::format("{} + {}", format_duration(in.dprp_parent), format_duration(in.ttl_ds)),
-                         "RFC 6781 4.1.4, RFC 7583 3.3.1", in.dprp_parent + in.ttl_ds, in);
-}
+Interval turn_insecure_iret(const TimingInputs& in) { return ds_turnover("Iret", "RFC 6781 4.1.4, RFC 7583 3.3.1", in); }
 
 // RFC 5011 2.3: queryInterval = MAX(1 hr, MIN(15 days, 1/2*OrigTTL, 1/2*RRSigExpirationInterval)).
 Seconds rfc5011_query_interval(Seconds orig_ttl, Seconds rrsig_expiration_interval)
@@ -184,11 +174,7 @@ Interval rfc5011_ipub(const TimingInputs& in)
                 in.dprp + qi + in.add_holddown + qi, in);
 }
 
-Interval rfc5011_irevoke(const TimingInputs& in)
-{
-    return make_interval("Irevoke", "Dprp + TTLkey", fmt::format("{} + {}", d(in.dprp), d(in.ttl_key)), "RFC 5011 2.1",
-                in.dprp + in.ttl_key, in);
-}
+Interval rfc5011_irevoke(const TimingInputs& in) { return dnskey_turnover("Irevoke", "RFC 5011 2.1", in); }
 
 // The revoked key stays until every RFC 5011 resolver has seen it: one that probes every
 // queryInterval, and one whose cached DNSKEY set, fetched just before the revocation, must

@@ -1,6 +1,7 @@
 #include "runner/runner.hpp"
 
 #include "core/error.hpp"
+#include "dns/names.hpp"
 #include "dns/query.hpp"
 #include "lab/unbound.hpp"
 #include "parent/agent.hpp"
@@ -8,6 +9,7 @@
 #include "probe/daemon_probe.hpp"
 #include "runner/schedule.hpp"
 #include "runner/zone_publisher.hpp"
+#include "scenario/names.hpp"
 #include "world/world.hpp"
 
 #include <algorithm>
@@ -270,7 +272,7 @@ private:
             }
             in.servers.push_back(std::move(a));
         }
-        if (const auto* parent = m_world.zone_of(world::parent_name(spec.name)))
+        if (const auto* parent = m_world.zone_of(dns::parent_name(spec.name)))
             for (const auto& server : parent->servers) {
                 auto answer = dns::query(server.address, spec.name, "DS", direct);
                 if (answer.timed_out) continue;
@@ -418,12 +420,11 @@ private:
 
     void note_key_change(Seconds t, const world::ZoneRuntime& z, const world::KeyRuntime& k, const world::KeyState& s)
     {
-        static const char* roles[] = {"ksk", "zsk", "csk"};
         // A revoked key is published under another key tag (the REVOKE flag is part of it).
         const int tag = s.revoked && k.revoked ? k.revoked->keytag() : k.key.keytag();
-        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, roles[static_cast<int>(k.spec->role)], tag,
-                                        static_cast<int>(k.key.algorithm()), s.published, s.active, s.ds_at_parent,
-                                        s.revoked});
+        const std::string role(scenario::to_string(k.spec->role));
+        m_record.key_changes.push_back({t, z.spec->name, k.spec->name, role, tag, static_cast<int>(k.key.algorithm()),
+                                        s.published, s.active, s.ds_at_parent, s.revoked});
     }
 
     // Key state changes become events of the report, whether the timeline, a key's own times

@@ -1,8 +1,15 @@
-// The validated scenario: what scenario/parse.hpp produces and everything downstream reads.
-// All times are offsets from `start` (virtual time); names are absolute, lower-case, with the
-// trailing dot. A model that parse_scenario() returned is internally consistent: every key,
-// zone and resolver it names exists, and ancestors of every zone are present (created with
-// default policy when the file did not list them, flagged `implicit`).
+// The validated scenario: what scenario/parse.hpp reads from a file, what prepare/ completes,
+// and what everything downstream reads. All times are offsets from `start` (virtual time);
+// names are absolute, lower-case, with the trailing dot.
+//
+// Two stages fill it. parse_scenario() gives the file as written, checked: every zone and
+// resolver it names exists, ancestors of every zone are present (created with default policy
+// when the file did not list them, flagged `implicit`), and each `rollover:` entry is one
+// RolloverSpec, not yet planned. prepare/prepared.hpp then plans the rollovers and fills in what
+// they add: the successor keys, the timeline events of their steps, one spec per generation of a
+// repeating rollover, a duration that covers the steps, and the keys of timeline events that
+// name a key a rollover adds. A prepared model is internally consistent: every key, zone and
+// resolver it names exists. The fields prepare fills say so.
 #pragma once
 
 #include "core/time.hpp"
@@ -95,6 +102,9 @@ struct ZoneSpec {
     std::vector<std::string> records;  // template records, absolute owners, TTL filled in
     Ttls ttl;
     SigningPolicy signing;
+    // The keys the file lists (or the default ksk and zsk); prepare adds each rollover's
+    // successors after them, in rollover order, and clears the times of the keys a turn-secure
+    // rollover publishes.
     std::vector<KeySpec> keys;
     std::optional<ParentAgent> parent_agent;  // nullopt: the DS follows the keys' schedule only
     SourceLoc loc;
@@ -116,7 +126,8 @@ enum class ActionKind {
 };
 
 // The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
-// parameters of Event narrow or tune a fault; which ones apply is noted per kind.
+// parameters of Event narrow or tune a fault; which ones apply is noted per kind, and the
+// parser reads them from the fault's row in scenario/names.hpp (with its name).
 enum class FaultKind {
     // DS at the parent (zone = the child whose DS is broken; key narrows to one key's DS)
     DsDigestMismatch,     // digest bytes garbled
@@ -156,23 +167,22 @@ enum class FaultKind {
     CdsPrematureDelete,     // the delete signal published and the zone's data left unsigned at `at`
 };
 
-// The names scenario files use for the faults, in FaultKind order.
-inline constexpr const char* kFaultNames[] = {
-    "ds-digest-mismatch", "ds-unknown-keytag", "ds-wrong-algorithm", "ds-unsupported-digest", "ds-missing",
-    "orphan-ds", "stale-ds", "signer-outage", "expired-rrsig", "not-yet-valid-rrsig", "rrsig-missing",
-    "rrsig-unknown-key", "corrupted-signature", "short-validity", "dnskey-removed", "revoked-key",
-    "unsupported-algorithm", "nsec-missing", "nsec-chain-broken", "nsec3-iterations", "nsec3param-mismatch",
-    "lagging-secondary", "server-unsigned", "server-down", "multi-signer-missing-zsk",
-    "cds-inconsistent", "cds-not-signed-by-ds-key", "cds-premature-delete",
+// A key a timeline event names, as written, until it is checked against the keys of the zones.
+// The parser checks it at once in a scenario without rollovers; with a `rollover:` block, which
+// may add the key, prepare/ checks it once the rollovers are planned.
+struct KeyReference {
+    SourceLoc loc;     // where the key is written
+    std::string verb;  // the action as written, e.g. "DS-Add", for the error that names it
 };
-inline const char* fault_name(FaultKind kind) { return kFaultNames[static_cast<int>(kind)]; }
 
 struct Event {
     Seconds at{0};
-    std::string zone;               // always set
+    std::string zone;               // always set once prepared; empty from the parser for an
+                                    // action whose key is not resolved yet (unresolved_key)
     std::optional<ActionKind> action;  // exactly one of action / fault
     std::optional<FaultKind> fault;
     std::string key;                // actions on keys; optional fault target
+    std::optional<KeyReference> unresolved_key;  // set by the parser until `key` is checked; prepare clears it
     std::optional<Seconds> until;   // faults: repaired at this offset
     std::string server;             // faults on one server: "ns1", "ns2", ...
     std::string type;               // RR type mnemonic, upper-case (rrsig-missing, ...)
@@ -185,7 +195,8 @@ struct Event {
     SourceLoc loc;
 };
 
-// A key rollover the planner (rollover/planner.hpp) turns into new keys and timeline events.
+// A key rollover the planner (rollover/planner.hpp) turns into new keys and timeline events;
+// prepare/ runs it and the checks that depend on the keys earlier rollovers added.
 enum class RolloverMethod {
     ZskPrepublish,        // RFC 7583 3.2.1
     ZskDoubleSignature,   // RFC 7583 3.2.2
@@ -197,20 +208,17 @@ enum class RolloverMethod {
     TurnSecure,           // an unsigned zone signed, its DS added last
     TurnInsecure,         // the DS removed, the zone unsigned once no cached DS is left
 };
-inline constexpr const char* kRolloverMethodNames[] = {
-    "zsk-prepublish", "zsk-double-signature", "ksk-double-ksk", "ksk-double-ds", "ksk-double-rrset", "csk",
-    "algorithm",      "turn-secure",          "turn-insecure",
-};
-inline const char* rollover_method_name(RolloverMethod m) { return kRolloverMethodNames[static_cast<int>(m)]; }
-
 struct RolloverSpec {
     std::string zone;
     RolloverMethod method = RolloverMethod::ZskPrepublish;
     std::string key;                     // the existing key being replaced; empty for turn-secure/insecure
     std::string new_key;                 // its successor's name; empty = "<key>-next"
     // Repeating key lifetimes: the rollover written once with `every:` becomes one RolloverSpec
-    // per generation (1, 2, ...), each rolling the previous generation's successor.
+    // per generation (1, 2, ...), each rolling the previous generation's successor. The parser
+    // gives the entry as written (generation 1); prepare makes the generations, setting
+    // `generation`, `key`, `new_key` and `start` of each.
     std::optional<Seconds> every;
+    std::optional<int> count;  // generations; nullopt = as many as end within the duration
     int generation = 1;
     Seconds start{0};                    // offset of the rollover's first step
     std::optional<Algorithm> algorithm;  // method algorithm: the new algorithm
@@ -220,7 +228,10 @@ struct RolloverSpec {
     Seconds margin{0};                   // added to every computed interval
     // "publish-interval" / "retire-interval" / "remove-interval" -> the interval used instead
     std::map<std::string, Seconds> overrides;
-    SourceLoc loc;
+    SourceLoc loc;  // the entry
+    // Where the values of key:, start:, algorithm: and every: are written (when they are), for
+    // the checks prepare makes as it plans the rollover.
+    SourceLoc key_loc, start_loc, algorithm_loc, every_loc;
 };
 
 struct Query {
@@ -319,13 +330,20 @@ struct Scenario {
     std::string name;
     std::string description;
     TimePoint start;
+    // As written; without duration:, the last time the file names + 2d (at least 1d), which
+    // prepare raises to the last planned step + 2d.
     Seconds duration{7 * 86400};
+    bool duration_given = false;  // the file sets duration:
     std::vector<ZoneSpec> zones;  // parents before children; the root first
-    std::vector<Event> timeline;  // sorted by `at` (stable)
+    // Sorted by `at` (stable). The parser gives the file's events; prepare adds the planned
+    // steps of the rollovers, before the file's events at the same instant.
+    std::vector<Event> timeline;
     ProbeSpec probes;
     std::vector<ResolverSpec> resolvers;
     std::vector<Expectation> expectations;
-    std::vector<RolloverSpec> rollovers;  // planned into keys and timeline events by the parser
+    // The parser: one per `rollover:` entry, as written. prepare: one per rollover planned (a
+    // repeating one, one per generation), in the order they were planned.
+    std::vector<RolloverSpec> rollovers;
 
     const ZoneSpec* find_zone(const std::string& name) const
     {

@@ -1,6 +1,8 @@
-// Reads a scenario file (YAML, see docs/scenario-format.md) into the validated model.
-// Every problem is reported as a rollsim::ScenarioError "FILE:LINE:COL: what is wrong (hint)";
-// nothing downstream has to re-check what the model promises (see scenario/model.hpp).
+// Reads a scenario file (YAML, see docs/scenario-format.md) into the validated model, each
+// rollover as written, not yet planned: prepare/prepared.hpp plans the rollovers and completes
+// the model (what each stage fills: scenario/model.hpp). Every problem is reported as a
+// rollsim::ScenarioError "FILE:LINE:COL: what is wrong (hint)"; nothing downstream has to
+// re-check what the prepared model promises.
 #pragma once
 
 #include "scenario/model.hpp"
@@ -57,11 +59,18 @@ const Vocabulary& vocabulary();
 
 // One timeline event given as its fields, in order (`{"at", "+1d"}, {"fault", "ds-missing"},
 // {"zone", "example.com."}, ...`, values as a file would write them), read against `scenario`
-// as parse_scenario() returned it: the same checks, defaults and did-you-mean hints as an
+// as prepare/ completed it: the same checks, defaults and did-you-mean hints as an
 // event in the file, times within the duration. Errors are ScenarioErrors naming `label`,
 // without a position. For tools that add events to a scenario being played (rollsim play).
 Event parse_event_fields(const Scenario& scenario, const std::vector<std::pair<std::string, std::string>>& fields,
                          const std::string& label);
+
+// Checks the key a timeline event names (ev.unresolved_key) against `scenario`'s keys: the
+// zone's, or when the event gives no zone, those of the one zone in `listed` (the zones the
+// file lists, in the order an ambiguity names them) that has it; and that the action or fault
+// suits the key's role. Sets ev.zone and clears ev.unresolved_key; errors as the parser's. The
+// parser calls it at once when no rollover can add keys; prepare/ once the rollovers are planned.
+void resolve_key_reference(const Scenario& scenario, const std::vector<std::string>& listed, Event& ev);
 
 // The parser's hint for a word not among `candidates`: " (did you mean 'x'?)", or
 // " (expected one of: a, b, c)" when none is close.

@@ -1,5 +1,7 @@
 #include "world/world.hpp"
 
+#include "dns/names.hpp"
+
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -49,26 +51,6 @@ std::string relabel_dnskey(const std::string& rr, int algorithm)
     for (const auto& tok : tokens) out += (out.empty() ? "" : " ") + tok;
     return out;
 }
-
-}  // namespace
-
-std::string parent_name(const std::string& name)
-{
-    if (name == ".") return ".";
-    auto dot = name.find('.');
-    if (dot == std::string::npos || dot + 1 >= name.size()) return ".";
-    return name.substr(dot + 1);
-}
-
-bool is_at_or_below(const std::string& name, const std::string& zone)
-{
-    if (zone == ".") return true;
-    if (name == zone) return true;
-    return name.size() > zone.size() && name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
-           name[name.size() - zone.size() - 1] == '.';
-}
-
-namespace {
 
 // A record in presentation format with its type field `from` (a whole field, separated by
 // blanks or tabs) replaced by `to`: DS -> CDS, DNSKEY -> CDNSKEY (same RDATA, RFC 7344 3).
@@ -173,7 +155,7 @@ const ZoneRuntime* World::zone_of(const std::string& name) const
 {
     const ZoneRuntime* best = nullptr;
     for (const auto& z : m_zones)
-        if (is_at_or_below(name, z.spec->name) && (!best || z.spec->name.size() > best->spec->name.size()))
+        if (dns::is_at_or_below(name, z.spec->name) && (!best || z.spec->name.size() > best->spec->name.size()))
             best = &z;
     return best;
 }
@@ -340,7 +322,7 @@ std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Sec
         out.push_back(fmt::format("{} {} IN A {}", s.name, ttl_for(spec.ttl, "A", spec.ttl.default_ttl), s.address));
     out.insert(out.end(), spec.records.begin(), spec.records.end());
     for (const auto& child : m_zones)
-        if (child.spec != zone.spec && parent_name(child.spec->name) == spec.name) {
+        if (child.spec != zone.spec && dns::parent_name(child.spec->name) == spec.name) {
             auto d = delegation_records(child, t);
             out.insert(out.end(), d.begin(), d.end());
         }

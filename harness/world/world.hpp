@@ -122,10 +122,6 @@ private:
     std::size_t m_next_event = 0;
 };
 
-// The parent of an absolute name: "www.example.com." -> "example.com.", "com." -> ".".
-std::string parent_name(const std::string& name);
-// True when `name` equals `zone` or lies below it.
-bool is_at_or_below(const std::string& name, const std::string& zone);
 // "ns2" -> 1; -1 if not of that form.
 int server_index(const std::string& label);
 

@@ -12,7 +12,7 @@
 #include "report/run_result.hpp"
 #include "report/summary.hpp"
 #include "runner/runner.hpp"
-#include "scenario/parse.hpp"
+#include "prepare/prepared.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,12 +39,13 @@ struct Fixture {
     RunSummary summary;
     std::vector<Verdict> verdicts;
     std::vector<FailureWindow> windows;
+    std::vector<rollover::PredictedWindow> predicted;  // the rollover lint's, as prepare/ gives them
 };
 
 // The run summarised as `rollsim run` does, with the lint's predicted windows for the scenario.
 void analyse(Fixture& f)
 {
-    f.summary = summarize(f.sc, rollover::predicted_windows(f.sc), f.record);
+    f.summary = summarize(f.sc, f.predicted, f.record);
     f.verdicts.clear();
     for (const auto& e : f.summary.expectations) f.verdicts.push_back(e.verdict);
     f.windows = f.summary.windows;
@@ -323,7 +324,7 @@ TEST(HtmlReport, EscapesEveryMarkupCharacter)
 Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
 {
     Fixture f;
-    f.sc = scenario::parse_scenario_text(
+    const auto prepared = prepare::prepare_scenario_text(
         "name: ZSK pre-publication too short\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.:\n"
         "    ttl: { default: 300, dnskey: 1h, ds: 2h }\n    signing: { validity: 1d, refresh: 18h }\n"
         "probes: { every: 30m, names: [www.example.com. A] }\n"
@@ -338,6 +339,8 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
         "  - { no-failures: true, resolver: cold }\n"
         "  - { otherwise: secure }\n",
         "t.yaml", ".");
+    f.sc = prepared.scenario;
+    f.predicted = prepared.predicted;
     for (long t = 0; t <= f.sc.duration.count(); t += 30 * 60) {
         const bool in_window = t > kDay && t <= kDay + kHour;
         const bool later = t > kDay + 10 * kHour && t <= kDay + 11 * kHour;
@@ -352,7 +355,7 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
 TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpredicted)
 {
     auto f = make_rollover_fixture(true, true);
-    const auto c = compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows);
+    const auto c = compare_predictions(f.sc, f.predicted, f.windows);
     ASSERT_EQ(c.predicted.size(), 1u);
     EXPECT_EQ(c.predicted[0].from, Seconds(kDay + 10 * 60));
     EXPECT_EQ(c.predicted[0].until, Seconds(kDay + kHour + 5 * 60));
@@ -367,13 +370,13 @@ TEST(PredictedVsObserved, PairsEachObservedWindowWithThePredictionOrCallsItUnpre
     EXPECT_FALSE(f.verdicts[0].pass);  // predicted-windows: match judges the same pairing
 
     f = make_rollover_fixture(false, false);
-    const auto none = compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows);
+    const auto none = compare_predictions(f.sc, f.predicted, f.windows);
     ASSERT_EQ(none.rows.size(), 1u);
     EXPECT_EQ(none.rows[0].match, PredictionMatch::NotObserved);
     EXPECT_FALSE(none.rows[0].observed);
 
     f = make_rollover_fixture(true, false);
-    EXPECT_TRUE(compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows).agree());
+    EXPECT_TRUE(compare_predictions(f.sc, f.predicted, f.windows).agree());
     EXPECT_TRUE(f.verdicts[0].pass) << f.verdicts[0].detail;
 }
 
@@ -385,11 +388,11 @@ TEST(PredictedVsObserved, AWindowReachingBeyondThePredictionExceedsIt)
         if (o.resolver == "warm" && o.offset > Seconds(kDay) && o.offset <= Seconds(kDay + 3 * kHour))
             o = probe(o.offset.count(), "warm", true);
     f.windows = failure_windows(f.record.observations);
-    const auto c = compare_predictions(f.sc, rollover::predicted_windows(f.sc), f.windows);
+    const auto c = compare_predictions(f.sc, f.predicted, f.windows);
     ASSERT_EQ(c.rows.size(), 1u);
     EXPECT_EQ(c.rows[0].match, PredictionMatch::Exceeds);
     EXPECT_EQ(to_string(c.rows[0].match), "exceeds prediction");
-    const auto v = evaluate(f.sc, rollover::predicted_windows(f.sc), f.record.observations);
+    const auto v = evaluate(f.sc, f.predicted, f.record.observations);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
 }

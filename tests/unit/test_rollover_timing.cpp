@@ -7,6 +7,7 @@
 #include "rollover/planner.hpp"
 #include "rollover/timing.hpp"
 #include "runner/runner.hpp"
+#include "prepare/prepared.hpp"
 #include "scenario/parse.hpp"
 
 #include <gtest/gtest.h>
@@ -119,13 +120,13 @@ TEST(RolloverTiming, TurningInsecureWaitsForCachedDsSets)
 // ---------------------------------------------------------------------------------------------
 // The parser and the planner together.
 
-scenario::Scenario parse(const std::string& rollover, const std::string& ttl = "{ default: 300, dnskey: 1h, ds: 2h }",
+prepare::PreparedScenario parse(const std::string& rollover, const std::string& ttl = "{ default: 300, dnskey: 1h, ds: 2h }",
                          const std::string& expect = "")
 {
     const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nzones:\n  example.com.:\n    ttl: " + ttl +
                              "\n    signing: { validity: 1d, refresh: 18h }\nprobes: { every: 30m, names: [www.example.com. A] }\n"
                              "rollover:\n  - " + rollover + "\n" + expect;
-    return scenario::parse_scenario_text(text, "t.yaml", ".");
+    return prepare::prepare_scenario_text(text, "t.yaml", ".");
 }
 
 const scenario::KeySpec* key(const scenario::Scenario& sc, const std::string& name)
@@ -145,7 +146,8 @@ std::vector<std::string> events(const scenario::Scenario& sc)
 
 TEST(RolloverPlanner, ZskPrePublicationAddsTheKeyAndTheEvents)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }");
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }");
+    const auto& sc = prepared.scenario;
     const auto* next = key(sc, "zsk-next");
     ASSERT_NE(next, nullptr);
     EXPECT_EQ(next->role, scenario::KeyRole::Zsk);
@@ -155,17 +157,18 @@ TEST(RolloverPlanner, ZskPrePublicationAddsTheKeyAndTheEvents)
                R = std::to_string(int(ActionKind::Retire)), X = std::to_string(int(ActionKind::Remove));
     EXPECT_EQ(events(sc), (std::vector<std::string>{"+1d " + P + " zsk-next", "+1d1h5m " + A + " zsk-next",
                                                     "+1d1h5m " + R + " zsk", "+1d8h10m " + X + " zsk"}));
-    auto plans = plan_rollovers(sc);
+    auto plans = prepared.plans;
     ASSERT_EQ(plans.size(), 1u);
     EXPECT_TRUE(plans[0].findings.empty());
-    EXPECT_TRUE(predicted_windows(sc).empty());
+    EXPECT_TRUE(prepared.predicted.empty());
 }
 
 TEST(RolloverPlanner, OverrideBelowTheMinimumIsKeptAndPredictsAWindow)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }");
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }");
+    const auto& sc = prepared.scenario;
     EXPECT_EQ(sc.timeline[1].at, kDay + 10 * kMin);  // the override is used as written
-    auto w = predicted_windows(sc);
+    auto w = prepared.predicted;
     ASSERT_EQ(w.size(), 1u);
     EXPECT_EQ(w[0].from, kDay + 10 * kMin);           // activation
     EXPECT_EQ(w[0].until, kDay + kHour + 5 * kMin);   // publication + Dprp + TTLkey
@@ -176,15 +179,15 @@ TEST(RolloverPlanner, OverrideBelowTheMinimumIsKeptAndPredictsAWindow)
 
 TEST(RolloverPlanner, OverrideAboveTheMinimumIsNotFlagged)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 2h } }");
-    EXPECT_TRUE(plan_rollovers(sc)[0].findings.empty());
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 2h } }");
+    EXPECT_TRUE(prepared.plans[0].findings.empty());
 }
 
 TEST(RolloverPlanner, KskDoubleDsStepsAndLint)
 {
-    auto sc = parse("{ zone: example.com., method: ksk-double-ds, key: ksk, start: +1d, parent: { registration-delay: 1h },"
+    const auto prepared = parse("{ zone: example.com., method: ksk-double-ds, key: ksk, start: +1d, parent: { registration-delay: 1h },"
                     " override: { retire-interval: 0s } }");
-    auto plan = plan_rollovers(sc)[0];
+    auto plan = prepared.plans[0];
     ASSERT_EQ(plan.steps.size(), 4u);
     EXPECT_EQ(plan.steps[0].at, kDay);                                   // DS submitted
     EXPECT_EQ(plan.steps[1].at, kDay + kHour);                           // + Dreg: DS added
@@ -207,8 +210,9 @@ TEST(RolloverPlanner, ParentAgentTurnsDsStepsIntoCds)
                               "    parent-agent: { scan-every: 30m, registration-delay: 1h }\n"
                               "probes: { every: 30m, names: [www.example.com. A] }\n"
                               "rollover:\n  - { zone: example.com., method: ksk-double-ds, key: ksk, start: +1d }\n";
-    auto sc = scenario::parse_scenario_text(text, "t.yaml", ".");
-    auto plan = plan_rollovers(sc)[0];
+    const auto prepared = prepare::prepare_scenario_text(text, "t.yaml", ".");
+    const auto& sc = prepared.scenario;
+    auto plan = prepared.plans[0];
     EXPECT_EQ(plan.inputs.dreg, 90 * kMin);
     ASSERT_EQ(plan.steps.size(), 4u);
     using A = ActionKind;
@@ -231,7 +235,8 @@ TEST(RolloverPlanner, ParentAgentTurnsDsStepsIntoCds)
 
 TEST(RolloverPlanner, AlgorithmRollsEveryKeyOfTheAlgorithm)
 {
-    auto sc = parse("{ zone: example.com., method: algorithm, key: ksk, algorithm: ED25519, start: +1d }");
+    const auto prepared = parse("{ zone: example.com., method: algorithm, key: ksk, algorithm: ED25519, start: +1d }");
+    const auto& sc = prepared.scenario;
     ASSERT_NE(key(sc, "ksk-next"), nullptr);
     ASSERT_NE(key(sc, "zsk-next"), nullptr);
     EXPECT_EQ(key(sc, "zsk-next")->algorithm, scenario::Algorithm::ED25519);
@@ -240,16 +245,18 @@ TEST(RolloverPlanner, AlgorithmRollsEveryKeyOfTheAlgorithm)
 
 TEST(RolloverPlanner, PlanPrintsFormulasWithNumbers)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }");
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }");
+    const auto& sc = prepared.scenario;
     std::ostringstream out;
-    print_plan(out, sc, plan_rollovers(sc));
+    print_plan(out, sc, prepared.plans);
     EXPECT_NE(out.str().find("Ipub = Dprp + TTLkey = 5m + 1h = 1h5m, BELOW THE MINIMUM"), std::string::npos) << out.str();
     EXPECT_NE(out.str().find("predicted failure window: +1d10m .. +1d1h5m"), std::string::npos) << out.str();
 }
 
 TEST(RolloverParse, PlannedTimesCountTowardsTheDuration)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }");
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }");
+    const auto& sc = prepared.scenario;
     EXPECT_EQ(sc.duration, kDay + 8 * kHour + 10 * kMin + 2 * kDay);  // last step + 2d
 }
 
@@ -266,11 +273,12 @@ TEST(RolloverParse, ErrorsPointAtTheField)
 
 TEST(RolloverPlanner, TurnSecureSignsFirstAndAddsTheDsLast)
 {
-    auto sc = parse("{ zone: example.com., method: turn-secure, start: +1d, parent: { registration-delay: 1h } }");
+    const auto prepared = parse("{ zone: example.com., method: turn-secure, start: +1d, parent: { registration-delay: 1h } }");
+    const auto& sc = prepared.scenario;
     // The zone's keys start with no times: unsigned until the rollover signs it.
     EXPECT_FALSE(key(sc, "ksk")->publish);
     EXPECT_FALSE(key(sc, "ksk")->ds_add);
-    auto plan = plan_rollovers(sc)[0];
+    auto plan = prepared.plans[0];
     ASSERT_EQ(plan.steps.size(), 3u);
     EXPECT_EQ(plan.steps[0].at, kDay);                          // sign
     EXPECT_EQ(plan.steps[1].at, kDay + kHour + 5 * kMin);       // + Dprp + max(TTLkey 1h, TTLsig)
@@ -281,9 +289,9 @@ TEST(RolloverPlanner, TurnSecureSignsFirstAndAddsTheDsLast)
 
 TEST(RolloverPlanner, TurnSecureWithTheDsFirstPredictsAWindowForEveryValidator)
 {
-    auto sc = parse("{ zone: example.com., method: turn-secure, start: +1d, parent: { registration-delay: 1h }, "
+    const auto prepared = parse("{ zone: example.com., method: turn-secure, start: +1d, parent: { registration-delay: 1h }, "
                     "override: { publish-interval: -2h } }");
-    auto w = predicted_windows(sc);
+    auto w = prepared.predicted;
     ASSERT_EQ(w.size(), 1u);
     EXPECT_EQ(w[0].from, kDay - kHour);                  // DS submitted at -2h, published after Dreg
     EXPECT_EQ(w[0].until, kDay + 5 * kMin + 5 * kMin);   // signed + negative TTL (300) + Dprp
@@ -293,13 +301,13 @@ TEST(RolloverPlanner, TurnSecureWithTheDsFirstPredictsAWindowForEveryValidator)
 
 TEST(RolloverPlanner, TurnInsecureRemovesTheDsThenTheKeys)
 {
-    auto sc = parse("{ zone: example.com., method: turn-insecure, start: +1d, parent: { registration-delay: 1h }, "
+    const auto prepared = parse("{ zone: example.com., method: turn-insecure, start: +1d, parent: { registration-delay: 1h }, "
                     "override: { retire-interval: 10m } }");
-    auto plan = plan_rollovers(sc)[0];
+    auto plan = prepared.plans[0];
     ASSERT_EQ(plan.steps.size(), 3u);
     EXPECT_EQ(plan.steps[1].at, kDay + kHour);            // DS removed
     EXPECT_EQ(plan.steps[2].at, kDay + kHour + 10 * kMin);  // unsigned (override)
-    auto w = predicted_windows(sc);
+    auto w = prepared.predicted;
     ASSERT_EQ(w.size(), 1u);
     EXPECT_EQ(w[0].from, kDay + kHour + 10 * kMin);
     EXPECT_EQ(w[0].until, kDay + kHour + 5 * kMin + 2 * kHour);  // DS removed + DprpP + TTLds
@@ -308,7 +316,8 @@ TEST(RolloverPlanner, TurnInsecureRemovesTheDsThenTheKeys)
 
 TEST(RolloverPlanner, EveryRepeatsTheRolloverWithNumberedGenerations)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, every: 10d, count: 3 }");
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, every: 10d, count: 3 }");
+    const auto& sc = prepared.scenario;
     ASSERT_EQ(sc.rollovers.size(), 3u);
     EXPECT_EQ(sc.rollovers[1].key, "zsk-2");
     EXPECT_EQ(sc.rollovers[1].start, 11 * kDay);
@@ -327,7 +336,8 @@ TEST(RolloverPlanner, EveryWithoutCountFillsTheDuration)
     const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nduration: 40d\nzones:\n  example.com.: {}\n"
                              "probes: { every: 1d, names: [www.example.com. A] }\n"
                              "rollover:\n  - { zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, every: 10d }\n";
-    auto sc = scenario::parse_scenario_text(text, "t.yaml", ".");
+    const auto prepared = prepare::prepare_scenario_text(text, "t.yaml", ".");
+    const auto& sc = prepared.scenario;
     EXPECT_EQ(sc.rollovers.size(), 4u);  // starts at +1d, +11d, +21d, +31d; +41d is past the end
 }
 
@@ -361,29 +371,31 @@ runner::Observation warm_obs(Seconds t, bool fail)
 
 TEST(PredictedWindows, MatchWhenObservedLiesWithinPredicted)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
                     "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
+    const auto& sc = prepared.scenario;
     // Predicted +1d10m .. +1d1h5m.
     std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 15 * kMin, true),
                                          warm_obs(kDay + 45 * kMin, true), warm_obs(kDay + kHour, false)};
-    auto v = report::evaluate(sc, predicted_windows(sc), obs);
+    auto v = report::evaluate(sc, prepared.predicted, obs);
     ASSERT_EQ(v.size(), 1u);
     EXPECT_TRUE(v[0].pass) << v[0].detail;
 
     // A failure far outside the prediction does not match.
     obs.push_back(warm_obs(kDay + 10 * kHour, true));
     obs.push_back(warm_obs(kDay + 11 * kHour, false));
-    v = report::evaluate(sc, predicted_windows(sc), obs);
+    v = report::evaluate(sc, prepared.predicted, obs);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("outside every predicted window"), std::string::npos) << v[0].detail;
 }
 
 TEST(PredictedWindows, APredictedWindowWithoutFailureDoesNotMatch)
 {
-    auto sc = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
                     "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
+    const auto& sc = prepared.scenario;
     std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 30 * kMin, false)};
-    auto v = report::evaluate(sc, predicted_windows(sc), obs);
+    auto v = report::evaluate(sc, prepared.predicted, obs);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("no warm failure then"), std::string::npos) << v[0].detail;
 }
@@ -420,21 +432,22 @@ TEST(Rfc5011Timing, AddHoldDownRevokeAndRemoveIntervals)
     EXPECT_EQ(rfc5011_ipub(in).minimum, 5 * kMin + kDay + 10 * kDay);
 }
 
-scenario::Scenario parse_root(const std::string& rollover, const std::string& resolvers)
+prepare::PreparedScenario parse_root(const std::string& rollover, const std::string& resolvers)
 {
     const std::string text = "name: t\nstart: 2027-03-01T00:00:00Z\nduration: 40d\nzones:\n  .:\n    ttl: { dnskey: 1d }\n"
                              "    signing: { validity: 14d, refresh: 7d }\n    keys:\n      ksk: { role: ksk }\n"
                              "      zsk: { role: zsk }\n  example.com.: {}\n"
                              "probes: { every: 12h, names: [www.example.com. A] }\nrollover:\n  - " + rollover +
                              "\nresolvers:\n" + resolvers;
-    return scenario::parse_scenario_text(text, "t.yaml", ".");
+    return prepare::prepare_scenario_text(text, "t.yaml", ".");
 }
 
 TEST(Rfc5011Planner, RootKskRollWaitsForTheAddHoldDownThenRevokes)
 {
-    auto sc = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d }",
+    const auto prepared = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d }",
                          "  warm: { kind: unbound, trust-anchor: rfc5011 }\n  cold: { kind: libunbound }\n");
-    auto plan = plan_rollovers(sc)[0];
+    const auto& sc = prepared.scenario;
+    auto plan = prepared.plans[0];
     ASSERT_EQ(plan.steps.size(), 4u);
     const Seconds tact = kDay + 31 * kDay + 5 * kMin;
     EXPECT_EQ(plan.steps[0].at, kDay);                                  // publish ksk-next
@@ -444,7 +457,7 @@ TEST(Rfc5011Planner, RootKskRollWaitsForTheAddHoldDownThenRevokes)
     ASSERT_EQ(plan.steps[2].actions.size(), 1u);
     EXPECT_EQ(plan.steps[2].actions[0].kind, ActionKind::Revoke);
     // Only the static-anchor prediction, which applies to no resolver here.
-    auto w = predicted_windows(sc);
+    auto w = prepared.predicted;
     ASSERT_EQ(w.size(), 1u);
     EXPECT_EQ(w[0].anchor, scenario::TrustAnchorMode::Static);
     EXPECT_EQ(w[0].from, tact);
@@ -454,10 +467,11 @@ TEST(Rfc5011Planner, RootKskRollWaitsForTheAddHoldDownThenRevokes)
 
 TEST(Rfc5011Planner, SkippedHoldDownPredictsAWindowForRfc5011ResolversOnly)
 {
-    auto sc = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d, override: { publish-interval: 10d } }",
+    const auto prepared = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d, override: { publish-interval: 10d } }",
                          "  auto: { kind: unbound, trust-anchor: rfc5011 }\n  fixed: { kind: unbound }\n"
                          "  cold: { kind: libunbound }\n");
-    auto w = predicted_windows(sc);
+    const auto& sc = prepared.scenario;
+    auto w = prepared.predicted;
     ASSERT_EQ(w.size(), 2u);
     EXPECT_EQ(w[0].anchor, scenario::TrustAnchorMode::Rfc5011);
     EXPECT_EQ(w[0].from, 11 * kDay);
@@ -478,9 +492,10 @@ TEST(Rfc5011Parse, RootRefusesMethodsThatCannotReachRfc5011Resolvers)
 
 TEST(Rfc5011Parse, ResolverLifecycle)
 {
-    auto sc = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d }",
+    const auto prepared = parse_root("{ zone: ., method: ksk-double-ksk, key: ksk, start: +1d }",
                          "  warm: { kind: unbound, trust-anchor: rfc5011, start: +2d, add-holddown: 10d,\n"
                          "          offline: [{ from: +5d, until: +9d }] }\n");
+    const auto& sc = prepared.scenario;
     const auto& r = sc.resolvers[0];
     EXPECT_EQ(r.trust_anchor, scenario::TrustAnchorMode::Rfc5011);
     EXPECT_EQ(r.add_holddown, 10 * kDay);

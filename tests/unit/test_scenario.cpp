@@ -1,6 +1,8 @@
 // Scenario parsing: the model a valid file produces (defaults included), and the exact error
 // each invalid fixture in fixtures/scenarios/invalid/ must produce.
 #include "core/error.hpp"
+#include "prepare/prepared.hpp"
+#include "scenario/names.hpp"
 #include "scenario/parse.hpp"
 
 #include <gtest/gtest.h>
@@ -97,16 +99,17 @@ zones:
 probes: { names: [www.example.com A] }
 )";
 
+// As rollsim loads a scenario: parsed, then prepared (prepare/prepared.hpp).
 Scenario parse_in(const TempDir& dir, const std::string& text)
 {
-    return parse_scenario_text(text, "test.yaml", dir.path());
+    return prepare::prepare_scenario_text(text, "test.yaml", dir.path()).scenario;
 }
 
 // The error a text produces, as the user would see it; empty when it parses.
 std::string error_of(const std::string& text, const fs::path& base = fs::temp_directory_path())
 {
     try {
-        parse_scenario_text(text, "t.yaml", base);
+        prepare::prepare_scenario_text(text, "t.yaml", base);
     } catch (const ScenarioError& e) {
         return e.what();
     }
@@ -1061,16 +1064,17 @@ TEST(ScenarioSchema, EnumsMatchTheParser)
     const json schema = load_schema();
     const json& defs = schema.at("$defs");
     const Vocabulary& v = vocabulary();
-    EXPECT_EQ(defs.at("fault").at("enum").get<std::vector<std::string>>(), v.faults);
-    EXPECT_EQ(defs.at("fault").at("enumDescriptions").size(), v.faults.size());
-    EXPECT_EQ(defs.at("action").at("enum").get<std::vector<std::string>>(), v.actions);
-    EXPECT_EQ(defs.at("outcome").at("enum").get<std::vector<std::string>>(), v.outcomes);
-    EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), v.key_roles);
-    EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), v.resolver_kinds);
-    EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), v.denials);
-    EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), v.rollover_methods);
+    // The model's name tables (scenario/names.hpp), which the parser reads.
+    EXPECT_EQ(defs.at("fault").at("enum").get<std::vector<std::string>>(), names_of<FaultKind>());
+    EXPECT_EQ(defs.at("fault").at("enumDescriptions").size(), std::size(kFaultNames));
+    EXPECT_EQ(defs.at("action").at("enum").get<std::vector<std::string>>(), names_of<ActionKind>());
+    EXPECT_EQ(defs.at("outcome").at("enum").get<std::vector<std::string>>(), names_of<Outcome>());
+    EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), names_of<KeyRole>());
+    EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), names_of<ResolverKind>());
+    EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), names_of<Denial>());
+    EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), names_of<RolloverMethod>());
     const json& algorithm = defs.at("algorithm").at("anyOf");
-    EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), v.algorithms);
+    EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), names_of<Algorithm>());
     EXPECT_EQ(algorithm.at(1).at("enum").get<std::vector<int>>(), v.algorithm_numbers);
     std::vector<std::string> numbers;
     for (int n : v.algorithm_numbers) numbers.push_back(std::to_string(n));
@@ -1125,6 +1129,27 @@ TEST(ScenarioSchema, FaultParametersMatchTheParser)
     EXPECT_EQ(action_refuses, params);
 }
 
+// Adding a fault (CONTRIBUTING.md): every row of the fault table has its section in
+// docs/faults.md and its scenario in scenarios/faults/, and the catalog is in table order.
+TEST(FaultCatalog, EveryFaultHasItsDocsSectionAndItsScenario)
+{
+    const fs::path root = fs::path(ROLLSIM_FIXTURES).parent_path();
+    std::ifstream in(root / "docs" / "faults.md");
+    ASSERT_TRUE(in) << "no docs/faults.md under " << root;
+    std::vector<std::string> sections;
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("### ", 0) == 0 && from_string<FaultKind>(line.substr(4))) sections.push_back(line.substr(4));
+    EXPECT_EQ(sections, names_of<FaultKind>());
+    for (const auto& fault : kFaultNames) {
+        SCOPED_TRACE(std::string(fault.name));
+        EXPECT_EQ(to_string(fault.value), fault.name);
+        EXPECT_EQ(from_string<FaultKind>(fault.name), fault.value);
+        EXPECT_TRUE(fs::is_regular_file(root / "scenarios" / "faults" / (std::string(fault.name) + ".yaml")));
+        EXPECT_EQ(fault.required & ~fault.takes, 0u) << "a fault requires only parameters it takes";
+        EXPECT_EQ(!fault.key_is.empty(), (fault.required & kParamKey) != 0);
+    }
+}
+
 // Every scenario in the catalog parses.
 TEST(ScenarioParse, CatalogScenariosParse)
 {
@@ -1134,7 +1159,7 @@ TEST(ScenarioParse, CatalogScenariosParse)
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         if (entry.path().extension() != ".yaml") continue;
         SCOPED_TRACE(entry.path().string());
-        EXPECT_NO_THROW(parse_scenario(entry.path()));
+        EXPECT_NO_THROW(prepare::load_scenario(entry.path()));
         ++count;
     }
     EXPECT_GT(count, 0);
@@ -1178,7 +1203,7 @@ TEST_P(InvalidScenario, FailsWithTheExpectedMessage)
     ASSERT_EQ(first.rfind(prefix, 0), 0u) << "the first line must be '# expect: LINE:COL: message'";
     const std::string expected = path + ":" + first.substr(prefix.size());
     try {
-        parse_scenario(path);
+        prepare::load_scenario(path);
         FAIL() << "parsed without error; expected " << expected;
     } catch (const ScenarioError& e) {
         EXPECT_EQ(std::string(e.what()), expected);

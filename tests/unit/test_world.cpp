@@ -1,5 +1,7 @@
 // The world model without a lab: key states through the timeline, DS sets at parents, and
 // what each fault does to the data a server will serve.
+#include "dns/names.hpp"
+#include "scenario/names.hpp"
 #include "world/world.hpp"
 
 #include <gtest/gtest.h>
@@ -67,7 +69,7 @@ std::vector<std::string> of_type(const std::vector<std::string>& records, const 
 
 std::vector<std::string> ds_of(const World& w, const std::string& child, Seconds t)
 {
-    const auto& parent = *w.zone_of(parent_name(child));
+    const auto& parent = *w.zone_of(dns::parent_name(child));
     auto req = w.sign_request(parent, 0, t, 1);
     std::vector<std::string> out;
     for (const auto& r : of_type(req.records, "DS"))
@@ -77,10 +79,10 @@ std::vector<std::string> ds_of(const World& w, const std::string& child, Seconds
 
 TEST(Names, ParentAndBelow)
 {
-    EXPECT_EQ(parent_name("www.example.com."), "example.com.");
-    EXPECT_EQ(parent_name("com."), ".");
-    EXPECT_TRUE(is_at_or_below("www.example.com.", "example.com."));
-    EXPECT_FALSE(is_at_or_below("wwwexample.com.", "example.com."));
+    EXPECT_EQ(dns::parent_name("www.example.com."), "example.com.");
+    EXPECT_EQ(dns::parent_name("com."), ".");
+    EXPECT_TRUE(dns::is_at_or_below("www.example.com.", "example.com."));
+    EXPECT_FALSE(dns::is_at_or_below("wwwexample.com.", "example.com."));
     EXPECT_EQ(server_index("ns2"), 1);
     EXPECT_EQ(server_index("x2"), -1);
 }
@@ -130,9 +132,9 @@ TEST(Faults, DsDataFaultsChangeOnlyTheParentsDs)
         auto before = ds_of(w, "example.com.", Seconds(0));
         auto during = ds_of(w, "example.com.", at);
         auto after = ds_of(w, "example.com.", 2 * kDay);
-        ASSERT_EQ(during.size(), 1u) << scenario::fault_name(kind);
-        EXPECT_NE(before, during) << scenario::fault_name(kind);
-        EXPECT_EQ(before, after) << scenario::fault_name(kind) << ": repaired at `until`";
+        ASSERT_EQ(during.size(), 1u) << scenario::to_string(kind);
+        EXPECT_NE(before, during) << scenario::to_string(kind);
+        EXPECT_EQ(before, after) << scenario::to_string(kind) << ": repaired at `until`";
     }
 }
 

@@ -1,0 +1,216 @@
+// Expectations (scenario/parser.hpp): outcome windows, otherwise, no-failures, failure-window
+// with its bounds, predicted-windows, each with the query, resolver and span it covers, and the
+// text reports show for it.
+#include "scenario/parser.hpp"
+
+namespace rollsim::scenario::detail {
+
+namespace {
+
+std::string render_expectation(const Expectation& e)
+{
+    using Kind = Expectation::Kind;
+    const std::string outcome(to_string(e.outcome));
+    if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
+    if (e.kind == Kind::PredictedWindows) return "failure windows match the rollover lint's predicted windows";
+    std::string out = e.query ? e.query->text() : "every query";
+    out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
+    if (e.from) out += " from " + format_offset(*e.from);
+    if (e.until) out += " until " + format_offset(*e.until);
+    if (e.kind == Kind::NoFailures) return out + ": no failures";
+    if (e.kind == Kind::FailureWindow) {
+        out += ": a failure window";
+        if (e.start_min && e.start_max)
+            out += fmt::format(" starting between {} and {}", format_offset(*e.start_min), format_offset(*e.start_max));
+        if (e.start_min && e.length_min) out += ",";
+        if (e.length_min && e.length_max)
+            out += fmt::format(" lasting between {} and {}", format_duration(*e.length_min),
+                               format_duration(*e.length_max));
+    } else {
+        out += ": " + outcome;
+    }
+    if (e.ede) out += fmt::format(" (EDE {})", *e.ede);
+    return out;
+}
+
+}  // namespace
+
+void Parser::parse_expectations(const Field& f)
+{
+    if (f.value.IsNull()) return;
+    std::optional<SourceLoc> otherwise_seen;
+    for (const auto& item : items(f, "a list such as '- { otherwise: secure }'"))
+        m_scenario.expectations.push_back(parse_expectation(item, otherwise_seen));
+}
+
+const ResolverSpec* Parser::resolver_ref(const Field& f) const
+{
+    const std::string name = scalar(f);
+    std::vector<std::string> names;
+    for (const auto& spec : m_scenario.resolvers) {
+        if (spec.name == name) return &spec;
+        names.push_back(spec.name);
+    }
+    fail(loc(f), fmt::format("resolver '{}' is not defined{}", name, suggest(name, names)));
+}
+
+std::optional<Query> Parser::probed_query(const Field& f, const std::string& text) const
+{
+    Query q = query(text, loc(f));
+    const auto& probed = m_scenario.probes.queries;
+    if (std::find(probed.begin(), probed.end(), q) == probed.end())
+        fail(loc(f), fmt::format("query '{}' is not probed; add it to probes.names", q.text()));
+    return q;
+}
+
+void Parser::parse_ede(const Field& x, Expectation& e, const ResolverSpec* resolver) const
+{
+    e.ede = int(integer(x, 0, 65535));
+    if (e.kind == Expectation::Kind::Window && e.outcome != Outcome::Servfail && e.outcome != Outcome::Bogus)
+        fail(key_loc(x), fmt::format("ede applies only to servfail and bogus outcomes (resolvers attach EDE to "
+                                     "SERVFAIL); remove ede or change the outcome"));
+    if (resolver && resolver->kind == ResolverKind::Libunbound)
+        fail(key_loc(x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
+                                     "daemon resolver", resolver->name));
+}
+
+// [a, b] with a <= b: times (starts-between) or durations (lasts-between).
+std::pair<Seconds, Seconds> Parser::bounds(const Field& f, bool times, std::string_view example)
+{
+    const std::string_view what = times ? "times" : "durations";
+    if (!f.value.IsSequence() || f.value.size() != 2)
+        fail(loc(f), fmt::format("{} must be a list of two {}, [{}], not {}", f.name, what, example,
+                                 f.value.IsSequence() ? fmt::format("{} item{}", f.value.size(),
+                                                                    f.value.size() == 1 ? "" : "s")
+                                                      : describe(f.value)));
+    Seconds v[2];
+    for (size_t i = 0; i < 2; ++i) {
+        const Field item{fmt::format("the {} value of {}", i == 0 ? "first" : "second", f.name), f.key, f.value[i]};
+        v[i] = times ? time(item) : duration(item);
+    }
+    if (v[0] > v[1]) {
+        auto show = [&](Seconds s) { return times ? format_offset(s) : format_duration(s); };
+        fail(loc(f.value[1]), fmt::format("{} [{}, {}]: the second bound is {} the first; write [{}, {}]", f.name,
+                                          show(v[0]), show(v[1]), times ? "before" : "shorter than", show(v[1]),
+                                          show(v[0])));
+    }
+    return {v[0], v[1]};
+}
+
+Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen)
+{
+    Expectation e;
+    e.loc = loc(node);
+    Fields f = item_fields(node, e.loc, "expectation",
+                           "'{ otherwise: secure }' or '{ from: +1d, until: +2d, outcome: servfail }'", kExpectFields);
+    if (!parse_standalone(e, f, otherwise_seen)) {
+        parse_kind(e, f);
+        parse_scope(e, f);
+    }
+    e.text = render_expectation(e);
+    return e;
+}
+
+// otherwise: and predicted-windows:, which take no other field. False for any other kind.
+bool Parser::parse_standalone(Expectation& e, const Fields& f, std::optional<SourceLoc>& otherwise_seen)
+{
+    if (const Field* o = f.find("otherwise")) {
+        for (const auto& other : f.all())
+            if (other.name != "otherwise")
+                fail(key_loc(other), fmt::format("'otherwise' stands alone; move '{}' to an expectation of its own",
+                                                 other.name));
+        if (otherwise_seen)
+            fail(key_loc(*o), fmt::format("only one 'otherwise' is allowed (the first is at line {}); remove this one",
+                                          otherwise_seen->line));
+        otherwise_seen = key_loc(*o);
+        e.kind = Expectation::Kind::Otherwise;
+        e.outcome = choice<Outcome>(*o, "outcome");
+        return true;
+    }
+    const Field* p = f.find("predicted-windows");
+    if (!p) return false;
+    for (const auto& other : f.all())
+        if (other.name != "predicted-windows")
+            fail(key_loc(other), fmt::format("'predicted-windows' stands alone; move '{}' to an expectation of "
+                                             "its own", other.name));
+    if (scalar(*p) != "match") fail(loc(*p), fmt::format("predicted-windows takes 'match', not '{}'", scalar(*p)));
+    if (m_scenario.rollovers.empty())
+        fail(key_loc(*p), "predicted-windows compares failures with the rollover lint's predictions; this "
+                          "scenario has no rollover: block");
+    e.kind = Expectation::Kind::PredictedWindows;
+    return true;
+}
+
+// The kind: outcome (a window), no-failures or failure-window; one per expectation.
+void Parser::parse_kind(Expectation& e, const Fields& f)
+{
+    const Field* outcome = f.find("outcome");
+    const Field* no_failures = f.find("no-failures");
+    const Field* failure_window = f.find("failure-window");
+    std::vector<const Field*> kinds;
+    for (const Field* k : {outcome, no_failures, failure_window})
+        if (k) kinds.push_back(k);
+    if (kinds.size() > 1) {
+        std::sort(kinds.begin(), kinds.end(), [&](const Field* a, const Field* b) {
+            return key_loc(*a).line < key_loc(*b).line ||
+                   (key_loc(*a).line == key_loc(*b).line && key_loc(*a).column < key_loc(*b).column);
+        });
+        fail(key_loc(*kinds[1]), fmt::format("'{}' cannot be combined with '{}': an expectation has one of "
+                                             "outcome:, no-failures: and failure-window: (split it into two "
+                                             "expectations)", kinds[1]->name, kinds[0]->name));
+    }
+    if (no_failures) {
+        e.kind = Expectation::Kind::NoFailures;
+        only_fields(f, "no-failures", kNoFailuresFields);
+        if (!boolean(*no_failures))
+            fail(loc(*no_failures), "no-failures: false expects nothing; write no-failures: true, or remove the "
+                                    "expectation");
+    } else if (failure_window) {
+        e.kind = Expectation::Kind::FailureWindow;
+        only_fields(f, "failure-window", kFailureWindowFields);
+        e.query = probed_query(*failure_window, scalar(*failure_window));
+        if (!f.find("starts-between") && !f.find("lasts-between"))
+            fail(key_loc(*failure_window),
+                 "a failure-window expectation needs starts-between: [earliest, latest], lasts-between: [shortest, "
+                 "longest], or both");
+    } else {
+        if (!outcome) missing(e.loc, "outcome", "expectation", "outcome: secure");
+        for (std::string_view only : {"starts-between", "lasts-between"})
+            if (const Field* x = f.find(only))
+                fail(key_loc(*x), fmt::format("{} applies only to failure-window expectations; remove it, or write "
+                                              "failure-window: \"<qname> <TYPE>\"", only));
+        e.outcome = choice<Outcome>(*outcome, "outcome");
+    }
+}
+
+// What the expectation covers (query, resolver, from, until), the failure window's bounds and
+// the EDE code.
+void Parser::parse_scope(Expectation& e, const Fields& f)
+{
+    const ResolverSpec* resolver = nullptr;
+    if (const Field* q = f.find("query")) e.query = probed_query(*q, scalar(*q));
+    if (const Field* r = f.find("resolver")) {
+        resolver = resolver_ref(*r);
+        e.resolver = resolver->name;
+    }
+    if (const Field* t = f.find("from")) e.from = time(*t);
+    if (const Field* t = f.find("until")) {
+        e.until = time(*t);
+        if (e.from && *e.until <= *e.from)
+            fail(loc(*t), fmt::format("until ({}) must be after from ({})", format_offset(*e.until),
+                                      format_offset(*e.from)));
+    }
+    if (const Field* s = f.find("starts-between")) {
+        auto [lo, hi] = bounds(*s, true, "+1d, +1d1h");
+        e.start_min = lo;
+        e.start_max = hi;
+    }
+    if (const Field* l = f.find("lasts-between")) {
+        auto [lo, hi] = bounds(*l, false, "30m, 2h");
+        e.length_min = lo;
+        e.length_max = hi;
+    }
+    if (const Field* x = f.find("ede")) parse_ede(*x, e, resolver);
+}
+
+}  // namespace rollsim::scenario::detail

@@ -1,0 +1,203 @@
+// The words scenario files use for the model's enums (scenario/model.hpp): one table per enum,
+// each row an enum value and its name, in the order the docs and the schema list them. Also the
+// facts that belong to a value's row: which parameters a fault takes and requires, which
+// intervals a rollover method lets a scenario override. The parser, the planner, the runner and
+// the tests read these tables; nothing else spells the names out.
+//
+// to_string(value) gives a value's name, from_string<E>(name) the value (exact match: callers
+// fold case first where the format allows any case), names_of<E>() every name in table order.
+#pragma once
+
+#include "scenario/model.hpp"
+
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rollsim::scenario {
+
+template <typename E>
+struct Named {
+    E value;
+    std::string_view name;
+};
+
+// timeline `do:` verbs
+inline constexpr Named<ActionKind> kActionNames[] = {
+    {ActionKind::Publish, "publish"},          {ActionKind::Activate, "activate"},
+    {ActionKind::Retire, "retire"},            {ActionKind::Remove, "remove"},
+    {ActionKind::DsAdd, "ds-add"},             {ActionKind::DsRemove, "ds-remove"},
+    {ActionKind::StopSigner, "stop-signer"},   {ActionKind::StartSigner, "start-signer"},
+    {ActionKind::Revoke, "revoke"},            {ActionKind::CdsPublish, "cds-publish"},
+    {ActionKind::CdsRemove, "cds-remove"},     {ActionKind::CdsDelete, "cds-delete"},
+};
+
+// expectation outcomes
+inline constexpr Named<Outcome> kOutcomeNames[] = {
+    {Outcome::Secure, "secure"},     {Outcome::Insecure, "insecure"}, {Outcome::Servfail, "servfail"},
+    {Outcome::Bogus, "bogus"},       {Outcome::Nxdomain, "nxdomain"}, {Outcome::Any, "any"},
+};
+
+inline constexpr Named<KeyRole> kKeyRoleNames[] = {
+    {KeyRole::Ksk, "ksk"}, {KeyRole::Zsk, "zsk"}, {KeyRole::Csk, "csk"}};
+
+// Canonical (upper-case) names; files may write any case, or the number.
+inline constexpr Named<Algorithm> kAlgorithmNames[] = {
+    {Algorithm::RSASHA256, "RSASHA256"},             {Algorithm::RSASHA512, "RSASHA512"},
+    {Algorithm::ECDSAP256SHA256, "ECDSAP256SHA256"}, {Algorithm::ECDSAP384SHA384, "ECDSAP384SHA384"},
+    {Algorithm::ED25519, "ED25519"},
+};
+
+inline constexpr Named<Denial> kDenialNames[] = {{Denial::Nsec, "nsec"}, {Denial::Nsec3, "nsec3"}};
+
+inline constexpr Named<ResolverKind> kResolverKindNames[] = {
+    {ResolverKind::Unbound, "unbound"}, {ResolverKind::Libunbound, "libunbound"}};
+
+inline constexpr Named<TrustAnchorMode> kTrustAnchorModeNames[] = {
+    {TrustAnchorMode::Static, "static"}, {TrustAnchorMode::Rfc5011, "rfc5011"}};
+
+// parent-agent `delete:`
+inline constexpr Named<DeletePolicy> kDeletePolicyNames[] = {
+    {DeletePolicy::Accept, "accept"}, {DeletePolicy::Refuse, "refuse"}};
+
+// The event fields that narrow or tune a fault (every fault also takes zone, until and say).
+enum FaultParam : unsigned {
+    kParamKey = 1u << 0,
+    kParamServer = 1u << 1,
+    kParamType = 1u << 2,
+    kParamName = 1u << 3,
+    kParamOffset = 1u << 4,
+    kParamValidity = 1u << 5,
+    kParamIterations = 1u << 6,
+    kParamAlgorithm = 1u << 7,
+};
+
+inline constexpr Named<FaultParam> kFaultParamNames[] = {
+    {kParamKey, "key"},       {kParamServer, "server"},     {kParamType, "type"},
+    {kParamName, "name"},     {kParamOffset, "offset"},     {kParamValidity, "validity"},
+    {kParamIterations, "iterations"}, {kParamAlgorithm, "algorithm"},
+};
+
+// A fault of the catalog (docs/faults.md) and the parameters it takes and cannot do without
+// (FaultParam bits; server is also required when the zone has more than one server).
+struct FaultRow {
+    FaultKind value;
+    std::string_view name;
+    unsigned takes = 0;
+    unsigned required = 0;
+    std::string_view key_is = "";  // a fault that requires key: what the key is, for the error that asks for it
+};
+
+// In catalog order, which is FaultKind's.
+inline constexpr FaultRow kFaultNames[] = {
+    {FaultKind::DsDigestMismatch, "ds-digest-mismatch", kParamKey},
+    {FaultKind::DsUnknownKeytag, "ds-unknown-keytag", kParamKey},
+    {FaultKind::DsWrongAlgorithm, "ds-wrong-algorithm", kParamKey},
+    {FaultKind::DsUnsupportedDigest, "ds-unsupported-digest", kParamKey},
+    {FaultKind::DsMissing, "ds-missing", kParamKey},
+    {FaultKind::OrphanDs, "orphan-ds"},
+    {FaultKind::StaleDs, "stale-ds"},
+    {FaultKind::SignerOutage, "signer-outage"},
+    {FaultKind::ExpiredRrsig, "expired-rrsig", kParamOffset},
+    {FaultKind::NotYetValidRrsig, "not-yet-valid-rrsig", kParamOffset},
+    {FaultKind::RrsigMissing, "rrsig-missing", kParamType},
+    {FaultKind::RrsigUnknownKey, "rrsig-unknown-key", kParamType},
+    {FaultKind::CorruptedSignature, "corrupted-signature", kParamType},
+    {FaultKind::ShortValidity, "short-validity", kParamValidity, kParamValidity},
+    {FaultKind::DnskeyRemoved, "dnskey-removed", kParamKey, kParamKey, "the key whose DNSKEY is removed"},
+    {FaultKind::RevokedKey, "revoked-key", kParamKey, kParamKey, "the key published with the REVOKE bit"},
+    {FaultKind::UnsupportedAlgorithm, "unsupported-algorithm", kParamAlgorithm},
+    {FaultKind::NsecMissing, "nsec-missing", kParamName, kParamName},
+    {FaultKind::NsecChainBroken, "nsec-chain-broken"},
+    {FaultKind::Nsec3Iterations, "nsec3-iterations", kParamIterations},
+    {FaultKind::Nsec3paramMismatch, "nsec3param-mismatch"},
+    {FaultKind::LaggingSecondary, "lagging-secondary", kParamServer},
+    {FaultKind::ServerUnsigned, "server-unsigned", kParamServer},
+    {FaultKind::ServerDown, "server-down", kParamServer},
+    {FaultKind::MultiSignerMissingZsk, "multi-signer-missing-zsk", kParamKey | kParamServer, kParamKey,
+     "the ZSK missing from the server's DNSKEY set"},
+    {FaultKind::CdsInconsistent, "cds-inconsistent", kParamServer},
+    {FaultKind::CdsNotSignedByDsKey, "cds-not-signed-by-ds-key"},
+    {FaultKind::CdsPrematureDelete, "cds-premature-delete"},
+};
+
+// A rollover method (docs/rollovers.md) and the intervals a scenario may override for it
+// (`override:`), in step order; unused slots are empty.
+struct RolloverMethodRow {
+    RolloverMethod value;
+    std::string_view name;
+    std::array<std::string_view, 3> overrides{};
+};
+
+inline constexpr RolloverMethodRow kRolloverMethodNames[] = {
+    {RolloverMethod::ZskPrepublish, "zsk-prepublish", {"publish-interval", "retire-interval"}},
+    {RolloverMethod::ZskDoubleSignature, "zsk-double-signature", {"retire-interval"}},
+    {RolloverMethod::KskDoubleKsk, "ksk-double-ksk", {"publish-interval", "retire-interval"}},
+    {RolloverMethod::KskDoubleDs, "ksk-double-ds", {"publish-interval", "retire-interval"}},
+    {RolloverMethod::KskDoubleRrset, "ksk-double-rrset", {"publish-interval"}},
+    {RolloverMethod::Csk, "csk", {"publish-interval", "retire-interval", "remove-interval"}},
+    {RolloverMethod::Algorithm, "algorithm", {"publish-interval", "retire-interval"}},
+    {RolloverMethod::TurnSecure, "turn-secure", {"publish-interval"}},
+    {RolloverMethod::TurnInsecure, "turn-insecure", {"retire-interval"}},
+};
+
+// Each enum's table, found by the type of its argument (the value is not read).
+constexpr std::span<const Named<ActionKind>> name_table(ActionKind) { return kActionNames; }
+constexpr std::span<const Named<Outcome>> name_table(Outcome) { return kOutcomeNames; }
+constexpr std::span<const Named<KeyRole>> name_table(KeyRole) { return kKeyRoleNames; }
+constexpr std::span<const Named<Algorithm>> name_table(Algorithm) { return kAlgorithmNames; }
+constexpr std::span<const Named<Denial>> name_table(Denial) { return kDenialNames; }
+constexpr std::span<const Named<ResolverKind>> name_table(ResolverKind) { return kResolverKindNames; }
+constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }
+constexpr std::span<const Named<DeletePolicy>> name_table(DeletePolicy) { return kDeletePolicyNames; }
+constexpr std::span<const Named<FaultParam>> name_table(FaultParam) { return kFaultParamNames; }
+constexpr std::span<const FaultRow> name_table(FaultKind) { return kFaultNames; }
+constexpr std::span<const RolloverMethodRow> name_table(RolloverMethod) { return kRolloverMethodNames; }
+
+template <typename E>
+concept NamedEnum = requires(E e) { name_table(e); };
+
+// The row of `value` in its table.
+template <NamedEnum E>
+constexpr const auto& row_of(E value)
+{
+    for (const auto& row : name_table(value))
+        if (row.value == value) return row;
+    return name_table(value).front();  // unreachable: every value has its row
+}
+
+template <NamedEnum E>
+constexpr std::string_view to_string(E value)
+{
+    return row_of(value).name;
+}
+
+template <NamedEnum E>
+constexpr std::optional<E> from_string(std::string_view name)
+{
+    for (const auto& row : name_table(E{}))
+        if (row.name == name) return row.value;
+    return std::nullopt;
+}
+
+template <NamedEnum E>
+std::vector<std::string> names_of()
+{
+    std::vector<std::string> out;
+    for (const auto& row : name_table(E{})) out.emplace_back(row.name);
+    return out;
+}
+
+// The intervals `method` lets a scenario override, in step order.
+inline std::vector<std::string> override_names(RolloverMethod method)
+{
+    std::vector<std::string> out;
+    for (auto name : row_of(method).overrides)
+        if (!name.empty()) out.emplace_back(name);
+    return out;
+}
+
+}  // namespace rollsim::scenario

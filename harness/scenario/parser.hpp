@@ -1,0 +1,289 @@
+// The scenario parser's insides (internal to scenario/): the field names each section accepts,
+// YAML field access with positions, and the Parser, whose sections are read by one file each:
+// parse.cpp (the file as a whole, durations), fields.cpp (values: durations, times, TTLs,
+// numbers, choices, queries), zones.cpp (zones, TTLs, signing, keys), records.cpp (zone
+// templates and records), resolvers.cpp (resolvers and probes), timeline.cpp (events and
+// faults), rollover_block.cpp (rollover entries) and expectations.cpp.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "scenario/model.hpp"
+#include "scenario/names.hpp"
+#include "scenario/text.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rollsim::scenario::detail {
+
+constexpr int kMaxServers = 8;
+constexpr int kMaxNsec3Iterations = 2500;  // NSEC3 iterations a scenario may ask for (signing or fault)
+constexpr std::string_view kReservedZone = "rollsim.";  // root servers: ns1.root-servers.rollsim.
+
+// The field names of each section, in the parser's order (scenario::vocabulary() lists them).
+constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
+                                           "timeline", "probes",      "resolvers", "expect",   "rollover"};
+constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
+                                                "parent", "override", "propagation-delay", "margin", "every",
+                                                "count"};
+constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
+constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
+constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys", "parent-agent"};
+constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
+constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
+                                               "denial",    "nsec3"};
+constexpr std::string_view kNsec3Fields[] = {"iterations", "salt"};
+constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publish",   "activate",
+                                           "retire", "remove",    "ds",   "ds-remove", "servers", "revoke"};
+constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
+constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
+                                             "server", "type", "name",  "offset", "validity", "iterations", "algorithm"};
+constexpr std::string_view kProbeFields[] = {"every", "names"};
+constexpr std::string_view kResolverFields[] = {"kind",
+                                                "clock-offset",
+                                                "serve-expired",
+                                                "val-sig-skew-min",
+                                                "val-sig-skew-max",
+                                                "val-bogus-ttl",
+                                                "harden-algo-downgrade",
+                                                "max-nsec3-iterations",
+                                                "trust-anchor",
+                                                "add-holddown",
+                                                "del-holddown",
+                                                "start",
+                                                "offline"};
+constexpr std::string_view kOfflineFields[] = {"from", "until"};
+constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
+                                              "outcome",        "ede",            "otherwise",     "no-failures",
+                                              "failure-window", "starts-between", "lasts-between", "predicted-windows"};
+// What each kind of expectation takes (the kind's own field first).
+constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until"};
+constexpr std::string_view kFailureWindowFields[] = {"failure-window", "resolver", "starts-between", "lasts-between",
+                                                     "ede"};
+
+// One field of a YAML map: its name, and the key and value nodes (for their positions).
+struct Field {
+    std::string name;
+    YAML::Node key;
+    YAML::Node value;
+};
+
+class Fields {
+public:
+    explicit Fields(std::vector<Field> fields) : m_fields(std::move(fields)) {}
+    const Field* find(std::string_view name) const
+    {
+        for (const auto& f : m_fields)
+            if (f.name == name) return &f;
+        return nullptr;
+    }
+    const std::vector<Field>& all() const { return m_fields; }
+
+private:
+    std::vector<Field> m_fields;
+};
+
+// "empty", "'value'", "a list", "a map": a node as an error describes it.
+std::string describe(const YAML::Node& node);
+
+// A time the file names, checked against the duration once it is settled.
+struct TimeRef {
+    Seconds value;
+    SourceLoc loc;
+    std::string what;
+};
+
+struct Token;          // records.cpp
+struct RecordContext;  // records.cpp
+
+// The parser: one instance per scenario text.
+class Parser {
+public:
+    Parser(std::string file, std::filesystem::path base_dir, std::filesystem::path template_root = {})
+        : m_file(std::move(file)), m_base_dir(std::move(base_dir)), m_template_root(std::move(template_root))
+    {
+    }
+
+    Scenario run(const std::string& text);
+    // One timeline event read against a prepared scenario (parse_event_fields).
+    Event run_event(const Scenario& scenario, const YAML::Node& node);
+
+private:
+    // -- positions and errors
+    SourceLoc loc(const YAML::Node& node) const
+    {
+        const YAML::Mark m = node.Mark();
+        if (m.line < 0) return {m_file, 0, 0};
+        return {m_file, m.line + 1, m.column + 1};
+    }
+    SourceLoc key_loc(const Field& f) const { return loc(f.key); }
+    // The value's position; an empty value has no useful one, so its key's.
+    SourceLoc loc(const Field& f) const
+    {
+        if (f.value.IsNull() || f.value.Mark().line < 0) return key_loc(f);
+        return loc(f.value);
+    }
+    [[noreturn]] void fail(const SourceLoc& where, const std::string& message) const
+    {
+        throw ScenarioError(where.file, where.line, where.column, message);
+    }
+    [[noreturn]] void missing(const SourceLoc& where, std::string_view field, std::string_view context,
+                              std::string_view example) const
+    {
+        fail(where, fmt::format("missing required field '{}'{} (add e.g. '{}')", field,
+                                context.empty() ? "" : fmt::format(" in {}", context), example));
+    }
+
+    // -- generic readers (fields.cpp)
+    std::vector<Field> entries(const YAML::Node& node, std::string_view what, const SourceLoc& where) const;
+    // The fields of a map; a name outside `allowed` is an error with a did-you-mean.
+    template <std::size_t N>
+    Fields fields(const YAML::Node& node, std::string_view context, const SourceLoc& where,
+                  const std::string_view (&allowed)[N]) const
+    {
+        std::vector<Field> out = entries(node, context, where);
+        const std::vector<std::string> names = to_strings(allowed);
+        for (const auto& f : out)
+            if (std::find(names.begin(), names.end(), f.name) == names.end())
+                fail(key_loc(f), fmt::format("unknown field '{}' in {}{}", f.name, context, suggest(f.name, names)));
+        return Fields(std::move(out));
+    }
+    // The items of a list field, or the error "<name> must be <shape>, not <what it is>".
+    const YAML::Node& items(const Field& f, std::string_view shape) const;
+    // An item of a list that must be a map: "each <noun> must be a map such as <example>, not ...".
+    void require_map(const YAML::Node& item, const SourceLoc& at, std::string_view noun,
+                     std::string_view example) const;
+    // The fields of such an item, `allowed` in the <noun>.
+    template <std::size_t N>
+    Fields item_fields(const YAML::Node& item, const SourceLoc& at, std::string_view noun, std::string_view example,
+                       const std::string_view (&allowed)[N]) const
+    {
+        require_map(item, at, noun, example);
+        return fields(item, noun, at, allowed);
+    }
+    std::string scalar(const Field& f) const;
+    Seconds duration(const Field& f) const;
+    Seconds positive_duration(const Field& f) const;
+    Seconds signed_duration(const Field& f) const;
+    bool boolean(const Field& f) const;
+    Seconds time(const Field& f);
+    std::uint32_t ttl(const Field& f) const;
+    long long integer(const Field& f, long long low, long long high) const;
+    // One of the names of E's table (scenario/names.hpp), folded to lower (or upper) case first.
+    template <typename E>
+    E choice(const Field& f, std::string_view noun, bool lower_case = true) const
+    {
+        const std::string text = scalar(f);
+        const std::string key = lower_case ? to_lower(text) : to_upper(text);
+        if (auto v = from_string<E>(key)) return *v;
+        fail(loc(f), fmt::format("unknown {} '{}'{}", noun, text, suggest(text, names_of<E>())));
+    }
+    Query query(const std::string& text, const SourceLoc& where) const;
+
+    // -- the file as a whole (parse.cpp)
+    void settle_duration(const Field* f);
+
+    // -- zones and keys (zones.cpp)
+    void parse_zones(const Field& f);
+    ZoneSpec parse_zone(const std::string& name, const Field& f);
+    Ttls parse_ttls(const Field& f) const;
+    SigningPolicy parse_signing(const Field& f, Algorithm& algorithm_out) const;
+    void parse_nsec3(const Field& f, SigningPolicy& policy) const;
+    Algorithm algorithm(const Field& f) const;
+    void parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm);
+    KeySpec parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_algorithm);
+    std::vector<std::string> parse_key_servers(const Field& f, const ZoneSpec& zone, const std::string& key) const;
+    std::string server_ref(const std::string& text, const ZoneSpec& zone, const SourceLoc& where) const;
+    void check_key_order(const KeySpec& key, const Fields& fields) const;
+    void add_ancestors();
+
+    // -- zone templates and records (records.cpp)
+    std::filesystem::path find_template(const Field& f) const;
+    void load_template(const Field& f, ZoneSpec& zone) const;
+    void parse_records(const Field& f, ZoneSpec& zone) const;
+    std::string render_record(const std::vector<Token>& tokens, const RecordContext& ctx, const ZoneSpec& zone,
+                              std::string& owner_out) const;
+    void check_owner(const std::string& owner, const Token& at, const RecordContext& ctx, const ZoneSpec& zone) const;
+    void check_generated(const std::string& type, const std::string& owner, const SourceLoc& where,
+                         const ZoneSpec& zone) const;
+    std::vector<std::string> render_rdata(const std::string& type, const std::vector<Token>& rdata,
+                                          const Token& type_token, const RecordContext& ctx) const;
+
+    // -- resolvers and probes (resolvers.cpp)
+    void parse_resolvers(const Field* f);
+    void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
+    void parse_probes(const Field& f);
+
+    // -- the timeline (timeline.cpp)
+    void parse_timeline(const Field& f);
+    Event parse_event(const YAML::Node& node);
+    void parse_action(Event& ev, const Fields& f, const Field& action_field);
+    void parse_fault(Event& ev, const Fields& f, const Field& fault_field);
+    void check_fault_needs(const Event& ev, const Fields& f, const Field& fault_field) const;
+    void parse_fault_target(Event& ev, const Fields& f, const ZoneSpec& zone);
+    void parse_fault_tuning(Event& ev, const Fields& f, const ZoneSpec& zone);
+    void refer_to_key(Event& ev, const SourceLoc& where, const std::string& verb) const;
+    std::string zone_ref(const Field& f) const;
+
+    // -- rollover entries (rollover_block.cpp)
+    void parse_rollovers(const Field& f);
+    RolloverSpec parse_rollover(const YAML::Node& node);
+    void parse_rolled_key(RolloverSpec& r, const Fields& f, const std::string& method_name);
+    void check_turn(const RolloverSpec& r, const Field& method) const;
+    void parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name);
+
+    // -- expectations (expectations.cpp)
+    void parse_expectations(const Field& f);
+    Expectation parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen);
+    bool parse_standalone(Expectation& e, const Fields& f, std::optional<SourceLoc>& otherwise_seen);
+    void parse_kind(Expectation& e, const Fields& f);
+    void parse_scope(Expectation& e, const Fields& f);
+    // Fields outside `allowed` are errors naming what this kind of expectation takes.
+    template <std::size_t N>
+    void only_fields(const Fields& f, std::string_view kind, const std::string_view (&allowed)[N]) const
+    {
+        const std::vector<std::string> names = to_strings(allowed);
+        const std::vector<std::string> takes(names.begin() + 1, names.end());
+        for (const auto& field : f.all()) {
+            if (std::find(names.begin(), names.end(), field.name) != names.end()) continue;
+            std::string hint;
+            if (kind == "failure-window" && field.name == "query") hint = ": the failure-window value is its query";
+            else if (kind == "failure-window" && (field.name == "from" || field.name == "until"))
+                hint = ": bound the window's start with starts-between instead";
+            fail(key_loc(field), fmt::format("'{}' does not apply to a {} expectation{} (it takes {}); remove it",
+                                             field.name, kind, hint, join_and(takes)));
+        }
+    }
+    const ResolverSpec* resolver_ref(const Field& f) const;
+    std::optional<Query> probed_query(const Field& f, const std::string& text) const;
+    void parse_ede(const Field& f, Expectation& e, const ResolverSpec* resolver) const;
+    std::pair<Seconds, Seconds> bounds(const Field& f, bool times, std::string_view example);
+
+    std::string m_file;
+    std::filesystem::path m_base_dir;
+    std::filesystem::path m_template_root;  // absolute, normal: templates are read only below it
+    Scenario m_scenario;
+    std::vector<TimeRef> m_times;            // every time written in the file, checked against duration
+    std::optional<Seconds> m_declared_duration;  // duration: as written (settled at the end)
+    std::vector<std::string> m_listed;       // zones the file lists, in file order
+    std::set<std::string> m_all_zones;       // listed zones and their ancestors
+    std::map<std::string, SourceLoc> m_ancestor_loc;  // implicit zone -> the listed zone that needs it
+    // With a rollover: block, the keys timeline events name are checked by prepare/, once the
+    // rollovers have added theirs; without, at once.
+    bool m_defer_keys = false;
+};
+
+}  // namespace rollsim::scenario::detail

@@ -1,0 +1,157 @@
+// Resolvers and probes (scenario/parser.hpp): each resolver's kind, Unbound profile options,
+// trust anchor and lifecycle (start, offline spans), with the defaults (a warm Unbound and a
+// cold libunbound validator) when the file lists none; the probed queries and their interval.
+#include "scenario/parser.hpp"
+
+#include <cctype>
+
+namespace rollsim::scenario::detail {
+
+namespace {
+
+constexpr int kMaxUnbound = 4;
+// Unbound's default for the signature-skew window's upper end (val-sig-skew-max).
+constexpr Seconds kUnboundSkewMax{86400};
+
+}  // namespace
+
+void Parser::parse_resolvers(const Field* f)
+{
+    if (!f) {
+        for (auto [name, kind] : {std::pair{"warm", ResolverKind::Unbound}, std::pair{"cold", ResolverKind::Libunbound}}) {
+            ResolverSpec spec;
+            spec.name = name;
+            spec.kind = kind;
+            spec.loc = {m_file, 0, 0};
+            m_scenario.resolvers.push_back(spec);
+        }
+        return;
+    }
+    if (!f->value.IsNull() && !f->value.IsMap())
+        fail(loc(*f), fmt::format("resolvers must be a map of names to settings such as 'warm: {{ kind: unbound }}', "
+                                  "not {}", describe(f->value)));
+    auto list = entries(f->value, "resolvers", loc(*f));
+    if (list.empty()) fail(loc(*f), "resolvers is empty; list at least one, e.g. 'warm: { kind: unbound }'");
+    int unbound = 0;
+    for (const auto& r : list) {
+        ResolverSpec spec;
+        spec.name = r.name;
+        spec.loc = key_loc(r);
+        bool ok = !r.name.empty() && r.name.size() <= 32;
+        for (char c : r.name)
+            ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+                        c == '-' || c == '_');
+        if (!ok)
+            fail(spec.loc, fmt::format("bad resolver name '{}': use up to 32 lower-case letters, digits, '-' and '_'",
+                                       r.name));
+        const std::string context = fmt::format("resolver '{}'", r.name);
+        Fields rf = fields(r.value, context, spec.loc, kResolverFields);
+        const Field* kind = rf.find("kind");
+        if (!kind) missing(r.value.IsNull() ? spec.loc : loc(r.value), "kind", context, "kind: unbound");
+        spec.kind = choice<ResolverKind>(*kind, "resolver kind");
+        if (spec.kind == ResolverKind::Unbound && ++unbound > kMaxUnbound)
+            fail(spec.loc, fmt::format("at most {} unbound resolvers are supported; remove '{}'", kMaxUnbound, r.name));
+
+        // Profile options. serve-expired and val-bogus-ttl are about a cache across probes, which only
+        // the daemon keeps.
+        for (std::string_view daemon_only : {"serve-expired", "val-bogus-ttl"})
+            if (const Field* o = rf.find(daemon_only); o && spec.kind == ResolverKind::Libunbound)
+                fail(key_loc(*o), fmt::format("{} applies only to unbound resolvers; '{}' is libunbound, a fresh "
+                                              "validator at every probe with no cache to keep (remove {}, or make "
+                                              "it kind: unbound)", daemon_only, r.name, daemon_only));
+        if (const Field* o = rf.find("clock-offset")) spec.clock_offset = signed_duration(*o);
+        if (const Field* o = rf.find("serve-expired")) spec.serve_expired = boolean(*o);
+        if (const Field* o = rf.find("val-sig-skew-min")) spec.val_sig_skew_min = duration(*o);
+        if (const Field* o = rf.find("val-sig-skew-max")) spec.val_sig_skew_max = duration(*o);
+        if (const Field* o = rf.find("val-bogus-ttl")) spec.val_bogus_ttl = duration(*o);
+        if (const Field* o = rf.find("harden-algo-downgrade")) spec.harden_algo_downgrade = boolean(*o);
+        if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
+        parse_resolver_lifecycle(rf, spec);
+        // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
+        if (spec.val_sig_skew_min) {
+            const Seconds hi = spec.val_sig_skew_max.value_or(kUnboundSkewMax);
+            if (*spec.val_sig_skew_min > hi) {
+                const Field* at = spec.val_sig_skew_max ? rf.find("val-sig-skew-max") : rf.find("val-sig-skew-min");
+                fail(loc(*at), fmt::format("val-sig-skew-min ({}) must not be longer than val-sig-skew-max ({}{}): "
+                                           "Unbound would cap the allowance at {}{}",
+                                           format_duration(*spec.val_sig_skew_min), format_duration(hi),
+                                           spec.val_sig_skew_max ? "" : ", Unbound's default", format_duration(hi),
+                                           spec.val_sig_skew_max ? "" : "; raise val-sig-skew-max too"));
+            }
+        }
+        m_scenario.resolvers.push_back(spec);
+    }
+}
+
+// trust-anchor, add-holddown, del-holddown, start, offline: a daemon's anchor and when it runs.
+void Parser::parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec)
+{
+    const std::string& name = spec.name;
+    for (std::string_view daemon_only : {"trust-anchor", "add-holddown", "del-holddown", "start", "offline"})
+        if (const Field* o = rf.find(daemon_only); o && spec.kind == ResolverKind::Libunbound)
+            fail(key_loc(*o), fmt::format("{} applies only to unbound resolvers; '{}' is libunbound, a fresh "
+                                          "validator at every probe that uses the anchor published at that instant "
+                                          "(remove {}, or make it kind: unbound)", daemon_only, name, daemon_only));
+    if (const Field* o = rf.find("trust-anchor")) spec.trust_anchor = choice<TrustAnchorMode>(*o, "trust-anchor");
+    for (std::string_view holddown : {"add-holddown", "del-holddown"}) {
+        const Field* o = rf.find(holddown);
+        if (!o) continue;
+        if (spec.trust_anchor != TrustAnchorMode::Rfc5011)
+            fail(key_loc(*o), fmt::format("{} applies to RFC 5011 anchors; resolver '{}' has a static anchor (add "
+                                          "'trust-anchor: rfc5011', or remove {})", holddown, name, holddown));
+        (holddown == "add-holddown" ? spec.add_holddown : spec.del_holddown) = duration(*o);
+    }
+    if (const Field* o = rf.find("start")) spec.start = time(*o);
+    if (const Field* o = rf.find("offline")) {
+        for (const auto& item : items(*o, "a list such as '[{ from: +5d, until: +45d }]'")) {
+            const SourceLoc at = loc(item);
+            Fields sf = item_fields(item, at, "offline span", "'{ from: +5d, until: +45d }'", kOfflineFields);
+            const Field* from = sf.find("from");
+            if (!from) missing(at, "from", "offline span", "from: +5d");
+            const Field* until = sf.find("until");
+            if (!until) missing(at, "until", "offline span", "until: +45d");
+            OfflineSpan span{time(*from), time(*until)};
+            if (span.until <= span.from)
+                fail(loc(*until), fmt::format("until ({}) must be after from ({})", format_offset(span.until),
+                                              format_offset(span.from)));
+            if (span.from <= spec.start)
+                fail(loc(*from), fmt::format("offline span from {} is not after the resolver's start ({}); a daemon "
+                                             "goes offline only once it runs (use start: instead)",
+                                             format_offset(span.from), format_offset(spec.start)));
+            if (!spec.offline.empty() && span.from <= spec.offline.back().until)
+                fail(loc(*from), fmt::format("offline span from {} overlaps or touches the previous one (until {}); "
+                                             "list spans in order and merge touching ones",
+                                             format_offset(span.from), format_offset(spec.offline.back().until)));
+            spec.offline.push_back(span);
+        }
+    }
+}
+
+void Parser::parse_probes(const Field& f)
+{
+    if (!f.value.IsMap())
+        fail(loc(f), fmt::format("probes must be a map such as '{{ every: 1h, names: [www.example.com. A] }}', not {}",
+                                 describe(f.value)));
+    Fields p = fields(f.value, "probes", loc(f), kProbeFields);
+    if (const Field* e = p.find("every")) {
+        m_scenario.probes.every = duration(*e);
+        if (m_scenario.probes.every.count() <= 0) fail(loc(*e), "every must be longer than 0s");
+    }
+    const Field* names = p.find("names");
+    if (!names) missing(loc(f.value), "names", "probes", "names: [www.example.com. A]");
+    for (const auto& item : items(*names, "a list of queries such as [www.example.com. A]")) {
+        const SourceLoc at = loc(item);
+        if (!item.IsScalar())
+            fail(at,
+                 fmt::format("each probe name must be a query such as 'www.example.com. A', not {}", describe(item)));
+        Query q = query(item.Scalar(), at);
+        auto& qs = m_scenario.probes.queries;
+        if (std::find(qs.begin(), qs.end(), q) != qs.end())
+            fail(at, fmt::format("query '{}' is listed twice; remove one", q.text()));
+        qs.push_back(q);
+    }
+    if (m_scenario.probes.queries.empty())
+        fail(loc(*names), "names is empty; list at least one query, e.g. 'www.example.com. A'");
+}
+
+}  // namespace rollsim::scenario::detail

@@ -1,0 +1,324 @@
+// Zones and their keys (scenario/parser.hpp): zone names with their ancestors, servers, TTLs,
+// the signing policy with NSEC3 parameters, the parent agent, and each key's role, algorithm,
+// servers and times, with the defaults a key without times gets. Templates and records are
+// records.cpp's.
+#include "scenario/parser.hpp"
+
+#include "dns/names.hpp"
+
+#include <cctype>
+
+namespace rollsim::scenario::detail {
+
+namespace {
+
+constexpr int kMaxZones = 250;  // the lab numbers zone addresses 127.53.<zone>.<server>
+
+}  // namespace
+
+void Parser::parse_zones(const Field& f)
+{
+    if (!f.value.IsNull() && !f.value.IsMap())
+        fail(loc(f), fmt::format("zones must be a map of zone names to their settings, not {}", describe(f.value)));
+    std::vector<Field> list = entries(f.value, "zones", loc(f));
+    if (list.empty()) fail(loc(f), "zones is empty; list at least one zone, e.g. 'example.com.: {}'");
+
+    // Pass 1: names, so that records can be checked against every zone cut.
+    std::vector<std::string> names;
+    for (const auto& z : list) {
+        auto n = dns::normalise_name(z.name, "", false);
+        if (!n.error.empty()) fail(key_loc(z), fmt::format("bad zone name '{}': {}", z.name, n.error));
+        if (n.name == kReservedZone)
+            fail(key_loc(z), "zone 'rollsim.' is reserved: the lab names its root servers under it; use another name");
+        if (dns::is_at_or_below(n.name, kReservedZone))
+            fail(key_loc(z), fmt::format("zone '{}' is under rollsim., which the lab reserves for its root servers; "
+                                         "use another name", n.name));
+        for (size_t i = 0; i < names.size(); ++i)
+            if (names[i] == n.name)
+                fail(key_loc(z), fmt::format("zone {} is listed twice (first at line {}); merge the two",
+                                             n.name, key_loc(list[i]).line));
+        names.push_back(n.name);
+    }
+    m_listed = names;
+    for (size_t i = 0; i < names.size(); ++i) {
+        m_all_zones.insert(names[i]);
+        for (std::string a = names[i]; a != ".";) {
+            a = dns::parent_name(a);
+            m_all_zones.insert(a);
+            m_ancestor_loc.emplace(a, key_loc(list[i]));
+        }
+    }
+    if (int(m_all_zones.size()) > kMaxZones)
+        fail(loc(f), fmt::format("the scenario has {} zones with their ancestors; the lab holds at most {}",
+                                 m_all_zones.size(), kMaxZones));
+
+    // Pass 2: settings.
+    for (size_t i = 0; i < list.size(); ++i) m_scenario.zones.push_back(parse_zone(names[i], list[i]));
+    add_ancestors();
+}
+
+ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
+{
+    ZoneSpec zone;
+    zone.name = name;
+    zone.loc = key_loc(f);
+    const std::string context = fmt::format("zone {}", name);
+    Fields z = fields(f.value, context, zone.loc, kZoneFields);
+
+    if (const Field* s = z.find("servers")) zone.servers = int(integer(*s, 1, kMaxServers));
+    if (const Field* t = z.find("ttl")) zone.ttl = parse_ttls(*t);
+    // signing: algorithm is not part of the policy: it is the default for the zone's keys.
+    Algorithm algorithm = Algorithm::ECDSAP256SHA256;
+    if (const Field* s = z.find("signing")) zone.signing = parse_signing(*s, algorithm);
+    parse_keys(z.find("keys"), zone, algorithm);
+    if (const Field* t = z.find("template")) load_template(*t, zone);
+    if (const Field* r = z.find("records")) parse_records(*r, zone);
+    if (const Field* a = z.find("parent-agent")) {
+        if (name == ".")
+            fail(key_loc(*a), "the root has no parent, so no parent-agent; give parent-agent: to a zone below it");
+        ParentAgent agent;
+        agent.loc = key_loc(*a);
+        Fields af = fields(a->value, "parent-agent", loc(*a), kParentAgentFields);
+        if (const Field* x = af.find("scan-every")) agent.scan_every = positive_duration(*x);
+        if (const Field* x = af.find("registration-delay")) agent.registration_delay = duration(*x);
+        if (const Field* x = af.find("delete")) agent.on_delete = choice<DeletePolicy>(*x, "delete policy");
+        zone.parent_agent = agent;
+    }
+    return zone;
+}
+
+Ttls Parser::parse_ttls(const Field& f) const
+{
+    Ttls t;
+    std::vector<std::string> candidates = to_strings(kTtlFields);
+    for (const auto& type : record_types()) candidates.push_back(type);
+    for (const auto& e : entries(f.value, "ttl", loc(f))) {
+        const std::string upper = to_upper(e.name);
+        if (e.name == "default") t.default_ttl = ttl(e);
+        else if (e.name == "dnskey" || upper == "DNSKEY") t.dnskey = ttl(e);
+        else if (e.name == "ds" || upper == "DS") t.ds = ttl(e);
+        else if (e.name == "soa" || upper == "SOA") t.soa = ttl(e);
+        else if (e.name == "ns" || upper == "NS") t.ns = ttl(e);
+        else if (e.name == "negative") t.negative = ttl(e);
+        else if (upper == "RRSIG") fail(key_loc(e), "RRSIG TTLs follow the RRset they cover; remove this field");
+        else if (upper == "NSEC" || upper == "NSEC3")
+            fail(key_loc(e), fmt::format("{} TTLs come from negative; set 'negative' instead", upper));
+        else if (is_record_type(upper) && (e.name == upper || e.name == to_lower(upper))) t.by_type[upper] = ttl(e);
+        else fail(key_loc(e), fmt::format("unknown field '{}' in ttl{}", e.name, suggest(e.name, candidates, false)));
+    }
+    return t;
+}
+
+Algorithm Parser::algorithm(const Field& f) const
+{
+    const std::string text = scalar(f);
+    if (auto n = parse_integer(text)) {
+        for (const auto& row : kAlgorithmNames)
+            if (int(row.value) == *n) return row.value;
+        fail(loc(f), fmt::format("unsupported algorithm number {} (use 8, 10, 13, 14 or 15, or a name such as "
+                                 "ECDSAP256SHA256)", text));
+    }
+    return choice<Algorithm>(f, "algorithm", false);
+}
+
+SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) const
+{
+    SigningPolicy p;
+    Fields s = fields(f.value, "signing", loc(f), kSigningFields);
+    if (const Field* a = s.find("algorithm")) algorithm_out = algorithm(*a);
+    if (const Field* a = s.find("validity")) p.validity = duration(*a);
+    if (const Field* r = s.find("refresh")) p.refresh = duration(*r);
+    if (const Field* i = s.find("inception-offset")) p.inception_offset = duration(*i);
+    if (const Field* d = s.find("denial")) p.denial = choice<Denial>(*d, "denial method");
+    if (const Field* n = s.find("nsec3")) {
+        if (p.denial != Denial::Nsec3)
+            fail(key_loc(*n), "nsec3 settings apply only with denial: nsec3 (add 'denial: nsec3' to signing, or remove "
+                              "nsec3)");
+        parse_nsec3(*n, p);
+    }
+    if (p.validity <= p.refresh) {
+        const Field* at = s.find("validity") ? s.find("validity") : s.find("refresh");
+        fail(loc(*at), fmt::format("validity ({}) must be longer than refresh ({})", format_duration(p.validity),
+                                   format_duration(p.refresh)));
+    }
+    return p;
+}
+
+// nsec3: { iterations: N, salt: hex | "-" }. RFC 9276 recommends the defaults: 0 and no salt.
+void Parser::parse_nsec3(const Field& f, SigningPolicy& p) const
+{
+    Fields n = fields(f.value, "nsec3", loc(f), kNsec3Fields);
+    if (const Field* i = n.find("iterations")) p.nsec3_iterations = int(integer(*i, 0, kMaxNsec3Iterations));
+    if (const Field* s = n.find("salt")) {
+        if (s->value.IsNull())
+            fail(loc(*s), "salt has no value; write hex digits such as 'AABBCCDD', or \"-\" for no salt");
+        const std::string text = scalar(*s);
+        if (text == "-") {
+            p.nsec3_salt.clear();
+        } else if (!is_hex(text) || text.size() % 2 != 0 || text.size() > 510) {
+            fail(loc(*s), fmt::format("bad salt '{}': write an even number of hex digits (at most 510, i.e. 255 "
+                                      "octets) such as 'AABBCCDD', or \"-\" for no salt", text));
+        } else {
+            p.nsec3_salt = to_lower(text);
+        }
+    }
+}
+
+// Keys without algorithm: get the zone's signing algorithm. No keys: a ksk and a zsk.
+void Parser::parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm)
+{
+    if (f) {
+        for (const auto& k : entries(f->value, fmt::format("keys of zone {}", zone.name), loc(*f)))
+            zone.keys.push_back(parse_key(k, zone, algorithm));
+    }
+    if (!zone.keys.empty()) return;
+    for (auto [name, role] : {std::pair{"ksk", KeyRole::Ksk}, std::pair{"zsk", KeyRole::Zsk}}) {
+        KeySpec k;
+        k.name = name;
+        k.role = role;
+        k.algorithm = algorithm;
+        k.publish = Seconds{0};
+        k.activate = Seconds{0};
+        if (role == KeyRole::Ksk) k.ds_add = Seconds{0};
+        k.loc = f ? key_loc(*f) : zone.loc;
+        zone.keys.push_back(k);
+    }
+}
+
+KeySpec Parser::parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_algorithm)
+{
+    KeySpec key;
+    key.name = f.name;
+    key.loc = key_loc(f);
+    for (char c : key.name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            fail(key.loc, fmt::format("bad key name '{}': use letters, digits, '-', '_' and '.'", key.name));
+    const std::string context = fmt::format("key '{}'", key.name);
+    if (!f.value.IsNull() && !f.value.IsMap())
+        fail(loc(f),
+             fmt::format("key '{}' must be a map such as '{{ role: zsk }}', not {}", key.name, describe(f.value)));
+    Fields k = fields(f.value, context, key.loc, kKeyFields);
+
+    const Field* role = k.find("role");
+    if (!role) missing(f.value.IsNull() ? key.loc : loc(f.value), "role", context, "role: zsk");
+    key.role = choice<KeyRole>(*role, "key role");
+    key.algorithm = zone_algorithm;
+    if (const Field* a = k.find("algorithm")) key.algorithm = algorithm(*a);
+    if (const Field* b = k.find("bits")) {
+        if (key.algorithm != Algorithm::RSASHA256 && key.algorithm != Algorithm::RSASHA512)
+            fail(key_loc(*b), fmt::format("bits applies only to RSA keys; key '{}' uses {}; remove bits", key.name,
+                                          to_string(key.algorithm)));
+        key.bits = int(integer(*b, 512, 4096));
+    }
+    if (const Field* t = k.find("publish")) key.publish = time(*t);
+    if (const Field* t = k.find("activate")) key.activate = time(*t);
+    if (const Field* t = k.find("retire")) key.retire = time(*t);
+    if (const Field* t = k.find("remove")) key.remove = time(*t);
+    if (const Field* t = k.find("ds")) key.ds_add = time(*t);
+    if (const Field* t = k.find("ds-remove")) key.ds_remove = time(*t);
+    if (const Field* t = k.find("revoke")) key.revoke = time(*t);
+    if (const Field* s = k.find("servers")) key.servers = parse_key_servers(*s, zone, key.name);
+    if (key.role == KeyRole::Zsk) {
+        for (std::string_view ds : {"ds", "ds-remove"})
+            if (const Field* t = k.find(ds))
+                fail(key_loc(*t), fmt::format("{} applies to a ksk or csk; key '{}' is a zsk (remove {}, or make it "
+                                              "role: ksk)", ds, key.name, ds));
+    }
+
+    // Defaults: a key without publish: is one the zone already has at the start.
+    if (!key.publish) {
+        key.publish = Seconds{0};
+        if (!key.activate) key.activate = Seconds{0};
+        if (key.role != KeyRole::Zsk && !key.ds_add) key.ds_add = Seconds{0};
+    }
+    check_key_order(key, k);
+    return key;
+}
+
+// servers: [ns1, ns2]: the copies of the zone the key signs (multi-signer).
+std::vector<std::string> Parser::parse_key_servers(const Field& f, const ZoneSpec& zone, const std::string& key) const
+{
+    if (!f.value.IsSequence())
+        fail(loc(f), fmt::format("servers of key '{}' must be a list of server names such as [ns1, ns2], not {}", key,
+                                 describe(f.value)));
+    if (f.value.size() == 0)
+        fail(loc(f), fmt::format("servers of key '{}' is empty; list the servers whose copy of the zone it signs, "
+                                 "e.g. [ns1], or remove servers to sign on every server", key));
+    std::vector<std::string> out;
+    for (const auto& item : f.value) {
+        const SourceLoc at = loc(item);
+        if (!item.IsScalar())
+            fail(at, fmt::format("each server of key '{}' must be a name such as ns1, not {}", key, describe(item)));
+        std::string server = server_ref(item.Scalar(), zone, at);
+        if (std::find(out.begin(), out.end(), server) != out.end())
+            fail(at, fmt::format("server {} is listed twice for key '{}'; remove one", server, key));
+        out.push_back(std::move(server));
+    }
+    return out;
+}
+
+// "ns2" -> "ns2" when the zone has at least two servers; the error says which servers exist.
+std::string Parser::server_ref(const std::string& text, const ZoneSpec& zone, const SourceLoc& where) const
+{
+    std::vector<std::string> names;
+    for (int i = 1; i <= zone.servers; ++i) names.push_back(fmt::format("ns{}", i));
+    const std::string server = to_lower(text);
+    if (std::find(names.begin(), names.end(), server) != names.end()) return server;
+    std::optional<long long> number;
+    if (server.size() > 2 && server.compare(0, 2, "ns") == 0 && std::isdigit(static_cast<unsigned char>(server[2])) &&
+        server[2] != '0')
+        number = parse_integer(std::string_view(server).substr(2));
+    if (number && *number > zone.servers && *number <= kMaxServers)
+        fail(where, fmt::format("zone {} has no server {} (it has {}: {}); raise the zone's servers: to {} or name "
+                                "one it has", zone.name, server, zone.servers, join_and(names), *number));
+    if (auto m = closest(server, names))
+        fail(where, fmt::format("zone {} has no server '{}' (did you mean '{}'?)", zone.name, text, *m));
+    fail(where, fmt::format("zone {} has no server '{}' (its servers are {})", zone.name, text, join_and(names)));
+}
+
+// Contradictions between a key's own times. Equal times are allowed.
+void Parser::check_key_order(const KeySpec& key, const Fields& fields) const
+{
+    struct Rule {
+        std::string_view later, earlier;
+        const std::optional<Seconds>& later_value;
+        const std::optional<Seconds>& earlier_value;
+    };
+    const Rule rules[] = {
+        {"activate", "publish", key.activate, key.publish},
+        {"retire", "activate", key.retire, key.activate},
+        {"remove", "publish", key.remove, key.publish},
+        {"remove", "activate", key.remove, key.activate},
+        {"ds-remove", "ds", key.ds_remove, key.ds_add},
+        {"revoke", "publish", key.revoke, key.publish},
+        {"remove", "revoke", key.remove, key.revoke},
+    };
+    for (const auto& r : rules) {
+        if (!r.later_value || !r.earlier_value || *r.later_value >= *r.earlier_value) continue;
+        const Field* at = fields.find(r.later);
+        if (!at) at = fields.find(r.earlier);
+        fail(at ? loc(*at) : key.loc,
+             fmt::format("{} ({}) is before {} ({}) for key '{}'; {} must not come before {}", r.later,
+                         format_offset(*r.later_value), r.earlier, format_offset(*r.earlier_value), key.name,
+                         r.later, r.earlier));
+    }
+}
+
+void Parser::add_ancestors()
+{
+    for (const auto& name : m_all_zones) {
+        if (m_scenario.find_zone(name)) continue;
+        ZoneSpec zone;
+        zone.name = name;
+        zone.implicit = true;
+        zone.loc = m_ancestor_loc.at(name);
+        parse_keys(nullptr, zone, Algorithm::ECDSAP256SHA256);
+        m_scenario.zones.push_back(std::move(zone));
+    }
+    std::stable_sort(m_scenario.zones.begin(), m_scenario.zones.end(), [](const ZoneSpec& a, const ZoneSpec& b) {
+        const int la = dns::label_count(a.name), lb = dns::label_count(b.name);
+        return la != lb ? la < lb : a.name < b.name;
+    });
+}
+
+}  // namespace rollsim::scenario::detail
