@@ -1,6 +1,7 @@
 #include "cli/play.hpp"
 
 #include "cli/lab_dir.hpp"
+#include "cli/signals.hpp"
 #include "prepare/prepared.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -33,22 +34,6 @@ namespace rollsim::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0;  // SIGINT/SIGTERM: end the exercise, keep the transcript
-
-void on_signal(int) { g_stop = 1; }
-
-// Without SA_RESTART, so that a read of the next command returns at once.
-void catch_stop_signals()
-{
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-}
 
 // The label parse_event_fields gives injected faults (their SourceLoc::file).
 constexpr const char* kInjected = "rollsim play";
@@ -623,11 +608,11 @@ std::string command_loop(Exercise& ex, std::istream& in, std::ostream& out)
         std::string line;
         if (!std::getline(in, line)) {
             out << "\n";
-            return g_stop ? "interrupted" : "end of input";
+            return stop_requested() ? "interrupted" : "end of input";
         }
         if (ex.echo()) out << line << "\n";
         if (!ex.handle(line)) return "quit";
-        if (g_stop) return "interrupted";
+        if (stop_requested()) return "interrupted";
     }
     return "the scenario's duration was reached";
 }
@@ -645,7 +630,7 @@ int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 
     runner::RunOptions options;
     options.lab_dir = dir.path();
-    options.interrupted = [] { return g_stop != 0; };
+    options.interrupted = [] { return stop_requested(); };
     runner::Session session(loaded.scenario, tools, options);
     Exercise ex(session, loaded.predicted, out, !isatty(STDIN_FILENO));
 

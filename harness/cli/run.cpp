@@ -1,6 +1,7 @@
 #include "cli/run.hpp"
 
 #include "cli/lab_dir.hpp"
+#include "cli/signals.hpp"
 #include "prepare/prepared.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
@@ -36,22 +37,6 @@ namespace rollsim::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;  // set by SIGINT/SIGTERM, polled between instants
-
-void on_signal(int) { g_interrupted = 1; }
-
-// SIGINT and SIGTERM set g_interrupted. Installed without SA_RESTART, so that a wait for a
-// child (waitpid) returns at once with EINTR and the batch parent can act on the signal.
-void catch_stop_signals()
-{
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-}
 
 // How long children get to stop after the batch parent passed a signal on to them, before
 // they are killed (their labs die with them): a cancelled CI job should end at once.
@@ -116,11 +101,10 @@ runner::RunRecord play_in_lab(const scenario::Scenario& sc, const lab::Tools& to
 {
     lab::enter_isolated_namespaces();
     catch_stop_signals();
-    std::signal(SIGPIPE, SIG_IGN);
 
     runner::RunOptions options;
     options.lab_dir = dir.path();
-    options.interrupted = [] { return g_interrupted != 0; };
+    options.interrupted = [] { return stop_requested(); };
     if (opt.progress)
         options.on_progress = [](const runner::Progress& p) {
             std::cerr << "\r\x1b[K" << report::progress_line(p) << std::flush;
@@ -260,7 +244,7 @@ void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& ba
     std::size_t next = 0, running = 0, done = 0;
     std::map<pid_t, Job*> by_pid;
     while (done < jobs.size()) {
-        while (!g_interrupted && running < static_cast<std::size_t>(std::max(1, parallel)) && next < jobs.size()) {
+        while (!stop_requested() && running < static_cast<std::size_t>(std::max(1, parallel)) && next < jobs.size()) {
             Job& job = jobs[next++];
             std::fflush(nullptr);
             pid_t pid = fork();
@@ -271,7 +255,7 @@ void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& ba
             ++running;
         }
         if (running == 0) break;  // interrupted before everything started
-        if (g_interrupted) {      // a signal that came while no waitpid was waiting
+        if (stop_requested()) {      // a signal that came while no waitpid was waiting
             stop_children(by_pid);
             break;
         }
@@ -279,7 +263,7 @@ void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& ba
         pid_t pid = waitpid(-1, &status, 0);
         if (pid < 0) {
             if (errno != EINTR) break;
-            if (g_interrupted) {
+            if (stop_requested()) {
                 stop_children(by_pid);
                 break;
             }
@@ -354,7 +338,7 @@ int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab
         write_batch_reports(out_dir, jobs, wall, args.jobs);
         std::cout << "reports and logs in " << out_dir.string() << " (junit.xml, summary.md)\n";
     }
-    if (g_interrupted) return static_cast<int>(ExitCode::Interrupted);
+    if (stop_requested()) return static_cast<int>(ExitCode::Interrupted);
     return worst;
 }
 

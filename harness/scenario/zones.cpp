@@ -210,13 +210,14 @@ KeySpec Parser::parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_a
                                           to_string(key.algorithm)));
         key.bits = int(integer(*b, 512, 4096));
     }
-    if (const Field* t = k.find("publish")) key.publish = time(*t);
-    if (const Field* t = k.find("activate")) key.activate = time(*t);
-    if (const Field* t = k.find("retire")) key.retire = time(*t);
-    if (const Field* t = k.find("remove")) key.remove = time(*t);
-    if (const Field* t = k.find("ds")) key.ds_add = time(*t);
-    if (const Field* t = k.find("ds-remove")) key.ds_remove = time(*t);
-    if (const Field* t = k.find("revoke")) key.revoke = time(*t);
+    // A key's own times, by field name.
+    static constexpr std::pair<std::string_view, std::optional<Seconds> KeySpec::*> kTimes[] = {
+        {"publish", &KeySpec::publish}, {"activate", &KeySpec::activate}, {"retire", &KeySpec::retire},
+        {"remove", &KeySpec::remove},   {"ds", &KeySpec::ds_add},         {"ds-remove", &KeySpec::ds_remove},
+        {"revoke", &KeySpec::revoke},
+    };
+    for (const auto& [name, member] : kTimes)
+        if (const Field* t = k.find(name)) key.*member = time(*t);
     if (const Field* s = k.find("servers")) key.servers = parse_key_servers(*s, zone, key.name);
     if (key.role == KeyRole::Zsk) {
         for (std::string_view ds : {"ds", "ds-remove"})

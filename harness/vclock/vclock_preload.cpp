@@ -133,20 +133,15 @@ void shift_receive_timestamps(msghdr* message, const Shift& shift)
         unsigned char* data = CMSG_DATA(c);
         const std::size_t size = c->cmsg_len - CMSG_LEN(0);
         switch (c->cmsg_type) {
-        case SO_TIMESTAMP_OLD:
-            shift_stored_time(data, size, &timeval::tv_usec, kMicrosPerSecond, shift);
-            break;
-        case SO_TIMESTAMPNS_OLD:
-            shift_stored_time(data, size, &timespec::tv_nsec, kNanosPerSecond, shift);
-            break;
+        // clang-format off
+        case SO_TIMESTAMP_OLD: shift_stored_time(data, size, &timeval::tv_usec, kMicrosPerSecond, shift); break;
+        case SO_TIMESTAMPNS_OLD: shift_stored_time(data, size, &timespec::tv_nsec, kNanosPerSecond, shift); break;
         case SO_TIMESTAMP_NEW:
-            shift_stored_time(data, size, &__kernel_sock_timeval::tv_usec, kMicrosPerSecond, shift);
-            break;
+            shift_stored_time(data, size, &__kernel_sock_timeval::tv_usec, kMicrosPerSecond, shift); break;
         case SO_TIMESTAMPNS_NEW:
-            shift_stored_time(data, size, &__kernel_timespec::tv_nsec, kNanosPerSecond, shift);
-            break;
-        default:
-            break;
+            shift_stored_time(data, size, &__kernel_timespec::tv_nsec, kNanosPerSecond, shift); break;
+        default: break;
+        // clang-format on
         }
     }
 }
