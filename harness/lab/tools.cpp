@@ -106,7 +106,7 @@ std::string locate_vclock_library()
         looked += (looked.empty() ? "" : ", ") + candidate;
     }
     throw LabError(std::string(kName) + " not found (looked for " + looked +
-                   "): build the CMake target rollsim_vclock, or set ROLLSIM_VCLOCK_LIBRARY");
+                   "): build the CMake target rollsim_vclock_preload, or set ROLLSIM_VCLOCK_LIBRARY");
 }
 
 Tools Tools::locate()
