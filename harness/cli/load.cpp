@@ -1,12 +1,12 @@
 #include "cli/load.hpp"
 
-#include "scenario/parse.hpp"
+#include "cli/scenario_input.hpp"
 
 namespace rollsim::cli {
 
 LoadedScenario load_scenario(const std::string& file, const std::string& template_root)
 {
-    LoadedScenario out{scenario::parse_scenario(file, template_root), {}};
+    LoadedScenario out{read_scenario(file, template_root), {}};
     out.predicted = rollover::predicted_windows(out.scenario);
     return out;
 }

@@ -15,7 +15,7 @@ struct LoadedScenario {
     std::vector<rollover::PredictedWindow> predicted;  // rollover::predicted_windows(scenario)
 };
 
-// Throws ScenarioError for an invalid file. `template_root`: see scenario::parse_scenario.
+// Throws ScenarioError for an invalid file. `template_root`: see cli::read_scenario.
 LoadedScenario load_scenario(const std::string& file, const std::string& template_root = {});
 
 }  // namespace rollsim::cli
