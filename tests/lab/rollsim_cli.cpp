@@ -43,6 +43,20 @@ CliResult run_rollsim_with_input(const std::vector<std::string>& args, const std
     return r;
 }
 
+CliResult run_program_in(const fs::path& cwd, const std::string& program, const std::vector<std::string>& args,
+                         std::chrono::seconds deadline)
+{
+    TempDir logs;
+    lab::ProcessSpec spec;
+    spec.program = "/bin/sh";
+    spec.args = {"-c", "cd \"$0\" && exec \"$@\"", cwd.string(), program};
+    spec.args.insert(spec.args.end(), args.begin(), args.end());
+    spec.log = logs / "program.log";
+    CliResult r;
+    r.status = lab::run_command(spec, r.output, std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
+    return r;
+}
+
 TempDir::TempDir()
 {
     std::string templ = (fs::temp_directory_path() / "rollsim-test-XXXXXX").string();
