@@ -5,6 +5,7 @@
 #include "cli/play_progress.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/markdown_report.hpp"
@@ -74,22 +75,10 @@ constexpr const char* kHelp = R"(Commands:
   help                         this list
   quit                         end the exercise and write the transcript (end of input does the same))";
 
-std::string lower(std::string s)
-{
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string upper(std::string s)
-{
-    for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // "Example.COM" -> "example.com."
 std::string absolute_name(const std::string& name)
 {
-    std::string out = lower(name);
+    std::string out = to_lower(name);
     if (out.empty() || out.back() != '.') out += '.';
     return out;
 }
@@ -116,13 +105,6 @@ std::optional<std::vector<std::string>> split_words(const std::string& line)
     if (quoted) return std::nullopt;
     if (in_word) words.push_back(word);
     return words;
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep)
-{
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-    return out;
 }
 
 std::string key_state_text(const scenario::KeySpec& spec, const world::KeyState& s)
@@ -215,7 +197,7 @@ public:
             return true;
         }
         if (words->empty()) return true;
-        const std::string verb = lower(words->front());
+        const std::string verb = to_lower(words->front());
         std::vector<std::string> args(words->begin() + 1, words->end());
         if (verb == "quit" || verb == "exit") {
             section("`" + line + "`", "", "");
@@ -472,10 +454,10 @@ private:
 
     void cmd_advance(const std::string& line, const std::vector<std::string>& args)
     {
-        if (args.size() == 1 && lower(args[0]) == "failure") return advance_to_failure(line);
+        if (args.size() == 1 && to_lower(args[0]) == "failure") return advance_to_failure(line);
         std::optional<Seconds> d = args.size() == 1 ? parse_duration(args[0]) : std::nullopt;
         if (!d || d->count() <= 0) {
-            const std::string hint = args.size() == 1 ? scenario::did_you_mean(lower(args[0]), {"failure"}) : "";
+            const std::string hint = args.size() == 1 ? scenario::did_you_mean(to_lower(args[0]), {"failure"}) : "";
             return error(line, "advance takes one duration longer than 0s, e.g. advance 2h, advance 1d30m, advance 90, "
                                "or failure: advance failure plays until a probe fails" +
                                    (hint.rfind(" (did you mean", 0) == 0 ? hint : ""));
@@ -548,7 +530,7 @@ private:
                 zone = args[i];
                 continue;
             }
-            std::string name = lower(args[i].substr(0, eq)), value = args[i].substr(eq + 1);
+            std::string name = to_lower(args[i].substr(0, eq)), value = args[i].substr(eq + 1);
             if (name == "zone" && zone.empty()) {
                 zone = value;
                 continue;
@@ -576,7 +558,7 @@ private:
     void cmd_repair(const std::string& line, const std::vector<std::string>& args)
     {
         if (args.empty() || args.size() > 2) return error(line, "repair takes FAULT [ZONE], e.g. repair ds-digest-mismatch example.com.");
-        const std::string name = lower(args[0]);
+        const std::string name = to_lower(args[0]);
         const auto& faults = scenario::vocabulary().faults;
         if (std::find(faults.begin(), faults.end(), name) == faults.end())
             return error(line, fmt::format("unknown fault '{}'{}", args[0], scenario::did_you_mean(name, faults)));
@@ -608,7 +590,7 @@ private:
     {
         if (args.size() < 2 || args.size() > 3)
             return error(line, "query takes NAME TYPE [RESOLVER], e.g. query www.example.com. A warm");
-        const std::string type = upper(args[1]);
+        const std::string type = to_upper(args[1]);
         const auto& types = scenario::vocabulary().record_types;
         if (std::find(types.begin(), types.end(), type) == types.end())
             return error(line, fmt::format("unknown record type '{}'{}", args[1], scenario::did_you_mean(type, types)));
@@ -616,7 +598,7 @@ private:
         if (args.size() == 3) {
             std::vector<std::string> names;
             for (const auto& r : m_sc.resolvers) names.push_back(r.name);
-            resolver = lower(args[2]);
+            resolver = to_lower(args[2]);
             if (std::find(names.begin(), names.end(), resolver) == names.end())
                 return error(line, fmt::format("resolver '{}' is not defined{}", args[2],
                                                scenario::did_you_mean(resolver, names)));

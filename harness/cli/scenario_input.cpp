@@ -1,6 +1,7 @@
 #include "cli/scenario_input.hpp"
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "scenario/parse.hpp"
 
 #include <algorithm>
@@ -24,12 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string upper(std::string s)
-{
-    for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool is_ttl(const std::string& word)
 {
     // 3600, or BIND's units: 1h, 1d12h, 2W
@@ -41,14 +36,14 @@ bool is_ttl(const std::string& word)
 
 bool is_class(const std::string& word)
 {
-    const std::string w = upper(word);
+    const std::string w = to_upper(word);
     return w == "IN" || w == "CH" || w == "HS" || w == "CS";
 }
 
 bool is_record_type(const std::string& word)
 {
     const auto& types = scenario::vocabulary().record_types;
-    return std::find(types.begin(), types.end(), upper(word)) != types.end();
+    return std::find(types.begin(), types.end(), to_upper(word)) != types.end();
 }
 
 // An owner name as a master file writes it: @, *, or a domain name, relative or absolute.
@@ -79,7 +74,7 @@ bool is_directive(const std::string& line)
 {
     for (const char* d : {"$ORIGIN", "$TTL", "$INCLUDE", "$GENERATE"}) {
         const std::size_t n = std::strlen(d);
-        if (upper(line.substr(0, n)) == d && (line.size() == n || std::isspace(static_cast<unsigned char>(line[n]))))
+        if (to_upper(line.substr(0, n)) == d && (line.size() == n || std::isspace(static_cast<unsigned char>(line[n]))))
             return true;
     }
     return false;

@@ -45,6 +45,9 @@ private:
     std::filesystem::path m_path;
 };
 
+// Whether `part` occurs in `text`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 std::string repo_path(const std::string& relative);
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& text);

@@ -10,8 +10,6 @@
 namespace rollsim::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::size_t lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 
 TEST(ExitStatus, HelpShowsExamplesAndEveryExitStatusAndNoBuildPath)

@@ -14,8 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 // Every command and option that `rollsim --help` and `rollsim COMMAND --help` list.
 std::set<std::string> help_words()
 {

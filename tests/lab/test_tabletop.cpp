@@ -34,8 +34,6 @@ std::string answer_line(const std::string& text, const std::string& resolver)
     return "";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 TEST(Tabletop, ScriptedExerciseShowsRealAnswersAndWritesTheTranscript)
 {
     TempDir dir;
