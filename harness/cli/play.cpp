@@ -1,10 +1,12 @@
 #include "cli/play.hpp"
 
 #include "cli/lab_dir.hpp"
+#include "cli/load.hpp"
+#include "cli/play_progress.hpp"
 #include "cli/signals.hpp"
-#include "prepare/prepared.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/text.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
 #include "report/markdown_report.hpp"
@@ -24,6 +26,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -48,6 +51,7 @@ const std::vector<std::string>& command_names()
 constexpr const char* kHelp = R"(Commands:
   next                         play up to and including the next event: its narrative, then the answers
   advance DURATION             move virtual time forward (e.g. advance 2h, advance 1d30m), playing events on the way
+  advance failure              play until a probe fails that did not fail before (at the latest to the scenario's end)
   inject FAULT [ZONE] [k=v..]  add a fault now, e.g. inject ds-digest-mismatch example.com. key=ksk
                                (parameters as in a scenario's timeline: key= server= type= name= offset=
                                validity= iterations= algorithm= until= say="..."; ZONE: the deepest zone)
@@ -57,22 +61,10 @@ constexpr const char* kHelp = R"(Commands:
   help                         this list
   quit                         end the exercise and write the transcript (end of input does the same))";
 
-std::string lower(std::string s)
-{
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string upper(std::string s)
-{
-    for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // "Example.COM" -> "example.com."
 std::string absolute_name(const std::string& name)
 {
-    std::string out = lower(name);
+    std::string out = to_lower(name);
     if (out.empty() || out.back() != '.') out += '.';
     return out;
 }
@@ -101,13 +93,6 @@ std::optional<std::vector<std::string>> split_words(const std::string& line)
     return words;
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& sep)
-{
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-    return out;
-}
-
 std::string key_state_text(const scenario::KeySpec& spec, const world::KeyState& s)
 {
     std::string out = !s.published ? "not published" : s.active ? "published, signing" : "published, not signing";
@@ -127,8 +112,9 @@ std::string fence(const std::string& text)
 class Exercise {
 public:
     Exercise(runner::Session& session, const std::vector<rollover::PredictedWindow>& predicted, std::ostream& out,
-             bool echo)
-        : m_session(session), m_sc(session.scenario()), m_predicted(predicted), m_out(out), m_echo(echo)
+             bool echo, PlayProgress& progress)
+        : m_session(session), m_sc(session.scenario()), m_predicted(predicted), m_out(out), m_echo(echo),
+          m_progress(progress)
     {
     }
 
@@ -197,7 +183,7 @@ public:
             return true;
         }
         if (words->empty()) return true;
-        const std::string verb = lower(words->front());
+        const std::string verb = to_lower(words->front());
         std::vector<std::string> args(words->begin() + 1, words->end());
         if (verb == "quit" || verb == "exit") {
             section("`" + line + "`", "", "");
@@ -346,25 +332,36 @@ private:
         m_command_time = m_session.now();
     }
 
-    // The `say:` texts of the timeline events recorded since index `from`, as Markdown quotes.
+    // The `say:` texts of the timeline events recorded since index `from`, as Markdown quotes,
+    // each once (see first_telling).
     std::string narrative_since(std::size_t from) const
     {
         std::string out;
         const auto& events = m_session.record().events;
+        std::set<std::pair<Seconds, std::string>> told;
         for (std::size_t i = from; i < events.size(); ++i)
-            if (!events[i].say.empty()) out += fmt::format("> **{}** {}\n", format_offset(events[i].offset), events[i].say);
+            if (first_telling(events[i], told)) out += fmt::format("> **{}** {}\n", format_offset(events[i].offset), events[i].say);
         return out;
+    }
+
+    // Whether `e` carries a narrative not yet in `told` (then added). A planned rollover step
+    // is one timeline event per action (publish, activate, DS add, ...), all with the step's
+    // narrative: it is told once per instant.
+    static bool first_telling(const runner::EventRecord& e, std::set<std::pair<Seconds, std::string>>& told)
+    {
+        return !e.say.empty() && told.insert({e.offset, e.say}).second;
     }
 
     // The events recorded since index `from` (the signer's routine work aside), narrative included.
     void show_events(std::ostream& s, std::size_t from) const
     {
         const auto& events = m_session.record().events;
+        std::set<std::pair<Seconds, std::string>> told;
         for (std::size_t i = from; i < events.size(); ++i) {
             const auto& e = events[i];
             if (e.source == runner::EventRecord::Source::Signer) continue;
             s << fmt::format("  {:>10}  {}\n", format_offset(e.offset), report::event_text(e));
-            if (!e.say.empty()) s << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
+            if (first_telling(e, told)) s << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
         }
     }
 
@@ -380,7 +377,7 @@ private:
     // The events since the last command and the answers now: what next, advance, inject and
     // repair show.
     void report_change(const std::string& command, const std::vector<runner::Observation>& obs,
-                       const std::string& preface = "")
+                       const std::string& preface = "", const std::string& note = "")
     {
         std::ostringstream s;
         s << preface;
@@ -388,6 +385,7 @@ private:
         show_events(s, from);
         const std::string changes = changes_on_the_way();
         if (!changes.empty()) s << "Changes on the way:\n" << changes;
+        s << note;
         show_answers(s, obs);
         m_events_seen = m_session.record().events.size();
         if (over()) s << fmt::format("The scenario ends here ({}).\n", format_offset(m_sc.duration));
@@ -403,7 +401,7 @@ private:
         for (; m_observations_seen < obs.size(); ++m_observations_seen) {
             const auto& o = obs[m_observations_seen];
             const std::string label = report::outcome_label(o);
-            auto [it, fresh] = m_last_label.try_emplace(o.resolver + " " + o.query.text(), label);
+            auto [it, fresh] = m_last_label.try_emplace(probe_key(o), label);
             if (fresh || it->second == label) continue;
             if (o.offset < m_session.now())
                 out += fmt::format("  {:>10}  {:<6} {:<28} {} -> {}\n", format_offset(o.offset), o.resolver,
@@ -421,22 +419,76 @@ private:
         std::string preface = up.empty() ? fmt::format("No more events: playing to the end ({}).\n",
                                                        format_offset(m_sc.duration))
                                          : "";
-        report_change(line, m_session.advance_to(target, true), preface);
+        report_change(line, advance_to(target), preface);
     }
+
+    // Session::advance_to(target), probing `target`, with the progress shown on the way.
+    std::vector<runner::Observation> advance_to(Seconds target)
+    {
+        ProgressShown shown(m_progress, target);
+        return m_session.advance_to(target, true);
+    }
+
+    // PlayProgress::begin() until the end of the scope, however it ends.
+    struct ProgressShown {
+        ProgressShown(PlayProgress& p, Seconds target) : progress(p) { progress.begin(target); }
+        ~ProgressShown() { progress.end(); }
+        ProgressShown(const ProgressShown&) = delete;
+        ProgressShown& operator=(const ProgressShown&) = delete;
+        PlayProgress& progress;
+    };
 
     void cmd_advance(const std::string& line, const std::vector<std::string>& args)
     {
+        if (args.size() == 1 && to_lower(args[0]) == "failure") return advance_to_failure(line);
         std::optional<Seconds> d = args.size() == 1 ? parse_duration(args[0]) : std::nullopt;
-        if (!d || d->count() <= 0)
-            return error(line, "advance takes one duration longer than 0s, e.g. advance 2h, advance 1d30m, advance 90");
+        if (!d || d->count() <= 0) {
+            const std::string hint = args.size() == 1 ? scenario::did_you_mean(to_lower(args[0]), {"failure"}) : "";
+            return error(line, "advance takes one duration longer than 0s, e.g. advance 2h, advance 1d30m, advance 90, "
+                               "or failure: advance failure plays until a probe fails" +
+                                   (hint.rfind(" (did you mean", 0) == 0 ? hint : ""));
+        }
         Seconds target = m_session.now() + *d;
         std::string preface;
         if (target > m_sc.duration) {
             preface = fmt::format("The scenario ends at {}: advancing to there.\n", format_offset(m_sc.duration));
             target = m_sc.duration;
         }
-        report_change(line, m_session.advance_to(target, true), preface);
+        report_change(line, advance_to(target), preface);
     }
+
+    // `advance failure`: instant by instant, as far as the first probe that fails where the
+    // previous probe of the same resolver and query did not (a failure window opens), or to
+    // the end of the scenario.
+    void advance_to_failure(const std::string& line)
+    {
+        std::map<std::string, bool> failing;  // "resolver qname TYPE" -> its last probe failed
+        for (const auto& o : m_session.record().observations) failing[probe_key(o)] = o.failed();
+        std::size_t seen = m_session.record().observations.size();
+        std::optional<runner::Observation> first;
+        std::vector<runner::Observation> at_stop;
+        {
+            ProgressShown shown(m_progress, m_sc.duration);
+            while (!first && m_session.now() < m_sc.duration) {
+                const Seconds t = m_session.next_stop();
+                at_stop = m_session.advance_to(t, t == m_sc.duration);
+                const auto& obs = m_session.record().observations;
+                for (; seen < obs.size(); ++seen) {
+                    bool& was = failing[probe_key(obs[seen])];
+                    if (!first && obs[seen].failed() && !was) first = obs[seen];
+                    was = obs[seen].failed();
+                }
+            }
+        }
+        const std::string note =
+            first ? fmt::format("First failure at {}: {} {} {}\n", format_offset(first->offset), first->resolver,
+                                first->query.text(), report::outcome_label(*first))
+                  : fmt::format("No probe began to fail up to the end of the scenario ({}).\n",
+                                format_offset(m_sc.duration));
+        report_change(line, at_stop, "", note);
+    }
+
+    static std::string probe_key(const runner::Observation& o) { return o.resolver + " " + o.query.text(); }
 
     // The deepest zone the scenario lists (ties: the first listed).
     std::string default_zone() const
@@ -464,7 +516,7 @@ private:
                 zone = args[i];
                 continue;
             }
-            std::string name = lower(args[i].substr(0, eq)), value = args[i].substr(eq + 1);
+            std::string name = to_lower(args[i].substr(0, eq)), value = args[i].substr(eq + 1);
             if (name == "zone" && zone.empty()) {
                 zone = value;
                 continue;
@@ -492,7 +544,7 @@ private:
     void cmd_repair(const std::string& line, const std::vector<std::string>& args)
     {
         if (args.empty() || args.size() > 2) return error(line, "repair takes FAULT [ZONE], e.g. repair ds-digest-mismatch example.com.");
-        const std::string name = lower(args[0]);
+        const std::string name = to_lower(args[0]);
         const auto& faults = scenario::vocabulary().faults;
         if (std::find(faults.begin(), faults.end(), name) == faults.end())
             return error(line, fmt::format("unknown fault '{}'{}", args[0], scenario::did_you_mean(name, faults)));
@@ -522,7 +574,7 @@ private:
     {
         if (args.size() < 2 || args.size() > 3)
             return error(line, "query takes NAME TYPE [RESOLVER], e.g. query www.example.com. A warm");
-        const std::string type = upper(args[1]);
+        const std::string type = to_upper(args[1]);
         const auto& types = scenario::vocabulary().record_types;
         if (std::find(types.begin(), types.end(), type) == types.end())
             return error(line, fmt::format("unknown record type '{}'{}", args[1], scenario::did_you_mean(type, types)));
@@ -530,7 +582,7 @@ private:
         if (args.size() == 3) {
             std::vector<std::string> names;
             for (const auto& r : m_sc.resolvers) names.push_back(r.name);
-            resolver = lower(args[2]);
+            resolver = to_lower(args[2]);
             if (std::find(names.begin(), names.end(), resolver) == names.end())
                 return error(line, fmt::format("resolver '{}' is not defined{}", args[2],
                                                scenario::did_you_mean(resolver, names)));
@@ -554,7 +606,7 @@ private:
                              world.signer_running(z, now) ? "" : " — signer stopped");
             for (const auto& k : z.keys)
                 s << fmt::format("    {:<10} {} tag {:<5} alg {:<3} {}\n", k.spec->name,
-                                 upper(std::string(scenario::to_string(k.spec->role))), k.key.keytag(),
+                                 to_upper(scenario::to_string(k.spec->role)), k.key.keytag(),
                                  static_cast<int>(k.key.algorithm()), key_state_text(*k.spec, world.key_state(z, k, now)));
         }
         s << "Faults in force\n";
@@ -581,6 +633,7 @@ private:
     report::RunSummary m_summary;    // its last result, whose verdicts point into m_observed
     std::ostream& m_out;
     bool m_echo;
+    PlayProgress& m_progress;  // shown while next and advance move virtual time
     std::string m_transcript;
     std::size_t m_events_seen = 0;
     std::size_t m_observations_seen = 0;
@@ -621,18 +674,20 @@ std::string command_loop(Exercise& ex, std::istream& in, std::ostream& out)
 
 int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 {
-    const prepare::PreparedScenario loaded = prepare::load_scenario(args.scenario, args.template_root);
+    const prepare::PreparedScenario loaded = load_scenario(args.scenario, args.template_root);
     const fs::path transcript = transcript_path(args);
     lab::Tools tools = lab::Tools::locate();
     LabDir dir(args.lab_dir, args.keep_lab);
     lab::enter_isolated_namespaces();
     catch_stop_signals();
 
+    PlayProgress progress(std::cerr, isatty(STDERR_FILENO), loaded.scenario.start);
     runner::RunOptions options;
     options.lab_dir = dir.path();
     options.interrupted = [] { return stop_requested(); };
+    options.on_progress = [&progress](const runner::Progress& p) { progress.instant(p); };
     runner::Session session(loaded.scenario, tools, options);
-    Exercise ex(session, loaded.predicted, out, !isatty(STDIN_FILENO));
+    Exercise ex(session, loaded.predicted, out, !isatty(STDIN_FILENO), progress);
 
     std::string why;
     std::optional<LabError> lab_error;

@@ -2,7 +2,7 @@
 
 #include "cli/lab_dir.hpp"
 #include "cli/signals.hpp"
-#include "prepare/prepared.hpp"
+#include "cli/load.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
@@ -351,7 +351,7 @@ std::optional<std::vector<prepare::PreparedScenario>> load_all(const std::vector
     int invalid = 0;
     for (const auto& f : files) {
         try {
-            out.push_back(prepare::load_scenario(f, template_root));
+            out.push_back(load_scenario(f, template_root));
         } catch (const ScenarioError& e) {
             if (files.size() == 1) throw;
             std::cerr << "rollsim: " << e.what() << "\n";

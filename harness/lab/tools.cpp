@@ -13,6 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// The way from an installed program's directory to its private libraries (CMakeLists.txt).
+#ifndef ROLLSIM_LIB_FROM_BIN
+#define ROLLSIM_LIB_FROM_BIN "../lib/rollsim"
+#endif
+
 namespace rollsim::lab {
 
 namespace {
@@ -97,8 +102,10 @@ std::string locate_vclock_library()
     constexpr const char* kName = "librollsim_vclock.so";
     if (auto path = env_override("ROLLSIM_VCLOCK_LIBRARY", false, kName)) return *path;
     std::vector<std::string> candidates;
-    if (const auto dir = program_directory(); !dir.empty())
-        candidates.push_back((dir.parent_path() / "lib" / kName).string());
+    if (const auto dir = program_directory(); !dir.empty()) {
+        candidates.push_back((dir / ROLLSIM_LIB_FROM_BIN / kName).lexically_normal().string());  // installed
+        candidates.push_back((dir.parent_path() / "lib" / kName).string());                     // a build tree
+    }
     candidates.emplace_back(ROLLSIM_VCLOCK_LIBRARY);
     std::string looked;
     for (const auto& candidate : candidates) {

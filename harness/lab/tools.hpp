@@ -22,8 +22,9 @@ struct Tools {
 std::string locate_program(const std::string& name, const char* variable, const std::string& package);
 
 // librollsim_vclock.so (vclock/vclock_preload.cpp): ROLLSIM_VCLOCK_LIBRARY when set, else
-// lib/ beside the directory of the running program (build/bin/rollsim -> build/lib/), else
-// where this build put it. Throws LabError (exit status 3) naming the fix when none exists.
+// where an installed rollsim keeps it (<prefix>/bin/rollsim -> <libdir>/rollsim/), else lib/
+// beside the directory of the running program (build/bin/rollsim -> build/lib/), else where
+// this build put it. Throws LabError (exit status 3) naming the fix when none exists.
 std::string locate_vclock_library();
 
 }  // namespace rollsim::lab

@@ -159,6 +159,7 @@ public:
     }
 
     Seconds now() const { return m_now; }
+    Seconds next_stop() const { return std::min(next_instant(m_now, m_probe_times), m_sc.duration); }
     const scenario::Scenario& scenario() const { return m_sc; }
     const world::World& world() const { return m_world; }
     const RunRecord& record() const { return m_record; }
@@ -546,6 +547,7 @@ Session::Session(const scenario::Scenario& scenario, const lab::Tools& tools, co
 Session::~Session() = default;
 void Session::start() { m_impl->start(); }
 std::vector<Observation> Session::advance_to(Seconds t, bool probe_at_end) { return m_impl->advance_to(t, probe_at_end); }
+Seconds Session::next_stop() const { return m_impl->next_stop(); }
 std::vector<Observation> Session::probe() { return m_impl->probe(); }
 std::vector<Observation> Session::query(const std::string& qname, const std::string& qtype, const std::string& resolver)
 {

@@ -56,6 +56,12 @@ public:
     // there. Returns the observations made at `t` (none when `t` was not probed).
     std::vector<Observation> advance_to(Seconds t, bool probe_at_end = false);
 
+    // The next instant after now() that advance_to() would stop at on its way (a scheduled
+    // probe, a timeline event or fault boundary, a signer refresh, a parent agent's scan, an
+    // RFC 5011 wake-up), or the scenario's duration when none comes before it. What lets a
+    // caller play instant by instant and stop on what it sees (rollsim play's advance failure).
+    Seconds next_stop() const;
+
     // Asks every probe name of every resolver now; the answers join the record.
     std::vector<Observation> probe();
 

@@ -16,16 +16,11 @@ namespace fs = std::filesystem;
 
 std::string repo_path(const std::string& relative) { return std::string(ROLLSIM_ROOT) + "/" + relative; }
 
+// From the repository root, as the header says: scenario paths relative to it (the golden
+// tests' "scenarios/...") then work whatever directory ctest runs the test in.
 CliResult run_rollsim(const std::vector<std::string>& args, std::chrono::seconds deadline)
 {
-    TempDir logs;
-    lab::ProcessSpec spec;
-    spec.program = ROLLSIM_BIN;
-    spec.args = args;
-    spec.log = logs / "rollsim.log";
-    CliResult r;
-    r.status = lab::run_command(spec, r.output, std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
-    return r;
+    return run_program_in(ROLLSIM_ROOT, ROLLSIM_BIN, args, deadline);
 }
 
 CliResult run_rollsim_with_input(const std::vector<std::string>& args, const std::string& input,
@@ -35,9 +30,24 @@ CliResult run_rollsim_with_input(const std::vector<std::string>& args, const std
     write_file(logs / "stdin.txt", input);
     lab::ProcessSpec spec;
     spec.program = "/bin/sh";
-    spec.args = {"-c", "cat \"$0\" | \"$@\"", (logs / "stdin.txt").string(), ROLLSIM_BIN};
+    spec.args = {"-c", "cd \"$1\" && shift && cat \"$0\" | \"$@\"", (logs / "stdin.txt").string(), ROLLSIM_ROOT,
+                 ROLLSIM_BIN};
     spec.args.insert(spec.args.end(), args.begin(), args.end());
     spec.log = logs / "rollsim.log";
+    CliResult r;
+    r.status = lab::run_command(spec, r.output, std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
+    return r;
+}
+
+CliResult run_program_in(const fs::path& cwd, const std::string& program, const std::vector<std::string>& args,
+                         std::chrono::seconds deadline)
+{
+    TempDir logs;
+    lab::ProcessSpec spec;
+    spec.program = "/bin/sh";
+    spec.args = {"-c", "cd \"$0\" && exec \"$@\"", cwd.string(), program};
+    spec.args.insert(spec.args.end(), args.begin(), args.end());
+    spec.log = logs / "program.log";
     CliResult r;
     r.status = lab::run_command(spec, r.output, std::chrono::duration_cast<std::chrono::milliseconds>(deadline));
     return r;

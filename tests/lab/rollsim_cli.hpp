@@ -25,6 +25,12 @@ CliResult run_rollsim(const std::vector<std::string>& args,
 CliResult run_rollsim_with_input(const std::vector<std::string>& args, const std::string& input,
                                  std::chrono::seconds deadline = std::chrono::seconds(300));
 
+// Runs `program ARGS...` (an absolute path) in the directory `cwd` with a deadline: an
+// installed rollsim, cmake, dpkg-deb, man.
+CliResult run_program_in(const std::filesystem::path& cwd, const std::string& program,
+                         const std::vector<std::string>& args,
+                         std::chrono::seconds deadline = std::chrono::seconds(300));
+
 // A fresh directory under the system temp directory, removed by the destructor.
 class TempDir {
 public:
@@ -38,6 +44,9 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+// Whether `part` occurs in `text`.
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string repo_path(const std::string& relative);
 std::string read_file(const std::filesystem::path& path);

@@ -34,8 +34,6 @@ std::string answer_line(const std::string& text, const std::string& resolver)
     return "";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 TEST(Tabletop, ScriptedExerciseShowsRealAnswersAndWritesTheTranscript)
 {
     TempDir dir;
@@ -141,6 +139,73 @@ TEST(Tabletop, PlayingEveryEventWithoutInterferenceKeepsTheScenarioVerdicts)
     const std::string t = read_file(transcript_path);
     EXPECT_TRUE(contains(t, "| PASS | 24 |")) << t;
     EXPECT_FALSE(contains(t, "| FAIL |")) << t;
+}
+
+// How often `part` occurs in `text`.
+std::size_t count_of(const std::string& text, const std::string& part)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
+    return n;
+}
+
+TEST(Tabletop, AdvanceFailureStopsAtTheFirstFailingProbeThenAtTheEnd)
+{
+    TempDir dir;
+    const auto transcript_path = dir / "T.md";
+    auto r = run_rollsim_with_input({"play", repo_path(kZskSwap), "--transcript", transcript_path.string()},
+                                    "advance failure\nadvance failure\n");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string& out = r.output;
+    // The swap at +1d plays on the way; the warm resolver's cached A RRset runs out five
+    // minutes later, and the first probe after that fails: the same instant `run` reports.
+    const std::string first = answer_to(out, "advance failure");
+    EXPECT_TRUE(contains(first, "+1d  remove zsk-a (example.com.)")) << first;
+    EXPECT_TRUE(contains(first, "First failure at +1d5m1s: warm www.example.com. A SERVFAIL EDE 9\n")) << first;
+    EXPECT_TRUE(contains(first, "Answers at +1d5m1s")) << first;
+    EXPECT_TRUE(contains(answer_line(first, "warm"), "SERVFAIL EDE 9")) << first;
+    // The failure ends at +1d1h and nothing fails again: the end of the scenario is the bound.
+    const auto second_prompt = out.find("[+1d5m1s] ");
+    ASSERT_NE(second_prompt, std::string::npos) << out;
+    const std::string second = answer_to(out.substr(second_prompt), "advance failure");
+    EXPECT_TRUE(contains(second, "+1d1h  warm   www.example.com. A           SERVFAIL EDE 9 -> secure")) << second;
+    EXPECT_TRUE(contains(second, "No probe began to fail up to the end of the scenario (+2d).")) << second;
+    EXPECT_TRUE(contains(second, "The scenario ends here (+2d).")) << second;
+    EXPECT_TRUE(contains(out, "the scenario's duration was reached")) << out;
+    EXPECT_TRUE(contains(out, "+1d5m1s .. +1d1h")) << out;
+}
+
+TEST(Tabletop, ProgressWhileVirtualTimeAdvancesInAPipe)
+{
+    TempDir dir;
+    // Two days of the ZSK swap are well over a hundred instants: a line every hundred in a pipe
+    // (every few seconds of wall time too; on a terminal one line rewritten in place).
+    auto r = run_rollsim_with_input(
+        {"play", repo_path(kZskSwap), "--transcript", (dir / "T.md").string()}, "advance 2d\n");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string advance = answer_to(r.output, "advance 2d");
+    EXPECT_TRUE(contains(advance, " of +2d, 100 instants\n")) << advance;
+    EXPECT_TRUE(contains(advance, "  playing: +")) << advance;
+    // Progress is not part of the session: the transcript does not keep it.
+    EXPECT_FALSE(contains(read_file(dir / "T.md"), "playing: ")) << read_file(dir / "T.md");
+}
+
+TEST(Tabletop, APlannedStepsNarrativeIsToldOnce)
+{
+    TempDir dir;
+    const auto transcript_path = dir / "T.md";
+    // The double-DS roll's second step swaps the KSK with four actions (publish, activate,
+    // retire, remove), each a timeline event carrying the step's narrative.
+    auto r = run_rollsim_with_input({"play", repo_path("scenarios/rollovers/ksk-double-ds.yaml"), "--transcript",
+                                     transcript_path.string()},
+                                    "advance 10h\nquit\n");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string said = "ksk-double-ds rollover: swap the KSK in the DNSKEY set: ksk-next in, ksk out";
+    const std::string advance = answer_to(r.output, "advance 10h");
+    EXPECT_TRUE(contains(advance, "+9h35m  activate ksk-next (example.com.)")) << advance;
+    EXPECT_TRUE(contains(advance, "+9h35m  remove ksk (example.com.)")) << advance;
+    EXPECT_EQ(count_of(advance, "\"" + said + "\""), 1u) << advance;
+    EXPECT_EQ(count_of(read_file(transcript_path), "> **+9h35m** " + said + "\n"), 1u) << read_file(transcript_path);
 }
 
 TEST(Tabletop, MistakesGetOneLineAndThePromptAgainAndEndOfInputEnds)

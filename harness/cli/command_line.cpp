@@ -1,0 +1,186 @@
+#include "cli/command_line.hpp"
+
+#include "core/text.hpp"
+#include "scenario/parse.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace rollsim::cli {
+
+namespace {
+
+constexpr const char* kDescription =
+    R"(rollsim: DNSSEC fault-injection and key-rollover simulation with real NSD and Unbound
+
+Builds a private DNS world on this machine (a private root, the TLDs and your zones, each served
+by real NSD servers), points real Unbound validators at it, and plays a scenario file in virtual
+time: key rollovers, signer outages, broken DS records. It records what the resolvers answer
+and the windows during which names fail, and checks the scenario's expectations.
+)";
+
+constexpr const char* kFooter = R"(Examples:
+  rollsim run scenarios/basics/zsk-swap-no-prepublish.yaml
+  rollsim run scenarios -j 2 --quiet --report-dir reports
+  rollsim check my-rollover.yaml
+  rollsim plan scenarios/rollovers/zsk-prepublish.yaml
+  printf 'next\nadvance failure\nquit\n' | rollsim play exercise.yaml
+
+Exit status:
+  0    every expectation held (play: the exercise ended)
+  1    an expectation did not hold
+  2    the command line or a scenario is invalid; nothing was started
+  3    the lab could not start, e.g. a program is missing
+  4    internal error
+  130  interrupted
+
+Environment:
+  ROLLSIM_NSD, ROLLSIM_NSD_CONTROL, ROLLSIM_UNBOUND, ROLLSIM_LIBFAKETIME
+       the programs and the library the lab uses, instead of those found on PATH
+  TMPDIR
+       where lab directories are made (default /tmp)
+
+Files:
+  share/rollsim/scenarios, share/rollsim/zones, share/rollsim/schema
+       below the installation prefix: the scenario catalog, its zone templates and the JSON
+       Schema; a scenario there reads its templates from share/rollsim
+
+See also:
+  rollsim's guides in its documentation directory (share/doc/rollsim, or docs/ in the source):
+  the scenario format, the faults, rollovers, the reports, tabletop exercises; nsd(8),
+  unbound(8), unbound.conf(5).)";
+
+constexpr const char* kInputs = "Scenario files (YAML) or directories of them";
+
+void add_run(CommandLine& cl)
+{
+    auto& a = cl.run_args;
+    auto* run = cl.app.add_subcommand("run", "Run scenarios in private labs and check their expectations");
+    run->add_option("scenarios", a.inputs, kInputs)->required()->type_name("FILE|DIR");
+    run->add_option("-j,--jobs", a.jobs, "Scenarios to run at the same time, each in its own lab (1 to 64)")
+        ->check(CLI::Range(1, 64).description(""))
+        ->type_name("N");
+    run->add_option("--report-json", a.report_json, "Write the JSON report to this file (one scenario)")
+        ->type_name("FILE");
+    run->add_option("--report-junit", a.report_junit, "Write a JUnit XML report to this file (one scenario)")
+        ->type_name("FILE");
+    run->add_option("--report-markdown", a.report_markdown, "Write a Markdown summary to this file (one scenario)")
+        ->type_name("FILE");
+    run->add_option("--report-html", a.report_html, "Write a self-contained HTML report to this file (one scenario)")
+        ->type_name("FILE");
+    run->add_option("--report-dir", a.report_dir,
+                    "Write every report format (and, for several, a log) per scenario here; for several, also "
+                    "junit.xml and summary.md")
+        ->type_name("DIR");
+    run->add_option("--lab-dir", a.lab_dir, "Build the lab in this directory and keep it (one scenario)")
+        ->type_name("DIR");
+    run->add_flag("--keep-lab", a.keep_lab, "Keep the lab directories (configs, zones, logs)");
+    run->add_flag("-q,--quiet", a.quiet, "Print only PASS/FAIL and errors");
+    run->footer("Examples:\n"
+                "  rollsim run scenarios/basics/ds-digest-mismatch.yaml --report-html ds.html\n"
+                "  rollsim run scenarios/faults -j 2 --report-dir reports");
+    cl.run = run;
+}
+
+void add_check_plan_play(CommandLine& cl)
+{
+    cl.check = cl.app.add_subcommand("check", "Validate scenario files without running them");
+    cl.check->add_option("scenarios", cl.check_inputs, kInputs)->required()->type_name("FILE|DIR");
+    cl.check->footer("Example:\n  rollsim check scenarios");
+
+    cl.plan = cl.app.add_subcommand("plan", "Print the rollover schedule (RFC 7583 intervals) and its lint");
+    cl.plan->add_option("scenarios", cl.plan_inputs, kInputs)->required()->type_name("FILE|DIR");
+    cl.plan->footer("Example:\n  rollsim plan scenarios/rollovers/ksk-double-ds-too-short.yaml");
+
+    auto& a = cl.play_args;
+    auto* play = cl.app.add_subcommand("play", "Play a scenario as a tabletop exercise, driven by commands from stdin");
+    play->add_option("scenario", a.scenario, "The scenario file (YAML)")->required()->type_name("FILE");
+    play->add_option("--transcript", a.transcript,
+                     "Write the Markdown transcript here (default: <scenario>-transcript.md in the current directory)")
+        ->type_name("FILE");
+    play->add_option("--lab-dir", a.lab_dir, "Build the lab in this directory and keep it")->type_name("DIR");
+    play->add_flag("--keep-lab", a.keep_lab, "Keep the lab directory (configs, zones, logs)");
+    play->footer("Commands on stdin:\n"
+                 "  next, advance DURATION, advance failure, inject FAULT [ZONE] [key=value ...], repair FAULT [ZONE],\n"
+                 "  query NAME TYPE [RESOLVER], status, help, quit (docs/tabletop.md)\n\n"
+                 "Example:\n  printf 'next\\nadvance 10m\\nstatus\\nquit\\n' | rollsim play exercise.yaml");
+    cl.play = play;
+}
+
+// "--report-json", "-j", ... of `app`, its help flag included.
+std::vector<std::string> option_names(const CLI::App& app)
+{
+    std::vector<std::string> names;
+    for (const auto* opt : app.get_options()) {
+        for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+        for (const auto& s : opt->get_snames()) names.push_back("-" + s);
+    }
+    return names;
+}
+
+// scenario::did_you_mean's " (did you mean 'x'?)" as "did you mean 'x'?".
+std::string hint(const std::string& word, const std::vector<std::string>& candidates)
+{
+    std::string h = scenario::did_you_mean(word, candidates);
+    if (h.size() > 3 && h.rfind(" (", 0) == 0 && h.back() == ')') h = h.substr(2, h.size() - 3);
+    return h;
+}
+
+// An option `where` does not have: another command's (then that is said), or a likely typo.
+std::string unknown_option(const CLI::App& app, const CLI::App& where, const std::string& name)
+{
+    const bool top = &where == &app;
+    const std::string context = top ? "" : fmt::format(" for 'rollsim {}'", where.get_name());
+    std::vector<std::string> owners;
+    for (const auto* sub : app.get_subcommands(std::function<bool(const CLI::App*)>{})) {
+        const auto names = option_names(*sub);
+        if (sub != &where && std::find(names.begin(), names.end(), name) != names.end())
+            owners.push_back(fmt::format("'rollsim {}'", sub->get_name()));
+    }
+    if (!owners.empty() && top)
+        return fmt::format("unknown option '{}'; it is an option of {}: write it after the command", name,
+                           join(owners, ", "));
+    if (!owners.empty()) return fmt::format("unknown option '{}'{}; it is an option of {}", name, context, join(owners, ", "));
+    return fmt::format("unknown option '{}'{}; {}", name, context, hint(name, option_names(where)));
+}
+
+}  // namespace
+
+std::unique_ptr<CommandLine> make_command_line()
+{
+    auto cl = std::make_unique<CommandLine>();
+    cl->app.description(kDescription);
+    cl->app.footer(kFooter);
+    cl->app.require_subcommand(1);
+    cl->app.set_version_flag("--version", std::string("rollsim ") + ROLLSIM_VERSION);
+    add_run(*cl);
+    add_check_plan_play(*cl);
+    // Templates are read only below this directory (scenario/parse.hpp, cli/scenario_input.hpp).
+    for (auto* sub : {cl->run, cl->check, cl->plan, cl->play})
+        sub->add_option("--template-root", cl->template_root,
+                        "Read zone templates only below this directory (default: the scenario's repository, the "
+                        "nearest directory above it holding .git; for a scenario of the installed catalog, "
+                        "share/rollsim; docs/scenario-format.md)")
+            ->type_name("DIR");
+    return cl;
+}
+
+std::string unknown_word_message(const CLI::App& app, const CLI::ParseError& error)
+{
+    if (dynamic_cast<const CLI::Success*>(&error)) return "";
+    const auto subs = app.get_subcommands();
+    // A word the command did not take, else one rollsim itself did not (before the command).
+    const CLI::App* where = subs.empty() ? &app : subs.front();
+    auto extra = where->remaining();
+    if (extra.empty() && where != &app) extra = (where = &app)->remaining();
+    if (extra.empty()) return "";
+    const std::string word = extra.front();
+    if (word.size() > 1 && word[0] == '-') return unknown_option(app, *where, word.substr(0, word.find('=')));
+    if (where != &app) return "";  // an argument too many: CLI11 says which
+    std::vector<std::string> commands;
+    for (const auto* sub : app.get_subcommands(std::function<bool(const CLI::App*)>{})) commands.push_back(sub->get_name());
+    return fmt::format("unknown command '{}'; {}", word, hint(word, commands));
+}
+
+}  // namespace rollsim::cli
