@@ -22,20 +22,6 @@ constexpr std::string_view kRecordTypes[] = {
 
 }  // namespace
 
-std::string to_lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string to_upper(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::vector<std::string> split_words(std::string_view s)
 {
     std::vector<std::string> out;

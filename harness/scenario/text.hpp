@@ -1,7 +1,9 @@
 // Words for the parser's messages and the values it reads (internal to scenario/): case
-// folding, lists in prose ("a, b and c"), the did-you-mean hint for a word not among the
+// folding (core/text.hpp's), lists in prose ("a, b and c"), the did-you-mean hint for a word not among the
 // candidates, whole numbers and hex, and the record types a scenario may name.
 #pragma once
+
+#include "core/text.hpp"
 
 #include <optional>
 #include <string>
@@ -10,8 +12,8 @@
 
 namespace rollsim::scenario::detail {
 
-std::string to_lower(std::string_view s);
-std::string to_upper(std::string_view s);
+using rollsim::to_lower;  // core/text.hpp
+using rollsim::to_upper;
 // Whitespace-separated words.
 std::vector<std::string> split_words(std::string_view s);
 // "a", "a and b", "a, b and c"
