@@ -181,7 +181,8 @@ TEST(JunitReport, ParsesWithCountsFailureTextAndWindows)
         auto failure = tc.child("failure");
         if (!failure) continue;
         ++failures;
-        EXPECT_STREQ(tc.attribute("name").value(), "line 23: www.example.com. A on warm from +1d2h: servfail");
+        // Named by the expectation's content (its id), not its line: stable across edits.
+        EXPECT_STREQ(tc.attribute("name").value(), "www.example.com. A on warm from +1d2h: servfail");
         const std::string message = failure.attribute("message").value();
         EXPECT_NE(message.find("+1d2h warm www.example.com. A: NOERROR AD"), std::string::npos) << message;
         EXPECT_NE(message.find("observed: secure ×45"), std::string::npos) << message;
@@ -435,7 +436,7 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
               std::string::npos)
         << out;
     auto tc = suite.find_child_by_attribute("testcase", "name",
-                                            "line 12: failure windows match the rollover lint's predicted windows");
+                                            "failure windows match the rollover lint's predicted windows");
     ASSERT_TRUE(tc) << xml;
     auto failure = tc.child("failure");
     ASSERT_TRUE(failure) << xml;
