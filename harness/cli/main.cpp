@@ -70,6 +70,7 @@ int main(int argc, char** argv)
     run->add_option("--lab-dir", run_args.lab_dir, "Build the lab in this directory and keep it (one scenario)");
     run->add_flag("--keep-lab", run_args.keep_lab, "Keep the lab directories (configs, zones, logs)");
     run->add_flag("-q,--quiet", run_args.quiet, "Print only PASS/FAIL and errors");
+    run->add_flag("-v,--verbose", run_args.verbose, "Print every failure window, not only one line per cause");
 
     std::vector<std::string> check_inputs;
     auto* check = app.add_subcommand("check", "Validate scenario files without running them");

@@ -2,6 +2,7 @@
 
 #include "cli/lab_dir.hpp"
 #include "cli/load.hpp"
+#include "cli/terminal_width.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
@@ -68,6 +69,7 @@ struct Options {
     fs::path lab_dir;
     bool keep_lab = false;
     bool quiet = false;
+    bool verbose = false;
     bool progress = false;
     bool every_format = false;  // batch children: write every format next to the JSON report
 };
@@ -130,7 +132,10 @@ int run_in_this_process(const LoadedScenario& loaded, const lab::Tools& tools, c
 
     write_reports(opt, sc, record, summary);
     if (!opt.quiet)
-        report::print_summary(std::cout, sc, record, summary, {.colour = static_cast<bool>(isatty(STDOUT_FILENO))});
+        report::print_summary(std::cout, sc, record, summary,
+                              {.colour = static_cast<bool>(isatty(STDOUT_FILENO)),
+                               .verbose = opt.verbose,
+                               .width = terminal_width(STDOUT_FILENO)});
     else
         std::cout << (summary.pass ? "PASS " : "FAIL ") << sc.file << "\n";
     if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
@@ -290,6 +295,7 @@ int run_batch(const std::vector<LoadedScenario>& scenarios, const lab::Tools& to
     }
     Options base;
     base.keep_lab = args.keep_lab;
+    base.verbose = args.verbose;
     base.every_format = !args.report_dir.empty();
 
     const auto started = std::chrono::steady_clock::now();
@@ -351,6 +357,7 @@ Options single_run_options(const RunArgs& args, const scenario::Scenario& sc)
     opt.lab_dir = args.lab_dir;
     opt.keep_lab = args.keep_lab;
     opt.quiet = args.quiet;
+    opt.verbose = args.verbose;
     opt.progress = isatty(STDERR_FILENO) && !args.quiet;
     return opt;
 }
