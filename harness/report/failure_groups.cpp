@@ -108,7 +108,10 @@ std::string cause_text(const FailureGroup& group)
         if (h.zone != group.zone) detail += (detail.empty() ? "" : " ") + std::string("at ") + h.zone;
         if (!detail.empty()) add_once(details, detail);
     }
-    std::string out = fmt::format("{} at {}", join(what, ", "), format_offset(group.cause->at));
+    // Beyond two, the scenario's words say it better than a list of headlines.
+    const std::size_t events = group.cause->events.size();
+    const std::string headline = events > 2 ? fmt::format("{} events", events) : join(what, ", ");
+    std::string out = fmt::format("{} at {}", headline, format_offset(group.cause->at));
     if (!details.empty()) out += " (" + join(details, "; ") + ")";
     return out;
 }

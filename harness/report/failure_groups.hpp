@@ -50,8 +50,9 @@ std::vector<FailureGroup> group_failures(const scenario::Scenario& scenario, con
 std::string zone_of(const scenario::Scenario& scenario, const std::string& name);
 
 // "DS removed at +2d (ds-remove ksk)"; "DNSKEY removed, zsk-b signing at +1d (remove zsk-a)";
-// the zone is named when the event happened to an ancestor ("(server-down fault at com.)");
-// "no event" without a cause.
+// "4 events at +6h20m (publish ksk-next; activate ksk-next; retire ksk; remove ksk)"; the zone
+// is named when the event happened to an ancestor ("(server ns1 until +2d at com.)"); "no
+// event" without a cause.
 std::string cause_text(const FailureGroup& group);
 
 // "SERVFAIL EDE 9, 6", "bogus", "SERVFAIL EDE 9, no answer": outcomes with one rcode and several

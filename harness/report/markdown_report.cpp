@@ -68,8 +68,7 @@ std::string windows_table(const RunSummary& summary)
     out += "| resolver | query | from | until | outcome | EDE | reason |\n";
     out += "| --- | --- | --- | --- | --- | --- | --- |\n";
     for (const auto& w : summary.windows) {
-        // The EDE's text only when it says more than the reason.
-        const std::string ede = ede_label(w.ede, w.ede_text != w.reason ? w.ede_text : "");
+        const std::string ede = ede_beside_reason(w);
         out += fmt::format("| {} | {} | {} | {} | {} ({} probes) | {} | {} |\n", markdown_cell(w.resolver),
                            markdown_cell(w.query.text()), format_offset(w.start),
                            w.end ? format_offset(*w.end) : std::string("end (still failing)"), markdown_cell(w.what),

@@ -145,6 +145,12 @@ TEST(FailureGroups, ZonesCausesAndWindowsWithoutAnEventGroupApart)
     EXPECT_EQ(cause_text(groups[2]), "DNSKEY removed, key activated at +3d (remove zsk-a; activate zsk-b)");
     EXPECT_FALSE(groups[2].end);  // one of its windows is still open at the end
     EXPECT_EQ(coverage_text(groups[2]), "warm: www.other.example. AAAA SERVFAIL EDE 9; cold: www.other.example. A bogus");
+
+    // More than two events at the instant: counted, the scenario's words listed.
+    auto events_at_3d = events;
+    events_at_3d.push_back(action(3 * kDay, "example.", scenario::ActionKind::DsAdd, "ksk-b"));
+    EXPECT_EQ(cause_text(group_failures(sc, events_at_3d, {windows[2]})[0]),
+              "3 events at +3d (remove zsk-a; activate zsk-b; ds-add ksk-b at example.)");
 }
 
 TEST(FailureGroups, AKeyChangeOnItsOwnScheduleIsACauseToo)
