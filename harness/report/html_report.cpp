@@ -106,7 +106,7 @@ h2 { font-size: 26px; margin: 28px 0 12px; border-bottom: 3px solid var(--ink); 
 .k-active { fill: var(--active); } .k-published { fill: var(--published); } .k-retired { fill: var(--retired); }
 .k-ds { fill: var(--ds); } .k-bare { fill: var(--fail); } .k-removed { fill: url(#hatch); }
 .obs, .k-active, .k-published, .k-retired, .k-ds, .k-bare, .k-removed { stroke: #ffffff; stroke-width: 1; }
-.window-band { fill: var(--fail); opacity: 0.3; pointer-events: none; }
+.window-band { fill: var(--fail); opacity: 0.22; pointer-events: none; }
 .predicted-band { fill: url(#hatch-predicted); stroke: var(--ink); stroke-width: 2; stroke-dasharray: 3 3; }
 .predicted-outline { fill: none; stroke: var(--fail); stroke-width: 3; stroke-dasharray: 2 5; pointer-events: none; }
 .window-outline { fill: none; stroke: var(--ink); stroke-width: 3; stroke-dasharray: 8 4; pointer-events: stroke; }

@@ -339,37 +339,81 @@ std::vector<AxisLabel> axis_labels(const scenario::Scenario& sc, const Timeline&
 // Vertical layout above the lanes: the axis labels, then rows of event badges.
 constexpr double kAxisBottom = 56, kEventsTop = 62, kBadgeRow = 34, kBadgeHeight = 28;
 
-// The badge of one instant's events: its numbers in the events list, on the first row where it
-// overlaps no other badge.
+// A badge over the event markers of one instant, or of several close together: their numbers
+// in the events list, on the first of three rows where it overlaps no other badge.
 struct Badge {
-    double x = 0, width = 0;
+    double left = 0, width = 0;
     int row = 0;
-    std::string numbers, title;
+    std::vector<double> xs;            // the instants' markers
+    std::vector<int> numbers;          // 1-based, in order
+    Seconds from{0}, until{0};         // the first instant and the last
+    std::string events;                // "\n3: text" per event (its instant too when several)
     double top() const { return kEventsTop + row * kBadgeRow; }
+    double centre() const { return left + width / 2; }
 };
 
-std::vector<Badge> event_badges(const scenario::Scenario& sc, const Timeline& tl, const runner::RunRecord& record)
+constexpr int kBadgeRows = 3;
+
+// "1,2", "3–7,9": runs of three or more as ranges.
+std::string number_list(const std::vector<int>& numbers)
 {
-    std::vector<const runner::EventRecord*> marked;
+    std::string out;
+    for (std::size_t i = 0; i < numbers.size();) {
+        std::size_t j = i;
+        while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) ++j;
+        out += out.empty() ? "" : ",";
+        if (j >= i + 2) out += fmt::format("{}–{}", numbers[i], numbers[j]);
+        else for (std::size_t k = i; k <= j; ++k) out += (k > i ? "," : "") + std::to_string(numbers[k]);
+        i = j + 1;
+    }
+    return out;
+}
+
+// The width a badge needs for its numbers.
+double badge_width(const Badge& b) { return std::max(kBadgeHeight, text_width(number_list(b.numbers), 17, true) + 16); }
+
+// The details a badge's tooltip gives: when, then each event.
+std::string badge_title(const scenario::Scenario& sc, const Badge& b)
+{
+    if (b.from == b.until)
+        return fmt::format("Event{} at {}{}", b.numbers.size() > 1 ? "s" : "", at(sc, b.from), b.events);
+    return fmt::format("Events from {} until {}{}", at(sc, b.from), at(sc, b.until), b.events);
+}
+
+// The badges, left to right; an instant whose badge would overlap one in every row joins the
+// badge before it, which grows to the right.
+std::vector<Badge> event_badges(const Timeline& tl, const runner::RunRecord& record)
+{
+    std::map<long long, std::vector<std::pair<int, const runner::EventRecord*>>> by_time;
+    int number = 0;
     for (const auto& e : record.events)
-        if (e.source == runner::EventRecord::Source::Timeline) marked.push_back(&e);
-    std::map<long long, std::vector<std::size_t>> by_time;
-    for (std::size_t n = 0; n < marked.size(); ++n) by_time[marked[n]->offset.count()].push_back(n);
+        if (e.source == runner::EventRecord::Source::Timeline) by_time[e.offset.count()].emplace_back(++number, &e);
     std::vector<Badge> out;
     std::vector<double> row_end;  // the right edge of each row's last badge
     for (const auto& [t, list] : by_time) {
         Badge b;
-        b.x = tl.x(Seconds(t));
-        b.title = fmt::format("Event{} at {}", list.size() > 1 ? "s" : "", at(sc, Seconds(t)));
-        for (std::size_t n : list) {
-            b.numbers += (b.numbers.empty() ? "" : ",") + std::to_string(n + 1);
-            b.title += fmt::format("\n{}: {}", n + 1, event_text(*marked[n]));
-            if (!marked[n]->say.empty()) b.title += fmt::format("\nsay: “{}”", marked[n]->say);
+        b.xs = {tl.x(Seconds(t))};
+        b.from = b.until = Seconds(t);
+        for (const auto& [n, e] : list) {
+            b.numbers.push_back(n);
+            b.events += fmt::format("\n{}: {}", n, event_text(*e));
+            if (!e->say.empty()) b.events += fmt::format("\nsay: “{}”", e->say);
         }
-        b.width = std::max(kBadgeHeight, text_width(b.numbers, 17, true) + 16);
-        while (static_cast<std::size_t>(b.row) < row_end.size() && row_end[b.row] + 4 > b.x - b.width / 2) ++b.row;
-        if (static_cast<std::size_t>(b.row) == row_end.size()) row_end.push_back(0);
-        row_end[b.row] = b.x + b.width / 2;
+        b.width = badge_width(b);
+        b.left = b.xs.front() - b.width / 2;
+        while (b.row < static_cast<int>(row_end.size()) && row_end[b.row] + 4 > b.left) ++b.row;
+        if (b.row == kBadgeRows) {
+            Badge& last = out.back();
+            last.xs.push_back(b.xs.front());
+            last.numbers.insert(last.numbers.end(), b.numbers.begin(), b.numbers.end());
+            last.until = b.until;
+            last.events += b.events;
+            last.width = std::max({last.width, badge_width(last), b.xs.front() + kBadgeHeight / 2 - last.left});
+            row_end[last.row] = last.left + last.width;
+            continue;
+        }
+        if (b.row == static_cast<int>(row_end.size())) row_end.push_back(0);
+        row_end[b.row] = b.left + b.width;
         out.push_back(std::move(b));
     }
     return out;
@@ -600,16 +644,21 @@ std::string axis(const scenario::Scenario& sc, const Timeline& tl, Seconds end, 
 }
 
 // Failure windows: a tinted band across the lanes, drawn under them (the marks keep their
-// colours; the band shows between them and where a lane is empty).
+// colours; the band shows between them and where a lane is empty). Windows that overlap share
+// one band, so that the tint is the same however many failed.
 std::string failure_bands(const Timeline& tl, Seconds end, const std::vector<FailureWindow>& windows, double top,
                           double bottom)
 {
-    std::string svg;
+    std::vector<std::pair<double, double>> bands;  // windows are ordered by start
     for (const auto& w : windows) {
         const double x0 = tl.x(w.start), x1 = std::max(x0 + 3, tl.x(w.end ? *w.end : end));
+        if (!bands.empty() && x0 <= bands.back().second) bands.back().second = std::max(bands.back().second, x1);
+        else bands.emplace_back(x0, x1);
+    }
+    std::string svg;
+    for (const auto& [x0, x1] : bands)
         svg += fmt::format("<rect class=\"window-band\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>\n",
                            x0, top, x1 - x0, bottom - top);
-    }
     return svg;
 }
 
@@ -642,21 +691,23 @@ std::string predicted_outlines(const Timeline& tl, const PredictionComparison& c
     return svg;
 }
 
-// Event markers: one per distinct instant of the timeline's actions and faults, numbered as in
-// the events list: a badge in its row, a dashed line down to the last lane.
-std::string event_markers(const std::vector<Badge>& badges, double lanes_bottom)
+// Event markers: a dashed line down to the last lane at each instant of the timeline's actions
+// and faults, under a badge with their numbers in the events list.
+std::string event_markers(const scenario::Scenario& sc, const std::vector<Badge>& badges, double lanes_bottom)
 {
     std::string svg;
     if (!badges.empty())
         svg += fmt::format("<text class=\"section\" x=\"12\" y=\"{:.1f}\">Events</text>\n", kEventsTop + 21);
-    for (const auto& b : badges)
+    for (const auto& b : badges) {
+        svg += fmt::format("<g class=\"hit event-marker\" tabindex=\"0\"><title>{}</title>", esc(badge_title(sc, b)));
+        for (double x : b.xs)
+            svg += fmt::format("<line class=\"event-line\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>", x,
+                               b.top() + kBadgeHeight, lanes_bottom);
         svg += fmt::format(
-            "<g class=\"hit event-marker\" tabindex=\"0\"><title>{0}</title>"
-            "<line class=\"event-line\" x1=\"{1:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{3:.1f}\"/>"
-            "<rect class=\"event-badge\" x=\"{4:.1f}\" y=\"{5:.1f}\" width=\"{6:.1f}\" height=\"{7:.0f}\" rx=\"14\"/>"
-            "<text class=\"event-number\" x=\"{1:.1f}\" y=\"{8:.1f}\" text-anchor=\"middle\">{9}</text></g>\n",
-            esc(b.title), b.x, b.top() + kBadgeHeight, lanes_bottom, b.x - b.width / 2, b.top(), b.width,
-            kBadgeHeight, b.top() + 20, esc(b.numbers));
+            "<rect class=\"event-badge\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.0f}\" rx=\"14\"/>"
+            "<text class=\"event-number\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text></g>\n",
+            b.left, b.top(), b.width, kBadgeHeight, b.centre(), b.top() + 20, esc(number_list(b.numbers)));
+    }
     return svg;
 }
 
@@ -668,7 +719,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     for (const auto& o : record.observations) end = std::max(end, o.offset);
     const Timeline tl{sc, static_cast<double>(std::max<long long>(1, end.count()))};
 
-    const auto badges = event_badges(sc, tl, record);
+    const auto badges = event_badges(tl, record);
     const double top = lanes_top(badges);
     Lanes lanes(sc, tl, end, top);
     lanes.keys(key_lanes(sc, record), summary.quiet_ancestors);
@@ -684,7 +735,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     svg += lanes.svg();
     svg += failure_outlines(sc, tl, end, summary.windows, lanes);
     svg += predicted_outlines(tl, summary.comparison, lanes);
-    svg += event_markers(badges, lanes.y());
+    svg += event_markers(sc, badges, lanes.y());
     return svg + "</svg>\n";
 }
 
