@@ -47,12 +47,23 @@ std::string fit_width(const std::string& text, std::size_t width)
     const auto starts = character_starts(text);
     if (starts.size() <= width) return text;
     if (width == 0) return {};
-    // Two thirds of what is left for the beginning, the rest for the end.
+    // Two thirds of what is left for the beginning, the rest for the end; each cut moved to a
+    // space when one is near (within a quarter of its part), so that words stay whole.
     const std::size_t kept = width - 1;
-    const std::size_t head = kept - kept / 3, tail = kept / 3;
-    std::string out = text.substr(0, starts[head]);
-    out += "…";
-    if (tail > 0) out += text.substr(starts[starts.size() - tail]);
+    std::size_t head = kept - kept / 3, tail_start = starts.size() - kept / 3;
+    const std::size_t head_room = head;
+    for (std::size_t i = head; i-- > 0 && i + head_room / 4 >= head_room;)
+        if (text[starts[i]] == ' ') {
+            head = i + 1;  // the space stays, before the "…"
+            break;
+        }
+    for (std::size_t i = tail_start; i < starts.size() && i <= tail_start + (kept / 3) / 4; ++i)
+        if (text[starts[i]] == ' ') {
+            tail_start = i;  // the end starts with the space
+            break;
+        }
+    std::string out = text.substr(0, starts[head]) + "…";
+    if (tail_start < starts.size()) out += text.substr(starts[tail_start]);
     return out;
 }
 

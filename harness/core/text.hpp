@@ -15,9 +15,10 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 // column wide), none for ANSI escape sequences ("\x1b[31m").
 std::size_t display_width(std::string_view text);
 
-// `text` (plain, without escape sequences) when it fits in `width` columns; else its beginning and its end with "…" in place of
-// the middle, `width` columns in all. The end is kept because it often says how many more there
-// were ("; and 522 more").
+// `text` (plain, without escape sequences) when it fits in `width` columns; else its beginning
+// and its end with "…" in place of the middle, `width` columns at most, cut between words where
+// a space is near. The end is kept because it often says how many more there were ("; and 522
+// more").
 std::string fit_width(const std::string& text, std::size_t width);
 
 }  // namespace rollsim

@@ -81,7 +81,7 @@ h2 { font-size: 26px; margin: 28px 0 12px; border-bottom: 3px solid var(--ink); 
 .description { max-width: 75em; color: var(--muted); margin: 8px 0; white-space: pre-line; }
 .facts { display: flex; flex-wrap: wrap; gap: 0 24px; margin: 4px 0; padding: 0; list-style: none; font-size: 17px; }
 .facts li b { font-weight: 700; }
-.causes-summary { margin: 6px 0 10px; padding: 4px 12px; list-style: none; font-size: 18px;
+.causes-summary { margin: 6px 0 10px; padding: 4px 12px; list-style: none; font-size: 17px;
                   border-left: 6px solid var(--fail); background: #fdf0e8; }
 .causes-summary li { margin: 2px 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 2px 20px; margin: 8px 0; padding: 0; list-style: none;
