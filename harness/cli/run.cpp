@@ -3,6 +3,7 @@
 #include "cli/lab_dir.hpp"
 #include "cli/signals.hpp"
 #include "cli/load.hpp"
+#include "cli/terminal_width.hpp"
 #include "core/files.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
@@ -71,6 +72,7 @@ struct Options {
     fs::path lab_dir;
     bool keep_lab = false;
     bool quiet = false;
+    bool verbose = false;
     bool progress = false;
     bool every_format = false;  // batch children: write every format next to the JSON report
 };
@@ -131,7 +133,10 @@ int run_in_this_process(const prepare::PreparedScenario& loaded, const lab::Tool
 
     write_reports(opt, sc, record, summary);
     if (!opt.quiet)
-        report::print_summary(std::cout, sc, record, summary, {.colour = static_cast<bool>(isatty(STDOUT_FILENO))});
+        report::print_summary(std::cout, sc, record, summary,
+                              {.colour = static_cast<bool>(isatty(STDOUT_FILENO)),
+                               .verbose = opt.verbose,
+                               .width = terminal_width(STDOUT_FILENO)});
     else
         std::cout << (summary.pass ? "PASS " : "FAIL ") << sc.file << "\n";
     if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
@@ -327,6 +332,7 @@ int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab
     }
     Options base;
     base.keep_lab = args.keep_lab;
+    base.verbose = args.verbose;
     base.every_format = !args.report_dir.empty();
 
     const auto started = std::chrono::steady_clock::now();
@@ -388,6 +394,7 @@ Options single_run_options(const RunArgs& args, const scenario::Scenario& sc)
     opt.lab_dir = args.lab_dir;
     opt.keep_lab = args.keep_lab;
     opt.quiet = args.quiet;
+    opt.verbose = args.verbose;
     opt.progress = isatty(STDERR_FILENO) && !args.quiet;
     return opt;
 }

@@ -20,6 +20,7 @@ struct RunArgs {
     std::string template_root;        // empty: each scenario's repository (scenario/parse.hpp)
     bool keep_lab = false;
     bool quiet = false;
+    bool verbose = false;             // every failure window in the terminal summary, not only their groups
     int jobs = 1;
 };
 

@@ -1,5 +1,6 @@
 #include "report/evaluate.hpp"
 
+#include "report/expectation_id.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
 
@@ -81,7 +82,7 @@ namespace {
 
 Verdict judge(const Expectation& exp, const std::vector<const Observation*>& applicable)
 {
-    Verdict v{&exp, true, static_cast<int>(applicable.size()), ""};
+    Verdict v{&exp, true, static_cast<int>(applicable.size()), "", ""};
     if (applicable.empty()) {
         v.pass = false;
         v.detail = "no probe fell under this expectation";
@@ -115,7 +116,7 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
     std::vector<Observation> covered;
     for (const auto& o : observations)
         if (covers(exp, o)) covered.push_back(o);
-    Verdict v{&exp, false, static_cast<int>(covered.size()), ""};
+    Verdict v{&exp, false, static_cast<int>(covered.size()), "", ""};
     auto windows = failure_windows(covered);
     for (const auto& w : windows) {
         const Seconds length = (w.end ? *w.end : sc.duration) - w.start;
@@ -147,7 +148,7 @@ Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparis
 {
     int warm = 0;
     for (const auto& o : observations) warm += o.kind == ResolverKind::Unbound ? 1 : 0;
-    Verdict v{&exp, true, warm, ""};
+    Verdict v{&exp, true, warm, "", ""};
     if (warm == 0) {
         v.pass = false;
         v.detail = "no warm (unbound) resolver was probed";
@@ -182,6 +183,8 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComp
         else
             out.push_back(judge(exp, applicable_observations(sc, exp, observations)));
     }
+    const auto ids = expectation_ids(sc.expectations);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i].id = ids[i];
     return out;
 }
 

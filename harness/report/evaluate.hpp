@@ -23,6 +23,7 @@ struct Verdict {
     bool pass = false;
     int matched = 0;         // observations the expectation applied to
     std::string detail;      // for a failure: the first offending observations
+    std::string id;          // the expectation's stable name (report/expectation_id.hpp)
 };
 
 struct PredictionComparison;  // report/predicted.hpp

@@ -25,6 +25,52 @@ const char* transition_text(KeyTransition what, bool root)
     return "";
 }
 
+// What an action does, in a few words.
+const char* action_headline(scenario::ActionKind a)
+{
+    static const char* headlines[] = {"DNSKEY published", "key activated",  "key retired",    "DNSKEY removed",
+                                      "DS added",         "DS removed",     "signer stopped", "signer started",
+                                      "key revoked",      "CDS published",  "CDS withdrawn",  "CDS delete signal"};
+    return headlines[static_cast<int>(a)];
+}
+
+// A fault's parameters that narrow or end it: "key zsk server ns2 until +2d".
+std::string fault_parameters(const scenario::Event& ev)
+{
+    std::string text;
+    auto add = [&](const char* name, const std::string& value) {
+        if (!value.empty()) text += (text.empty() ? "" : " ") + std::string(name) + " " + value;
+    };
+    add("key", ev.key);
+    add("server", ev.server);
+    add("type", ev.type);
+    if (ev.until) add("until", format_offset(*ev.until));
+    return text;
+}
+
+struct Headlines {
+    EventHeadline operator()(const TimelineEvent& e) const
+    {
+        const auto& ev = e.event;
+        if (ev.action) {
+            std::string detail(scenario::to_string(*ev.action));
+            if (!ev.key.empty()) detail += " " + ev.key;
+            return {action_headline(*ev.action), detail, ev.zone};
+        }
+        if (ev.fault) return {std::string(scenario::to_string(*ev.fault)) + " fault", fault_parameters(ev), ev.zone};
+        return {};
+    }
+    EventHeadline operator()(const KeyStateChanged& e) const
+    {
+        return {e.key + " " + transition_text(e.what, e.zone == "."), "", e.zone};
+    }
+    template <typename Other>
+    EventHeadline operator()(const Other&) const
+    {
+        return {};
+    }
+};
+
 struct Words {
     std::string operator()(const TimelineEvent& e) const { return describe_event(e.event); }
     std::string operator()(const FaultRepaired& e) const
@@ -62,6 +108,8 @@ struct Words {
 
 std::string event_text(const EventRecord& event) { return std::visit(Words{}, event.what); }
 
+EventHeadline event_headline(const EventRecord& event) { return std::visit(Headlines{}, event.what); }
+
 std::string describe_event(const scenario::Event& ev)
 {
     std::string text;
@@ -71,10 +119,7 @@ std::string describe_event(const scenario::Event& ev)
         text += " (" + ev.zone + ")";
     } else if (ev.fault) {
         text = "fault " + std::string(scenario::to_string(*ev.fault)) + " at " + ev.zone;
-        if (!ev.key.empty()) text += " key " + ev.key;
-        if (!ev.server.empty()) text += " server " + ev.server;
-        if (!ev.type.empty()) text += " type " + ev.type;
-        if (ev.until) text += " until " + format_offset(*ev.until);
+        if (const std::string parameters = fault_parameters(ev); !parameters.empty()) text += " " + parameters;
     }
     return text;
 }

@@ -1,9 +1,11 @@
 #include "report/html_timeline.hpp"
 
+#include "core/text.hpp"
+#include "report/event_text.hpp"
 #include "report/html_report.hpp"
 #include "report/outcome_summary.hpp"
-#include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
+#include "report/text_width.hpp"
 
 #include <algorithm>
 #include <map>
@@ -29,7 +31,7 @@ constexpr double kPlotX = 370;
 constexpr double kPlotWidth = kWidth - kPlotX - 24;
 constexpr double kLaneHeight = 30;
 constexpr double kLaneGap = 6;
-constexpr double kSectionHeight = 34;
+constexpr double kSectionHeight = 30;
 
 const auto esc = html_escape;
 
@@ -45,11 +47,11 @@ struct Timeline {
     }
 };
 
-// A label inside a mark when it fits (about 9.5 units per character at 16 units).
+// A label inside a mark (16 units, bold), only when it fits with 6 units to spare either side.
 std::string inner_label(double x0, double x1, double y, const std::string& text, const char* cls)
 {
     const double w = x1 - x0;
-    if (w < static_cast<double>(text.size()) * 9.5 + 12) return {};
+    if (w < text_width(text, 16, true) + 12) return {};
     return fmt::format("<text class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>", cls, x0 + 6, y + kLaneHeight / 2 + 5.5,
                        esc(text));
 }
@@ -66,14 +68,34 @@ std::string hit_rect(double x0, double x1, double y, double h, const std::string
         esc(title), cls, x0, y, w, h, label.empty() ? std::string() : inner_label(x0, x0 + w, y, label, label_cls));
 }
 
+// `text` cut in the middle ("…") to fit in `room` at `size` (bold).
+std::string fit_room(const std::string& text, double size, double room)
+{
+    std::string out = text;
+    for (std::size_t n = display_width(text); n > 1 && text_width(out, size, true) > room; --n)
+        out = fit_width(text, n - 1);
+    return out;
+}
+
+// A lane's name (bold) and a note (smaller, muted) on one line within the label column: the
+// name shrinks down to 13 units; then the note goes (the tooltip keeps it); then the name loses
+// its middle.
 std::string lane_label(double y, const std::string& text, const std::string& sub, const std::string& title)
 {
-    // Long names shrink rather than run into the plot.
-    const double size = std::clamp(330.0 / (std::max<std::size_t>(text.size(), 1) * 0.58), 12.0, 18.0);
+    constexpr double kRoom = kPlotX - 12 - 14;
+    std::string note = sub;
+    double size = 18;
+    auto width = [&] { return text_width(text, size, true) + (note.empty() ? 0 : text_width(" " + note, 14, false)); };
+    while (size > 13 && width() > kRoom) size -= 0.5;
+    if (width() > kRoom) {
+        note.clear();
+        size = 18;
+        while (size > 13 && width() > kRoom) size -= 0.5;
+    }
     std::string out = fmt::format("<text class=\"lane-label\" x=\"12\" y=\"{:.1f}\" style=\"font-size:{:.1f}px\">"
                                   "<title>{}</title>{}",
-                                  y + kLaneHeight / 2 + 6, size, esc(title), esc(text));
-    if (!sub.empty()) out += fmt::format("<tspan class=\"lane-sub\"> {}</tspan>", esc(sub));
+                                  y + kLaneHeight / 2 + 6, size, esc(title), esc(fit_room(text, size, kRoom)));
+    if (!note.empty()) out += fmt::format("<tspan class=\"lane-sub\"> {}</tspan>", esc(note));
     return out + "</text>\n";
 }
 
@@ -252,28 +274,172 @@ std::string prediction_details(const scenario::Scenario& sc, const PredictionCom
 
 // ---- axis -------------------------------------------------------------------------------
 
-Seconds tick_step(Seconds duration)
+// The steps an axis may take, shortest first.
+constexpr long kSteps[] = {60,         300,        600,         1800,        3600,       7200,      3 * 3600,
+                           21600,      43200,      86400,       2 * 86400,   7 * 86400,  14 * 86400, 28 * 86400,
+                           56 * 86400, 91 * 86400, 182 * 86400, 364 * 86400};
+
+// One label of the axis: the offset (bold, 18) above the date (15).
+struct AxisLabel {
+    Seconds t;
+    double x;
+    std::string offset, date;
+    const char* anchor = "middle";
+    double left = 0, right = 0;  // the extent of both texts
+};
+
+AxisLabel axis_label(const scenario::Scenario& sc, const Timeline& tl, Seconds t, Seconds step)
 {
-    static const long steps[] = {60,     300,     600,     1800,     3600,     7200,      3 * 3600,
-                                 21600,  43200,   86400,   2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400,
-                                 56 * 86400, 91 * 86400, 182 * 86400, 364 * 86400};
-    for (long s : steps)
-        if (duration.count() / s <= 12) return Seconds(s);
-    return Seconds(duration.count() / 12 + 1);
+    AxisLabel l{t, tl.x(t), format_offset(t), {}};
+    const std::string iso = format_time(sc.start + t);  // 2027-03-02T06:00:00Z
+    l.date = step.count() % 86400 == 0 && (sc.start + t).time_since_epoch().count() % 86400 == 0
+                 ? iso.substr(0, 10)
+                 : iso.substr(5, 5) + " " + iso.substr(11, 5);
+    const double w = std::max(text_width(l.offset, 18, true), text_width(l.date, 15, false));
+    l.left = l.x - w / 2;
+    if (t.count() == 0) l.anchor = "start", l.left = l.x;
+    else if (l.x + w / 2 > kWidth - 4) l.anchor = "end", l.left = l.x - w;
+    l.right = l.left + w;
+    return l;
 }
 
+// Whether labels overlap, with a gap between them.
+bool crowded(const std::vector<AxisLabel>& labels)
+{
+    constexpr double kGap = 14;
+    for (std::size_t i = 1; i < labels.size(); ++i)
+        if (labels[i].left < labels[i - 1].right + kGap) return true;
+    return false;
+}
+
+// The labels of the axis at the shortest step (12 ticks at most) whose labels fit side by side;
+// `step` is set to it.
+std::vector<AxisLabel> axis_labels(const scenario::Scenario& sc, const Timeline& tl, Seconds end, Seconds& step)
+{
+    std::vector<AxisLabel> out;
+    auto at_step = [&](Seconds s) {
+        out.clear();
+        for (Seconds t{0}; t <= end; t += s) out.push_back(axis_label(sc, tl, t, s));
+    };
+    for (long s : kSteps) {
+        if (end.count() / s > 12) continue;
+        step = Seconds(s);
+        at_step(step);
+        if (!crowded(out)) return out;
+    }
+    // Longer than the longest step allows: the first label and the last.
+    step = Seconds(end.count() / 12 + 1);
+    at_step(step);
+    if (out.size() > 1) out.erase(out.begin() + 1, out.end() - 1);
+    return out;
+}
+
+// ---- event badges -----------------------------------------------------------------------
+
+// Vertical layout above the lanes: the axis labels, then rows of event badges.
+constexpr double kAxisBottom = 56, kEventsTop = 62, kBadgeRow = 34, kBadgeHeight = 28;
+
+// A badge over the event markers of one instant, or of several close together: their numbers
+// in the events list, on the first of three rows where it overlaps no other badge.
+struct Badge {
+    double left = 0, width = 0;
+    int row = 0;
+    std::vector<double> xs;            // the instants' markers
+    std::vector<int> numbers;          // 1-based, in order
+    Seconds from{0}, until{0};         // the first instant and the last
+    std::string events;                // "\n3: text" per event (its instant too when several)
+    double top() const { return kEventsTop + row * kBadgeRow; }
+    double centre() const { return left + width / 2; }
+};
+
+constexpr int kBadgeRows = 3;
+
+// "1,2", "3–7,9": runs of three or more as ranges.
+std::string number_list(const std::vector<int>& numbers)
+{
+    std::string out;
+    for (std::size_t i = 0; i < numbers.size();) {
+        std::size_t j = i;
+        while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) ++j;
+        out += out.empty() ? "" : ",";
+        if (j >= i + 2) out += fmt::format("{}–{}", numbers[i], numbers[j]);
+        else for (std::size_t k = i; k <= j; ++k) out += (k > i ? "," : "") + std::to_string(numbers[k]);
+        i = j + 1;
+    }
+    return out;
+}
+
+// The width a badge needs for its numbers.
+double badge_width(const Badge& b) { return std::max(kBadgeHeight, text_width(number_list(b.numbers), 17, true) + 16); }
+
+// The details a badge's tooltip gives: when, then each event.
+std::string badge_title(const scenario::Scenario& sc, const Badge& b)
+{
+    if (b.from == b.until)
+        return fmt::format("Event{} at {}{}", b.numbers.size() > 1 ? "s" : "", at(sc, b.from), b.events);
+    return fmt::format("Events from {} until {}{}", at(sc, b.from), at(sc, b.until), b.events);
+}
+
+// The badges, left to right; an instant whose badge would overlap one in every row joins the
+// badge before it, which grows to the right.
+std::vector<Badge> event_badges(const Timeline& tl, const runner::RunRecord& record)
+{
+    std::map<long long, std::vector<std::pair<int, const runner::EventRecord*>>> by_time;
+    int number = 0;
+    for (const auto& e : record.events)
+        if (e.source == runner::EventRecord::Source::Timeline) by_time[e.offset.count()].emplace_back(++number, &e);
+    std::vector<Badge> out;
+    std::vector<double> row_end;  // the right edge of each row's last badge
+    for (const auto& [t, list] : by_time) {
+        Badge b;
+        b.xs = {tl.x(Seconds(t))};
+        b.from = b.until = Seconds(t);
+        for (const auto& [n, e] : list) {
+            b.numbers.push_back(n);
+            b.events += fmt::format("\n{}: {}", n, event_text(*e));
+            if (!e->say.empty()) b.events += fmt::format("\nsay: “{}”", e->say);
+        }
+        b.width = badge_width(b);
+        b.left = b.xs.front() - b.width / 2;
+        while (b.row < static_cast<int>(row_end.size()) && row_end[b.row] + 4 > b.left) ++b.row;
+        if (b.row == kBadgeRows) {
+            Badge& last = out.back();
+            last.xs.push_back(b.xs.front());
+            last.numbers.insert(last.numbers.end(), b.numbers.begin(), b.numbers.end());
+            last.until = b.until;
+            last.events += b.events;
+            last.width = std::max({last.width, badge_width(last), b.xs.front() + kBadgeHeight / 2 - last.left});
+            row_end[last.row] = last.left + last.width;
+            continue;
+        }
+        if (b.row == static_cast<int>(row_end.size())) row_end.push_back(0);
+        row_end[b.row] = b.left + b.width;
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+// Where the lanes start: below the axis, and below the badges when there are some.
+double lanes_top(const std::vector<Badge>& badges)
+{
+    int rows = 0;
+    for (const auto& b : badges) rows = std::max(rows, b.row + 1);
+    return rows == 0 ? kAxisBottom + 8 : kEventsTop + (rows - 1) * kBadgeRow + kBadgeHeight + 14;
+}
 
 // ---- the lanes --------------------------------------------------------------------------
 
-// Vertical layout above the lanes: the axis labels, then the event markers' badges.
-constexpr double kAxisBottom = 56, kEventsTop = 62, kEventsBottom = 98;
-
-// The lanes, top to bottom; y() is where the next one goes.
+// The lanes, top to bottom; y() is where the next one goes. Their grey backgrounds are apart
+// (background_svg()), to go under everything else.
 class Lanes {
 public:
-    Lanes(const scenario::Scenario& sc, const Timeline& tl, Seconds end) : m_sc(sc), m_tl(tl), m_end(end) {}
+    Lanes(const scenario::Scenario& sc, const Timeline& tl, Seconds end, double top)
+        : m_sc(sc), m_tl(tl), m_end(end), m_y(top)
+    {
+    }
 
     const std::string& svg() const { return m_svg; }
+    const std::string& background_svg() const { return m_background; }
     double y() const { return m_y; }
     double resolvers_top() const { return m_resolvers_top; }
     std::optional<double> lane_of(const std::string& resolver, const scenario::Query& query) const
@@ -282,22 +448,17 @@ public:
         return it == m_lane_y.end() ? std::nullopt : std::optional<double>(it->second);
     }
 
-    void keys(const std::vector<KeyLane>& keys)
+    // The quiet ancestors' keys in one lane, then a lane per key (and per DS) of the other zones.
+    void keys(const std::vector<KeyLane>& keys, const std::vector<std::string>& quiet)
     {
         if (!keys.empty()) section("Keys");
-        for (const auto& k : keys) {
-            const std::string role = upper(k.role);
-            const std::string ident = fmt::format("{} {} ({}, tag {}, algorithm {})", k.zone, k.key, role, k.keytag,
-                                                  k.algorithm);
-            segment_lane("key-lane", k.zone + " " + k.key, fmt::format("{} {}", k.zone, k.key),
-                         fmt::format("{} {}", role, k.keytag), ident, ident, key_segments(k, m_end));
-            bool has_ds = k.role != "zsk";
-            for (const auto& c : k.changes) has_ds = has_ds || c.ds_at_parent;
-            if (!has_ds) continue;
-            segment_lane("ds-lane", k.zone + " " + k.key + " DS", "  DS of " + k.key,
-                         fmt::format("at the parent of {}", k.zone), "DS record for " + ident + " in the parent zone",
-                         "DS of " + ident, ds_segments(k, m_end));
-        }
+        auto is_quiet = [&](const KeyLane& k) { return std::find(quiet.begin(), quiet.end(), k.zone) != quiet.end(); };
+        std::vector<const KeyLane*> folded;
+        for (const auto& k : keys)
+            if (is_quiet(k)) folded.push_back(&k);
+        if (!folded.empty()) quiet_lane(quiet, folded);
+        for (const auto& k : keys)
+            if (!is_quiet(k)) key_lanes_of(k);
     }
 
     // The rollover lint's predicted failure windows: a lane of hatched marks.
@@ -331,7 +492,7 @@ public:
 private:
     void section(const std::string& title)
     {
-        m_svg += fmt::format("<text class=\"section\" x=\"12\" y=\"{:.1f}\">{}</text>\n", m_y + 26, esc(title));
+        m_svg += fmt::format("<text class=\"section\" x=\"12\" y=\"{:.1f}\">{}</text>\n", m_y + 24, esc(title));
         m_y += kSectionHeight;
     }
 
@@ -339,16 +500,61 @@ private:
     void background()
     {
         if (m_lanes++ % 2 == 0)
-            m_svg += fmt::format("<rect class=\"lane-bg\" x=\"0\" y=\"{:.1f}\" width=\"{}\" height=\"{:.1f}\"/>\n",
-                                 m_y - kLaneGap / 2, kWidth, kLaneHeight + kLaneGap);
+            m_background += fmt::format("<rect class=\"lane-bg\" x=\"0\" y=\"{:.1f}\" width=\"{}\" height=\"{:.1f}\"/>\n",
+                                        m_y - kLaneGap / 2, kWidth, kLaneHeight + kLaneGap);
     }
 
-    // A key's or a DS's lane: its states as marks on a dashed baseline.
-    void segment_lane(const char* cls, const std::string& data_lane, const std::string& name, const std::string& sub,
-                      const std::string& label_title, const std::string& subject, const std::vector<Segment>& segments)
+    // A key's lane, and its DS's when it is a KSK or CSK or ever had one.
+    void key_lanes_of(const KeyLane& k)
+    {
+        const std::string role = upper(k.role);
+        const std::string ident = fmt::format("{} {} ({}, tag {}, algorithm {})", k.zone, k.key, role, k.keytag,
+                                              k.algorithm);
+        const auto* zone = m_sc.find_zone(k.zone);
+        const bool operator_zone = zone && !zone->implicit;
+        segment_lane("key-lane", operator_zone, k.zone + " " + k.key, fmt::format("{} {}", k.zone, k.key),
+                     fmt::format("{} {}", role, k.keytag), ident, ident, key_segments(k, m_end));
+        bool has_ds = k.role != "zsk";
+        for (const auto& c : k.changes) has_ds = has_ds || c.ds_at_parent;
+        if (!has_ds) return;
+        segment_lane("ds-lane", operator_zone, k.zone + " " + k.key + " DS", "DS of " + k.key,
+                     fmt::format("at the parent of {}", k.zone), "DS record for " + ident + " in the parent zone",
+                     "DS of " + ident, ds_segments(k, m_end));
+    }
+
+    // The zones the lab added above the scenario's own, to which nothing happened: one lane, one
+    // mark over the whole run, every key in its tooltip.
+    void quiet_lane(const std::vector<std::string>& zones, const std::vector<const KeyLane*>& keys)
     {
         background();
-        m_svg += fmt::format("<g class=\"lane {}\" data-lane=\"{}\">\n", cls, esc(data_lane));
+        const std::string names = join(zones, ", ");
+        std::string title = fmt::format("Zones the lab added above the scenario's: {}\nchanges: none during the run", names);
+        bool all_signing = true;
+        for (const auto* k : keys) {
+            const auto& c = k->changes.front();
+            all_signing = all_signing && c.published && c.active;
+            title += fmt::format("\n{} {}: {} {}, {}{}", k->zone, k->key, upper(k->role), k->keytag,
+                                 c.published && c.active ? "signing" : c.published ? "published" : "not published",
+                                 c.ds_at_parent ? (k->zone == "." ? ", trust anchor" : ", DS at the parent") : "");
+        }
+        const std::string label = fmt::format("{} keys{}, unchanged", keys.size(), all_signing ? " signing" : "");
+        m_svg += "<g class=\"lane quiet-lane\" data-lane=\"quiet ancestors\">\n";
+        m_svg += lane_label(m_y, names, "added by rollsim", title);
+        m_svg += hit_rect(m_tl.x(Seconds(0)), m_tl.x(m_end), m_y, kLaneHeight,
+                          all_signing ? "k-active" : "k-published", title, label, all_signing ? "on-dark" : "on-light");
+        m_svg += "</g>\n";
+        m_y += kLaneHeight + kLaneGap;
+    }
+
+    // A key's or a DS's lane: its states as marks on a dashed baseline. The lanes of the
+    // scenario's own zones (not implicit ancestors) carry data-operator.
+    void segment_lane(const char* cls, bool operator_zone, const std::string& data_lane, const std::string& name,
+                      const std::string& sub, const std::string& label_title, const std::string& subject,
+                      const std::vector<Segment>& segments)
+    {
+        background();
+        m_svg += fmt::format("<g class=\"lane {}\" data-lane=\"{}\"{}>\n", cls, esc(data_lane),
+                             operator_zone ? " data-operator=\"true\"" : "");
         m_svg += lane_label(m_y, name, sub, label_title);
         m_svg += fmt::format("<line class=\"baseline\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
                              kPlotX, kPlotX + kPlotWidth, m_y + kLaneHeight / 2, m_y + kLaneHeight / 2);
@@ -394,8 +600,8 @@ private:
     const scenario::Scenario& m_sc;
     const Timeline& m_tl;
     Seconds m_end;
-    std::string m_svg;
-    double m_y = kEventsBottom + 8;
+    std::string m_svg, m_background;
+    double m_y;
     double m_resolvers_top = 0;
     int m_lanes = 0;
     std::map<std::pair<std::string, scenario::Query>, double> m_lane_y;
@@ -422,39 +628,49 @@ std::string svg_start(const scenario::Scenario& sc, double height)
 // The axis: offsets and dates at regular steps, with grid lines down to the last lane.
 std::string axis(const scenario::Scenario& sc, const Timeline& tl, Seconds end, double lanes_bottom)
 {
+    Seconds step{1};
+    const auto labels = axis_labels(sc, tl, end, step);
     std::string svg;
-    const Seconds step = tick_step(end);
-    for (Seconds t{0}; t <= end; t += step) {
-        const double x = tl.x(t);
-        const std::string iso = format_time(sc.start + t);  // 2027-03-02T06:00:00Z
-        const std::string date = step.count() % 86400 == 0 && (sc.start + t).time_since_epoch().count() % 86400 == 0
-                                     ? iso.substr(0, 10)
-                                     : iso.substr(5, 5) + " " + iso.substr(11, 5);
-        const char* anchor = t.count() == 0 ? "start" : (t + step > end && x > kPlotX + kPlotWidth - 60) ? "end" : "middle";
-        svg += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
-                           "<text class=\"axis\" x=\"{0:.1f}\" y=\"22\" text-anchor=\"{3}\">{4}</text>"
-                           "<text class=\"axis-date\" x=\"{0:.1f}\" y=\"46\" text-anchor=\"{3}\">{5}</text>\n",
-                           x, kAxisBottom, lanes_bottom, anchor, format_offset(t), date);
-    }
-    svg += fmt::format("<text class=\"axis-date\" x=\"12\" y=\"22\">virtual time</text>"
-                       "<text class=\"axis-date\" x=\"12\" y=\"46\">UTC</text>"
-                       "<text class=\"section\" x=\"12\" y=\"{:.1f}\">Events</text>\n",
-                       kEventsTop + 26);
+    for (Seconds t{0}; t <= end; t += step)
+        svg += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>\n", tl.x(t),
+                           kAxisBottom, lanes_bottom);
+    for (const auto& l : labels)
+        svg += fmt::format("<text class=\"axis\" x=\"{0:.1f}\" y=\"22\" text-anchor=\"{1}\">{2}</text>"
+                           "<text class=\"axis-date\" x=\"{0:.1f}\" y=\"46\" text-anchor=\"{1}\">{3}</text>\n",
+                           l.x, l.anchor, l.offset, l.date);
+    svg += "<text class=\"axis-date\" x=\"12\" y=\"22\">virtual time</text>"
+           "<text class=\"axis-date\" x=\"12\" y=\"46\">UTC</text>\n";
     return svg;
 }
 
-// Failure windows: a band across every lane, and an outline in their own lane.
-std::string failure_windows_svg(const scenario::Scenario& sc, const Timeline& tl, Seconds end,
-                                const std::vector<FailureWindow>& windows, const Lanes& lanes)
+// Failure windows: a tinted band across the lanes, drawn under them (the marks keep their
+// colours; the band shows between them and where a lane is empty). Windows that overlap share
+// one band, so that the tint is the same however many failed.
+std::string failure_bands(const Timeline& tl, Seconds end, const std::vector<FailureWindow>& windows, double top,
+                          double bottom)
 {
-    const double top = kEventsBottom + 4, bottom = lanes.y();
-    std::string svg;
+    std::vector<std::pair<double, double>> bands;  // windows are ordered by start
     for (const auto& w : windows) {
         const double x0 = tl.x(w.start), x1 = std::max(x0 + 3, tl.x(w.end ? *w.end : end));
+        if (!bands.empty() && x0 <= bands.back().second) bands.back().second = std::max(bands.back().second, x1);
+        else bands.emplace_back(x0, x1);
+    }
+    std::string svg;
+    for (const auto& [x0, x1] : bands)
         svg += fmt::format("<rect class=\"window-band\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>\n",
                            x0, top, x1 - x0, bottom - top);
+    return svg;
+}
+
+// Failure windows: an outline around each in its own lane, over the marks.
+std::string failure_outlines(const scenario::Scenario& sc, const Timeline& tl, Seconds end,
+                             const std::vector<FailureWindow>& windows, const Lanes& lanes)
+{
+    std::string svg;
+    for (const auto& w : windows) {
         const auto lane = lanes.lane_of(w.resolver, w.query);
         if (!lane) continue;
+        const double x0 = tl.x(w.start), x1 = std::max(x0 + 3, tl.x(w.end ? *w.end : end));
         svg += fmt::format("<g class=\"hit failure-window\" tabindex=\"0\"><title>{}</title>"
                            "<rect class=\"window-outline\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/></g>\n",
                            esc(window_details(sc, w)), x0 - 2, *lane - 3, x1 - x0 + 4, kLaneHeight + 6);
@@ -475,33 +691,22 @@ std::string predicted_outlines(const Timeline& tl, const PredictionComparison& c
     return svg;
 }
 
-// Event markers: one per distinct instant of the timeline's actions and faults, numbered as in
-// the events list.
-std::string event_markers(const scenario::Scenario& sc, const Timeline& tl, const runner::RunRecord& record,
-                          double lanes_bottom)
+// Event markers: a dashed line down to the last lane at each instant of the timeline's actions
+// and faults, under a badge with their numbers in the events list.
+std::string event_markers(const scenario::Scenario& sc, const std::vector<Badge>& badges, double lanes_bottom)
 {
-    std::vector<const runner::EventRecord*> marked;
-    for (const auto& e : record.events)
-        if (e.source == runner::EventRecord::Source::Timeline) marked.push_back(&e);
-    std::map<long long, std::vector<std::size_t>> by_time;
-    for (std::size_t n = 0; n < marked.size(); ++n) by_time[marked[n]->offset.count()].push_back(n);
     std::string svg;
-    for (const auto& [t, list] : by_time) {
-        const double x = tl.x(Seconds(t));
-        std::string numbers, title = fmt::format("Event{} at {}", list.size() > 1 ? "s" : "", at(sc, Seconds(t)));
-        for (std::size_t n : list) {
-            numbers += (numbers.empty() ? "" : ",") + std::to_string(n + 1);
-            title += fmt::format("\n{}: {}", n + 1, event_text(*marked[n]));
-            if (!marked[n]->say.empty()) title += fmt::format("\nsay: “{}”", marked[n]->say);
-        }
-        const double badge = std::max(28.0, 12.0 * static_cast<double>(numbers.size()) + 14);
+    if (!badges.empty())
+        svg += fmt::format("<text class=\"section\" x=\"12\" y=\"{:.1f}\">Events</text>\n", kEventsTop + 21);
+    for (const auto& b : badges) {
+        svg += fmt::format("<g class=\"hit event-marker\" tabindex=\"0\"><title>{}</title>", esc(badge_title(sc, b)));
+        for (double x : b.xs)
+            svg += fmt::format("<line class=\"event-line\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>", x,
+                               b.top() + kBadgeHeight, lanes_bottom);
         svg += fmt::format(
-            "<g class=\"hit event-marker\" tabindex=\"0\"><title>{0}</title>"
-            "<line class=\"event-line\" x1=\"{1:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{3:.1f}\"/>"
-            "<rect class=\"event-badge\" x=\"{4:.1f}\" y=\"{5:.1f}\" width=\"{6:.1f}\" height=\"28\" rx=\"14\"/>"
-            "<text class=\"event-number\" x=\"{1:.1f}\" y=\"{7:.1f}\" text-anchor=\"middle\">{8}</text></g>\n",
-            esc(title), x, kEventsTop + 28, lanes_bottom, x - badge / 2, kEventsTop, badge, kEventsTop + 20,
-            esc(numbers));
+            "<rect class=\"event-badge\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.0f}\" rx=\"14\"/>"
+            "<text class=\"event-number\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text></g>\n",
+            b.left, b.top(), b.width, kBadgeHeight, b.centre(), b.top() + 20, esc(number_list(b.numbers)));
     }
     return svg;
 }
@@ -514,17 +719,23 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     for (const auto& o : record.observations) end = std::max(end, o.offset);
     const Timeline tl{sc, static_cast<double>(std::max<long long>(1, end.count()))};
 
-    Lanes lanes(sc, tl, end);
-    lanes.keys(key_lanes(sc, record));
+    const auto badges = event_badges(tl, record);
+    const double top = lanes_top(badges);
+    Lanes lanes(sc, tl, end, top);
+    lanes.keys(key_lanes(sc, record), summary.quiet_ancestors);
     lanes.predicted(summary.comparison);
     lanes.resolvers(series_of(sc, record.observations));
 
+    // Bottom to top: lane backgrounds, grid and axis, failure bands, the lanes' marks, outlines,
+    // event markers.
     std::string svg = svg_start(sc, lanes.y() + 12);
+    svg += lanes.background_svg();
     svg += axis(sc, tl, end, lanes.y());
+    svg += failure_bands(tl, end, summary.windows, top - 4, lanes.y());
     svg += lanes.svg();
-    svg += failure_windows_svg(sc, tl, end, summary.windows, lanes);
+    svg += failure_outlines(sc, tl, end, summary.windows, lanes);
     svg += predicted_outlines(tl, summary.comparison, lanes);
-    svg += event_markers(sc, tl, record, lanes.y());
+    svg += event_markers(sc, badges, lanes.y());
     return svg + "</svg>\n";
 }
 

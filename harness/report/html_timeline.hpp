@@ -1,7 +1,8 @@
 // The HTML report's SVG timeline and its legend (report/html_report.hpp says what they show):
-// lanes of keys and DS records from the run's key changes, the rollover lint's predicted
-// windows, one lane per resolver × query with its probe results; failure windows, predicted
-// windows and the timeline's events drawn across them.
+// lanes of keys and DS records from the run's key changes (the quiet implicit ancestors in one),
+// the rollover lint's predicted windows, one lane per resolver × query with its probe results;
+// failure windows, predicted windows and the timeline's events drawn across them. Labels are
+// laid out with estimated text widths (report/text_width.hpp) so that no two overlap.
 #pragma once
 
 #include "report/summary.hpp"

@@ -98,7 +98,8 @@ json expectation_json(const ExpectationResult& r)
     // Only window and otherwise expectations compare each probe with an outcome.
     using Kind = scenario::Expectation::Kind;
     const bool has_outcome = e.kind == Kind::Window || e.kind == Kind::Otherwise;
-    return {{"text", e.text},
+    return {{"id", v.id},
+            {"text", e.text},
             {"line", e.loc.line},
             {"kind", to_string(e.kind)},
             {"outcome", has_outcome ? json(to_string(e.outcome)) : json(nullptr)},

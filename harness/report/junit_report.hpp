@@ -1,7 +1,8 @@
 // JUnit XML reports, in the common schema that GitLab, GitHub test reporters
 // (dorny/test-reporter, mikepenz/action-junit-report) and Jenkins read: <testsuites>, one
 // <testsuite> per scenario (name, file, tests, failures, errors, skipped, time = wall clock),
-// one <testcase> per expectation (name = "line N: text", classname = scenario file), a
+// one <testcase> per expectation (name = its id, report/expectation_id.hpp; classname = scenario
+// file; time = an even share of the wall clock), a
 // <failure> for each expectation that did not hold (the verdict's detail and the outcomes
 // observed), and the failure windows (and the rollover lint's predicted windows paired with
 // them, report/predicted.hpp) in <system-out>.

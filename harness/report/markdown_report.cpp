@@ -68,8 +68,7 @@ std::string windows_table(const RunSummary& summary)
     out += "| resolver | query | from | until | outcome | EDE | reason |\n";
     out += "| --- | --- | --- | --- | --- | --- | --- |\n";
     for (const auto& w : summary.windows) {
-        // The EDE's text only when it says more than the reason.
-        const std::string ede = ede_label(w.ede, w.ede_text != w.reason ? w.ede_text : "");
+        const std::string ede = ede_beside_reason(w);
         out += fmt::format("| {} | {} | {} | {} | {} ({} probes) | {} | {} |\n", markdown_cell(w.resolver),
                            markdown_cell(w.query.text()), format_offset(w.start),
                            w.end ? format_offset(*w.end) : std::string("end (still failing)"), markdown_cell(w.what),
@@ -111,6 +110,14 @@ std::string agent_table(const runner::RunRecord& record)
     return out + "\n";
 }
 
+// The expectation's id (its text, unless two expectations read the same: report/expectation_id.hpp),
+// with the text beneath when they differ.
+std::string expectation_cell(const Verdict& v)
+{
+    if (v.id == v.expectation->text) return markdown_cell(v.id);
+    return code(v.id) + "<br>" + markdown_cell(v.expectation->text);
+}
+
 std::string expectations_table(const RunSummary& summary)
 {
     std::string out = "### Expectations\n\n";
@@ -120,7 +127,7 @@ std::string expectations_table(const RunSummary& summary)
         const std::string detail =
             v.pass ? std::string() : markdown_cell(v.detail) + "<br>observed: " + markdown_cell(observed);
         out += fmt::format("| {} | {} | {} | {} | {} |\n", v.pass ? "✅ pass" : "❌ FAIL", v.expectation->loc.line,
-                           markdown_cell(v.expectation->text), v.matched, detail);
+                           expectation_cell(v), v.matched, detail);
     }
     return out + "\n";
 }

@@ -51,6 +51,11 @@ std::string window_length(const scenario::Scenario& sc, Seconds start, const std
     return format_duration((end ? *end : sc.duration) - start);
 }
 
+std::string ede_beside_reason(const FailureWindow& w)
+{
+    return ede_label(w.ede, w.ede_text != w.reason ? w.ede_text : "");
+}
+
 std::string zone_names(const scenario::Scenario& sc)
 {
     std::string out;

@@ -42,7 +42,7 @@ RunResult run_result(const scenario::Scenario& sc, const RunSummary& summary)
     for (const auto& e : summary.expectations)
         if (!e.verdict.pass)
             out.failed_expectations.push_back(fmt::format("line {}: {} — {}", e.verdict.expectation->loc.line,
-                                                          e.verdict.expectation->text, e.verdict.detail));
+                                                          e.verdict.id, e.verdict.detail));
     return out;
 }
 

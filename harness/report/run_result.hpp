@@ -21,7 +21,7 @@ struct RunResult {
     double wall_seconds = 0;
     int expectations = 0;
     int expectations_passed = 0;
-    std::vector<std::string> failed_expectations;  // "line 24: ... — detail"
+    std::vector<std::string> failed_expectations;  // "line 24: ID — detail" (report/expectation_id.hpp)
 };
 
 RunResult run_result(const scenario::Scenario& scenario, const RunSummary& summary);

@@ -1,6 +1,9 @@
 #include "report/summary.hpp"
 
+#include "report/event_text.hpp"
 #include "report/outcome_summary.hpp"
+
+#include <algorithm>
 
 namespace rollsim::report {
 
@@ -23,6 +26,26 @@ std::vector<PredictedEntry> predicted_entries(const scenario::Scenario& sc,
     return out;
 }
 
+// Implicit zones with no event, no key change after the start and no failure group.
+std::vector<std::string> quiet_ancestors(const scenario::Scenario& sc, const runner::RunRecord& record,
+                                         const std::vector<FailureGroup>& groups)
+{
+    std::vector<std::string> out;
+    for (const auto& z : sc.zones) {
+        if (!z.implicit) continue;
+        const bool event = std::any_of(record.events.begin(), record.events.end(), [&](const auto& e) {
+            return !event_headline(e).what.empty() && event_headline(e).zone == z.name;
+        });
+        const bool key_change = std::any_of(record.key_changes.begin(), record.key_changes.end(), [&](const auto& k) {
+            return k.zone == z.name && k.offset > Seconds(0);
+        });
+        const bool failure =
+            std::any_of(groups.begin(), groups.end(), [&](const auto& g) { return g.zone == z.name; });
+        if (!event && !key_change && !failure) out.push_back(z.name);
+    }
+    return out;
+}
+
 }  // namespace
 
 RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::PredictedWindow>& predicted,
@@ -31,6 +54,8 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     RunSummary out;
     out.windows = failure_windows(record.observations);
     if (!out.windows.empty()) out.first_failure = out.windows.front();
+    out.failure_groups = group_failures(sc, record.events, out.windows);
+    out.quiet_ancestors = quiet_ancestors(sc, record, out.failure_groups);
     out.predicted = predicted_entries(sc, predicted);
     out.comparison = compare_predictions(sc, predicted, out.windows);
     for (auto& v : evaluate(sc, out.comparison, record.observations)) {

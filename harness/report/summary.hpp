@@ -7,6 +7,7 @@
 #pragma once
 
 #include "report/evaluate.hpp"
+#include "report/failure_groups.hpp"
 #include "report/predicted.hpp"
 #include "rollover/planner.hpp"
 #include "runner/observation.hpp"
@@ -39,6 +40,12 @@ struct RunSummary {
 
     std::vector<FailureWindow> windows;           // by start
     std::optional<FailureWindow> first_failure;   // the earliest window
+    std::vector<FailureGroup> failure_groups;     // `windows` by zone and cause, by start
+
+    // Implicit ancestors (zones the lab added above the scenario's own, scenario::ZoneSpec::
+    // implicit) to which nothing happened: no event, no key change and no failure window of
+    // theirs. Reports may show them together, as one.
+    std::vector<std::string> quiet_ancestors;
 
     std::vector<PredictedEntry> predicted;        // every window predicted, in the lint's order
     PredictionComparison comparison;              // those that apply to a resolver, paired with `windows`

@@ -1,6 +1,8 @@
 #include "report/terminal.hpp"
 
+#include "core/text.hpp"
 #include "report/event_text.hpp"
+#include "report/outcome_summary.hpp"
 #include "report/outcome_text.hpp"
 
 #include <fmt/format.h>
@@ -43,9 +45,13 @@ void print_windows(std::ostream& out, const scenario::Scenario& sc, const RunSum
 {
     out << "\nFailure windows\n";
     if (summary.windows.empty()) out << "  none: every probe of every resolver succeeded\n";
-    for (const auto& w : summary.windows) {
-        out << window_line(w, "end", paint(style, "31", w.what));
-        if (!w.reason.empty()) out << fmt::format("  {:<6} {:<28} {}\n", "", "", w.reason);
+    for (const auto& g : summary.failure_groups) {
+        out << group_lines(sc, g, style);
+        if (!style.verbose) continue;
+        for (const auto& w : g.windows) {
+            out << "  " << window_line(w, "end", paint(style, "31", w.what));
+            if (!w.reason.empty()) out << fmt::format("    {:<6} {:<28} {}\n", "", "", w.reason);
+        }
     }
     if (const auto& first = summary.first_failure)
         out << fmt::format("  first failure at {} ({}): {} {}\n", format_offset(first->start),
@@ -72,8 +78,10 @@ void print_expectations(std::ostream& out, const RunSummary& summary, const Term
 {
     out << "\nExpectations\n";
     if (summary.expectations.empty()) out << "  none\n";
-    for (const auto& [v, observed, windows] : summary.expectations)
-        out << verdict_lines(v, v.pass ? paint(style, "32", "PASS") : paint(style, "31", "FAIL"));
+    for (const auto& r : summary.expectations) {
+        const auto& v = r.verdict;
+        out << verdict_lines(v, v.pass ? paint(style, "32", "PASS") : paint(style, "31", "FAIL"), style.width);
+    }
 }
 
 }  // namespace
@@ -84,12 +92,26 @@ std::string window_line(const FailureWindow& w, const std::string& open_end, con
                        format_offset(w.start), w.end ? format_offset(*w.end) : open_end, w.probes, what);
 }
 
-std::string verdict_lines(const Verdict& v, const std::string& mark)
+std::string verdict_lines(const Verdict& v, const std::string& mark, std::size_t width)
 {
-    std::string out = fmt::format("  {}  line {}: {} ({} probe results)\n", mark, v.expectation->loc.line,
-                                  v.expectation->text, v.matched);
-    if (!v.pass) out += fmt::format("        {}\n", v.detail);
+    // The mark may be painted: only what it shows counts.
+    const std::size_t indent = 4 + display_width(mark);
+    const std::string text =
+        fmt::format("line {}: {} ({} probe results)", v.expectation->loc.line, v.expectation->text, v.matched);
+    std::string out = fmt::format("  {}  {}\n", mark, fit_width(text, width > indent ? width - indent : 0));
+    if (!v.pass) out += fmt::format("        {}\n", fit_width(v.detail, width > 8 ? width - 8 : 0));
     return out;
+}
+
+std::string group_lines(const scenario::Scenario& sc, const FailureGroup& g, const TerminalStyle& style)
+{
+    const std::string head = fmt::format("  {}  {}  {} ({})", g.zone, cause_text(g), span_text(g.start, g.end),
+                                         window_length(sc, g.start, g.end));
+    const std::string whom = coverage_text(g);
+    if (display_width(head) + 2 + display_width(whom) <= style.width)
+        return fmt::format("{}  {}\n", head, paint(style, "31", whom));
+    const std::size_t rest = style.width > 6 ? style.width - 6 : 0;
+    return fmt::format("{}\n      {}\n", fit_width(head, style.width), paint(style, "31", fit_width(whom, rest)));
 }
 
 std::string progress_line(const runner::Progress& p)

@@ -1,13 +1,19 @@
 // The HTML report of a real run, rendered by a real browser: headless Chromium (Debian package
 // `chromium`, installed by scripts/bootstrap) loads the file with no network, runs its script,
 // and the rendered DOM must hold the timeline's lanes and the failure window; a screenshot must
-// come out. A missing Chromium fails the test: the bootstrap installs it.
+// come out. On a projector's screen (1280x720) and a full-HD one, no two texts may overlap and
+// the first screen must show the scenario's own zones and the failure windows: the page measures
+// its own layout when opened with "#layout-check". A missing Chromium fails the test: the
+// bootstrap installs it.
 #include "lab/process.hpp"
 #include "rollsim_cli.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <sstream>
 
 namespace rollsim::test {
 namespace {
@@ -60,12 +66,17 @@ TEST(HtmlReportInChromium, RendersTimelineLanesAndTheFailureWindow)
     std::string url, dom;
     ASSERT_NO_FATAL_FAILURE(render("scenarios/basics/zsk-swap-no-prepublish.yaml", dir.path(), url, dom));
     ASSERT_NE(dom.find("<svg id=\"timeline\""), std::string::npos) << dom.substr(0, 2000);
-    // One lane per key (and the KSK's DS), one per resolver × query.
+    // One lane per key of the scenario's zone (and the KSK's DS), one per resolver × query.
     for (const char* lane : {"data-lane=\"example.com. ksk\"", "data-lane=\"example.com. ksk DS\"",
                              "data-lane=\"example.com. zsk-a\"", "data-lane=\"example.com. zsk-b\"",
-                             "data-lane=\". ksk\"", "data-lane=\"com. zsk\"",
                              "data-lane=\"warm www.example.com. A\"", "data-lane=\"cold www.example.com. A\""})
         EXPECT_NE(dom.find(lane), std::string::npos) << lane;
+    // The root's and com.'s keys, which nothing changed, in one lane whose tooltip lists them.
+    const auto quiet = dom.find("data-lane=\"quiet ancestors\"");
+    ASSERT_NE(quiet, std::string::npos) << dom.substr(0, 2000);
+    const std::string quiet_lane = dom.substr(quiet, dom.find("</g>", quiet) - quiet);
+    for (const char* key : {"\n. ksk: KSK ", "\ncom. zsk: ZSK "})
+        EXPECT_NE(quiet_lane.find(key), std::string::npos) << key << "\n" << quiet_lane;
     EXPECT_NE(dom.find("class=\"hit failure-window"), std::string::npos);
     EXPECT_NE(dom.find("class=\"obs r-fail\""), std::string::npos);
     EXPECT_NE(dom.find("event-marker"), std::string::npos);
@@ -86,6 +97,61 @@ TEST(HtmlReportInChromium, RendersTimelineLanesAndTheFailureWindow)
     EXPECT_GT(fs::file_size(png), 10'000u) << output;
     const std::string bytes = read_file(png);
     EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+// What the page found measuring its own layout (html_report.cpp, "#layout-check"), in a window
+// of `width` x `height`.
+struct Layout {
+    std::map<std::string, int> values;  // "viewport-width", "overlaps", "operator-lanes-bottom", ...
+    std::string text;                   // all of it, with the overlapping texts
+};
+
+Layout layout_at(const std::string& url, int width, int height, const fs::path& dir)
+{
+    std::string dom;
+    const std::string size = std::to_string(width) + "," + std::to_string(height);
+    const int status = chromium({"--window-size=" + size, "--hide-scrollbars", "--dump-dom"}, url + "#layout-check",
+                                dir / ("chromium-layout-" + size + ".log"), dom);
+    EXPECT_EQ(status, 0) << dom;
+    Layout out;
+    const auto begin = dom.find("<pre id=\"layout-check\">");
+    if (begin == std::string::npos) return out;
+    out.text = dom.substr(begin, dom.find("</pre>", begin) - begin);
+    std::istringstream lines(out.text.substr(out.text.find('>') + 1));
+    for (std::string line; std::getline(lines, line);) {
+        const auto space = line.find(' ');
+        if (space == std::string::npos || line.rfind("overlap:", 0) == 0) continue;
+        std::string value = line.substr(space + 1);
+        if (line.rfind("viewport ", 0) == 0) value = value.substr(0, value.find('x'));  // "1280x577": the width
+        out.values[line.substr(0, space)] = std::atoi(value.c_str());
+    }
+    return out;
+}
+
+// At 1280x720 and 1920x1080: no text of the timeline or the header overlaps another, and the
+// lanes of the scenario's own zone and the failure windows are within the first screen — for a
+// plain run, and for a rollover with a predicted window and stacked event badges.
+TEST(HtmlReportInChromium, NoTextsOverlapAndTheFirstScreenShowsTheZoneAndTheFailures)
+{
+    for (const char* scenario :
+         {"scenarios/basics/zsk-swap-no-prepublish.yaml", "scenarios/rollovers/ksk-double-ds-too-short.yaml"}) {
+        TempDir dir;
+        std::string url, dom;
+        ASSERT_NO_FATAL_FAILURE(render(scenario, dir.path(), url, dom));
+        for (auto [width, height] : {std::pair{1280, 720}, {1920, 1080}}) {
+            const Layout layout = layout_at(url, width, height, dir.path());
+            const std::string where = std::string(scenario) + " at " + std::to_string(width) + "x" +
+                                      std::to_string(height) + "\n" + layout.text;
+            ASSERT_FALSE(layout.text.empty()) << where << "\n" << dom.substr(0, 2000);
+            EXPECT_EQ(layout.values.at("viewport"), width) << where;
+            EXPECT_GT(layout.values.at("texts"), 30) << where;
+            EXPECT_EQ(layout.values.at("overlaps"), 0) << where;
+            EXPECT_GT(layout.values.at("operator-lanes-bottom"), 0) << where;
+            EXPECT_LE(layout.values.at("operator-lanes-bottom"), height) << where;
+            EXPECT_GT(layout.values.at("failure-windows-bottom"), 0) << where;
+            EXPECT_LE(layout.values.at("failure-windows-bottom"), height) << where;
+        }
+    }
 }
 
 // A rollover the lint predicts a failure window for: the rendered timeline has the predicted
