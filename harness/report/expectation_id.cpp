@@ -28,7 +28,13 @@ std::vector<std::string> expectation_ids(const std::vector<scenario::Expectation
     std::vector<std::string> out;
     std::map<std::string, int> seen;  // text -> occurrences so far
     auto taken = [&](const std::string& id) { return std::find(out.begin(), out.end(), id) != out.end(); };
+    for (const auto& e : expectations)
+        if (!e.id.empty()) seen[e.id] = 1;  // the author's ids, unique (the parser checks), come first
     for (const auto& e : expectations) {
+        if (!e.id.empty()) {
+            out.push_back(e.id);
+            continue;
+        }
         int occurrence = ++seen[e.text];
         std::string id = e.text;
         // Should a suffixed id collide with another expectation's, the next occurrence number is

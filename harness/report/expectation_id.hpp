@@ -7,8 +7,8 @@
 // same text are told apart by a short hash of the text and its occurrence: the first keeps the
 // bare text, the second and later ones read "TEXT #1a2b3c".
 //
-// An `id:` the author gives in the scenario file would take precedence over the text; the
-// scenario format does not have that field yet (scenario/parse.cpp).
+// An `id:` the author gives in the scenario file takes precedence over the text (the parser
+// keeps ids unique); a derived id never equals an author's.
 #pragma once
 
 #include "scenario/model.hpp"

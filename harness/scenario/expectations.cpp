@@ -39,8 +39,14 @@ void Parser::parse_expectations(const Field& f)
 {
     if (f.value.IsNull()) return;
     std::optional<SourceLoc> otherwise_seen;
-    for (const auto& item : items(f, "a list such as '- { otherwise: secure }'"))
-        m_scenario.expectations.push_back(parse_expectation(item, otherwise_seen));
+    for (const auto& item : items(f, "a list such as '- { otherwise: secure }'")) {
+        Expectation e = parse_expectation(item, otherwise_seen);
+        for (const auto& other : m_scenario.expectations)
+            if (!e.id.empty() && other.id == e.id)
+                fail(e.loc, fmt::format("id '{}' is already the id of the expectation at line {}; give each its own",
+                                        e.id, other.loc.line));
+        m_scenario.expectations.push_back(std::move(e));
+    }
 }
 
 const ResolverSpec* Parser::resolver_ref(const Field& f) const
@@ -103,6 +109,10 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
     e.loc = loc(node);
     Fields f = item_fields(node, e.loc, "expectation",
                            "'{ otherwise: secure }' or '{ from: +1d, until: +2d, outcome: servfail }'", kExpectFields);
+    if (const Field* id = f.find("id")) {
+        e.id = scalar(*id);
+        if (e.id.empty()) fail(loc(*id), "id is empty; name the expectation, e.g. 'id: ds-removed-too-early'");
+    }
     if (!parse_standalone(e, f, otherwise_seen)) {
         parse_kind(e, f);
         parse_scope(e, f);
@@ -116,7 +126,7 @@ bool Parser::parse_standalone(Expectation& e, const Fields& f, std::optional<Sou
 {
     if (const Field* o = f.find("otherwise")) {
         for (const auto& other : f.all())
-            if (other.name != "otherwise")
+            if (other.name != "otherwise" && other.name != "id")
                 fail(key_loc(other), fmt::format("'otherwise' stands alone; move '{}' to an expectation of its own",
                                                  other.name));
         if (otherwise_seen)
@@ -130,7 +140,7 @@ bool Parser::parse_standalone(Expectation& e, const Fields& f, std::optional<Sou
     const Field* p = f.find("predicted-windows");
     if (!p) return false;
     for (const auto& other : f.all())
-        if (other.name != "predicted-windows")
+        if (other.name != "predicted-windows" && other.name != "id")
             fail(key_loc(other), fmt::format("'predicted-windows' stands alone; move '{}' to an expectation of "
                                              "its own", other.name));
     if (scalar(*p) != "match") fail(loc(*p), fmt::format("predicted-windows takes 'match', not '{}'", scalar(*p)));

@@ -323,6 +323,9 @@ struct Expectation {
     std::optional<Seconds> start_min, start_max, length_min, length_max;  // FailureWindow
     SourceLoc loc;
     std::string text;  // the expectation as written, for reports
+    // The author's name for it (`id:`), unique in the file; empty = named by its text. What CI
+    // test views follow from run to run (report/expectation_id.hpp).
+    std::string id;
 };
 
 struct Scenario {

@@ -68,11 +68,12 @@ constexpr std::string_view kResolverFields[] = {"kind",
 constexpr std::string_view kOfflineFields[] = {"from", "until"};
 constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
                                               "outcome",        "ede",            "otherwise",     "no-failures",
-                                              "failure-window", "starts-between", "lasts-between", "predicted-windows"};
+                                              "failure-window", "starts-between", "lasts-between", "predicted-windows",
+                                              "id"};
 // What each kind of expectation takes (the kind's own field first).
-constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until"};
+constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id"};
 constexpr std::string_view kFailureWindowFields[] = {"failure-window", "resolver", "starts-between", "lasts-between",
-                                                     "ede"};
+                                                     "ede", "id"};
 
 // One field of a YAML map: its name, and the key and value nodes (for their positions).
 struct Field {

@@ -225,6 +225,18 @@ TEST(ExpectationIds, ExpectationsThatReadTheSameAreToldApartByAShortHash)
     EXPECT_EQ(expectation_ids({expectation("a", 9), expectation("a", 10)})[1], ids[2]);
 }
 
+// An author's `id:` is the id whatever the text; a text equal to an author's id is told apart.
+TEST(ExpectationIds, AnAuthorsIdComesFirst)
+{
+    auto named = expectation("www.example.com. A on warm: servfail", 20);
+    named.id = "ds-removed-too-early";
+    auto same_as_id = expectation("ds-removed-too-early", 21);
+    const auto ids = expectation_ids({named, same_as_id, expectation("otherwise: secure", 22)});
+    EXPECT_EQ(ids[0], "ds-removed-too-early");
+    EXPECT_TRUE(std::regex_match(ids[1], std::regex("ds-removed-too-early #[0-9a-f]{6}"))) << ids[1];
+    EXPECT_EQ(ids[2], "otherwise: secure");
+}
+
 // ---- the terminal -------------------------------------------------------------------------
 
 TEST(TerminalWidth, LongLinesAreCutInTheMiddle)

@@ -393,6 +393,27 @@ probes: { names: [www.example.com. A] }
     ASSERT_EQ(zone_names(s), (std::vector<std::string>{".", "com.", "net.", "example.com.", "example.net."}));
 }
 
+// `id:` names an expectation of any kind; reports use it instead of the text.
+TEST(ScenarioParse, ExpectationIdsAreKept)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, R"(name: ids
+start: 2027-03-01T00:00:00Z
+zones: { example.com.: {} }
+probes: { names: [www.example.com. A] }
+resolvers: { warm: { kind: unbound } }
+expect:
+  - { query: www.example.com. A, resolver: warm, outcome: secure, id: www-secure }
+  - { no-failures: true }
+  - { otherwise: secure, id: the-rest }
+)");
+    ASSERT_EQ(s.expectations.size(), 3u);
+    EXPECT_EQ(s.expectations[0].id, "www-secure");
+    EXPECT_EQ(s.expectations[1].id, "");
+    EXPECT_EQ(s.expectations[2].id, "the-rest");
+    EXPECT_EQ(s.expectations[2].kind, Expectation::Kind::Otherwise);
+}
+
 TEST(ScenarioParse, ExpectationTexts)
 {
     TempDir dir;
@@ -947,11 +968,11 @@ expect:
     EXPECT_EQ(error_of(head + "  - { no-failures: false }\n"),
               "t.yaml:7:20: no-failures: false expects nothing; write no-failures: true, or remove the expectation");
     EXPECT_EQ(error_of(head + "  - { no-failures: true, ede: 9 }\n"),
-              "t.yaml:7:26: 'ede' does not apply to a no-failures expectation (it takes query, resolver, from and "
-              "until); remove it");
+              "t.yaml:7:26: 'ede' does not apply to a no-failures expectation (it takes query, resolver, from, "
+              "until and id); remove it");
     EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, from: +1d, lasts-between: [1h, 2h] }\n"),
               "t.yaml:7:43: 'from' does not apply to a failure-window expectation: bound the window's start with "
-              "starts-between instead (it takes resolver, starts-between, lasts-between and ede); remove it");
+              "starts-between instead (it takes resolver, starts-between, lasts-between, ede and id); remove it");
     EXPECT_EQ(error_of(head + "  - { failure-window: mail.example.com. A, lasts-between: [1h, 2h] }\n"),
               "t.yaml:7:23: query 'mail.example.com. A' is not probed; add it to probes.names");
     EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, lasts-between: [2h, 1h] }\n"),
