@@ -72,6 +72,10 @@ void Parser::parse_ede(const Field& x, Expectation& e, const ResolverSpec* resol
     if (resolver && resolver->kind == ResolverKind::Libunbound)
         fail(key_loc(x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
                                      "daemon resolver", resolver->name));
+    if (resolver && !row_of(resolver->kind).dnssec_ede)
+        fail(key_loc(x), fmt::format("resolver '{}' is {} ({}), whose SERVFAIL carries no DNSSEC EDE (the reason is "
+                                     "read from its log); remove ede", resolver->name, to_string(resolver->kind),
+                                     row_of(resolver->kind).program));
 }
 
 // [a, b] with a <= b: times (starts-between) or durations (lasts-between).
