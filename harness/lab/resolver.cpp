@@ -23,6 +23,8 @@ using namespace std::chrono_literals;
 
 constexpr auto kStartupDeadline = 10s;
 constexpr auto kPollInterval = 20ms;  // between readiness probes, not a synchronisation wait
+constexpr auto kLogGrace = 100ms;     // for a failure's log line, after the answer
+constexpr auto kLogPoll = 5ms;        // between reads of the log within it
 
 using StartFunction = std::unique_ptr<ResolverDaemon> (*)(const DaemonStart&);
 
@@ -104,9 +106,20 @@ void ResolverDaemon::explain(dns::ResolverAnswer& answer)
 {
     if (!m_log) return;
     // Read on every probe, so that a failure is explained by the lines of its own query.
-    const auto lines = m_log->new_lines();
+    auto lines = m_log->new_lines();
     if (!answer.rcode || !answer.failed()) return;
-    if (std::string reason = reason_in(lines); !reason.empty()) answer.reason = std::move(reason);
+    std::string reason = reason_in(lines);
+    // A daemon may write its line just after it answered (named logs "bad cache hit" so): a
+    // failure the lines do not explain yet gets a moment for the line to come. An answer from a
+    // cache of failures has none and costs the whole moment.
+    const auto deadline = std::chrono::steady_clock::now() + kLogGrace;
+    while (reason.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(kLogPoll);
+        const auto more = m_log->new_lines();
+        lines.insert(lines.end(), more.begin(), more.end());
+        if (!more.empty()) reason = reason_in(lines);
+    }
+    if (!reason.empty()) answer.reason = std::move(reason);
 }
 
 void ResolverDaemon::wake() {}

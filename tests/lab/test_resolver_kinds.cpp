@@ -1,0 +1,203 @@
+// The four validating daemons side by side (docs/resolvers.md): each scenario of
+// scenarios/resolvers/ runs Unbound, BIND named, Knot Resolver kresd and PowerDNS Recursor
+// (and the cold libunbound validator) through the rollsim binary against the same lab; the
+// JSON report says what each answered, when and why. Plus a lab whose runner is SIGKILLed while
+// all four run, and a kind whose program cannot be found.
+#include "rollsim_cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/process.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace rollsim::test {
+namespace {
+
+constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
+
+std::string scenario(const std::string& name) { return "scenarios/resolvers/" + name + ".yaml"; }
+
+bool contains(const nlohmann::json& value, const std::string& needle)
+{
+    return value.is_string() && value.get<std::string>().find(needle) != std::string::npos;
+}
+
+// One failure window: its resolver, its span [start, end) (end -1: open at the end of the run),
+// the rcode and EDE it opened with (ede -1: none) and a piece of the reason.
+struct Window {
+    std::string resolver;
+    long start;
+    long end;
+    int ede;
+    std::string reason;
+};
+
+void expect_window(const nlohmann::json& report, const Window& want)
+{
+    SCOPED_TRACE(want.resolver);
+    const auto windows = windows_of(report, want.resolver);
+    ASSERT_EQ(windows.size(), 1u) << report["failure_windows"].dump();
+    const auto& w = windows[0];
+    EXPECT_EQ(w["start_s"], want.start) << w.dump();
+    if (want.end < 0) EXPECT_TRUE(w["end_s"].is_null()) << w.dump();
+    else EXPECT_EQ(w["end_s"], want.end) << w.dump();
+    EXPECT_EQ(w["rcode"], "SERVFAIL") << w.dump();
+    if (want.ede < 0) EXPECT_TRUE(w["ede"].is_null()) << w.dump();
+    else EXPECT_EQ(w["ede"], want.ede) << w.dump();
+    EXPECT_TRUE(contains(w["reason"], want.reason)) << "reason should hold '" << want.reason << "': " << w.dump();
+}
+
+void expect_no_window(const nlohmann::json& report, const std::string& resolver)
+{
+    EXPECT_TRUE(windows_of(report, resolver).empty()) << resolver << ": " << report["failure_windows"].dump();
+}
+
+// Every answer of `resolver` in [from, until) has `validation` (named's SERVFAIL without EDE is a
+// failure whose validation is indeterminate; a SERVFAIL is bogus only when a DNSSEC EDE says so).
+void expect_validation(const nlohmann::json& report, const std::string& resolver, long from, long until,
+                       const std::string& validation)
+{
+    int seen = 0;
+    for (const auto& o : observations_of(report, resolver, "www.example.com.", "A")) {
+        const long t = o["offset_s"];
+        if (t < from || t >= until) continue;
+        ++seen;
+        EXPECT_EQ(o["validation"], validation) << resolver << " " << o.dump();
+    }
+    EXPECT_GT(seen, 0) << resolver << " was not probed in [" << from << ", " << until << ")";
+}
+
+TEST(ResolverKinds, EveryKindReportsItsOwnKind)
+{
+    const auto report = run_and_report(scenario("zsk-swap-no-prepublish"));
+    expect_every_expectation_passed(report);
+    const std::vector<std::pair<std::string, std::string>> kinds = {
+        {"unbound", "unbound"}, {"named", "bind"}, {"kresd", "knot-resolver"}, {"pdns", "pdns-recursor"},
+        {"cold", "libunbound"}};
+    for (const auto& [resolver, kind] : kinds) {
+        const auto observations = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_FALSE(observations.empty()) << resolver;
+        EXPECT_EQ(observations[0]["resolver_kind"], kind) << observations[0].dump();
+        EXPECT_EQ(observations[0]["validation"], "secure") << observations[0].dump();
+    }
+}
+
+// Every daemon fails from +1d5m1s until its cached DNSKEY set runs out; they say it differently.
+TEST(ResolverKinds, ZskSwapFailsEveryDaemonEachWithItsOwnWords)
+{
+    const auto report = run_and_report(scenario("zsk-swap-no-prepublish"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + 5 * kMinute + 1, end = kDay + kHour;
+    expect_window(report, {"unbound", start, end, 9, "signatures from unknown keys"});
+    expect_window(report, {"named", start, end, -1, "validating www.example.com/A: no valid signature found"});
+    expect_window(report, {"kresd", start, end, 6, "bogus signatures: www.example.com. A"});
+    expect_window(report, {"pdns", start, end, -1, ""});
+    expect_no_window(report, "cold");
+    expect_validation(report, "named", start, end, "indeterminate");
+    expect_validation(report, "pdns", start, end, "indeterminate");
+    expect_validation(report, "kresd", start, end, "bogus");
+}
+
+TEST(ResolverKinds, DsDigestMismatchFailsEveryDaemonOnceItsDnskeySetRunsOut)
+{
+    const auto report = run_and_report(scenario("ds-digest-mismatch"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + kHour + 1;
+    expect_window(report, {"unbound", start, -1, 9, "DS hash mismatches key"});
+    expect_window(report, {"named", start, -1, -1, "validating example.com/DNSKEY: no valid signature found (DS)"});
+    expect_window(report, {"kresd", start, -1, 6, "bogus key: example.com. DNSKEY"});
+    expect_window(report, {"pdns", start, -1, 9, "Bogus - No valid DNSKEY"});
+    const auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u);
+    EXPECT_EQ(cold[0]["start_s"], kDay);
+}
+
+// 30 minutes past expiry: inside Unbound's skew allowance, outside everyone else's.
+TEST(ResolverKinds, ExpiredRrsigFailsAllButUnboundEachRecoveringInItsOwnTime)
+{
+    const auto report = run_and_report(scenario("expired-rrsig"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + 5 * kMinute + 1;
+    expect_no_window(report, "unbound");
+    expect_no_window(report, "cold");
+    expect_window(report, {"named", start, kDay + 12 * kHour + 5 * kMinute + 1, -1, "RRSIG has expired"});
+    expect_window(report, {"kresd", start, kDay + 12 * kHour, 7, "2 expired"});
+    // pdns: no EDE for the A's own signature, EDE 7 once its DNSKEY set is fetched again, and
+    // the bogus DNSKEY set kept for its TTL after the zone is fixed.
+    expect_window(report, {"pdns", start, kDay + 12 * kHour + 45 * kMinute, -1, ""});
+    for (const auto& o : observations_of(report, "pdns", "www.example.com.", "A")) {
+        const long t = o["offset_s"];
+        if (t >= kDay + kHour + 1 && t < kDay + 12 * kHour + 45 * kMinute)
+            EXPECT_EQ(o["ede"], 7) << o.dump();
+    }
+}
+
+// 5 minutes before inception: inside Unbound's skew allowance, outside pdns's (60 s), and named
+// and kresd allow none.
+TEST(ResolverKinds, NotYetValidRrsigFailsAllButUnboundForOneProbe)
+{
+    const auto report = run_and_report(scenario("not-yet-valid-rrsig"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + kMinute + 1, end = kDay + 45 * kMinute;
+    expect_no_window(report, "unbound");
+    expect_no_window(report, "cold");
+    expect_window(report, {"named", start, end, -1, "RRSIG validity period has not begun"});
+    expect_window(report, {"kresd", start, end, 8, "2 not yet valid"});
+    expect_window(report, {"pdns", start, end, -1, ""});
+}
+
+// Unbound and named keep the DS they cached; kresd and pdns take the new one from the referral.
+TEST(ResolverKinds, KskAndDsSwappedTogetherFailOnlyUnboundAndNamed)
+{
+    const auto report = run_and_report(scenario("ksk-and-ds-swapped-together"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + kHour + 1, end = kDay + 3 * kHour;
+    expect_window(report, {"unbound", start, end, 9, "no keys have a DS"});
+    expect_window(report, {"named", start, end, -1, "no valid signature found (DS)"});
+    expect_no_window(report, "kresd");
+    expect_no_window(report, "pdns");
+    expect_no_window(report, "cold");
+}
+
+// A kind whose program is not where the override says: exit status 3, the program named.
+TEST(ResolverKinds, AMissingProgramStopsTheRunWithStatusThree)
+{
+    ::setenv("ROLLSIM_KRESD", "/nonexistent/kresd", 1);
+    const auto r = run_rollsim({"run", repo_path(scenario("not-yet-valid-rrsig")), "--quiet"});
+    ::unsetenv("ROLLSIM_KRESD");
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_NE(r.output.find("ROLLSIM_KRESD=/nonexistent/kresd"), std::string::npos) << r.output;
+}
+
+// SIGKILL to a runner whose lab runs all four kinds: the kernel takes the lab down with it, no
+// named, kresd or pdns_recursor left behind.
+TEST(LabLifetime, NoDaemonOfAnyKindOutlivesASigkilledRunner)
+{
+    TempDir dir;
+    const auto lab = dir / "lab";
+    namespace bp = boost::process;
+    bp::child runner(ROLLSIM_BIN, "run", repo_path(scenario("zsk-swap-no-prepublish")), "--lab-dir", lab.string(),
+                     "--quiet", bp::std_out > bp::null, bp::std_err > (dir / "stderr").string());
+    const std::string needle = lab.string() + "/";
+    const std::vector<std::string> daemons = {"unbound-unbound", "bind-named", "knot-resolver-kresd",
+                                              "pdns-recursor-pdns"};
+    ASSERT_TRUE(wait_for(
+        [&] {
+            for (const auto& d : daemons)
+                if (processes_mentioning(needle + d).empty()) return false;
+            return true;
+        },
+        std::chrono::seconds(60)))
+        << read_file(dir / "stderr");
+    ::kill(runner.id(), SIGKILL);
+    runner.wait();
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)))
+        << "lab processes outlived the runner";
+}
+
+}  // namespace
+}  // namespace rollsim::test
