@@ -163,6 +163,46 @@ TEST(ResolverKinds, KskAndDsSwappedTogetherFailOnlyUnboundAndNamed)
     expect_no_window(report, "cold");
 }
 
+// Each kind's options as its own settings, accepted by the daemon: named's stale-answer-enable
+// and servfail-ttl, kresd's serve_stale module, pdns's serve-stale-extensions,
+// max-cache-bogus-ttl and nsec3-max-iterations, which makes a denial with more NSEC3
+// iterations insecure (pdns's default, 150, validates it).
+TEST(ResolverKinds, OptionsBecomeEachKindsOwnSettings)
+{
+    TempDir dir;
+    write_file(dir / "options.yaml", R"(name: options
+start: 2027-03-01T00:00:00Z
+duration: 1d
+zones:
+  example.com.:
+    signing: { denial: nsec3, nsec3: { iterations: 10 } }
+resolvers:
+  named:  { kind: bind, serve-expired: true, val-bogus-ttl: 30s }
+  kresd:  { kind: knot-resolver, serve-expired: true }
+  pdns:   { kind: pdns-recursor, serve-expired: true, val-bogus-ttl: 10m, max-nsec3-iterations: 5 }
+  pdns-default: { kind: pdns-recursor }
+probes: { every: 6h, names: [nope.example.com. A] }
+expect:
+  - { query: nope.example.com. A, resolver: pdns, outcome: insecure }
+  - { query: nope.example.com. A, resolver: pdns-default, outcome: secure }
+  - { query: nope.example.com. A, outcome: nxdomain }
+)");
+    const auto lab = dir / "lab";
+    const auto r = run_rollsim({"run", (dir / "options.yaml").string(), "--quiet", "--lab-dir", lab.string(),
+                                "--report-json", (dir / "report.json").string()});
+    ASSERT_EQ(r.status, 0) << r.output;
+    expect_every_expectation_passed(read_json(dir / "report.json"));
+    const std::string named = read_file(lab / "bind-named" / "named.conf");
+    EXPECT_NE(named.find("stale-answer-enable yes;"), std::string::npos) << named;
+    EXPECT_NE(named.find("stale-cache-enable yes;"), std::string::npos) << named;
+    EXPECT_NE(named.find("servfail-ttl 30;"), std::string::npos) << named;
+    const std::string kresd = read_file(lab / "knot-resolver-kresd" / "kresd.conf");
+    EXPECT_NE(kresd.find("modules.load('serve_stale < cache')"), std::string::npos) << kresd;
+    const std::string pdns = read_file(lab / "pdns-recursor-pdns" / "recursor.conf");
+    for (const char* line : {"serve-stale-extensions=2880", "max-cache-bogus-ttl=600", "nsec3-max-iterations=5"})
+        EXPECT_NE(pdns.find(line), std::string::npos) << line << " in\n" << pdns;
+}
+
 // A kind whose program is not where the override says: exit status 3, the program named.
 TEST(ResolverKinds, AMissingProgramStopsTheRunWithStatusThree)
 {
