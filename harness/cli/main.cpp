@@ -70,6 +70,9 @@ int main(int argc, char** argv)
     run->add_option("--lab-dir", run_args.lab_dir, "Build the lab in this directory and keep it (one scenario)");
     run->add_flag("--keep-lab", run_args.keep_lab, "Keep the lab directories (configs, zones, logs)");
     run->add_flag("-q,--quiet", run_args.quiet, "Print only PASS/FAIL and errors");
+    run->add_option("--resolvers", run_args.resolvers,
+                    "Ask every daemon resolver as each of these kinds: all, or a list such as unbound,bind "
+                    "(docs/resolvers.md)");
 
     std::vector<std::string> check_inputs;
     auto* check = app.add_subcommand("check", "Validate scenario files without running them");

@@ -1,13 +1,12 @@
 // Expectations (scenario/parser.hpp): outcome windows, otherwise, no-failures, failure-window
 // with its bounds, predicted-windows, each with the query, resolver and span it covers, and the
 // text reports show for it.
+#include "scenario/parse.hpp"
 #include "scenario/parser.hpp"
 
-namespace rollsim::scenario::detail {
+namespace rollsim::scenario {
 
-namespace {
-
-std::string render_expectation(const Expectation& e)
+std::string expectation_text(const Expectation& e)
 {
     using Kind = Expectation::Kind;
     const std::string outcome(to_string(e.outcome));
@@ -33,7 +32,7 @@ std::string render_expectation(const Expectation& e)
     return out;
 }
 
-}  // namespace
+namespace detail {
 
 void Parser::parse_expectations(const Field& f)
 {
@@ -111,7 +110,7 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
         parse_kind(e, f);
         parse_scope(e, f);
     }
-    e.text = render_expectation(e);
+    e.text = expectation_text(e);
     return e;
 }
 
@@ -217,4 +216,5 @@ void Parser::parse_scope(Expectation& e, const Fields& f)
     if (const Field* x = f.find("ede")) parse_ede(*x, e, resolver);
 }
 
-}  // namespace rollsim::scenario::detail
+}  // namespace detail
+}  // namespace rollsim::scenario

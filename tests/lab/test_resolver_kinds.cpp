@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -201,6 +202,47 @@ expect:
     const std::string pdns = read_file(lab / "pdns-recursor-pdns" / "recursor.conf");
     for (const char* line : {"serve-stale-extensions=2880", "max-cache-bogus-ttl=600", "nsec3-max-iterations=5"})
         EXPECT_NE(pdns.find(line), std::string::npos) << line << " in\n" << pdns;
+}
+
+// `--resolvers all` asks the catalog's unedited ZSK swap of every daemon kind: the warm resolver
+// as warm, warm-bind, warm-knot-resolver and warm-pdns-recursor, each failing from +1d5m1s; its
+// expectation with EDE 9 holds for Unbound, is not checked for named (no EDE) and fails for
+// kresd (EDE 6) and pdns (none), so the run exits 1.
+TEST(ResolverKinds, ResolversAllAsksAnUneditedScenarioOfEveryKind)
+{
+    TempDir dir;
+    const auto r = run_rollsim({"run", repo_path("scenarios/basics/zsk-swap-no-prepublish.yaml"), "--resolvers", "all",
+                                "--quiet", "--report-json", (dir / "report.json").string()});
+    EXPECT_EQ(r.status, 1) << r.output;
+    const auto report = read_json(dir / "report.json");
+    const std::vector<std::pair<std::string, std::string>> kinds = {{"warm", "unbound"},
+                                                                    {"warm-bind", "bind"},
+                                                                    {"warm-knot-resolver", "knot-resolver"},
+                                                                    {"warm-pdns-recursor", "pdns-recursor"},
+                                                                    {"cold", "libunbound"}};
+    for (const auto& [resolver, kind] : kinds) {
+        const auto observations = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_FALSE(observations.empty()) << resolver;
+        EXPECT_EQ(observations[0]["resolver_kind"], kind);
+        if (kind == "libunbound") continue;
+        const auto windows = windows_of(report, resolver);
+        ASSERT_EQ(windows.size(), 1u) << resolver << ": " << report["failure_windows"].dump();
+        EXPECT_EQ(windows[0]["start_s"], kDay + 5 * kMinute + 1) << windows[0].dump();
+    }
+    // The failure-window expectation of the file, once per kind: "www.example.com. A on NAME: a
+    // failure window ...".
+    std::map<std::string, std::string> verdicts;
+    for (const auto& e : report["expectations"]) {
+        const std::string text = e["text"];
+        if (e["kind"] != "failure-window") continue;
+        const auto on = text.find(" on ") + 4;
+        verdicts[text.substr(on, text.find(':') - on)] = e["verdict"];
+    }
+    EXPECT_EQ(verdicts, (std::map<std::string, std::string>{{"warm", "pass"},
+                                                             {"warm-bind", "pass"},
+                                                             {"warm-knot-resolver", "fail"},
+                                                             {"warm-pdns-recursor", "fail"}}))
+        << report["expectations"].dump();
 }
 
 // A kind whose program is not where the override says: exit status 3, the program named.

@@ -1,13 +1,15 @@
 // What the files of the resolver kinds share (lab/resolver_kit.hpp, lab/config_template.hpp):
 // the configuration templates compiled in and filled in, the trust anchor read as DS fields, a
-// log read as it grows, a missing program named with its Debian package, and the table of
-// kinds (scenario/names.hpp). No daemon is started here (tests/lab/test_resolver_kinds.cpp
+// log read as it grows, a missing program named with its Debian package, the table of kinds
+// (scenario/names.hpp) and a scenario asked across kinds (scenario/resolver_matrix.hpp). No daemon is started here (tests/lab/test_resolver_kinds.cpp
 // starts them).
 #include "core/error.hpp"
 #include "lab/config_template.hpp"
 #include "lab/resolver_kit.hpp"
 #include "lab/tools.hpp"
+#include "prepare/prepared.hpp"
 #include "scenario/names.hpp"
+#include "scenario/resolver_matrix.hpp"
 #include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -104,6 +106,100 @@ TEST(ResolverKinds, TheTableSaysWhatEachKindIs)
         if (row.daemon) EXPECT_EQ(row.takes & scenario::kDaemonOptions, scenario::kDaemonOptions);
     }
     EXPECT_EQ(scenario::row_of(ResolverKind::Unbound).takes, ~0u);
+}
+
+scenario::Scenario prepared(const std::string& resolvers, const std::string& expect)
+{
+    Scratch dir;
+    return prepare::prepare_scenario_text("name: m\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {} }\n"
+                                          "probes: { names: [www.example.com. A] }\nresolvers:\n" +
+                                              resolvers + "expect:\n" + expect,
+                                          "m.yaml", dir.path)
+        .scenario;
+}
+
+std::string matrix_error(const scenario::Scenario& sc, const std::vector<ResolverKind>& kinds)
+{
+    try {
+        scenario::across_resolver_kinds(sc, kinds);
+    } catch (const ScenarioError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(ResolverMatrix, KindsAreAllOrAListOfDaemonKinds)
+{
+    using scenario::resolver_kinds_from;
+    EXPECT_EQ(resolver_kinds_from("all", "--resolvers"),
+              (std::vector<ResolverKind>{ResolverKind::Unbound, ResolverKind::Bind, ResolverKind::KnotResolver,
+                                         ResolverKind::PdnsRecursor}));
+    EXPECT_EQ(resolver_kinds_from("pdns-recursor,bind", "--resolvers"),
+              (std::vector<ResolverKind>{ResolverKind::PdnsRecursor, ResolverKind::Bind}));
+    auto error = [](const std::string& text) {
+        try {
+            scenario::resolver_kinds_from(text, "--resolvers");
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(error("bnd"), "--resolvers: 'bnd' is not a resolver daemon kind (did you mean 'bind'?); write all or a "
+                            "list such as unbound,bind");
+    EXPECT_NE(error("libunbound").find("'libunbound' is not a resolver daemon kind"), std::string::npos);
+    EXPECT_EQ(error("bind,bind"), "--resolvers: 'bind' is named twice");
+    EXPECT_NE(error("").find("'' is not a resolver daemon kind"), std::string::npos);
+}
+
+// Each daemon resolver becomes one per kind, its own kind keeping its name; the expectations
+// naming it hold for each; the cold validator and the other expectations stay.
+TEST(ResolverMatrix, EveryDaemonIsAskedAsEachKindAndItsExpectationsRepeated)
+{
+    const auto sc = prepared("  warm: { kind: unbound, serve-expired: true }\n  cold: { kind: libunbound }\n",
+                             "  - { query: www.example.com. A, resolver: warm, from: +1d, outcome: servfail, ede: 9 }\n"
+                             "  - { no-failures: true, resolver: cold }\n  - { otherwise: secure }\n");
+    const auto across = scenario::across_resolver_kinds(sc, {ResolverKind::Bind, ResolverKind::Unbound});
+    ASSERT_EQ(across.resolvers.size(), 3u);
+    EXPECT_EQ(across.resolvers[0].name, "warm-bind");
+    EXPECT_EQ(across.resolvers[0].kind, ResolverKind::Bind);
+    EXPECT_EQ(across.resolvers[0].serve_expired, true);
+    EXPECT_EQ(across.resolvers[1].name, "warm");
+    EXPECT_EQ(across.resolvers[1].kind, ResolverKind::Unbound);
+    EXPECT_EQ(across.resolvers[2].name, "cold");
+    ASSERT_EQ(across.expectations.size(), 4u);
+    EXPECT_EQ(across.expectations[0].resolver, "warm-bind");
+    EXPECT_EQ(across.expectations[0].text, "www.example.com. A on warm-bind from +1d: servfail (EDE 9)");
+    EXPECT_EQ(across.expectations[1].resolver, "warm");
+    EXPECT_EQ(across.expectations[1].text, sc.expectations[0].text);
+    EXPECT_EQ(across.expectations[1].loc.line, sc.expectations[0].loc.line);
+    EXPECT_EQ(across.expectations[2].resolver, "cold");
+    EXPECT_EQ(across.expectations[3].kind, scenario::Expectation::Kind::Otherwise);
+}
+
+// A kind that has no setting for an option the profile sets cannot ask it: the parser's refusal,
+// at the resolver's line.
+TEST(ResolverMatrix, AKindWithoutTheProfilesSettingIsRefused)
+{
+    const auto skew = prepared("  warm: { kind: unbound, val-sig-skew-max: 10m }\n", "  - { otherwise: secure }\n");
+    EXPECT_EQ(matrix_error(skew, {ResolverKind::Unbound, ResolverKind::KnotResolver}),
+              "m.yaml:6:3: resolver 'warm' sets val-sig-skew-max, which knot-resolver resolvers do not take (Knot "
+              "Resolver kresd has no such setting): --resolvers cannot ask it as knot-resolver; leave knot-resolver "
+              "out of --resolvers");
+    EXPECT_EQ(matrix_error(skew, {ResolverKind::Unbound}), "");
+    const auto rfc5011 = prepared("  warm: { kind: unbound, trust-anchor: rfc5011 }\n", "  - { otherwise: secure }\n");
+    EXPECT_EQ(matrix_error(rfc5011, {ResolverKind::PdnsRecursor}),
+              "m.yaml:6:3: resolver 'warm' follows the root's key by RFC 5011 (trust-anchor: rfc5011), which "
+              "pdns-recursor (PowerDNS Recursor) does not: --resolvers cannot ask it as pdns-recursor; leave "
+              "pdns-recursor out of --resolvers");
+    const auto bogus = prepared("  warm: { kind: unbound, val-bogus-ttl: 5m }\n", "  - { otherwise: secure }\n");
+    EXPECT_EQ(matrix_error(bogus, {ResolverKind::Bind}),
+              "m.yaml:6:3: resolver 'warm' sets val-bogus-ttl 5m, more than bind resolvers take (named's servfail-ttl "
+              "is at most 30s): --resolvers cannot ask it as bind; leave bind out of --resolvers");
+    const auto taken = prepared("  warm: { kind: unbound }\n  warm-bind: { kind: unbound }\n",
+                                "  - { otherwise: secure }\n");
+    EXPECT_EQ(matrix_error(taken, {ResolverKind::Bind}),
+              "m.yaml:6:3: resolver 'warm' asked as bind would be named 'warm-bind', which another resolver of the "
+              "file has; rename one");
 }
 
 }  // namespace
