@@ -78,6 +78,10 @@ void add_run(CommandLine& cl)
     run->add_flag("--keep-lab", a.keep_lab, "Keep the lab directories (configs, zones, logs)");
     run->add_flag("-q,--quiet", a.quiet, "Print only PASS/FAIL and errors");
     run->add_flag("-v,--verbose", a.verbose, "Print every failure window, not only one line per cause");
+    run->add_option("--resolvers", a.resolvers,
+                    "Ask every daemon resolver as each of these kinds: all, or a list such as unbound,bind "
+                    "(docs/resolvers.md)")
+        ->type_name("all|KIND,...");
     run->footer("Examples:\n"
                 "  rollsim run scenarios/basics/ds-digest-mismatch.yaml --report-html ds.html\n"
                 "  rollsim run scenarios/faults -j 2 --report-dir reports");

@@ -16,6 +16,7 @@
 #include "report/terminal.hpp"
 #include "rollover/planner.hpp"
 #include "runner/runner.hpp"
+#include "scenario/resolver_matrix.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -427,8 +428,17 @@ int run(const RunArgs& args)
 {
     // Everything that can be checked without a lab is checked first: exit 2 and 3 leave
     // nothing behind.
-    const auto scenarios = load_all(expand_inputs(args.inputs), args.template_root);
+    auto scenarios = load_all(expand_inputs(args.inputs), args.template_root);
     if (!scenarios) return static_cast<int>(ExitCode::InvalidScenario);
+    if (!args.resolvers.empty()) {
+        const auto kinds = scenario::resolver_kinds_from(args.resolvers, "--resolvers");
+        for (auto& loaded : *scenarios) {
+            // Only the resolvers and the expectations change; the plans point into the rollovers.
+            auto across = scenario::across_resolver_kinds(loaded.scenario, kinds);
+            loaded.scenario.resolvers = std::move(across.resolvers);
+            loaded.scenario.expectations = std::move(across.expectations);
+        }
+    }
     check_single_scenario_options(args, scenarios->size());
     lab::Tools tools = lab::Tools::locate();
     if (scenarios->size() == 1)

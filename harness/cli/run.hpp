@@ -18,6 +18,9 @@ struct RunArgs {
     std::string report_dir;           // every format per scenario; for several, junit.xml and summary.md
     std::string lab_dir;
     std::string template_root;        // empty: each scenario's repository (scenario/parse.hpp)
+    // "all" or a list of daemon kinds ("unbound,bind"): each daemon resolver of every scenario is
+    // asked as each of these kinds (scenario/resolver_matrix.hpp); empty: as the files say.
+    std::string resolvers;
     bool keep_lab = false;
     bool quiet = false;
     bool verbose = false;             // every failure window in the terminal summary, not only their groups

@@ -9,7 +9,10 @@
 #include <cstring>
 #include <string>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -157,5 +160,45 @@ void enter_isolated_namespaces()
 }
 
 bool in_isolated_namespaces() { return g_entered; }
+
+void add_loopback_address(const std::string& ipv4)
+{
+    in_addr address{};
+    if (::inet_pton(AF_INET, ipv4.c_str(), &address) != 1) throw LabError("not an IPv4 address: '" + ipv4 + "'");
+    const unsigned loopback = ::if_nametoindex("lo");
+    if (loopback == 0) throw LabError("no loopback interface in the lab namespace: " + errno_text(errno));
+    // RTM_NEWADDR (rtnetlink(7)): the address as IFA_LOCAL and IFA_ADDRESS, acknowledged.
+    struct {
+        nlmsghdr header;
+        ifaddrmsg message;
+        char attributes[2 * RTA_SPACE(sizeof(in_addr))];
+    } request{};
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(ifaddrmsg));
+    request.header.nlmsg_type = RTM_NEWADDR;
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+    request.message.ifa_family = AF_INET;
+    request.message.ifa_prefixlen = 32;
+    request.message.ifa_scope = RT_SCOPE_HOST;
+    request.message.ifa_index = loopback;
+    for (unsigned short type : {IFA_LOCAL, IFA_ADDRESS}) {
+        auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+        attribute->rta_type = type;
+        attribute->rta_len = RTA_LENGTH(sizeof(in_addr));
+        std::memcpy(RTA_DATA(attribute), &address, sizeof(in_addr));
+        request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_SPACE(sizeof(in_addr));
+    }
+    UniqueFd sock(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    if (sock.get() < 0) throw LabError("cannot open a netlink socket to add " + ipv4 + ": " + errno_text(errno));
+    if (::send(sock.get(), &request, request.header.nlmsg_len, 0) < 0)
+        throw LabError("cannot ask for the address " + ipv4 + " on loopback: " + errno_text(errno));
+    char reply[512];
+    const ssize_t n = ::recv(sock.get(), reply, sizeof reply, 0);
+    const auto* answer = reinterpret_cast<const nlmsghdr*>(reply);
+    if (n < static_cast<ssize_t>(NLMSG_LENGTH(sizeof(nlmsgerr))) || answer->nlmsg_type != NLMSG_ERROR)
+        throw LabError("no acknowledgement from the kernel for the address " + ipv4 + " on loopback");
+    const int error = -static_cast<const nlmsgerr*>(NLMSG_DATA(answer))->error;
+    if (error != 0 && error != EEXIST)
+        throw LabError("cannot add the address " + ipv4 + " to loopback: " + errno_text(error));
+}
 
 }  // namespace rollsim::lab

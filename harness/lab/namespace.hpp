@@ -6,6 +6,8 @@
 // Unbound's forked children included, even when the runner was SIGKILLed.
 #pragma once
 
+#include <string>
+
 namespace rollsim::lab {
 
 // Call once, before any thread is started and before any lab process is spawned.
@@ -14,5 +16,11 @@ void enter_isolated_namespaces();
 
 // True once enter_isolated_namespaces() succeeded in this process.
 bool in_isolated_namespaces();
+
+// Gives loopback the address `ipv4` (a /32, host scope) in the current network namespace, as
+// `ip addr add ADDRESS/32 dev lo` would; an address it already has is fine. Every 127.x address
+// can be bound without it, but named listens only on the addresses its interfaces have (it
+// scans them), so a named resolver's address must exist first. Throws LabError.
+void add_loopback_address(const std::string& ipv4);
 
 }  // namespace rollsim::lab

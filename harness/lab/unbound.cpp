@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "dns/query.hpp"
+#include "lab/resolver_kit.hpp"
 
 #include <sys/un.h>
 
@@ -10,7 +11,6 @@
 #include <cstdio>
 #include <fstream>
 #include <system_error>
-#include <thread>
 
 namespace rollsim::lab {
 
@@ -19,9 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr auto kStartupDeadline = 10s;
-constexpr auto kPollInterval = 20ms;  // between readiness probes, not a synchronisation wait
-
 // Unbound's config parser takes a quoted string verbatim, without escapes: a value holding a
 // quote or a line break cannot be written into a config file.
 std::string quoted(const std::string& value, const std::string& what)
@@ -29,27 +26,6 @@ std::string quoted(const std::string& value, const std::string& what)
     if (value.find_first_of("\"\r\n") != std::string::npos)
         throw LabError(what + " '" + value + "' contains a quote or a line break; Unbound configs cannot hold it");
     return "\"" + value + "\"";
-}
-
-// Writes `file` whole or not at all: the daemon may read it at any moment.
-void write_lab_file(const fs::path& file, const std::string& text)
-{
-    if (auto error = rollsim::write_file_atomically(file, text)) throw LabError(*error);
-}
-
-fs::path prepare_directory(const fs::path& dir)
-{
-    std::error_code ec;
-    fs::path absolute = fs::absolute(dir, ec);
-    if (!ec) fs::create_directories(absolute, ec);
-    if (ec) throw LabError("cannot create the resolver directory " + dir.string() + ": " + ec.message());
-    return absolute;
-}
-
-std::string with_final_newline(std::string text)
-{
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    return text;
 }
 
 // unbound-checkconf ships next to unbound; when present it names the offending line of a bad
@@ -188,65 +164,33 @@ std::string remote_control_options(const fs::path& control)
            "    control-use-cert: no\n";
 }
 
-// Returns once the daemon answers a query from its own data (CHAOS version.server, no
-// recursion); LabError with the log's tail when it exits or the deadline passes.
-void wait_until_answering(Process& process, const std::string& address, const fs::path& log)
-{
-    dns::QueryOptions ping;
-    ping.qclass = "CH";
-    ping.recursion_desired = false;
-    ping.dnssec_ok = false;
-    ping.timeout = 250ms;
-    ping.attempts = 1;
-    const auto deadline = std::chrono::steady_clock::now() + kStartupDeadline;
-    for (;;) {
-        if (!process.running())
-            throw LabError("unbound on " + address + " exited during startup (log " + log.string() + "):\n" +
-                           process.log_tail());
-        const auto answer = dns::query(address, "version.server.", "TXT", ping);
-        if (!answer.timed_out && answer.rcode == dns::Rcode::NoError) return;
-        if (std::chrono::steady_clock::now() >= deadline)
-            throw LabError("unbound on " + address + " did not answer within " +
-                           std::to_string(kStartupDeadline.count()) + " s (log " + log.string() + "):\n" +
-                           process.log_tail());
-        std::this_thread::sleep_for(kPollInterval);
-    }
-}
-
 }  // namespace
 
 UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
                              const ResolverSetup& setup, const scenario::ResolverSpec& profile,
                              TimePoint virtual_now)
-    : m_dir(prepare_directory(dir)),
-      m_address(std::move(address)),
-      m_clock_offset(profile.clock_offset),
-      m_clock(m_dir, tools.vclock_library)
+    : ResolverDaemon(tools, dir, std::move(address), profile.clock_offset, virtual_now)
 {
-    if (setup.anchor_mode == scenario::TrustAnchorMode::Rfc5011) m_auto_anchor = m_dir / "root.autokey";
-    set_time(virtual_now);
+    if (setup.anchor_mode == scenario::TrustAnchorMode::Rfc5011) m_auto_anchor = this->dir() / "root.autokey";
 
-    const fs::path conf = m_dir / "unbound.conf";
-    const std::string control = remote_control_options(m_dir / "unbound.ctl");
-    write_lab_file(conf, "server:\n" + daemon_server_options(m_dir, m_address) + common_server_options(setup, m_dir) +
+    const fs::path conf = this->dir() / "unbound.conf";
+    const std::string control = remote_control_options(this->dir() / "unbound.ctl");
+    write_lab_file(conf, "server:\n" + daemon_server_options(this->dir(), this->address()) +
+                             common_server_options(setup, this->dir()) +
                              profile_server_options(profile, ProfileTarget::Daemon) + control);
     check_config(tools, conf);
 
     ProcessSpec spec;
     spec.program = tools.unbound;
     spec.args = {"-d", "-c", conf.string()};
-    // The virtual clock (vclock/): the wall clock shifted, the monotonic clock on which event
-    // loops and timeouts run left real.
-    spec.env = m_clock.environment();
-    spec.log = m_dir / "unbound.log";
-    m_process.emplace(spec);
-    wait_until_answering(*m_process, m_address, spec.log);
+    spec.log = this->dir() / "unbound.log";
+    launch(spec, "unbound", {"version.server."});
 }
 
-void UnboundDaemon::set_time(TimePoint virtual_now)
+std::unique_ptr<ResolverDaemon> start_unbound(const DaemonStart& start)
 {
-    // The profile's clock error: the daemon believes it is virtual_now + offset.
-    m_clock.set(virtual_now + m_clock_offset);
+    return std::make_unique<UnboundDaemon>(start.tools, start.dir, start.address, start.setup, start.profile,
+                                           start.virtual_now);
 }
 
 void UnboundDaemon::wake()
@@ -254,10 +198,10 @@ void UnboundDaemon::wake()
     dns::QueryOptions options;
     options.timeout = 2s;
     options.attempts = 3;
-    const auto answer = dns::query(m_address, ".", "DNSKEY", options);
+    const auto answer = dns::query(address(), ".", "DNSKEY", options);
     if (answer.timed_out)
-        throw LabError("unbound on " + m_address + " did not answer the RFC 5011 wake-up query (. DNSKEY):\n" +
-                       (m_process ? m_process->log_tail() : std::string()));
+        throw LabError("unbound on " + address() + " did not answer the RFC 5011 wake-up query (. DNSKEY):\n" +
+                       log_tail());
 }
 
 std::string UnboundDaemon::auto_trust_anchor_state() const

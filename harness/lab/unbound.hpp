@@ -1,34 +1,17 @@
-// Resolvers of a lab: a warm Unbound daemon whose clock follows the virtual clock (vclock/: the
-// preload library shifts its wall clock), and the configuration shared with the cold in-process
-// validator.
+// Unbound in the lab: the warm Unbound daemon (a lab::ResolverDaemon, lab/resolver.hpp) whose
+// clock follows the virtual clock (vclock/: the preload library shifts its wall clock), and the
+// configuration shared with the cold in-process validator (probe/cold_validator.hpp).
 #pragma once
 
 #include "core/time.hpp"
-#include "lab/process.hpp"
+#include "lab/resolver.hpp"
 #include "lab/tools.hpp"
 #include "scenario/model.hpp"
-#include "vclock/clock_file.hpp"
 
 #include <filesystem>
-#include <optional>
 #include <string>
-#include <vector>
 
 namespace rollsim::lab {
-
-// What every validator of the lab is told about the private DNS world.
-struct ResolverSetup {
-    std::string root_hints;    // zone-file text: ". NS ns1.x." and the addresses
-    std::string trust_anchor;  // zone-file text: the root's DS (or DNSKEY) records
-    // Static: `trust-anchor-file`, rewritten with `trust_anchor` whenever a config is written.
-    // Rfc5011: `auto-trust-anchor-file`, which Unbound rewrites as it follows the root's key
-    // (RFC 5011); it is written with `trust_anchor` only when it does not exist yet, so that a
-    // daemon started again keeps the state it had.
-    scenario::TrustAnchorMode anchor_mode = scenario::TrustAnchorMode::Static;
-    // Names Unbound would answer from built-in local zones (RFC 6761 and friends) that the lab
-    // serves for real: each gets `local-zone: NAME nodefault`.
-    std::vector<std::string> nodefault_zones;
-};
 
 // Writes the `server:` clauses common to the daemon and the cold validator (hints, anchor,
 // do-not-query-localhost, EDE, val-log-level 2, nodefault zones) into `dir`, returning the
@@ -61,7 +44,7 @@ enum class ProfileTarget { Daemon, ColdValidator };
 //     Default "1024 150 2048 150 4096 150".
 std::string profile_server_options(const scenario::ResolverSpec& profile, ProfileTarget target);
 
-class UnboundDaemon {
+class UnboundDaemon : public ResolverDaemon {
 public:
     // Writes unbound.conf under `dir` (with the options of `profile`, see
     // profile_server_options), starts `unbound -d` on `address` port 53 on the virtual clock with
@@ -70,35 +53,21 @@ public:
     UnboundDaemon(const Tools& tools, std::filesystem::path dir, std::string address,
                   const ResolverSetup& setup, const scenario::ResolverSpec& profile, TimePoint virtual_now);
 
-    // Moves the daemon's clock to `virtual_now` + the profile's clock offset (one store into the
-    // offset file the daemon maps: vclock/clock_file.hpp; it reads it at every clock call). Between
-    // calls the clock runs at real speed. Moving it backwards ages nothing: what the daemon
-    // cached at a later instant, bogus keys included, stays until its expiry on its clock.
-    void set_time(TimePoint virtual_now);
-
     // Lets the daemon's RFC 5011 state machine run as a real daemon's probes would: asks the
     // root's DNSKEY RRset (RD, DO) and returns once the answer is in. Unbound 1.17.1 runs the
     // state machine (validator/autotrust.c autr_process_prime) each time it primes the root's
     // trust anchor, i.e. whenever the key cache entry of the root has expired (after TTLkey), and
     // before it answers; its own probe timer counts on the real monotonic clock and does not
     // fire within a run. Throws LabError when the daemon does not answer.
-    void wake();
+    void wake() override;
 
     // The RFC 5011 state of the root's anchor as the daemon last wrote it to its
     // auto-trust-anchor-file, e.g. "20326 VALID, 38696 ADDPEND", or "no trust anchor (every key
     // revoked)"; empty for a static anchor or before the file holds DNSKEYs.
-    std::string auto_trust_anchor_state() const;
-
-    const std::string& address() const { return m_address; }
-    Seconds clock_offset() const { return m_clock_offset; }
+    std::string auto_trust_anchor_state() const override;
 
 private:
-    std::filesystem::path m_dir;
-    std::string m_address;
-    Seconds m_clock_offset{0};
-    vclock::VirtualClock m_clock;  // the daemon's wall clock
     std::filesystem::path m_auto_anchor;  // empty for a static anchor
-    std::optional<Process> m_process;
 };
 
 }  // namespace rollsim::lab

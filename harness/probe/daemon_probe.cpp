@@ -28,4 +28,11 @@ dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qn
     return out;
 }
 
+dns::ResolverAnswer ask_resolver(lab::ResolverDaemon& daemon, const std::string& qname, const std::string& qtype)
+{
+    dns::ResolverAnswer answer = ask_daemon(daemon.address(), qname, qtype);
+    daemon.explain(answer);
+    return answer;
+}
+
 }  // namespace rollsim::probe

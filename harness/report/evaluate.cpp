@@ -3,6 +3,7 @@
 #include "report/expectation_id.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
+#include "scenario/names.hpp"
 
 #include <algorithm>
 #include <map>
@@ -52,7 +53,7 @@ std::string to_string(Expectation::Kind kind)
 bool outcome_matches(const Expectation& exp, const Observation& obs)
 {
     if (exp.kind == Expectation::Kind::NoFailures) return !obs.failed();
-    const bool daemon = obs.kind == ResolverKind::Unbound;
+    const bool daemon = scenario::is_daemon(obs.kind);
     bool ok = false;
     switch (exp.outcome) {
     case Outcome::Secure: ok = obs.validation == Validation::Secure; break;
@@ -64,8 +65,9 @@ bool outcome_matches(const Expectation& exp, const Observation& obs)
     case Outcome::Nxdomain: ok = obs.rcode == dns::Rcode::NxDomain; break;
     case Outcome::Any: ok = true; break;
     }
-    // EDE exists only in a daemon's answers (RFC 8914); the cold validator reports a reason.
-    if (ok && exp.ede && daemon) ok = dns::ede_code(obs.ede) == exp.ede;
+    // EDE exists only in a daemon's answers (RFC 8914), and not in every daemon's: the cold
+    // validator reports a reason, and named 9.18 says why only in its log.
+    if (ok && exp.ede && scenario::row_of(obs.kind).dnssec_ede) ok = dns::ede_code(obs.ede) == exp.ede;
     return ok;
 }
 
@@ -120,12 +122,12 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
     auto windows = failure_windows(covered);
     for (const auto& w : windows) {
         const Seconds length = (w.end ? *w.end : sc.duration) - w.start;
-        // The cold validator has no EDE (RFC 8914 is a wire feature): only daemons' windows
-        // must carry the expected code.
-        bool daemon = false;
+        // The cold validator has no EDE (RFC 8914 is a wire feature), nor does named 9.18: only
+        // the windows of daemons that report DNSSEC EDEs must carry the expected code.
+        bool reports_ede = false;
         for (const auto& o : covered)
-            if (o.resolver == w.resolver) daemon = o.kind == ResolverKind::Unbound;
-        const bool ede_ok = !exp.ede || !daemon || dns::ede_code(w.ede) == exp.ede;
+            if (o.resolver == w.resolver) reports_ede = scenario::row_of(o.kind).dnssec_ede;
+        const bool ede_ok = !exp.ede || !reports_ede || dns::ede_code(w.ede) == exp.ede;
         const bool fits = within(w.start, exp.start_min, exp.start_max) &&
                           within(length, exp.length_min, exp.length_max) && ede_ok;
         if (fits) {
@@ -147,7 +149,7 @@ Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparis
                                 const std::vector<Observation>& observations)
 {
     int warm = 0;
-    for (const auto& o : observations) warm += o.kind == ResolverKind::Unbound ? 1 : 0;
+    for (const auto& o : observations) warm += scenario::is_daemon(o.kind) ? 1 : 0;
     Verdict v{&exp, true, warm, "", ""};
     if (warm == 0) {
         v.pass = false;

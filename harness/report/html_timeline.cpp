@@ -6,6 +6,7 @@
 #include "report/outcome_summary.hpp"
 #include "report/outcome_text.hpp"
 #include "report/text_width.hpp"
+#include "scenario/names.hpp"
 
 #include <algorithm>
 #include <map>
@@ -227,19 +228,31 @@ bool same_result(const Observation& a, const Observation& b)
            std::tie(b.rcode, b.ad, b.ede, b.ede_text, b.validation, b.reason);
 }
 
+// What a resolver of `kind` is, in a probe's details: "Unbound daemon, warm cache".
+std::string resolver_words(scenario::ResolverKind kind)
+{
+    if (!scenario::is_daemon(kind)) return "libunbound, cold at every probe";
+    return fmt::format("{} daemon, warm cache", scenario::row_of(kind).program);
+}
+
+// The same in a lane's title: "Unbound daemon", "cold libunbound".
+std::string lane_words(scenario::ResolverKind kind)
+{
+    if (!scenario::is_daemon(kind)) return "cold libunbound";
+    return fmt::format("{} daemon", scenario::row_of(kind).program);
+}
+
 std::string observation_details(const scenario::Scenario& sc, const Series& s, const Observation& first,
                                 const Observation& last, int probes)
 {
     std::string t = fmt::format("{} · {}: {}\n", s.resolver, s.query.text(), outcome_label(first));
     if (probes == 1) t += fmt::format("time: {}\n", at(sc, first.offset));
     else t += fmt::format("time: {} .. {}\nprobes: {} with this result\n", at(sc, first.offset), at(sc, last.offset), probes);
-    t += fmt::format("resolver: {} ({})\n", s.resolver,
-                     s.kind == scenario::ResolverKind::Unbound ? "Unbound daemon, warm cache"
-                                                               : "libunbound, cold at every probe");
+    t += fmt::format("resolver: {} ({})\n", s.resolver, resolver_words(s.kind));
     t += fmt::format("rcode: {}\n", rcode_text(first.rcode));
     t += fmt::format("AD: {}\n", first.ad ? "set" : "not set");
     if (ede_code(first.ede)) t += fmt::format("EDE: {}\n", ede_label(first.ede, first.ede_text));
-    else if (s.kind == scenario::ResolverKind::Unbound) t += "EDE: none\n";
+    else if (scenario::is_daemon(s.kind)) t += "EDE: none\n";
     t += fmt::format("validation: {}\n", validation_text(first.validation));
     if (!first.reason.empty()) t += fmt::format("reason: {}\n", first.reason);
     if (!t.empty() && t.back() == '\n') t.pop_back();
@@ -573,12 +586,10 @@ private:
     {
         background();
         m_lane_y[{s.resolver, s.query}] = m_y;
-        const bool daemon = s.kind == scenario::ResolverKind::Unbound;
         m_svg += fmt::format("<g class=\"lane resolver-lane\" data-lane=\"{}\">\n",
                              esc(s.resolver + " " + s.query.text()));
         m_svg += lane_label(m_y, s.resolver + ": " + s.query.text(), "",
-                            fmt::format("{} ({}) asked {}", s.resolver, daemon ? "Unbound daemon" : "cold libunbound",
-                                        s.query.text()));
+                            fmt::format("{} ({}) asked {}", s.resolver, lane_words(s.kind), s.query.text()));
         const auto& obs = s.observations;
         for (std::size_t a = 0; a < obs.size();) {
             std::size_t b = a + 1;

@@ -2,6 +2,7 @@
 
 #include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
+#include "scenario/names.hpp"
 
 namespace rollsim::report {
 
@@ -32,7 +33,7 @@ json observation_json(const scenario::Scenario& sc, const runner::Observation& o
         {"offset_s", o.offset.count()},
         {"time", format_time(sc.start + o.offset)},
         {"resolver", o.resolver},
-        {"resolver_kind", o.kind == scenario::ResolverKind::Unbound ? "unbound" : "libunbound"},
+        {"resolver_kind", scenario::to_string(o.kind)},
         {"qname", o.query.qname},
         {"qtype", o.query.qtype},
         {"rcode", optional(rcode_name(o.rcode))},

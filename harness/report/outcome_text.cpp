@@ -1,5 +1,7 @@
 #include "report/outcome_text.hpp"
 
+#include "scenario/names.hpp"
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -19,7 +21,7 @@ std::string validation_text(runner::Validation validation) { return dns::to_stri
 std::string describe(const Observation& obs)
 {
     if (!obs.rcode) return "no answer";
-    if (obs.kind == scenario::ResolverKind::Libunbound) return validation_text(obs.validation);
+    if (!scenario::is_daemon(obs.kind)) return validation_text(obs.validation);
     std::string out = rcode_text(obs.rcode);
     if (obs.ad) out += " AD";
     if (obs.ede) out += " EDE " + ede_label(obs.ede, "");
@@ -38,7 +40,7 @@ std::string answer_text(const Observation& obs)
 {
     if (!obs.rcode) return "no answer" + (obs.reason.empty() ? "" : ": " + obs.reason);
     std::string out;
-    if (obs.kind == scenario::ResolverKind::Unbound) {
+    if (scenario::is_daemon(obs.kind)) {
         out = describe(obs) + " - " + validation_text(obs.validation);
     } else {
         out = validation_text(obs.validation);

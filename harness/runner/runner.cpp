@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "dns/names.hpp"
 #include "dns/query.hpp"
-#include "lab/unbound.hpp"
+#include "lab/resolver.hpp"
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/daemon_probe.hpp"
@@ -23,13 +23,11 @@
 
 namespace rollsim::runner {
 
-using scenario::ResolverKind;
-
 namespace {
 
 struct Resolver {
     const scenario::ResolverSpec* spec;
-    std::unique_ptr<lab::UnboundDaemon> daemon;  // warm, while it runs (see ResolverSpec::online_at)
+    std::unique_ptr<lab::ResolverDaemon> daemon;  // warm, while it runs (see ResolverSpec::online_at)
     std::unique_ptr<probe::ColdValidator> cold;  // cold
     std::filesystem::path dir;                   // warm: kept across stops, with its anchor file
     std::string address;                         // warm
@@ -111,7 +109,7 @@ public:
         for (auto& r : m_resolvers) {
             if (!resolver.empty() && r.spec->name != resolver) continue;
             known = true;
-            if (r.spec->kind == ResolverKind::Unbound && !r.daemon) continue;  // not running now
+            if (scenario::is_daemon(r.spec->kind) && !r.daemon) continue;  // not running now
             asked.push_back(&r);
         }
         if (!known) throw std::invalid_argument("no resolver named '" + resolver + "'");
@@ -351,8 +349,9 @@ private:
         int index = 0;
         for (const auto& rs : m_sc.resolvers) {
             Resolver r{&rs, nullptr, nullptr, {}, {}, false, {}};
-            r.dir = m_options.lab_dir / ((rs.kind == ResolverKind::Unbound ? "unbound-" : "cold-") + rs.name);
-            if (rs.kind == ResolverKind::Unbound) {
+            const bool daemon = scenario::is_daemon(rs.kind);
+            r.dir = m_options.lab_dir / ((daemon ? std::string(scenario::to_string(rs.kind)) + "-" : "cold-") + rs.name);
+            if (daemon) {
                 r.address = fmt::format("127.54.0.{}", ++index);
             } else {
                 r.cold = std::make_unique<probe::ColdValidator>(resolver_setup(rs), r.dir, rs);
@@ -367,11 +366,11 @@ private:
     void update_resolver_lifecycles(Seconds t)
     {
         for (auto& r : m_resolvers) {
-            if (r.spec->kind != ResolverKind::Unbound) continue;
+            if (!scenario::is_daemon(r.spec->kind)) continue;
             const bool run = r.spec->online_at(t);
             if (run && !r.daemon) {
-                r.daemon = std::make_unique<lab::UnboundDaemon>(m_tools, r.dir, r.address, resolver_setup(*r.spec),
-                                                                *r.spec, m_sc.start + t);
+                r.daemon = lab::start_resolver(m_tools, r.dir, r.address, resolver_setup(*r.spec), *r.spec,
+                                               m_sc.start + t);
                 if (t > Seconds(0))
                     note(t, ResolverRunChanged{r.spec->name, r.started ? ResolverRun::StartedAgain : ResolverRun::Started});
                 r.started = true;
@@ -471,7 +470,7 @@ private:
         Observation o;
         dns::ResolverAnswer& answer = o;
         if (r.daemon)
-            answer = probe::ask_daemon(r.daemon->address(), q.qname, q.qtype);
+            answer = probe::ask_resolver(*r.daemon, q.qname, q.qtype);
         else
             answer = r.cold->resolve(q.qname, q.qtype, m_sc.start + t);
         o.offset = t;
@@ -500,7 +499,7 @@ private:
         for (const auto& q : m_sc.probes.queries) {
             for (auto& r : m_resolvers) {
                 // A daemon that is not running is not asked: no observation, no failure.
-                if (r.spec->kind == ResolverKind::Unbound && !r.daemon) continue;
+                if (scenario::is_daemon(r.spec->kind) && !r.daemon) continue;
                 Observation o = ask(r, q, t);
                 if (o.failed()) ++m_failures;
                 made.push_back(o);

@@ -1,6 +1,7 @@
 #include "runner/schedule.hpp"
 
 #include "rollover/timing.hpp"
+#include "scenario/names.hpp"
 
 #include <cstdint>
 #include <iterator>
@@ -87,7 +88,8 @@ std::set<Seconds> rfc5011_wake_instants(const scenario::Scenario& sc)
 
 bool is_rfc5011(const scenario::ResolverSpec& spec)
 {
-    return spec.kind == scenario::ResolverKind::Unbound && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
+    // The parser allows rfc5011 only to the kinds that follow the root's key (Unbound).
+    return scenario::is_daemon(spec.kind) && spec.trust_anchor == scenario::TrustAnchorMode::Rfc5011;
 }
 
 }  // namespace rollsim::runner

@@ -1,13 +1,12 @@
 // Expectations (scenario/parser.hpp): outcome windows, otherwise, no-failures, failure-window
 // with its bounds, predicted-windows, each with the query, resolver and span it covers, and the
 // text reports show for it.
+#include "scenario/parse.hpp"
 #include "scenario/parser.hpp"
 
-namespace rollsim::scenario::detail {
+namespace rollsim::scenario {
 
-namespace {
-
-std::string render_expectation(const Expectation& e)
+std::string expectation_text(const Expectation& e)
 {
     using Kind = Expectation::Kind;
     const std::string outcome(to_string(e.outcome));
@@ -33,7 +32,7 @@ std::string render_expectation(const Expectation& e)
     return out;
 }
 
-}  // namespace
+namespace detail {
 
 void Parser::parse_expectations(const Field& f)
 {
@@ -78,6 +77,10 @@ void Parser::parse_ede(const Field& x, Expectation& e, const ResolverSpec* resol
     if (resolver && resolver->kind == ResolverKind::Libunbound)
         fail(key_loc(x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
                                      "daemon resolver", resolver->name));
+    if (resolver && !row_of(resolver->kind).dnssec_ede)
+        fail(key_loc(x), fmt::format("resolver '{}' is {} ({}), whose SERVFAIL carries no DNSSEC EDE (the reason is "
+                                     "read from its log); remove ede", resolver->name, to_string(resolver->kind),
+                                     row_of(resolver->kind).program));
 }
 
 // [a, b] with a <= b: times (starts-between) or durations (lasts-between).
@@ -117,7 +120,7 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
         parse_kind(e, f);
         parse_scope(e, f);
     }
-    e.text = render_expectation(e);
+    e.text = expectation_text(e);
     return e;
 }
 
@@ -223,4 +226,5 @@ void Parser::parse_scope(Expectation& e, const Fields& f)
     if (const Field* x = f.find("ede")) parse_ede(*x, e, resolver);
 }
 
-}  // namespace rollsim::scenario::detail
+}  // namespace detail
+}  // namespace rollsim::scenario

@@ -247,15 +247,21 @@ struct ProbeSpec {
     std::vector<Query> queries;
 };
 
+// Which validator a resolver is (docs/resolvers.md). Every kind but Libunbound is a warm daemon
+// of the lab queried over DNS, which keeps its cache (lab/resolver.hpp); the table of kinds,
+// with the options each takes, is kResolverKindNames (scenario/names.hpp).
 enum class ResolverKind {
-    Unbound,     // a warm Unbound daemon queried over DNS; keeps its cache
-    Libunbound,  // a cold in-process validator, fresh at every probe
+    Unbound,       // a warm Unbound daemon queried over DNS; keeps its cache
+    Libunbound,    // a cold in-process validator, fresh at every probe
+    Bind,          // a warm BIND named as a validating resolver
+    KnotResolver,  // a warm Knot Resolver kresd
+    PdnsRecursor,  // a warm PowerDNS Recursor
 };
 
 // How a daemon learns the root's key (RFC 5011 for `Rfc5011`).
 enum class TrustAnchorMode {
-    Static,   // trust-anchor-file: the anchor it was installed with, never updated
-    Rfc5011,  // auto-trust-anchor-file: Unbound follows the root's KSK rolls by RFC 5011 probing
+    Static,   // the anchor it was installed with, never updated (every daemon kind)
+    Rfc5011,  // auto-trust-anchor-file: Unbound follows the root's KSK rolls by RFC 5011 probing (unbound only)
 };
 
 // A stretch of virtual time during which a daemon is stopped (and then started again with its
@@ -265,19 +271,20 @@ struct OfflineSpan {
     Seconds until{0};
 };
 
-// A resolver profile. Options left unset keep Unbound's defaults.
+// A resolver profile. Options left unset keep the kind's own defaults; which options a kind
+// takes, and the setting each becomes, is in kResolverKindNames and docs/scenario-format.md.
 struct ResolverSpec {
     std::string name;  // "warm", "cold", ...
     ResolverKind kind = ResolverKind::Unbound;
     SourceLoc loc;
     Seconds clock_offset{0};  // the resolver's clock runs this far from virtual time (may be < 0)
-    std::optional<bool> serve_expired;          // unbound only
+    std::optional<bool> serve_expired;          // daemons only
     std::optional<Seconds> val_sig_skew_min;
     std::optional<Seconds> val_sig_skew_max;
-    std::optional<Seconds> val_bogus_ttl;       // unbound only
+    std::optional<Seconds> val_bogus_ttl;       // daemons only
     std::optional<bool> harden_algo_downgrade;
     std::optional<int> max_nsec3_iterations;    // val-nsec3-keysize-iterations for every key size
-    // Trust anchor and lifecycle (unbound only). The anchor a daemon is installed with is the one
+    // Trust anchor and lifecycle (daemons only). The anchor a daemon is installed with is the one
     // the root's operator publishes at the scenario start, even when the daemon starts later.
     TrustAnchorMode trust_anchor = TrustAnchorMode::Static;
     std::optional<Seconds> add_holddown;  // RFC 5011 add hold-down (Unbound default 30 days)

@@ -53,8 +53,78 @@ inline constexpr Named<Algorithm> kAlgorithmNames[] = {
 
 inline constexpr Named<Denial> kDenialNames[] = {{Denial::Nsec, "nsec"}, {Denial::Nsec3, "nsec3"}};
 
-inline constexpr Named<ResolverKind> kResolverKindNames[] = {
-    {ResolverKind::Unbound, "unbound"}, {ResolverKind::Libunbound, "libunbound"}};
+// A resolver's profile options (docs/scenario-format.md, "resolvers"), one bit each: which a kind
+// takes. Unbound takes them all; a daemon kind takes those that map onto a setting of its own.
+enum ResolverOption : unsigned {
+    kOptClockOffset = 1u << 0,
+    kOptServeExpired = 1u << 1,
+    kOptValSigSkewMin = 1u << 2,
+    kOptValSigSkewMax = 1u << 3,
+    kOptValBogusTtl = 1u << 4,
+    kOptHardenAlgoDowngrade = 1u << 5,
+    kOptMaxNsec3Iterations = 1u << 6,
+    kOptTrustAnchor = 1u << 7,
+    kOptAddHolddown = 1u << 8,
+    kOptDelHolddown = 1u << 9,
+    kOptStart = 1u << 10,
+    kOptOffline = 1u << 11,
+};
+
+inline constexpr Named<ResolverOption> kResolverOptionNames[] = {
+    {kOptClockOffset, "clock-offset"},     {kOptServeExpired, "serve-expired"},
+    {kOptValSigSkewMin, "val-sig-skew-min"}, {kOptValSigSkewMax, "val-sig-skew-max"},
+    {kOptValBogusTtl, "val-bogus-ttl"},    {kOptHardenAlgoDowngrade, "harden-algo-downgrade"},
+    {kOptMaxNsec3Iterations, "max-nsec3-iterations"}, {kOptTrustAnchor, "trust-anchor"},
+    {kOptAddHolddown, "add-holddown"},     {kOptDelHolddown, "del-holddown"},
+    {kOptStart, "start"},                  {kOptOffline, "offline"},
+};
+
+// Every daemon runs when told (start, offline), on the lab's clock (clock-offset), with the static
+// anchor of the scenario start (trust-anchor: static).
+inline constexpr unsigned kDaemonOptions = kOptClockOffset | kOptTrustAnchor | kOptStart | kOptOffline;
+
+// A resolver kind (docs/resolvers.md): its name, the program it runs, whether it is a warm
+// daemon of the lab (lab/resolver.hpp starts one per kind) or the cold in-process validator,
+// the options it takes (ResolverOption bits; docs/scenario-format.md says which setting of the
+// program each becomes), whether its SERVFAIL carries a DNSSEC Extended DNS Error (RFC 8914;
+// named 9.18 has none and says why only in its log) and whether it follows the root's key by
+// RFC 5011 (trust-anchor: rfc5011, add-holddown, del-holddown).
+struct ResolverKindRow {
+    ResolverKind value;
+    std::string_view name;
+    std::string_view program;
+    bool daemon = true;
+    unsigned takes = kDaemonOptions;
+    bool dnssec_ede = true;
+    bool rfc5011 = false;
+};
+
+inline constexpr ResolverKindRow kResolverKindNames[] = {
+    {ResolverKind::Unbound, "unbound", "Unbound", true, ~0u, true, true},
+    {ResolverKind::Libunbound, "libunbound", "libunbound", false,
+     kOptClockOffset | kOptValSigSkewMin | kOptValSigSkewMax | kOptHardenAlgoDowngrade | kOptMaxNsec3Iterations,
+     false},
+    // named.conf: stale-answer-enable and stale-cache-enable, servfail-ttl.
+    {ResolverKind::Bind, "bind", "BIND named", true, kDaemonOptions | kOptServeExpired | kOptValBogusTtl, false},
+    // kresd: the serve_stale module.
+    {ResolverKind::KnotResolver, "knot-resolver", "Knot Resolver kresd", true, kDaemonOptions | kOptServeExpired},
+    // recursor.conf: serve-stale-extensions, max-cache-bogus-ttl, nsec3-max-iterations.
+    {ResolverKind::PdnsRecursor, "pdns-recursor", "PowerDNS Recursor", true,
+     kDaemonOptions | kOptServeExpired | kOptValBogusTtl | kOptMaxNsec3Iterations},
+};
+
+// The most a kind's own setting takes, where it is less than any duration a scenario can write.
+struct ResolverOptionLimit {
+    ResolverKind kind;
+    ResolverOption option;
+    Seconds most;
+    std::string_view setting;  // the program's setting, for the error
+};
+
+inline constexpr ResolverOptionLimit kResolverOptionLimits[] = {
+    // BIND 9.18 caps servfail-ttl at 30 seconds (named.conf(5), the ARM's servfail-ttl).
+    {ResolverKind::Bind, kOptValBogusTtl, Seconds(30), "named's servfail-ttl"},
+};
 
 inline constexpr Named<TrustAnchorMode> kTrustAnchorModeNames[] = {
     {TrustAnchorMode::Static, "static"}, {TrustAnchorMode::Rfc5011, "rfc5011"}};
@@ -150,7 +220,8 @@ constexpr std::span<const Named<Outcome>> name_table(Outcome) { return kOutcomeN
 constexpr std::span<const Named<KeyRole>> name_table(KeyRole) { return kKeyRoleNames; }
 constexpr std::span<const Named<Algorithm>> name_table(Algorithm) { return kAlgorithmNames; }
 constexpr std::span<const Named<Denial>> name_table(Denial) { return kDenialNames; }
-constexpr std::span<const Named<ResolverKind>> name_table(ResolverKind) { return kResolverKindNames; }
+constexpr std::span<const ResolverKindRow> name_table(ResolverKind) { return kResolverKindNames; }
+constexpr std::span<const Named<ResolverOption>> name_table(ResolverOption) { return kResolverOptionNames; }
 constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }
 constexpr std::span<const Named<DeletePolicy>> name_table(DeletePolicy) { return kDeletePolicyNames; }
 constexpr std::span<const Named<FaultParam>> name_table(FaultParam) { return kFaultParamNames; }
@@ -190,6 +261,9 @@ std::vector<std::string> names_of()
     for (const auto& row : name_table(E{})) out.emplace_back(row.name);
     return out;
 }
+
+// Whether `kind` is a warm daemon of the lab (every kind but libunbound).
+constexpr bool is_daemon(ResolverKind kind) { return row_of(kind).daemon; }
 
 // The intervals `method` lets a scenario override, in step order.
 inline std::vector<std::string> override_names(RolloverMethod method)

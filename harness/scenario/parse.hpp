@@ -72,6 +72,10 @@ Event parse_event_fields(const Scenario& scenario, const std::vector<std::pair<s
 // parser calls it at once when no rollover can add keys; prepare/ once the rollovers are planned.
 void resolve_key_reference(const Scenario& scenario, const std::vector<std::string>& listed, Event& ev);
 
+// An expectation in words, as reports show it: "www.example.com. A on warm from +1d: servfail
+// (EDE 9)" (Expectation::text, which the parser sets).
+std::string expectation_text(const Expectation& e);
+
 // The parser's hint for a word not among `candidates`: " (did you mean 'x'?)", or
 // " (expected one of: a, b, c)" when none is close.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);

@@ -226,6 +226,8 @@ private:
     // -- resolvers and probes (resolvers.cpp)
     void parse_resolvers(const Field* f);
     void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
+    void refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const;
+    void check_option_limits(const Fields& rf, const ResolverSpec& spec) const;
     void parse_probes(const Field& f);
 
     // -- the timeline (timeline.cpp)

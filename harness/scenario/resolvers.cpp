@@ -3,13 +3,17 @@
 // cold libunbound validator) when the file lists none; the probed queries and their interval.
 #include "scenario/parser.hpp"
 
+#include "core/text.hpp"
+
 #include <cctype>
+#include <map>
 
 namespace rollsim::scenario::detail {
 
 namespace {
 
-constexpr int kMaxUnbound = 4;
+// Daemons of one kind a lab runs at most (their addresses are 127.54.0.N).
+constexpr int kMaxDaemonsOfAKind = 4;
 // Unbound's default for the signature-skew window's upper end (val-sig-skew-max).
 constexpr Seconds kUnboundSkewMax{86400};
 
@@ -32,7 +36,7 @@ void Parser::parse_resolvers(const Field* f)
                                   "not {}", describe(f->value)));
     auto list = entries(f->value, "resolvers", loc(*f));
     if (list.empty()) fail(loc(*f), "resolvers is empty; list at least one, e.g. 'warm: { kind: unbound }'");
-    int unbound = 0;
+    std::map<ResolverKind, int> daemons;
     for (const auto& r : list) {
         ResolverSpec spec;
         spec.name = r.name;
@@ -49,8 +53,10 @@ void Parser::parse_resolvers(const Field* f)
         const Field* kind = rf.find("kind");
         if (!kind) missing(r.value.IsNull() ? spec.loc : loc(r.value), "kind", context, "kind: unbound");
         spec.kind = choice<ResolverKind>(*kind, "resolver kind");
-        if (spec.kind == ResolverKind::Unbound && ++unbound > kMaxUnbound)
-            fail(spec.loc, fmt::format("at most {} unbound resolvers are supported; remove '{}'", kMaxUnbound, r.name));
+        if (is_daemon(spec.kind) && ++daemons[spec.kind] > kMaxDaemonsOfAKind)
+            fail(spec.loc, fmt::format("at most {} {} resolvers are supported; remove '{}'", kMaxDaemonsOfAKind,
+                                       to_string(spec.kind), r.name));
+        if (is_daemon(spec.kind)) refuse_options_of_other_kinds(rf, spec);
 
         // Profile options. serve-expired and val-bogus-ttl are about a cache across probes, which only
         // the daemon keeps.
@@ -66,6 +72,7 @@ void Parser::parse_resolvers(const Field* f)
         if (const Field* o = rf.find("val-bogus-ttl")) spec.val_bogus_ttl = duration(*o);
         if (const Field* o = rf.find("harden-algo-downgrade")) spec.harden_algo_downgrade = boolean(*o);
         if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
+        check_option_limits(rf, spec);
         parse_resolver_lifecycle(rf, spec);
         // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
         if (spec.val_sig_skew_min) {
@@ -83,6 +90,37 @@ void Parser::parse_resolvers(const Field* f)
     }
 }
 
+// A daemon kind takes the options that map onto a setting of its own program (the kind's row
+// in kResolverKindNames); any other is refused, naming the kind and the kinds that take it.
+void Parser::refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const
+{
+    const ResolverKindRow& kind = row_of(spec.kind);
+    for (const auto& option : kResolverOptionNames) {
+        const Field* o = rf.find(option.name);
+        if (!o || (kind.takes & option.value)) continue;
+        std::vector<std::string> takers;
+        for (const auto& other : kResolverKindNames)
+            if (other.takes & option.value) takers.emplace_back(other.name);
+        fail(key_loc(*o), fmt::format("{} does not apply to {} resolvers: {} has no such setting (remove {} from "
+                                      "'{}'; the kinds that take it: {})",
+                                      option.name, kind.name, kind.program, option.name, spec.name, join(takers, ", ")));
+    }
+}
+
+// An option whose setting in the kind's program takes less than a scenario may write.
+void Parser::check_option_limits(const Fields& rf, const ResolverSpec& spec) const
+{
+    for (const auto& limit : kResolverOptionLimits) {
+        if (limit.kind != spec.kind) continue;
+        const std::string_view name = to_string(limit.option);
+        const Field* o = rf.find(name);
+        if (o && duration(*o) > limit.most)
+            fail(loc(*o), fmt::format("{} {} is more than {} resolvers take: {} is at most {} (write {} or less)", name,
+                                      format_duration(duration(*o)), to_string(spec.kind), limit.setting,
+                                      format_duration(limit.most), format_duration(limit.most)));
+    }
+}
+
 // trust-anchor, add-holddown, del-holddown, start, offline: a daemon's anchor and when it runs.
 void Parser::parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec)
 {
@@ -92,7 +130,19 @@ void Parser::parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec)
             fail(key_loc(*o), fmt::format("{} applies only to unbound resolvers; '{}' is libunbound, a fresh "
                                           "validator at every probe that uses the anchor published at that instant "
                                           "(remove {}, or make it kind: unbound)", daemon_only, name, daemon_only));
-    if (const Field* o = rf.find("trust-anchor")) spec.trust_anchor = choice<TrustAnchorMode>(*o, "trust-anchor");
+    if (const Field* o = rf.find("trust-anchor")) {
+        spec.trust_anchor = choice<TrustAnchorMode>(*o, "trust-anchor");
+        if (spec.trust_anchor == TrustAnchorMode::Rfc5011 && !row_of(spec.kind).rfc5011) {
+            std::vector<std::string> followers;
+            for (const auto& kind : kResolverKindNames)
+                if (kind.rfc5011) followers.emplace_back(kind.name);
+            fail(loc(*o), fmt::format("trust-anchor: rfc5011 applies only to {} resolvers; '{}' is {} ({}), which "
+                                      "keeps the static anchor it was installed with (write trust-anchor: static, or "
+                                      "make it kind: {})",
+                                      join(followers, ", "), name, to_string(spec.kind), row_of(spec.kind).program,
+                                      followers.front()));
+        }
+    }
     for (std::string_view holddown : {"add-holddown", "del-holddown"}) {
         const Field* o = rf.find(holddown);
         if (!o) continue;

@@ -909,6 +909,64 @@ resolvers:
               "t.yaml:6:23: unknown field 'serve-expird' in resolver 'r' (did you mean 'serve-expired'?)");
 }
 
+// The daemon kinds beside Unbound take the options that map onto a setting of their own
+// (kResolverKindNames); any other is refused naming the kind, the option and who takes it.
+TEST(ScenarioParse, ResolverKindsTakeTheirOwnSettings)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, R"(name: kinds
+start: 2027-03-01T00:00:00Z
+zones: { example.com.: {} }
+probes: { names: [www.example.com. A] }
+resolvers:
+  named: { kind: bind, serve-expired: yes, val-bogus-ttl: 30s, clock-offset: -1h, start: +1h }
+  kresd: { kind: knot-resolver, serve-expired: true, trust-anchor: static, offline: [{ from: +2h, until: +3h }] }
+  pdns: { kind: pdns-recursor, val-bogus-ttl: 10m, max-nsec3-iterations: 50, serve-expired: false }
+)");
+    ASSERT_EQ(s.resolvers.size(), 3u);
+    EXPECT_EQ(s.resolvers[0].kind, ResolverKind::Bind);
+    EXPECT_EQ(s.resolvers[0].val_bogus_ttl, Seconds(30));
+    EXPECT_EQ(s.resolvers[0].clock_offset, Seconds(-3600));
+    EXPECT_EQ(s.resolvers[0].start, Seconds(3600));
+    EXPECT_EQ(s.resolvers[1].kind, ResolverKind::KnotResolver);
+    EXPECT_EQ(s.resolvers[1].serve_expired, true);
+    EXPECT_EQ(s.resolvers[1].offline.size(), 1u);
+    EXPECT_EQ(s.resolvers[2].kind, ResolverKind::PdnsRecursor);
+    EXPECT_EQ(s.resolvers[2].max_nsec3_iterations, 50);
+    EXPECT_EQ(s.resolvers[2].val_bogus_ttl, Seconds(600));
+    for (const auto& r : s.resolvers) EXPECT_TRUE(is_daemon(r.kind)) << r.name;
+    EXPECT_FALSE(is_daemon(ResolverKind::Libunbound));
+
+    const std::string head = "name: x\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {} }\n"
+                             "probes: { names: [www.example.com. A] }\nresolvers:\n";
+    EXPECT_EQ(error_of(head + "  r: { kind: pdns-recursor, val-sig-skew-min: 1m }\n"),
+              "t.yaml:6:29: val-sig-skew-min does not apply to pdns-recursor resolvers: PowerDNS Recursor has no "
+              "such setting (remove val-sig-skew-min from 'r'; the kinds that take it: unbound, libunbound)");
+    EXPECT_EQ(error_of(head + "  r: { kind: knot-resolver, val-bogus-ttl: 1m }\n"),
+              "t.yaml:6:29: val-bogus-ttl does not apply to knot-resolver resolvers: Knot Resolver kresd has no such "
+              "setting (remove val-bogus-ttl from 'r'; the kinds that take it: unbound, bind, pdns-recursor)");
+    EXPECT_EQ(error_of(head + "  r: { kind: bind, harden-algo-downgrade: true }\n"),
+              "t.yaml:6:20: harden-algo-downgrade does not apply to bind resolvers: BIND named has no such setting "
+              "(remove harden-algo-downgrade from 'r'; the kinds that take it: unbound, libunbound)");
+    EXPECT_EQ(error_of(head + "  r: { kind: bind, add-holddown: 10d }\n"),
+              "t.yaml:6:20: add-holddown does not apply to bind resolvers: BIND named has no such setting (remove "
+              "add-holddown from 'r'; the kinds that take it: unbound)");
+    EXPECT_EQ(error_of(head + "  r: { kind: knot-resolver, trust-anchor: rfc5011 }\n"),
+              "t.yaml:6:43: trust-anchor: rfc5011 applies only to unbound resolvers; 'r' is knot-resolver (Knot "
+              "Resolver kresd), which keeps the static anchor it was installed with (write trust-anchor: static, or "
+              "make it kind: unbound)");
+    EXPECT_EQ(error_of(head + "  r: { kind: bind, val-bogus-ttl: 31s }\n"),
+              "t.yaml:6:35: val-bogus-ttl 31s is more than bind resolvers take: named's servfail-ttl is at most 30s "
+              "(write 30s or less)");
+    std::string five;
+    for (int i = 1; i <= 5; ++i) five += "  p" + std::to_string(i) + ": { kind: pdns-recursor }\n";
+    EXPECT_EQ(error_of(head + five), "t.yaml:10:3: at most 4 pdns-recursor resolvers are supported; remove 'p5'");
+    EXPECT_EQ(error_of(head + "  r: { kind: bind }\nexpect:\n  - { query: www.example.com. A, resolver: r, outcome: "
+                              "servfail, ede: 9 }\n"),
+              "t.yaml:8:66: resolver 'r' is bind (BIND named), whose SERVFAIL carries no DNSSEC EDE (the reason is "
+              "read from its log); remove ede");
+}
+
 TEST(ScenarioParse, NoFailuresAndFailureWindowExpectations)
 {
     TempDir dir;

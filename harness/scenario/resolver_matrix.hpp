@@ -1,0 +1,27 @@
+// A scenario run across resolver kinds without editing it (`rollsim run FILE --resolvers all`,
+// docs/resolvers.md): every daemon resolver of the file is asked as each of the kinds named,
+// with the same profile, and the expectations that name it hold for each.
+#pragma once
+
+#include "scenario/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace rollsim::scenario {
+
+// The kinds `--resolvers` names: "all" (every daemon kind, in table order) or a comma-separated
+// list of daemon kind names ("unbound,bind"). Throws ScenarioError naming `option` for an empty
+// list, an unknown name, a kind named twice or libunbound (not a daemon: the cold validator
+// stays as the file has it).
+std::vector<ResolverKind> resolver_kinds_from(const std::string& text, const std::string& option);
+
+// `sc` with each daemon resolver R replaced by one resolver per kind of `kinds`: named R for
+// R's own kind, R-KIND for the others (R-bind, R-knot-resolver, ...), with R's profile. The cold
+// validator stays. Every expectation that names R is repeated for each of them, its text saying
+// which; the others hold for every resolver as before. Throws ScenarioError at R's line when a
+// kind does not take an option R sets (naming the option and the kind), as the parser would
+// for a file that said so.
+Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kinds);
+
+}  // namespace rollsim::scenario

@@ -1,0 +1,285 @@
+// The four validating daemons side by side (docs/resolvers.md): each scenario of
+// scenarios/resolvers/ runs Unbound, BIND named, Knot Resolver kresd and PowerDNS Recursor
+// (and the cold libunbound validator) through the rollsim binary against the same lab; the
+// JSON report says what each answered, when and why. Plus a lab whose runner is SIGKILLed while
+// all four run, and a kind whose program cannot be found.
+#include "rollsim_cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/process.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rollsim::test {
+namespace {
+
+constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
+
+std::string scenario(const std::string& name) { return "scenarios/resolvers/" + name + ".yaml"; }
+
+bool contains(const nlohmann::json& value, const std::string& needle)
+{
+    return value.is_string() && value.get<std::string>().find(needle) != std::string::npos;
+}
+
+// One failure window: its resolver, its span [start, end) (end -1: open at the end of the run),
+// the rcode and EDE it opened with (ede -1: none) and a piece of the reason.
+struct Window {
+    std::string resolver;
+    long start;
+    long end;
+    int ede;
+    std::string reason;
+};
+
+void expect_window(const nlohmann::json& report, const Window& want)
+{
+    SCOPED_TRACE(want.resolver);
+    const auto windows = windows_of(report, want.resolver);
+    ASSERT_EQ(windows.size(), 1u) << report["failure_windows"].dump();
+    const auto& w = windows[0];
+    EXPECT_EQ(w["start_s"], want.start) << w.dump();
+    if (want.end < 0) EXPECT_TRUE(w["end_s"].is_null()) << w.dump();
+    else EXPECT_EQ(w["end_s"], want.end) << w.dump();
+    EXPECT_EQ(w["rcode"], "SERVFAIL") << w.dump();
+    if (want.ede < 0) EXPECT_TRUE(w["ede"].is_null()) << w.dump();
+    else EXPECT_EQ(w["ede"], want.ede) << w.dump();
+    EXPECT_TRUE(contains(w["reason"], want.reason)) << "reason should hold '" << want.reason << "': " << w.dump();
+}
+
+void expect_no_window(const nlohmann::json& report, const std::string& resolver)
+{
+    EXPECT_TRUE(windows_of(report, resolver).empty()) << resolver << ": " << report["failure_windows"].dump();
+}
+
+// Every answer of `resolver` in [from, until) has `validation` (named's SERVFAIL without EDE is a
+// failure whose validation is indeterminate; a SERVFAIL is bogus only when a DNSSEC EDE says so).
+void expect_validation(const nlohmann::json& report, const std::string& resolver, long from, long until,
+                       const std::string& validation)
+{
+    int seen = 0;
+    for (const auto& o : observations_of(report, resolver, "www.example.com.", "A")) {
+        const long t = o["offset_s"];
+        if (t < from || t >= until) continue;
+        ++seen;
+        EXPECT_EQ(o["validation"], validation) << resolver << " " << o.dump();
+    }
+    EXPECT_GT(seen, 0) << resolver << " was not probed in [" << from << ", " << until << ")";
+}
+
+TEST(ResolverKinds, EveryKindReportsItsOwnKind)
+{
+    const auto report = run_and_report(scenario("zsk-swap-no-prepublish"));
+    expect_every_expectation_passed(report);
+    const std::vector<std::pair<std::string, std::string>> kinds = {
+        {"unbound", "unbound"}, {"named", "bind"}, {"kresd", "knot-resolver"}, {"pdns", "pdns-recursor"},
+        {"cold", "libunbound"}};
+    for (const auto& [resolver, kind] : kinds) {
+        const auto observations = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_FALSE(observations.empty()) << resolver;
+        EXPECT_EQ(observations[0]["resolver_kind"], kind) << observations[0].dump();
+        EXPECT_EQ(observations[0]["validation"], "secure") << observations[0].dump();
+    }
+}
+
+// Every daemon fails from +1d5m1s until its cached DNSKEY set runs out; they say it differently.
+TEST(ResolverKinds, ZskSwapFailsEveryDaemonEachWithItsOwnWords)
+{
+    const auto report = run_and_report(scenario("zsk-swap-no-prepublish"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + 5 * kMinute + 1, end = kDay + kHour;
+    expect_window(report, {"unbound", start, end, 9, "signatures from unknown keys"});
+    expect_window(report, {"named", start, end, -1, "validating www.example.com/A: no valid signature found"});
+    expect_window(report, {"kresd", start, end, 6, "bogus signatures: www.example.com. A"});
+    expect_window(report, {"pdns", start, end, -1, ""});
+    expect_no_window(report, "cold");
+    expect_validation(report, "named", start, end, "indeterminate");
+    expect_validation(report, "pdns", start, end, "indeterminate");
+    expect_validation(report, "kresd", start, end, "bogus");
+}
+
+TEST(ResolverKinds, DsDigestMismatchFailsEveryDaemonOnceItsDnskeySetRunsOut)
+{
+    const auto report = run_and_report(scenario("ds-digest-mismatch"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + kHour + 1;
+    expect_window(report, {"unbound", start, -1, 9, "DS hash mismatches key"});
+    expect_window(report, {"named", start, -1, -1, "validating example.com/DNSKEY: no valid signature found (DS)"});
+    expect_window(report, {"kresd", start, -1, 6, "bogus key: example.com. DNSKEY"});
+    expect_window(report, {"pdns", start, -1, 9, "Bogus - No valid DNSKEY"});
+    const auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u);
+    EXPECT_EQ(cold[0]["start_s"], kDay);
+}
+
+// 30 minutes past expiry: inside Unbound's skew allowance, outside everyone else's.
+TEST(ResolverKinds, ExpiredRrsigFailsAllButUnboundEachRecoveringInItsOwnTime)
+{
+    const auto report = run_and_report(scenario("expired-rrsig"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + 5 * kMinute + 1;
+    expect_no_window(report, "unbound");
+    expect_no_window(report, "cold");
+    expect_window(report, {"named", start, kDay + 12 * kHour + 5 * kMinute + 1, -1, "RRSIG has expired"});
+    expect_window(report, {"kresd", start, kDay + 12 * kHour, 7, "2 expired"});
+    // pdns: no EDE for the A's own signature, EDE 7 once its DNSKEY set is fetched again, and
+    // the bogus DNSKEY set kept for its TTL after the zone is fixed.
+    expect_window(report, {"pdns", start, kDay + 12 * kHour + 45 * kMinute, -1, ""});
+    for (const auto& o : observations_of(report, "pdns", "www.example.com.", "A")) {
+        const long t = o["offset_s"];
+        if (t >= kDay + kHour + 1 && t < kDay + 12 * kHour + 45 * kMinute)
+            EXPECT_EQ(o["ede"], 7) << o.dump();
+    }
+}
+
+// 5 minutes before inception: inside Unbound's skew allowance, outside pdns's (60 s), and named
+// and kresd allow none.
+TEST(ResolverKinds, NotYetValidRrsigFailsAllButUnboundForOneProbe)
+{
+    const auto report = run_and_report(scenario("not-yet-valid-rrsig"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + kMinute + 1, end = kDay + 45 * kMinute;
+    expect_no_window(report, "unbound");
+    expect_no_window(report, "cold");
+    expect_window(report, {"named", start, end, -1, "RRSIG validity period has not begun"});
+    expect_window(report, {"kresd", start, end, 8, "2 not yet valid"});
+    expect_window(report, {"pdns", start, end, -1, ""});
+}
+
+// Unbound and named keep the DS they cached; kresd and pdns take the new one from the referral.
+TEST(ResolverKinds, KskAndDsSwappedTogetherFailOnlyUnboundAndNamed)
+{
+    const auto report = run_and_report(scenario("ksk-and-ds-swapped-together"));
+    expect_every_expectation_passed(report);
+    const long start = kDay + kHour + 1, end = kDay + 3 * kHour;
+    expect_window(report, {"unbound", start, end, 9, "no keys have a DS"});
+    expect_window(report, {"named", start, end, -1, "no valid signature found (DS)"});
+    expect_no_window(report, "kresd");
+    expect_no_window(report, "pdns");
+    expect_no_window(report, "cold");
+}
+
+// Each kind's options as its own settings, accepted by the daemon: named's stale-answer-enable
+// and servfail-ttl, kresd's serve_stale module, pdns's serve-stale-extensions,
+// max-cache-bogus-ttl and nsec3-max-iterations, which makes a denial with more NSEC3
+// iterations insecure (pdns's default, 150, validates it).
+TEST(ResolverKinds, OptionsBecomeEachKindsOwnSettings)
+{
+    TempDir dir;
+    write_file(dir / "options.yaml", R"(name: options
+start: 2027-03-01T00:00:00Z
+duration: 1d
+zones:
+  example.com.:
+    signing: { denial: nsec3, nsec3: { iterations: 10 } }
+resolvers:
+  named:  { kind: bind, serve-expired: true, val-bogus-ttl: 30s }
+  kresd:  { kind: knot-resolver, serve-expired: true }
+  pdns:   { kind: pdns-recursor, serve-expired: true, val-bogus-ttl: 10m, max-nsec3-iterations: 5 }
+  pdns-default: { kind: pdns-recursor }
+probes: { every: 6h, names: [nope.example.com. A] }
+expect:
+  - { query: nope.example.com. A, resolver: pdns, outcome: insecure }
+  - { query: nope.example.com. A, resolver: pdns-default, outcome: secure }
+  - { query: nope.example.com. A, outcome: nxdomain }
+)");
+    const auto lab = dir / "lab";
+    const auto r = run_rollsim({"run", (dir / "options.yaml").string(), "--quiet", "--lab-dir", lab.string(),
+                                "--report-json", (dir / "report.json").string()});
+    ASSERT_EQ(r.status, 0) << r.output;
+    expect_every_expectation_passed(read_json(dir / "report.json"));
+    const std::string named = read_file(lab / "bind-named" / "named.conf");
+    EXPECT_NE(named.find("stale-answer-enable yes;"), std::string::npos) << named;
+    EXPECT_NE(named.find("stale-cache-enable yes;"), std::string::npos) << named;
+    EXPECT_NE(named.find("servfail-ttl 30;"), std::string::npos) << named;
+    const std::string kresd = read_file(lab / "knot-resolver-kresd" / "kresd.conf");
+    EXPECT_NE(kresd.find("modules.load('serve_stale < cache')"), std::string::npos) << kresd;
+    const std::string pdns = read_file(lab / "pdns-recursor-pdns" / "recursor.conf");
+    for (const char* line : {"serve-stale-extensions=2880", "max-cache-bogus-ttl=600", "nsec3-max-iterations=5"})
+        EXPECT_NE(pdns.find(line), std::string::npos) << line << " in\n" << pdns;
+}
+
+// `--resolvers all` asks the catalog's unedited ZSK swap of every daemon kind: the warm resolver
+// as warm, warm-bind, warm-knot-resolver and warm-pdns-recursor, each failing from +1d5m1s; its
+// expectation with EDE 9 holds for Unbound, is not checked for named (no EDE) and fails for
+// kresd (EDE 6) and pdns (none), so the run exits 1.
+TEST(ResolverKinds, ResolversAllAsksAnUneditedScenarioOfEveryKind)
+{
+    TempDir dir;
+    const auto r = run_rollsim({"run", repo_path("scenarios/basics/zsk-swap-no-prepublish.yaml"), "--resolvers", "all",
+                                "--quiet", "--report-json", (dir / "report.json").string()});
+    EXPECT_EQ(r.status, 1) << r.output;
+    const auto report = read_json(dir / "report.json");
+    const std::vector<std::pair<std::string, std::string>> kinds = {{"warm", "unbound"},
+                                                                    {"warm-bind", "bind"},
+                                                                    {"warm-knot-resolver", "knot-resolver"},
+                                                                    {"warm-pdns-recursor", "pdns-recursor"},
+                                                                    {"cold", "libunbound"}};
+    for (const auto& [resolver, kind] : kinds) {
+        const auto observations = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_FALSE(observations.empty()) << resolver;
+        EXPECT_EQ(observations[0]["resolver_kind"], kind);
+        if (kind == "libunbound") continue;
+        const auto windows = windows_of(report, resolver);
+        ASSERT_EQ(windows.size(), 1u) << resolver << ": " << report["failure_windows"].dump();
+        EXPECT_EQ(windows[0]["start_s"], kDay + 5 * kMinute + 1) << windows[0].dump();
+    }
+    // The failure-window expectation of the file, once per kind: "www.example.com. A on NAME: a
+    // failure window ...".
+    std::map<std::string, std::string> verdicts;
+    for (const auto& e : report["expectations"]) {
+        const std::string text = e["text"];
+        if (e["kind"] != "failure-window") continue;
+        const auto on = text.find(" on ") + 4;
+        verdicts[text.substr(on, text.find(':') - on)] = e["verdict"];
+    }
+    EXPECT_EQ(verdicts, (std::map<std::string, std::string>{{"warm", "pass"},
+                                                             {"warm-bind", "pass"},
+                                                             {"warm-knot-resolver", "fail"},
+                                                             {"warm-pdns-recursor", "fail"}}))
+        << report["expectations"].dump();
+}
+
+// A kind whose program is not where the override says: exit status 3, the program named.
+TEST(ResolverKinds, AMissingProgramStopsTheRunWithStatusThree)
+{
+    ::setenv("ROLLSIM_KRESD", "/nonexistent/kresd", 1);
+    const auto r = run_rollsim({"run", repo_path(scenario("not-yet-valid-rrsig")), "--quiet"});
+    ::unsetenv("ROLLSIM_KRESD");
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_NE(r.output.find("ROLLSIM_KRESD=/nonexistent/kresd"), std::string::npos) << r.output;
+}
+
+// SIGKILL to a runner whose lab runs all four kinds: the kernel takes the lab down with it, no
+// named, kresd or pdns_recursor left behind.
+TEST(LabLifetime, NoDaemonOfAnyKindOutlivesASigkilledRunner)
+{
+    TempDir dir;
+    const auto lab = dir / "lab";
+    namespace bp = boost::process;
+    bp::child runner(ROLLSIM_BIN, "run", repo_path(scenario("zsk-swap-no-prepublish")), "--lab-dir", lab.string(),
+                     "--quiet", bp::std_out > bp::null, bp::std_err > (dir / "stderr").string());
+    const std::string needle = lab.string() + "/";
+    const std::vector<std::string> daemons = {"unbound-unbound", "bind-named", "knot-resolver-kresd",
+                                              "pdns-recursor-pdns"};
+    ASSERT_TRUE(wait_for(
+        [&] {
+            for (const auto& d : daemons)
+                if (processes_mentioning(needle + d).empty()) return false;
+            return true;
+        },
+        std::chrono::seconds(60)))
+        << read_file(dir / "stderr");
+    ::kill(runner.id(), SIGKILL);
+    runner.wait();
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)))
+        << "lab processes outlived the runner";
+}
+
+}  // namespace
+}  // namespace rollsim::test
