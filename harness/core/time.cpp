@@ -46,6 +46,7 @@ std::optional<Seconds> parse_duration(std::string_view text)
             return std::nullopt;  // "1h30" is ambiguous: require the unit
         }
         total += value * mult;
+        if (total > 100LL * 365 * 86400) return std::nullopt;  // nor a sum of terms beyond it
         any = true;
     }
     return Seconds(total);

@@ -65,7 +65,7 @@ Seconds Parser::duration(const Field& f) const
     auto d = parse_duration(text);
     if (!d)
         fail(loc(f), fmt::format("bad duration '{}' for {} (write seconds or a number with units s, m, h, d, w, "
-                                 "e.g. 300, 10m, 1h30m, 2w)", text, f.name));
+                                 "e.g. 300, 10m, 1h30m, 2w; at most 100 years)", text, f.name));
     return *d;
 }
 

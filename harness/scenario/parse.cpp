@@ -19,6 +19,15 @@ namespace {
 
 constexpr Seconds kDay{86400};
 
+// What a run can play (docs/scenario-format.md, "start" and "duration"): RRSIG times are 32-bit
+// seconds since 1970 (RFC 4034 3.1.5), so the run stays within 1971 .. 2100 with room for a
+// signature's validity either side; a run of at most ten years, and a bounded number of probe
+// instants, so that a typo cannot make a run that never ends.
+constexpr TimePoint kEarliestStart{std::chrono::sys_days{std::chrono::year{1971} / 1 / 1}};
+constexpr TimePoint kLatestEnd{std::chrono::sys_days{std::chrono::year{2100} / 1 / 1}};
+constexpr Seconds kLongestDuration{3650 * 86400};
+constexpr long long kMostProbeInstants = 200000;
+
 }  // namespace
 
 Scenario Parser::run(const std::string& text)
@@ -58,6 +67,12 @@ Scenario Parser::run(const std::string& text)
             fail(loc(*start), fmt::format("bad time '{}' for start (write an ISO 8601 UTC time such as "
                                           "2027-03-01T00:00:00Z)", t));
         m_scenario.start = *tp;
+        // RFC 4034 3.1.5: RRSIG times are 32-bit seconds since 1970 (serial arithmetic); the lab
+        // signs from up to a signature's validity before the start until as long after the end.
+        if (*tp < kEarliestStart || *tp >= kLatestEnd)
+            fail(loc(*start), fmt::format("start {} is outside the years RRSIG times can express here ({} .. {}, "
+                                          "RFC 4034 3.1.5); pick a start in that range",
+                                          t, format_time(kEarliestStart), format_time(kLatestEnd)));
     }
 
     const Field* zones = f.find("zones");
@@ -87,17 +102,42 @@ void Parser::settle_duration(const Field* f)
         Seconds last{0};
         for (const auto& t : m_times) last = std::max(last, t.value);
         m_scenario.duration = std::max(last + 2 * kDay, kDay);
+        SourceLoc at{m_file, 0, 0};
+        for (const auto& t : m_times)
+            if (t.value == last) at = t.loc;
+        check_run_bounds(at);
         return;
     }
     m_scenario.duration = duration(*f);
     if (m_scenario.duration < kDay)
         fail(loc(*f), fmt::format("duration ({}) is too short; a scenario runs at least 1d",
                                   format_duration(m_scenario.duration)));
+    check_run_bounds(loc(*f));
     for (const auto& t : m_times)
         if (t.value > m_scenario.duration)
             fail(t.loc, fmt::format("{} ({}) is beyond the end of the scenario (duration {}); raise duration or "
                                     "move it earlier", t.what, format_offset(t.value),
                                     format_duration(m_scenario.duration)));
+}
+
+// The run's length and its probe instants within what rollsim plays (kLongestDuration,
+// kLatestEnd, kMostProbeInstants); `at` is what set the duration.
+void Parser::check_run_bounds(const SourceLoc& at) const
+{
+    const Seconds d = m_scenario.duration;
+    if (d > kLongestDuration)
+        fail(at, fmt::format("duration ({}) is longer than a scenario may run (at most {}); shorten it",
+                             format_duration(d), format_duration(kLongestDuration)));
+    if (m_scenario.start + d >= kLatestEnd)
+        fail(at, fmt::format("the scenario would end after {}, beyond the years RRSIG times can express here (RFC "
+                             "4034 3.1.5); shorten duration or start earlier",
+                             format_time(kLatestEnd)));
+    const long long instants = d.count() / m_scenario.probes.every.count();
+    if (instants > kMostProbeInstants)
+        fail(at, fmt::format("probes every {} over {} make {} probe instants, more than {}; probe less often or "
+                             "shorten duration",
+                             format_duration(m_scenario.probes.every), format_duration(d), instants,
+                             kMostProbeInstants));
 }
 
 Event Parser::run_event(const Scenario& scenario, const YAML::Node& node)

@@ -196,6 +196,7 @@ private:
 
     // -- the file as a whole (parse.cpp)
     void settle_duration(const Field* f);
+    void check_run_bounds(const SourceLoc& at) const;
 
     // -- zones and keys (zones.cpp)
     void parse_zones(const Field& f);

@@ -790,7 +790,7 @@ TEST(ScenarioParse, FaultErrors)
     EXPECT_EQ(err("expired-rrsig", "offset: 0"), "t.yaml:7:66: offset must be longer than 0s");
     EXPECT_EQ(err("expired-rrsig", "offset: 2x"),
               "t.yaml:7:66: bad duration '2x' for offset (write seconds or a number with units s, m, h, d, w, e.g. "
-              "300, 10m, 1h30m, 2w)");
+              "300, 10m, 1h30m, 2w; at most 100 years)");
     EXPECT_EQ(err("rrsig-missing", "type: rrsig"),
               "t.yaml:7:64: RRSIG records are not signed themselves; name the type whose signatures the fault breaks, "
               "e.g. A");

@@ -21,6 +21,19 @@ TEST(Duration, RejectsWhatIsNotADuration)
         EXPECT_FALSE(parse_duration(bad).has_value()) << bad;
 }
 
+// A duration is at most a century, as a whole and in each of its terms: no sum of terms can
+// overflow, and nothing huge is read as something small.
+TEST(Duration, RejectsMoreThanACentury)
+{
+    EXPECT_EQ(parse_duration("36500d"), Seconds(36500LL * 86400));
+    for (const char* huge : {"36501d", "36500d36500d", "999999999999999999999s", "5300w", "9223372036854775807s",
+                             "99999999999999999999d1s"})
+        EXPECT_FALSE(parse_duration(huge).has_value()) << huge;
+    std::string many;
+    for (int i = 0; i < 5000; ++i) many += "999999999s";
+    EXPECT_FALSE(parse_duration(many).has_value());
+}
+
 TEST(Duration, FormatsLargestUnitsFirst)
 {
     EXPECT_EQ(format_duration(Seconds(0)), "0s");
