@@ -47,6 +47,11 @@ private:
 
 // Whether `part` occurs in `text`.
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+// A JSON report's string field holds `part`; false for any other JSON value (null included).
+inline bool contains(const nlohmann::json& value, const std::string& part)
+{
+    return value.is_string() && contains(value.get<std::string>(), part);
+}
 
 std::string repo_path(const std::string& relative);
 std::string read_file(const std::filesystem::path& path);

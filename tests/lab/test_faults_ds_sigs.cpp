@@ -16,11 +16,6 @@ constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
 
 std::string scenario(const std::string& fault) { return "scenarios/faults/" + fault + ".yaml"; }
 
-bool contains(const nlohmann::json& value, const std::string& needle)
-{
-    return value.is_string() && value.get<std::string>().find(needle) != std::string::npos;
-}
-
 // The one failure window of `resolver`, which must have exactly one.
 nlohmann::json only_window(const nlohmann::json& report, const std::string& resolver)
 {

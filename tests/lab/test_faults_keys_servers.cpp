@@ -11,11 +11,6 @@ namespace {
 constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
 
 long offset(const nlohmann::json& o) { return o["offset_s"].get<long>(); }
-bool contains(const nlohmann::json& text, const std::string& needle)
-{
-    return text.is_string() && text.get<std::string>().find(needle) != std::string::npos;
-}
-
 // Every observation of the report for `resolver` (any query) was secure or NXDOMAIN-secure.
 void expect_no_failure(const nlohmann::json& report)
 {

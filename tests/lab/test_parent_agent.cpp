@@ -10,11 +10,6 @@ namespace {
 
 constexpr long kHour = 3600;
 
-bool contains(const nlohmann::json& text, const std::string& needle)
-{
-    return text.is_string() && text.get<std::string>().find(needle) != std::string::npos;
-}
-
 // The "ds-add"/"ds-remove" events the agent scheduled, as "<offset> <text>".
 std::vector<std::string> agent_ds_events(const nlohmann::json& report)
 {

@@ -22,11 +22,6 @@ constexpr long kMinute = 60, kHour = 3600, kDay = 86400;
 
 std::string scenario(const std::string& name) { return "scenarios/resolvers/" + name + ".yaml"; }
 
-bool contains(const nlohmann::json& value, const std::string& needle)
-{
-    return value.is_string() && value.get<std::string>().find(needle) != std::string::npos;
-}
-
 // One failure window: its resolver, its span [start, end) (end -1: open at the end of the run),
 // the rcode and EDE it opened with (ede -1: none) and a piece of the reason.
 struct Window {
