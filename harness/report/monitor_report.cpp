@@ -1,0 +1,131 @@
+#include "report/monitor_report.hpp"
+
+#include "core/text.hpp"
+#include "report/html_report.hpp"
+
+#include <fmt/format.h>
+
+namespace rollsim::report {
+
+using nlohmann::json;
+
+namespace {
+
+std::string counts_text(const MonitorSummary& m)
+{
+    std::vector<std::string> parts;
+    for (int s = 0; s < 4; ++s)
+        if (m.counts[s]) parts.push_back(fmt::format("{} {}", m.counts[s], monitor::to_string(monitor::Status(s))));
+    return fmt::format("{} check{}{}{}", m.checks, m.checks == 1 ? "" : "s", parts.empty() ? "" : ": ",
+                       join(parts, ", "));
+}
+
+json lead_seconds(std::optional<Seconds> alert, Seconds start)
+{
+    return alert ? json((start - *alert).count()) : json(nullptr);
+}
+
+}  // namespace
+
+std::vector<LeadRow> lead_rows(const RunSummary& summary)
+{
+    std::vector<LeadRow> out;
+    for (const auto& m : summary.monitors)
+        for (const auto& lead : m.leads) {
+            const auto& g = summary.failure_groups[lead.group];
+            out.push_back({m.name, fmt::format("{} at {}", g.zone, format_offset(g.start)),
+                           lead_text(lead.warned, lead.failure_start), lead_text(lead.critical, lead.failure_start)});
+        }
+    return out;
+}
+
+std::vector<std::string> monitor_notes(const RunSummary& summary)
+{
+    std::vector<std::string> out;
+    for (const auto& m : summary.monitors) {
+        std::string line = fmt::format("{} ({}): {}", m.name, m.kind, counts_text(m));
+        if (m.false_alarms.empty()) line += "; no false alarm";
+        for (const auto& f : m.false_alarms)
+            line += fmt::format("; false alarm {} .. {} ({}): {}", format_offset(f.start), format_offset(f.last),
+                                monitor::to_string(f.worst), f.line);
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+std::string monitors_terminal(const RunSummary& summary)
+{
+    if (summary.monitors.empty()) return "";
+    std::string out = "\nMonitors (lead over the first resolver failure)\n";
+    for (const auto& note : monitor_notes(summary)) out += "  " + note + "\n";
+    const auto rows = lead_rows(summary);
+    if (rows.empty()) out += "  no failure window to be warned of\n";
+    else out += fmt::format("  {:<14} {:<32} {:<16} {}\n", "monitor", "failure", "warning", "critical");
+    for (const auto& r : rows) out += fmt::format("  {:<14} {:<32} {:<16} {}\n", r.monitor, r.failure, r.warning, r.critical);
+    return out;
+}
+
+std::string monitors_markdown(const RunSummary& summary)
+{
+    if (summary.monitors.empty()) return "";
+    std::string out = "\n## Monitors\n\n";
+    for (const auto& note : monitor_notes(summary)) out += "- " + note + "\n";
+    const auto rows = lead_rows(summary);
+    if (rows.empty()) return out + "\nNo failure window to be warned of.\n";
+    out += "\n| monitor | failure | warning | critical |\n| --- | --- | --- | --- |\n";
+    for (const auto& r : rows) out += fmt::format("| {} | {} | {} | {} |\n", r.monitor, r.failure, r.warning, r.critical);
+    return out;
+}
+
+std::string monitors_html(const RunSummary& summary)
+{
+    if (summary.monitors.empty()) return "";
+    std::string out = "<section>\n<h2>Monitors</h2>\n<ul class=\"monitor-notes\">\n";
+    for (const auto& note : monitor_notes(summary)) out += "<li>" + html_escape(note) + "</li>\n";
+    out += "</ul>\n";
+    const auto rows = lead_rows(summary);
+    if (rows.empty()) return out + "<p>No failure window to be warned of.</p>\n</section>\n";
+    out += "<table class=\"monitors\">\n<thead><tr><th>monitor</th><th>failure</th><th>first warning</th>"
+           "<th>first critical</th></tr></thead>\n<tbody>\n";
+    for (const auto& r : rows)
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(r.monitor),
+                           html_escape(r.failure), html_escape(r.warning), html_escape(r.critical));
+    return out + "</tbody>\n</table>\n</section>\n";
+}
+
+json monitors_json(const RunSummary& summary)
+{
+    json out = json::array();
+    for (const auto& m : summary.monitors) {
+        json leads = json::array(), alarms = json::array(), states = json::array();
+        for (const auto& l : m.leads)
+            leads.push_back({{"zone", summary.failure_groups[l.group].zone},
+                             {"failure_start_s", l.failure_start.count()},
+                             {"warning_s", l.warned ? json(l.warned->count()) : json(nullptr)},
+                             {"critical_s", l.critical ? json(l.critical->count()) : json(nullptr)},
+                             {"warning_lead_s", lead_seconds(l.warned, l.failure_start)},
+                             {"critical_lead_s", lead_seconds(l.critical, l.failure_start)},
+                             {"warning", lead_text(l.warned, l.failure_start)},
+                             {"critical", lead_text(l.critical, l.failure_start)}});
+        for (const auto& f : m.false_alarms)
+            alarms.push_back({{"start_s", f.start.count()}, {"last_s", f.last.count()},
+                              {"worst", monitor::to_string(f.worst)}, {"line", f.line}});
+        for (const auto& s : m.states)
+            states.push_back({{"offset_s", s.offset.count()}, {"status", monitor::to_string(s.status)}, {"line", s.line}});
+        out.push_back({{"name", m.name}, {"kind", m.kind}, {"checks", m.checks}, {"horizon_s", m.horizon.count()},
+                       {"leads", leads}, {"false_alarms", alarms}, {"states", states}});
+    }
+    return out;
+}
+
+json monitor_checks_json(const scenario::Scenario& sc, const runner::RunRecord& record)
+{
+    json out = json::array();
+    for (const auto& c : record.monitor_checks)
+        out.push_back({{"offset_s", c.offset.count()}, {"time", format_time(sc.start + c.offset)},
+                       {"monitor", c.monitor}, {"status", monitor::to_string(c.status)},
+                       {"exit_status", c.exit_status}, {"line", c.line}, {"wall_s", c.wall_seconds}});
+    return out;
+}
+
+}  // namespace rollsim::report
