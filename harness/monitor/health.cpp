@@ -91,8 +91,15 @@ struct Finding {
     std::string text;
 };
 
+// The earliest RRSIG expiration over every zone checked: what an OK status line names.
+struct Soonest {
+    Seconds left{0};
+    std::string text;
+};
+
 struct ZoneFindings {
     std::vector<Finding> findings;
+    std::optional<Soonest>& soonest;
     std::vector<Sample>& samples;
     const std::string& zone;
 
@@ -131,6 +138,7 @@ void check_validity(ZoneFindings& z, const scenario::MonitorSpec& spec, const He
                                                    format_duration(-left))
                                      : fmt::format("RRSIG ({}) on {} expires in {}", s.earliest_type, label,
                                                    format_duration(left));
+        if (!z.soonest || left < z.soonest->left) z.soonest = Soonest{left, z.zone + " " + what};
         if (left <= spec.critical) z.add(Status::Critical, what);
         else if (left <= spec.warn) z.add(Status::Warning, what);
     }
@@ -205,12 +213,15 @@ void check_chain(ZoneFindings& z, const HealthZone& zone, probe::ColdValidator& 
         z.add(Status::Critical, "chain of trust bogus" + (r.reason.empty() ? "" : ": " + r.reason));
 }
 
-std::string status_line(Status worst, const std::vector<Finding>& findings, std::size_t zones)
+std::string status_line(Status worst, const std::vector<Finding>& findings, const std::optional<Soonest>& soonest,
+                        std::size_t zones)
 {
     std::vector<std::string> worst_texts;
     for (const auto& f : findings)
         if (f.status == worst) worst_texts.push_back(f.text);
-    if (worst == Status::Ok) return fmt::format("HEALTH OK - {} zone{} checked", zones, zones == 1 ? "" : "s");
+    if (worst == Status::Ok)
+        return fmt::format("HEALTH OK - {} zone{} checked{}", zones, zones == 1 ? "" : "s",
+                           soonest ? "; earliest: " + soonest->text : std::string());
     return fmt::format("HEALTH {} - {}", to_string(worst), join(worst_texts, "; "));
 }
 
@@ -265,10 +276,11 @@ Check check_health(const scenario::MonitorSpec& spec, const std::vector<HealthZo
     c.offset = offset;
     c.monitor = spec.name;
     std::vector<Finding> findings;
+    std::optional<Soonest> soonest;
     for (const auto& zone : zones) {
         std::vector<ServedZone> served;
         for (const auto& server : zone.servers) served.push_back(read_served_zone(zone, server));
-        ZoneFindings z{{}, c.samples, zone.name};
+        ZoneFindings z{{}, soonest, c.samples, zone.name};
         check_validity(z, spec, zone, served, now);
         check_ds(z, zone, served);
         check_key_sets(z, zone, served);
@@ -279,7 +291,7 @@ Check check_health(const scenario::MonitorSpec& spec, const std::vector<HealthZo
     for (const auto& f : findings) worst = std::max(worst, f.status);
     c.status = worst;
     c.exit_status = static_cast<int>(worst);
-    c.line = status_line(worst, findings, zones.size());
+    c.line = status_line(worst, findings, soonest, zones.size());
     std::vector<std::string> all;
     for (const auto& f : findings) all.push_back(std::string(to_string(f.status)) + ": " + f.text);
     c.output = c.line + (all.empty() ? "" : "\n" + join(all, "\n"));

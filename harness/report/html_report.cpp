@@ -430,7 +430,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     out += fmt::format("<style>{}</style>\n</head>\n<body>\n", kStyle);
     out += header(sc, summary);
     out += "<section aria-label=\"timeline\">\n" + timeline_svg(sc, record, summary);
-    out += timeline_legend(!summary.comparison.predicted.empty());
+    out += timeline_legend(!summary.comparison.predicted.empty(), !summary.monitors.empty());
     out += "<div id=\"details\" aria-live=\"polite\"><h3>Details</h3><p>Click a mark in the timeline (or hover "
            "over it) to see its time, rcode, AD bit, EDE and the validator's reason.</p></div>\n</section>\n";
     if (!sc.description.empty())

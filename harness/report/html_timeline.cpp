@@ -774,7 +774,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     return svg + "</svg>\n";
 }
 
-std::string timeline_legend(bool predicted)
+std::string timeline_legend(bool predicted, bool monitors)
 {
     struct Item { const char* css; const char* text; };
     static const Item items[] = {
@@ -801,6 +801,11 @@ std::string timeline_legend(bool predicted)
                "stroke-width=\"3\"/></pattern></defs><rect x=\"1\" y=\"1\" width=\"26\" height=\"18\" "
                "fill=\"url(#hatch-predicted-legend)\" stroke=\"#111\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/></svg> "
                "predicted failure window (rollover lint; dotted outline across the resolvers)</li>\n";
+    if (monitors)
+        out += "<li><span class=\"swatch\" style=\"background:var(--secure)\"></span><span class=\"swatch\" "
+               "style=\"background:var(--retired)\"></span><span class=\"swatch\" style=\"background:var(--fail)\">"
+               "</span><span class=\"swatch\" style=\"background:var(--none)\"></span>monitor OK, WARNING, CRITICAL, "
+               "UNKNOWN</li>\n";
     out += "<li><span class=\"swatch\" style=\"border-radius:9px\"></span>numbered event (action or fault)</li>\n";
     return out + "</ul>\n";
 }

@@ -3,6 +3,8 @@
 #include "core/text.hpp"
 #include "report/html_report.hpp"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -53,44 +55,72 @@ std::vector<std::string> monitor_notes(const RunSummary& summary)
     return out;
 }
 
-std::string monitors_terminal(const RunSummary& summary)
+namespace {
+
+// How one format lays the section out: what goes around the notes and the lead-time table.
+struct Layout {
+    std::string heading, notes_end, none, table_head, table_end, end;
+    std::function<std::string(const std::string&)> note;
+    std::function<std::string(const LeadRow&)> row;
+};
+
+std::string render(const RunSummary& summary, const Layout& l)
 {
     if (summary.monitors.empty()) return "";
-    std::string out = "\nMonitors (lead over the first resolver failure)\n";
-    for (const auto& note : monitor_notes(summary)) out += "  " + note + "\n";
+    std::string out = l.heading;
+    for (const auto& note : monitor_notes(summary)) out += l.note(note);
+    out += l.notes_end;
     const auto rows = lead_rows(summary);
-    if (rows.empty()) out += "  no failure window to be warned of\n";
-    else out += fmt::format("  {:<14} {:<32} {:<16} {}\n", "monitor", "failure", "warning", "critical");
-    for (const auto& r : rows) out += fmt::format("  {:<14} {:<32} {:<16} {}\n", r.monitor, r.failure, r.warning, r.critical);
-    return out;
+    if (rows.empty()) return out + l.none + l.end;
+    out += l.table_head;
+    for (const auto& r : rows) out += l.row(r);
+    return out + l.table_end + l.end;
+}
+
+std::string terminal_row(const LeadRow& r)
+{
+    return fmt::format("  {:<14} {:<32} {:<16} {}\n", r.monitor, r.failure, r.warning, r.critical);
+}
+
+}  // namespace
+
+std::string monitors_terminal(const RunSummary& summary)
+{
+    return render(summary, {.heading = "\nMonitors (lead over the first resolver failure)\n",
+                            .none = "  no failure window to be warned of\n",
+                            .table_head = terminal_row({"monitor", "failure", "warning", "critical"}),
+                            .note = [](const std::string& n) { return "  " + n + "\n"; },
+                            .row = terminal_row});
 }
 
 std::string monitors_markdown(const RunSummary& summary)
 {
-    if (summary.monitors.empty()) return "";
-    std::string out = "\n## Monitors\n\n";
-    for (const auto& note : monitor_notes(summary)) out += "- " + note + "\n";
-    const auto rows = lead_rows(summary);
-    if (rows.empty()) return out + "\nNo failure window to be warned of.\n";
-    out += "\n| monitor | failure | warning | critical |\n| --- | --- | --- | --- |\n";
-    for (const auto& r : rows) out += fmt::format("| {} | {} | {} | {} |\n", r.monitor, r.failure, r.warning, r.critical);
-    return out;
+    return render(summary, {.heading = "\n## Monitors\n\n",
+                            .none = "\nNo failure window to be warned of.\n",
+                            .table_head = "\n| monitor | failure | warning | critical |\n| --- | --- | --- | --- |\n",
+                            .note = [](const std::string& n) { return "- " + n + "\n"; },
+                            .row = [](const LeadRow& r) {
+                                return fmt::format("| {} | {} | {} | {} |\n", r.monitor, r.failure, r.warning,
+                                                   r.critical);
+                            }});
 }
 
 std::string monitors_html(const RunSummary& summary)
 {
-    if (summary.monitors.empty()) return "";
-    std::string out = "<section>\n<h2>Monitors</h2>\n<ul class=\"monitor-notes\">\n";
-    for (const auto& note : monitor_notes(summary)) out += "<li>" + html_escape(note) + "</li>\n";
-    out += "</ul>\n";
-    const auto rows = lead_rows(summary);
-    if (rows.empty()) return out + "<p>No failure window to be warned of.</p>\n</section>\n";
-    out += "<table class=\"monitors\">\n<thead><tr><th>monitor</th><th>failure</th><th>first warning</th>"
-           "<th>first critical</th></tr></thead>\n<tbody>\n";
-    for (const auto& r : rows)
-        out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(r.monitor),
-                           html_escape(r.failure), html_escape(r.warning), html_escape(r.critical));
-    return out + "</tbody>\n</table>\n</section>\n";
+    return render(summary,
+                  {.heading = "<section>\n<h2>Monitors</h2>\n<ul class=\"monitor-notes\">\n",
+                   .notes_end = "</ul>\n",
+                   .none = "<p>No failure window to be warned of.</p>\n",
+                   .table_head = "<table class=\"monitors\">\n<thead><tr><th>monitor</th><th>failure</th>"
+                                 "<th>first warning</th><th>first critical</th></tr></thead>\n<tbody>\n",
+                   .table_end = "</tbody>\n</table>\n",
+                   .end = "</section>\n",
+                   .note = [](const std::string& n) { return "<li>" + html_escape(n) + "</li>\n"; },
+                   .row = [](const LeadRow& r) {
+                       return fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                                          html_escape(r.monitor), html_escape(r.failure), html_escape(r.warning),
+                                          html_escape(r.critical));
+                   }});
 }
 
 json monitors_json(const RunSummary& summary)
