@@ -86,6 +86,26 @@ bool is_delete_signal(const std::string& rdata)
     return f.size() >= 3 && f[0] == "0" && f[2] == "0";
 }
 
+// Why a DS (RFC 4034 5.1: key tag, algorithm, digest type, digest) leads to no DNSKEY: the
+// part that fails first, as a validator would find it.
+std::string ds_mismatch(const RrText& ds, const std::vector<std::string>& dnskeys)
+{
+    const auto f = words(ds.rdata);
+    if (f.size() < 4) return "malformed DS " + ds.rdata;
+    std::vector<std::string> algorithms_of_tag;
+    for (const auto& k : dnskeys) {
+        ldns_rr* parsed = nullptr;
+        if (ldns_rr_new_frm_str(&parsed, k.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK) continue;
+        const dns::RrPtr key(parsed);
+        if (std::to_string(ldns_calc_keytag(key.get())) != f[0]) continue;
+        algorithms_of_tag.push_back(std::to_string(ldns_rdf2native_int8(ldns_rr_rdf(key.get(), 2))));
+    }
+    if (algorithms_of_tag.empty()) return fmt::format("key tag {} names no DNSKEY", f[0]);
+    if (std::find(algorithms_of_tag.begin(), algorithms_of_tag.end(), f[1]) == algorithms_of_tag.end())
+        return fmt::format("key {} has algorithm {}, the DS says {}", f[0], algorithms_of_tag.front(), f[1]);
+    return fmt::format("digest (type {}) of key {} does not match", f[2], f[0]);
+}
+
 struct Finding {
     Status status;
     std::string text;
@@ -153,19 +173,22 @@ void check_ds(ZoneFindings& z, const HealthZone& zone, const std::vector<ServedZ
         const auto answer = dns::query(parent.address, zone.name, "DS", direct_query());
         if (answer.timed_out) continue;
         int total = 0, matching = 0;
+        std::vector<std::string> why;
         for (const auto& rr : answer.answer) {
             const auto t = split_rr(rr);
             if (!t || t->type != "DS") continue;
             ++total;
             if (std::any_of(dnskeys.begin(), dnskeys.end(), [&](const auto& k) { return ds_matches_dnskey(rr, k); }))
                 ++matching;
+            else
+                why.push_back(ds_mismatch(*t, dnskeys));
         }
         z.sample("rollsim_ds_records", {{"parent_server", parent.label}}, total);
         z.sample("rollsim_ds_matching", {{"parent_server", parent.label}}, matching);
         // A DS with no key yet is how a double-DS rollover starts (RFC 7583 3.3.2): only a DS
         // set none of whose records leads to a key breaks the chain.
         if (total > 0 && matching == 0)
-            z.add(Status::Critical, fmt::format("DS at {} matches no DNSKEY ({} DS)", parent.label, total));
+            z.add(Status::Critical, fmt::format("DS at {} matches no DNSKEY: {}", parent.label, join(why, "; ")));
     }
 }
 

@@ -185,6 +185,11 @@ TEST(Monitoring, DsMismatchFiguresFromTheServedZones)
     EXPECT_EQ(lead["critical_s"], kDay);
     EXPECT_EQ(lead["failure_start_s"], kDay);
     EXPECT_EQ(lead["critical"], "at once");
+    for (const auto& c : r.report["monitor_checks"])
+        if (c["offset_s"] == kDay)
+            EXPECT_TRUE(contains(c["line"], "HEALTH CRITICAL - example.com. DS at ns1.com. matches no DNSKEY: digest (type "
+                                            "2) of key "))
+                << c.dump();
 }
 
 // The ZSK swap: everything served is consistent, the monitor stays OK and misses the failure.
@@ -198,7 +203,14 @@ TEST(Monitoring, ZskSwapUnseenByTheZoneSide)
     // The served zone: the new ZSK alone signs, and it is in the DNSKEY set.
     std::set<std::string> signers, tags;
     for (const auto& w : served(r, "example.com.zone", "RRSIG")) signers.insert(w[10]);
-    EXPECT_EQ(served(r, "example.com.zone", "DNSKEY").size(), 2u);
+    const auto dnskeys = served(r, "example.com.zone", "DNSKEY");
+    EXPECT_EQ(dnskeys.size(), 2u);
+    for (const auto& w : dnskeys) {
+        std::string line;
+        for (const auto& x : w) line += (line.empty() ? "" : " ") + x;
+        tags.insert(std::to_string(dnssec::ds_of_dnskey(line).keytag));
+    }
+    for (const auto& tag : signers) EXPECT_TRUE(tags.count(tag)) << "RRSIG by key " << tag << ", not in the DNSKEY set";
     const auto& lead = monitor_of(r.report, "health")["leads"][0];
     EXPECT_EQ(lead["warning"], "missed") << lead.dump();
     EXPECT_FALSE(r.report["failure_windows"].empty());
