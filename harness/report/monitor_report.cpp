@@ -154,7 +154,8 @@ json monitor_checks_json(const scenario::Scenario& sc, const runner::RunRecord& 
     for (const auto& c : record.monitor_checks)
         out.push_back({{"offset_s", c.offset.count()}, {"time", format_time(sc.start + c.offset)},
                        {"monitor", c.monitor}, {"status", monitor::to_string(c.status)},
-                       {"exit_status", c.exit_status}, {"line", c.line}, {"wall_s", c.wall_seconds}});
+                       {"exit_status", c.exit_status}, {"line", c.line}, {"output", c.output},
+                       {"wall_s", c.wall_seconds}});
     return out;
 }
 

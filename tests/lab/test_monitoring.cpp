@@ -245,7 +245,11 @@ expect:
         ++unknown[c["monitor"]];
         if (c["monitor"] == "missing") EXPECT_TRUE(contains(c["line"], "command not found")) << c.dump();
         if (c["monitor"] == "crash") EXPECT_EQ(c["line"], "killed by signal 11") << c.dump();
-        if (c["monitor"] == "hang") EXPECT_EQ(c["line"], "no verdict within 1s: still thinking") << c.dump();
+        if (c["monitor"] == "hang") {
+            EXPECT_EQ(c["line"], "no verdict within 1s: still thinking") << c.dump();
+            EXPECT_TRUE(contains(c["output"], "still thinking\n/bin/sh did not finish within 1000 ms and was killed"))
+                << c.dump();
+        }
     }
     for (const auto& name : {"missing", "crash", "hang"}) EXPECT_EQ(unknown[name], 3) << name;  // +0, +12h, +1d
     EXPECT_TRUE(processes_mentioning("sleep 987654").empty());
