@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "lab/namespace.hpp"
 #include "lab/tools.hpp"
+#include "monitor/status.hpp"
 #include "report/markdown_report.hpp"
 #include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
@@ -385,6 +386,8 @@ private:
         show_events(s, from);
         const std::string changes = changes_on_the_way();
         if (!changes.empty()) s << "Changes on the way:\n" << changes;
+        const std::string alerts = monitor_changes();
+        if (!alerts.empty()) s << "Monitors:\n" << alerts;
         s << note;
         show_answers(s, obs);
         m_events_seen = m_session.record().events.size();
@@ -407,6 +410,24 @@ private:
                 out += fmt::format("  {:>10}  {:<6} {:<28} {} -> {}\n", format_offset(o.offset), o.resolver,
                                    o.query.text(), it->second, label);
             it->second = label;
+        }
+        return out;
+    }
+
+    // Each monitor's first status and every change of it (docs/monitoring.md), among the checks
+    // recorded since the last call.
+    std::string monitor_changes()
+    {
+        const auto& checks = m_session.record().monitor_checks;
+        std::string out;
+        for (; m_monitor_checks_seen < checks.size(); ++m_monitor_checks_seen) {
+            const auto& c = checks[m_monitor_checks_seen];
+            auto [it, fresh] = m_monitor_status.try_emplace(c.monitor, c.status);
+            if (!fresh && it->second == c.status) continue;
+            out += fmt::format("  {:>10}  {:<10} {}{}  {}\n", format_offset(c.offset), c.monitor,
+                               fresh ? "" : std::string(monitor::to_string(it->second)) + " -> ",
+                               monitor::to_string(c.status), c.line);
+            it->second = c.status;
         }
         return out;
     }
@@ -637,6 +658,8 @@ private:
     std::string m_transcript;
     std::size_t m_events_seen = 0;
     std::size_t m_observations_seen = 0;
+    std::size_t m_monitor_checks_seen = 0;
+    std::map<std::string, monitor::Status> m_monitor_status;  // each monitor's last status shown
     std::map<std::string, std::string> m_last_label;  // "resolver qname TYPE" -> its last probe result
     Seconds m_command_time{0};  // virtual time when the command being handled was typed
     int m_commands = 0;

@@ -334,6 +334,9 @@ int run_command(const ProcessSpec& spec, std::string& output, std::chrono::milli
     if (!collect_until_exit(child, pipe, pidfd, Clock::now() + deadline)) {
         std::error_code ec;
         if (child.running(ec)) ::kill(child.id(), SIGKILL);
+        // And what it started: the child leads its own process group (ChildSetup), so a shell
+        // script's hanging grandchild does not outlive the deadline either.
+        ::kill(-child.id(), SIGKILL);
         wait_until(child, pidfd, Clock::time_point::max());
         pipe.drain();
         if (!output.empty() && output.back() != '\n') output += '\n';

@@ -46,7 +46,8 @@ std::string to_string(Expectation::Kind kind)
                                                               {Kind::Otherwise, "otherwise"},
                                                               {Kind::NoFailures, "no-failures"},
                                                               {Kind::FailureWindow, "failure-window"},
-                                                              {Kind::PredictedWindows, "predicted-windows"}};
+                                                              {Kind::PredictedWindows, "predicted-windows"},
+                                                              {Kind::Monitor, "monitor"}};
     return name_of(kNames, kind);
 }
 
@@ -182,6 +183,8 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComp
             out.push_back(judge_failure_window(sc, exp, observations));
         else if (exp.kind == Expectation::Kind::PredictedWindows)
             out.push_back(judge_predicted_windows(exp, comparison, observations));
+        else if (exp.kind == Expectation::Kind::Monitor)
+            out.push_back({&exp, false, 0, "judged by the monitors' lead times (report/monitor_leads.hpp)", ""});
         else
             out.push_back(judge(exp, applicable_observations(sc, exp, observations)));
     }

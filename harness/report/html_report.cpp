@@ -1,6 +1,7 @@
 #include "report/html_report.hpp"
 
 #include "report/html_timeline.hpp"
+#include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/event_text.hpp"
 #include "report/outcome_text.hpp"
@@ -106,6 +107,8 @@ h2 { font-size: 26px; margin: 28px 0 12px; border-bottom: 3px solid var(--ink); 
 .k-active { fill: var(--active); } .k-published { fill: var(--published); } .k-retired { fill: var(--retired); }
 .k-ds { fill: var(--ds); } .k-bare { fill: var(--fail); } .k-removed { fill: url(#hatch); }
 .obs, .k-active, .k-published, .k-retired, .k-ds, .k-bare, .k-removed { stroke: #ffffff; stroke-width: 1; }
+.m-ok { fill: var(--secure); } .m-warning { fill: var(--retired); } .m-critical { fill: var(--fail); }
+.m-unknown { fill: var(--none); }
 .window-band { fill: var(--fail); opacity: 0.22; pointer-events: none; }
 .predicted-band { fill: url(#hatch-predicted); stroke: var(--ink); stroke-width: 2; stroke-dasharray: 3 3; }
 .predicted-outline { fill: none; stroke: var(--fail); stroke-width: 3; stroke-dasharray: 2 5; pointer-events: none; }
@@ -427,7 +430,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     out += fmt::format("<style>{}</style>\n</head>\n<body>\n", kStyle);
     out += header(sc, summary);
     out += "<section aria-label=\"timeline\">\n" + timeline_svg(sc, record, summary);
-    out += timeline_legend(!summary.comparison.predicted.empty());
+    out += timeline_legend(!summary.comparison.predicted.empty(), !summary.monitors.empty());
     out += "<div id=\"details\" aria-live=\"polite\"><h3>Details</h3><p>Click a mark in the timeline (or hover "
            "over it) to see its time, rcode, AD bit, EDE and the validator's reason.</p></div>\n</section>\n";
     if (!sc.description.empty())
@@ -436,6 +439,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     out += windows_table(sc, summary);
     out += predictions_table(sc, summary.comparison);
     out += agent_table(sc, record);
+    out += monitors_html(summary);
     out += expectations_table(summary);
     out += events_section(record);
     out += fmt::format("<footer><p class=\"file\">rollsim {} · {} instants, {} zone versions published</p></footer>\n",

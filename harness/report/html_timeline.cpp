@@ -495,6 +495,29 @@ public:
         m_y += kLaneHeight + kLaneGap;
     }
 
+    // One lane per monitor (docs/monitoring.md): its status from each change to the next.
+    void monitors(const std::vector<MonitorSummary>& monitors)
+    {
+        if (monitors.empty()) return;
+        section("Monitors");
+        for (const auto& m : monitors) {
+            background();
+            m_svg += fmt::format("<g class=\"lane monitor-lane\" data-lane=\"monitor {}\">\n", esc(m.name));
+            m_svg += lane_label(m_y, m.name, m.kind, fmt::format("monitor {} ({}): its status at each check", m.name, m.kind));
+            for (std::size_t i = 0; i < m.states.size(); ++i) {
+                const auto& st = m.states[i];
+                const Seconds until = i + 1 < m.states.size() ? m.states[i + 1].offset : m_end;
+                const std::string status(monitor::to_string(st.status));
+                m_svg += hit_rect(m_tl.x(st.offset), m_tl.x(until), m_y, kLaneHeight, "m-" + to_lower(status),
+                                  fmt::format("{}: {}\nfrom: {}\nuntil: {}\n{}", m.name, status, at(m_sc, st.offset),
+                                              until >= m_end ? std::string("the end") : at(m_sc, until), st.line),
+                                  status, st.status == monitor::Status::Critical ? "on-dark" : "on-light");
+            }
+            m_svg += "</g>\n";
+            m_y += kLaneHeight + kLaneGap;
+        }
+    }
+
     void resolvers(const std::vector<Series>& series)
     {
         m_resolvers_top = m_y;
@@ -735,6 +758,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     Lanes lanes(sc, tl, end, top);
     lanes.keys(key_lanes(sc, record), summary.quiet_ancestors);
     lanes.predicted(summary.comparison);
+    lanes.monitors(summary.monitors);
     lanes.resolvers(series_of(sc, record.observations));
 
     // Bottom to top: lane backgrounds, grid and axis, failure bands, the lanes' marks, outlines,
@@ -750,7 +774,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     return svg + "</svg>\n";
 }
 
-std::string timeline_legend(bool predicted)
+std::string timeline_legend(bool predicted, bool monitors)
 {
     struct Item { const char* css; const char* text; };
     static const Item items[] = {
@@ -777,6 +801,11 @@ std::string timeline_legend(bool predicted)
                "stroke-width=\"3\"/></pattern></defs><rect x=\"1\" y=\"1\" width=\"26\" height=\"18\" "
                "fill=\"url(#hatch-predicted-legend)\" stroke=\"#111\" stroke-width=\"2\" stroke-dasharray=\"3 3\"/></svg> "
                "predicted failure window (rollover lint; dotted outline across the resolvers)</li>\n";
+    if (monitors)
+        out += "<li><span class=\"swatch\" style=\"background:var(--secure)\"></span><span class=\"swatch\" "
+               "style=\"background:var(--retired)\"></span><span class=\"swatch\" style=\"background:var(--fail)\">"
+               "</span><span class=\"swatch\" style=\"background:var(--none)\"></span>monitor OK, WARNING, CRITICAL, "
+               "UNKNOWN</li>\n";
     out += "<li><span class=\"swatch\" style=\"border-radius:9px\"></span>numbered event (action or fault)</li>\n";
     return out + "</ul>\n";
 }

@@ -19,7 +19,8 @@ std::string offset_and_time(const scenario::Scenario& scenario, Seconds offset);
 std::string timeline_svg(const scenario::Scenario& scenario, const runner::RunRecord& record,
                          const RunSummary& summary);
 
-// A list of swatches; the predicted window's only when `predicted`.
-std::string timeline_legend(bool predicted);
+// A list of swatches; the predicted window's only when `predicted`, the monitors' statuses only
+// with `monitors`.
+std::string timeline_legend(bool predicted, bool monitors = false);
 
 }  // namespace rollsim::report

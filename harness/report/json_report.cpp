@@ -1,6 +1,7 @@
 #include "report/json_report.hpp"
 
 #include "report/event_text.hpp"
+#include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
 #include "scenario/names.hpp"
 
@@ -135,6 +136,8 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     // The rollover lint's predicted failure windows (empty without a rollover: block).
     out["predicted_windows"] = array_of(summary.predicted, predicted_json);
     out["expectations"] = array_of(summary.expectations, expectation_json);
+    out["monitors"] = monitors_json(summary);
+    out["monitor_checks"] = monitor_checks_json(sc, record);
     return out;
 }
 

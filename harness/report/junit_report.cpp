@@ -1,5 +1,6 @@
 #include "report/junit_report.hpp"
 
+#include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
 
@@ -133,6 +134,7 @@ void expectation_case(pugi::xml_node suite, const scenario::Scenario& sc, const 
     // GitLab shows only a testcase's own output: repeat the windows where they matter.
     std::string text = window_lines(sc, r.windows);
     if (e.kind == scenario::Expectation::Kind::PredictedWindows) text += prediction_lines(sc, summary.comparison);
+    if (e.kind == scenario::Expectation::Kind::Monitor) text += monitors_terminal(summary);
     tc.append_child("system-out").text().set(xml_safe(text).c_str());
 }
 
@@ -144,6 +146,7 @@ std::string suite_output(const scenario::Scenario& sc, const runner::RunRecord& 
                                   sc.zones.size(), summary.servers, summary.probe_results);
     out += window_lines(sc, summary.windows);
     out += prediction_lines(sc, summary.comparison);
+    out += monitors_terminal(summary);
     if (!record.parent_agent.empty()) {
         out += "Parent agent (CDS/CDNSKEY scans):\n";
         for (const auto& d : record.parent_agent)

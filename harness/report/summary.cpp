@@ -58,11 +58,20 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     out.quiet_ancestors = quiet_ancestors(sc, record, out.failure_groups);
     out.predicted = predicted_entries(sc, predicted);
     out.comparison = compare_predictions(sc, predicted, out.windows);
+    out.monitors = summarize_monitors(sc, record.monitor_checks, out.failure_groups);
     for (auto& v : evaluate(sc, out.comparison, record.observations)) {
         const auto& e = *v.expectation;
+        if (e.kind == scenario::Expectation::Kind::Monitor) {
+            const MonitorVerdict m = judge_monitor(e, out.monitors);
+            v.pass = m.pass;
+            v.matched = m.matched;
+            v.detail = m.detail;
+        }
         out.expectations_passed += v.pass ? 1 : 0;
         out.pass = out.pass && v.pass;
-        std::string observed = tally_outcomes(applicable_observations(sc, e, record.observations));
+        std::string observed = e.kind == scenario::Expectation::Kind::Monitor
+                                   ? monitor_observed(e.monitor, out.monitors)
+                                   : tally_outcomes(applicable_observations(sc, e, record.observations));
         out.expectations.push_back({std::move(v), std::move(observed), windows_of(e, out.windows)});
     }
     out.probe_results = record.observations.size();

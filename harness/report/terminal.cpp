@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "report/event_text.hpp"
+#include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/outcome_text.hpp"
 
@@ -97,7 +98,8 @@ std::string verdict_lines(const Verdict& v, const std::string& mark, std::size_t
     // The mark may be painted: only what it shows counts.
     const std::size_t indent = 4 + display_width(mark);
     const std::string text =
-        fmt::format("line {}: {} ({} probe results)", v.expectation->loc.line, v.expectation->text, v.matched);
+        fmt::format("line {}: {} ({} {})", v.expectation->loc.line, v.expectation->text, v.matched,
+                    v.expectation->kind == scenario::Expectation::Kind::Monitor ? "failure groups" : "probe results");
     std::string out = fmt::format("  {}  {}\n", mark, fit_width(text, width > indent ? width - indent : 0));
     if (!v.pass) out += fmt::format("        {}\n", fit_width(v.detail, width > 8 ? width - 8 : 0));
     return out;
@@ -130,6 +132,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     print_parent_agent(out, record, style);
     print_windows(out, sc, summary, style);
     if (!sc.rollovers.empty()) print_predictions(out, summary, style);
+    out << monitors_terminal(summary);
     print_expectations(out, summary, style);
     out << fmt::format("\nResult: {} — {} instants, {} zone versions published, {:.1f} s wall clock\n",
                        summary.pass ? paint(style, "32;1", "PASS") : paint(style, "31;1", "FAIL"), summary.instants,

@@ -3,6 +3,7 @@
 
 #include "core/time.hpp"
 #include "dns/outcome.hpp"
+#include "monitor/status.hpp"
 #include "runner/event.hpp"
 #include "scenario/model.hpp"
 
@@ -60,6 +61,7 @@ struct RunRecord {
     int servers = 0;           // NSD instances
     double wall_seconds = 0;
     std::vector<AgentDecision> parent_agent;  // parent agents' decisions, in order
+    std::vector<monitor::Check> monitor_checks;  // every run of every monitor, in order (docs/monitoring.md)
 };
 
 }  // namespace rollsim::runner

@@ -4,6 +4,7 @@
 #include "dns/names.hpp"
 #include "dns/query.hpp"
 #include "lab/resolver.hpp"
+#include "monitor/monitors.hpp"
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/daemon_probe.hpp"
@@ -53,11 +54,13 @@ public:
         start_resolvers();
         m_probe_times = probe_instants(m_sc, m_world);
         m_wake_times = rfc5011_wake_instants(m_sc);
+        m_monitors = std::make_unique<monitor::Monitors>(m_sc, m_world, m_tools, m_options.lab_dir);
         m_now = Seconds(0);
         scan_parent_agents(m_now);
         check_interrupted(m_now);
         ++m_record.instants;
         if (m_probe_times.count(m_now)) probe_all(m_now);
+        run_monitors(m_now);
         if (m_options.on_progress) m_options.on_progress(progress(m_now));
         update_wall_clock();
     }
@@ -88,6 +91,7 @@ public:
                 auto made = probe_all(t);
                 if (t == target) at_target = std::move(made);
             }
+            run_monitors(t);
             if (m_options.on_progress) m_options.on_progress(progress(t));
         }
         if (probe_at_end && at_target.empty()) at_target = probe_all(m_now);
@@ -195,6 +199,8 @@ private:
         auto it = probe_times.upper_bound(t);
         if (it != probe_times.end()) next = *it;
         if (auto w = m_wake_times.upper_bound(t); w != m_wake_times.end()) next = std::min(next, *w);
+        if (m_monitors)
+            if (auto m = m_monitors->next_after(t)) next = std::min(next, *m);
         for (const auto& ev : m_sc.timeline) {
             if (ev.at > t) next = std::min(next, ev.at);
             if (ev.until && *ev.until > t) next = std::min(next, *ev.until);
@@ -449,6 +455,17 @@ private:
             }
     }
 
+    // The operator's monitors due at t (docs/monitoring.md), after the probes, against the
+    // daemon resolvers running now.
+    void run_monitors(Seconds t)
+    {
+        std::vector<std::string> running;
+        for (const auto& r : m_resolvers)
+            if (r.daemon) running.push_back(r.address);
+        set_resolver_clocks(t);
+        for (auto& c : m_monitors->run_due(t, running)) m_record.monitor_checks.push_back(std::move(c));
+    }
+
     void note(Seconds t, EventContent what) { m_record.events.emplace_back(t, std::move(what)); }
 
     void record_event(const scenario::Event& ev)
@@ -528,6 +545,7 @@ private:
     RunRecord m_record;
     int m_failures = 0;
     std::set<Seconds> m_probe_times;
+    std::unique_ptr<monitor::Monitors> m_monitors;  // made by start()
     std::set<Seconds> m_wake_times;  // RFC 5011 daemons' wake-ups (rfc5011_wake_instants)
     Seconds m_now{0};
     struct AgentState {

@@ -12,6 +12,7 @@ std::string expectation_text(const Expectation& e)
     const std::string outcome(to_string(e.outcome));
     if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
     if (e.kind == Kind::PredictedWindows) return "failure windows match the rollover lint's predicted windows";
+    if (e.kind == Kind::Monitor) return detail::monitor_expectation_text(e);
     std::string out = e.query ? e.query->text() : "every query";
     out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
     if (e.from) out += " from " + format_offset(*e.from);
@@ -116,7 +117,7 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
         e.id = scalar(*id);
         if (e.id.empty()) fail(loc(*id), "id is empty; name the expectation, e.g. 'id: ds-removed-too-early'");
     }
-    if (!parse_standalone(e, f, otherwise_seen)) {
+    if (!parse_standalone(e, f, otherwise_seen) && !parse_monitor_expectation(e, f)) {
         parse_kind(e, f);
         parse_scope(e, f);
     }

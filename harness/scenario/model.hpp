@@ -319,7 +319,8 @@ struct Expectation {
     //   (a window still open at the end lasts until the end), with `ede` if given.
     // PredictedWindows: every warm failure window lies within a window the rollover lint
     //   predicted, and every predicted window saw a warm failure (within probe granularity).
-    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows };
+    // Monitor: the monitor's lead over every failure group (report/monitor_leads.hpp).
+    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows, Monitor };
     Kind kind = Kind::Window;
     std::optional<Query> query;            // nullopt = every probed query
     std::string resolver;                  // empty = every resolver
@@ -328,11 +329,40 @@ struct Expectation {
     Outcome outcome = Outcome::Secure;
     std::optional<int> ede;                // required EDE code (daemon resolvers only)
     std::optional<Seconds> start_min, start_max, length_min, length_max;  // FailureWindow
+    // Monitor: `monitor` warned (warns_before) or went critical (crit_before) at least this long
+    // before every failure group started (0s: at the same instant), or (misses) raised nothing
+    // before any of them.
+    std::string monitor;
+    std::optional<Seconds> warns_before, crit_before;
+    bool misses = false;
     SourceLoc loc;
     std::string text;  // the expectation as written, for reports
     // The author's name for it (`id:`), unique in the file; empty = named by its text. What CI
     // test views follow from run to run (report/expectation_id.hpp).
     std::string id;
+};
+
+// The operator's monitoring (`monitors:`, docs/monitoring.md): checks run inside the lab on the
+// virtual clock at every multiple of their interval, each giving a monitoring-plugins status
+// (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). A command monitor runs the operator's own program;
+// `kind: rollsim-health` is the reference monitor built in (monitor/health.hpp).
+enum class MonitorKind {
+    Command,  // a program run through /bin/sh with the placeholders filled in
+    Health,   // rollsim-health: RRSIG validity, DS alignment, DNSKEY and CDS consistency, chain
+};
+
+struct MonitorSpec {
+    std::string name;  // unique; what reports and expectations call it
+    MonitorKind kind = MonitorKind::Command;
+    std::string command;              // Command: as written, {placeholders} not yet filled in
+    Seconds every{3600};              // runs at +0, +every, +2*every, ... of virtual time
+    Seconds timeout{30};              // wall-clock deadline of one run; then killed, UNKNOWN
+    std::vector<std::string> zones;   // Health: zones checked; Command: the first is {zone}
+    Seconds warn{3 * 86400};          // Health: WARNING at this much RRSIG validity left or less
+    Seconds critical{86400};          // Health: CRITICAL at this much or less
+    // An alert with no failure starting within this long after it is a false alarm.
+    Seconds horizon{7 * 86400};
+    SourceLoc loc;
 };
 
 struct Scenario {
@@ -354,6 +384,7 @@ struct Scenario {
     // The parser: one per `rollover:` entry, as written. prepare: one per rollover planned (a
     // repeating one, one per generation), in the order they were planned.
     std::vector<RolloverSpec> rollovers;
+    std::vector<MonitorSpec> monitors;  // in file order
 
     const ZoneSpec* find_zone(const std::string& name) const
     {

@@ -89,6 +89,7 @@ Scenario Parser::run(const std::string& text)
     if (const Field* r = f.find("rollover")) parse_rollovers(*r);
     m_defer_keys = !m_scenario.rollovers.empty();
     if (const Field* t = f.find("timeline")) parse_timeline(*t);
+    if (const Field* m = f.find("monitors")) parse_monitors(*m);
     if (const Field* e = f.find("expect")) parse_expectations(*e);
 
     settle_duration(f.find("duration"));
@@ -177,6 +178,7 @@ const Vocabulary& vocabulary()
             {"rollover-parent", to_strings(detail::kRolloverParentFields)},
             {"rollover-override", to_strings(detail::kRolloverOverrideFields)},
             {"parent-agent", to_strings(detail::kParentAgentFields)},
+            {"monitor", to_strings(detail::kMonitorFields)},
         };
         out.rollover_methods = names_of<RolloverMethod>();
         out.faults = names_of<FaultKind>();

@@ -35,7 +35,8 @@ constexpr std::string_view kReservedZone = "rollsim.";  // root servers: ns1.roo
 
 // The field names of each section, in the parser's order (scenario::vocabulary() lists them).
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
-                                           "timeline", "probes",      "resolvers", "expect",   "rollover"};
+                                           "timeline", "probes",      "resolvers", "expect",   "rollover",
+                                           "monitors"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
                                                 "parent", "override", "propagation-delay", "margin", "every",
                                                 "count"};
@@ -69,9 +70,14 @@ constexpr std::string_view kOfflineFields[] = {"from", "until"};
 constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
                                               "outcome",        "ede",            "otherwise",     "no-failures",
                                               "failure-window", "starts-between", "lasts-between", "predicted-windows",
-                                              "id"};
+                                              "id",             "monitor",        "warns-before",  "crit-before",
+                                              "misses"};
 // What each kind of expectation takes (the kind's own field first).
 constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id"};
+constexpr std::string_view kMonitorExpectFields[] = {"monitor", "warns-before", "crit-before", "misses", "id"};
+// A monitor (monitors.cpp).
+constexpr std::string_view kMonitorFields[] = {"kind",  "command", "every",    "timeout", "zone",
+                                               "zones", "warn",    "critical", "horizon"};
 constexpr std::string_view kFailureWindowFields[] = {"failure-window", "resolver", "starts-between", "lasts-between",
                                                      "ede", "id"};
 
@@ -106,6 +112,9 @@ struct TimeRef {
     SourceLoc loc;
     std::string what;
 };
+
+// "monitor health warns at least 2d before every failure" (monitors.cpp).
+std::string monitor_expectation_text(const Expectation& e);
 
 struct Token;          // records.cpp
 struct RecordContext;  // records.cpp
@@ -248,6 +257,13 @@ private:
     void parse_rolled_key(RolloverSpec& r, const Fields& f, const std::string& method_name);
     void check_turn(const RolloverSpec& r, const Field& method) const;
     void parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name);
+
+    // -- monitors (monitors.cpp)
+    void parse_monitors(const Field& f);
+    MonitorSpec parse_monitor(const Field& entry);
+    void parse_monitor_zones(const Fields& mf, MonitorSpec& m) const;
+    void check_placeholders(const Field& command) const;
+    bool parse_monitor_expectation(Expectation& e, const Fields& f) const;
 
     // -- expectations (expectations.cpp)
     void parse_expectations(const Field& f);

@@ -1114,7 +1114,7 @@ TEST(ScenarioSchema, FieldsMatchTheParser)
         {"event", &defs.at("event")}, {"probes", &defs.at("probes")},    {"resolver", &defs.at("resolver")},
         {"expect", &defs.at("expectation")}, {"rollover", &defs.at("rollover")},
         {"rollover-parent", &defs.at("rolloverParent")}, {"rollover-override", &defs.at("rolloverOverride")},
-        {"parent-agent", &defs.at("parentAgent")},
+        {"parent-agent", &defs.at("parentAgent")}, {"monitor", &defs.at("monitor")},
     };
     ASSERT_EQ(keys_of(json(v.fields)), [&] {
         std::set<std::string> names;
