@@ -29,7 +29,7 @@ constexpr const char* kFooter = R"(Examples:
 
 Exit status:
   0    every expectation held (play: the exercise ended)
-  1    an expectation did not hold
+  1    an expectation did not hold (plan --strict: the lint has a finding)
   2    the command line or a scenario is invalid; nothing was started
   3    the lab could not start, e.g. a program is missing
   4    internal error
@@ -96,7 +96,10 @@ void add_check_plan_play(CommandLine& cl)
 
     cl.plan = cl.app.add_subcommand("plan", "Print the rollover schedule (RFC 7583 intervals) and its lint");
     cl.plan->add_option("scenarios", cl.plan_inputs, kInputs)->required()->type_name("FILE|DIR");
-    cl.plan->footer("Example:\n  rollsim plan scenarios/rollovers/ksk-double-ds-too-short.yaml");
+    cl.plan->add_flag("--json", cl.plan_json, "Print the plans as one JSON document (docs/report-format.md)");
+    cl.plan->add_flag("--strict", cl.plan_strict, "Exit 1 when the lint has a finding (for CI)");
+    cl.plan->footer("Examples:\n  rollsim plan scenarios/rollovers/ksk-double-ds-too-short.yaml\n"
+                    "  rollsim plan --json --strict scenarios/rollovers");
 
     auto& a = cl.play_args;
     auto* play = cl.app.add_subcommand("play", "Play a scenario as a tabletop exercise, driven by commands from stdin");

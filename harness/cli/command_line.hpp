@@ -26,6 +26,8 @@ struct CommandLine {
     PlayArgs play_args;
     std::vector<std::string> check_inputs;
     std::vector<std::string> plan_inputs;
+    bool plan_json = false;    // plan --json: the plans as one JSON document (report/plan_json.hpp)
+    bool plan_strict = false;  // plan --strict: exit 1 when the lint has a finding
     std::string template_root;  // every subcommand's --template-root
 };
 

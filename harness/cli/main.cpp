@@ -4,6 +4,7 @@
 #include "cli/load.hpp"
 #include "cli/scenario_input.hpp"
 #include "core/error.hpp"
+#include "report/plan_json.hpp"
 #include "rollover/planner.hpp"
 
 #include <iostream>
@@ -26,14 +27,22 @@ int cmd_check(const std::vector<std::string>& inputs, const std::string& templat
     return status;
 }
 
-// `rollsim plan FILE...`: each scenario's rollover schedule and lint, before anything runs.
-int cmd_plan(const std::vector<std::string>& inputs, const std::string& template_root)
+// `rollsim plan FILE...`: each scenario's rollover schedule and lint, before anything runs; as
+// one JSON document with --json; with --strict, exit 1 when the lint has a finding (a scenario
+// error still wins: 2).
+int cmd_plan(const rollsim::cli::CommandLine& cl)
 {
     int status = 0;
-    bool first = true;
-    for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
+    bool first = true, findings = false;
+    std::vector<nlohmann::json> documents;
+    for (const auto& file : rollsim::cli::expand_inputs(cl.plan_inputs)) {
         try {
-            const auto prepared = rollsim::cli::load_scenario(file, template_root);
+            const auto prepared = rollsim::cli::load_scenario(file, cl.template_root);
+            findings = findings || rollsim::report::has_findings(prepared.scenario, prepared.plans);
+            if (cl.plan_json) {
+                documents.push_back(rollsim::report::plan_json(prepared.scenario, prepared.plans));
+                continue;
+            }
             if (!first) std::cout << "\n";
             first = false;
             rollsim::rollover::print_plan(std::cout, prepared.scenario, prepared.plans);
@@ -42,6 +51,8 @@ int cmd_plan(const std::vector<std::string>& inputs, const std::string& template
             status = static_cast<int>(rollsim::ExitCode::InvalidScenario);
         }
     }
+    if (cl.plan_json) std::cout << rollsim::report::plan_document(std::move(documents)).dump(2) << "\n";
+    if (status == 0 && cl.plan_strict && findings) status = static_cast<int>(rollsim::ExitCode::ExpectationFailed);
     return status;
 }
 
@@ -72,7 +83,7 @@ int main(int argc, char** argv)
         cl->run_args.template_root = cl->play_args.template_root = cl->template_root;
         if (*cl->run) return rollsim::cli::run(cl->run_args);
         if (*cl->check) return cmd_check(cl->check_inputs, cl->template_root);
-        if (*cl->plan) return cmd_plan(cl->plan_inputs, cl->template_root);
+        if (*cl->plan) return cmd_plan(*cl);
         if (*cl->play) return rollsim::cli::play(cl->play_args, std::cin, std::cout);
     } catch (const rollsim::Fatal& e) {
         std::cerr << "rollsim: " << e.what() << "\n";

@@ -4,6 +4,8 @@
 // (a step after an interval, a finding when an override falls short) are Builder's.
 #include "rollover/planner.hpp"
 
+#include "rollover/chain_lint.hpp"
+
 #include "scenario/names.hpp"
 
 #include <algorithm>
@@ -652,6 +654,8 @@ std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& sc, con
                 out.push_back(*f.window);
                 out.back().until = std::min(out.back().until, sc.duration);
             }
+    for (const auto& f : lint_chain(sc, plans))
+        if (f.window) out.push_back(*f.window);
     return out;
 }
 

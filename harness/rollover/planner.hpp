@@ -83,13 +83,15 @@ std::vector<const scenario::KeySpec*> replaced_keys(const scenario::ZoneSpec& zo
 // prepare/prepared.hpp).
 RolloverPlan plan_rollover(const scenario::ZoneSpec& zone, const scenario::RolloverSpec& spec);
 
-// Every window the lint of `plans` predicts (`until` at most the scenario's duration).
+// Every window the lint of `plans` predicts, then those of the chain-of-trust lint of the whole
+// timeline (chain_lint.hpp) that no finding of `plans` covers (`until` at most the duration).
 std::vector<PredictedWindow> predicted_windows(const scenario::Scenario& scenario,
                                                const std::vector<RolloverPlan>& plans);
 
 // `rollsim plan`: per rollover, the schedule; then the lint.
 void print_plan(std::ostream& out, const scenario::Scenario& scenario, const std::vector<RolloverPlan>& plans);
-// The lint findings alone ("Rollover lint" section; nothing when there are none).
+// The lint findings alone, the chain-of-trust lint's after the plans' ("Rollover lint" section;
+// nothing when there are none).
 void print_lint(std::ostream& out, const scenario::Scenario& scenario, const std::vector<RolloverPlan>& plans);
 
 // The resolvers of the scenario a predicted window applies to, e.g. "warm" (by kind, and by

@@ -1,5 +1,6 @@
 // `rollsim plan` and the lint before a run: a plan's schedule with the interval behind each
 // step, and the findings with the failure windows they predict, as text (planner.hpp).
+#include "rollover/chain_lint.hpp"
 #include "rollover/planner.hpp"
 
 #include "scenario/names.hpp"
@@ -46,28 +47,41 @@ std::string actions_text(const Step& s)
     return out.empty() ? "(at the parent's registry; no change in the lab)" : out;
 }
 
+// "    <message>" and the window it predicts, or `without` when none.
+void print_finding(std::ostream& out, const scenario::Scenario& sc, const std::string& message,
+                   const std::optional<PredictedWindow>& window, std::string_view without)
+{
+    out << fmt::format("    {}\n", message);
+    if (!window) {
+        out << fmt::format("    {}\n", without);
+        return;
+    }
+    std::string who;
+    for (const auto& r : affected_resolvers(sc, *window)) who += (who.empty() ? "" : ", ") + r;
+    const Seconds until = std::min(window->until, sc.duration);
+    out << fmt::format("    predicted failure window: {} .. {} ({} .. {}) on {}\n", o(window->from), o(until),
+                       format_time(sc.start + window->from), format_time(sc.start + until),
+                       who.empty() ? "no resolver" : who);
+}
+
 }  // namespace
 
 void print_lint(std::ostream& out, const scenario::Scenario& sc, const std::vector<RolloverPlan>& plans)
 {
     bool any = false;
-    for (const auto& p : plans) {
+    auto heading = [&](int line, const std::string& what, const std::string& zone) {
+        if (!any) out << "Rollover lint\n";
+        any = true;
+        out << fmt::format("  line {}: {} in {}\n", line, what, zone);
+    };
+    for (const auto& p : plans)
         for (const auto& f : p.findings) {
-            if (!any) out << "Rollover lint\n";
-            any = true;
-            out << fmt::format("  line {}: {} in {}\n", f.loc.line, what_is_rolled(*p.spec), p.spec->zone);
-            out << fmt::format("    {}\n", f.message);
-            if (f.window) {
-                std::string who;
-                for (const auto& r : affected_resolvers(sc, *f.window)) who += (who.empty() ? "" : ", ") + r;
-                const Seconds until = std::min(f.window->until, sc.duration);
-                out << fmt::format("    predicted failure window: {} .. {} ({} .. {}) on {}\n", o(f.window->from),
-                                   o(until), format_time(sc.start + f.window->from), format_time(sc.start + until),
-                                   who.empty() ? "no resolver" : who);
-            } else {
-                out << "    no failure window predicted for Unbound\n";
-            }
+            heading(f.loc.line, what_is_rolled(*p.spec), p.spec->zone);
+            print_finding(out, sc, f.message, f.window, "no failure window predicted for Unbound");
         }
+    for (const auto& f : lint_chain(sc, plans)) {
+        heading(f.loc.line, "the timeline", f.zone);
+        print_finding(out, sc, f.message, f.window, "an action that does nothing: no failure window predicted");
     }
 }
 
@@ -105,7 +119,7 @@ void print_plan(std::ostream& out, const scenario::Scenario& sc, const std::vect
             }
         }
     }
-    bool findings = false;
+    bool findings = !lint_chain(sc, plans).empty();
     for (const auto& p : plans) findings = findings || !p.findings.empty();
     if (!findings) {
         if (!plans.empty()) out << "\nRollover lint\n  no findings: every interval meets its RFC 7583 minimum\n";

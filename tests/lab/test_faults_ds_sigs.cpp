@@ -98,6 +98,29 @@ void check_mx_untouched(const nlohmann::json& report)
 
 // The fault lasts +1d..+1d12h. The cold validator sees it at once; the warm daemon once its
 // DS and DNSKEY (TTL 1h) run out, and until the bad DS it cached after the repair does.
+// docs/faults.md: a cached answer whose TTL ends exactly on a probe instant is still answered
+// from the cache at that second. The A (TTL 5m) fetched at +0 is secure at +5m although every
+// fresh copy has been bogus since +1m; the next probe fetches it again and fails.
+TEST(FaultCatalog, AnEntryWhoseTtlEndsOnAProbeIsStillAnsweredFromTheCache)
+{
+    auto report = run_and_report("scenarios/basics/ttl-ends-on-a-probe.yaml");
+    expect_every_expectation_passed(report);
+    bool at_expiry = false;
+    for (const auto& o : observations_of(report, "warm", "www.example.com.", "A")) {
+        if (o["offset_s"] == 300) {
+            at_expiry = true;
+            EXPECT_EQ(o["validation"], "secure") << o.dump();
+        }
+        if (o["offset_s"] > 300) {
+            EXPECT_EQ(o["validation"], "bogus") << o.dump();
+        }
+    }
+    EXPECT_TRUE(at_expiry) << "no probe at +5m";
+    auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u);
+    EXPECT_EQ(cold[0]["start_s"], 60);
+}
+
 TEST(FaultCatalog, DsDigestMismatch)
 {
     auto report = run_and_report(scenario("ds-digest-mismatch"));

@@ -139,5 +139,42 @@ TEST(Rollovers, PlanPrintsTheScheduleAndTheLint)
     EXPECT_NE(r.output.find("predicted failure window: +6h40m .. +7h35m"), std::string::npos) << r.output;
 }
 
+// An operator's mistake the override lint cannot see: the registrar replaced the DS (a
+// hand-written ds-remove) where the double-DS method adds it. The chain-of-trust lint predicts a
+// window for the cold validator while the sets served disagree (+2d .. +3d5m) and one for warm
+// resolvers until the old DNSKEY set has left caches (+3d1h10m); both fail inside them.
+TEST(Rollovers, RegistrarReplacingTheDsFailsEveryValidatorInTheWindowsTheTimelineLintPredicts)
+{
+    auto report = run_and_report("scenarios/rollovers/ksk-double-ds-registrar-replaced.yaml");
+    expect_every_expectation_passed(report);
+    ASSERT_EQ(report["predicted_windows"].size(), 2u) << report["predicted_windows"].dump();
+    EXPECT_EQ(report["predicted_windows"][0]["until_s"], 3 * 86400 + 1 * kHour + 10 * kMinute);
+    EXPECT_EQ(report["predicted_windows"][1]["resolvers"], nlohmann::json::array({"cold"}));
+    auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_EQ(cold[0]["start_s"], 2 * 86400);
+    EXPECT_EQ(cold[0]["outcome"], "bogus");
+    EXPECT_EQ(windows_of(report, "warm").size(), 1u) << report["failure_windows"].dump();
+}
+
+TEST(Rollovers, PlanJsonGivesTheStepsIntervalsAndFindingsAndStrictFailsOnAFinding)
+{
+    const std::string file = repo_path("scenarios/rollovers/ksk-double-ds-registrar-replaced.yaml");
+    auto r = run_rollsim({"plan", "--json", file});
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto doc = nlohmann::json::parse(r.output);
+    EXPECT_EQ(doc["format"], "rollsim-plan");
+    const auto& plan = doc["scenarios"][0];
+    EXPECT_EQ(plan["rollovers"][0]["steps"][2]["interval"]["name"], "IpubP");
+    EXPECT_EQ(plan["rollovers"][0]["steps"][2]["interval"]["minimum_s"], 86400 + 5 * kMinute);
+    ASSERT_EQ(plan["findings"].size(), 3u) << plan["findings"].dump();
+    EXPECT_EQ(plan["findings"][0]["source"], "timeline");
+    EXPECT_TRUE(plan["findings"][0]["window"].is_null());
+    EXPECT_EQ(plan["predicted_windows"].size(), 2u);
+
+    EXPECT_EQ(run_rollsim({"plan", "--strict", file}).status, 1);
+    EXPECT_EQ(run_rollsim({"plan", "--strict", repo_path("scenarios/rollovers/ksk-double-ds.yaml")}).status, 0);
+}
+
 }  // namespace
 }  // namespace rollsim::test
