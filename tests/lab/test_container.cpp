@@ -80,6 +80,8 @@ TEST(Container, ImageBuiltFromALocalDebianRootRunsAScenarioWithPodman)
                                              std::chrono::seconds(120));
     EXPECT_EQ(no_net_admin.status, 3) << no_net_admin.output;
     EXPECT_TRUE(contains(no_net_admin.output, "cannot bring loopback up in the lab namespace")) << no_net_admin.output;
+    // The image is rebuilt by every run of the test: none is left behind.
+    EXPECT_EQ(run_program_in(ROLLSIM_ROOT, "/usr/bin/podman", {"rmi", tag}).status, 0);
 }
 
 }  // namespace
