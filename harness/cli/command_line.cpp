@@ -25,6 +25,9 @@ constexpr const char* kFooter = R"(Examples:
   rollsim run scenarios -j 2 --quiet --report-dir reports
   rollsim check my-rollover.yaml
   rollsim plan scenarios/rollovers/zsk-prepublish.yaml
+  rollsim run scenarios -j 2 --shard 2/3 --report-dir shard-2
+  rollsim merge shard-1 shard-2 shard-3 -o reports
+  rollsim sweep scenarios/sweeps/ksk-double-ds-timing.yaml -j 2 --report-dir sweep
   printf 'next\nadvance failure\nquit\n' | rollsim play exercise.yaml
 
 Exit status:
@@ -33,11 +36,15 @@ Exit status:
   2    the command line or a scenario is invalid; nothing was started
   3    the lab could not start, e.g. a program is missing
   4    internal error
+  5    merge: a listed scenario is missing from the shards, or ran in two
   130  interrupted
 
 Environment:
   ROLLSIM_NSD, ROLLSIM_NSD_CONTROL, ROLLSIM_UNBOUND, ROLLSIM_LIBFAKETIME
        the programs and the library the lab uses, instead of those found on PATH
+  CI_NODE_INDEX, CI_NODE_TOTAL; JOB_COMPLETION_INDEX, ROLLSIM_SHARD_TOTAL
+       --shard auto: the shard of a GitLab parallel: job (1-based), else of a Kubernetes
+       Indexed Job (0-based) out of ROLLSIM_SHARD_TOTAL (docs/scale-out.md)
   TMPDIR
        where lab directories are made (default /tmp)
 
@@ -52,6 +59,47 @@ See also:
   unbound(8), unbound.conf(5).)";
 
 constexpr const char* kInputs = "Scenario files (YAML) or directories of them";
+
+// --shard and --shard-durations, of run and sweep (cli/shard.hpp).
+void add_shard_options(CLI::App* sub, RunArgs& a)
+{
+    sub->add_option("--shard", a.shard,
+                    "Run only this part of the list: shard I of N (1-based), or auto from CI_NODE_INDEX/CI_NODE_TOTAL "
+                    "or JOB_COMPLETION_INDEX/ROLLSIM_SHARD_TOTAL; merge the report directories with rollsim merge")
+        ->type_name("I/N|auto");
+    sub->add_option("--shard-durations", a.shard_durations,
+                    "Balance the shards by the wall clocks in an earlier run's or merge's index.json")
+        ->type_name("FILE|DIR");
+}
+
+// `rollsim sweep FILE` and `rollsim merge DIR...` (cli/merge.hpp).
+void add_sweep_merge(CommandLine& cl)
+{
+    auto& a = cl.sweep_args;
+    auto* sweep = cl.app.add_subcommand("sweep", "Run every variant of a scenario's sweep: and tabulate failures against "
+                                                 "its parameters");
+    sweep->add_option("scenario", a.inputs, "The scenario file with a sweep: block")->required()->expected(1)->type_name("FILE");
+    sweep->add_option("-j,--jobs", a.jobs, "Variants to run at the same time, each in its own lab (1 to 64)")
+        ->check(CLI::Range(1, 64).description(""))
+        ->type_name("N");
+    sweep->add_option("--report-dir", a.report_dir, "Write every variant's reports, summary.md and index.html (the heat "
+                                                    "map) here")
+        ->type_name("DIR");
+    sweep->add_flag("--keep-lab", a.keep_lab, "Keep the lab directories (configs, zones, logs)");
+    sweep->add_flag("-q,--quiet", a.quiet, "Print only the tables and errors");
+    add_shard_options(sweep, a);
+    sweep->footer("Example:\n  rollsim sweep scenarios/sweeps/ksk-double-ds-timing.yaml -j 2 --report-dir sweep");
+    cl.sweep = sweep;
+
+    auto& m = cl.merge_args;
+    auto* merge = cl.app.add_subcommand("merge", "Join the report directories of a list's shards into one");
+    merge->add_option("shards", m.inputs, "Report directories of rollsim run --shard ... --report-dir")
+        ->required()
+        ->type_name("DIR");
+    merge->add_option("-o,--output", m.output, "The joined report directory")->required()->type_name("DIR");
+    merge->footer("Example:\n  rollsim merge shard-1 shard-2 shard-3 -o reports");
+    cl.merge = merge;
+}
 
 void add_run(CommandLine& cl)
 {
@@ -82,6 +130,7 @@ void add_run(CommandLine& cl)
                     "Ask every daemon resolver as each of these kinds: all, or a list such as unbound,bind "
                     "(docs/resolvers.md)")
         ->type_name("all|KIND,...");
+    add_shard_options(run, a);
     run->footer("Examples:\n"
                 "  rollsim run scenarios/basics/ds-digest-mismatch.yaml --report-html ds.html\n"
                 "  rollsim run scenarios/faults -j 2 --report-dir reports");
@@ -164,8 +213,9 @@ std::unique_ptr<CommandLine> make_command_line()
     cl->app.set_version_flag("--version", std::string("rollsim ") + ROLLSIM_VERSION);
     add_run(*cl);
     add_check_plan_play(*cl);
+    add_sweep_merge(*cl);
     // Templates are read only below this directory (scenario/parse.hpp, cli/scenario_input.hpp).
-    for (auto* sub : {cl->run, cl->check, cl->plan, cl->play})
+    for (auto* sub : {cl->run, cl->check, cl->plan, cl->play, cl->sweep})
         sub->add_option("--template-root", cl->template_root,
                         "Read zone templates only below this directory (default: the scenario's repository, the "
                         "nearest directory above it holding .git; for a scenario of the installed catalog, "

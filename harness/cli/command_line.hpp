@@ -5,6 +5,7 @@
 // are generated from its --help (scripts/cli-docs).
 #pragma once
 
+#include "cli/merge.hpp"
 #include "cli/play.hpp"
 #include "cli/run.hpp"
 
@@ -22,7 +23,11 @@ struct CommandLine {
     CLI::App* check = nullptr;
     CLI::App* plan = nullptr;
     CLI::App* play = nullptr;
+    CLI::App* sweep = nullptr;
+    CLI::App* merge = nullptr;
     RunArgs run_args;
+    RunArgs sweep_args;  // `sweep` runs like `run` (RunArgs::sweep)
+    MergeArgs merge_args;
     PlayArgs play_args;
     std::vector<std::string> check_inputs;
     std::vector<std::string> plan_inputs;

@@ -2,6 +2,8 @@
 // its exit status (core/error.hpp); `run` is in cli/run.cpp, `play` in cli/play.cpp.
 #include "cli/command_line.hpp"
 #include "cli/load.hpp"
+#include "cli/merge.hpp"
+#include "cli/scenario_list.hpp"
 #include "cli/scenario_input.hpp"
 #include "core/error.hpp"
 #include "report/plan_json.hpp"
@@ -14,10 +16,10 @@ namespace {
 int cmd_check(const std::vector<std::string>& inputs, const std::string& template_root)
 {
     int status = 0;
-    for (const auto& file : rollsim::cli::expand_inputs(inputs)) {
+    for (const auto& source : rollsim::cli::list_scenarios(inputs)) {
         try {
-            const auto sc = rollsim::cli::load_scenario(file, template_root).scenario;
-            std::cout << file << ": valid (" << sc.zones.size() << " zones, " << sc.timeline.size() << " events, "
+            const auto sc = rollsim::cli::load_source(source, template_root).scenario;
+            std::cout << source.key() << ": valid (" << sc.zones.size() << " zones, " << sc.timeline.size() << " events, "
                       << sc.expectations.size() << " expectations)\n";
         } catch (const rollsim::ScenarioError& e) {
             std::cerr << "rollsim: " << e.what() << "\n";
@@ -35,9 +37,9 @@ int cmd_plan(const rollsim::cli::CommandLine& cl)
     int status = 0;
     bool first = true, findings = false;
     std::vector<nlohmann::json> documents;
-    for (const auto& file : rollsim::cli::expand_inputs(cl.plan_inputs)) {
+    for (const auto& source : rollsim::cli::list_scenarios(cl.plan_inputs)) {
         try {
-            const auto prepared = rollsim::cli::load_scenario(file, cl.template_root);
+            const auto prepared = rollsim::cli::load_source(source, cl.template_root);
             findings = findings || rollsim::report::has_findings(prepared.scenario, prepared.plans);
             if (cl.plan_json) {
                 documents.push_back(rollsim::report::plan_json(prepared.scenario, prepared.plans));
@@ -80,8 +82,11 @@ int main(int argc, char** argv)
     }
 
     try {
-        cl->run_args.template_root = cl->play_args.template_root = cl->template_root;
+        cl->run_args.template_root = cl->play_args.template_root = cl->sweep_args.template_root = cl->template_root;
+        cl->sweep_args.sweep = true;
         if (*cl->run) return rollsim::cli::run(cl->run_args);
+        if (*cl->sweep) return rollsim::cli::run(cl->sweep_args);
+        if (*cl->merge) return rollsim::cli::merge(cl->merge_args);
         if (*cl->check) return cmd_check(cl->check_inputs, cl->template_root);
         if (*cl->plan) return cmd_plan(*cl);
         if (*cl->play) return rollsim::cli::play(cl->play_args, std::cin, std::cout);

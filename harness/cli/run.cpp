@@ -1,6 +1,9 @@
 #include "cli/run.hpp"
 
+#include "cli/batch_output.hpp"
 #include "cli/lab_dir.hpp"
+#include "cli/scenario_list.hpp"
+#include "cli/shard.hpp"
 #include "cli/signals.hpp"
 #include "cli/load.hpp"
 #include "cli/terminal_width.hpp"
@@ -12,6 +15,7 @@
 #include "report/junit_report.hpp"
 #include "report/markdown_report.hpp"
 #include "report/run_result.hpp"
+#include "report/batch_index.hpp"
 #include "report/summary.hpp"
 #include "report/terminal.hpp"
 #include "rollover/planner.hpp"
@@ -50,18 +54,15 @@ void write_report(const fs::path& path, const std::string& text)
     if (auto error = rollsim::write_file_atomically(path, text)) throw Fatal(ExitCode::Internal, *error);
 }
 
-// The whole file; "" when it cannot be read.
-std::string read_text(const fs::path& file)
+// "scenarios/faults/ds-missing.yaml" -> "scenarios-faults-ds-missing"; a sweep variant's
+// "scenarios/sweeps/x.yaml[ds-ttl=1h,delay=0s]" -> "scenarios-sweeps-x-ds-ttl-1h-delay-0s".
+std::string report_name(const std::string& key)
 {
-    std::ifstream in(file);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// "scenarios/faults/ds-missing.yaml" -> "scenarios-faults-ds-missing"
-std::string report_name(const std::string& file)
-{
-    std::string out = fs::path(file).lexically_normal().replace_extension().string();
-    std::replace(out.begin(), out.end(), '/', '-');
+    const auto values = key.ends_with(']') ? key.rfind('[') : std::string::npos;
+    std::string out = fs::path(key.substr(0, values)).lexically_normal().replace_extension().string();
+    if (values != std::string::npos) out += "-" + key.substr(values + 1, key.size() - values - 2);
+    for (char& c : out)
+        if (c == '/' || c == '=' || c == ',') c = '-';
     while (!out.empty() && (out.front() == '.' || out.front() == '-')) out.erase(out.begin());
     return out;
 }
@@ -144,8 +145,49 @@ int run_in_this_process(const prepare::PreparedScenario& loaded, const lab::Tool
     return static_cast<int>(summary.pass ? ExitCode::Ok : ExitCode::ExpectationFailed);
 }
 
+// What a batch runs: its part of the listed entries (all of them without --shard), loaded.
+struct Batch {
+    std::vector<std::string> listed;                // every entry's key, in list order
+    std::optional<report::ShardOfList> shard;
+    std::vector<ScenarioSource> sources;            // this machine's part
+    std::vector<prepare::PreparedScenario> scenarios;  // the same, loaded
+};
+
+// --shard: this machine's part of the list (cli/shard.hpp), balanced by --shard-durations.
+Batch select_shard(std::vector<ScenarioSource> all, const RunArgs& args)
+{
+    Batch batch;
+    for (const auto& s : all) batch.listed.push_back(s.key());
+    if (args.shard.empty()) {
+        if (!args.shard_durations.empty())
+            throw ScenarioError("--shard-durations", 0, 0, "balances shards; give --shard I/N or --shard auto with it");
+        batch.sources = std::move(all);
+        return batch;
+    }
+    const ShardSpec spec = parse_shard(args.shard, process_environment());
+    const auto seconds = args.shard_durations.empty() ? std::map<std::string, double>{} : load_durations(args.shard_durations);
+    const std::vector<int> part = partition(batch.listed, spec.total, seconds);
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (part[i] == spec.index) batch.sources.push_back(std::move(all[i]));
+    batch.shard = report::ShardOfList{spec.index, spec.total};
+    return batch;
+}
+
+// `rollsim sweep FILE`: FILE is one file that declares a sweep (else the parser's error, or this one).
+void check_sweep_input(const std::vector<ScenarioSource>& all, const RunArgs& args)
+{
+    if (!args.sweep) return;
+    const std::string& file = args.inputs.front();
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, 0, "rollsim sweep takes one scenario file");
+    if (!all.empty() && all.front().variant) return;
+    load_scenario(file, args.template_root);
+    throw ScenarioError(file, 0, 0, "declares no sweep: block (docs/scenario-format.md, Sweeps); run it with rollsim run");
+}
+
 struct Job {
     const prepare::PreparedScenario* loaded;
+    const ScenarioSource* source;
     fs::path report;  // the JSON report, with --report-dir
     fs::path result;  // the report::RunResult the child writes
     fs::path log;     // the child's output
@@ -191,25 +233,6 @@ std::string last_line(const fs::path& file)
     while (std::getline(in, line))
         if (!line.empty()) last = line;
     return last;
-}
-
-// --report-dir of a batch: DIR/junit.xml with every scenario's testsuite, DIR/summary.md.
-void write_batch_reports(const fs::path& dir, const std::vector<Job>& jobs, double wall, int parallel)
-{
-    std::vector<report::JunitPart> parts;
-    std::vector<report::MarkdownBatchRow> rows;
-    for (const auto& job : jobs) {
-        const fs::path xml = fs::path(job.report).replace_extension(".xml");
-        const fs::path md = fs::path(job.report).replace_extension(".md");
-        std::string error;
-        if (job.status == -1) error = "not run (interrupted)";
-        else if (job.status > 1) error = fmt::format("exit status {}: {}", job.status, last_line(job.log));
-        parts.push_back({job.file(), job.finished() ? read_text(xml) : "", error, 0});
-        rows.push_back(report::markdown_batch_row(job.file(), job.status, job.outcome, error));
-        if (fs::exists(md)) rows.back().report = md.filename().string();
-    }
-    write_report(dir / "junit.xml", report::junit_combine(parts));
-    write_report(dir / "summary.md", report::markdown_batch_summary(rows, wall, parallel));
 }
 
 // After an interrupt: every running child gets SIGTERM and kStopGrace to stop (it exits 130),
@@ -288,48 +311,32 @@ void run_jobs(std::vector<Job>& jobs, const lab::Tools& tools, const Options& ba
     }
 }
 
-// The summary table; returns the batch's exit status.
-int print_table(const std::vector<Job>& jobs, int parallel, double wall)
+// The batch's index: what ran of which list, and how each run ended.
+report::BatchIndex batch_index(const std::vector<Job>& jobs, const Batch& batch, int parallel, double wall)
 {
-    int worst = 0, passed = 0, failed = 0;
-    std::cout << fmt::format("\n{:<58} {:<6} {:>8} {:>14} {:>8}\n", "scenario", "result", "failures", "first failure",
-                             "wall s");
+    report::BatchIndex index{batch.listed, batch.shard, {}, wall, parallel};
     for (const auto& job : jobs) {
-        std::string result, first = "-", windows = "-", secs = "-";
-        if (job.finished() && job.outcome) {
-            windows = std::to_string(job.outcome->failure_windows);
-            if (job.outcome->first_failure) first = format_offset(*job.outcome->first_failure);
-            secs = fmt::format("{:.1f}", job.outcome->wall_seconds);
-        }
-        switch (job.status) {
-        case 0: result = "PASS"; break;
-        case 1: result = "FAIL"; break;
-        case -1: result = "SKIP"; break;
-        default: result = fmt::format("ERR {}", job.status);
-        }
-        (job.status == 0 ? passed : failed) += 1;
-        std::cout << fmt::format("{:<58} {:<6} {:>8} {:>14} {:>8}\n", job.file(), result, windows, first, secs);
-        if (job.status > 1) std::cout << "    " << last_line(job.log) << "\n";
-        if (job.status == 1 || job.status == 3) worst = std::max(worst, job.status);
-        else if (job.status != 0) worst = std::max(worst, static_cast<int>(ExitCode::Internal));
+        report::BatchEntry e{job.file(), {}, job.status, job.status > 1 ? last_line(job.log) : "", job.outcome, ""};
+        if (job.source->variant) e.parameters = job.source->variant->values;
+        e.report = job.report.stem().string();  // NAME.log always, NAME.json ... when it finished
+        index.entries.push_back(std::move(e));
     }
-    std::cout << fmt::format("\n{} passed, {} failed ({} scenarios, {} at a time, {:.1f} s)\n", passed, failed,
-                             jobs.size(), parallel, wall);
-    return worst;
+    return index;
 }
 
-int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab::Tools& tools, const RunArgs& args)
+int run_batch(const Batch& batch, const lab::Tools& tools, const RunArgs& args)
 {
+    const auto& scenarios = batch.scenarios;
     LabDir work("", false);  // the children's results, and their logs unless --report-dir keeps them
     fs::path out_dir = args.report_dir.empty() ? work.path() : fs::path(args.report_dir);
     if (!args.report_dir.empty()) fs::create_directories(out_dir);
 
     catch_stop_signals();
     std::vector<Job> jobs;
-    for (const auto& loaded : scenarios) {
-        std::string name = report_name(loaded.scenario.file);
-        jobs.push_back({&loaded, out_dir / (name + ".json"), work.path() / (name + ".result.json"),
-                        out_dir / (name + ".log")});
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        std::string name = report_name(batch.sources[i].key());
+        jobs.push_back({&scenarios[i], &batch.sources[i], out_dir / (name + ".json"),
+                        work.path() / (name + ".result.json"), out_dir / (name + ".log")});
     }
     Options base;
     base.keep_lab = args.keep_lab;
@@ -340,10 +347,11 @@ int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab
     run_jobs(jobs, tools, base, args.jobs, args.quiet);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-    const int worst = print_table(jobs, args.jobs, wall);
+    const report::BatchIndex index = batch_index(jobs, batch, args.jobs, wall);
+    const int worst = print_batch_table(std::cout, index);
     if (!args.report_dir.empty()) {
-        write_batch_reports(out_dir, jobs, wall, args.jobs);
-        std::cout << "reports and logs in " << out_dir.string() << " (junit.xml, summary.md)\n";
+        write_batch_dir(out_dir, index);
+        std::cout << "reports and logs in " << out_dir.string() << " (junit.xml, summary.md, index.json, index.html)\n";
     }
     if (stop_requested()) return static_cast<int>(ExitCode::Interrupted);
     return worst;
@@ -351,16 +359,16 @@ int run_batch(const std::vector<prepare::PreparedScenario>& scenarios, const lab
 
 // Every file loaded before any lab starts. One invalid file among several: each error printed,
 // then nullopt (exit 2).
-std::optional<std::vector<prepare::PreparedScenario>> load_all(const std::vector<std::string>& files,
-                                                    const std::string& template_root)
+std::optional<std::vector<prepare::PreparedScenario>> load_all(const std::vector<ScenarioSource>& sources,
+                                                                const std::string& template_root)
 {
     std::vector<prepare::PreparedScenario> out;
     int invalid = 0;
-    for (const auto& f : files) {
+    for (const auto& source : sources) {
         try {
-            out.push_back(load_scenario(f, template_root));
+            out.push_back(load_source(source, template_root));
         } catch (const ScenarioError& e) {
-            if (files.size() == 1) throw;
+            if (sources.size() == 1) throw;
             std::cerr << "rollsim: " << e.what() << "\n";
             ++invalid;
         }
@@ -428,8 +436,13 @@ int run(const RunArgs& args)
 {
     // Everything that can be checked without a lab is checked first: exit 2 and 3 leave
     // nothing behind.
-    auto scenarios = load_all(expand_inputs(args.inputs), args.template_root);
-    if (!scenarios) return static_cast<int>(ExitCode::InvalidScenario);
+    auto all = list_scenarios(args.inputs);
+    check_sweep_input(all, args);
+    Batch batch = select_shard(std::move(all), args);
+    auto prepared = load_all(batch.sources, args.template_root);
+    if (!prepared) return static_cast<int>(ExitCode::InvalidScenario);
+    batch.scenarios = std::move(*prepared);
+    auto* scenarios = &batch.scenarios;
     if (!args.resolvers.empty()) {
         const auto kinds = scenario::resolver_kinds_from(args.resolvers, "--resolvers");
         for (auto& loaded : *scenarios) {
@@ -439,11 +452,13 @@ int run(const RunArgs& args)
             loaded.scenario.expectations = std::move(across.expectations);
         }
     }
-    check_single_scenario_options(args, scenarios->size());
+    // A shard runs as a batch whatever its size, so that its report directory can be merged.
+    const bool always_batch = batch.shard || args.sweep;
+    check_single_scenario_options(args, always_batch ? 2 : scenarios->size());
     lab::Tools tools = lab::Tools::locate();
-    if (scenarios->size() == 1)
+    if (scenarios->size() == 1 && !always_batch)
         return run_in_this_process(scenarios->front(), tools, single_run_options(args, scenarios->front().scenario));
-    return run_batch(*scenarios, tools, args);
+    return run_batch(batch, tools, args);
 }
 
 }  // namespace rollsim::cli

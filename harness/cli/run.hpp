@@ -21,6 +21,9 @@ struct RunArgs {
     // "all" or a list of daemon kinds ("unbound,bind"): each daemon resolver of every scenario is
     // asked as each of these kinds (scenario/resolver_matrix.hpp); empty: as the files say.
     std::string resolvers;
+    std::string shard;            // "I/N" or "auto": run only this part of the list (cli/shard.hpp)
+    std::string shard_durations;  // an earlier index.json (or its directory) balancing the shards
+    bool sweep = false;           // `rollsim sweep`: the one input must declare a sweep; always a batch
     bool keep_lab = false;
     bool quiet = false;
     bool verbose = false;             // every failure window in the terminal summary, not only their groups

@@ -109,6 +109,19 @@ bool is_within(const fs::path& file, const fs::path& dir)
     return d == dir.end();
 }
 
+// parse(), its errors' long quotes cut (cut_long_quotes).
+template <typename Parse>
+scenario::Scenario with_short_quotes(const Parse& parse)
+{
+    try {
+        return parse();
+    } catch (const ScenarioError& e) {
+        const std::string message = cut_long_quotes(e.message());
+        if (message == e.message()) throw;
+        throw ScenarioError(e.file(), e.line(), e.column(), message);
+    }
+}
+
 }  // namespace
 
 std::optional<int> zone_file_line(const std::string& text)
@@ -176,13 +189,16 @@ scenario::Scenario read_scenario(const std::string& file, const std::string& tem
         if (in) text << in.rdbuf();
         refuse_zone_file(file, text.str());
     }
-    try {
-        return scenario::parse_scenario(file, template_root_for(file, template_root, installed_data_dir()));
-    } catch (const ScenarioError& e) {
-        const std::string message = cut_long_quotes(e.message());
-        if (message == e.message()) throw;
-        throw ScenarioError(e.file(), e.line(), e.column(), message);
-    }
+    return with_short_quotes(
+        [&] { return scenario::parse_scenario(file, template_root_for(file, template_root, installed_data_dir())); });
+}
+
+scenario::Scenario read_variant(const scenario::SweepVariant& variant, const std::string& file,
+                                const std::string& template_root)
+{
+    return with_short_quotes([&] {
+        return scenario::parse_sweep_variant(variant, file, template_root_for(file, template_root, installed_data_dir()));
+    });
 }
 
 }  // namespace rollsim::cli

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "scenario/model.hpp"
+#include "scenario/sweep.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -16,6 +17,10 @@ namespace rollsim::cli {
 // scenario::parse_scenario(file, template_root) with the three guards above. Throws
 // ScenarioError (exit 2) as the parser does.
 scenario::Scenario read_scenario(const std::string& file, const std::string& template_root = {});
+
+// One variant of `file`'s sweep (scenario/sweep.hpp), read with the same guards and template root.
+scenario::Scenario read_variant(const scenario::SweepVariant& variant, const std::string& file,
+                                const std::string& template_root = {});
 
 // The 1-based line of the first record or directive when `text` reads as a master file (RFC
 // 1035 section 5: `$ORIGIN`, `$TTL`, or `owner [ttl] [class] TYPE rdata` first after blank

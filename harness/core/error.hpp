@@ -14,6 +14,7 @@ enum class ExitCode : int {
     InvalidScenario = 2,    // the scenario file is malformed; nothing was started
     LabFailed = 3,          // the lab could not start or broke while running
     Internal = 4,           // a bug or an unexpected environment failure
+    ShardsIncomplete = 5,   // rollsim merge: a listed scenario is missing from the shards, or ran twice
     Interrupted = 130,      // SIGINT / SIGTERM
 };
 

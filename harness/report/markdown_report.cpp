@@ -184,6 +184,8 @@ MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const s
     return row;
 }
 
+std::string markdown_code(const std::string& text) { return code(text); }
+
 std::string markdown_batch_summary(const std::vector<MarkdownBatchRow>& rows, double wall_seconds, int jobs)
 {
     int passed = 0;

@@ -41,6 +41,9 @@ MarkdownBatchRow markdown_batch_row(const std::string& file, int status, const s
 
 std::string markdown_batch_summary(const std::vector<MarkdownBatchRow>& rows, double wall_seconds, int jobs);
 
+// Inline code: `text`, backticks and line breaks as spaces, pipes escaped (for tables).
+std::string markdown_code(const std::string& text);
+
 // A table cell: | \ ` * _ [ ] escaped, < > & as entities, line breaks as <br>.
 std::string markdown_cell(const std::string& text);
 

@@ -1,5 +1,7 @@
 #include "report/run_result.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -27,7 +29,25 @@ struct adl_serializer<rollsim::Seconds> {
 namespace rollsim::report {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunResult, name, pass, failure_windows, first_failure, wall_seconds, expectations,
-                                   expectations_passed, failed_expectations)
+                                   expectations_passed, failed_expectations, probe_results, failed_probes,
+                                   failure_seconds)
+
+namespace {
+
+// The length of the union of the windows, a window still open at the end lasting until `end`.
+Seconds joined_length(std::vector<FailureWindow> windows, Seconds end)
+{
+    std::sort(windows.begin(), windows.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    Seconds total{0}, covered_until{0};
+    for (const auto& w : windows) {
+        const Seconds from = std::max(w.start, covered_until), until = w.end.value_or(end);
+        if (until > from) total += until - from;
+        covered_until = std::max(covered_until, until);
+    }
+    return total;
+}
+
+}  // namespace
 
 RunResult run_result(const scenario::Scenario& sc, const RunSummary& summary)
 {
@@ -39,6 +59,9 @@ RunResult run_result(const scenario::Scenario& sc, const RunSummary& summary)
     out.wall_seconds = summary.wall_seconds;
     out.expectations = static_cast<int>(summary.expectations.size());
     out.expectations_passed = summary.expectations_passed;
+    out.probe_results = static_cast<long long>(summary.probe_results);
+    for (const auto& w : summary.windows) out.failed_probes += w.probes;
+    out.failure_seconds = joined_length(summary.windows, sc.duration);
     for (const auto& e : summary.expectations)
         if (!e.verdict.pass)
             out.failed_expectations.push_back(fmt::format("line {}: {} — {}", e.verdict.expectation->loc.line,

@@ -22,6 +22,10 @@ struct RunResult {
     int expectations = 0;
     int expectations_passed = 0;
     std::vector<std::string> failed_expectations;  // "line 24: ID — detail" (report/expectation_id.hpp)
+    // For sweeps (report/sweep_table.hpp): how often and how long names failed.
+    long long probe_results = 0;
+    long long failed_probes = 0;   // probe results inside failure windows
+    Seconds failure_seconds{0};    // virtual time during which some query failed somewhere (windows joined)
 };
 
 RunResult run_result(const scenario::Scenario& scenario, const RunSummary& summary);

@@ -2,6 +2,7 @@
 // their checks need (zones before what names them, rollovers before the timeline), times
 // checked against the duration; and the parser's public words (vocabulary()).
 #include "scenario/parse.hpp"
+#include "scenario/sweep.hpp"
 
 #include "core/files.hpp"
 #include "scenario/parser.hpp"
@@ -258,6 +259,11 @@ Scenario parse_scenario(const fs::path& file, const fs::path& template_root)
     if (!in.is_open()) throw ScenarioError(file.string(), 0, 0, "cannot read the scenario file; check its permissions");
     std::ostringstream text;
     text << in.rdbuf();
+    // A sweep (scenario/sweep.hpp): every variant is checked; the first stands for the file.
+    if (const auto variants = expand_sweep(text.str(), file.string())) {
+        for (std::size_t i = 1; i < variants->size(); ++i) parse_sweep_variant((*variants)[i], file, template_root);
+        return parse_sweep_variant(variants->front(), file, template_root);
+    }
     return parse_scenario_text(text.str(), file.string(), file.parent_path(), template_root);
 }
 

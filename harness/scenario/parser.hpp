@@ -34,9 +34,10 @@ constexpr int kMaxNsec3Iterations = 2500;  // NSEC3 iterations a scenario may as
 constexpr std::string_view kReservedZone = "rollsim.";  // root servers: ns1.root-servers.rollsim.
 
 // The field names of each section, in the parser's order (scenario::vocabulary() lists them).
+// `sweep` is read by scenario/sweep.hpp before the parser sees a variant; the parser skips it.
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
                                            "timeline", "probes",      "resolvers", "expect",   "rollover",
-                                           "monitors"};
+                                           "monitors", "sweep"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
                                                 "parent", "override", "propagation-delay", "margin", "every",
                                                 "count"};

@@ -69,6 +69,14 @@ std::vector<nlohmann::json> windows_of(const nlohmann::json& report, const std::
 // failure recorded, when none was written).
 nlohmann::json run_and_report(const std::string& scenario, int expected_status = 0);
 
+// A JSON report as the golden tests compare it (tests/golden/): its result, observations,
+// failure windows, predicted windows and verdicts, without what differs between two runs of the
+// same scenario (the wall clock, the tags of keys generated anew, which server of a zone a
+// validator's reason names).
+std::string golden_text(const nlohmann::json& report);
+// `text` with key tags and a zone's server address in it written as '#' and '*'.
+std::string without_key_tags(std::string text);
+
 // Every expectation of the report passed, and there was at least one.
 void expect_every_expectation_passed(const nlohmann::json& report);
 

@@ -21,9 +21,9 @@ TEST(ExitStatus, HelpShowsExamplesAndEveryExitStatusAndNoBuildPath)
         << r.output;
     for (const std::string status : {"  0    every expectation held", "  1    an expectation did not hold",
                                      "  2    the command line or a scenario is invalid", "  3    the lab could not start",
-                                     "  4    internal error", "  130  interrupted"})
+                                     "  4    internal error", "  5    merge: a listed scenario is missing", "  130  interrupted"})
         EXPECT_TRUE(contains(r.output, status)) << status << "\n" << r.output;
-    for (const std::string command : {"run", "check", "plan", "play"}) {
+    for (const std::string command : {"run", "check", "plan", "play", "sweep", "merge"}) {
         auto sub = run_rollsim({command, "--help"});
         EXPECT_EQ(sub.status, 0) << sub.output;
         EXPECT_TRUE(contains(sub.output, "Usage: rollsim " + command + " [OPTIONS]")) << sub.output;
@@ -48,7 +48,7 @@ TEST(ExitStatus, TwoForAMistypedCommandOrOptionWithTheLikelyOne)
     auto misplaced = run_rollsim({"-j", "2", "run", repo_path("scenarios/basics")});
     EXPECT_EQ(misplaced.status, 2) << misplaced.output;
     EXPECT_EQ(misplaced.output,
-              "rollsim: unknown option '-j'; it is an option of 'rollsim run': write it after the command\n");
+              "rollsim: unknown option '-j'; it is an option of 'rollsim run', 'rollsim sweep': write it after the command\n");
 }
 
 TEST(ExitStatus, TwoForAZoneFileGivenAsAScenarioWithAOneLineHint)

@@ -44,53 +44,6 @@ const std::vector<std::string> kSample = {
     "scenarios/trust-anchors/root-ksk-holddown-skipped.yaml",
 };
 
-std::string str(const nlohmann::json& v)
-{
-    if (v.is_null()) return "-";
-    if (v.is_string()) return v.get<std::string>();
-    return v.dump();
-}
-
-// Key tags (five digits or fewer after "tag" or "keytag") are left out: a key generated anew
-// has another tag, and nothing a refactoring keeps depends on its value. So is which server of
-// a zone (127.53.Z.S) a validator's reason names: resolvers pick among a zone's servers at
-// random.
-std::string without_key_tags(std::string text)
-{
-    static const std::regex tag(R"(\b(key ?tag|tag)s? [0-9]{1,5}\b)", std::regex::icase);
-    static const std::regex server(R"(\b(127\.53\.[0-9]+)\.[0-9]+\b)");
-    return std::regex_replace(std::regex_replace(text, tag, "$1 #"), server, "$1.*");
-}
-
-// The golden text of one JSON report.
-std::string golden_text(const nlohmann::json& r)
-{
-    std::ostringstream out;
-    out << "scenario " << str(r["scenario"]["name"]) << "\n"
-        << "result " << str(r["result"]) << ", " << str(r["run"]["instants"]) << " instants, "
-        << str(r["run"]["publications"]) << " publications, " << str(r["run"]["servers"]) << " servers\n"
-        << "first failure " << str(r["first_failure_s"]) << "\n\n## observations (offset resolver query rcode ad ede "
-           "validation reason)\n";
-    for (const auto& o : r["observations"])
-        out << str(o["offset_s"]) << " " << str(o["resolver"]) << " " << str(o["qname"]) << " " << str(o["qtype"])
-            << " " << str(o["rcode"]) << " " << (o["ad"].get<bool>() ? "ad" : "-") << " " << str(o["ede"]) << " "
-            << str(o["validation"]) << " " << without_key_tags(str(o["reason"])) << "\n";
-    out << "\n## failure windows (resolver query start end last probes outcome)\n";
-    for (const auto& w : r["failure_windows"])
-        out << str(w["resolver"]) << " " << str(w["qname"]) << " " << str(w["qtype"]) << " " << str(w["start_s"])
-            << " " << str(w["end_s"]) << " " << str(w["last_failure_s"]) << " " << str(w["probes"]) << " "
-            << str(w["outcome"]) << "\n";
-    out << "\n## predicted windows (zone from until resolvers cause)\n";
-    for (const auto& p : r["predicted_windows"])
-        out << str(p["zone"]) << " " << str(p["from_s"]) << " " << str(p["until_s"]) << " " << p["resolvers"].dump()
-            << " " << without_key_tags(str(p["cause"])) << "\n";
-    out << "\n## expectations (line kind verdict observations text)\n";
-    for (const auto& e : r["expectations"])
-        out << str(e["line"]) << " " << str(e["kind"]) << " " << str(e["verdict"]) << " " << str(e["observations"])
-            << " " << str(e["text"]) << "\n";
-    return out.str();
-}
-
 std::string golden_name(const std::string& scenario)
 {
     std::string name = fs::path(scenario).parent_path().filename().string() + "-" + fs::path(scenario).stem().string();

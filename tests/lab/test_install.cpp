@@ -35,7 +35,7 @@ std::set<std::string> help_words()
         }
     };
     collect(run_rollsim({"--help"}).output, true);
-    EXPECT_EQ(commands, (std::vector<std::string>{"run", "check", "plan", "play"}));
+    EXPECT_EQ(commands, (std::vector<std::string>{"run", "check", "plan", "play", "sweep", "merge"}));
     for (const auto& c : commands) {
         words.insert(c);
         collect(run_rollsim({c, "--help"}).output, false);

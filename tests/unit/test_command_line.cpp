@@ -38,7 +38,7 @@ TEST(CommandLine, AnUnknownCommandGetsTheLikelyOne)
 {
     EXPECT_EQ(refused("runn scenarios"), "unknown command 'runn'; did you mean 'run'?");
     EXPECT_EQ(refused("paly x.yaml"), "unknown command 'paly'; did you mean 'play'?");
-    EXPECT_EQ(refused("frobnicate"), "unknown command 'frobnicate'; expected one of: run, check, plan, play");
+    EXPECT_EQ(refused("frobnicate"), "unknown command 'frobnicate'; expected one of: run, check, plan, play, sweep, merge");
 }
 
 TEST(CommandLine, AnUnknownOptionGetsTheLikelyOneOrTheCommandThatHasIt)
@@ -49,7 +49,7 @@ TEST(CommandLine, AnUnknownOptionGetsTheLikelyOneOrTheCommandThatHasIt)
               "unknown option '--report-jsn' for 'rollsim run'; did you mean '--report-json'?");
     EXPECT_EQ(refused("--verison"), "unknown option '--verison'; did you mean '--version'?");
     EXPECT_EQ(refused("-j 2 run s.yaml"),
-              "unknown option '-j'; it is an option of 'rollsim run': write it after the command");
+              "unknown option '-j'; it is an option of 'rollsim run', 'rollsim sweep': write it after the command");
     EXPECT_EQ(refused("play s.yaml --report-json r.json"),
               "unknown option '--report-json' for 'rollsim play'; it is an option of 'rollsim run'");
 }
