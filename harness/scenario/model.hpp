@@ -95,10 +95,25 @@ struct ParentAgent {
     SourceLoc loc;
 };
 
+// The operator's SOA as their zone file (from:) writes it (RFC 1035 3.3.13). Its TTL becomes
+// ttl.soa and its MINIMUM ttl.negative (RFC 2308), unless the scenario's ttl: sets them.
+struct SoaValues {
+    std::string mname;  // primary master, absolute
+    std::string rname;  // mailbox of the person responsible, absolute
+    std::uint32_t serial = 0;  // the lab's first version is served with it, each next one adds 1
+    std::uint32_t refresh = 3600;
+    std::uint32_t retry = 900;
+    std::uint32_t expire = 1209600;
+};
+
 struct ZoneSpec {
     std::string name;  // "example.com.", "." for the root
     bool implicit = false;  // an ancestor the lab created with default policy
     int servers = 1;        // ns1..nsN, each its own NSD instance and address
+    // From a zone file (from:): the names the lab's servers ns1..nsN answer for, in order (the
+    // file's apex NS names); empty: nsN.<zone> (scenario/zone_file.hpp server_name).
+    std::vector<std::string> server_names;
+    std::optional<SoaValues> soa;  // from a zone file; nullopt: the lab's own SOA values
     std::vector<std::string> records;  // template records, absolute owners, TTL filled in
     Ttls ttl;
     SigningPolicy signing;
