@@ -257,9 +257,21 @@ struct Query {
     auto operator<=>(const Query&) const = default;
 };
 
+// The scenario's probe schedule, which every resolver without one of its own follows: the
+// regular interval, the chosen instants `at`, and the critical instants of every change
+// (runner/schedule.hpp).
 struct ProbeSpec {
     Seconds every{3600};
+    std::vector<Seconds> at;  // chosen instants, in file order
     std::vector<Query> queries;
+};
+
+// A resolver's own probe schedule (its `probes:`): it is asked at these instants only, never at
+// the critical instants, so that no probe refreshes its cache just before a change
+// (runner/probe_plan.hpp).
+struct ResolverProbes {
+    std::optional<Seconds> every;  // from +0
+    std::vector<Seconds> at;
 };
 
 // Which validator a resolver is (docs/resolvers.md). Every kind but Libunbound is a warm daemon
@@ -306,6 +318,7 @@ struct ResolverSpec {
     std::optional<Seconds> del_holddown;  // RFC 5011 remove hold-down (Unbound default 30 days)
     Seconds start{0};                     // the daemon is started here (not probed before)
     std::vector<OfflineSpan> offline;     // stopped during these spans (not probed), sorted
+    std::optional<ResolverProbes> probes;  // nullopt: the scenario's schedule (ProbeSpec)
     // True while the daemon runs: started and not in an offline span.
     bool online_at(Seconds t) const
     {

@@ -53,7 +53,8 @@ constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publi
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                              "server", "type", "name",  "offset", "validity", "iterations", "algorithm"};
-constexpr std::string_view kProbeFields[] = {"every", "names"};
+constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
+constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
                                                 "clock-offset",
                                                 "serve-expired",
@@ -66,7 +67,8 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                 "add-holddown",
                                                 "del-holddown",
                                                 "start",
-                                                "offline"};
+                                                "offline",
+                                                "probes"};
 constexpr std::string_view kOfflineFields[] = {"from", "until"};
 constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
                                               "outcome",        "ede",            "otherwise",     "no-failures",
@@ -307,6 +309,9 @@ private:
     void refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const;
     void check_option_limits(const Fields& rf, const ResolverSpec& spec) const;
     void parse_probes(const Field& f);
+    Seconds probe_every(const Field& f) const;
+    std::vector<Seconds> probe_times(const Field& f);
+    ResolverProbes parse_resolver_probes(const Field& f, const std::string& resolver);
 
     // -- the timeline (timeline.cpp)
     void parse_timeline(const Field& f);
