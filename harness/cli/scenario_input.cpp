@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "scenario/parse.hpp"
+#include "scenario/zone_file.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -115,6 +116,12 @@ scenario::Scenario with_short_quotes(const Parse& parse)
 {
     try {
         return parse();
+    } catch (const scenario::ZoneFileError& e) {
+        // Every problem of an operator's zone file, each cut as one error would be.
+        std::vector<ScenarioError> cut;
+        for (const auto& p : e.problems())
+            cut.emplace_back(p.file(), p.line(), p.column(), cut_long_quotes(p.message()));
+        throw scenario::ZoneFileError(std::move(cut));
     } catch (const ScenarioError& e) {
         const std::string message = cut_long_quotes(e.message());
         if (message == e.message()) throw;

@@ -8,6 +8,7 @@
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/daemon_probe.hpp"
+#include "runner/probe_plan.hpp"
 #include "runner/schedule.hpp"
 #include "runner/zone_publisher.hpp"
 #include "scenario/names.hpp"
@@ -52,14 +53,14 @@ public:
         remember_key_states(Seconds(0));
         start_servers();
         start_resolvers();
-        m_probe_times = probe_instants(m_sc, m_world);
+        plan_probes();
         m_wake_times = rfc5011_wake_instants(m_sc);
         m_monitors = std::make_unique<monitor::Monitors>(m_sc, m_world, m_tools, m_options.lab_dir);
         m_now = Seconds(0);
         scan_parent_agents(m_now);
         check_interrupted(m_now);
         ++m_record.instants;
-        if (m_probe_times.count(m_now)) probe_all(m_now);
+        if (m_probe_times.count(m_now)) probe_all(m_now, false);
         run_monitors(m_now);
         if (m_options.on_progress) m_options.on_progress(progress(m_now));
         update_wall_clock();
@@ -86,22 +87,23 @@ public:
             m_now = t;
             if (m_wake_times.count(t)) wake_rfc5011(t);
             scan_parent_agents(t);
-            const bool probe = m_probe_times.count(t) || (probe_at_end && t == target);
+            const bool asked = probe_at_end && t == target;  // every resolver, whatever its schedule
+            const bool probe = m_probe_times.count(t) || asked;
             if (probe) {
-                auto made = probe_all(t);
+                auto made = probe_all(t, asked);
                 if (t == target) at_target = std::move(made);
             }
             run_monitors(t);
             if (m_options.on_progress) m_options.on_progress(progress(t));
         }
-        if (probe_at_end && at_target.empty()) at_target = probe_all(m_now);
+        if (probe_at_end && at_target.empty()) at_target = probe_all(m_now, true);
         update_wall_clock();
         return at_target;
     }
 
     std::vector<Observation> probe()
     {
-        auto made = probe_all(m_now);
+        auto made = probe_all(m_now, true);
         update_wall_clock();
         return made;
     }
@@ -133,7 +135,7 @@ public:
         const std::size_t index = m_world.applied_events();
         m_sc.timeline.insert(m_sc.timeline.begin() + static_cast<std::ptrdiff_t>(index), std::move(fault));
         m_world.prepare_fault(m_sc.timeline[index]);
-        m_probe_times = probe_instants(m_sc, m_world);
+        plan_probes();
         settle(m_now);
         update_wall_clock();
     }
@@ -153,7 +155,7 @@ public:
             ++ended;
         }
         if (ended) {
-            m_probe_times = probe_instants(m_sc, m_world);
+            plan_probes();
             settle(m_now);
         }
         update_wall_clock();
@@ -325,7 +327,7 @@ private:
         auto at = std::upper_bound(from, m_sc.timeline.end(), ev.at,
                                    [](Seconds when, const scenario::Event& e) { return when < e.at; });
         m_sc.timeline.insert(at, std::move(ev));
-        m_probe_times = probe_instants(m_sc, m_world);
+        plan_probes();
     }
 
     void start_servers()
@@ -497,7 +499,16 @@ private:
         return o;
     }
 
-    std::vector<Observation> probe_all(Seconds t)
+    // The probe schedules (runner/probe_plan.hpp) as the timeline stands now.
+    void plan_probes()
+    {
+        m_probe_plan = ProbePlan(m_sc, m_world);
+        m_probe_times = m_probe_plan.instants();
+    }
+
+    // Asks the resolvers whose schedule holds t (`every_resolver`: all of them, as rollsim play's
+    // probe and an advance that ends probing do).
+    std::vector<Observation> probe_all(Seconds t, bool every_resolver)
     {
         // Repairs are events too; note them when their instant comes.
         for (auto it = m_repairs.begin(); it != m_repairs.end();) {
@@ -517,6 +528,7 @@ private:
             for (auto& r : m_resolvers) {
                 // A daemon that is not running is not asked: no observation, no failure.
                 if (scenario::is_daemon(r.spec->kind) && !r.daemon) continue;
+                if (!every_resolver && !m_probe_plan.asks(*r.spec, t)) continue;
                 Observation o = ask(r, q, t);
                 if (o.failed()) ++m_failures;
                 made.push_back(o);
@@ -544,7 +556,8 @@ private:
     std::vector<std::pair<Seconds, FaultRepaired>> m_repairs;
     RunRecord m_record;
     int m_failures = 0;
-    std::set<Seconds> m_probe_times;
+    ProbePlan m_probe_plan;
+    std::set<Seconds> m_probe_times;  // m_probe_plan.instants()
     std::unique_ptr<monitor::Monitors> m_monitors;  // made by start()
     std::set<Seconds> m_wake_times;  // RFC 5011 daemons' wake-ups (rfc5011_wake_instants)
     Seconds m_now{0};

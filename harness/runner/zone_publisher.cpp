@@ -43,6 +43,8 @@ ZonePublisher::ZonePublisher(const world::World& world, const world::ZoneRuntime
                              const lab::Tools& tools, const std::filesystem::path& lab_dir)
     : m_world(&world), m_zone(&zone), m_start(start)
 {
+    // An operator's zone file: the first version is served with its serial (RFC 1982 wraps).
+    if (zone.spec->soa) m_serial = zone.spec->soa->serial - 1;
     sign_if_due(Seconds(0));
     for (std::size_t s = 0; s < zone.servers.size(); ++s) {
         const auto mode = world.server_mode(zone, static_cast<int>(s), Seconds(0));

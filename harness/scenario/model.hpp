@@ -95,10 +95,25 @@ struct ParentAgent {
     SourceLoc loc;
 };
 
+// The operator's SOA as their zone file (from:) writes it (RFC 1035 3.3.13). Its TTL becomes
+// ttl.soa and its MINIMUM ttl.negative (RFC 2308), unless the scenario's ttl: sets them.
+struct SoaValues {
+    std::string mname;  // primary master, absolute
+    std::string rname;  // mailbox of the person responsible, absolute
+    std::uint32_t serial = 0;  // the lab's first version is served with it, each next one adds 1
+    std::uint32_t refresh = 3600;
+    std::uint32_t retry = 900;
+    std::uint32_t expire = 1209600;
+};
+
 struct ZoneSpec {
     std::string name;  // "example.com.", "." for the root
     bool implicit = false;  // an ancestor the lab created with default policy
     int servers = 1;        // ns1..nsN, each its own NSD instance and address
+    // From a zone file (from:): the names the lab's servers ns1..nsN answer for, in order (the
+    // file's apex NS names); empty: nsN.<zone> (scenario/zone_file.hpp server_name).
+    std::vector<std::string> server_names;
+    std::optional<SoaValues> soa;  // from a zone file; nullopt: the lab's own SOA values
     std::vector<std::string> records;  // template records, absolute owners, TTL filled in
     Ttls ttl;
     SigningPolicy signing;
@@ -242,9 +257,21 @@ struct Query {
     auto operator<=>(const Query&) const = default;
 };
 
+// The scenario's probe schedule, which every resolver without one of its own follows: the
+// regular interval, the chosen instants `at`, and the critical instants of every change
+// (runner/schedule.hpp).
 struct ProbeSpec {
     Seconds every{3600};
+    std::vector<Seconds> at;  // chosen instants, in file order
     std::vector<Query> queries;
+};
+
+// A resolver's own probe schedule (its `probes:`): it is asked at these instants only, never at
+// the critical instants, so that no probe refreshes its cache just before a change
+// (runner/probe_plan.hpp).
+struct ResolverProbes {
+    std::optional<Seconds> every;  // from +0
+    std::vector<Seconds> at;
 };
 
 // Which validator a resolver is (docs/resolvers.md). Every kind but Libunbound is a warm daemon
@@ -291,6 +318,7 @@ struct ResolverSpec {
     std::optional<Seconds> del_holddown;  // RFC 5011 remove hold-down (Unbound default 30 days)
     Seconds start{0};                     // the daemon is started here (not probed before)
     std::vector<OfflineSpan> offline;     // stopped during these spans (not probed), sorted
+    std::optional<ResolverProbes> probes;  // nullopt: the scenario's schedule (ProbeSpec)
     // True while the daemon runs: started and not in an offline span.
     bool online_at(Seconds t) const
     {

@@ -134,12 +134,15 @@ void Parser::check_run_bounds(const SourceLoc& at) const
         fail(at, fmt::format("the scenario would end after {}, beyond the years RRSIG times can express here (RFC "
                              "4034 3.1.5); shorten duration or start earlier",
                              format_time(kLatestEnd)));
-    const long long instants = d.count() / m_scenario.probes.every.count();
+    // The densest interval, the scenario's or a resolver's own (its probes: every).
+    Seconds every = m_scenario.probes.every;
+    for (const auto& r : m_scenario.resolvers)
+        if (r.probes && r.probes->every) every = std::min(every, *r.probes->every);
+    const long long instants = d.count() / every.count();
     if (instants > kMostProbeInstants)
         fail(at, fmt::format("probes every {} over {} make {} probe instants, more than {}; probe less often or "
                              "shorten duration",
-                             format_duration(m_scenario.probes.every), format_duration(d), instants,
-                             kMostProbeInstants));
+                             format_duration(every), format_duration(d), instants, kMostProbeInstants));
 }
 
 Event Parser::run_event(const Scenario& scenario, const YAML::Node& node)

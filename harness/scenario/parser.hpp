@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -43,7 +44,8 @@ constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",    
                                                 "count"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
-constexpr std::string_view kZoneFields[] = {"template", "records", "servers", "ttl", "signing", "keys", "parent-agent"};
+constexpr std::string_view kZoneFields[] = {"template", "from",    "records",     "servers",
+                                           "ttl",      "signing", "keys",        "parent-agent"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
                                                "denial",    "nsec3"};
@@ -53,7 +55,8 @@ constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publi
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                              "server", "type", "name",  "offset", "validity", "iterations", "algorithm"};
-constexpr std::string_view kProbeFields[] = {"every", "names"};
+constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
+constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
                                                 "clock-offset",
                                                 "serve-expired",
@@ -66,7 +69,8 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                 "add-holddown",
                                                 "del-holddown",
                                                 "start",
-                                                "offline"};
+                                                "offline",
+                                                "probes"};
 constexpr std::string_view kOfflineFields[] = {"from", "until"};
 constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
                                               "outcome",        "ede",            "otherwise",     "no-failures",
@@ -107,6 +111,9 @@ private:
 // "empty", "'value'", "a list", "a map": a node as an error describes it.
 std::string describe(const YAML::Node& node);
 
+// A file's path as errors show it: relative to the working directory when under it (records.cpp).
+std::string display_path(const std::filesystem::path& p);
+
 // A time the file names, checked against the duration once it is settled.
 struct TimeRef {
     Seconds value;
@@ -117,8 +124,55 @@ struct TimeRef {
 // "monitor health warns at least 2d before every failure" (monitors.cpp).
 std::string monitor_expectation_text(const Expectation& e);
 
-struct Token;          // records.cpp
-struct RecordContext;  // records.cpp
+// One word of zone-file text, with where it starts.
+struct Token {
+    std::string text;  // as written; quoted strings keep their quotes
+    int line = 0;
+    int column = 0;
+    bool quoted = false;
+};
+
+// Where a record comes from and how to read its relative parts.
+struct RecordContext {
+    std::string file;                         // errors point here
+    std::string origin;                       // completes relative names
+    std::optional<std::uint32_t> dollar_ttl;  // $TTL in a file
+    std::optional<std::string> owner;         // line starting with a blank: previous owner
+    std::string_view noun = "templates";      // what the file is, for "not supported in <noun>"
+};
+
+// A record's owner, TTL, class and type read, its data not yet (records.cpp).
+struct RecordHead {
+    std::string owner;                 // absolute
+    const Token* owner_token = nullptr;  // nullptr when the line continues the previous owner
+    std::optional<std::uint32_t> ttl;  // the TTL on the line
+    std::string type;                  // upper case, checked only against the record-type table later
+    const Token* type_token = nullptr;
+    std::size_t rdata = 0;             // index of the first data token
+};
+
+// Called with each record of a zone file (its tokens, the context with the owner a blank line
+// start continues); returns the record's absolute owner, for the next line that starts blank.
+using RecordFn = std::function<std::string(const std::vector<Token>&, const RecordContext&)>;
+
+// Records of an operator's zone file kept for a second pass (zone_file.cpp), and its apex NS.
+struct StoredRecord {
+    std::vector<Token> tokens;
+    RecordContext ctx;
+};
+struct ApexNs {
+    std::string target;
+    std::uint32_t ttl = 0;
+    SourceLoc loc;
+};
+
+// What a file of records is called in errors about finding and reading it.
+struct FileWords {
+    std::string_view field;  // "template"
+    std::string_view file;   // "template file"
+    std::string_view give;   // "a zone template file"
+    std::string_view kept;   // "zone template": "keep zone templates in the scenario's repository"
+};
 
 // The parser: one instance per scenario text.
 class Parser {
@@ -223,8 +277,26 @@ private:
     void add_ancestors();
 
     // -- zone templates and records (records.cpp)
-    std::filesystem::path find_template(const Field& f) const;
+    std::filesystem::path find_template(const Field& f, const FileWords& words) const;
     void load_template(const Field& f, ZoneSpec& zone) const;
+    // Reads `file` record by record; `problems` null: the first error is thrown, else every
+    // error is added to it and reading goes on with the next record.
+    void read_zone_text(const std::filesystem::path& file, RecordContext& ctx, const ZoneSpec& zone,
+                        std::vector<ScenarioError>* problems, const RecordFn& on_record) const;
+    void read_directive(const std::vector<Token>& line, RecordContext& ctx, const ZoneSpec& zone) const;
+    RecordHead record_head(const std::vector<Token>& tokens, const RecordContext& ctx) const;
+    std::uint32_t record_ttl(const RecordHead& head, const RecordContext& ctx, const ZoneSpec& zone) const;
+    // Runs `step`; with a list of problems, a scenario error it throws is added to the list.
+    template <typename Step>
+    void attempt(std::vector<ScenarioError>* problems, Step&& step) const
+    {
+        if (!problems) return step();
+        try {
+            step();
+        } catch (const ScenarioError& e) {
+            problems->push_back(e);
+        }
+    }
     void parse_records(const Field& f, ZoneSpec& zone) const;
     std::string render_record(const std::vector<Token>& tokens, const RecordContext& ctx, const ZoneSpec& zone,
                               std::string& owner_out) const;
@@ -234,12 +306,22 @@ private:
     std::vector<std::string> render_rdata(const std::string& type, const std::vector<Token>& rdata,
                                           const Token& type_token, const RecordContext& ctx) const;
 
+    // -- the operator's zone file (zone_file.cpp)
+    void load_zone_file(const Field& f, const Fields& zone_fields, ZoneSpec& zone) const;
+    void settle_servers(const std::vector<ApexNs>& ns, const Fields& zone_fields, const std::string& file,
+                        ZoneSpec& zone) const;
+    void keep_zone_file_record(const StoredRecord& record, const std::set<std::string>& glue_owners,
+                               ZoneSpec& zone) const;
+
     // -- resolvers and probes (resolvers.cpp)
     void parse_resolvers(const Field* f);
     void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
     void refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const;
     void check_option_limits(const Fields& rf, const ResolverSpec& spec) const;
     void parse_probes(const Field& f);
+    Seconds probe_every(const Field& f) const;
+    std::vector<Seconds> probe_times(const Field& f);
+    ResolverProbes parse_resolver_probes(const Field& f, const std::string& resolver);
 
     // -- the timeline (timeline.cpp)
     void parse_timeline(const Field& f);

@@ -3,6 +3,7 @@
 // $ORIGIN, and each record rendered as one absolute line with its TTL, its owner, type and data
 // checked: inside the zone and outside its children, not a record the lab generates.
 #include "scenario/parser.hpp"
+#include "scenario/zone_file.hpp"
 
 #include "core/files.hpp"
 
@@ -17,22 +18,6 @@
 namespace rollsim::scenario::detail {
 
 namespace fs = std::filesystem;
-
-// One word of zone-file text, with where it starts.
-struct Token {
-    std::string text;  // as written; quoted strings keep their quotes
-    int line = 0;
-    int column = 0;
-    bool quoted = false;
-};
-
-// Where a record comes from and how to read its relative parts.
-struct RecordContext {
-    std::string file;                       // errors point here
-    std::string origin;                     // completes relative names
-    std::optional<std::uint32_t> dollar_ttl;  // $TTL in a template
-    std::optional<std::string> owner;       // template line starting with a blank: previous owner
-};
 
 namespace {
 
@@ -112,7 +97,9 @@ int first_binary_line(std::ifstream& in)
     return 0;
 }
 
-// The template's path as errors show it: relative to the working directory when under it.
+}  // namespace
+
+// A file's path as errors show it: relative to the working directory when under it.
 std::string display_path(const fs::path& p)
 {
     std::error_code ec;
@@ -124,18 +111,17 @@ std::string display_path(const fs::path& p)
     return p.string();
 }
 
-}  // namespace
 
-// The template file `f` names, found and checked: below the template root, not under .git, text.
-fs::path Parser::find_template(const Field& f) const
+// The file `f` names, found and checked: below the template root, not under .git, text.
+fs::path Parser::find_template(const Field& f, const FileWords& words) const
 {
     const std::string rel = scalar(f);
-    if (rel.empty()) fail(loc(f), "template is empty; give the path of a zone template file");
+    if (rel.empty()) fail(loc(f), fmt::format("{} is empty; give the path of {}", words.field, words.give));
     auto found = find_upward(m_base_dir, m_template_root, rel);
     if (!found)
-        fail(loc(f), fmt::format("template file '{}' not found (looked in the scenario's directory and each "
+        fail(loc(f), fmt::format("{} '{}' not found (looked in the scenario's directory and each "
                                  "directory above it, up to the template root); check the path, or pass "
-                                 "--template-root", rel));
+                                 "--template-root", words.file, rel));
     // The file as it really is (symbolic links resolved) must lie below the template root, and
     // not in a repository's .git directory (credentials live there): a scenario from an
     // untrusted source must not be able to read other files and have errors quote them.
@@ -146,22 +132,58 @@ fs::path Parser::find_template(const Field& f) const
     for (const auto& part : real.lexically_relative(real_root))
         if (part == ".git") in_git = true;
     if (!is_within(real, real_root) || in_git)
-        fail(loc(f), fmt::format("template file '{}' is outside the template root; keep zone templates in the "
-                                 "scenario's repository (not under .git), or pass --template-root", rel));
+        fail(loc(f), fmt::format("{} '{}' is outside the template root; keep {}s in the scenario's repository "
+                                 "(not under .git), or pass --template-root", words.file, rel, words.kept));
     std::ifstream in(real, std::ios::binary);
-    if (!in) fail(loc(f), fmt::format("cannot read template file '{}'", display_path(real)));
+    if (!in) fail(loc(f), fmt::format("cannot read {} '{}'", words.file, display_path(real)));
     if (const int bad = first_binary_line(in))
-        fail(loc(f), fmt::format("template file '{}' is not a zone file (a control byte on line {}); give a zone "
-                                 "file in text form", rel, bad));
+        fail(loc(f), fmt::format("{} '{}' is not a zone file (a control byte on line {}); give a zone "
+                                 "file in text form", words.file, rel, bad));
     return *found;
 }
 
 void Parser::load_template(const Field& f, ZoneSpec& zone) const
 {
-    const fs::path found = find_template(f);
-    std::ifstream in(found);
-
+    static constexpr FileWords kWords{"template", "template file", "a zone template file", "zone template"};
+    const fs::path found = find_template(f, kWords);
     RecordContext ctx{display_path(found), zone.name, std::nullopt, std::nullopt};
+    read_zone_text(found, ctx, zone, nullptr, [&](const std::vector<Token>& tokens, const RecordContext& rc) {
+        std::string owner;
+        zone.records.push_back(render_record(tokens, rc, zone, owner));
+        return owner;
+    });
+}
+
+// One $TTL or $ORIGIN line (the only directives a file of records takes).
+void Parser::read_directive(const std::vector<Token>& line, RecordContext& ctx, const ZoneSpec& zone) const
+{
+    const Token& first = line.front();
+    const std::string directive = to_upper(first.text);
+    const SourceLoc at{ctx.file, first.line, first.column};
+    if (directive == "$TTL") {
+        if (line.size() != 2) fail(at, "$TTL takes one value, e.g. '$TTL 300'");
+        auto d = parse_duration(line[1].text);
+        if (!d || d->count() > std::numeric_limits<std::uint32_t>::max())
+            fail({ctx.file, line[1].line, line[1].column},
+                 fmt::format("bad TTL '{}' (write seconds or a duration, e.g. 300 or 1h)", line[1].text));
+        ctx.dollar_ttl = std::uint32_t(d->count());
+    } else if (directive == "$ORIGIN") {
+        if (line.size() != 2) fail(at, "$ORIGIN takes one name, e.g. '$ORIGIN sub.example.com.'");
+        auto n = dns::normalise_name(line[1].text, ctx.origin, false);
+        if (!n.error.empty())
+            fail({ctx.file, line[1].line, line[1].column}, fmt::format("bad $ORIGIN '{}': {}", line[1].text, n.error));
+        if (!dns::is_at_or_below(n.name, zone.name))
+            fail({ctx.file, line[1].line, line[1].column}, fmt::format("$ORIGIN {} is outside zone {}", n.name, zone.name));
+        ctx.origin = n.name;
+    } else {
+        fail(at, fmt::format("{} is not supported in {} (only $TTL and $ORIGIN); remove it", first.text, ctx.noun));
+    }
+}
+
+void Parser::read_zone_text(const fs::path& file, RecordContext& ctx, const ZoneSpec& zone,
+                            std::vector<ScenarioError>* problems, const RecordFn& on_record) const
+{
+    std::ifstream in(file);
     std::optional<std::string> last_owner;
     std::vector<Token> pending;
     bool owner_given = true;
@@ -169,7 +191,17 @@ void Parser::load_template(const Field& f, ZoneSpec& zone) const
     for (std::string line; std::getline(in, line);) {
         ++line_no;
         std::vector<Token> tokens;
-        if (auto err = tokenize(line, line_no, 0, depth, tokens)) fail({ctx.file, line_no, err->column}, err->message);
+        bool tokenized = false;
+        attempt(problems, [&] {
+            if (auto err = tokenize(line, line_no, 0, depth, tokens))
+                fail({ctx.file, line_no, err->column}, err->message);
+            tokenized = true;
+        });
+        if (!tokenized) {  // only with a list of problems: start afresh on the next line
+            pending.clear();
+            depth = 0;
+            continue;
+        }
         if (pending.empty()) {
             if (tokens.empty()) {
                 if (depth > 0) open_line = line_no;
@@ -182,42 +214,18 @@ void Parser::load_template(const Field& f, ZoneSpec& zone) const
         if (depth > 0 || pending.empty()) continue;
 
         const Token& first = pending.front();
-        if (owner_given && !first.text.empty() && first.text[0] == '$') {
-            const std::string directive = to_upper(first.text);
-            const SourceLoc at{ctx.file, first.line, first.column};
-            if (directive == "$TTL") {
-                if (pending.size() != 2) fail(at, "$TTL takes one value, e.g. '$TTL 300'");
-                auto d = parse_duration(pending[1].text);
-                if (!d || d->count() > std::numeric_limits<std::uint32_t>::max())
-                    fail({ctx.file, pending[1].line, pending[1].column},
-                         fmt::format("bad TTL '{}' (write seconds or a duration, e.g. 300 or 1h)", pending[1].text));
-                ctx.dollar_ttl = std::uint32_t(d->count());
-            } else if (directive == "$ORIGIN") {
-                if (pending.size() != 2) fail(at, "$ORIGIN takes one name, e.g. '$ORIGIN sub.example.com.'");
-                auto n = dns::normalise_name(pending[1].text, ctx.origin, false);
-                if (!n.error.empty())
-                    fail({ctx.file, pending[1].line, pending[1].column},
-                         fmt::format("bad $ORIGIN '{}': {}", pending[1].text, n.error));
-                if (!dns::is_at_or_below(n.name, zone.name))
-                    fail({ctx.file, pending[1].line, pending[1].column},
-                         fmt::format("$ORIGIN {} is outside zone {}", n.name, zone.name));
-                ctx.origin = n.name;
-            } else {
-                fail(at, fmt::format("{} is not supported in templates (only $TTL and $ORIGIN); remove it",
-                                     first.text));
-            }
-        } else {
+        attempt(problems, [&] {
+            if (owner_given && !first.text.empty() && first.text[0] == '$') return read_directive(pending, ctx, zone);
             if (!owner_given && !last_owner)
                 fail({ctx.file, first.line, first.column},
                      "this line starts with a blank but no record before it names an owner; put the owner first");
             ctx.owner = owner_given ? std::nullopt : last_owner;
-            std::string owner;
-            zone.records.push_back(render_record(pending, ctx, zone, owner));
-            last_owner = owner;
-        }
+            last_owner = on_record(pending, ctx);
+        });
         pending.clear();
     }
-    if (depth > 0) fail({ctx.file, open_line, 0}, "unbalanced '(' opened on this line; add the closing ')'");
+    if (depth > 0)
+        attempt(problems, [&] { fail({ctx.file, open_line, 0}, "unbalanced '(' opened on this line; add the closing ')'"); });
 }
 
 void Parser::parse_records(const Field& f, ZoneSpec& zone) const
@@ -242,24 +250,21 @@ void Parser::parse_records(const Field& f, ZoneSpec& zone) const
     }
 }
 
-// <owner> [<ttl>] [IN] <type> <rdata...>, TTL and class in either order.
-std::string Parser::render_record(const std::vector<Token>& toks, const RecordContext& ctx, const ZoneSpec& zone,
-                                  std::string& owner_out) const
+// <owner> [<ttl>] [IN] <type>, TTL and class in either order.
+RecordHead Parser::record_head(const std::vector<Token>& toks, const RecordContext& ctx) const
 {
     auto at = [&](const Token& t) { return SourceLoc{ctx.file, t.line, t.column}; };
+    RecordHead head;
     size_t i = 0;
-    std::string owner;
     if (ctx.owner) {
-        owner = *ctx.owner;
+        head.owner = *ctx.owner;
     } else {
         const Token& t = toks[i++];
         auto n = dns::normalise_name(t.quoted ? "" : t.text, ctx.origin, true);
         if (!n.error.empty()) fail(at(t), fmt::format("bad owner name '{}': {}", t.text, n.error));
-        owner = n.name;
-        check_owner(owner, t, ctx, zone);
+        head.owner = n.name;
+        head.owner_token = &t;
     }
-
-    std::optional<std::uint32_t> explicit_ttl;
     bool class_seen = false;
     for (int n = 0; n < 2 && i < toks.size(); ++n) {
         const Token& t = toks[i];
@@ -268,37 +273,53 @@ std::string Parser::render_record(const std::vector<Token>& toks, const RecordCo
             if (up != "IN") fail(at(t), fmt::format("class {} is not supported; the lab serves class IN only", up));
             class_seen = true;
             ++i;
-        } else if (!explicit_ttl && !t.text.empty() && std::isdigit(static_cast<unsigned char>(t.text[0]))) {
+        } else if (!head.ttl && !t.text.empty() && std::isdigit(static_cast<unsigned char>(t.text[0]))) {
             auto d = parse_duration(t.text);
             if (!d)
                 fail(at(t), fmt::format("expected a TTL, class or type, not '{}' (write e.g. 'www 300 IN A 192.0.2.1')",
                                         t.text));
             if (d->count() > std::numeric_limits<std::uint32_t>::max())
                 fail(at(t), fmt::format("TTL '{}' is too large (at most 4294967295 seconds)", t.text));
-            explicit_ttl = std::uint32_t(d->count());
+            head.ttl = std::uint32_t(d->count());
             ++i;
         } else {
             break;
         }
     }
     if (i >= toks.size()) fail(at(toks.back()), "the record has no type; write e.g. 'www A 192.0.2.1'");
-    const Token& type_token = toks[i++];
-    const std::string type = to_upper(type_token.text);
-    if (!is_record_type(type))
-        fail(at(type_token),
-             fmt::format("unknown record type '{}'{}", type_token.text, record_type_hint(type_token.text)));
-    check_generated(type, owner, at(type_token), zone);
+    head.type_token = &toks[i];
+    head.type = to_upper(toks[i].text);
+    head.rdata = i + 1;
+    return head;
+}
 
-    std::vector<Token> rdata_tokens(toks.begin() + long(i), toks.end());
+// <owner> [<ttl>] [IN] <type> <rdata...>, checked and rendered as one absolute line.
+std::string Parser::render_record(const std::vector<Token>& toks, const RecordContext& ctx, const ZoneSpec& zone,
+                                  std::string& owner_out) const
+{
+    const RecordHead head = record_head(toks, ctx);
+    if (head.owner_token) check_owner(head.owner, *head.owner_token, ctx, zone);
+    const Token& type_token = *head.type_token;
+    const std::string& type = head.type;
+    const SourceLoc type_at{ctx.file, type_token.line, type_token.column};
+    if (!is_record_type(type))
+        fail(type_at, fmt::format("unknown record type '{}'{}", type_token.text, record_type_hint(type_token.text)));
+    check_generated(type, head.owner, type_at, zone);
+
+    std::vector<Token> rdata_tokens(toks.begin() + long(head.rdata), toks.end());
     std::vector<std::string> rdata = render_rdata(type, rdata_tokens, type_token, ctx);
 
-    std::uint32_t ttl = zone.ttl.default_ttl;
-    if (explicit_ttl) ttl = *explicit_ttl;
-    else if (auto it = zone.ttl.by_type.find(type); it != zone.ttl.by_type.end()) ttl = it->second;
-    else if (ctx.dollar_ttl) ttl = *ctx.dollar_ttl;
+    owner_out = head.owner;
+    return fmt::format("{} {} IN {} {}", head.owner, record_ttl(head, ctx, zone), type, join(rdata, " "));
+}
 
-    owner_out = owner;
-    return fmt::format("{} {} IN {} {}", owner, ttl, type, join(rdata, " "));
+// The TTL on the line; else ttl.<TYPE>; else the file's $TTL; else ttl.default.
+std::uint32_t Parser::record_ttl(const RecordHead& head, const RecordContext& ctx, const ZoneSpec& zone) const
+{
+    if (head.ttl) return *head.ttl;
+    if (auto it = zone.ttl.by_type.find(head.type); it != zone.ttl.by_type.end()) return it->second;
+    if (ctx.dollar_ttl) return *ctx.dollar_ttl;
+    return zone.ttl.default_ttl;
 }
 
 void Parser::check_owner(const std::string& owner, const Token& t, const RecordContext& ctx, const ZoneSpec& zone) const
@@ -310,8 +331,8 @@ void Parser::check_owner(const std::string& owner, const Token& t, const RecordC
     if (dns::is_at_or_below(owner, kReservedZone))
         fail(at, fmt::format("owner {} is under rollsim., which the lab reserves for its root servers; use another "
                              "name", owner));
-    for (int s = 1; s <= zone.servers && zone.name != "."; ++s)
-        if (owner == fmt::format("ns{}.{}", s, zone.name))
+    for (int s = 0; s < zone.servers && zone.name != "."; ++s)
+        if (owner == server_name(zone, s))
             fail(at, fmt::format("{} is the name of one of the lab's servers for {} (servers: {}); use another name",
                                  owner, zone.name, zone.servers));
     for (const auto& other : m_all_zones)

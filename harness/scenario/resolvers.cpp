@@ -74,6 +74,7 @@ void Parser::parse_resolvers(const Field* f)
         if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
         check_option_limits(rf, spec);
         parse_resolver_lifecycle(rf, spec);
+        if (const Field* o = rf.find("probes")) spec.probes = parse_resolver_probes(*o, spec.name);
         // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
         if (spec.val_sig_skew_min) {
             const Seconds hi = spec.val_sig_skew_max.value_or(kUnboundSkewMax);
@@ -183,10 +184,8 @@ void Parser::parse_probes(const Field& f)
         fail(loc(f), fmt::format("probes must be a map such as '{{ every: 1h, names: [www.example.com. A] }}', not {}",
                                  describe(f.value)));
     Fields p = fields(f.value, "probes", loc(f), kProbeFields);
-    if (const Field* e = p.find("every")) {
-        m_scenario.probes.every = duration(*e);
-        if (m_scenario.probes.every.count() <= 0) fail(loc(*e), "every must be longer than 0s");
-    }
+    if (const Field* e = p.find("every")) m_scenario.probes.every = probe_every(*e);
+    if (const Field* a = p.find("at")) m_scenario.probes.at = probe_times(*a);
     const Field* names = p.find("names");
     if (!names) missing(loc(f.value), "names", "probes", "names: [www.example.com. A]");
     for (const auto& item : items(*names, "a list of queries such as [www.example.com. A]")) {
@@ -202,6 +201,43 @@ void Parser::parse_probes(const Field& f)
     }
     if (m_scenario.probes.queries.empty())
         fail(loc(*names), "names is empty; list at least one query, e.g. 'www.example.com. A'");
+}
+
+Seconds Parser::probe_every(const Field& f) const
+{
+    const Seconds every = duration(f);
+    if (every.count() <= 0) fail(loc(f), "every must be longer than 0s");
+    return every;
+}
+
+// A list of instants (times, checked against the duration like every other time of the file).
+std::vector<Seconds> Parser::probe_times(const Field& f)
+{
+    std::vector<Seconds> out;
+    for (const auto& item : items(f, "a list of times such as [+0, +400s]")) {
+        if (!item.IsScalar())
+            fail(loc(item), fmt::format("each instant of at must be a time such as +400s, not {}", describe(item)));
+        out.push_back(time(Field{"at", f.key, item}));
+    }
+    if (out.empty()) fail(loc(f), "at is empty; list the instants to probe at, e.g. [+0, +400s]");
+    return out;
+}
+
+// A resolver's own schedule: `every`, `at`, or both; it is then asked at those instants only.
+ResolverProbes Parser::parse_resolver_probes(const Field& f, const std::string& resolver)
+{
+    const std::string context = fmt::format("the probes of resolver '{}'", resolver);
+    if (!f.value.IsMap())
+        fail(loc(f), fmt::format("{} must be a map such as '{{ at: [+0, +400s] }}' or '{{ every: 10m }}', not {}",
+                                 context, describe(f.value)));
+    Fields p = fields(f.value, context, loc(f), kResolverProbeFields);
+    ResolverProbes out;
+    if (const Field* e = p.find("every")) out.every = probe_every(*e);
+    if (const Field* a = p.find("at")) out.at = probe_times(*a);
+    if (!out.every && out.at.empty())
+        fail(loc(f), fmt::format("{} is empty; give at: [...] or every: (e.g. 'probes: {{ at: [+0, +400s] }}')",
+                                 context));
+    return out;
 }
 
 }  // namespace rollsim::scenario::detail

@@ -67,6 +67,8 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
 
     if (const Field* s = z.find("servers")) zone.servers = int(integer(*s, 1, kMaxServers));
     if (const Field* t = z.find("ttl")) zone.ttl = parse_ttls(*t);
+    // Before keys and records: the file may set the servers they name.
+    if (const Field* from = z.find("from")) load_zone_file(*from, z, zone);
     // signing: algorithm is not part of the policy: it is the default for the zone's keys.
     Algorithm algorithm = Algorithm::ECDSAP256SHA256;
     if (const Field* s = z.find("signing")) zone.signing = parse_signing(*s, algorithm);

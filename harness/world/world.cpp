@@ -1,5 +1,7 @@
 #include "world/world.hpp"
 
+#include "scenario/zone_file.hpp"
+
 #include "dns/names.hpp"
 
 #include <algorithm>
@@ -23,14 +25,6 @@ std::uint32_t ttl_for(const scenario::Ttls& ttls, const std::string& type, std::
 {
     auto it = ttls.by_type.find(type);
     return it != ttls.by_type.end() ? it->second : fallback;
-}
-
-std::string server_name(const std::string& zone, int index)
-{
-    // The root's servers need names of their own: they live in the root zone itself, under a
-    // label scenarios may not use.
-    if (zone == ".") return fmt::format("ns{}.root-servers.rollsim.", index + 1);
-    return fmt::format("ns{}.{}", index + 1, zone);
 }
 
 bool is_key_fault(FaultKind k)
@@ -113,7 +107,7 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
         }
         for (int s = 0; s < zs.servers; ++s)
             zr.servers.push_back(
-                {server_name(zs.name, s), fmt::format("ns{}", s + 1), fmt::format("127.53.{}.{}", zone_index, s + 1)});
+                {scenario::server_name(zs, s), fmt::format("ns{}", s + 1), fmt::format("127.53.{}.{}", zone_index, s + 1)});
         m_zones.push_back(std::move(zr));
         ++zone_index;
     }
@@ -367,11 +361,13 @@ std::vector<std::string> World::plain_records(const ZoneRuntime& zone, Seconds t
 {
     auto out = content(zone, -1, t);
     const auto& spec = *zone.spec;
-    const std::string& primary = zone.servers.front().name;
-    std::string contact = "hostmaster." + (spec.name == "." ? std::string("root-servers.rollsim.") : spec.name);
+    // The lab's SOA values, or the operator's from their zone file (scenario/zone_file.hpp).
+    scenario::SoaValues soa{zone.servers.front().name,
+                            "hostmaster." + (spec.name == "." ? std::string("root-servers.rollsim.") : spec.name)};
+    if (spec.soa) soa = *spec.soa;
     // refresh, retry, expire, minimum (RFC 1035 3.3.13; MINIMUM is the negative TTL, RFC 2308)
-    out.push_back(fmt::format("{} {} IN SOA {} {} {} 3600 900 1209600 {}", spec.name, spec.ttl.soa, primary, contact,
-                              serial, spec.ttl.negative));
+    out.push_back(fmt::format("{} {} IN SOA {} {} {} {} {} {} {}", spec.name, spec.ttl.soa, soa.mname, soa.rname,
+                              serial, soa.refresh, soa.retry, soa.expire, spec.ttl.negative));
     return out;
 }
 

@@ -1,5 +1,6 @@
 // Lab building blocks against the real kernel and a real NSD: namespaces, NSD start and
-// reload, EDE decoding, cleanup after a killed runner, tool lookup.
+// reload, EDE decoding, cleanup after a killed runner, tool lookup, an operator's zone file
+// (from:) as NSD serves it.
 //
 // enter_isolated_namespaces() changes the calling process for good and wants no threads, so
 // every case that needs it forks a child that enters the namespaces, does the work and
@@ -10,10 +11,14 @@
 #include "lab/nsd.hpp"
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
+#include "prepare/prepared.hpp"
 #include "rollsim_cli.hpp"
+#include "runner/zone_publisher.hpp"
+#include "world/world.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -732,4 +737,75 @@ TEST(LabNsd, StartOnABrokenZoneIsALabErrorAndLeavesTheServerStopped)
         },
         120s);
     ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+// The operator's zone file of scenarios/zone-files/ as the lab's real NSD servers serve it:
+// the file's SOA values, its NS names on the lab's three servers with their lab addresses,
+// and none of the file's old DNSSEC records.
+TEST(LabNsd, ServesTheOperatorsZoneFileWithItsSoaAndNameServers)
+{
+    if (!can_use_namespaces()) GTEST_SKIP() << "namespaces unavailable";
+    auto tools = rollsim::lab::Tools::locate();
+    const auto prepared =
+        rollsim::prepare::load_scenario(rollsim::test::repo_path("scenarios/zone-files/operator-zone.yaml"));
+    TempDir dir;
+    auto status = run_forked(
+        [&] {
+            rollsim::lab::enter_isolated_namespaces();
+            rollsim::world::World world(prepared.scenario);
+            const auto* zone = world.zone_of("example.com.");
+            CHILD_CHECK(zone && zone->servers.size() == 3);
+            rollsim::runner::ZonePublisher publisher(world, *zone, prepared.scenario.start, tools, dir.path());
+            rollsim::dns::QueryOptions options;
+            options.recursion_desired = false;
+            const std::vector<std::string> names = {"ns1.example.com.", "ns2.example.com.", "ns3.example.com."};
+            for (const auto& server : zone->servers) {
+                auto soa = rollsim::dns::query(server.address, "example.com.", "SOA", options);
+                CHILD_CHECK(soa.aa && soa.soa_serial == 2027022801u);
+                CHILD_CHECK(soa.answer.size() == 2);  // the SOA and its RRSIG
+                CHILD_CHECK(soa.answer[0] == "example.com.\t86400\tIN\tSOA\tns1.example.com. "
+                                             "dns-admin.example.com. 2027022801 7200 1800 1209600 900");
+                auto ns = rollsim::dns::query(server.address, "example.com.", "NS", options);
+                std::vector<std::string> served;
+                for (const auto& rr : ns.answer)
+                    if (rr.find("\tNS\t") != std::string::npos) served.push_back(rr.substr(rr.rfind('\t') + 1));
+                std::sort(served.begin(), served.end());
+                CHILD_CHECK(served == names);
+                for (std::size_t i = 0; i < names.size(); ++i) {
+                    auto a = rollsim::dns::query(server.address, names[i], "A", options);
+                    CHILD_CHECK(!a.answer.empty() && a.answer[0] == names[i] + "\t300\tIN\tA\t" + zone->servers[i].address);
+                    auto aaaa = rollsim::dns::query(server.address, names[i], "AAAA", options);
+                    CHILD_CHECK(aaaa.rcode == rollsim::dns::Rcode::NoError && aaaa.answer.empty());  // glue dropped
+                }
+                // The lab's own keys, not the file's; no CDS, as the scenario publishes none.
+                auto dnskey = rollsim::dns::query(server.address, "example.com.", "DNSKEY", options);
+                CHILD_CHECK(dnskey.answer.size() == 3);  // KSK, ZSK, RRSIG
+                for (const auto& rr : dnskey.answer) CHILD_CHECK(rr.find("mdsswUyr3DPW") == std::string::npos);
+                auto cds = rollsim::dns::query(server.address, "example.com.", "CDS", options);
+                for (const auto& rr : cds.answer) CHILD_CHECK(rr.find("\tCDS\t") == std::string::npos);
+                auto www = rollsim::dns::query(server.address, "www.example.com.", "A", options);
+                CHILD_CHECK(www.answer.size() == 2 && www.answer[0] == "www.example.com.\t300\tIN\tA\t192.0.2.10");
+            }
+            return true;
+        },
+        120s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe(status);
+}
+
+// The same scenario run end to end: resolvers follow the root's delegation to the file's NS
+// names at their lab addresses and find everything secure, the missing name denied securely.
+TEST(LabNsd, OperatorsZoneFileScenarioIsSecureThroughTheMappedServers)
+{
+    auto report = rollsim::test::run_and_report("scenarios/zone-files/operator-zone.yaml");
+    rollsim::test::expect_every_expectation_passed(report);
+    for (const char* resolver : {"warm", "cold"}) {
+        const auto nope = rollsim::test::observations_of(report, resolver, "nope.example.com.", "A");
+        ASSERT_EQ(nope.size(), 5u) << resolver;  // +0, every 6h, and the end
+        for (const auto& o : nope) {
+            EXPECT_EQ(o["rcode"], "NXDOMAIN") << o.dump();
+            EXPECT_EQ(o["validation"], "secure") << o.dump();
+        }
+        for (const auto& o : rollsim::test::observations_of(report, resolver, "ns3.example.com.", "A"))
+            EXPECT_EQ(o["validation"], "secure") << o.dump();
+    }
 }

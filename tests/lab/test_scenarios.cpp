@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include <future>
+#include <optional>
 #include <thread>
 
 #include <boost/process.hpp>
@@ -123,6 +124,32 @@ TEST(BasicsCatalog, ZskSwapAndDsMismatchRunConcurrentlyWithoutInterfering)
         SCOPED_TRACE("ds-digest-mismatch");
         check_ds_mismatch(ds_report);
     }
+}
+
+// A ZSK swapped at +400s without pre-publication (DNSKEY TTL 1h, A TTL 300s): the Unbound
+// asked only at +0 and +400s fails at +400s, as an independent measurement sees it; the one on
+// the dense schedule answers at +400s from the A its +399s probe cached and fails from +701s.
+TEST(BasicsCatalog, ZskSwapResolverAskedOnlyAtZeroAnd400sFailsAt400s)
+{
+    auto report = run_and_report("scenarios/basics/zsk-swap-probed-twice.yaml");
+    expect_every_expectation_passed(report);
+    const auto user = observations_of(report, "user", "www.example.com.", "A");
+    ASSERT_EQ(user.size(), 2u);  // its own instants only: nothing at +399s
+    EXPECT_EQ(user[0]["offset_s"], 0);
+    EXPECT_EQ(user[0]["validation"], "secure");
+    EXPECT_EQ(user[1]["offset_s"], 400);
+    EXPECT_EQ(user[1]["rcode"], "SERVFAIL");
+    EXPECT_EQ(user[1]["ede"], 9);
+    EXPECT_TRUE(contains(user[1]["reason"], "unknown keys")) << user[1].dump();
+
+    std::optional<long> edges_first_failure;
+    for (const auto& o : observations_of(report, "edges", "www.example.com.", "A")) {
+        if (o["offset_s"] == 399 || o["offset_s"] == 400) EXPECT_EQ(o["validation"], "secure") << o.dump();
+        if (o["rcode"] == "SERVFAIL" && !edges_first_failure) edges_first_failure = o["offset_s"].get<long>();
+    }
+    EXPECT_EQ(edges_first_failure, 701);
+    for (const auto& o : observations_of(report, "cold", "www.example.com.", "A"))
+        EXPECT_EQ(o["validation"], "secure") << o.dump();
 }
 
 const char* kShortHealthy = R"(name: short healthy chain

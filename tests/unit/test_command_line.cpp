@@ -7,11 +7,16 @@
 #include "cli/scenario_input.hpp"
 #include "core/error.hpp"
 #include "scenario/parse.hpp"
+#include "scenario/zone_file.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 #ifndef ROLLSIM_FIXTURES
 #define ROLLSIM_FIXTURES "fixtures"
@@ -152,6 +157,29 @@ TEST(ReadScenario, AZoneFileGetsAOneLineHintThatDoesNotQuoteIt)
                             zone.string() + " } } (docs/scenario-format.md)");
         EXPECT_EQ(e.code(), ExitCode::InvalidScenario);
     }
+}
+
+// An operator's zone file with several problems: each is kept, each cut as one error is.
+TEST(ReadScenario, EveryProblemOfAZoneFileIsKeptAndEachLongQuoteCut)
+{
+    const fs::path dir = fs::temp_directory_path() / ("rollsim-cli-zone-file-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string long_type(150, 'X');
+    std::ofstream(dir / "op.zone") << "$TTL 300\n@ IN SOA ns1 hostmaster 1 1h 15m 14d 5m\n@ IN NS ns1\n"
+                                   << "www IN " << long_type << " 1\nmail IN AAA 2001:db8::1\n";
+    std::ofstream(dir / "s.yaml") << "name: z\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: { from: op.zone } }\n"
+                                     "probes: { names: [www.example.com. A] }\n";
+    try {
+        read_scenario((dir / "s.yaml").string(), dir.string());
+        FAIL() << "read without error";
+    } catch (const scenario::ZoneFileError& e) {
+        ASSERT_EQ(e.problems().size(), 2u);
+        EXPECT_EQ(e.problems()[0].line(), 4);
+        EXPECT_EQ(e.problems()[0].message().find(long_type), std::string::npos);  // cut
+        EXPECT_NE(e.problems()[1].message().find("'AAA' (did you mean 'AAAA'?)"), std::string::npos);
+        EXPECT_EQ(std::count(e.what(), e.what() + std::strlen(e.what()), '\n'), 1);
+    }
+    fs::remove_all(dir);
 }
 
 TEST(TemplateRoot, TheInstalledDataDirectoryForAnInstalledScenarioOnly)
