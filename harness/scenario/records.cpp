@@ -12,7 +12,6 @@
 
 #include <cctype>
 #include <fstream>
-#include <limits>
 
 namespace rollsim::scenario::detail {
 
@@ -188,9 +187,13 @@ void Parser::load_template(const Field& f, ZoneSpec& zone) const
             if (directive == "$TTL") {
                 if (pending.size() != 2) fail(at, "$TTL takes one value, e.g. '$TTL 300'");
                 auto d = parse_duration(pending[1].text);
-                if (!d || d->count() > std::numeric_limits<std::uint32_t>::max())
-                    fail({ctx.file, pending[1].line, pending[1].column},
+                const SourceLoc value_at{ctx.file, pending[1].line, pending[1].column};
+                if (!d)
+                    fail(value_at,
                          fmt::format("bad TTL '{}' (write seconds or a duration, e.g. 300 or 1h)", pending[1].text));
+                if (d->count() > kMaxTtl)
+                    fail(value_at, fmt::format("TTL '{}' is too large (at most {} seconds, RFC 2181 section 8)",
+                                               pending[1].text, kMaxTtl));
                 ctx.dollar_ttl = std::uint32_t(d->count());
             } else if (directive == "$ORIGIN") {
                 if (pending.size() != 2) fail(at, "$ORIGIN takes one name, e.g. '$ORIGIN sub.example.com.'");
@@ -212,7 +215,7 @@ void Parser::load_template(const Field& f, ZoneSpec& zone) const
                      "this line starts with a blank but no record before it names an owner; put the owner first");
             ctx.owner = owner_given ? std::nullopt : last_owner;
             std::string owner;
-            zone.records.push_back(render_record(pending, ctx, zone, owner));
+            add_record(zone, render_record(pending, ctx, zone, owner), {ctx.file, first.line, first.column});
             last_owner = owner;
         }
         pending.clear();
@@ -238,8 +241,19 @@ void Parser::parse_records(const Field& f, ZoneSpec& zone) const
         if (tokens.empty()) fail(at, "empty record; write e.g. 'www A 192.0.2.1'");
         RecordContext ctx{m_file, zone.name, std::nullopt, std::nullopt};
         std::string owner;
-        zone.records.push_back(render_record(tokens, ctx, zone, owner));
+        add_record(zone, render_record(tokens, ctx, zone, owner), at);
     }
+}
+
+void Parser::add_record(ZoneSpec& zone, std::string record, const SourceLoc& where) const
+{
+    std::size_t total = zone.records.size();
+    for (const auto& other : m_scenario.zones) total += other.records.size();
+    if (total >= kMostRecords)
+        fail(where, fmt::format("more than {} records in the scenario's zones (templates and records together); "
+                                "the lab signs every record at each change, so keep the zones smaller",
+                                kMostRecords));
+    zone.records.push_back(std::move(record));
 }
 
 // <owner> [<ttl>] [IN] <type> <rdata...>, TTL and class in either order.
@@ -273,8 +287,9 @@ std::string Parser::render_record(const std::vector<Token>& toks, const RecordCo
             if (!d)
                 fail(at(t), fmt::format("expected a TTL, class or type, not '{}' (write e.g. 'www 300 IN A 192.0.2.1')",
                                         t.text));
-            if (d->count() > std::numeric_limits<std::uint32_t>::max())
-                fail(at(t), fmt::format("TTL '{}' is too large (at most 4294967295 seconds)", t.text));
+            if (d->count() > kMaxTtl)
+                fail(at(t), fmt::format("TTL '{}' is too large (at most {} seconds, RFC 2181 section 8)", t.text,
+                                        kMaxTtl));
             explicit_ttl = std::uint32_t(d->count());
             ++i;
         } else {
