@@ -1,6 +1,7 @@
 // The basics catalog against real NSD and Unbound, through the rollsim binary, checking what
 // the JSON report says the resolvers answered.
 #include "rollsim_cli.hpp"
+#include "core/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -276,6 +277,52 @@ TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
     next.wait();
     EXPECT_EQ(next.exit_code(), 0);
     EXPECT_EQ(left(), 0) << "the killed run's lab directory is still there";
+}
+
+// Two PID namespaces sharing one TMPDIR, as two containers or CI jobs sharing /tmp: a run in
+// one is not taken for dead by the cleanup of a run in the other (whose PIDs say nothing about
+// it), because the owner proves itself by the lock it holds on its directory's owner file. Once
+// that owner is SIGKILLed, the other namespace's next run does remove the directory.
+TEST(LabLifetime, ARunInAnotherPidNamespaceKeepsItsDirectoryUntilKilled)
+{
+    TempDir tmp;
+    TempDir work;
+    write_file(work / "ok.yaml", short_healthy("secure"));
+    namespace bp = boost::process;
+    // unshare(1) forks rollsim as PID 1 of a new PID namespace with its own /proc: exactly the
+    // PID the other namespace's rollsim has too. --kill-child: a SIGKILL to unshare reaches it.
+    auto in_own_pid_namespace = [&](std::vector<std::string> args) {
+        std::vector<std::string> all = {"TMPDIR=" + tmp.path().string(), "unshare", "--pid", "--fork",
+                                        "--mount-proc", "--kill-child", ROLLSIM_BIN};
+        all.insert(all.end(), args.begin(), args.end());
+        return all;
+    };
+    bp::opstream commands;
+    bp::child owner(bp::exe = "/usr/bin/env", bp::args = in_own_pid_namespace({"play", (work / "ok.yaml").string(),
+                                                                               "--transcript",
+                                                                               (work / "T.md").string()}),
+                    bp::std_in < commands, bp::std_out > bp::null, bp::std_err > (work / "owner.err").string());
+    const std::string needle = tmp.path().string() + "/rollsim-";
+    // The played lab runs (its resolver's configuration is under the lab directory) and waits
+    // for a command.
+    ASSERT_TRUE(wait_for([&] { return !processes_mentioning(needle).empty(); }, std::chrono::seconds(60)))
+        << read_file(work / "owner.err");
+    std::vector<std::filesystem::path> labs;
+    for (const auto& e : std::filesystem::directory_iterator(tmp.path()))
+        if (e.path().filename().string().rfind("rollsim-", 0) == 0) labs.push_back(e.path());
+    ASSERT_EQ(labs.size(), 1u);
+
+    auto other = run_program_in(work.path(), "/usr/bin/env", in_own_pid_namespace({"run", "ok.yaml", "--quiet"}));
+    EXPECT_EQ(other.status, 0) << other.output;
+    EXPECT_TRUE(std::filesystem::exists(labs[0] / kOwnerFile)) << "a live run's lab directory was removed";
+
+    ::kill(owner.id(), SIGKILL);  // unshare, then the kernel takes its namespace with it
+    owner.wait();
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)));
+    ASSERT_TRUE(std::filesystem::exists(labs[0])) << "nothing left to clean: the test proves nothing";
+    auto next = run_program_in(work.path(), "/usr/bin/env", in_own_pid_namespace({"run", "ok.yaml", "--quiet"}));
+    EXPECT_EQ(next.status, 0) << next.output;
+    EXPECT_FALSE(std::filesystem::exists(labs[0])) << "the killed run's lab directory is still there";
 }
 
 }  // namespace
