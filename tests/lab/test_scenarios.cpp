@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <signal.h>
 
 namespace rollsim::test {
@@ -186,6 +187,27 @@ TEST(ExitStatus, ThreeWhenTheLabCannotStartNamingTheProgram)
     EXPECT_NE(r.output.find("nsd"), std::string::npos) << r.output;
 }
 
+// A Boost.Process initializer giving the child TMPDIR=`dir` and this process's other variables,
+// without Boost.Process's environment class (whose lookup reads past its entries:
+// lab/process.cpp).
+struct WithTmpdir : boost::process::extend::handler {
+    std::vector<std::string> entries;
+    std::vector<char*> envp;
+    explicit WithTmpdir(const std::filesystem::path& dir)
+    {
+        for (char** e = ::environ; *e; ++e)
+            if (std::string_view(*e).rfind("TMPDIR=", 0) != 0) entries.emplace_back(*e);
+        entries.push_back("TMPDIR=" + dir.string());
+        for (auto& entry : entries) envp.push_back(entry.data());
+        envp.push_back(nullptr);
+    }
+    template <class Executor>
+    void on_setup(Executor& exec) const
+    {
+        exec.env = const_cast<char**>(envp.data());
+    }
+};
+
 void interrupt_and_check_cleanup(int signal, int expected_status)
 {
     TempDir dir;
@@ -223,11 +245,12 @@ TEST(LabLifetime, SigtermToABatchStopsItsScenariosAtOnce)
 {
     TempDir tmp;
     namespace bp = boost::process;
-    bp::environment env = boost::this_process::environment();
-    env["TMPDIR"] = tmp.path().string();
-    bp::child batch(ROLLSIM_BIN, "run", repo_path("scenarios/calendars/twelve-months.yaml"),
-                    repo_path("scenarios/basics/healthy-chain.yaml"), "-j", "2", "--quiet", env,
-                    bp::std_out > (tmp / "stdout").string(), bp::std_err > (tmp / "stderr").string());
+    bp::child batch(bp::exe = ROLLSIM_BIN,
+                    bp::args = std::vector<std::string>{"run", repo_path("scenarios/calendars/twelve-months.yaml"),
+                                                        repo_path("scenarios/basics/healthy-chain.yaml"), "-j",
+                                                        "2", "--quiet"},
+                    WithTmpdir(tmp.path()), bp::std_out > (tmp / "stdout").string(),
+                    bp::std_err > (tmp / "stderr").string());
     const std::string needle = tmp.path().string() + "/rollsim-";
     // Both scenarios have their labs running.
     ASSERT_TRUE(wait_for([&] { return processes_mentioning("unbound.conf").size() >= 1 &&
@@ -253,10 +276,10 @@ TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
     // its lab runs: it cannot remove its directory, so the next run does.
     TempDir tmp;
     namespace bp = boost::process;
-    bp::environment env = boost::this_process::environment();  // a copy: this process keeps its TMPDIR
-    env["TMPDIR"] = tmp.path().string();
-    bp::child killed(ROLLSIM_BIN, "run", repo_path("scenarios/basics/healthy-chain.yaml"), "--quiet", env,
-                     bp::std_out > bp::null, bp::std_err > bp::null);
+    bp::child killed(bp::exe = ROLLSIM_BIN,
+                     bp::args = std::vector<std::string>{"run", repo_path("scenarios/basics/healthy-chain.yaml"),
+                                                         "--quiet"},
+                     WithTmpdir(tmp.path()), bp::std_out > bp::null, bp::std_err > bp::null);
     const std::string needle = tmp.path().string() + "/rollsim-";
     ASSERT_TRUE(wait_for([&] { return !processes_mentioning(needle).empty(); }, std::chrono::seconds(60)));
     ::kill(killed.id(), SIGKILL);
@@ -272,8 +295,9 @@ TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
 
     TempDir work;
     write_file(work / "ok.yaml", short_healthy("secure"));
-    bp::child next(ROLLSIM_BIN, "run", (work / "ok.yaml").string(), "--quiet", env, bp::std_out > bp::null,
-                   bp::std_err > bp::null);
+    bp::child next(bp::exe = ROLLSIM_BIN,
+                   bp::args = std::vector<std::string>{"run", (work / "ok.yaml").string(), "--quiet"},
+                   WithTmpdir(tmp.path()), bp::std_out > bp::null, bp::std_err > bp::null);
     next.wait();
     EXPECT_EQ(next.exit_code(), 0);
     EXPECT_EQ(left(), 0) << "the killed run's lab directory is still there";
