@@ -30,17 +30,18 @@ LabDir::LabDir(const fs::path& requested, bool keep) : m_keep(keep || !requested
     remove_orphaned_temp_dirs(parent, "rollsim-");
     if (parent != "/tmp") remove_orphaned_temp_dirs("/tmp", "rollsim-");
     try {
-        m_path = make_owned_temp_dir(parent, "rollsim-");
+        m_temp.emplace(parent, "rollsim-");
     } catch (const std::runtime_error& e) {
         throw LabError(std::string(e.what()) + " (set TMPDIR to a writable directory)");
     }
+    m_path = m_temp->path();
 }
 
+// A kept temporary directory loses its owner file, so no later run sweeps it; one not kept
+// goes with m_temp.
 LabDir::~LabDir()
 {
-    if (m_keep) return;
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
+    if (m_temp && m_keep) m_temp->keep();
 }
 
 }  // namespace rollsim::cli

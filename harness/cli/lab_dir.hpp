@@ -2,7 +2,10 @@
 // when the run ends (after every lab process has stopped); one the user named is kept.
 #pragma once
 
+#include "core/temp_dir.hpp"
+
 #include <filesystem>
+#include <optional>
 
 namespace rollsim::cli {
 
@@ -21,6 +24,7 @@ public:
 private:
     std::filesystem::path m_path;
     bool m_keep;
+    std::optional<OwnedTempDir> m_temp;  // a fresh directory: locked while this run lives
 };
 
 }  // namespace rollsim::cli

@@ -3,12 +3,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <optional>
-#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <system_error>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace rollsim {
@@ -17,35 +17,54 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Field 22 of /proc/PID/stat (start time in clock ticks since boot), or nullopt when no such
-// process runs. The command name (field 2) may hold spaces and parentheses: count from the
-// last ')'.
-std::optional<std::string> start_time(long pid)
+[[noreturn]] void fail(const std::string& what, const fs::path& path)
 {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    if (!in || !std::getline(in, stat)) return std::nullopt;
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) return std::nullopt;
-    std::istringstream rest(stat.substr(close + 1));
-    std::string field;
-    for (int i = 3; i <= 22; ++i)
-        if (!(rest >> field)) return std::nullopt;
-    return field;
+    throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// The owner file of `dir`, made under a name no sweep reads, locked, then renamed into place:
+// a sweep never finds the owner file unlocked while its owner lives. The PID written in it is
+// for a person reading the directory; nothing decides by it.
+UniqueFd lock_owner_file(const fs::path& dir)
+{
+    const fs::path making = dir / (std::string(kOwnerFile) + ".new");
+    UniqueFd fd(::open(making.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!fd.valid()) fail("cannot create", making);
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) fail("cannot lock", making);
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::write(fd.get(), pid.data(), pid.size()) != static_cast<ssize_t>(pid.size())) fail("cannot write", making);
+    if (::rename(making.c_str(), (dir / kOwnerFile).c_str()) != 0) fail("cannot rename", making);
+    return fd;
 }
 
 }  // namespace
 
-fs::path make_owned_temp_dir(const fs::path& parent, const std::string& prefix)
+OwnedTempDir::OwnedTempDir(const fs::path& parent, const std::string& prefix)
 {
     std::string templ = (parent / (prefix + "XXXXXX")).string();
-    if (::mkdtemp(templ.data()) == nullptr)
-        throw std::runtime_error("cannot create a directory " + templ + ": " + std::strerror(errno));
-    const long pid = static_cast<long>(::getpid());
-    std::ofstream owner(fs::path(templ) / kOwnerFile);
-    owner << pid << " " << start_time(pid).value_or("?") << "\n";
-    if (!owner) throw std::runtime_error("cannot write " + (fs::path(templ) / kOwnerFile).string());
-    return templ;
+    if (::mkdtemp(templ.data()) == nullptr) fail("cannot create a directory", templ);
+    m_path = templ;
+    try {
+        m_lock = lock_owner_file(m_path);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+        throw;
+    }
+}
+
+OwnedTempDir::~OwnedTempDir()
+{
+    if (m_path.empty() || !m_lock.valid()) return;  // moved from, or kept
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+}
+
+void OwnedTempDir::keep()
+{
+    std::error_code ec;
+    fs::remove(m_path / kOwnerFile, ec);
+    m_lock.reset();
 }
 
 int remove_orphaned_temp_dirs(const fs::path& parent, const std::string& prefix)
@@ -55,11 +74,10 @@ int remove_orphaned_temp_dirs(const fs::path& parent, const std::string& prefix)
     for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
         const fs::path dir = it->path();
         if (dir.filename().string().rfind(prefix, 0) != 0 || !it->is_directory(ec)) continue;
-        std::ifstream in(dir / kOwnerFile);
-        long pid = 0;
-        std::string started;
-        if (!(in >> pid >> started) || pid <= 0) continue;  // not ours, or still being made
-        if (start_time(pid) == started) continue;           // the owner still runs
+        const UniqueFd owner(::open((dir / kOwnerFile).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (!owner.valid()) continue;                                  // not ours, or kept
+        if (::flock(owner.get(), LOCK_EX | LOCK_NB) != 0) continue;  // its owner holds it: alive
+        // Removed while the lock is held here, so no second sweep races this one.
         std::error_code rm;
         if (fs::remove_all(dir, rm) > 0 && !rm) ++removed;
     }

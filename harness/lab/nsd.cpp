@@ -79,20 +79,13 @@ dns::Response ask_soa(const std::string& address, const std::string& zone)
     return dns::query(address, zone, "SOA", options);
 }
 
-std::shared_ptr<const std::filesystem::path> make_short_dir()
+std::shared_ptr<const OwnedTempDir> make_short_dir()
 {
-    std::filesystem::path dir;
     try {
-        dir = make_owned_temp_dir("/tmp", "rollsim-nsdctl-");
+        return std::make_shared<const OwnedTempDir>("/tmp", "rollsim-nsdctl-");
     } catch (const std::runtime_error& e) {
         throw LabError(std::string("NSD's control socket: ") + e.what());
     }
-    return std::shared_ptr<const std::filesystem::path>(new std::filesystem::path(dir),
-                                                        [](const std::filesystem::path* p) {
-                                                            std::error_code ec;
-                                                            std::filesystem::remove_all(*p, ec);
-                                                            delete p;
-                                                        });
 }
 
 }  // namespace
@@ -114,7 +107,7 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
     std::filesystem::path control = m_dir / "nsd.ctl";
     if (control.string().size() >= sizeof(sockaddr_un::sun_path) - 1) {
         m_control_dir = make_short_dir();
-        control = *m_control_dir / "nsd.ctl";
+        control = m_control_dir->path() / "nsd.ctl";
     }
 
     std::ostringstream conf;

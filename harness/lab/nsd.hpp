@@ -1,6 +1,7 @@
 // One NSD authoritative server serving one zone on one loopback address, port 53.
 #pragma once
 
+#include "core/temp_dir.hpp"
 #include "lab/process.hpp"
 #include "lab/tools.hpp"
 
@@ -61,7 +62,7 @@ private:
     std::uint32_t m_serial = 0;
     // A short directory under /tmp for the control socket, when `dir` is too long for a unix
     // socket path; removed when the last copy goes. Declared before m_process: outlives it.
-    std::shared_ptr<const std::filesystem::path> m_control_dir;
+    std::shared_ptr<const OwnedTempDir> m_control_dir;
     std::optional<Process> m_process;
 };
 

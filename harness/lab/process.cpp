@@ -14,8 +14,12 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -42,6 +46,17 @@ struct ChildSetup : bp::extend::handler {
     int stdin_fd;
     int output_fd;
     pid_t runner;
+    char** envp;  // the child's whole environment (child_environment()), null-terminated
+
+    // In the runner, before the fork: the child's environment is ours, given to execve as it
+    // is, so Boost.Process's environment class never runs (its lookup in Boost 1.74 compares
+    // "NAME=" against each entry without regard to the entry's length, reading past the end of
+    // a shorter one: a heap overflow AddressSanitizer reports on every spawn).
+    template <class Executor>
+    void on_setup(Executor& exec) const
+    {
+        exec.env = envp;
+    }
 
     static void place(int fd, int target)
     {
@@ -109,11 +124,17 @@ UniqueFd open_log(const std::filesystem::path& log)
     return fd;
 }
 
-bp::environment make_environment(const ProcessSpec& spec)
+// The runner's environment with `overrides` added or replacing the variables of their names,
+// as "NAME=VALUE" entries.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& overrides)
 {
-    bp::environment env = boost::this_process::environment();
-    for (const auto& [name, value] : spec.env) env[name] = value;
-    return env;
+    std::vector<std::string> out;
+    for (char** entry = ::environ; entry && *entry; ++entry) {
+        const std::string_view text(*entry);
+        if (!overrides.contains(std::string(text.substr(0, text.find('='))))) out.emplace_back(text);
+    }
+    for (const auto& [name, value] : overrides) out.push_back(name + "=" + value);
+    return out;
 }
 
 bp::child spawn(const ProcessSpec& spec, int stdin_fd, int output_fd)
@@ -122,12 +143,17 @@ bp::child spawn(const ProcessSpec& spec, int stdin_fd, int output_fd)
         throw LabError("cannot start '" + spec.program + "': an absolute program path is required");
     if (::access(spec.program.c_str(), X_OK) != 0)
         throw LabError("cannot start " + spec.program + ": " + errno_text(errno));
+    std::vector<std::string> environment = child_environment(spec.env);
+    std::vector<char*> envp;
+    for (auto& entry : environment) envp.push_back(entry.data());
+    envp.push_back(nullptr);
     ChildSetup setup;
     setup.stdin_fd = stdin_fd;
     setup.output_fd = output_fd;
     setup.runner = ::getpid();
+    setup.envp = envp.data();
     try {
-        return bp::child(bp::exe = spec.program, bp::args = spec.args, make_environment(spec), setup);
+        return bp::child(bp::exe = spec.program, bp::args = spec.args, setup);
     } catch (const std::exception& e) {
         throw LabError("cannot start " + spec.program + ": " + e.what());
     }

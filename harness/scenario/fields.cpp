@@ -5,7 +5,6 @@
 
 #include "dns/names.hpp"
 
-#include <limits>
 
 namespace rollsim::scenario::detail {
 
@@ -129,8 +128,9 @@ std::uint32_t Parser::ttl(const Field& f) const
     if (!d)
         fail(loc(f), fmt::format("bad TTL '{}' for {} (write seconds or a duration, e.g. 300 or 1h)", text, f.name));
     if (d->count() <= 0) fail(loc(f), fmt::format("TTL {} must be at least 1s (write e.g. 300 or 1h)", f.name));
-    if (d->count() > std::numeric_limits<std::uint32_t>::max())
-        fail(loc(f), fmt::format("TTL '{}' for {} is too large (at most 4294967295 seconds)", text, f.name));
+    if (d->count() > kMaxTtl)
+        fail(loc(f), fmt::format("TTL '{}' for {} is too large (at most {} seconds, RFC 2181 section 8)", text,
+                                 f.name, kMaxTtl));
     return std::uint32_t(d->count());
 }
 

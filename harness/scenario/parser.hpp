@@ -33,6 +33,12 @@ namespace rollsim::scenario::detail {
 constexpr int kMaxServers = 8;
 constexpr int kMaxNsec3Iterations = 2500;  // NSEC3 iterations a scenario may ask for (signing or fault)
 constexpr std::string_view kReservedZone = "rollsim.";  // root servers: ns1.root-servers.rollsim.
+// The largest TTL: RFC 2181 section 8 makes a TTL a 31-bit number (a value with the top bit set
+// is read as 0), so a larger one would not mean what the scenario says.
+constexpr long long kMaxTtl = 2147483647;
+// Records (templates and records: together, every zone of a scenario): the lab signs each at
+// every change of its zone, so a larger zone makes a run that does not end in useful time.
+constexpr std::size_t kMostRecords = 1000000;
 
 // The field names of each section, in the parser's order (scenario::vocabulary() lists them).
 // `sweep` is read by scenario/sweep.hpp before the parser sees a variant; the parser skips it.
@@ -301,6 +307,8 @@ private:
     std::string render_record(const std::vector<Token>& tokens, const RecordContext& ctx, const ZoneSpec& zone,
                               std::string& owner_out) const;
     void check_owner(const std::string& owner, const Token& at, const RecordContext& ctx, const ZoneSpec& zone) const;
+    // Appends `record` to `zone`, refusing the one beyond kMostRecords (at `where`).
+    void add_record(ZoneSpec& zone, std::string record, const SourceLoc& where) const;
     void check_generated(const std::string& type, const std::string& owner, const SourceLoc& where,
                          const ZoneSpec& zone) const;
     std::vector<std::string> render_rdata(const std::string& type, const std::vector<Token>& rdata,

@@ -13,7 +13,6 @@
 
 #include <cctype>
 #include <fstream>
-#include <limits>
 
 namespace rollsim::scenario::detail {
 
@@ -149,7 +148,7 @@ void Parser::load_template(const Field& f, ZoneSpec& zone) const
     RecordContext ctx{display_path(found), zone.name, std::nullopt, std::nullopt};
     read_zone_text(found, ctx, zone, nullptr, [&](const std::vector<Token>& tokens, const RecordContext& rc) {
         std::string owner;
-        zone.records.push_back(render_record(tokens, rc, zone, owner));
+        add_record(zone, render_record(tokens, rc, zone, owner), {rc.file, tokens.front().line, tokens.front().column});
         return owner;
     });
 }
@@ -163,9 +162,11 @@ void Parser::read_directive(const std::vector<Token>& line, RecordContext& ctx, 
     if (directive == "$TTL") {
         if (line.size() != 2) fail(at, "$TTL takes one value, e.g. '$TTL 300'");
         auto d = parse_duration(line[1].text);
-        if (!d || d->count() > std::numeric_limits<std::uint32_t>::max())
-            fail({ctx.file, line[1].line, line[1].column},
-                 fmt::format("bad TTL '{}' (write seconds or a duration, e.g. 300 or 1h)", line[1].text));
+        const SourceLoc value_at{ctx.file, line[1].line, line[1].column};
+        if (!d) fail(value_at, fmt::format("bad TTL '{}' (write seconds or a duration, e.g. 300 or 1h)", line[1].text));
+        if (d->count() > kMaxTtl)
+            fail(value_at, fmt::format("TTL '{}' is too large (at most {} seconds, RFC 2181 section 8)", line[1].text,
+                                       kMaxTtl));
         ctx.dollar_ttl = std::uint32_t(d->count());
     } else if (directive == "$ORIGIN") {
         if (line.size() != 2) fail(at, "$ORIGIN takes one name, e.g. '$ORIGIN sub.example.com.'");
@@ -246,8 +247,19 @@ void Parser::parse_records(const Field& f, ZoneSpec& zone) const
         if (tokens.empty()) fail(at, "empty record; write e.g. 'www A 192.0.2.1'");
         RecordContext ctx{m_file, zone.name, std::nullopt, std::nullopt};
         std::string owner;
-        zone.records.push_back(render_record(tokens, ctx, zone, owner));
+        add_record(zone, render_record(tokens, ctx, zone, owner), at);
     }
+}
+
+void Parser::add_record(ZoneSpec& zone, std::string record, const SourceLoc& where) const
+{
+    std::size_t total = zone.records.size();
+    for (const auto& other : m_scenario.zones) total += other.records.size();
+    if (total >= kMostRecords)
+        fail(where, fmt::format("more than {} records in the scenario's zones (templates and records together); "
+                                "the lab signs every record at each change, so keep the zones smaller",
+                                kMostRecords));
+    zone.records.push_back(std::move(record));
 }
 
 // <owner> [<ttl>] [IN] <type>, TTL and class in either order.
@@ -278,8 +290,9 @@ RecordHead Parser::record_head(const std::vector<Token>& toks, const RecordConte
             if (!d)
                 fail(at(t), fmt::format("expected a TTL, class or type, not '{}' (write e.g. 'www 300 IN A 192.0.2.1')",
                                         t.text));
-            if (d->count() > std::numeric_limits<std::uint32_t>::max())
-                fail(at(t), fmt::format("TTL '{}' is too large (at most 4294967295 seconds)", t.text));
+            if (d->count() > kMaxTtl)
+                fail(at(t), fmt::format("TTL '{}' is too large (at most {} seconds, RFC 2181 section 8)", t.text,
+                                        kMaxTtl));
             head.ttl = std::uint32_t(d->count());
             ++i;
         } else {

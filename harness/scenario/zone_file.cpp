@@ -208,7 +208,7 @@ void Parser::keep_zone_file_record(const StoredRecord& r, const std::set<std::st
     // The addresses of the zone's own servers: the lab serves their lab addresses instead.
     if ((head.type == "A" || head.type == "AAAA") && glue_owners.count(head.owner)) return;
     std::string owner;
-    zone.records.push_back(render_record(r.tokens, r.ctx, zone, owner));
+    add_record(zone, render_record(r.tokens, r.ctx, zone, owner), {r.ctx.file, r.tokens.front().line, r.tokens.front().column});
 }
 
 }  // namespace rollsim::scenario::detail

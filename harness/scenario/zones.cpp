@@ -14,6 +14,20 @@ namespace {
 
 constexpr int kMaxZones = 250;  // the lab numbers zone addresses 127.53.<zone>.<server>
 
+// The label of `zone` that begins with '-', or nothing. Every label of a zone name leads the
+// name of a zone the lab serves (the zone's ancestors are served too), and a zone's name is an
+// argument of nsd-control, which reads an argument beginning with '-' as an option. RFC 1035
+// 2.3.1 (and RFC 1123 2.1) keep '-' out of the first character of a label anyway.
+std::optional<std::string> hyphen_label(const std::string& zone)
+{
+    for (std::size_t begin = 0; begin < zone.size();) {
+        const std::size_t dot = zone.find('.', begin);
+        if (zone[begin] == '-') return zone.substr(begin, dot - begin);
+        begin = dot + 1;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 void Parser::parse_zones(const Field& f)
@@ -28,6 +42,10 @@ void Parser::parse_zones(const Field& f)
     for (const auto& z : list) {
         auto n = dns::normalise_name(z.name, "", false);
         if (!n.error.empty()) fail(key_loc(z), fmt::format("bad zone name '{}': {}", z.name, n.error));
+        if (auto label = hyphen_label(n.name))
+            fail(key_loc(z), fmt::format("bad zone name '{}': label '{}' begins with '-', which the lab's server "
+                                         "tools would read as an option; begin each label with a letter, digit "
+                                         "or '_'", z.name, *label));
         if (n.name == kReservedZone)
             fail(key_loc(z), "zone 'rollsim.' is reserved: the lab names its root servers under it; use another name");
         if (dns::is_at_or_below(n.name, kReservedZone))

@@ -1,6 +1,7 @@
 // The basics catalog against real NSD and Unbound, through the rollsim binary, checking what
 // the JSON report says the resolvers answered.
 #include "rollsim_cli.hpp"
+#include "core/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <signal.h>
 
 namespace rollsim::test {
@@ -212,6 +214,27 @@ TEST(ExitStatus, ThreeWhenTheLabCannotStartNamingTheProgram)
     EXPECT_NE(r.output.find("nsd"), std::string::npos) << r.output;
 }
 
+// A Boost.Process initializer giving the child TMPDIR=`dir` and this process's other variables,
+// without Boost.Process's environment class (whose lookup reads past its entries:
+// lab/process.cpp).
+struct WithTmpdir : boost::process::extend::handler {
+    std::vector<std::string> entries;
+    std::vector<char*> envp;
+    explicit WithTmpdir(const std::filesystem::path& dir)
+    {
+        for (char** e = ::environ; *e; ++e)
+            if (std::string_view(*e).rfind("TMPDIR=", 0) != 0) entries.emplace_back(*e);
+        entries.push_back("TMPDIR=" + dir.string());
+        for (auto& entry : entries) envp.push_back(entry.data());
+        envp.push_back(nullptr);
+    }
+    template <class Executor>
+    void on_setup(Executor& exec) const
+    {
+        exec.env = const_cast<char**>(envp.data());
+    }
+};
+
 void interrupt_and_check_cleanup(int signal, int expected_status)
 {
     TempDir dir;
@@ -249,11 +272,12 @@ TEST(LabLifetime, SigtermToABatchStopsItsScenariosAtOnce)
 {
     TempDir tmp;
     namespace bp = boost::process;
-    bp::environment env = boost::this_process::environment();
-    env["TMPDIR"] = tmp.path().string();
-    bp::child batch(ROLLSIM_BIN, "run", repo_path("scenarios/calendars/twelve-months.yaml"),
-                    repo_path("scenarios/basics/healthy-chain.yaml"), "-j", "2", "--quiet", env,
-                    bp::std_out > (tmp / "stdout").string(), bp::std_err > (tmp / "stderr").string());
+    bp::child batch(bp::exe = ROLLSIM_BIN,
+                    bp::args = std::vector<std::string>{"run", repo_path("scenarios/calendars/twelve-months.yaml"),
+                                                        repo_path("scenarios/basics/healthy-chain.yaml"), "-j",
+                                                        "2", "--quiet"},
+                    WithTmpdir(tmp.path()), bp::std_out > (tmp / "stdout").string(),
+                    bp::std_err > (tmp / "stderr").string());
     const std::string needle = tmp.path().string() + "/rollsim-";
     // Both scenarios have their labs running.
     ASSERT_TRUE(wait_for([&] { return processes_mentioning("unbound.conf").size() >= 1 &&
@@ -279,10 +303,10 @@ TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
     // its lab runs: it cannot remove its directory, so the next run does.
     TempDir tmp;
     namespace bp = boost::process;
-    bp::environment env = boost::this_process::environment();  // a copy: this process keeps its TMPDIR
-    env["TMPDIR"] = tmp.path().string();
-    bp::child killed(ROLLSIM_BIN, "run", repo_path("scenarios/basics/healthy-chain.yaml"), "--quiet", env,
-                     bp::std_out > bp::null, bp::std_err > bp::null);
+    bp::child killed(bp::exe = ROLLSIM_BIN,
+                     bp::args = std::vector<std::string>{"run", repo_path("scenarios/basics/healthy-chain.yaml"),
+                                                         "--quiet"},
+                     WithTmpdir(tmp.path()), bp::std_out > bp::null, bp::std_err > bp::null);
     const std::string needle = tmp.path().string() + "/rollsim-";
     ASSERT_TRUE(wait_for([&] { return !processes_mentioning(needle).empty(); }, std::chrono::seconds(60)));
     ::kill(killed.id(), SIGKILL);
@@ -298,11 +322,58 @@ TEST(LabLifetime, TheNextRunRemovesTheDirectoryOfASigkilledRun)
 
     TempDir work;
     write_file(work / "ok.yaml", short_healthy("secure"));
-    bp::child next(ROLLSIM_BIN, "run", (work / "ok.yaml").string(), "--quiet", env, bp::std_out > bp::null,
-                   bp::std_err > bp::null);
+    bp::child next(bp::exe = ROLLSIM_BIN,
+                   bp::args = std::vector<std::string>{"run", (work / "ok.yaml").string(), "--quiet"},
+                   WithTmpdir(tmp.path()), bp::std_out > bp::null, bp::std_err > bp::null);
     next.wait();
     EXPECT_EQ(next.exit_code(), 0);
     EXPECT_EQ(left(), 0) << "the killed run's lab directory is still there";
+}
+
+// Two PID namespaces sharing one TMPDIR, as two containers or CI jobs sharing /tmp: a run in
+// one is not taken for dead by the cleanup of a run in the other (whose PIDs say nothing about
+// it), because the owner proves itself by the lock it holds on its directory's owner file. Once
+// that owner is SIGKILLed, the other namespace's next run does remove the directory.
+TEST(LabLifetime, ARunInAnotherPidNamespaceKeepsItsDirectoryUntilKilled)
+{
+    TempDir tmp;
+    TempDir work;
+    write_file(work / "ok.yaml", short_healthy("secure"));
+    namespace bp = boost::process;
+    // unshare(1) forks rollsim as PID 1 of a new PID namespace with its own /proc: exactly the
+    // PID the other namespace's rollsim has too. --kill-child: a SIGKILL to unshare reaches it.
+    auto in_own_pid_namespace = [&](std::vector<std::string> args) {
+        std::vector<std::string> all = {"TMPDIR=" + tmp.path().string(), "unshare", "--pid", "--fork",
+                                        "--mount-proc", "--kill-child", ROLLSIM_BIN};
+        all.insert(all.end(), args.begin(), args.end());
+        return all;
+    };
+    bp::opstream commands;
+    bp::child owner(bp::exe = "/usr/bin/env", bp::args = in_own_pid_namespace({"play", (work / "ok.yaml").string(),
+                                                                               "--transcript",
+                                                                               (work / "T.md").string()}),
+                    bp::std_in < commands, bp::std_out > bp::null, bp::std_err > (work / "owner.err").string());
+    const std::string needle = tmp.path().string() + "/rollsim-";
+    // The played lab runs (its resolver's configuration is under the lab directory) and waits
+    // for a command.
+    ASSERT_TRUE(wait_for([&] { return !processes_mentioning(needle).empty(); }, std::chrono::seconds(60)))
+        << read_file(work / "owner.err");
+    std::vector<std::filesystem::path> labs;
+    for (const auto& e : std::filesystem::directory_iterator(tmp.path()))
+        if (e.path().filename().string().rfind("rollsim-", 0) == 0) labs.push_back(e.path());
+    ASSERT_EQ(labs.size(), 1u);
+
+    auto other = run_program_in(work.path(), "/usr/bin/env", in_own_pid_namespace({"run", "ok.yaml", "--quiet"}));
+    EXPECT_EQ(other.status, 0) << other.output;
+    EXPECT_TRUE(std::filesystem::exists(labs[0] / kOwnerFile)) << "a live run's lab directory was removed";
+
+    ::kill(owner.id(), SIGKILL);  // unshare, then the kernel takes its namespace with it
+    owner.wait();
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(needle).empty(); }, std::chrono::seconds(10)));
+    ASSERT_TRUE(std::filesystem::exists(labs[0])) << "nothing left to clean: the test proves nothing";
+    auto next = run_program_in(work.path(), "/usr/bin/env", in_own_pid_namespace({"run", "ok.yaml", "--quiet"}));
+    EXPECT_EQ(next.status, 0) << next.output;
+    EXPECT_FALSE(std::filesystem::exists(labs[0])) << "the killed run's lab directory is still there";
 }
 
 }  // namespace

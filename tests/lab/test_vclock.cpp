@@ -107,9 +107,12 @@ class ClockReader {
 public:
     explicit ClockReader(const Env& extra)
     {
-        auto env = boost::this_process::environment();
-        for (const auto& [name, value] : extra) env[name] = value;
-        m_child = bp::child(ROLLSIM_VCLOCK_CHECK, "clock", bp::std_in < m_to, bp::std_out > m_from, env);
+        // The variables through env(1), not Boost.Process's environment class (whose lookup
+        // reads past its entries: lab/process.cpp).
+        std::vector<std::string> args;
+        for (const auto& [name, value] : extra) args.push_back(name + "=" + value);
+        args.insert(args.end(), {ROLLSIM_VCLOCK_CHECK, "clock"});
+        m_child = bp::child(bp::exe = "/usr/bin/env", bp::args = args, bp::std_in < m_to, bp::std_out > m_from);
     }
     ~ClockReader()
     {

@@ -4,6 +4,7 @@
 #include "prepare/prepared.hpp"
 #include "scenario/names.hpp"
 #include "scenario/parse.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -1294,3 +1295,54 @@ TEST_P(InvalidScenario, FailsWithTheExpectedMessage)
 INSTANTIATE_TEST_SUITE_P(Fixtures, InvalidScenario, testing::ValuesIn(invalid_fixtures()), fixture_test_name);
 
 TEST(InvalidScenarioFixtures, AtLeastTwentyExist) { EXPECT_GE(invalid_fixtures().size(), 20u); }
+
+namespace {
+
+// The message of the ScenarioError that loading `file` (templates below `root`) ends with.
+std::string load_error(const fs::path& file, const fs::path& root)
+{
+    try {
+        prepare::load_scenario(file, root);
+    } catch (const ScenarioError& e) {
+        return e.what();
+    }
+    return "parsed without error";
+}
+
+}  // namespace
+
+// A template of 1.5 million records (one of the inputs that used to make a run that never
+// ends): refused at the first record beyond the bound, with the file and line of that record,
+// without reading the rest into the model.
+TEST(ScenarioBounds, AMillionAndAHalfTemplateRecordsAreRefusedAtTheFirstBeyondTheBound)
+{
+    test::Scratch s;
+    {
+        std::ofstream zone(s.path / "huge.zone");
+        zone << "$TTL 300\n";
+        for (int i = 0; i < 1500000; ++i) zone << "h" << i << " A 192.0.2.1\n";
+    }
+    std::ofstream(s.path / "huge.yaml") << "name: huge\nstart: 2027-03-01T00:00:00Z\nzones:\n"
+                                           "  example.com.:\n    records: ['www A 192.0.2.1']\n"
+                                           "  example.net.:\n    template: huge.zone\n"
+                                           "probes: { names: [www.example.com. A] }\n";
+    // One record of example.com., then 999999 of the template (its line 1000000) fill the bound:
+    // the template's line 1000001 is the first beyond.
+    EXPECT_EQ(load_error(s.path / "huge.yaml", s.path),
+              (s.path / "huge.zone").string() +
+                  ":1000001:1: more than 1000000 records in the scenario's zones (templates and records together); "
+                  "the lab signs every record at each change, so keep the zones smaller");
+}
+
+// $TTL in a template above 2^31 - 1: RFC 2181 section 8 would make it 0, not what it says.
+TEST(ScenarioBounds, ATemplateTtlAbove31BitsIsRefusedWithItsFileAndLine)
+{
+    test::Scratch s;
+    std::ofstream(s.path / "big-ttl.zone") << "www A 192.0.2.1\n$TTL 2147483648\n";
+    std::ofstream(s.path / "big-ttl.yaml") << "name: big ttl\nstart: 2027-03-01T00:00:00Z\nzones:\n"
+                                              "  example.com.:\n    template: big-ttl.zone\n"
+                                              "probes: { names: [www.example.com. A] }\n";
+    EXPECT_EQ(load_error(s.path / "big-ttl.yaml", s.path),
+              (s.path / "big-ttl.zone").string() +
+                  ":2:6: TTL '2147483648' is too large (at most 2147483647 seconds, RFC 2181 section 8)");
+}
