@@ -1,0 +1,20 @@
+// Work spread over threads for the signer: a loop whose iterations are independent, run on
+// every core. Iterations write only their own result slot, so what a caller builds from the
+// slots afterwards does not depend on the number of threads.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace rollsim::dnssec {
+
+// The threads to use for `requested` (0 = one per core the machine reports, at least one).
+unsigned thread_count(unsigned requested);
+
+// Calls body(i) for every i in [0, count) on up to `threads` threads (0 = every core), handing
+// out indices in blocks of `block`; returns when all are done. The first exception a body
+// throws stops the handing out and is rethrown here once every thread has ended.
+void parallel_for(std::size_t count, unsigned threads, std::size_t block,
+                  const std::function<void(std::size_t)>& body);
+
+}  // namespace rollsim::dnssec
