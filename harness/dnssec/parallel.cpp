@@ -16,7 +16,7 @@ unsigned thread_count(unsigned requested)
 }
 
 void parallel_for(std::size_t count, unsigned threads, std::size_t block,
-                  const std::function<void(std::size_t)>& body)
+                  const std::function<void(std::size_t index, unsigned worker)>& body)
 {
     block = std::max<std::size_t>(block, 1);
     const std::size_t blocks = (count + block - 1) / block;
@@ -25,11 +25,11 @@ void parallel_for(std::size_t count, unsigned threads, std::size_t block,
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex error_mutex;
-    const auto work = [&] {
+    const auto work = [&](unsigned worker) {
         for (std::size_t b = next++; b < blocks && !failed; b = next++) {
             try {
                 const std::size_t end = std::min(count, (b + 1) * block);
-                for (std::size_t i = b * block; i < end; ++i) body(i);
+                for (std::size_t i = b * block; i < end; ++i) body(i, worker);
             } catch (...) {
                 const std::lock_guard lock(error_mutex);
                 if (!error) error = std::current_exception();
@@ -38,13 +38,13 @@ void parallel_for(std::size_t count, unsigned threads, std::size_t block,
         }
     };
     if (workers <= 1) {
-        work();
+        work(0);
     } else {
-        // The calling thread works too; the others join when the vector goes.
+        // The calling thread works too, as worker 0; the others join when the vector goes.
         std::vector<std::jthread> pool;
         pool.reserve(workers - 1);
-        for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-        work();
+        for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+        work(0);
     }
     if (error) std::rethrow_exception(error);
 }

@@ -11,10 +11,12 @@ namespace rollsim::dnssec {
 // The threads to use for `requested` (0 = one per core the machine reports, at least one).
 unsigned thread_count(unsigned requested);
 
-// Calls body(i) for every i in [0, count) on up to `threads` threads (0 = every core), handing
-// out indices in blocks of `block`; returns when all are done. The first exception a body
-// throws stops the handing out and is rethrown here once every thread has ended.
+// Calls body(i, worker) for every i in [0, count) on up to `threads` threads (0 = every core),
+// handing out indices in blocks of `block`; returns when all are done. `worker` (below
+// thread_count(threads)) names the thread, for state a thread keeps to itself. The first
+// exception a body throws stops the handing out and is rethrown here once every thread has
+// ended.
 void parallel_for(std::size_t count, unsigned threads, std::size_t block,
-                  const std::function<void(std::size_t)>& body);
+                  const std::function<void(std::size_t index, unsigned worker)>& body);
 
 }  // namespace rollsim::dnssec

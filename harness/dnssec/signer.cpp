@@ -3,6 +3,7 @@
 #include "dns/ldns_ptr.hpp"
 #include "dnssec/incremental.hpp"
 #include "dnssec/parallel.hpp"
+#include "dnssec/rrsig.hpp"
 
 #include <ldns/ldns.h>
 
@@ -141,8 +142,13 @@ enum class OwnerKind {
 struct Rrset {
     std::vector<ldns_rr*> rrs;         // owned by the arena in sign_zone
     const SignerSet* signers = nullptr;  // who signs it; null or empty for nobody
-    std::vector<ldns_rr*> signatures;  // RRSIGs covering this set, made after all are planned
-    std::vector<std::string> kept;     // or the RRSIGs a previous version made (zone-file lines)
+    // Its RRSIGs, made after all are planned: ldns records when faults edit them, otherwise
+    // zone-file lines, made as the zone is written (and with a SignatureMemory, the lines of
+    // the previous version when `reused`).
+    std::vector<ldns_rr*> signatures;
+    std::vector<std::string> lines;
+    bool reused = false;
+    std::string wire;  // with a SignatureMemory: the RRset in canonical wire form
 
     bool will_be_signed() const { return signers && !signers->empty() && !rrs.empty(); }
 };
@@ -289,26 +295,15 @@ std::set<std::uint16_t> owner_types(const Owner& owner)
 }
 
 // RRSIGs over one RRset with every key of the set (RFC 4034 3, RFC 4035 2.2).
-std::vector<RrPtr> sign_rrset(const std::vector<ldns_rr*>& rrs, const SignerSet& signers)
+std::vector<RrPtr> sign_rrset(const std::vector<ldns_rr*>& rrs, const SignerSet& signers, RrsigMaker& maker)
 {
-    std::vector<RrPtr> out;
-    if (signers.empty() || rrs.empty()) return out;
-    RrListPtr rrset(ldns_rr_list_new());
-    if (!rrset) throw std::bad_alloc();
-    for (ldns_rr* rr : rrs)
-        if (!ldns_rr_list_push_rr(rrset.get(), rr)) throw std::bad_alloc();
-
-    RrListPtr signatures(ldns_sign_public(rrset.get(), signers.list()));
-    if (!signatures)
-        throw std::runtime_error("ldns could not sign the " + rdf_to_string(ldns_rr_owner(rrs.front())) +
-                                 " RRset of type " + std::to_string(ldns_rr_get_type(rrs.front())));
-    const std::size_t count = ldns_rr_list_rr_count(signatures.get());
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) out.emplace_back(ldns_rr_list_rr(signatures.get(), i));
-    if (count != signers.size())
-        throw std::runtime_error("ldns made " + std::to_string(count) + " signatures for " +
-                                 std::to_string(signers.size()) + " keys");
-    return out;
+    if (signers.empty() || rrs.empty()) return {};
+    try {
+        return maker.sign(rrs, signers.list());
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) + " (the " + rdf_to_string(ldns_rr_owner(rrs.front())) +
+                                 " RRset of type " + std::to_string(ldns_rr_get_type(rrs.front())) + ")");
+    }
 }
 
 // An RR type mnemonic ("A", "DNSKEY", "TYPE65534") as its number.
@@ -499,7 +494,7 @@ private:
 };
 
 // Plans who signs each RRset as the request and its faults say; every record made goes to the
-// arena. The signatures themselves are made afterwards, all at once (sign_planned).
+// arena. The signatures themselves are made afterwards, as the zone is written (sign_and_render).
 struct Signing {
     const FaultPlan& plan;
     const SignerSet& zone_signers;
@@ -581,24 +576,25 @@ const std::vector<std::string>* reusable(const SignatureMemory& memory, const st
 }
 
 // Leaves in `memory` what this pass signed or kept, and the stats.
-void remember(SignatureMemory& memory, const std::vector<SignJob>& jobs, std::vector<std::string>& wires,
-              const std::vector<char>& kept)
+void remember(SignatureMemory& memory, OwnerMap& owners)
 {
+    const std::vector<SignJob> jobs = planned_jobs(owners);
     std::unordered_map<std::string, RememberedRrset> next;
     next.reserve(jobs.size());
     memory.next_due.reset();
     memory.stats = ResignStats{jobs.size(), 0, 0};
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        std::string id = memory_id(jobs[i]);
+    for (const SignJob& job : jobs) {
+        std::string id = memory_id(job);
+        Rrset& rrset = *job.rrset;
         RememberedRrset entry;
-        if (kept[i]) {
+        if (rrset.reused) {
             entry = std::move(memory.rrsets.at(id));
             ++memory.stats.kept_rrsets;
         } else {
-            entry.wire = std::move(wires[i]);
-            entry.signers = memory.signer_set(jobs[i].rrset->signers->identity());
+            entry.wire = std::move(rrset.wire);
+            entry.signers = memory.signer_set(rrset.signers->identity());
             entry.due = memory.due(id, memory.now);
-            entry.rrsigs = jobs[i].rrset->kept;
+            entry.rrsigs = std::move(rrset.lines);
             ++memory.stats.signed_rrsets;
         }
         if (!memory.next_due || entry.due < *memory.next_due) memory.next_due = entry.due;
@@ -607,38 +603,38 @@ void remember(SignatureMemory& memory, const std::vector<SignJob>& jobs, std::ve
     memory.rrsets = std::move(next);
 }
 
-// Makes the planned RRSIGs on every core. Each RRset's signatures land in its own slot, so the
-// zone comes out the same whatever the number of threads (ECDSA signatures differ between
-// runs anyway: RFC 6605 signs with a random nonce). RRSIGs become zone-file lines at once,
-// unless faults still have to edit them.
-void sign_planned(OwnerMap& owners, std::vector<RrPtr>& arena, const PassOptions& options)
+// Makes every planned RRSIG as an ldns record, on every core, for faults that edit them
+// before the zone is written. Each RRset's signatures land in its own slot, so the zone comes
+// out the same whatever the number of threads.
+void sign_into_records(OwnerMap& owners, std::vector<RrPtr>& arena, unsigned threads)
 {
     const std::vector<SignJob> jobs = planned_jobs(owners);
-    SignatureMemory* memory = options.memory;
     std::vector<std::vector<RrPtr>> made(jobs.size());
-    std::vector<std::string> wires(memory ? jobs.size() : 0);
-    std::vector<char> kept(jobs.size(), 0);
-    parallel_for(jobs.size(), options.threads, 64, [&](std::size_t i) {
-        Rrset& rrset = *jobs[i].rrset;
-        if (memory) {
-            wires[i] = rrset_wire(rrset.rrs);
-            if (const auto* lines = reusable(*memory, memory_id(jobs[i]), wires[i], *rrset.signers)) {
-                rrset.kept = *lines;
-                kept[i] = 1;
-                return;
-            }
-        }
-        made[i] = sign_rrset(rrset.rrs, *rrset.signers);
-        if (options.edit_signatures) return;
-        for (const RrPtr& sig : made[i]) rrset.kept.push_back(rr_to_string(sig.get()));
-        made[i].clear();
+    std::vector<RrsigMaker> makers(thread_count(threads));
+    parallel_for(jobs.size(), threads, 64, [&](std::size_t i, unsigned worker) {
+        made[i] = sign_rrset(jobs[i].rrset->rrs, *jobs[i].rrset->signers, makers[worker]);
     });
     for (std::size_t i = 0; i < jobs.size(); ++i)
         for (RrPtr& sig : made[i]) {
             jobs[i].rrset->signatures.push_back(sig.get());
             arena.push_back(std::move(sig));
         }
-    if (memory) remember(*memory, jobs, wires, kept);
+}
+
+// The RRSIG lines of a planned RRset, as the zone is written: those `memory` holds when they
+// can stand, otherwise new ones. Only reads the memory, so threads may call it together.
+void make_rrsig_lines(const SignJob& job, SignatureMemory* memory, RrsigMaker& maker)
+{
+    Rrset& rrset = *job.rrset;
+    if (memory) {
+        rrset.wire = rrset_wire(rrset.rrs);
+        if (const auto* lines = reusable(*memory, memory_id(job), rrset.wire, *rrset.signers)) {
+            rrset.lines = *lines;
+            rrset.reused = true;
+            return;
+        }
+    }
+    for (const RrPtr& sig : sign_rrset(rrset.rrs, *rrset.signers, maker)) rrset.lines.push_back(rr_to_string(sig.get()));
 }
 
 // Which record of a chain of `count` points where: next[i] is the index of the record after i,
@@ -917,7 +913,7 @@ std::vector<RrPtr> parse_records(const SignRequest& request, const ldns_rdf* ori
     const std::vector<std::string>& texts = request.records;
     std::vector<RrPtr> parsed(texts.size());
     std::vector<std::exception_ptr> errors(texts.size());
-    parallel_for(texts.size(), request.threads, 256, [&](std::size_t i) {
+    parallel_for(texts.size(), request.threads, 256, [&](std::size_t i, unsigned) {
         try {
             parsed[i] = parse_record(texts[i]);
             const ldns_rdf* name = ldns_rr_owner(parsed[i].get());
@@ -951,29 +947,38 @@ void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf*
 }
 
 // One owner's records as zone-file lines: each RRset followed by its RRSIGs.
-void render_owner(const Owner& owner, std::string& out)
+// RRsets whose RRSIGs are still to be made get them here, so a signature is written out as
+// soon as it is made and the zone is not held once more as a list of signatures.
+void render_owner(const ldns_rdf* name, Owner& owner, const PassOptions& options, RrsigMaker& maker, std::string& out)
 {
-    for (const auto& [key, rrset] : owner.rrsets) {
+    for (auto& [key, rrset] : owner.rrsets) {
         for (const ldns_rr* rr : rrset.rrs) (out += rr_to_string(rr)) += '\n';
         for (const ldns_rr* sig : rrset.signatures) (out += rr_to_string(sig)) += '\n';
-        for (const std::string& kept : rrset.kept) (out += kept) += '\n';
+        if (rrset.signatures.empty() && rrset.will_be_signed())
+            make_rrsig_lines(SignJob{name, key.type, &rrset}, options.memory, maker);
+        for (const std::string& line : rrset.lines) (out += line) += '\n';
+        // Only the memory needs the lines afterwards.
+        if (!options.memory) std::vector<std::string>().swap(rrset.lines);
     }
 }
 
-// The zone file, owners in canonical order (RFC 4034 6.1). Blocks of owners are written on
-// every core, each into its own text, then joined in order; a block's text is freed as soon
-// as it is copied (blocks are large enough for the allocator to give their memory back), so
-// the zone is held about once.
-SignedZone render(const ZoneRecords& zone, unsigned threads)
+// The zone file, owners in canonical order (RFC 4034 6.1), signed as it is written. Blocks of
+// owners are signed and written on every core, each into its own text, then joined in order,
+// so the zone comes out the same whatever the number of threads; a block's text is freed as
+// soon as it is copied (blocks are large enough for the allocator to give their memory back),
+// so the zone is held about once.
+SignedZone sign_and_render(ZoneRecords& zone, const PassOptions& options)
 {
-    constexpr std::size_t kBlock = 2048;  // owners
-    std::vector<const Owner*> owners;
+    constexpr std::size_t kBlock = 1024;  // owners
+    std::vector<OwnerMap::value_type*> owners;
     owners.reserve(zone.owners.size());
-    for (const auto& [name, owner] : zone.owners) owners.push_back(&owner);
+    for (auto& entry : zone.owners) owners.push_back(&entry);
     std::vector<std::string> blocks((owners.size() + kBlock - 1) / kBlock);
-    parallel_for(blocks.size(), threads, 1, [&](std::size_t b) {
+    std::vector<RrsigMaker> makers(thread_count(options.threads));
+    parallel_for(blocks.size(), options.threads, 1, [&](std::size_t b, unsigned worker) {
         const std::size_t end = std::min(owners.size(), (b + 1) * kBlock);
-        for (std::size_t i = b * kBlock; i < end; ++i) render_owner(*owners[i], blocks[b]);
+        for (std::size_t i = b * kBlock; i < end; ++i)
+            render_owner(owners[i]->first, owners[i]->second, options, makers[worker], blocks[b]);
     });
     std::size_t size = 0;
     for (const std::string& block : blocks) size += block.size();
@@ -1021,7 +1026,7 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
         add_nsec3_chain(zone.owners, origin.get(), request, params, drop_target.get(), signing);
     else
         add_nsec_chain(zone.owners, request, drop_target.get(), signing);
-    sign_planned(zone.owners, zone.arena, options);
+    if (options.edit_signatures) sign_into_records(zone.owners, zone.arena, options.threads);
 
     for (auto& [name, owner] : zone.owners)
         for (auto& [key, rrset] : owner.rrsets)
@@ -1029,7 +1034,9 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
                 for (ldns_rr* sig : rrset.signatures) corrupt_signature(sig);
     if (const auto& relabel = request.faults.relabel_algorithm)
         relabel_algorithm(zone.owners, origin.get(), static_cast<std::uint8_t>(*relabel));
-    return render(zone, options.threads);
+    SignedZone out = sign_and_render(zone, options);
+    if (options.memory) remember(*options.memory, zone.owners);
+    return out;
 }
 
 bool edits_signatures(const SignFaults& faults)
