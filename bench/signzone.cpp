@@ -142,13 +142,14 @@ std::vector<std::string> with_serial(std::vector<std::string> records, std::uint
 
 int publish(const std::string& path)
 {
-    lab::enter_isolated_namespaces();
+    // Signed first, on every core: inside the lab's PID namespace no thread can be started.
     const Keys keys;
     const auto records = read_zone(path);
     const TimePoint now = *parse_time("2027-03-01T00:00:00Z");
     std::vector<std::string> texts;
     for (std::uint32_t serial = 1; serial <= 4; ++serial)
         texts.push_back(dnssec::sign_zone(request(with_serial(records, serial), keys, now, 0)).text());
+    lab::enter_isolated_namespaces();
     const auto dir = std::filesystem::temp_directory_path() / fmt::format("rollsim-bench-nsd-{}", ::getpid());
     auto start = Clock::now();
     lab::NsdServer nsd(lab::Tools::locate(), dir, "127.53.0.1", kOrigin, texts[0], 1);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -43,7 +44,11 @@ void parallel_for(std::size_t count, unsigned threads, std::size_t block,
         // The calling thread works too, as worker 0; the others join when the vector goes.
         std::vector<std::jthread> pool;
         pool.reserve(workers - 1);
-        for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+        try {
+            for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+        } catch (const std::system_error&) {
+            // No more threads here (see parallel.hpp): those started and this one share the work.
+        }
         work(0);
     }
     if (error) std::rethrow_exception(error);

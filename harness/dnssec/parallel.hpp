@@ -1,6 +1,8 @@
 // Work spread over threads for the signer: a loop whose iterations are independent, run on
 // every core. Iterations write only their own result slot, so what a caller builds from the
-// slots afterwards does not depend on the number of threads.
+// slots afterwards does not depend on the number of threads. Where the process may not start
+// threads, the caller does all the work: a lab's runner lives in the PID namespace it made
+// with unshare(CLONE_NEWPID), and Linux refuses CLONE_THREAD there (clone(2), EINVAL).
 #pragma once
 
 #include <cstddef>

@@ -4,15 +4,18 @@
 #include "dns/ldns_ptr.hpp"
 #include "dnssec/incremental.hpp"
 #include "dnssec/key.hpp"
+#include "dnssec/parallel.hpp"
 #include "dnssec/signer.hpp"
 
 #include <gtest/gtest.h>
 #include <ldns/ldns.h>
 
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -1493,6 +1496,30 @@ TEST_F(SignAtScale, TimeRuleChangeOrSignatureFaultsSignEverything)
     req.faults = {};
     sign_and_compare(signer, req, m_later);
     EXPECT_EQ(signer.last_stats().kept_rrsets, 0u);
+}
+
+
+// A lab's runner signs inside the PID namespace it made, where Linux starts no thread
+// (clone(2): CLONE_THREAD after unshare(CLONE_NEWPID) is EINVAL): the loop must still run whole.
+TEST(ParallelFor, RunsWhereNoThreadCanStart)
+{
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        if (unshare(CLONE_NEWPID) != 0) _exit(77);
+        std::atomic<int> done{0};
+        try {
+            parallel_for(1000, 4, 10, [&](std::size_t, unsigned) { ++done; });
+        } catch (...) {
+            _exit(1);
+        }
+        _exit(done == 1000 ? 0 : 2);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "unshare(CLONE_NEWPID) is not permitted here";
+    EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
