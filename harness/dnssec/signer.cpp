@@ -1,16 +1,21 @@
 #include "dnssec/signer.hpp"
 
 #include "dns/ldns_ptr.hpp"
+#include "dnssec/incremental.hpp"
+#include "dnssec/parallel.hpp"
+#include "dnssec/rrsig.hpp"
 
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 namespace rollsim::dnssec {
@@ -90,16 +95,20 @@ public:
             ldns_key_set_use(view.get(), true);
             if (!ldns_key_list_push_key(m_list.get(), view.get())) throw std::bad_alloc();
             m_views.push_back(std::move(view));
+            m_identity += key->dnskey_rr(0) + "\n";
         }
     }
 
     bool empty() const { return m_views.empty(); }
+    // The keys' DNSKEY records: two sets with the same identity make the same signatures.
+    const std::string& identity() const { return m_identity; }
     std::size_t size() const { return m_views.size(); }
     ldns_key_list* list() const { return m_list.get(); }
 
 private:
     std::vector<ViewKeyPtr> m_views;  // declared first: destroyed after the list that holds them
     KeyListPtr m_list;
+    std::string m_identity;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +141,16 @@ enum class OwnerKind {
 
 struct Rrset {
     std::vector<ldns_rr*> rrs;         // owned by the arena in sign_zone
-    std::vector<ldns_rr*> signatures;  // RRSIGs covering this set
+    const SignerSet* signers = nullptr;  // who signs it; null or empty for nobody
+    // Its RRSIGs, made after all are planned: ldns records when faults edit them, otherwise
+    // zone-file lines, made as the zone is written (and with a SignatureMemory, the lines of
+    // the previous version when `reused`).
+    std::vector<ldns_rr*> signatures;
+    std::vector<std::string> lines;
+    bool reused = false;
+    std::string wire;  // with a SignatureMemory: the RRset in canonical wire form
+
+    bool will_be_signed() const { return signers && !signers->empty() && !rrs.empty(); }
 };
 
 struct Owner {
@@ -146,11 +164,11 @@ struct Owner {
         return std::any_of(rrsets.begin(), rrsets.end(),
                            [type](const auto& entry) { return entry.first.type == type; });
     }
-    // Whether an RRSIG exists at this owner (so far).
+    // Whether an RRSIG will exist at this owner (as planned so far).
     bool has_signatures() const
     {
         return std::any_of(rrsets.begin(), rrsets.end(),
-                           [](const auto& entry) { return !entry.second.signatures.empty(); });
+                           [](const auto& entry) { return entry.second.will_be_signed(); });
     }
 };
 
@@ -277,26 +295,15 @@ std::set<std::uint16_t> owner_types(const Owner& owner)
 }
 
 // RRSIGs over one RRset with every key of the set (RFC 4034 3, RFC 4035 2.2).
-std::vector<RrPtr> sign_rrset(const std::vector<ldns_rr*>& rrs, const SignerSet& signers)
+std::vector<RrPtr> sign_rrset(const std::vector<ldns_rr*>& rrs, const SignerSet& signers, RrsigMaker& maker)
 {
-    std::vector<RrPtr> out;
-    if (signers.empty() || rrs.empty()) return out;
-    RrListPtr rrset(ldns_rr_list_new());
-    if (!rrset) throw std::bad_alloc();
-    for (ldns_rr* rr : rrs)
-        if (!ldns_rr_list_push_rr(rrset.get(), rr)) throw std::bad_alloc();
-
-    RrListPtr signatures(ldns_sign_public(rrset.get(), signers.list()));
-    if (!signatures)
-        throw std::runtime_error("ldns could not sign the " + rdf_to_string(ldns_rr_owner(rrs.front())) +
-                                 " RRset of type " + std::to_string(ldns_rr_get_type(rrs.front())));
-    const std::size_t count = ldns_rr_list_rr_count(signatures.get());
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) out.emplace_back(ldns_rr_list_rr(signatures.get(), i));
-    if (count != signers.size())
-        throw std::runtime_error("ldns made " + std::to_string(count) + " signatures for " +
-                                 std::to_string(signers.size()) + " keys");
-    return out;
+    if (signers.empty() || rrs.empty()) return {};
+    try {
+        return maker.sign(rrs, signers.list());
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) + " (the " + rdf_to_string(ldns_rr_owner(rrs.front())) +
+                                 " RRset of type " + std::to_string(ldns_rr_get_type(rrs.front())) + ")");
+    }
 }
 
 // An RR type mnemonic ("A", "DNSKEY", "TYPE65534") as its number.
@@ -486,7 +493,8 @@ private:
     std::map<std::uint16_t, SignerSet> m_foreign;
 };
 
-// Signs RRsets as the request and its faults say; every record made goes to the arena.
+// Plans who signs each RRset as the request and its faults say; every record made goes to the
+// arena. The signatures themselves are made afterwards, as the zone is written (sign_and_render).
 struct Signing {
     const FaultPlan& plan;
     const SignerSet& zone_signers;
@@ -505,16 +513,129 @@ struct Signing {
         return set && !set->empty();
     }
 
-    void sign(const Owner& owner, const RrsetKey& key, Rrset& rrset) const
-    {
-        const SignerSet* set = signers(owner, key.type);
-        if (!set) return;
-        for (RrPtr& sig : sign_rrset(rrset.rrs, *set)) {
-            rrset.signatures.push_back(sig.get());
+    void sign(const Owner& owner, const RrsetKey& key, Rrset& rrset) const { rrset.signers = signers(owner, key.type); }
+};
+
+// One planned RRset to sign.
+struct SignJob {
+    const ldns_rdf* owner;
+    std::uint16_t type;
+    Rrset* rrset;
+};
+
+std::vector<SignJob> planned_jobs(OwnerMap& owners)
+{
+    std::vector<SignJob> jobs;
+    for (auto& [name, owner] : owners)
+        for (auto& [key, rrset] : owner.rrsets)
+            if (rrset.will_be_signed()) jobs.push_back(SignJob{name, key.type, &rrset});
+    return jobs;
+}
+
+// An RRset's key in a SignatureMemory: the owner in wire form (lower case since parsing) and
+// the type.
+std::string memory_id(const SignJob& job)
+{
+    std::string id(reinterpret_cast<const char*>(ldns_rdf_data(job.owner)), ldns_rdf_size(job.owner));
+    id += static_cast<char>(job.type >> 8);
+    id += static_cast<char>(job.type & 0xff);
+    return id;
+}
+
+// The RRset in canonical wire form (RFC 4034 6.2, 6.3), TTL included: what its RRSIGs cover
+// apart from their own fields.
+std::string rrset_wire(const std::vector<ldns_rr*>& rrs)
+{
+    std::unique_ptr<ldns_buffer, decltype(&ldns_buffer_free)> buffer(ldns_buffer_new(256), &ldns_buffer_free);
+    if (!buffer) throw std::bad_alloc();
+    for (const ldns_rr* rr : rrs)
+        if (ldns_rr2buffer_wire_canonical(buffer.get(), rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
+            throw std::runtime_error("ldns could not encode a record of " + rdf_to_string(ldns_rr_owner(rr)));
+    return std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buffer.get())), ldns_buffer_position(buffer.get()));
+}
+
+// What one signing pass needs beyond the zone: the remembered signatures (null for a full
+// sign) and whether faults will edit the RRSIGs afterwards, in which case they stay ldns
+// records rather than lines.
+struct PassOptions {
+    unsigned threads = 0;
+    bool edit_signatures = false;
+    SignatureMemory* memory = nullptr;
+};
+
+// The RRSIG lines `memory` holds for this RRset if they can stand: same records, same signers,
+// not due. Only reads the memory, so threads may call it together.
+const std::vector<std::string>* reusable(const SignatureMemory& memory, const std::string& id,
+                                         const std::string& wire, const SignerSet& signers)
+{
+    const auto it = memory.rrsets.find(id);
+    if (it == memory.rrsets.end()) return nullptr;
+    const RememberedRrset& old = it->second;
+    if (memory.now >= old.due || old.wire != wire || memory.signer_sets[old.signers] != signers.identity()) return nullptr;
+    return &old.rrsigs;
+}
+
+// Leaves in `memory` what this pass signed or kept, and the stats.
+void remember(SignatureMemory& memory, OwnerMap& owners)
+{
+    const std::vector<SignJob> jobs = planned_jobs(owners);
+    std::unordered_map<std::string, RememberedRrset> next;
+    next.reserve(jobs.size());
+    memory.next_due.reset();
+    memory.stats = ResignStats{jobs.size(), 0, 0};
+    for (const SignJob& job : jobs) {
+        std::string id = memory_id(job);
+        Rrset& rrset = *job.rrset;
+        RememberedRrset entry;
+        if (rrset.reused) {
+            entry = std::move(memory.rrsets.at(id));
+            ++memory.stats.kept_rrsets;
+        } else {
+            entry.wire = std::move(rrset.wire);
+            entry.signers = memory.signer_set(rrset.signers->identity());
+            entry.due = memory.due(id, memory.now);
+            entry.rrsigs = std::move(rrset.lines);
+            ++memory.stats.signed_rrsets;
+        }
+        if (!memory.next_due || entry.due < *memory.next_due) memory.next_due = entry.due;
+        next.emplace(std::move(id), std::move(entry));
+    }
+    memory.rrsets = std::move(next);
+}
+
+// Makes every planned RRSIG as an ldns record, on every core, for faults that edit them
+// before the zone is written. Each RRset's signatures land in its own slot, so the zone comes
+// out the same whatever the number of threads.
+void sign_into_records(OwnerMap& owners, std::vector<RrPtr>& arena, unsigned threads)
+{
+    const std::vector<SignJob> jobs = planned_jobs(owners);
+    std::vector<std::vector<RrPtr>> made(jobs.size());
+    std::vector<RrsigMaker> makers(thread_count(threads));
+    parallel_for(jobs.size(), threads, 64, [&](std::size_t i, unsigned worker) {
+        made[i] = sign_rrset(jobs[i].rrset->rrs, *jobs[i].rrset->signers, makers[worker]);
+    });
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+        for (RrPtr& sig : made[i]) {
+            jobs[i].rrset->signatures.push_back(sig.get());
             arena.push_back(std::move(sig));
         }
+}
+
+// The RRSIG lines of a planned RRset, as the zone is written: those `memory` holds when they
+// can stand, otherwise new ones. Only reads the memory, so threads may call it together.
+void make_rrsig_lines(const SignJob& job, SignatureMemory* memory, RrsigMaker& maker)
+{
+    Rrset& rrset = *job.rrset;
+    if (memory) {
+        rrset.wire = rrset_wire(rrset.rrs);
+        if (const auto* lines = reusable(*memory, memory_id(job), rrset.wire, *rrset.signers)) {
+            rrset.lines = *lines;
+            rrset.reused = true;
+            return;
+        }
     }
-};
+    for (const RrPtr& sig : sign_rrset(rrset.rrs, *rrset.signers, maker)) rrset.lines.push_back(rr_to_string(sig.get()));
+}
 
 // Which record of a chain of `count` points where: next[i] is the index of the record after i,
 // bent by the break_denial_chain fault.
@@ -706,17 +827,15 @@ void relabel_algorithm(OwnerMap& owners, const ldns_rdf* origin, std::uint8_t al
 
 }  // namespace
 
-std::string SignedZone::text() const
+std::vector<std::string> SignedZone::records() const
 {
-    std::size_t size = 0;
-    for (const auto& line : records) size += line.size() + 1;
-    std::string out;
-    out.reserve(size);
-    for (const auto& line : records) {
-        out += line;
-        out += '\n';
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < m_text.size();) {
+        const std::size_t end = m_text.find('\n', at);
+        lines.push_back(m_text.substr(at, end - at));
+        at = end == std::string::npos ? m_text.size() : end + 1;
     }
-    return out;
+    return lines;
 }
 
 namespace {
@@ -787,15 +906,33 @@ struct ZoneRecords {
 };
 
 // The request's records (and, for NSEC3, the NSEC3PARAM), in RRsets per owner, classified.
+// The request's records parsed on every core, each into its own slot; a bad record throws
+// the error of the first one in the request's order, whatever the threads.
+std::vector<RrPtr> parse_records(const SignRequest& request, const ldns_rdf* origin)
+{
+    const std::vector<std::string>& texts = request.records;
+    std::vector<RrPtr> parsed(texts.size());
+    std::vector<std::exception_ptr> errors(texts.size());
+    parallel_for(texts.size(), request.threads, 256, [&](std::size_t i, unsigned) {
+        try {
+            parsed[i] = parse_record(texts[i]);
+            const ldns_rdf* name = ldns_rr_owner(parsed[i].get());
+            if (ldns_dname_compare(name, origin) != 0 && !ldns_dname_is_subdomain(name, origin))
+                throw std::invalid_argument("record '" + texts[i] + "' lies outside the zone " + request.origin);
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    });
+    for (const std::exception_ptr& error : errors)
+        if (error) std::rethrow_exception(error);
+    return parsed;
+}
+
 void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf* origin, const Nsec3Params& params)
 {
     zone.arena.reserve(request.records.size() * 3 + 8);
-    for (const std::string& text : request.records) {
-        RrPtr rr = parse_record(text);
-        const ldns_rdf* name = ldns_rr_owner(rr.get());
-        const bool apex = ldns_dname_compare(name, origin) == 0;
-        if (!apex && !ldns_dname_is_subdomain(name, origin))
-            throw std::invalid_argument("record '" + text + "' lies outside the zone " + request.origin);
+    for (RrPtr& rr : parse_records(request, origin)) {
+        const bool apex = ldns_dname_compare(ldns_rr_owner(rr.get()), origin) == 0;
         zone.add(std::move(rr), apex);
     }
     if (request.denial == scenario::Denial::Nsec3) {
@@ -809,23 +946,58 @@ void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf*
     classify(zone.owners, origin);
 }
 
-// Canonical order (RFC 4034 6.1) grouped by owner; each RRset followed by its RRSIGs.
-SignedZone render(const ZoneRecords& zone)
+// One owner's records as zone-file lines: each RRset followed by its RRSIGs.
+// RRsets whose RRSIGs are still to be made get them here, so a signature is written out as
+// soon as it is made and the zone is not held once more as a list of signatures.
+void render_owner(const ldns_rdf* name, Owner& owner, const PassOptions& options, RrsigMaker& maker, std::string& out)
 {
-    SignedZone out;
-    out.records.reserve(zone.arena.size());
-    for (const auto& [name, owner] : zone.owners) {
-        for (const auto& [key, rrset] : owner.rrsets) {
-            for (const ldns_rr* rr : rrset.rrs) out.records.push_back(rr_to_string(rr));
-            for (const ldns_rr* sig : rrset.signatures) out.records.push_back(rr_to_string(sig));
-        }
+    for (auto& [key, rrset] : owner.rrsets) {
+        for (const ldns_rr* rr : rrset.rrs) (out += rr_to_string(rr)) += '\n';
+        for (const ldns_rr* sig : rrset.signatures) (out += rr_to_string(sig)) += '\n';
+        if (rrset.signatures.empty() && rrset.will_be_signed())
+            make_rrsig_lines(SignJob{name, key.type, &rrset}, options.memory, maker);
+        for (const std::string& line : rrset.lines) (out += line) += '\n';
+        // Only the memory needs the lines afterwards.
+        if (!options.memory) std::vector<std::string>().swap(rrset.lines);
     }
-    return out;
 }
 
-}  // namespace
+// The zone file, owners in canonical order (RFC 4034 6.1), signed as it is written. Blocks of
+// owners are signed and written on every core, each into its own text, then joined in order,
+// so the zone comes out the same whatever the number of threads; a block's text is freed as
+// soon as it is copied (blocks are large enough for the allocator to give their memory back),
+// so the zone is held about once.
+SignedZone sign_and_render(ZoneRecords& zone, const PassOptions& options)
+{
+    constexpr std::size_t kBlock = 1024;  // owners
+    std::vector<OwnerMap::value_type*> owners;
+    owners.reserve(zone.owners.size());
+    for (auto& entry : zone.owners) owners.push_back(&entry);
+    std::vector<std::string> blocks((owners.size() + kBlock - 1) / kBlock);
+    std::vector<RrsigMaker> makers(thread_count(options.threads));
+    parallel_for(blocks.size(), options.threads, 1, [&](std::size_t b, unsigned worker) {
+        const std::size_t end = std::min(owners.size(), (b + 1) * kBlock);
+        for (std::size_t i = b * kBlock; i < end; ++i)
+            render_owner(owners[i]->first, owners[i]->second, options, makers[worker], blocks[b]);
+    });
+    std::size_t size = 0;
+    for (const std::string& block : blocks) size += block.size();
+    std::string text;
+    text.reserve(size);
+    for (std::string& block : blocks) {
+        text += block;
+        std::string().swap(block);
+    }
+    return SignedZone(std::move(text));
+}
 
-SignedZone sign_zone(const SignRequest& request)
+// The signature-time rule of a request: its inception and expiration relative to `now`.
+std::string signature_rule(const SignRequest& request, TimePoint now)
+{
+    return std::to_string((now - request.inception).count()) + " " + std::to_string((request.expiration - now).count());
+}
+
+SignedZone sign_pass(const SignRequest& request, PassOptions options)
 {
     const RdfPtr origin = zone_origin(request.origin);
     const std::uint32_t inception = rrsig_time(request.inception);
@@ -854,6 +1026,7 @@ SignedZone sign_zone(const SignRequest& request)
         add_nsec3_chain(zone.owners, origin.get(), request, params, drop_target.get(), signing);
     else
         add_nsec_chain(zone.owners, request, drop_target.get(), signing);
+    if (options.edit_signatures) sign_into_records(zone.owners, zone.arena, options.threads);
 
     for (auto& [name, owner] : zone.owners)
         for (auto& [key, rrset] : owner.rrsets)
@@ -861,7 +1034,40 @@ SignedZone sign_zone(const SignRequest& request)
                 for (ldns_rr* sig : rrset.signatures) corrupt_signature(sig);
     if (const auto& relabel = request.faults.relabel_algorithm)
         relabel_algorithm(zone.owners, origin.get(), static_cast<std::uint8_t>(*relabel));
-    return render(zone);
+    SignedZone out = sign_and_render(zone, options);
+    if (options.memory) remember(*options.memory, zone.owners);
+    return out;
+}
+
+bool edits_signatures(const SignFaults& faults)
+{
+    return !faults.corrupt_rrsig_types.empty() || faults.relabel_algorithm.has_value();
+}
+
+}  // namespace
+
+SignedZone sign_zone(const SignRequest& request)
+{
+    return sign_pass(request, PassOptions{request.threads, edits_signatures(request.faults), nullptr});
+}
+
+SignedZone sign_zone(const SignRequest& request, SignatureMemory& memory)
+{
+    // Signatures that faults edit are not worth keeping, and a new signature-time rule (a time
+    // fault starting or ending) makes every kept signature wrong: both start from nothing.
+    const std::string rule = signature_rule(request, memory.now);
+    if (edits_signatures(request.faults) || rule != memory.rule) {
+        memory.rrsets.clear();
+        memory.rule = rule;
+    }
+    if (edits_signatures(request.faults)) {
+        SignedZone zone = sign_pass(request, PassOptions{request.threads, true, nullptr});
+        memory.rule.clear();
+        memory.next_due.reset();
+        memory.stats = ResignStats{};
+        return zone;
+    }
+    return sign_pass(request, PassOptions{request.threads, false, &memory});
 }
 
 }  // namespace rollsim::dnssec

@@ -50,13 +50,25 @@ struct SignRequest {
     int nsec3_iterations = 0;   // RFC 5155 / RFC 9276
     std::string nsec3_salt;     // hex, empty = none
     SignFaults faults;
+    // Threads that make the RRSIGs; 0 = one per core. The zone does not depend on it (an
+    // ECDSA signature differs at every signing whatever the threads, RFC 6605 6).
+    unsigned threads = 0;
 };
 
-struct SignedZone {
-    // Every record of the signed zone in canonical order (RFC 4034 6.1), grouped by owner, in
-    // presentation format: ready to be written as a zone file.
-    std::vector<std::string> records;
-    std::string text() const;  // records joined with '\n', trailing newline
+// Every record of the signed zone in canonical order (RFC 4034 6.1), grouped by owner, in
+// presentation format, one a line: ready to be written as a zone file. Held as one text, the
+// size of the zone file and no more.
+class SignedZone {
+public:
+    explicit SignedZone(std::string text) : m_text(std::move(text)) {}
+
+    const std::string& text() const& { return m_text; }
+    std::string text() && { return std::move(m_text); }
+    // The records one by one, without their newlines (a copy).
+    std::vector<std::string> records() const;
+
+private:
+    std::string m_text;
 };
 
 // Throws std::invalid_argument naming the record when an input record does not parse or

@@ -45,6 +45,9 @@ ZonePublisher::ZonePublisher(const world::World& world, const world::ZoneRuntime
 {
     // An operator's zone file: the first version is served with its serial (RFC 1982 wraps).
     if (zone.spec->soa) m_serial = zone.spec->soa->serial - 1;
+    const auto& policy = zone.spec->signing;
+    if (policy.resign == scenario::Resign::Incremental)
+        m_signers.assign(zone.servers.size(), dnssec::IncrementalSigner({policy.refresh, policy.jitter}));
     sign_if_due(Seconds(0));
     for (std::size_t s = 0; s < zone.servers.size(); ++s) {
         const auto mode = world.server_mode(zone, static_cast<int>(s), Seconds(0));
@@ -65,7 +68,15 @@ ZonePublisher::ZonePublisher(const world::World& world, const world::ZoneRuntime
 std::optional<Seconds> ZonePublisher::next_refresh(Seconds t) const
 {
     if (!m_signed_at || !m_world->signer_running(*m_zone, t)) return std::nullopt;
+    if (!m_signers.empty()) return m_next_due ? std::optional(std::max(t + Seconds(1), *m_next_due)) : std::nullopt;
     return std::max(t + Seconds(1), *m_signed_at + m_zone->spec->signing.refresh);
+}
+
+bool ZonePublisher::refresh_due(Seconds t) const
+{
+    if (!m_signed_at) return false;
+    if (!m_signers.empty()) return m_next_due && t >= *m_next_due;
+    return t - *m_signed_at >= m_zone->spec->signing.refresh;
 }
 
 // Signs every server's copy of the zone if the signer runs and the signing inputs changed or
@@ -87,15 +98,24 @@ bool ZonePublisher::sign_if_due(Seconds t)
         // served would not show that it loaded the new text.
         if (m_world->server_mode(zone, static_cast<int>(s), t) == world::ServerMode::Unsigned) fp += "unsigned\n";
     }
-    const bool due = !m_signed_at || fp != m_fingerprint || t - *m_signed_at >= zone.spec->signing.refresh;
+    const bool due = !m_signed_at || fp != m_fingerprint || refresh_due(t);
     if (!due) return false;
     ++m_serial;
     m_texts.assign(requests.size(), {});
+    m_next_due.reset();
     for (std::size_t s = 0; s < requests.size(); ++s) {
         // Servers with the same inputs share one signing (multi-signer zones differ).
         for (std::size_t prev = 0; prev < s && m_texts[s].empty(); ++prev)
             if (prints[prev] == prints[s]) m_texts[s] = m_texts[prev];
-        if (m_texts[s].empty()) m_texts[s] = dnssec::sign_zone(requests[s]).text();
+        if (!m_texts[s].empty()) continue;
+        if (m_signers.empty()) {
+            m_texts[s] = dnssec::sign_zone(requests[s]).text();
+            continue;
+        }
+        m_texts[s] = m_signers[s].sign(requests[s], now).text();
+        // A version signed in full (faults that edit RRSIGs) falls due after a whole refresh.
+        const Seconds due = m_signers[s].next_due().value_or(now + zone.spec->signing.refresh) - m_start;
+        if (!m_next_due || due < *m_next_due) m_next_due = due;
     }
     m_signed_at = t;
     m_fingerprint = std::move(fp);
@@ -119,7 +139,7 @@ std::optional<std::string> ZonePublisher::wanted_text(std::size_t s, world::Serv
 bool ZonePublisher::publish(Seconds t, std::vector<EventRecord>& events)
 {
     const auto& zone = *m_zone;
-    const bool on_schedule = m_signed_at && t - *m_signed_at >= zone.spec->signing.refresh;
+    const bool on_schedule = refresh_due(t);
     if (sign_if_due(t)) events.emplace_back(t, ZoneSigned{zone.spec->name, m_serial, on_schedule});
     bool published = false;
     for (std::size_t s = 0; s < m_servers.size(); ++s) {

@@ -2,9 +2,12 @@
 // signer signs a new version when the signing inputs change or the signatures reach refresh
 // age (while it runs); each server then gets what the world says it serves (world::ServerMode:
 // the current version, the zone unsigned, the version it had, or nothing while it is down).
+// With `re-sign: incremental` a version re-signs only the RRsets that changed or fell due, and
+// the signatures fall due RRset by RRset (dnssec/incremental.hpp).
 #pragma once
 
 #include "core/time.hpp"
+#include "dnssec/incremental.hpp"
 #include "lab/nsd.hpp"
 #include "lab/tools.hpp"
 #include "runner/event.hpp"
@@ -47,6 +50,9 @@ private:
     };
 
     bool sign_if_due(Seconds t);
+    // Whether signatures reached refresh age at t (all of them, or with incremental re-signing
+    // the first RRset's).
+    bool refresh_due(Seconds t) const;
     std::optional<std::string> wanted_text(std::size_t server, world::ServerMode mode, Seconds t) const;
 
     const world::World* m_world;
@@ -57,6 +63,10 @@ private:
     std::optional<Seconds> m_signed_at;
     std::string m_fingerprint;         // the signing inputs of the last version, times aside
     std::vector<std::string> m_texts;  // signed text per server
+    // re-sign: incremental: a signer per server, and when the first RRset of the last version
+    // falls due.
+    std::vector<dnssec::IncrementalSigner> m_signers;
+    std::optional<Seconds> m_next_due;
 };
 
 }  // namespace rollsim::runner

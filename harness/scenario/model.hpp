@@ -75,6 +75,10 @@ struct Ttls {
     std::map<std::string, std::uint32_t> by_type;  // upper-case type -> TTL, e.g. "A" -> 60
 };
 
+// How a new version of a signed zone gets its RRSIGs: all made anew (full), or only those of
+// RRsets that changed or fell due, the rest kept (incremental, dnssec/incremental.hpp).
+enum class Resign { Full, Incremental };
+
 struct SigningPolicy {
     Seconds validity{14 * 86400};  // expiration = signing time + validity
     Seconds refresh{7 * 86400};    // re-sign when the last signatures are this old
@@ -82,6 +86,8 @@ struct SigningPolicy {
     Denial denial = Denial::Nsec;
     int nsec3_iterations = 0;  // RFC 9276: 0 additional iterations
     std::string nsec3_salt;    // hex; empty = no salt (RFC 9276)
+    Resign resign = Resign::Full;
+    Seconds jitter{0};  // incremental only: RRsets fall due up to this much before refresh
 };
 
 // The parent's automated DS maintenance for a child zone (RFC 7344, RFC 8078): a parental

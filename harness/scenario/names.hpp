@@ -52,6 +52,7 @@ inline constexpr Named<Algorithm> kAlgorithmNames[] = {
 };
 
 inline constexpr Named<Denial> kDenialNames[] = {{Denial::Nsec, "nsec"}, {Denial::Nsec3, "nsec3"}};
+inline constexpr Named<Resign> kResignNames[] = {{Resign::Full, "full"}, {Resign::Incremental, "incremental"}};
 
 // A resolver's profile options (docs/scenario-format.md, "resolvers"), one bit each: which a kind
 // takes. Unbound takes them all; a daemon kind takes those that map onto a setting of its own.
@@ -220,6 +221,7 @@ constexpr std::span<const Named<Outcome>> name_table(Outcome) { return kOutcomeN
 constexpr std::span<const Named<KeyRole>> name_table(KeyRole) { return kKeyRoleNames; }
 constexpr std::span<const Named<Algorithm>> name_table(Algorithm) { return kAlgorithmNames; }
 constexpr std::span<const Named<Denial>> name_table(Denial) { return kDenialNames; }
+constexpr std::span<const Named<Resign>> name_table(Resign) { return kResignNames; }
 constexpr std::span<const ResolverKindRow> name_table(ResolverKind) { return kResolverKindNames; }
 constexpr std::span<const Named<ResolverOption>> name_table(ResolverOption) { return kResolverOptionNames; }
 constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }

@@ -54,7 +54,7 @@ constexpr std::string_view kZoneFields[] = {"template", "from",    "records",   
                                            "ttl",      "signing", "keys",        "parent-agent"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
-                                               "denial",    "nsec3"};
+                                               "denial",    "nsec3",    "re-sign", "jitter"};
 constexpr std::string_view kNsec3Fields[] = {"iterations", "salt"};
 constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publish",   "activate",
                                            "retire", "remove",    "ds",   "ds-remove", "servers", "revoke"};
@@ -274,6 +274,7 @@ private:
     Ttls parse_ttls(const Field& f) const;
     SigningPolicy parse_signing(const Field& f, Algorithm& algorithm_out) const;
     void parse_nsec3(const Field& f, SigningPolicy& policy) const;
+    void parse_resign(const Fields& signing, SigningPolicy& policy) const;
     Algorithm algorithm(const Field& f) const;
     void parse_keys(const Field* f, ZoneSpec& zone, Algorithm algorithm);
     KeySpec parse_key(const Field& f, const ZoneSpec& zone, Algorithm zone_algorithm);

@@ -161,7 +161,24 @@ SigningPolicy Parser::parse_signing(const Field& f, Algorithm& algorithm_out) co
         fail(loc(*at), fmt::format("validity ({}) must be longer than refresh ({})", format_duration(p.validity),
                                    format_duration(p.refresh)));
     }
+    parse_resign(s, p);
     return p;
+}
+
+// re-sign: full | incremental, and jitter: a duration shorter than refresh, only with
+// incremental re-signing (docs/scenario-format.md, "signing").
+void Parser::parse_resign(const Fields& s, SigningPolicy& p) const
+{
+    if (const Field* r = s.find("re-sign")) p.resign = choice<Resign>(*r, "re-sign method");
+    const Field* j = s.find("jitter");
+    if (!j) return;
+    p.jitter = duration(*j);
+    if (p.resign != Resign::Incremental)
+        fail(key_loc(*j), "jitter applies only with incremental re-signing (add 're-sign: incremental' to signing, or "
+                          "remove jitter)");
+    if (p.jitter >= p.refresh)
+        fail(loc(*j), fmt::format("jitter ({}) must be shorter than refresh ({})", format_duration(p.jitter),
+                                  format_duration(p.refresh)));
 }
 
 // nsec3: { iterations: N, salt: hex | "-" }. RFC 9276 recommends the defaults: 0 and no salt.

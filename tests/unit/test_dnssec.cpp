@@ -1,16 +1,21 @@
-// Keys, DS records and the in-process zone signer (dnssec/key.hpp, dnssec/signer.hpp).
+// Keys, DS records and the in-process zone signer (dnssec/key.hpp, dnssec/signer.hpp), parallel
+// and incremental (dnssec/incremental.hpp).
 #include "core/time.hpp"
 #include "dns/ldns_ptr.hpp"
+#include "dnssec/incremental.hpp"
 #include "dnssec/key.hpp"
+#include "dnssec/parallel.hpp"
 #include "dnssec/signer.hpp"
 
 #include <gtest/gtest.h>
 #include <ldns/ldns.h>
 
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -205,7 +210,7 @@ struct ParsedZone {
 
     explicit ParsedZone(const SignedZone& zone)
     {
-        for (const std::string& line : zone.records) {
+        for (const std::string& line : zone.records()) {
             RrPtr rr = parse_rr(line);
             ldns_rr* p = rr.get();
             arena.push_back(std::move(rr));
@@ -430,13 +435,13 @@ TEST_F(SignZone, OutputIsCanonicalAndGroupedByOwner)
         previous = owner;
     }
     EXPECT_EQ(parsed.rrsets.at({"www.example.com.", LDNS_RR_TYPE_A}).size(), 2u);  // duplicate dropped
-    EXPECT_EQ(zone.records.front().rfind("example.com.\t300\tIN\tSOA", 0), 0u) << zone.records.front();
+    EXPECT_EQ(zone.records().front().rfind("example.com.\t300\tIN\tSOA", 0), 0u) << zone.records().front();
 
     const std::string text = zone.text();
     ASSERT_FALSE(text.empty());
     EXPECT_EQ(text.back(), '\n');
-    EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), zone.records.size());
-    for (const std::string& line : zone.records) {
+    EXPECT_EQ(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), zone.records().size());
+    for (const std::string& line : zone.records()) {
         EXPECT_EQ(line.find('\n'), std::string::npos);
         EXPECT_NE(line.back(), ' ') << line;
     }
@@ -504,7 +509,7 @@ TEST_F(SignZone, SameKeysCanSignRepeatedly)
     m_request.inception += std::chrono::days(7);
     m_request.expiration += std::chrono::days(7);
     const SignedZone b = sign_zone(m_request);
-    ASSERT_EQ(a.records.size(), b.records.size());
+    ASSERT_EQ(a.records().size(), b.records().size());
     const ParsedZone parsed(b);
     EXPECT_TRUE(parsed.verify_all(epoch(m_now + std::chrono::days(7))).empty());
     EXPECT_FALSE(parsed.verify_all(epoch(m_now)).empty());  // not yet incepted
@@ -1275,6 +1280,246 @@ TEST_F(SignZoneNsec3, FaultsCombine)
     EXPECT_EQ(nsec3_chain(parsed).size(), m_names.size() + 10 - 1);
     EXPECT_FALSE(parsed.has(nsec3_owner("h3.example.com.", 0, {}), LDNS_RR_TYPE_NSEC3));
     EXPECT_TRUE(parsed.has(nsec3_owner("h4.example.com.", 0, {}), LDNS_RR_TYPE_NSEC3));
+}
+
+// ------------------------------------------------------------------------------------------
+// Parallel and incremental signing (dnssec/incremental.hpp)
+
+namespace scale {
+
+constexpr int kNames = 300;
+
+std::vector<std::string> many_names(const Key& ksk, const Key& zsk)
+{
+    std::vector<std::string> records = small_zone_records(ksk, zsk, ksk);
+    for (int i = 0; i < kNames; ++i)
+        records.push_back("host" + std::to_string(i) + ".example.com. 300 IN A 10.0." + std::to_string(i / 250) + "." +
+                          std::to_string(i % 250));
+    return records;
+}
+
+// A signed zone's lines with every RRSIG's signature field (the last one, RFC 4034 3.2) left
+// out: what must come out the same whenever the same zone is signed with the same keys.
+std::vector<std::string> without_signature_bytes(const SignedZone& zone)
+{
+    std::vector<std::string> out;
+    for (const std::string& line : zone.records()) {
+        if (line.find("\tRRSIG\t") == std::string::npos && line.find(" RRSIG ") == std::string::npos) {
+            out.push_back(line);
+            continue;
+        }
+        out.push_back(line.substr(0, line.find_last_of(" \t")));
+    }
+    return out;
+}
+
+// Per RRset (owner, type covered): the inception and expiration of its RRSIGs.
+std::map<std::pair<std::string, int>, std::set<std::pair<std::uint32_t, std::uint32_t>>> windows(const ParsedZone& zone)
+{
+    std::map<std::pair<std::string, int>, std::set<std::pair<std::uint32_t, std::uint32_t>>> out;
+    for (const auto& [id, sigs] : zone.sigs)
+        for (const ldns_rr* sig : sigs)
+            out[id].insert({ldns_rdf2native_time_t(ldns_rr_rrsig_inception(sig)),
+                            ldns_rdf2native_time_t(ldns_rr_rrsig_expiration(sig))});
+    return out;
+}
+
+}  // namespace scale
+
+class SignAtScale : public SignZone {
+protected:
+    SignAtScale()
+    {
+        m_request.records = scale::many_names(m_ksk, m_zsk);
+    }
+
+    SignRequest at_time(TimePoint now) const
+    {
+        SignRequest req = m_request;
+        req.inception = now - std::chrono::hours(1);
+        req.expiration = now + std::chrono::days(14);
+        return req;
+    }
+
+    // Signs with `signer` at `now` and checks the result against a full sign of the same
+    // request: the same records, the same RRsets signed by the same keys, every signature
+    // valid at `now`. Returns the incremental result.
+    ParsedZone sign_and_compare(IncrementalSigner& signer, const SignRequest& req, TimePoint now) const
+    {
+        const SignedZone incremental = signer.sign(req, now);
+        const ParsedZone parsed(incremental);
+        const ParsedZone full(sign_zone(req));
+        EXPECT_EQ(parsed.rrsets.size(), full.rrsets.size());
+        for (const auto& [id, rrs] : full.rrsets) {
+            const auto it = parsed.rrsets.find(id);
+            if (it == parsed.rrsets.end()) {
+                ADD_FAILURE() << "missing " << id.first << "/" << id.second;
+                continue;
+            }
+            EXPECT_EQ(rrs.size(), it->second.size());
+            EXPECT_EQ(full.signer_tags(id.first, id.second), parsed.signer_tags(id.first, id.second))
+                << id.first << "/" << id.second;
+        }
+        const std::vector<std::string> failures = parsed.verify_all(epoch(now));
+        EXPECT_TRUE(failures.empty()) << failures.front();
+        return ParsedZone(incremental);
+    }
+
+    const TimePoint m_later = m_now + std::chrono::hours(1);
+};
+
+TEST_F(SignAtScale, ThreadCountDoesNotChangeTheZone)
+{
+    // Ed25519 signatures are deterministic (RFC 8032 5.1.6), so the zones must be byte for
+    // byte the same; ECDSA ones differ at every signing, so everything but the signature must.
+    Key ksk = Key::generate(kOrigin, Algorithm::ED25519, kFlagZone | kFlagSep);
+    Key zsk = Key::generate(kOrigin, Algorithm::ED25519, kFlagZone);
+    SignRequest ed = m_request;
+    ed.records = scale::many_names(ksk, zsk);
+    ed.dnskey_signers = {&ksk};
+    ed.zone_signers = {&zsk};
+    ed.threads = 1;
+    const std::string one = sign_zone(ed).text();
+    for (unsigned threads : {2u, 3u, 8u}) {
+        ed.threads = threads;
+        EXPECT_EQ(sign_zone(ed).text(), one) << threads << " threads";
+    }
+
+    m_request.threads = 1;
+    const SignedZone ecdsa_one = sign_zone(m_request);
+    m_request.threads = 4;
+    const SignedZone ecdsa_four = sign_zone(m_request);
+    EXPECT_EQ(scale::without_signature_bytes(ecdsa_four), scale::without_signature_bytes(ecdsa_one));
+    EXPECT_NE(ecdsa_four.text(), ecdsa_one.text());  // the random ECDSA nonce (RFC 6605 6)
+    const std::vector<std::string> failures = ParsedZone(ecdsa_four).verify_all(epoch(m_now));
+    EXPECT_TRUE(failures.empty()) << failures.front();
+    EXPECT_LE(ldns_verify_zone(ecdsa_four, m_now), 0);
+}
+
+TEST_F(SignAtScale, FirstIncrementalSignIsAFullSign)
+{
+    IncrementalSigner signer(ResignPolicy{std::chrono::days(7), Seconds(0)});
+    const SignedZone zone = signer.sign(m_request, m_now);
+    EXPECT_EQ(scale::without_signature_bytes(zone), scale::without_signature_bytes(sign_zone(m_request)));
+    EXPECT_EQ(signer.last_stats().signed_rrsets, signer.last_stats().rrsets);
+    EXPECT_EQ(signer.last_stats().kept_rrsets, 0u);
+    EXPECT_EQ(signer.next_due(), m_now + std::chrono::days(7));
+}
+
+TEST_F(SignAtScale, KeyEventResignsTheDnskeySetOnly)
+{
+    IncrementalSigner signer(ResignPolicy{std::chrono::days(7), Seconds(0)});
+    const ParsedZone before(signer.sign(m_request, m_now));
+    const Key next = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone);
+    SignRequest req = at_time(m_later);
+    req.records.push_back(next.dnskey_rr(3600));  // pre-published, not signing yet
+
+    const ParsedZone after = sign_and_compare(signer, req, m_later);
+    EXPECT_EQ(signer.last_stats().signed_rrsets, 1u);
+    EXPECT_EQ(signer.last_stats().kept_rrsets, signer.last_stats().rrsets - 1);
+    // Kept RRsets carry their first window, the DNSKEY RRset a window from the key event.
+    const auto first = scale::windows(before);
+    const auto now = scale::windows(after);
+    for (const auto& [id, window] : now) {
+        if (id.second == LDNS_RR_TYPE_DNSKEY)
+            EXPECT_EQ(window.begin()->first, epoch(m_later - std::chrono::hours(1)));
+        else
+            EXPECT_EQ(window, first.at(id)) << id.first << "/" << id.second;
+    }
+    EXPECT_LE(ldns_verify_zone(signer.sign(req, m_later), m_later), 0);
+}
+
+TEST_F(SignAtScale, NewSigningKeyOrDataResignsWhatChanged)
+{
+    IncrementalSigner signer(ResignPolicy{std::chrono::days(7), Seconds(0)});
+    signer.sign(m_request, m_now);
+
+    // A new name: its A RRset, its NSEC and the NSEC of the name before it (RFC 4034 4.1.1).
+    SignRequest req = at_time(m_later);
+    req.records.push_back("host10a.example.com. 300 IN A 192.0.2.99");
+    sign_and_compare(signer, req, m_later);
+    EXPECT_EQ(signer.last_stats().signed_rrsets, 3u);
+
+    // The ZSK changes: every RRset it signs is signed anew, the DNSKEY RRset keeps its RRSIG.
+    const Key next = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone);
+    req.records.push_back(next.dnskey_rr(3600));
+    sign_and_compare(signer, req, m_later);
+    EXPECT_EQ(signer.last_stats().signed_rrsets, 1u);  // the DNSKEY RRset, for the new DNSKEY
+    req.zone_signers = {&next};
+    sign_and_compare(signer, req, m_later);
+    EXPECT_EQ(signer.last_stats().kept_rrsets, 1u);  // the DNSKEY RRset
+}
+
+TEST_F(SignAtScale, RefreshWithJitterSpreadsTheResigning)
+{
+    IncrementalSigner plain(ResignPolicy{std::chrono::days(7), Seconds(0)});
+    plain.sign(m_request, m_now);
+    const TimePoint early = m_now + std::chrono::days(6);
+    sign_and_compare(plain, at_time(early), early);
+    EXPECT_EQ(plain.last_stats().signed_rrsets, 0u);
+    const TimePoint refresh = m_now + std::chrono::days(7);
+    sign_and_compare(plain, at_time(refresh), refresh);
+    EXPECT_EQ(plain.last_stats().kept_rrsets, 0u);  // without jitter, a cliff
+
+    IncrementalSigner jittered(ResignPolicy{std::chrono::days(7), std::chrono::days(2)});
+    jittered.sign(m_request, m_now);
+    EXPECT_EQ(jittered.next_due(), m_now + std::chrono::days(5));  // the earliest, with ~600 RRsets
+    const TimePoint mid = m_now + std::chrono::days(6);
+    sign_and_compare(jittered, at_time(mid), mid);
+    const ResignStats stats = jittered.last_stats();
+    EXPECT_GT(stats.signed_rrsets, stats.rrsets / 4);
+    EXPECT_LT(stats.signed_rrsets, stats.rrsets * 3 / 4);
+    sign_and_compare(jittered, at_time(refresh), refresh);
+    EXPECT_EQ(jittered.last_stats().signed_rrsets, stats.rrsets - stats.signed_rrsets);
+
+    // The same names fall due at the same times in another signer: the jitter is a hash.
+    IncrementalSigner again(ResignPolicy{std::chrono::days(7), std::chrono::days(2)});
+    again.sign(m_request, m_now);
+    again.sign(at_time(mid), mid);
+    EXPECT_EQ(again.last_stats().signed_rrsets, stats.signed_rrsets);
+}
+
+TEST_F(SignAtScale, TimeRuleChangeOrSignatureFaultsSignEverything)
+{
+    IncrementalSigner signer(ResignPolicy{std::chrono::days(7), Seconds(0)});
+    signer.sign(m_request, m_now);
+    SignRequest req = at_time(m_later);
+    req.expiration = m_later + std::chrono::days(3);  // a short-validity fault
+    sign_and_compare(signer, req, m_later);
+    EXPECT_EQ(signer.last_stats().kept_rrsets, 0u);
+
+    req = at_time(m_later);
+    req.faults.corrupt_rrsig_types = {"A"};
+    const ParsedZone corrupted(signer.sign(req, m_later));
+    EXPECT_FALSE(corrupted.verify_all(epoch(m_later)).empty());
+    EXPECT_FALSE(signer.next_due());
+    req.faults = {};
+    sign_and_compare(signer, req, m_later);
+    EXPECT_EQ(signer.last_stats().kept_rrsets, 0u);
+}
+
+
+// A lab's runner signs inside the PID namespace it made, where Linux starts no thread
+// (clone(2): CLONE_THREAD after unshare(CLONE_NEWPID) is EINVAL): the loop must still run whole.
+TEST(ParallelFor, RunsWhereNoThreadCanStart)
+{
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        if (unshare(CLONE_NEWPID) != 0) _exit(77);
+        std::atomic<int> done{0};
+        try {
+            parallel_for(1000, 4, 10, [&](std::size_t, unsigned) { ++done; });
+        } catch (...) {
+            _exit(1);
+        }
+        _exit(done == 1000 ? 0 : 2);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "unshare(CLONE_NEWPID) is not permitted here";
+    EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ protected:
             for (const char* type : {"CDS", "CDNSKEY"}) req.faults.foreign_signers.push_back({type, cds_signer});
         req.inception = now - Seconds(3600);
         req.expiration = now + Seconds(86400);
-        const auto zone = dnssec::sign_zone(req).records;
+        const auto zone = dnssec::sign_zone(req).records();
         return {label, true, answer(zone, "CDS"), answer(zone, "CDNSKEY"), answer(zone, "DNSKEY")};
     }
 

@@ -1,0 +1,24 @@
+// Work spread over threads for the signer: a loop whose iterations are independent, run on
+// every core. Iterations write only their own result slot, so what a caller builds from the
+// slots afterwards does not depend on the number of threads. Where the process may not start
+// threads, the caller does all the work: a lab's runner lives in the PID namespace it made
+// with unshare(CLONE_NEWPID), and Linux refuses CLONE_THREAD there (clone(2), EINVAL).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace rollsim::dnssec {
+
+// The threads to use for `requested` (0 = one per core the machine reports, at least one).
+unsigned thread_count(unsigned requested);
+
+// Calls body(i, worker) for every i in [0, count) on up to `threads` threads (0 = every core),
+// handing out indices in blocks of `block`; returns when all are done. `worker` (below
+// thread_count(threads)) names the thread, for state a thread keeps to itself. The first
+// exception a body throws stops the handing out and is rethrown here once every thread has
+// ended.
+void parallel_for(std::size_t count, unsigned threads, std::size_t block,
+                  const std::function<void(std::size_t index, unsigned worker)>& body);
+
+}  // namespace rollsim::dnssec
