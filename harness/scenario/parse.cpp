@@ -177,6 +177,7 @@ const Vocabulary& vocabulary()
             {"rollover-parent", to_strings(detail::kRolloverParentFields)},
             {"rollover-override", to_strings(detail::kRolloverOverrideFields)},
             {"parent-agent", to_strings(detail::kParentAgentFields)},
+            {"signer", to_strings(detail::kSignerFields)},
         };
         out.rollover_methods = names_of<RolloverMethod>();
         out.faults = names_of<FaultKind>();

@@ -1114,7 +1114,7 @@ TEST(ScenarioSchema, FieldsMatchTheParser)
         {"event", &defs.at("event")}, {"probes", &defs.at("probes")},    {"resolver", &defs.at("resolver")},
         {"expect", &defs.at("expectation")}, {"rollover", &defs.at("rollover")},
         {"rollover-parent", &defs.at("rolloverParent")}, {"rollover-override", &defs.at("rolloverOverride")},
-        {"parent-agent", &defs.at("parentAgent")},
+        {"parent-agent", &defs.at("parentAgent")}, {"signer", &defs.at("signer")},
     };
     ASSERT_EQ(keys_of(json(v.fields)), [&] {
         std::set<std::string> names;
@@ -1151,6 +1151,7 @@ TEST(ScenarioSchema, EnumsMatchTheParser)
     EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), names_of<KeyRole>());
     EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), names_of<ResolverKind>());
     EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), names_of<Denial>());
+    EXPECT_EQ(defs.at("signerKind").at("enum").get<std::vector<std::string>>(), names_of<SignerKind>());
     EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), names_of<RolloverMethod>());
     const json& algorithm = defs.at("algorithm").at("anyOf");
     EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), names_of<Algorithm>());
