@@ -99,6 +99,20 @@ TEST(Signers, BindParentDsTtlBelowTheParentsOpensAFailureWindow)
     EXPECT_GE(published_keys(key_changes_of(report, "example.com."), "ksk").size(), 2u);
 }
 
+// Server faults with named as hidden primary: ns2 stops and answers again, ns1 lags and follows
+// again, ns2 serves unsigned and follows again; the validators are secure throughout.
+TEST(Signers, ServerFaultsWorkWithBindAsHiddenPrimary)
+{
+    const json report = run_and_report("scenarios/signers/bind-server-faults.yaml");
+    expect_every_expectation_passed(report);
+    EXPECT_EQ(events_mentioning(report, "ns2.example.com. stopped answering"), 1u);
+    EXPECT_EQ(events_mentioning(report, "ns2.example.com. answering again"), 1u);
+    EXPECT_EQ(events_mentioning(report, "repaired:"), 3u);
+    for (const char* resolver : {"warm", "cold"})
+        for (const auto& o : observations_of(report, resolver, "www.example.com.", "A"))
+            EXPECT_EQ(o["validation"], "secure") << resolver << " " << o.dump();
+}
+
 // A policy named-checkconf refuses: exit 2, named's words at the operator's file and line.
 TEST(Signers, PolicyNamedRefusesIsAScenarioErrorAtTheOperatorsLine)
 {
