@@ -148,7 +148,9 @@ void OperatorSignedZone::apply_server_modes(Seconds t, std::vector<EventRecord>&
         }
         if (mode == world::ServerMode::Current) {
             nsd.follow(m_address, serial);
-            nsd.wait_for_transfer(serial);
+            // Confirmed once per version: most instants the signer made none.
+            if (server.mode != mode || serial != server.confirmed) nsd.wait_for_transfer(serial);
+            server.confirmed = serial;
         } else if (mode == world::ServerMode::Lagging) {
             nsd.follow("", nsd.published_serial());
         } else if (mode == world::ServerMode::Unsigned && server.mode != mode) {

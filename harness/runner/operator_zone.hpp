@@ -58,6 +58,7 @@ private:
     struct Server {
         std::unique_ptr<lab::NsdServer> nsd;
         world::ServerMode mode = world::ServerMode::Current;
+        std::uint32_t confirmed = 0;  // the signer's serial last confirmed served (mode Current)
     };
 
     std::string unsigned_text(Seconds t, std::uint32_t serial) const;
