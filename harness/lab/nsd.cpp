@@ -91,8 +91,9 @@ std::shared_ptr<const OwnedTempDir> make_short_dir()
 }  // namespace
 
 NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::string zone,
-                     const std::string& zone_text, std::uint32_t serial)
-    : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address)), m_zone(std::move(zone))
+                     const std::string& zone_text, std::uint32_t serial, std::string primary)
+    : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address)), m_zone(std::move(zone)),
+      m_primary(std::move(primary))
 {
     if (m_zone.empty() || m_zone.back() != '.') m_zone += '.';
     std::error_code ec;
@@ -110,6 +111,19 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
         control = m_control_dir->path() / "nsd.ctl";
     }
 
+    m_control = control;
+    write_file(m_conf, conf_text());
+    if (m_primary.empty()) write_file(m_zonefile, zone_text);
+    m_serial = serial;
+
+    // A fresh log per server: the load-error watch and log tails see only this server's runs
+    // (a restart appends, and watches from where the log ended).
+    std::filesystem::remove(log, ec);
+    launch();
+}
+
+std::string NsdServer::conf_text() const
+{
     std::ostringstream conf;
     conf << "# Written by rollsim for zone " << m_zone << " at " << m_address << "\n"
          << "server:\n"
@@ -128,7 +142,7 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
          << "    pidfile: " << quoted(m_dir / "nsd.pid") << "\n"
          << "    xfrdfile: " << quoted(m_dir / "xfrd.state") << "\n"
          << "    xfrdir: " << quoted(m_dir) << "\n"
-         << "    logfile: " << quoted(log) << "\n"
+         << "    logfile: " << quoted(m_dir / "nsd.log") << "\n"
          // A lab's resolvers and probes all query from 127.x: no response rate limiting.
          << "    rrl-ratelimit: 0\n"
          << "    rrl-whitelist-ratelimit: 0\n"
@@ -136,18 +150,16 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
          << "    zonefiles-write: 0\n"
          << "remote-control:\n"
          << "    control-enable: yes\n"
-         << "    control-interface: " << quoted(control) << "\n"
+         << "    control-interface: " << quoted(m_control) << "\n"
          << "zone:\n"
          << "    name: \"" << m_zone << "\"\n"
          << "    zonefile: " << quoted(m_zonefile) << "\n";
-    write_file(m_conf, conf.str());
-    write_file(m_zonefile, zone_text);
-    m_serial = serial;
-
-    // A fresh log per server: the load-error watch and log tails see only this server's runs
-    // (a restart appends, and watches from where the log ended).
-    std::filesystem::remove(log, ec);
-    launch();
+    // A secondary of the zone's hidden primary (the operator's signer, lab/signer.hpp): told of
+    // each change by NOTIFY, it asks for IXFR (AXFR when the primary offers no increment).
+    if (!m_primary.empty())
+        conf << "    request-xfr: " << m_primary << " NOKEY\n"
+             << "    allow-notify: " << m_primary << " NOKEY\n";
+    return conf.str();
 }
 
 std::optional<std::uint32_t> NsdServer::served_serial() const
@@ -251,8 +263,10 @@ std::string describe(const dns::Response& answer)
 // zone file has errors, or time runs out.
 void wait_for_serial_impl(const NsdServer& server, Process& process, const std::string& conf_marker,
                           std::uint32_t serial, LoadErrorWatch& load_errors,
-                          const std::function<void()>& nudge)
+                          const std::function<void()>& nudge, bool or_newer = false)
 {
+    // RFC 1982 serial arithmetic: `served` is newer than `serial`.
+    auto newer = [serial](std::uint32_t served) { return static_cast<std::int32_t>(served - serial) > 0; };
     const auto start = Clock::now();
     const auto deadline = start + kServeDeadline;
     auto next_nudge = start + kReloadRetry;
@@ -260,7 +274,7 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, const std::
     std::size_t processes = 0;
     for (;;) {
         auto answer = ask_soa(server.address(), server.zone());
-        if (answer.soa_serial == serial) {
+        if (answer.soa_serial == serial || (or_newer && answer.soa_serial && newer(*answer.soa_serial))) {
             // The new data is served; done once the previous generation is gone too.
             processes = count_processes_mentioning(conf_marker);
             if (processes <= kSteadyProcessCount) return;
@@ -296,7 +310,8 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, const std::
 void NsdServer::wait_for_serial(std::uint32_t serial, std::uintmax_t log_offset)
 {
     LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, log_offset);
-    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, {});
+    // A secondary serves what its primary has, which may be newer than asked.
+    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, {}, !m_primary.empty());
 }
 
 void NsdServer::launch()
@@ -379,6 +394,48 @@ void NsdServer::start()
         }
         throw;
     }
+}
+
+
+void NsdServer::wait_for_transfer(std::uint32_t serial)
+{
+    m_serial = serial;
+    if (!m_process) return;
+    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
+    // A NOTIFY may race with a transfer in progress: ask for the transfer again if it lags. The
+    // primary may have signed again since it was asked: a newer serial is as good.
+    auto transfer = [&]() { control({"transfer", m_zone}); };
+    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, transfer, true);
+}
+
+void NsdServer::follow(const std::string& primary, std::uint32_t serial)
+{
+    if (primary == m_primary) return;
+    // A secondary's copy becomes the file it serves as a primary of its own (lagging-secondary).
+    if (primary.empty() && m_process) control({"write", m_zone});
+    m_primary = primary;
+    write_file(m_conf, conf_text());
+    // Back to a secondary: no copy of its own, so that it transfers the primary's whatever the
+    // serials (its own copy may carry the primary's serial with other data).
+    if (!m_primary.empty())
+        for (const auto& file : {m_zonefile, m_dir / "xfrd.state"}) std::filesystem::remove(file);
+    m_serial = serial;
+    if (!m_process) return;
+    stop();
+    start();
+}
+
+void NsdServer::control(const std::vector<std::string>& args)
+{
+    ProcessSpec spec;
+    spec.program = m_tools.nsd_control;
+    spec.args = {"-c", m_conf.string()};
+    spec.args.insert(spec.args.end(), args.begin(), args.end());
+    spec.log = m_dir / "nsd-control.log";
+    std::string output;
+    if (const int status = run_command(spec, output); status != 0)
+        throw LabError("nsd-control " + args.front() + " " + m_zone + " failed (status " + std::to_string(status) +
+                       "): " + one_line(output));
 }
 
 }  // namespace rollsim::lab

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rollsim::lab {
 
@@ -18,8 +19,20 @@ public:
     // Writes nsd.conf and the zone file under `dir` (created), starts `nsd -d`, and returns
     // once the server answers SOA for `zone` with `serial` (deadline, then LabError with the
     // log's tail).
+    // With `primary` (an address), the server is a secondary of that hidden primary instead: it
+    // gets the zone by NOTIFY and zone transfer (`zone_text` unused) and is ready once it
+    // serves `serial`.
     NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::string zone,
-              const std::string& zone_text, std::uint32_t serial);
+              const std::string& zone_text, std::uint32_t serial, std::string primary = "");
+
+    // A secondary: returns once the server serves `serial` or a newer one, transferred from its
+    // primary (asked again with nsd-control transfer when a NOTIFY did not bring it). Stopped:
+    // remembers it.
+    void wait_for_transfer(std::uint32_t serial);
+    // Makes the server a secondary of `primary`, or with "" a primary of its own zone file (a
+    // secondary's copy as it serves it now, written out first: a lagging secondary keeps it),
+    // restarting it when it runs; it then serves `serial`.
+    void follow(const std::string& primary, std::uint32_t serial);
 
     // Atomically replaces the zone file, asks nsd-control to reload the zone, and returns
     // once the server answers with `serial`. While the server is stopped it only replaces the
@@ -47,6 +60,8 @@ public:
     const std::string& zone() const { return m_zone; }
 
 private:
+    std::string conf_text() const;
+    void control(const std::vector<std::string>& args);
     // Starts the NSD processes on the current zone file and waits for m_serial.
     void launch();
     // Non-const: it watches the process (Process::running reaps). Load errors are looked for
@@ -59,6 +74,8 @@ private:
     std::string m_zone;
     std::filesystem::path m_conf;
     std::filesystem::path m_zonefile;
+    std::string m_primary;  // the hidden primary this server is a secondary of; empty: none
+    std::filesystem::path m_control;  // nsd-control's socket
     std::uint32_t m_serial = 0;
     // A short directory under /tmp for the control socket, when `dir` is too long for a unix
     // socket path; removed when the last copy goes. Declared before m_process: outlives it.

@@ -8,6 +8,7 @@
 #include "parent/agent.hpp"
 #include "probe/cold_validator.hpp"
 #include "probe/daemon_probe.hpp"
+#include "runner/operator_zone.hpp"
 #include "runner/probe_plan.hpp"
 #include "runner/schedule.hpp"
 #include "runner/zone_publisher.hpp"
@@ -191,6 +192,7 @@ private:
     {
         for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
         record_key_changes(t);
+        settle_operator_zones(t);
         publish_changes(t);
         update_resolver_lifecycles(t);
     }
@@ -216,7 +218,7 @@ private:
         // The signer's own schedule (RFC 7583 Dsgn): re-sign when signatures reach refresh age.
         for (const auto& p : m_publishers)
             if (auto refresh = p.next_refresh(t)) next = std::min(next, *refresh);
-        return next;
+        return std::min(next, next_operator_event(t));
     }
 
     // Parent agents (docs/parent-agent.md): at each multiple of a zone's scan interval the
@@ -238,7 +240,10 @@ private:
                 change_at = t + spec.parent_agent->registration_delay;
                 state.pending = d.ds;
                 state.pending_at = *change_at;
-                schedule_ds_changes(zone, in.ds, d.ds, t, *change_at);
+                if (signed_by_operator(spec))
+                    m_pending_ds.push_back({spec.name, *change_at, d.ds});
+                else
+                    schedule_ds_changes(zone, in.ds, d.ds, t, *change_at);
                 scheduled_now = scheduled_now || *change_at == t;
             }
             if (d.verdict == parent::Verdict::Unchanged) {
@@ -332,11 +337,53 @@ private:
 
     void start_servers()
     {
+        start_operator_signers();
         for (const auto& zone : m_world.zones()) {
+            if (signed_by_operator(*zone.spec)) continue;
             m_publishers.emplace_back(m_world, zone, m_sc.start, m_tools, m_options.lab_dir);
             m_record.servers += static_cast<int>(m_publishers.back().servers());
             ++m_record.publications;
         }
+        for (auto& z : m_operator_zones) {
+            z.start_servers(Seconds(0));
+            z.settle(Seconds(0), m_record.events, m_record.key_changes);
+            m_record.servers += static_cast<int>(z.servers());
+        }
+    }
+
+    // Zones signed by the operator's signer (runner/operator_zone.hpp): each signer starts
+    // first, so that the parent's DS set holds its KSK's DS from the start.
+    void start_operator_signers()
+    {
+        for (const auto& zone : m_world.zones()) {
+            if (!signed_by_operator(*zone.spec)) continue;
+            m_operator_zones.emplace_back(m_world, zone, m_sc.start, m_tools, m_options.lab_dir);
+            m_world.set_delegated_ds(zone.spec->name, m_operator_zones.back().published_ds());
+        }
+    }
+
+    // The DS changes a parent agent accepted for such zones, then each signer at t.
+    void settle_operator_zones(Seconds t)
+    {
+        for (auto it = m_pending_ds.begin(); it != m_pending_ds.end();) {
+            if (it->at > t) {
+                ++it;
+                continue;
+            }
+            m_world.set_delegated_ds(it->zone, it->ds);
+            it = m_pending_ds.erase(it);
+        }
+        for (auto& z : m_operator_zones) z.settle(t, m_record.events, m_record.key_changes);
+    }
+
+    Seconds next_operator_event(Seconds t) const
+    {
+        Seconds next = m_sc.duration + Seconds(1);
+        for (const auto& z : m_operator_zones)
+            if (auto at = z.next_event(t)) next = std::min(next, *at);
+        for (const auto& p : m_pending_ds)
+            if (p.at > t) next = std::min(next, p.at);
+        return next;
     }
 
     lab::ResolverSetup resolver_setup(const scenario::ResolverSpec& rs) const
@@ -551,6 +598,13 @@ private:
     RunOptions m_options;
     world::World m_world;  // references m_sc
     std::vector<ZonePublisher> m_publishers;
+    std::vector<OperatorSignedZone> m_operator_zones;
+    struct PendingDs {
+        std::string zone;
+        Seconds at{0};
+        std::vector<std::string> ds;  // the DS set (RDATA) the parent publishes from `at`
+    };
+    std::vector<PendingDs> m_pending_ds;
     std::vector<Resolver> m_resolvers;
     std::vector<world::KeyState> m_key_states;
     std::vector<std::pair<Seconds, FaultRepaired>> m_repairs;

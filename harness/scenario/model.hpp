@@ -112,6 +112,18 @@ struct SoaValues {
     std::uint32_t expire = 1209600;
 };
 
+// Who signs a zone (docs/scenario-format.md, "signer"). rollsim's own in-process signer follows
+// the scenario's keys and timeline; every other kind is the operator's signer run in the lab as
+// a hidden primary on the virtual clock, deciding its own keys and events (lab/signer.hpp).
+enum class SignerKind { Rollsim, Bind, Knot, LdnsSignzone, DnssecSignzone };
+struct SignerSpec {
+    SignerKind kind = SignerKind::Rollsim;
+    std::string policy;  // bind: the operator's file with its dnssec-policy block (absolute)
+    std::string keys;    // bind: a directory of existing key files (absolute); empty = none
+    SourceLoc loc;       // the signer: field
+    SourceLoc policy_loc;  // where policy: is written, for errors about the file
+};
+
 struct ZoneSpec {
     std::string name;  // "example.com.", "." for the root
     bool implicit = false;  // an ancestor the lab created with default policy
@@ -128,6 +140,7 @@ struct ZoneSpec {
     // rollover publishes.
     std::vector<KeySpec> keys;
     std::optional<ParentAgent> parent_agent;  // nullopt: the DS follows the keys' schedule only
+    SignerSpec signer;  // rollsim's own unless the file says otherwise
     SourceLoc loc;
 };
 

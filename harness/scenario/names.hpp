@@ -54,6 +54,25 @@ inline constexpr Named<Algorithm> kAlgorithmNames[] = {
 inline constexpr Named<Denial> kDenialNames[] = {{Denial::Nsec, "nsec"}, {Denial::Nsec3, "nsec3"}};
 inline constexpr Named<Resign> kResignNames[] = {{Resign::Full, "full"}, {Resign::Incremental, "incremental"}};
 
+// A signer kind (docs/scenario-format.md, "signer"): its name, the program it runs and the Debian
+// package that has it, and whether the lab runs it yet (lab/signer.hpp has one file per kind
+// that runs).
+struct SignerKindRow {
+    SignerKind value;
+    std::string_view name;
+    std::string_view program;  // empty: in process
+    std::string_view package;
+    bool runs = true;
+};
+
+inline constexpr SignerKindRow kSignerKindNames[] = {
+    {SignerKind::Rollsim, "rollsim", "", "", true},
+    {SignerKind::Bind, "bind", "named", "bind9", true},
+    {SignerKind::Knot, "knot", "knotd", "knot", false},
+    {SignerKind::LdnsSignzone, "ldns-signzone", "ldns-signzone", "ldnsutils", false},
+    {SignerKind::DnssecSignzone, "dnssec-signzone", "dnssec-signzone", "bind9-utils", false},
+};
+
 // A resolver's profile options (docs/scenario-format.md, "resolvers"), one bit each: which a kind
 // takes. Unbound takes them all; a daemon kind takes those that map onto a setting of its own.
 enum ResolverOption : unsigned {
@@ -226,6 +245,7 @@ constexpr std::span<const ResolverKindRow> name_table(ResolverKind) { return kRe
 constexpr std::span<const Named<ResolverOption>> name_table(ResolverOption) { return kResolverOptionNames; }
 constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }
 constexpr std::span<const Named<DeletePolicy>> name_table(DeletePolicy) { return kDeletePolicyNames; }
+constexpr std::span<const SignerKindRow> name_table(SignerKind) { return kSignerKindNames; }
 constexpr std::span<const Named<FaultParam>> name_table(FaultParam) { return kFaultParamNames; }
 constexpr std::span<const FaultRow> name_table(FaultKind) { return kFaultNames; }
 constexpr std::span<const RolloverMethodRow> name_table(RolloverMethod) { return kRolloverMethodNames; }

@@ -183,6 +183,7 @@ const Vocabulary& vocabulary()
             {"rollover-override", to_strings(detail::kRolloverOverrideFields)},
             {"parent-agent", to_strings(detail::kParentAgentFields)},
             {"monitor", to_strings(detail::kMonitorFields)},
+            {"signer", to_strings(detail::kSignerFields)},
         };
         out.rollover_methods = names_of<RolloverMethod>();
         out.faults = names_of<FaultKind>();

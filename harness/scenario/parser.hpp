@@ -50,8 +50,9 @@ constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",    
                                                 "count"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
-constexpr std::string_view kZoneFields[] = {"template", "from",    "records",     "servers",
-                                           "ttl",      "signing", "keys",        "parent-agent"};
+constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",
+                                            "signing",  "keys",         "parent-agent", "signer"};
+constexpr std::string_view kSignerFields[] = {"kind", "policy", "keys"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
                                                "denial",    "nsec3",    "re-sign", "jitter"};
@@ -126,6 +127,9 @@ struct TimeRef {
     SourceLoc loc;
     std::string what;
 };
+
+// Whether a fault needs rollsim's own signer (signer_block.cpp): all but the server faults.
+bool fault_needs_own_signer(FaultKind fault);
 
 // "monitor health warns at least 2d before every failure" (monitors.cpp).
 std::string monitor_expectation_text(const Expectation& e);
@@ -282,6 +286,13 @@ private:
     std::string server_ref(const std::string& text, const ZoneSpec& zone, const SourceLoc& where) const;
     void check_key_order(const KeySpec& key, const Fields& fields) const;
     void add_ancestors();
+
+    // -- the zone's signer (signer_block.cpp)
+    void parse_signer(const Field& f, const Fields& zone_fields, ZoneSpec& zone) const;
+    std::string signer_path(const Field& f, bool directory) const;
+    // Fails at `where` when `zone` is signed by another signer than rollsim's own: `what` (a
+    // fault, an action, a rollover) needs the keys rollsim's signer holds.
+    void require_own_signer(const std::string& zone, std::string_view what, const SourceLoc& where) const;
 
     // -- zone templates and records (records.cpp)
     std::filesystem::path find_template(const Field& f, const FileWords& words) const;

@@ -24,6 +24,7 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
     const Field* zone = f.find("zone");
     if (!zone) missing(r.loc, "zone", "rollover", "zone: example.com.");
     r.zone = zone_ref(*zone);
+    require_own_signer(r.zone, "a rollover", loc(*zone));
     const Field* method = f.find("method");
     if (!method) missing(r.loc, "method", "rollover", "method: zsk-prepublish");
     r.method = choice<RolloverMethod>(*method, "rollover method");

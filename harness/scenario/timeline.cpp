@@ -124,6 +124,7 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
     if (!kind)
         fail(loc(act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], names_of<ActionKind>())));
     ev.action = kind;
+    if (!ev.zone.empty()) require_own_signer(ev.zone, fmt::format("action '{}'", words[0]), loc(act));
     if (const Field* until = f.find("until")) fail(key_loc(*until), "until: applies only to faults; remove it");
     for (const auto& field : f.all()) {
         auto bit = from_string<FaultParam>(field.name);
@@ -170,6 +171,7 @@ void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
     ev.fault = fault;
     if (ev.zone.empty()) fail(loc(flt), fmt::format("fault {} needs zone: (the zone it applies to)", fault_name));
     check_fault_needs(ev, f, flt);
+    if (fault_needs_own_signer(*fault)) require_own_signer(ev.zone, fmt::format("fault {}", fault_name), loc(flt));
     const ZoneSpec& zone = *m_scenario.find_zone(ev.zone);
     if (const Field* k = f.find("key")) {
         ev.key = scalar(*k);

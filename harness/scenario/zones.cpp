@@ -104,6 +104,7 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
         if (const Field* x = af.find("delete")) agent.on_delete = choice<DeletePolicy>(*x, "delete policy");
         zone.parent_agent = agent;
     }
+    if (const Field* s = z.find("signer")) parse_signer(*s, z, zone);
     return zone;
 }
 

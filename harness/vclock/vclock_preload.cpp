@@ -11,6 +11,15 @@
 //
 // Monotonic and CPU clocks stay real: event loops and timeouts run on them.
 //
+// A wait on a condition variable of the wall clock (pthread_cond_timedwait on a condition
+// variable without a monotonic clock attribute) has a virtual deadline, which the kernel would
+// wait for on the real clock: with the clock ahead by a day, a day of real time. named 9.18's
+// timer thread waits so for its next timer, and a timer armed for now (rndc loadkeys) does not
+// wake it unless it is the earliest one. Such a wait here ends at the deadline turned into real
+// time, or after a short real slice, whichever comes first; at the end of a slice it returns as
+// a spurious wake-up (POSIX allows them; callers re-check their condition), so that the caller
+// reads the clock again and sees a new offset.
+//
 // Why this shape: named and kresd link jemalloc, whose start-up reads the clock before other
 // preload libraries have initialised, and a library that resolves libc's clock_gettime
 // through dlsym on first use recurses into the allocator. Here no interposed clock function
@@ -23,7 +32,10 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <cerrno>
+
 #include <dlfcn.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/time_types.h>
 #include <sys/mman.h>
@@ -47,6 +59,11 @@ using RecvmsgFunction = ssize_t (*)(int, msghdr*, int);
 using RecvmmsgFunction = int (*)(int, mmsghdr*, unsigned int, int, timespec*);
 RecvmsgFunction g_real_recvmsg = nullptr;
 RecvmmsgFunction g_real_recvmmsg = nullptr;
+using CondTimedwaitFunction = int (*)(pthread_cond_t*, pthread_mutex_t*, const timespec*);
+CondTimedwaitFunction g_real_cond_timedwait = nullptr;
+
+// The longest real time a wall-clock condition wait sleeps before it looks at the offset again.
+constexpr std::int64_t kWaitSliceNanoseconds = 20'000'000;
 
 // The offset in nanoseconds, as last stored by the lab (a release store): one 8-byte atomic
 // load. std::atomic_ref cannot refer to const memory before C++26 and the mapping is
@@ -161,11 +178,25 @@ void map_offset_file()
     if (map != MAP_FAILED) g_offset = static_cast<const std::int64_t*>(map);
 }
 
+std::int64_t nanoseconds_of(const timespec& ts) { return ts.tv_sec * kNanosPerSecond + ts.tv_nsec; }
+
+timespec timespec_of(std::int64_t nanoseconds)
+{
+    return timespec{static_cast<time_t>(nanoseconds / kNanosPerSecond), static_cast<long>(nanoseconds % kNanosPerSecond)};
+}
+
+// glibc (2.25 and later) keeps a condition variable's clock in bit 1 of __wrefs: set for
+// CLOCK_MONOTONIC (pthread_condattr_setclock), clear for CLOCK_REALTIME.
+bool waits_on_wall_clock(const pthread_cond_t* cond) { return (cond->__data.__wrefs & 2u) == 0; }
+
 __attribute__((constructor)) void initialise_virtual_clock()
 {
     // Resolved here, once: dlsym may allocate, which an interposed call must never do.
     g_real_recvmsg = reinterpret_cast<RecvmsgFunction>(::dlsym(RTLD_NEXT, "recvmsg"));
     g_real_recvmmsg = reinterpret_cast<RecvmmsgFunction>(::dlsym(RTLD_NEXT, "recvmmsg"));
+    // The current condition variables (GLIBC_2.3.2), not the 2.2.5 compatibility ones.
+    g_real_cond_timedwait =
+        reinterpret_cast<CondTimedwaitFunction>(::dlvsym(RTLD_NEXT, "pthread_cond_timedwait", "GLIBC_2.3.2"));
     map_offset_file();
 }
 
@@ -232,4 +263,22 @@ ROLLSIM_VCLOCK_EXPORT int recvmmsg(int fd, mmsghdr* messages, unsigned int count
         for (int i = 0; i < received; ++i) shift_receive_timestamps(&messages[i].msg_hdr, shift);
     }
     return received;
+}
+
+ROLLSIM_VCLOCK_EXPORT int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex, const timespec* abstime)
+{
+    if (g_real_cond_timedwait == nullptr) return EINVAL;
+    if (g_offset == nullptr || !waits_on_wall_clock(cond))
+        return g_real_cond_timedwait(cond, mutex, abstime);
+    timespec now{};
+    real_clock_gettime(CLOCK_REALTIME, &now);
+    const std::int64_t real_now = nanoseconds_of(now);
+    const std::int64_t deadline = nanoseconds_of(*abstime) - offset_nanoseconds();  // on the real clock
+    const bool last_slice = deadline <= real_now + kWaitSliceNanoseconds;
+    const timespec until = timespec_of(last_slice ? deadline : real_now + kWaitSliceNanoseconds);
+    const int status = g_real_cond_timedwait(cond, mutex, &until);
+    if (status != ETIMEDOUT) return status;
+    // The slice ran out: the deadline has come only if the virtual clock says so now.
+    real_clock_gettime(CLOCK_REALTIME, &now);
+    return nanoseconds_of(now) + offset_nanoseconds() >= nanoseconds_of(*abstime) ? ETIMEDOUT : 0;
 }

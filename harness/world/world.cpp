@@ -245,6 +245,8 @@ ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) co
     if (fault(FaultKind::LaggingSecondary, name, t, "", server)) return ServerMode::Lagging;
     if (fault(FaultKind::ServerUnsigned, name, t, "", server)) return ServerMode::Unsigned;
     if (fault(FaultKind::OrphanDs, name, t)) return ServerMode::Unsigned;  // the whole zone unsigned
+    // The operator's signer decides its own keys, which the world does not hold.
+    if (zone.spec->signer.kind != scenario::SignerKind::Rollsim) return ServerMode::Current;
     // A zone none of whose keys is published (not signed yet, or unsigned by the timeline) is
     // served without DNSSEC records, as a signer that was never switched on would leave it.
     bool any_key = false;
@@ -304,7 +306,22 @@ std::vector<std::string> World::delegation_records(const ZoneRuntime& child, Sec
             ds.digest_type = 6;  // SM3 (RFC 9563): assigned, and unknown to the validators here
         out.push_back(ds.to_rr(name, spec.ttl.ds));
     }
+    // A zone signed by the operator's signer: the DS set the runner read from its keys.
+    if (const auto it = m_delegated_ds.find(name); it != m_delegated_ds.end())
+        for (const auto& rdata : it->second) out.push_back(fmt::format("{} {} IN DS {}", name, spec.ttl.ds, rdata));
     return out;
+}
+
+void World::set_delegated_ds(const std::string& zone, std::vector<std::string> ds_rdata)
+{
+    m_delegated_ds[zone] = std::move(ds_rdata);
+}
+
+const std::vector<std::string>& World::delegated_ds(const std::string& zone) const
+{
+    static const std::vector<std::string> kNone;
+    const auto it = m_delegated_ds.find(zone);
+    return it == m_delegated_ds.end() ? kNone : it->second;
 }
 
 std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Seconds t) const

@@ -8,6 +8,7 @@
 #include "dnssec/signer.hpp"
 #include "scenario/model.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +105,12 @@ public:
     // the delete signal. Empty when the zone publishes none.
     std::vector<std::string> cds_records(const ZoneRuntime& zone, int server, Seconds t) const;
 
+    // The DS set (RDATA) the parent publishes for a zone signed by the operator's signer
+    // (scenario SignerSpec), whose keys rollsim does not hold: the runner reads them from the
+    // signer and sets it, at the start and as the parent agent changes it.
+    void set_delegated_ds(const std::string& zone, std::vector<std::string> ds_rdata);
+    const std::vector<std::string>& delegated_ds(const std::string& zone) const;
+
     // The zone that holds `name` (the deepest zone at or above it), or nullptr.
     const ZoneRuntime* zone_of(const std::string& name) const;
 
@@ -120,6 +127,7 @@ private:
     const scenario::Scenario& m_scenario;
     std::vector<ZoneRuntime> m_zones;
     std::size_t m_next_event = 0;
+    std::map<std::string, std::vector<std::string>> m_delegated_ds;  // zone -> DS RDATA
 };
 
 // "ns2" -> 1; -1 if not of that form.

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/process.hpp>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <cstdio>
@@ -105,13 +106,13 @@ TEST_F(VirtualClockProcess, WithoutAMappableFileTheClockIsReal)
 // vclock_check clock under the library: one line in, one line of clock readings out.
 class ClockReader {
 public:
-    explicit ClockReader(const Env& extra)
+    explicit ClockReader(const Env& extra, const std::string& mode = "clock")
     {
         // The variables through env(1), not Boost.Process's environment class (whose lookup
         // reads past its entries: lab/process.cpp).
         std::vector<std::string> args;
         for (const auto& [name, value] : extra) args.push_back(name + "=" + value);
-        args.insert(args.end(), {ROLLSIM_VCLOCK_CHECK, "clock"});
+        args.insert(args.end(), {ROLLSIM_VCLOCK_CHECK, mode});
         m_child = bp::child(bp::exe = "/usr/bin/env", bp::args = args, bp::std_in < m_to, bp::std_out > m_from);
     }
     ~ClockReader()
@@ -123,7 +124,12 @@ public:
     // REALTIME, REALTIME_COARSE, TAI, gettimeofday, time, timespec_get, MONOTONIC.
     std::vector<double> read()
     {
-        m_to << "now" << std::endl;
+        send("now");
+        return receive();
+    }
+    void send(const std::string& line) { m_to << line << std::endl; }
+    std::vector<double> receive()
+    {
         std::string line;
         std::getline(m_from, line);
         return numbers_in(line);
@@ -153,6 +159,23 @@ TEST_F(VirtualClockProcess, ARunningProcessSeesANewOffsetAtItsNextCall)
     expect_wall_clock_at(reader.read(), real_now() + seconds(kDays400), "offset +400 days");
     m_clock.set_offset(-std::chrono::hours(24 * 30) + 500ms);
     expect_wall_clock_at(reader.read(), real_now() - 30 * 86400 + 0.5, "offset -30 days + 0.5 s");
+}
+
+// A wait on a wall-clock condition variable ends when the virtual clock reaches its deadline:
+// at once when the clock jumps past it during the wait (named's timer thread waits so).
+TEST_F(VirtualClockProcess, ConditionWaitsEndAtTheirVirtualDeadline)
+{
+    ClockReader waiter(m_clock.environment(), "condwait");
+    m_clock.set_offset(kDays400);
+    waiter.send(fmt::format("{:.3f}", real_now() + seconds(kDays400) + 0.2));
+    auto waited = waiter.receive();
+    ASSERT_EQ(waited.size(), 1u);
+    EXPECT_NEAR(waited[0], 0.2, 2.0) << "a deadline 0.2 s ahead on a clock 400 days ahead";
+    waiter.send(fmt::format("{:.3f}", real_now() + seconds(kDays400) + 3600));
+    m_clock.set_offset(kDays400 + std::chrono::hours(2));
+    waited = waiter.receive();
+    ASSERT_EQ(waited.size(), 1u);
+    EXPECT_LT(waited[0], 2.0) << "a deadline an hour ahead, the clock moved two hours on";
 }
 
 TEST_F(VirtualClockProcess, ReceiveTimestampsAreOnTheVirtualClock)

@@ -1116,6 +1116,7 @@ TEST(ScenarioSchema, FieldsMatchTheParser)
         {"expect", &defs.at("expectation")}, {"rollover", &defs.at("rollover")},
         {"rollover-parent", &defs.at("rolloverParent")}, {"rollover-override", &defs.at("rolloverOverride")},
         {"parent-agent", &defs.at("parentAgent")}, {"monitor", &defs.at("monitor")},
+        {"signer", &defs.at("signer")},
     };
     ASSERT_EQ(keys_of(json(v.fields)), [&] {
         std::set<std::string> names;
@@ -1152,6 +1153,7 @@ TEST(ScenarioSchema, EnumsMatchTheParser)
     EXPECT_EQ(defs.at("keyRole").at("enum").get<std::vector<std::string>>(), names_of<KeyRole>());
     EXPECT_EQ(defs.at("resolverKind").at("enum").get<std::vector<std::string>>(), names_of<ResolverKind>());
     EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), names_of<Denial>());
+    EXPECT_EQ(defs.at("signerKind").at("enum").get<std::vector<std::string>>(), names_of<SignerKind>());
     EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), names_of<RolloverMethod>());
     const json& algorithm = defs.at("algorithm").at("anyOf");
     EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), names_of<Algorithm>());

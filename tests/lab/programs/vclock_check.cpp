@@ -7,13 +7,21 @@
 //                           with SO_TIMESTAMPNS read by recvmsg, one with SO_TIMESTAMP read by
 //                           recvmmsg, and prints "timestampns SECONDS" and "timestamp SECONDS"
 //                           from the control messages the kernel attached
+//   vclock_check condwait   for every line read on stdin, an absolute wall-clock deadline in
+//                           seconds: waits on a condition variable of the wall clock (no
+//                           signal comes) until pthread_cond_timedwait says the deadline has
+//                           passed, and prints the real seconds it waited
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <iostream>
 #include <string>
 
+#include <cerrno>
+#include <cmath>
+
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -116,6 +124,25 @@ int timestamps()
     return 0;
 }
 
+int condwait_loop()
+{
+    pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cond = PTHREAD_COND_INITIALIZER;  // CLOCK_REALTIME
+    for (double deadline; std::cin >> deadline;) {
+        timespec until{};
+        until.tv_sec = static_cast<time_t>(std::floor(deadline));
+        until.tv_nsec = static_cast<long>((deadline - std::floor(deadline)) * 1e9);
+        const double start = seconds_of(CLOCK_MONOTONIC);
+        ::pthread_mutex_lock(&mutex);
+        while (::pthread_cond_timedwait(&cond, &mutex, &until) != ETIMEDOUT) {
+        }
+        ::pthread_mutex_unlock(&mutex);
+        std::printf("%.6f\n", seconds_of(CLOCK_MONOTONIC) - start);
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -123,6 +150,7 @@ int main(int argc, char** argv)
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "clock") return clock_loop();
     if (mode == "timestamp") return timestamps();
-    std::fprintf(stderr, "usage: vclock_check clock|timestamp\n");
+    if (mode == "condwait") return condwait_loop();
+    std::fprintf(stderr, "usage: vclock_check clock|timestamp|condwait\n");
     return 2;
 }

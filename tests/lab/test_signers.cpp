@@ -1,0 +1,130 @@
+// The operator's signer in the lab (scenarios/signers/, docs/scenario-format.md "signer"): real
+// named with the scenario's dnssec-policy as the zone's hidden primary on the virtual clock, NSD
+// as its secondaries, Unbound and libunbound validating. Each test checks the key events named
+// made and what the resolvers answered.
+#include "rollsim_cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace rollsim::test;
+using nlohmann::json;
+
+namespace {
+
+// The key changes of `zone` in the report, by key name, in order.
+std::map<std::string, std::vector<json>> key_changes_of(const json& report, const std::string& zone)
+{
+    std::map<std::string, std::vector<json>> out;
+    for (const auto& k : report["key_changes"])
+        if (k["zone"] == zone) out[k["key"].get<std::string>()].push_back(k);
+    return out;
+}
+
+// Keys of `role` that were published at some time.
+std::set<std::string> published_keys(const std::map<std::string, std::vector<json>>& keys, const std::string& role)
+{
+    std::set<std::string> out;
+    for (const auto& [name, changes] : keys)
+        for (const auto& k : changes)
+            if (k["role"] == role && k["published"] == true) out.insert(name);
+    return out;
+}
+
+std::size_t events_mentioning(const json& report, const std::string& part)
+{
+    std::size_t n = 0;
+    for (const auto& e : report["events"]) n += contains(e["text"], part) ? 1 : 0;
+    return n;
+}
+
+}  // namespace
+
+// BIND's default policy: one CSK, published, signing and its DS at com. from the start, never
+// rolled; a year without a failure.
+TEST(Signers, BindDefaultPolicyForAYear)
+{
+    const json report = run_and_report("scenarios/signers/bind-default-policy-year.yaml");
+    expect_every_expectation_passed(report);
+    const auto keys = key_changes_of(report, "example.com.");
+    ASSERT_EQ(keys.size(), 1u) << report["key_changes"].dump();
+    const auto& csk = keys.begin()->second;
+    EXPECT_EQ(csk.front()["role"], "csk");
+    EXPECT_EQ(csk.front()["algorithm"], 13);
+    EXPECT_EQ(csk.front()["published"], true);
+    EXPECT_EQ(csk.front()["active"], true);
+    EXPECT_EQ(csk.front()["ds_at_parent"], true);
+    EXPECT_GE(events_mentioning(report, keys.begin()->first), 3u);
+    // The validators' last answers, a year on: secure.
+    for (const char* resolver : {"warm", "cold"}) {
+        const auto seen = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_FALSE(seen.empty());
+        EXPECT_EQ(seen.back()["validation"], "secure") << resolver;
+    }
+}
+
+// A 30-day ZSK and a 180-day KSK: a new ZSK about every 30 days, a second KSK whose DS the parent
+// agent put at com. after reading named's CDS, the first KSK's DS gone; no failure.
+TEST(Signers, BindZsk30Ksk180WithCds)
+{
+    const json report = run_and_report("scenarios/signers/bind-zsk30-ksk180.yaml");
+    expect_every_expectation_passed(report);
+    const auto keys = key_changes_of(report, "example.com.");
+    EXPECT_GE(published_keys(keys, "zsk").size(), 12u);
+    const auto ksks = published_keys(keys, "ksk");
+    ASSERT_GE(ksks.size(), 2u);
+    for (const auto& name : ksks) {
+        bool had_ds = false;
+        for (const auto& k : keys.at(name)) had_ds = had_ds || k["ds_at_parent"] == true;
+        EXPECT_TRUE(had_ds) << name;
+    }
+    std::size_t accepted = 0;
+    for (const auto& d : report["parent_agent"]) accepted += d["verdict"] == "accepted" ? 1 : 0;
+    EXPECT_GE(accepted, 2u);  // the new KSK's DS added, the old one's removed
+}
+
+// parent-ds-ttl of one minute against com.'s DS TTL of a day: named removes the old KSK while the
+// warm resolver still holds the old DS, which then matches no key: a failure window after the
+// first KSK roll, for the warm resolver only.
+TEST(Signers, BindParentDsTtlBelowTheParentsOpensAFailureWindow)
+{
+    const json report = run_and_report("scenarios/signers/bind-short-parent-ds-ttl.yaml");
+    expect_every_expectation_passed(report);
+    const auto warm = windows_of(report, "warm");
+    ASSERT_FALSE(warm.empty()) << report["failure_windows"].dump();
+    EXPECT_GE(warm.front()["start_s"].get<long>(), 30L * 86400);  // after the KSK's 30-day lifetime
+    EXPECT_TRUE(windows_of(report, "cold").empty());
+    EXPECT_GE(published_keys(key_changes_of(report, "example.com."), "ksk").size(), 2u);
+}
+
+// Server faults with named as hidden primary: ns2 stops and answers again, ns1 lags and follows
+// again, ns2 serves unsigned and follows again; the validators are secure throughout.
+TEST(Signers, ServerFaultsWorkWithBindAsHiddenPrimary)
+{
+    const json report = run_and_report("scenarios/signers/bind-server-faults.yaml");
+    expect_every_expectation_passed(report);
+    EXPECT_EQ(events_mentioning(report, "ns2.example.com. stopped answering"), 1u);
+    EXPECT_EQ(events_mentioning(report, "ns2.example.com. answering again"), 1u);
+    EXPECT_EQ(events_mentioning(report, "repaired:"), 3u);
+    for (const char* resolver : {"warm", "cold"})
+        for (const auto& o : observations_of(report, resolver, "www.example.com.", "A"))
+            EXPECT_EQ(o["validation"], "secure") << resolver << " " << o.dump();
+}
+
+// A policy named-checkconf refuses: exit 2, named's words at the operator's file and line.
+TEST(Signers, PolicyNamedRefusesIsAScenarioErrorAtTheOperatorsLine)
+{
+    TempDir dir;
+    write_file(dir / "policy.conf", "dnssec-policy \"typo\" {\n    keys { csk lifetime unlimited algorithm 13; };\n"
+                                    "    dnskey-tll 3600;\n};\n");
+    write_file(dir / "s.yaml", "name: typo\nstart: 2027-03-01T00:00:00Z\nduration: 1d\nzones:\n"
+                               "  example.com.:\n    signer: { kind: bind, policy: policy.conf }\n"
+                               "probes: { names: [example.com. SOA] }\n");
+    const auto r = run_rollsim({"run", (dir / "s.yaml").string()});
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_TRUE(contains(r.output, (dir / "policy.conf").string() +
+                                       ":3: named-checkconf refuses the policy: unknown option 'dnskey-tll'"))
+        << r.output;
+}
