@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/unique_fd.hpp"
+#include "lab/sandbox.hpp"
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -57,6 +58,7 @@ struct ChildSetup : bp::extend::handler {
     {
         exec.env = envp;
     }
+    const WriteConfinement* confinement = nullptr;
 
     static void place(int fd, int target)
     {
@@ -69,7 +71,7 @@ struct ChildSetup : bp::extend::handler {
     }
 
     template <class Executor>
-    void on_exec_setup(Executor&) const
+    void on_exec_setup(Executor& exec) const
     {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         // The runner may have died before the prctl took effect. Inside the lab's PID
@@ -91,6 +93,19 @@ struct ChildSetup : bp::extend::handler {
         // leak into lab daemons. Marking them, rather than closing, keeps Boost's own
         // exec-error pipe working until the exec.
         mark_cloexec_from(3);
+        if (confinement) confine(exec);
+    }
+
+    // Never runs the command unconfined: what failed goes back through Boost's exec-error
+    // pipe, and the parent's bp::child constructor throws it.
+    template <class Executor>
+    void confine(Executor& exec) const
+    {
+        if (const char* failed = confinement->apply()) {
+            const int err = errno;
+            exec.set_error(std::error_code(err, std::system_category()), failed);
+            ::_exit(127);
+        }
     }
 
     static void mark_cloexec_from(int first)
@@ -152,8 +167,19 @@ bp::child spawn(const ProcessSpec& spec, int stdin_fd, int output_fd)
     setup.output_fd = output_fd;
     setup.runner = ::getpid();
     setup.envp = envp.data();
+    std::optional<WriteConfinement> confinement;
+    if (!spec.writable_only.empty()) setup.confinement = &confinement.emplace(spec.writable_only);
     try {
         return bp::child(bp::exe = spec.program, bp::args = spec.args, setup);
+    } catch (const bp::process_error& e) {
+        // A message from the child ends at its NUL, before the reason (ec.message()).
+        std::string what = e.what();
+        const std::string reason = e.code().message();
+        if (what.find(reason) == std::string::npos) what += ": " + reason;
+        if (confinement && is_confinement_failure(what))
+            throw LabError("cannot confine " + spec.program + " to writing in " + spec.writable_only.string() + ": " +
+                           what + " (" + kConfinementNeeds + ")");
+        throw LabError("cannot start " + spec.program + ": " + what);
     } catch (const std::exception& e) {
         throw LabError("cannot start " + spec.program + ": " + e.what());
     }

@@ -17,6 +17,9 @@ struct ProcessSpec {
     std::vector<std::string> args;
     std::map<std::string, std::string> env;  // added to / overriding the runner's environment
     std::filesystem::path log;               // stdout and stderr go here (appended)
+    // When set, the process may write only there (lab/sandbox.hpp), and it is not started at
+    // all when that cannot be arranged: for operators' commands (monitors), not daemons.
+    std::filesystem::path writable_only;
 };
 
 class Process {

@@ -81,18 +81,24 @@ Check CommandMonitor::run(Seconds offset, TimePoint now, const Placeholders& val
     spec.env["TMPDIR"] = m_dir.string();
     for (const auto& [name, value] : m_clock.environment()) spec.env[name] = value;
     spec.log = m_dir / "output.log";
+    // And the only place it may write: the rest of the lab (servers' zones and keys, other
+    // monitors) and the host are read-only to it (lab/sandbox.hpp).
+    spec.writable_only = std::filesystem::absolute(m_dir);
     std::string output;
+    std::string not_started;
     const auto started = std::chrono::steady_clock::now();
     try {
         c.exit_status = lab::run_command(spec, output, std::chrono::duration_cast<std::chrono::milliseconds>(m_spec.timeout));
     } catch (const LabError& e) {
         c.exit_status = -1;
-        output = e.what();
+        output = not_started = e.what();
     }
     c.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     c.status = status_of_exit(c.exit_status);
     c.line = first_line(output);
-    if (c.status == Status::Unknown && c.exit_status != 3) {
+    if (!not_started.empty()) {
+        c.line = not_started;  // it never ran: the reason is the status line
+    } else if (c.status == Status::Unknown && c.exit_status != 3) {
         // Not the plugin's own UNKNOWN: say what went wrong in the status line.
         const std::string why = c.exit_status == -1   ? fmt::format("no verdict within {}", format_duration(m_spec.timeout))
                                 : c.exit_status == 127 ? "command not found (exit status 127)"

@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 namespace rollsim::test {
 namespace {
 
@@ -216,25 +218,32 @@ TEST(Monitoring, ZskSwapUnseenByTheZoneSide)
     EXPECT_FALSE(r.report["failure_windows"].empty());
 }
 
+// A scenario of one day in which example.com. stays secure, probed every 6h, with `monitors`
+// (the YAML lines under `monitors:`).
+std::string one_secure_day(const std::string& name, const std::string& monitors)
+{
+    return "name: " + name + R"(
+start: 2027-03-01T00:00:00Z
+duration: 1d
+zones:
+  example.com.: {}
+probes: { every: 6h, names: [www.example.com. A] }
+monitors:)" + monitors + R"(expect:
+  - { otherwise: secure }
+)";
+}
+
 // Broken checks: a missing program, a crash and a hang are UNKNOWN with the reason, the run
 // goes on to the end and passes, and the hanging command (and its child) is gone afterwards.
 TEST(Monitoring, BrokenChecksAreUnknownAndNeverStopTheRun)
 {
     TempDir tmp;
     const auto file = tmp / "broken.yaml";
-    write_file(file, R"(name: broken checks
-start: 2027-03-01T00:00:00Z
-duration: 1d
-zones:
-  example.com.: {}
-probes: { every: 6h, names: [www.example.com. A] }
-monitors:
+    write_file(file, one_secure_day("broken checks", R"(
   missing: { command: "/nonexistent/check_dnssec -H {server}", every: 12h }
   crash: { command: "kill -SEGV $$", every: 12h }
   hang: { command: "echo still thinking; sleep 987654", every: 12h, timeout: 1s }
-expect:
-  - { otherwise: secure }
-)");
+)"));
     const auto json = tmp / "report.json";
     const auto out = run_rollsim({"run", file.string(), "--report-json", json.string()});
     ASSERT_EQ(out.status, 0) << out.output;
@@ -253,6 +262,43 @@ expect:
     }
     for (const auto& name : {"missing", "crash", "hang"}) EXPECT_EQ(unknown[name], 3) << name;  // +0, +12h, +1d
     EXPECT_TRUE(processes_mentioning("sleep 987654").empty());
+}
+
+// In the lab too, a check writes only in its own work directory: the lab directory and the
+// host's /tmp refuse its writes (it would say CRITICAL otherwise), `date` reads the virtual
+// clock, and what it wrote in its own directory is there after the run.
+TEST(Monitoring, ChecksWriteOnlyInTheirWorkDirectory)
+{
+    LabRun r;
+    const std::string host_file = "/tmp/rollsim-escape-" + std::to_string(::getpid());
+    const auto file = r.tmp / "confined.yaml";
+    write_file(file, one_secure_day("confined checks", R"(
+  confined:
+    every: 1d
+    command: |
+      if touch ../../outside 2>>refused; then echo "CRITICAL - wrote the lab directory"; exit 2; fi
+      if touch )" + host_file + R"sh( 2>>refused; then echo "CRITICAL - wrote the host's /tmp"; exit 2; fi
+      echo kept >own || exit 2
+      echo "OK - $(date -u +%Y-%m-%dT%H:%M)"
+)sh"));
+    const auto json = r.tmp / "report.json";
+    const auto out = run_rollsim({"run", file.string(), "--report-json", json.string(), "--lab-dir", r.lab().string()});
+    ASSERT_EQ(out.status, 0) << out.output;
+    const auto report = read_json(json);
+    std::vector<std::string> lines;
+    for (const auto& c : report["monitor_checks"]) {
+        EXPECT_EQ(c["status"], "OK") << c.dump();
+        lines.push_back(c["line"]);
+    }
+    EXPECT_EQ(lines, (std::vector<std::string>{"OK - 2027-03-01T00:00", "OK - 2027-03-02T00:00"}));
+    EXPECT_FALSE(std::filesystem::exists(r.lab() / "outside"));
+    EXPECT_FALSE(std::filesystem::exists(host_file));
+    const auto dir = r.lab() / "monitors" / "confined";
+    EXPECT_EQ(read_file(dir / "own"), "kept\n");
+    const std::string refused = read_file(dir / "refused");  // two runs, two refusals each
+    EXPECT_EQ(std::count(refused.begin(), refused.end(), '\n'), 4) << refused;
+    for (const auto& target : {std::string("'../../outside'"), "'" + host_file + "'"})
+        EXPECT_TRUE(contains(refused, "cannot touch " + target + ": Read-only file system")) << refused;
 }
 
 // A tabletop exercise shows each monitor's status as it changes.

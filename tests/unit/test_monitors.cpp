@@ -2,16 +2,20 @@
 // monitoring-plugins statuses, RRSIG times and DS matching, a command run on the virtual clock,
 // lead times and false alarms, monitor expectations and the Prometheus text.
 #include "dnssec/key.hpp"
+#include "core/error.hpp"
+#include "lab/process.hpp"
 #include "lab/tools.hpp"
 #include "monitor/command.hpp"
 #include "monitor/health.hpp"
 #include "monitor/monitors.hpp"
 #include "report/monitor_leads.hpp"
 #include "scenario/parse.hpp"
+#include "scratch_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 using namespace rollsim;
@@ -26,6 +30,12 @@ zones:
   example.com.: {}
 probes: { names: [www.example.com. A] }
 )";
+
+std::string read_file(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 scenario::Scenario parse(const std::string& tail) { return scenario::parse_scenario_text(kHead + tail, "t.yaml", "."); }
 
@@ -210,4 +220,55 @@ TEST(MonitorMetrics, PrometheusText)
               "# TYPE rollsim_rrsig_validity_seconds gauge\n"
               "rollsim_rrsig_validity_seconds{monitor=\"health\",server=\"ns1\",zone=\"example.com.\"} 259200 "
               "1803862800000\n");
+}
+
+// A monitor writes only in its own work directory (lab/sandbox.hpp): the lab directory around
+// it and the host's /tmp are read-only to it and keep nothing it tried; its own directory,
+// /dev/null and the virtual clock work as before.
+TEST(MonitorCommand, WritesOnlyInItsWorkDirectory)
+{
+    const test::Scratch scratch;
+    const fs::path lab = scratch.path / "lab";
+    const fs::path host_tmp = fs::path("/tmp") / ("rollsim-escape-" + std::to_string(std::random_device{}()));
+    const lab::Tools tools{"", "", "", lab::locate_vclock_library()};
+    scenario::MonitorSpec spec;
+    spec.name = "m";
+    spec.timeout = Seconds(10);
+    spec.command = "touch ../../outside 2>lab.err; echo \"lab $?\" >result\n"
+                   "touch " + host_tmp.string() + " 2>tmp.err; echo \"tmp $?\" >>result\n"
+                   "echo kept >own && echo \"own $?\" >>result\n"
+                   "echo discarded >/dev/null && echo \"null $?\" >>result\n"
+                   "date -u +%Y-%m-%dT%H:%M >>result; echo OK - confined";
+    monitor::CommandMonitor m(spec, tools, lab / "monitors" / "m");
+    const auto c = m.run(Seconds(60), *parse_time("2031-05-06T07:08:09Z"), {{"workdir", m.dir().string()}});
+    EXPECT_EQ(c.status, monitor::Status::Ok) << c.line << "\n" << c.output;
+    EXPECT_EQ(c.line, "OK - confined");
+    EXPECT_EQ(read_file(m.dir() / "result"), "lab 1\ntmp 1\nown 0\nnull 0\n2031-05-06T07:08\n");
+    for (const auto* err : {"lab.err", "tmp.err"})
+        EXPECT_NE(read_file(m.dir() / err).find("Read-only file system"), std::string::npos) << read_file(m.dir() / err);
+    EXPECT_EQ(read_file(m.dir() / "own"), "kept\n");
+    EXPECT_FALSE(fs::exists(lab / "outside"));
+    EXPECT_FALSE(fs::exists(host_tmp));
+}
+
+// When the confinement cannot be set up, the command does not run at all (never unconfined),
+// and the error says what failed and what it needs.
+TEST(MonitorCommand, NotRunWhenItCannotBeConfined)
+{
+    const test::Scratch scratch;
+    lab::ProcessSpec spec;
+    spec.program = "/bin/sh";
+    spec.args = {"-c", "touch " + (scratch.path / "ran").string()};
+    spec.writable_only = scratch.path / "no-such-directory";
+    std::string output;
+    try {
+        lab::run_command(spec, output);
+        ADD_FAILURE() << "ran: " << output;
+    } catch (const LabError& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.rfind("cannot confine /bin/sh to writing in " + spec.writable_only.string() + ": ", 0), 0u)
+            << what;
+        EXPECT_NE(what.find("needs CAP_SYS_ADMIN"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(scratch.path / "ran"));
 }
