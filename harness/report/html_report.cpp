@@ -1,6 +1,7 @@
 #include "report/html_report.hpp"
 
 #include "report/html_timeline.hpp"
+#include "report/kind_report.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/event_text.hpp"
@@ -94,6 +95,7 @@ h2 { font-size: 26px; margin: 28px 0 12px; border-bottom: 3px solid var(--ink); 
 .axis { font-size: 18px; font-weight: 700; }
 .axis-date { font-size: 15px; fill: var(--muted) !important; }
 .section { font-size: 18px; font-weight: 800; }
+.kind-rule { stroke: var(--ink); stroke-width: 2; }
 .lane-label { font-weight: 600; }
 .lane-sub { font-size: 14px; font-weight: 400; fill: var(--muted) !important; }
 .lane-bg { fill: #f3f3f3; }
@@ -439,6 +441,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     out += windows_table(sc, summary);
     out += predictions_table(sc, summary.comparison);
     out += agent_table(sc, record);
+    out += kinds_html(summary.kinds);
     out += monitors_html(summary);
     out += expectations_table(summary);
     out += events_section(record);

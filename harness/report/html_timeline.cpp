@@ -518,11 +518,29 @@ public:
         }
     }
 
-    void resolvers(const std::vector<Series>& series)
+    // `kinds` empty: one section. Otherwise (several daemon kinds, report/kind_differences.hpp)
+    // the lanes grouped by kind, in that order, each group under a rule and its lanes naming the
+    // kind: grouped without a heading per kind, so the failure windows stay on the first screen.
+    void resolvers(const std::vector<Series>& series, const std::vector<scenario::ResolverKind>& kinds)
     {
         m_resolvers_top = m_y;
-        if (!series.empty()) section("Resolvers × queries: probe results");
-        for (const auto& s : series) resolver_lane(s);
+        if (series.empty()) return;
+        if (kinds.empty()) {
+            section("Resolvers × queries: probe results");
+            for (const auto& s : series) resolver_lane(s, "");
+            return;
+        }
+        section("Resolvers × queries by kind: probe results");
+        for (std::size_t i = 0; i < kinds.size(); ++i) {
+            const std::string name(scenario::to_string(kinds[i]));
+            m_svg += fmt::format("<g class=\"kind-group\" data-kind=\"{}\">\n", esc(name));
+            if (i > 0)
+                m_svg += fmt::format("<line class=\"kind-rule\" x1=\"0\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n", kWidth,
+                                     m_y - kLaneGap / 2, m_y - kLaneGap / 2);
+            for (const auto& s : series)
+                if (s.kind == kinds[i]) resolver_lane(s, name);
+            m_svg += "</g>\n";
+        }
     }
 
 private:
@@ -605,13 +623,13 @@ private:
     }
 
     // One resolver × query: runs of identical results as one mark each, every probe as a tick.
-    void resolver_lane(const Series& s)
+    void resolver_lane(const Series& s, const std::string& kind)
     {
         background();
         m_lane_y[{s.resolver, s.query}] = m_y;
         m_svg += fmt::format("<g class=\"lane resolver-lane\" data-lane=\"{}\">\n",
                              esc(s.resolver + " " + s.query.text()));
-        m_svg += lane_label(m_y, s.resolver + ": " + s.query.text(), "",
+        m_svg += lane_label(m_y, s.resolver + ": " + s.query.text(), kind,
                             fmt::format("{} ({}) asked {}", s.resolver, lane_words(s.kind), s.query.text()));
         const auto& obs = s.observations;
         for (std::size_t a = 0; a < obs.size();) {
@@ -759,7 +777,7 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     lanes.keys(key_lanes(sc, record), summary.quiet_ancestors);
     lanes.predicted(summary.comparison);
     lanes.monitors(summary.monitors);
-    lanes.resolvers(series_of(sc, record.observations));
+    lanes.resolvers(series_of(sc, record.observations), summary.kinds.kinds);
 
     // Bottom to top: lane backgrounds, grid and axis, failure bands, the lanes' marks, outlines,
     // event markers.

@@ -1,6 +1,7 @@
 #include "report/json_report.hpp"
 
 #include "report/event_text.hpp"
+#include "report/kind_report.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
 #include "scenario/names.hpp"
@@ -138,6 +139,8 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     out["expectations"] = array_of(summary.expectations, expectation_json);
     out["monitors"] = monitors_json(summary);
     out["monitor_checks"] = monitor_checks_json(sc, record);
+    // Only when more than one daemon kind was asked: a one-kind report stays as it was.
+    if (!summary.kinds.empty()) out["kind_differences"] = kinds_json(summary.kinds);
     return out;
 }
 

@@ -59,6 +59,7 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     out.predicted = predicted_entries(sc, predicted);
     out.comparison = compare_predictions(sc, predicted, out.windows);
     out.monitors = summarize_monitors(sc, record.monitor_checks, out.failure_groups);
+    out.kinds = kind_differences(record.observations);
     for (auto& v : evaluate(sc, out.comparison, record.observations)) {
         const auto& e = *v.expectation;
         if (e.kind == scenario::Expectation::Kind::Monitor) {
