@@ -145,7 +145,8 @@ Verdict judge_failure_window(const scenario::Scenario& sc, const Expectation& ex
 
 // PredictedWindows: the rollover lint's predicted windows and the failure windows of the
 // resolvers each applies to agree (report/predicted.hpp): every observed one lies within a
-// predicted one, and every predicted one saw a failure, both within the probe interval.
+// predicted one, and every predicted one saw a failure or could not have (its worst case no
+// cache of these resolvers straddled), both within the probe interval.
 Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparison& comparison,
                                 const std::vector<Observation>& observations)
 {
@@ -165,10 +166,15 @@ Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparis
         if (r.observed && r.match != PredictionMatch::Matched)
             note(fmt::format("{} {} failed {}, outside every predicted window", r.observed->resolver,
                              r.observed->query.text(), span_text(r.observed->start, r.observed->end)));
-    for (const auto& r : comparison.rows)
-        if (r.match == PredictionMatch::NotObserved)
-            note(fmt::format("predicted {} ({}), but no warm failure then",
-                             span_text(r.predicted->from, r.predicted->until), r.predicted->zone));
+    // A window that could have been observed but was not fails; one that no cache of these
+    // resolvers could straddle passes, said as the worst case it is.
+    for (const auto& r : comparison.rows) {
+        if (r.match != PredictionMatch::NotObserved && r.match != PredictionMatch::NotObservable) continue;
+        const std::string why = unobserved_text(r);
+        note(fmt::format("predicted {} ({}), {}{}", span_text(r.predicted->from, r.predicted->until), r.predicted->zone,
+                         r.match == PredictionMatch::NotObserved ? "but no warm failure then" : "not observable",
+                         why.empty() ? "" : " (" + why + ")"));
+    }
     return v;
 }
 
@@ -196,7 +202,7 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComp
 std::vector<Verdict> evaluate(const scenario::Scenario& sc, const std::vector<rollover::PredictedWindow>& predicted,
                               const std::vector<Observation>& observations)
 {
-    return evaluate(sc, compare_predictions(sc, predicted, failure_windows(observations)), observations);
+    return evaluate(sc, compare_predictions(sc, predicted, failure_windows(observations), observations), observations);
 }
 
 std::vector<FailureWindow> failure_windows(const std::vector<Observation>& observations)

@@ -30,7 +30,8 @@ const char* action_headline(scenario::ActionKind a)
 {
     static const char* headlines[] = {"DNSKEY published", "key activated",  "key retired",    "DNSKEY removed",
                                       "DS added",         "DS removed",     "signer stopped", "signer started",
-                                      "key revoked",      "CDS published",  "CDS withdrawn",  "CDS delete signal"};
+                                      "key revoked",      "CDS published",  "CDS withdrawn",  "CDS delete signal",
+                                      "record added",     "records changed", "record removed"};
     return headlines[static_cast<int>(a)];
 }
 
@@ -55,6 +56,7 @@ struct Headlines {
         if (ev.action) {
             std::string detail(scenario::to_string(*ev.action));
             if (!ev.key.empty()) detail += " " + ev.key;
+            if (!ev.record.empty()) detail += " " + ev.record;
             return {action_headline(*ev.action), detail, ev.zone};
         }
         if (ev.fault) return {std::string(scenario::to_string(*ev.fault)) + " fault", fault_parameters(ev), ev.zone};
@@ -116,6 +118,7 @@ std::string describe_event(const scenario::Event& ev)
     if (ev.action) {
         text = std::string(scenario::to_string(*ev.action));
         if (!ev.key.empty()) text += " " + ev.key;
+        if (!ev.record.empty()) text += " " + ev.record;
         text += " (" + ev.zone + ")";
     } else if (ev.fault) {
         text = "fault " + std::string(scenario::to_string(*ev.fault)) + " at " + ev.zone;

@@ -234,9 +234,7 @@ std::string facts(const scenario::Scenario& sc, const RunSummary& summary)
     const auto& comparison = summary.comparison;
     if (!comparison.predicted.empty())
         out += fmt::format("<li><b>Predicted windows</b> {} ({})</li>\n", comparison.predicted.size(),
-                           comparison.agree() ? std::string("every pairing matched")
-                                              : fmt::format("{} of {} pairings matched", comparison.matched(),
-                                                            comparison.rows.size()));
+                           tally_text(comparison));
     out += fmt::format("<li><b>Wall clock</b> {:.1f} s</li>\n", summary.wall_seconds);
     return out + "</ul>\n";
 }
@@ -334,8 +332,9 @@ std::string predictions_table(const scenario::Scenario& sc, const PredictionComp
     out += "<p>" + pairing_text(sc.probes.every) + "</p>\n";
     out += "<table class=\"predicted\">\n<thead><tr><th>verdict</th><th>zone</th><th>resolvers</th><th>from</th>"
            "<th>until</th><th>observed</th><th>cause</th></tr></thead>\n<tbody>\n";
+    std::string notes;  // why a window saw no failure, and how to see it
     for (const auto& r : comparison.rows) {
-        const bool ok = r.match == PredictionMatch::Matched;
+        const bool ok = r.match == PredictionMatch::Matched || r.match == PredictionMatch::NotObservable;
         const auto& p = r.predicted;
         out += fmt::format("<tr{}><td class=\"{}\">{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                            "<td class=\"reason\">{}</td></tr>\n",
@@ -343,8 +342,11 @@ std::string predictions_table(const scenario::Scenario& sc, const PredictionComp
                            esc(to_string(r.match)), p ? esc(p->zone) : "–", p ? esc(resolvers_text(r.resolvers)) : "–",
                            p ? when(sc, p->from) : "–", p ? when(sc, p->until) : "–", esc(observed_text(r.observed)),
                            p ? esc(p->cause) : "–");
+        if (const std::string why = unobserved_text(r); !why.empty()) notes += "<li>" + esc(why) + "</li>\n";
     }
-    return out + "</tbody>\n</table>\n</section>\n";
+    out += "</tbody>\n</table>\n";
+    if (!notes.empty()) out += "<ul class=\"predicted-notes\">\n" + notes + "</ul>\n";
+    return out + "</section>\n";
 }
 
 // Parent agents' decisions.

@@ -4,6 +4,7 @@
 #include "report/kind_report.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
+#include "report/predicted.hpp"
 #include "scenario/names.hpp"
 
 namespace rollsim::report {
@@ -94,6 +95,23 @@ json predicted_json(const PredictedEntry& p)
             {"cause", p.window.cause}};
 }
 
+json optional_offset(const std::optional<Seconds>& t) { return t ? json(t->count()) : json(nullptr); }
+
+// One pairing of a predicted window with an observed one (report/predicted.hpp).
+json pairing_json(const PredictionRow& r)
+{
+    const auto& p = r.predicted;
+    return {{"verdict", to_string(r.match)},
+            {"zone", p ? json(p->zone) : json(nullptr)},
+            {"from_s", p ? json(p->from.count()) : json(nullptr)},
+            {"until_s", p ? json(p->until.count()) : json(nullptr)},
+            {"resolvers", r.resolvers},
+            {"observed", r.observed ? window_json(*r.observed) : json(nullptr)},
+            {"exposed_s", optional_offset(r.exposed)},
+            {"observing_start_s", optional_offset(r.observing_start)},
+            {"note", unobserved_text(r)}};
+}
+
 json expectation_json(const ExpectationResult& r)
 {
     const auto& v = r.verdict;
@@ -136,6 +154,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     out["first_failure_s"] = summary.first_failure ? json(summary.first_failure->start.count()) : json(nullptr);
     // The rollover lint's predicted failure windows (empty without a rollover: block).
     out["predicted_windows"] = array_of(summary.predicted, predicted_json);
+    out["predicted_vs_observed"] = array_of(summary.comparison.rows, pairing_json);
     out["expectations"] = array_of(summary.expectations, expectation_json);
     out["monitors"] = monitors_json(summary);
     out["monitor_checks"] = monitor_checks_json(sc, record);

@@ -59,6 +59,7 @@ std::string prediction_lines(const scenario::Scenario& sc, const PredictionCompa
                                resolvers, to_string(r.match));
             out += fmt::format("    observed: {}\n", observed_text(r.observed));
             out += fmt::format("    cause: {}\n", r.predicted->cause);
+            if (const std::string why = unobserved_text(r); !why.empty()) out += fmt::format("    why: {}\n", why);
         } else {
             out += fmt::format("  {}: {}\n", to_string(r.match), observed_text(r.observed));
         }

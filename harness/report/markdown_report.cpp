@@ -87,14 +87,20 @@ std::string predictions_table(const scenario::Scenario& sc, const PredictionComp
     out += pairing_text(sc.probes.every) + "\n\n";
     out += "| verdict | zone | resolvers | from | until | observed | cause |\n";
     out += "| --- | --- | --- | --- | --- | --- | --- |\n";
+    std::string notes;  // why a window saw no failure, and how to see it
     for (const auto& r : comparison.rows) {
         const auto& p = r.predicted;
         out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n",
-                           r.match == PredictionMatch::Matched ? "✅" : "⚠️", to_string(r.match),
+                           r.match == PredictionMatch::Matched         ? "✅"
+                           : r.match == PredictionMatch::NotObservable ? "➖"
+                                                                       : "⚠️",
+                           to_string(r.match),
                            p ? markdown_cell(p->zone) : "–", p ? markdown_cell(resolvers_text(r.resolvers)) : "–",
                            p ? format_offset(p->from) : "–", p ? format_offset(p->until) : "–",
                            markdown_cell(observed_text(r.observed)), p ? markdown_cell(p->cause) : "–");
+        if (const std::string why = unobserved_text(r); !why.empty()) notes += "- " + markdown_cell(why) + "\n";
     }
+    if (!notes.empty()) out += "\n" + notes;
     return out + "\n";
 }
 

@@ -1,8 +1,12 @@
 #include "report/predicted.hpp"
 
+#include "dns/names.hpp"
+#include "rollover/cache_history.hpp"
+#include "rollover/chain_lint.hpp"
 #include "scenario/names.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -14,6 +18,7 @@ std::string to_string(PredictionMatch match)
     case PredictionMatch::Matched: return "matched";
     case PredictionMatch::Exceeds: return "exceeds prediction";
     case PredictionMatch::NotObserved: return "not observed";
+    case PredictionMatch::NotObservable: return "not observable";
     case PredictionMatch::Unpredicted: return "unpredicted failure";
     }
     return "?";
@@ -21,7 +26,9 @@ std::string to_string(PredictionMatch match)
 
 bool PredictionComparison::agree() const
 {
-    return std::all_of(rows.begin(), rows.end(), [](const auto& r) { return r.match == PredictionMatch::Matched; });
+    return std::all_of(rows.begin(), rows.end(), [](const auto& r) {
+        return r.match == PredictionMatch::Matched || r.match == PredictionMatch::NotObservable;
+    });
 }
 
 int PredictionComparison::matched() const
@@ -73,17 +80,130 @@ PredictionComparison compare_predictions(const scenario::Scenario& sc,
         for (const auto* w : compared) {
             if (!overlaps(i, *w)) continue;
             seen = true;
-            out.rows.push_back({out.predicted[i], i, affected[i], *w,
-                                inside_any(*w) ? PredictionMatch::Matched : PredictionMatch::Exceeds});
+            const auto match = inside_any(*w) ? PredictionMatch::Matched : PredictionMatch::Exceeds;
+            out.rows.push_back({out.predicted[i], i, affected[i], *w, match, std::nullopt, std::nullopt});
         }
-        if (!seen) out.rows.push_back({out.predicted[i], i, affected[i], std::nullopt, PredictionMatch::NotObserved});
+        if (!seen)
+            out.rows.push_back({out.predicted[i], i, affected[i], std::nullopt, PredictionMatch::NotObserved,
+                                std::nullopt, std::nullopt});
     }
     for (const auto* w : compared) {
         bool any = false;
         for (std::size_t i = 0; i < out.predicted.size(); ++i) any = any || overlaps(i, *w);
-        if (!any) out.rows.push_back({std::nullopt, 0, {}, *w, PredictionMatch::Unpredicted});
+        if (!any) out.rows.push_back({std::nullopt, 0, {}, *w, PredictionMatch::Unpredicted, std::nullopt, std::nullopt});
     }
     return out;
+}
+
+namespace {
+
+// The zone of the scenario a name is in: the deepest one it is at or below.
+const scenario::ZoneSpec* zone_of(const scenario::Scenario& sc, const std::string& qname)
+{
+    const scenario::ZoneSpec* best = nullptr;
+    for (const auto& z : sc.zones)
+        if (dns::is_at_or_below(qname, z.name) && (!best || z.name.size() > best->name.size())) best = &z;
+    return best;
+}
+
+rollover::CacheProbe cache_probe(const scenario::ZoneSpec& zone, Seconds at, const scenario::Query& q)
+{
+    const auto it = zone.ttl.by_type.find(q.qtype);
+    return {at, q.text(), Seconds(it != zone.ttl.by_type.end() ? it->second : zone.ttl.default_ttl)};
+}
+
+// What `resolver` was asked about names of `zone`, in time order.
+std::vector<rollover::CacheProbe> probes_of(const scenario::Scenario& sc, const scenario::ZoneSpec& zone,
+                                            const std::string& resolver,
+                                            const std::vector<runner::Observation>& observations)
+{
+    std::vector<rollover::CacheProbe> out;
+    for (const auto& o : observations)
+        if (o.resolver == resolver && zone_of(sc, o.query.qname) == &zone) out.push_back(cache_probe(zone, o.offset, o.query));
+    return out;
+}
+
+// The instants the run probed (the regular ones and those around every change,
+// runner/schedule.hpp), and the scenario's queries of names of `zone` (their TTLs with them).
+std::vector<Seconds> probe_grid(const std::vector<runner::Observation>& observations)
+{
+    std::set<Seconds> instants;
+    for (const auto& o : observations) instants.insert(o.offset);
+    return {instants.begin(), instants.end()};
+}
+
+std::vector<rollover::CacheProbe> zone_queries(const scenario::Scenario& sc, const scenario::ZoneSpec& zone)
+{
+    std::vector<rollover::CacheProbe> out;
+    for (const auto& q : sc.probes.queries)
+        if (zone_of(sc, q.qname) == &zone) out.push_back(cache_probe(zone, Seconds(0), q));
+    return out;
+}
+
+// A NotObserved row of a warm window: exposed when some resolver's cache could have failed in
+// it, else NotObservable with a start that would have seen it.
+void judge_unobserved(const scenario::Scenario& sc, PredictionRow& r, const std::vector<runner::Observation>& obs)
+{
+    const scenario::ZoneSpec* zone = sc.find_zone(r.predicted->zone);
+    if (!zone) return;
+    const auto phases = rollover::play_chain(sc, *zone).phases;
+    // The lab propagates at once: the spans are the TTLs alone.
+    const rollover::CacheSpans ttls{Seconds(zone->ttl.ds), Seconds(zone->ttl.dnskey), Seconds(zone->ttl.negative)};
+    const bool check_ds = rollover::checks_ds(sc, *zone);
+    for (const auto& name : r.resolvers) {
+        r.exposed = rollover::first_failing_fetch(phases, ttls, probes_of(sc, *zone, name, obs), *r.predicted, check_ds);
+        if (r.exposed) return;
+    }
+    r.match = PredictionMatch::NotObservable;
+    r.observing_start = rollover::first_observing_start(phases, ttls, zone_queries(sc, *zone), probe_grid(obs),
+                                                        *r.predicted, check_ds);
+}
+
+}  // namespace
+
+PredictionComparison compare_predictions(const scenario::Scenario& sc,
+                                         const std::vector<rollover::PredictedWindow>& predicted,
+                                         const std::vector<FailureWindow>& windows,
+                                         const std::vector<runner::Observation>& observations)
+{
+    PredictionComparison out = compare_predictions(sc, predicted, windows);
+    for (auto& r : out.rows)
+        if (r.match == PredictionMatch::NotObserved && !r.predicted->cold && !r.predicted->anchor)
+            judge_unobserved(sc, r, observations);
+    return out;
+}
+
+std::string unobserved_text(const PredictionRow& r)
+{
+    if (r.match == PredictionMatch::NotObservable) {
+        const std::string how =
+            r.observing_start
+                ? fmt::format("to see it, start a warm resolver at {} (`start: {}`) beside the others, or probe more "
+                              "often",
+                              format_offset(*r.observing_start), format_offset(*r.observing_start))
+                : std::string("no warm resolver started at another probe instant would see it either (a cache fetches "
+                              "the DS set only when it fetches the DNSKEY set); probe at other instants (a shorter "
+                              "`every`) to look closer");
+        return fmt::format("a worst case over cache phases that no probe of {} could straddle: none fetched inside "
+                           "it with cached sets that fail; {}",
+                           resolvers_text(r.resolvers), how);
+    }
+    if (r.match == PredictionMatch::NotObserved && r.exposed)
+        return fmt::format("a cache of {} fetched with sets that fail at {}, yet no failure was seen",
+                           resolvers_text(r.resolvers), format_offset(*r.exposed));
+    return {};
+}
+
+std::string tally_text(const PredictionComparison& c)
+{
+    const auto n = c.rows.size();
+    const auto m = static_cast<std::size_t>(c.matched());
+    if (m == n) return "every pairing matched";
+    const auto unobservable = std::count_if(c.rows.begin(), c.rows.end(), [](const auto& r) {
+        return r.match == PredictionMatch::NotObservable;
+    });
+    std::string out = fmt::format("{} of {} pairings matched", m, n);
+    return unobservable ? out + fmt::format(", {} not observable", unobservable) : out;
 }
 
 std::string pairing_text(Seconds probe_interval)

@@ -10,6 +10,7 @@
 
 #include "report/evaluate.hpp"
 #include "rollover/planner.hpp"
+#include "runner/observation.hpp"
 #include "scenario/model.hpp"
 
 #include <optional>
@@ -21,11 +22,12 @@ namespace rollsim::report {
 enum class PredictionMatch {
     Matched,      // an observed window within the predicted one
     Exceeds,      // an observed window overlapping the predicted one but starting or ending outside it
-    NotObserved,  // a predicted window in which the affected resolvers did not fail
+    NotObserved,  // a predicted window in which the affected resolvers did not fail, though their caches could have
+    NotObservable,  // ... and whose worst case no cache of theirs, rebuilt from their probes, could straddle
     Unpredicted,  // an observed window no predicted window overlaps
 };
 
-// "matched", "exceeds prediction", "not observed", "unpredicted failure"
+// "matched", "exceeds prediction", "not observed", "not observable", "unpredicted failure"
 std::string to_string(PredictionMatch match);
 
 struct PredictionRow {
@@ -34,6 +36,12 @@ struct PredictionRow {
     std::vector<std::string> resolvers;                  // the resolvers the prediction applies to
     std::optional<FailureWindow> observed;               // nullopt: nothing observed
     PredictionMatch match = PredictionMatch::Matched;
+    // NotObserved, when the probes were known: the first probe inside the window at which an
+    // affected resolver's cache fetched with sets that fail (rollover/cache_history.hpp).
+    std::optional<Seconds> exposed;
+    // NotObservable: the first instant the run probed at which a warm resolver started then
+    // (`start:`) and probed with the others would have seen the window; nullopt when none would.
+    std::optional<Seconds> observing_start;
 };
 
 struct PredictionComparison {
@@ -45,7 +53,7 @@ struct PredictionComparison {
     // NotObserved row; then one Unpredicted row per observed window overlapping none.
     std::vector<PredictionRow> rows;
 
-    // Every row matched: what `predicted-windows: match` demands.
+    // Every row matched or not observable: what `predicted-windows: match` demands.
     bool agree() const;
     // The rows that matched.
     int matched() const;
@@ -57,6 +65,26 @@ struct PredictionComparison {
 PredictionComparison compare_predictions(const scenario::Scenario& scenario,
                                          const std::vector<rollover::PredictedWindow>& predicted,
                                          const std::vector<FailureWindow>& windows);
+
+// compare_predictions, then each NotObserved row of a warm window is judged against what the
+// resolvers it applies to could see: their cache histories rebuilt from their probes
+// (`observations`) and the zone's TTLs (rollover/cache_history.hpp). A row no such history
+// straddles becomes NotObservable, with a start that would have seen it; the others keep
+// NotObserved, with the instant a cache was exposed. Cold windows and trust-anchor windows are
+// left as they are: a fresh validator sees the served sets at every probe.
+PredictionComparison compare_predictions(const scenario::Scenario& scenario,
+                                         const std::vector<rollover::PredictedWindow>& predicted,
+                                         const std::vector<FailureWindow>& windows,
+                                         const std::vector<runner::Observation>& observations);
+
+// Why a row that saw no failure passes or fails, and how to see its window; empty for the
+// other rows. NotObservable: "a worst case over cache phases that no probe of warm could
+// straddle (...); to see it, start a warm resolver at +3d (`start: +3d`), or probe more often";
+// NotObserved: "warm's cache fetched with sets that fail at +1d20m, yet no failure was seen".
+std::string unobserved_text(const PredictionRow& row);
+
+// "every pairing matched", "1 of 2 pairings matched", "0 of 1 pairings matched, 1 not observable".
+std::string tally_text(const PredictionComparison& comparison);
 
 // "The rollover lint's predicted failure windows and the observed failure windows of the
 // resolvers they apply to, paired within one probe interval (30m).": what a table of the rows says.

@@ -57,7 +57,7 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     out.failure_groups = group_failures(sc, record.events, out.windows);
     out.quiet_ancestors = quiet_ancestors(sc, record, out.failure_groups);
     out.predicted = predicted_entries(sc, predicted);
-    out.comparison = compare_predictions(sc, predicted, out.windows);
+    out.comparison = compare_predictions(sc, predicted, out.windows, record.observations);
     out.monitors = summarize_monitors(sc, record.monitor_checks, out.failure_groups);
     out.kinds = kind_differences(record.observations);
     for (auto& v : evaluate(sc, out.comparison, record.observations)) {

@@ -60,6 +60,12 @@ void print_windows(std::ostream& out, const scenario::Scenario& sc, const RunSum
                            format_time(sc.start + first->start), first->resolver, first->query.text());
 }
 
+// Green for a pairing that agrees, yellow for a worst case no cache could straddle, red otherwise.
+const char* colour(PredictionMatch m)
+{
+    return m == PredictionMatch::Matched ? "32" : m == PredictionMatch::NotObservable ? "33" : "31";
+}
+
 // Rollovers: the lint's predicted windows beside the observed daemon (warm) windows.
 void print_predictions(std::ostream& out, const RunSummary& summary, const TerminalStyle& style)
 {
@@ -70,8 +76,8 @@ void print_predictions(std::ostream& out, const RunSummary& summary, const Termi
         std::string label = r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none");
         if (r.predicted && r.predicted->anchor)
             label += r.predicted->anchor == scenario::TrustAnchorMode::Rfc5011 ? " (rfc5011)" : " (static)";
-        out << fmt::format("  {:<29} {:<62} {}\n", label, observed_text(r.observed),
-                           paint(style, r.match == PredictionMatch::Matched ? "32" : "31", verdict));
+        out << fmt::format("  {:<29} {:<62} {}\n", label, observed_text(r.observed), paint(style, colour(r.match), verdict));
+        if (const std::string why = unobserved_text(r); !why.empty()) out << "    " << why << "\n";
     }
     if (summary.comparison.rows.empty()) out << "  none predicted, none observed\n";
 }

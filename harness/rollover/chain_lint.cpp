@@ -317,6 +317,11 @@ CacheSpans cache_spans(const scenario::ZoneSpec& zone, const std::vector<Rollove
             Seconds(zone.ttl.negative) + in.dprp};
 }
 
+bool checks_ds(const scenario::Scenario& sc, const scenario::ZoneSpec& zone)
+{
+    return zone.name != "." && !zone.parent_agent && !has_stale_ds(sc, zone.name);
+}
+
 std::vector<ChainFinding> lint_chain(const scenario::Scenario& sc, const std::vector<RolloverPlan>& plans)
 {
     std::vector<PredictedWindow> planned;
@@ -328,7 +333,7 @@ std::vector<ChainFinding> lint_chain(const scenario::Scenario& sc, const std::ve
         if (zone.keys.empty()) continue;
         ZoneChain chain = play_chain(sc, zone);
         out.insert(out.end(), chain.no_ops.begin(), chain.no_ops.end());
-        const bool check_ds = zone.name != "." && !zone.parent_agent && !has_stale_ds(sc, zone.name);
+        const bool check_ds = checks_ds(sc, zone);
         for (auto& w : chain_windows(zone.name, chain.phases, cache_spans(zone, plans), check_ds, sc.duration)) {
             if (std::any_of(planned.begin(), planned.end(), [&](const auto& p) { return overlaps(w, p); })) continue;
             scenario::SourceLoc loc = zone.loc;

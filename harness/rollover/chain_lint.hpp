@@ -71,6 +71,10 @@ std::vector<PredictedWindow> chain_windows(const std::string& zone, const std::v
 // The spans of `zone`: its TTLs and the propagation delays of its rollover, if it has one.
 CacheSpans cache_spans(const scenario::ZoneSpec& zone, const std::vector<RolloverPlan>& plans);
 
+// Whether the lint checks the DS set of `zone`: not the root, a zone with a parent agent or one
+// with a stale-ds fault (see lint_chain).
+bool checks_ds(const scenario::Scenario& scenario, const scenario::ZoneSpec& zone);
+
 // Every zone's findings: the no-op warnings, and the windows that no finding of the rollover
 // lint (`plans`) already predicts (a window overlapping one of those, in the same zone, is that
 // finding's). The DS set is not checked for the root, a zone with a parent agent or one with a

@@ -124,6 +124,10 @@ struct SignerSpec {
     SourceLoc policy_loc;  // where policy: is written, for errors about the file
 };
 
+// The digest type of a DS record the parent publishes (RFC 4034 5.1.3): SHA-256 (RFC 4509) or
+// SHA-384 (RFC 6605); the value is the IANA code.
+enum class DsDigest : std::uint8_t { Sha256 = 2, Sha384 = 4 };
+
 struct ZoneSpec {
     std::string name;  // "example.com.", "." for the root
     bool implicit = false;  // an ancestor the lab created with default policy
@@ -141,6 +145,8 @@ struct ZoneSpec {
     std::vector<KeySpec> keys;
     std::optional<ParentAgent> parent_agent;  // nullopt: the DS follows the keys' schedule only
     SignerSpec signer;  // rollsim's own unless the file says otherwise
+    // `ds-digests:`: one DS per digest type for each KSK/CSK the parent lists, in this order.
+    std::vector<DsDigest> ds_digests{DsDigest::Sha256};
     SourceLoc loc;
 };
 
@@ -157,6 +163,9 @@ enum class ActionKind {
     CdsPublish,   // key: the child lists it in its CDS/CDNSKEY RRsets (RFC 7344)
     CdsRemove,    // key: the child withdraws it from its CDS/CDNSKEY RRsets
     CdsDelete,    // zone: the child publishes the delete signal (RFC 8078 4) instead of its CDS set
+    RecordAdd,    // zone: `record` is added to the zone's data
+    RecordChange, // zone: `record` replaces the zone's records of its owner and type (new data or TTL)
+    RecordRemove, // zone: the zone's records equal to `record` (owner, type, data) are removed
 };
 
 // The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
@@ -225,6 +234,7 @@ struct Event {
     std::optional<Seconds> validity;  // short-validity
     std::optional<int> iterations;  // nsec3-iterations
     std::optional<int> algorithm;   // unsupported-algorithm: the number used instead
+    std::string record;             // record actions: "www.example.com. 300 IN A 192.0.2.9"
     std::string say;                // narrative text, shown in reports
     SourceLoc loc;
 };

@@ -33,7 +33,15 @@ inline constexpr Named<ActionKind> kActionNames[] = {
     {ActionKind::StopSigner, "stop-signer"},   {ActionKind::StartSigner, "start-signer"},
     {ActionKind::Revoke, "revoke"},            {ActionKind::CdsPublish, "cds-publish"},
     {ActionKind::CdsRemove, "cds-remove"},     {ActionKind::CdsDelete, "cds-delete"},
+    {ActionKind::RecordAdd, "record-add"},     {ActionKind::RecordChange, "record-change"},
+    {ActionKind::RecordRemove, "record-remove"},
 };
+
+// The actions on a zone's data, which take `record:` and no key.
+constexpr bool is_record_action(ActionKind a)
+{
+    return a == ActionKind::RecordAdd || a == ActionKind::RecordChange || a == ActionKind::RecordRemove;
+}
 
 // expectation outcomes
 inline constexpr Named<Outcome> kOutcomeNames[] = {
@@ -153,6 +161,9 @@ inline constexpr Named<TrustAnchorMode> kTrustAnchorModeNames[] = {
 inline constexpr Named<DeletePolicy> kDeletePolicyNames[] = {
     {DeletePolicy::Accept, "accept"}, {DeletePolicy::Refuse, "refuse"}};
 
+// zone `ds-digests:`
+inline constexpr Named<DsDigest> kDsDigestNames[] = {{DsDigest::Sha256, "sha256"}, {DsDigest::Sha384, "sha384"}};
+
 // The event fields that narrow or tune a fault (every fault also takes zone, until and say).
 enum FaultParam : unsigned {
     kParamKey = 1u << 0,
@@ -246,6 +257,7 @@ constexpr std::span<const Named<ResolverOption>> name_table(ResolverOption) { re
 constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }
 constexpr std::span<const Named<DeletePolicy>> name_table(DeletePolicy) { return kDeletePolicyNames; }
 constexpr std::span<const SignerKindRow> name_table(SignerKind) { return kSignerKindNames; }
+constexpr std::span<const Named<DsDigest>> name_table(DsDigest) { return kDsDigestNames; }
 constexpr std::span<const Named<FaultParam>> name_table(FaultParam) { return kFaultParamNames; }
 constexpr std::span<const FaultRow> name_table(FaultKind) { return kFaultNames; }
 constexpr std::span<const RolloverMethodRow> name_table(RolloverMethod) { return kRolloverMethodNames; }

@@ -51,7 +51,7 @@ constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",    
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",
-                                            "signing",  "keys",         "parent-agent", "signer"};
+                                            "signing",  "keys",         "parent-agent", "signer", "ds-digests"};
 constexpr std::string_view kSignerFields[] = {"kind", "policy", "keys"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
@@ -61,7 +61,8 @@ constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publi
                                            "retire", "remove",    "ds",   "ds-remove", "servers", "revoke"};
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
-                                             "server", "type", "name",  "offset", "validity", "iterations", "algorithm"};
+                                             "server", "type", "name",  "offset", "validity", "iterations", "algorithm",
+                                             "record"};
 constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
 constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
@@ -276,6 +277,7 @@ private:
     void parse_zones(const Field& f);
     ZoneSpec parse_zone(const std::string& name, const Field& f);
     Ttls parse_ttls(const Field& f) const;
+    std::vector<DsDigest> parse_ds_digests(const Field& f, const ZoneSpec& zone) const;
     SigningPolicy parse_signing(const Field& f, Algorithm& algorithm_out) const;
     void parse_nsec3(const Field& f, SigningPolicy& policy) const;
     void parse_resign(const Fields& signing, SigningPolicy& policy) const;
@@ -316,6 +318,7 @@ private:
         }
     }
     void parse_records(const Field& f, ZoneSpec& zone) const;
+    std::string parse_record(const YAML::Node& item, const ZoneSpec& zone) const;
     std::string render_record(const std::vector<Token>& tokens, const RecordContext& ctx, const ZoneSpec& zone,
                               std::string& owner_out) const;
     void check_owner(const std::string& owner, const Token& at, const RecordContext& ctx, const ZoneSpec& zone) const;
@@ -347,6 +350,8 @@ private:
     void parse_timeline(const Field& f);
     Event parse_event(const YAML::Node& node);
     void parse_action(Event& ev, const Fields& f, const Field& action_field);
+    void parse_record_action(Event& ev, const Fields& f, const Field& action_field,
+                             const std::vector<std::string>& words);
     void parse_fault(Event& ev, const Fields& f, const Field& fault_field);
     void check_fault_needs(const Event& ev, const Fields& f, const Field& fault_field) const;
     void parse_fault_target(Event& ev, const Fields& f, const ZoneSpec& zone);

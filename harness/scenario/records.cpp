@@ -232,23 +232,28 @@ void Parser::read_zone_text(const fs::path& file, RecordContext& ctx, const Zone
 void Parser::parse_records(const Field& f, ZoneSpec& zone) const
 {
     if (f.value.IsNull()) return;
-    for (const auto& item : items(f, "a list of records such as 'www A 192.0.2.1'")) {
-        const SourceLoc at = loc(item);
-        if (!item.IsScalar())
-            fail(at, fmt::format("each record must be a string such as 'www A 192.0.2.1', not {} (quote records "
-                                 "that contain ': ')", describe(item)));
-        // Token columns are exact for one-line scalars; a quoted scalar starts one column later.
-        const int offset = at.column - 1 + (item.Tag() == "!" ? 1 : 0);
-        std::vector<Token> tokens;
-        int depth = 0;
-        if (auto err = tokenize(item.Scalar(), at.line, offset, depth, tokens))
-            fail({m_file, at.line, err->column}, err->message);
-        if (depth != 0) fail(at, "unbalanced '(' in record; add the closing ')'");
-        if (tokens.empty()) fail(at, "empty record; write e.g. 'www A 192.0.2.1'");
-        RecordContext ctx{m_file, zone.name, std::nullopt, std::nullopt};
-        std::string owner;
-        add_record(zone, render_record(tokens, ctx, zone, owner), at);
-    }
+    for (const auto& item : items(f, "a list of records such as 'www A 192.0.2.1'"))
+        add_record(zone, parse_record(item, zone), loc(item));
+}
+
+// One record of records: or of a record action's record:, owner relative to the zone.
+std::string Parser::parse_record(const YAML::Node& item, const ZoneSpec& zone) const
+{
+    const SourceLoc at = loc(item);
+    if (!item.IsScalar())
+        fail(at, fmt::format("each record must be a string such as 'www A 192.0.2.1', not {} (quote records "
+                             "that contain ': ')", describe(item)));
+    // Token columns are exact for one-line scalars; a quoted scalar starts one column later.
+    const int offset = at.column - 1 + (item.Tag() == "!" ? 1 : 0);
+    std::vector<Token> tokens;
+    int depth = 0;
+    if (auto err = tokenize(item.Scalar(), at.line, offset, depth, tokens))
+        fail({m_file, at.line, err->column}, err->message);
+    if (depth != 0) fail(at, "unbalanced '(' in record; add the closing ')'");
+    if (tokens.empty()) fail(at, "empty record; write e.g. 'www A 192.0.2.1'");
+    RecordContext ctx{m_file, zone.name, std::nullopt, std::nullopt};
+    std::string owner;
+    return render_record(tokens, ctx, zone, owner);
 }
 
 void Parser::add_record(ZoneSpec& zone, std::string record, const SourceLoc& where) const

@@ -5,6 +5,7 @@
 // can add keys and prepare/ makes once the rollovers are planned.
 #include "scenario/parse.hpp"
 #include "scenario/parser.hpp"
+#include "scenario/zone_records.hpp"
 
 #include "dns/names.hpp"
 
@@ -89,6 +90,13 @@ void Parser::parse_timeline(const Field& f)
         m_scenario.timeline.push_back(parse_event(item));
     std::stable_sort(m_scenario.timeline.begin(), m_scenario.timeline.end(),
                      [](const Event& a, const Event& b) { return a.at < b.at; });
+    // Record actions played in time order: one that changes nothing is a mistake.
+    for (const auto& zone : m_scenario.zones) {
+        std::vector<std::string> records = zone.records;
+        for (const auto& ev : m_scenario.timeline)
+            if (ev.action && is_record_action(*ev.action) && ev.zone == zone.name)
+                if (auto why = apply_record_action(records, ev)) fail(ev.loc, *why);
+    }
 }
 
 Event Parser::parse_event(const YAML::Node& node)
@@ -109,6 +117,8 @@ Event Parser::parse_event(const YAML::Node& node)
     if (const Field* k = f.find("key")) scalar(*k);  // a key: without a value is refused before the rest
     if (act) parse_action(ev, f, *act);
     else parse_fault(ev, f, *flt);
+    if (const Field* r = f.find("record"); r && !(ev.action && is_record_action(*ev.action)))
+        fail(key_loc(*r), "record: applies only to the actions record-add, record-change and record-remove; remove it");
     return ev;
 }
 
@@ -132,6 +142,7 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
         fail(key_loc(field), fmt::format("{}: applies only to faults ({}); remove it", field.name,
                                          join_and(fault_takers(*bit))));
     }
+    if (is_record_action(*kind)) return parse_record_action(ev, f, act, words);
     if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner || *kind == ActionKind::CdsDelete) {
         if (words.size() > 1 || key_field)
             fail(words.size() > 1 ? loc(act) : key_loc(*key_field),
@@ -150,6 +161,24 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
     ev.key = words.size() > 1 ? words[1] : key_field ? scalar(*key_field) : "";
     if (ev.key.empty()) fail(loc(act), fmt::format("action '{}' needs a key: write '{} <key>'", words[0], words[0]));
     refer_to_key(ev, words.size() > 1 ? loc(act) : loc(*key_field), words[0]);
+}
+
+// do: record-add | record-change | record-remove, zone: and record: (one record, as in records:).
+void Parser::parse_record_action(Event& ev, const Fields& f, const Field& act, const std::vector<std::string>& words)
+{
+    const std::string verb = to_lower(words[0]);
+    const Field* key_field = f.find("key");
+    if (words.size() > 1 || key_field)
+        fail(words.size() > 1 ? loc(act) : key_loc(*key_field),
+             fmt::format("action '{}' changes a zone's data, not a key; remove the key and give zone: and record:",
+                         verb));
+    if (ev.zone.empty()) fail(loc(act), fmt::format("action '{}' needs zone: (the zone whose data changes)", verb));
+    const Field* r = f.find("record");
+    if (!r)
+        fail(loc(act), fmt::format("action '{}' needs record: (one record as in records:, e.g. record: 'www 60 A "
+                                   "192.0.2.9')",
+                                   verb));
+    ev.record = parse_record(r->value, *m_scenario.find_zone(ev.zone));
 }
 
 // The key an event names: checked now, or by prepare/ once the rollovers have added theirs.

@@ -105,7 +105,36 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
         zone.parent_agent = agent;
     }
     if (const Field* s = z.find("signer")) parse_signer(*s, z, zone);
+    if (const Field* d = z.find("ds-digests")) zone.ds_digests = parse_ds_digests(*d, zone);
     return zone;
+}
+
+// ds-digests: [sha256, sha384]: the digest types of the DS records at the parent.
+std::vector<DsDigest> Parser::parse_ds_digests(const Field& f, const ZoneSpec& zone) const
+{
+    if (zone.name == ".")
+        fail(key_loc(f), "the root has no parent, so no DS; its trust anchor is its DNSKEY (remove ds-digests)");
+    if (zone.parent_agent)
+        fail(key_loc(f), fmt::format("zone {} has a parent-agent, which publishes the digest types of the child's "
+                                     "CDS records; remove ds-digests or parent-agent",
+                                     zone.name));
+    if (!f.value.IsSequence())
+        fail(loc(f), fmt::format("ds-digests must be a list of one or two digest types such as [sha256, sha384], "
+                                 "not {}",
+                                 describe(f.value)));
+    if (f.value.size() == 0)
+        fail(loc(f), "ds-digests is empty; list sha256, sha384 or both, or remove it for the default [sha256]");
+    std::vector<DsDigest> out;
+    for (const auto& item : f.value) {
+        const Field digest{"ds-digests", item, item};
+        if (item.IsScalar() && (to_lower(item.Scalar()) == "sha1" || to_lower(item.Scalar()) == "sha-1"))
+            fail(loc(item), "a SHA-1 DS must not be published (RFC 8624 3.3); use sha256 or sha384");
+        const DsDigest d = choice<DsDigest>(digest, "DS digest type");
+        if (std::find(out.begin(), out.end(), d) != out.end())
+            fail(loc(item), fmt::format("DS digest type {} is listed twice; remove one", to_string(d)));
+        out.push_back(d);
+    }
+    return out;
 }
 
 Ttls Parser::parse_ttls(const Field& f) const

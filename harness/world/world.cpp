@@ -3,6 +3,7 @@
 #include "scenario/zone_file.hpp"
 
 #include "dns/names.hpp"
+#include "scenario/zone_records.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -202,6 +203,9 @@ std::vector<const Event*> World::advance_to(Seconds t)
         case ActionKind::StopSigner: zone_mut(ev.zone).signer_started = false; break;
         case ActionKind::StartSigner: zone_mut(ev.zone).signer_started = true; break;
         case ActionKind::Revoke: key_mut(ev.zone, ev.key).revoke = at; break;
+        case ActionKind::RecordAdd:
+        case ActionKind::RecordChange:
+        case ActionKind::RecordRemove: break;  // looked up by time (zone_records)
         }
     }
     return applied;
@@ -284,27 +288,15 @@ std::vector<std::string> World::delegation_records(const ZoneRuntime& child, Sec
         if (k.spec->role == KeyRole::Zsk || !k.state(ds_time).ds_at_parent) continue;
         const std::string& key = k.spec->name;
         if (fault(FaultKind::DsMissing, name, t, key)) continue;
-        // RFC 4034 5.1: the DS names the key by tag and algorithm and carries its digest.
-        dnssec::DsData ds = relabel ? dnssec::ds_of_dnskey(relabel_dnskey(k.key.dnskey_rr(spec.ttl.dnskey),
-                                                                          relabel->algorithm.value_or(253)))
-                                    : k.key.ds();
-        if (fault(FaultKind::DsDigestMismatch, name, t, key) && !ds.digest.empty()) ds.digest[0] ^= 0xff;
-        if (fault(FaultKind::DsUnknownKeytag, name, t, key)) {
-            // A tag no key of the zone has.
-            std::uint16_t tag = ds.keytag;
-            auto taken = [&](std::uint16_t candidate) {
-                for (const auto& other : child.keys)
-                    if (other.key.keytag() == candidate) return true;
-                return false;
-            };
-            do tag = static_cast<std::uint16_t>(tag + 1); while (taken(tag));
-            ds.keytag = tag;
+        for (const auto digest : spec.ds_digests) {
+            // RFC 4034 5.1: the DS names the key by tag and algorithm and carries its digest.
+            const auto type = static_cast<std::uint8_t>(digest);
+            dnssec::DsData ds = relabel ? dnssec::ds_of_dnskey(relabel_dnskey(k.key.dnskey_rr(spec.ttl.dnskey),
+                                                                              relabel->algorithm.value_or(253)),
+                                                               type)
+                                        : k.key.ds(type);
+            out.push_back(faulty_ds(child, std::move(ds), t, key).to_rr(name, spec.ttl.ds));
         }
-        if (fault(FaultKind::DsWrongAlgorithm, name, t, key))
-            ds.algorithm = ds.algorithm == 13 ? 8 : 13;  // another algorithm validators implement
-        if (fault(FaultKind::DsUnsupportedDigest, name, t, key))
-            ds.digest_type = 6;  // SM3 (RFC 9563): assigned, and unknown to the validators here
-        out.push_back(ds.to_rr(name, spec.ttl.ds));
     }
     // A zone signed by the operator's signer: the DS set the runner read from its keys.
     if (const auto it = m_delegated_ds.find(name); it != m_delegated_ds.end())
@@ -324,6 +316,29 @@ const std::vector<std::string>& World::delegated_ds(const std::string& zone) con
     return it == m_delegated_ds.end() ? kNone : it->second;
 }
 
+// `ds` as the parent publishes it under the DS faults active at `t` on `key`'s DS.
+dnssec::DsData World::faulty_ds(const ZoneRuntime& child, dnssec::DsData ds, Seconds t, const std::string& key) const
+{
+    const auto& name = child.spec->name;
+    if (fault(FaultKind::DsDigestMismatch, name, t, key) && !ds.digest.empty()) ds.digest[0] ^= 0xff;
+    if (fault(FaultKind::DsUnknownKeytag, name, t, key)) {
+        // A tag no key of the zone has.
+        std::uint16_t tag = ds.keytag;
+        auto taken = [&](std::uint16_t candidate) {
+            for (const auto& other : child.keys)
+                if (other.key.keytag() == candidate) return true;
+            return false;
+        };
+        do tag = static_cast<std::uint16_t>(tag + 1); while (taken(tag));
+        ds.keytag = tag;
+    }
+    if (fault(FaultKind::DsWrongAlgorithm, name, t, key))
+        ds.algorithm = ds.algorithm == 13 ? 8 : 13;  // another algorithm validators implement
+    if (fault(FaultKind::DsUnsupportedDigest, name, t, key))
+        ds.digest_type = 6;  // SM3 (RFC 9563): assigned, and unknown to the validators here
+    return ds;
+}
+
 std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Seconds t) const
 {
     const auto& spec = *zone.spec;
@@ -331,7 +346,8 @@ std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Sec
     for (const auto& s : zone.servers) out.push_back(fmt::format("{} {} IN NS {}", spec.name, spec.ttl.ns, s.name));
     for (const auto& s : zone.servers)
         out.push_back(fmt::format("{} {} IN A {}", s.name, ttl_for(spec.ttl, "A", spec.ttl.default_ttl), s.address));
-    out.insert(out.end(), spec.records.begin(), spec.records.end());
+    const auto records = scenario::zone_records(m_scenario, spec, t);
+    out.insert(out.end(), records.begin(), records.end());
     for (const auto& child : m_zones)
         if (child.spec != zone.spec && dns::parent_name(child.spec->name) == spec.name) {
             auto d = delegation_records(child, t);

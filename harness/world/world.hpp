@@ -121,6 +121,7 @@ private:
                                  const std::string& key = "", int server = -1) const;
     std::vector<std::string> content(const ZoneRuntime& zone, int server, Seconds t) const;
     std::vector<std::string> delegation_records(const ZoneRuntime& child, Seconds t) const;
+    dnssec::DsData faulty_ds(const ZoneRuntime& child, dnssec::DsData ds, Seconds t, const std::string& key) const;
     std::string dnskey_record(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
     const dnssec::Key& signing_key(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
 

@@ -129,6 +129,14 @@ TEST(FaultCatalog, DsDigestMismatch)
     check_warm_ede(report, kDay + 90 * kMinute, kDay + 12 * kHour, 9, "DS hash mismatches key");
 }
 
+// Two DS per key (ds-digests: [sha256, sha384]), both garbled: the same failure as one.
+TEST(FaultCatalog, DsDigestMismatchOfBothDigests)
+{
+    auto report = run_and_report(scenario("ds-digest-mismatch-both-digests"));
+    check_bogus(report, kDay, kDay + 12 * kHour, "DS hash mismatches key", kDay + kHour + 1,
+                kDay + 12 * kHour + 45 * kMinute, 9, "DS hash mismatches key");
+}
+
 TEST(FaultCatalog, DsUnknownKeytag)
 {
     auto report = run_and_report(scenario("ds-unknown-keytag"));

@@ -157,6 +157,25 @@ TEST(Rollovers, RegistrarReplacingTheDsFailsEveryValidatorInTheWindowsTheTimelin
     EXPECT_EQ(windows_of(report, "warm").size(), 1u) << report["failure_windows"].dump();
 }
 
+// The operator's second mistake: the old DS withdrawn 5m after the DNSKEY swap. The lint's worst
+// case pairs a DNSKEY set cached from before the swap with a DS set fetched after the withdrawal;
+// real Unbound fetches its DS set only with a DNSKEY set and never fails, and the window is
+// reported not observable, which `predicted-windows: match` accepts.
+TEST(Rollovers, TheOldDsWithdrawnEarlyIsAWorstCaseUnboundDoesNotObserve)
+{
+    auto report = run_and_report("scenarios/rollovers/ksk-double-ds-old-ds-early.yaml");
+    expect_every_expectation_passed(report);
+    ASSERT_EQ(report["predicted_windows"].size(), 1u) << report["predicted_windows"].dump();
+    EXPECT_EQ(report["predicted_windows"][0]["resolvers"], nlohmann::json::array({"warm"}));
+    EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+    ASSERT_EQ(report["predicted_vs_observed"].size(), 1u) << report["predicted_vs_observed"].dump();
+    const auto& pairing = report["predicted_vs_observed"][0];
+    EXPECT_EQ(pairing["verdict"], "not observable") << pairing.dump();
+    EXPECT_TRUE(pairing["observing_start_s"].is_null()) << pairing.dump();
+    EXPECT_TRUE(contains(pairing["note"], "no warm resolver started at another probe instant would see it"))
+        << pairing.dump();
+}
+
 TEST(Rollovers, PlanJsonGivesTheStepsIntervalsAndFindingsAndStrictFailsOnAFinding)
 {
     const std::string file = repo_path("scenarios/rollovers/ksk-double-ds-registrar-replaced.yaml");

@@ -50,6 +50,40 @@ TEST(BasicsCatalog, HealthyChainStaysSecureFor90DaysWhileResigning)
     EXPECT_TRUE(report["failure_windows"].empty());
 }
 
+// ds-digests: the root lists com. by a SHA-256 and a SHA-384 DS, com. lists example.com. by a
+// SHA-384 DS alone (RFC 6605). Unbound builds the chain through them: every probe secure.
+TEST(BasicsCatalog, ASha384DsAloneOrBesideASha256OneValidates)
+{
+    auto report = run_and_report("scenarios/basics/ds-sha384.yaml");
+    expect_every_expectation_passed(report);
+    for (const std::string resolver : {"warm", "cold"}) {
+        auto answers = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_EQ(answers.size(), 13u);  // every 2h from +0 to +1d
+        for (const auto& o : answers) EXPECT_EQ(o["validation"], "secure") << o.dump();
+    }
+    EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+}
+
+// Record actions: cold sees each change at its instant; warm answers what it cached until its
+// TTL ends (the NXDOMAIN of new.example.com., the address of mail.example.com.).
+TEST(BasicsCatalog, RecordsAddedAndRemovedReachCachesWhenTheirTtlEnds)
+{
+    auto report = run_and_report("scenarios/basics/record-changes.yaml");
+    expect_every_expectation_passed(report);
+    auto rcode_at = [&](const std::string& resolver, const std::string& name, long t) {
+        for (const auto& o : observations_of(report, resolver, name, "A"))
+            if (o["offset_s"] == t) return o["rcode"].get<std::string>();
+        return std::string("no probe");
+    };
+    EXPECT_EQ(rcode_at("cold", "new.example.com.", kHour), "NOERROR");
+    EXPECT_EQ(rcode_at("warm", "new.example.com.", kHour), "NXDOMAIN");  // cached at +59m59s
+    EXPECT_EQ(rcode_at("warm", "new.example.com.", kHour + 20 * kMinute), "NOERROR");
+    EXPECT_EQ(rcode_at("cold", "mail.example.com.", 4 * kHour), "NXDOMAIN");
+    EXPECT_EQ(rcode_at("warm", "mail.example.com.", 4 * kHour), "NOERROR");  // cached at +3h59m59s
+    EXPECT_EQ(rcode_at("warm", "mail.example.com.", 4 * kHour + 20 * kMinute), "NXDOMAIN");
+    EXPECT_TRUE(report["failure_windows"].empty()) << report["failure_windows"].dump();
+}
+
 TEST(BasicsCatalog, SignerOutageFailsAfterExpiryPlusSkew)
 {
     auto report = run_and_report("scenarios/basics/signer-outage.yaml");

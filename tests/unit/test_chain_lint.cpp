@@ -2,6 +2,7 @@
 // and planned steps played as the DS and DNSKEY sets, the windows in which a cache can hold a
 // pair that does not validate, and the actions that do nothing.
 #include "prepare/prepared.hpp"
+#include "rollover/cache_history.hpp"
 #include "rollover/chain_lint.hpp"
 
 #include <gtest/gtest.h>
@@ -34,6 +35,12 @@ prepare::PreparedScenario prepare_text(const std::string& rest, const std::strin
 {
     return prepare::prepare_scenario_text(scenario_text(rest, keys), "t.yaml", ".");
 }
+
+// A KSK double-DS rollover whose old DS goes 5m after the DNSKEY swap (retire-interval below Iret).
+const char* const kOldDsEarly = R"(rollover:
+  - { zone: example.com., method: ksk-double-ds, key: ksk, start: +1d23h,
+      parent: { registration-delay: 1h, propagation-delay: 5m }, override: { retire-interval: 5m } }
+)";
 
 std::vector<rollover::ChainFinding> lint(const prepare::PreparedScenario& p)
 {
@@ -112,10 +119,7 @@ TEST(ChainLint, TheOverrideTheRolloverLintReportsIsNotReportedTwice)
 {
     // The rollover lint predicts the window of a retire-interval override below Iret; the
     // chain lint finds the same break and leaves it to that finding.
-    const auto p = prepare_text(R"(rollover:
-  - { zone: example.com., method: ksk-double-ds, key: ksk, start: +1d23h,
-      parent: { registration-delay: 1h, propagation-delay: 5m }, override: { retire-interval: 5m } }
-)");
+    const auto p = prepare_text(kOldDsEarly);
     ASSERT_EQ(p.plans.size(), 1u);
     ASSERT_EQ(p.plans[0].findings.size(), 1u);
     EXPECT_TRUE(lint(p).empty());
@@ -136,4 +140,83 @@ TEST(ChainLint, ANewZskSigningBeforeCachesHoldItIsAWindow)
     EXPECT_EQ(findings[0].window->from.count(), kDay + 10 * 60);
     EXPECT_EQ(findings[0].window->until.count(), kDay + kHour + 5 * 60);
     EXPECT_TRUE(findings[0].window->warm);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A resolver's cache history (rollover/cache_history.hpp): whether its probes could show a window.
+
+namespace {
+
+// Probes of www.example.com. A (TTL 5m) every `every` seconds from `from` until `until`.
+std::vector<rollover::CacheProbe> probes_every(long long every, long long from, long long until)
+{
+    std::vector<rollover::CacheProbe> out;
+    for (long long t = from; t <= until; t += every) out.push_back({Seconds(t), "www.example.com. A", Seconds(300)});
+    return out;
+}
+
+rollover::ChainState state(std::set<std::string> ds, std::set<std::string> dnskey, std::set<std::string> signers)
+{
+    return {std::move(ds), std::move(dnskey), std::move(signers), {"zsk"}};
+}
+
+}  // namespace
+
+TEST(CacheHistory, TheOldDsRemovedEarlyIsAWorstCaseNoCacheOfAnUnboundStraddles)
+{
+    // An operator's mistake: the old DS removed 5m after the DNSKEY swap. The worst case
+    // pairs a DS set fetched after the removal with a DNSKEY set cached from before the swap;
+    // a cache fetches the DS set only beside a DNSKEY set, never after it.
+    const auto p = prepare_text(kOldDsEarly);
+    ASSERT_EQ(p.predicted.size(), 1u);
+    const auto& w = p.predicted[0];
+    const auto& zone = *p.scenario.find_zone("example.com.");
+    const auto phases = rollover::play_chain(p.scenario, zone).phases;
+    const rollover::CacheSpans ttls{Seconds(kDay), Seconds(kHour), Seconds(300)};
+    EXPECT_FALSE(rollover::first_failing_fetch(phases, ttls, probes_every(1800, 0, 4 * kDay), w, true));
+    std::vector<Seconds> grid;
+    for (long long t = 0; t < 4 * kDay; t += 1800) grid.push_back(Seconds(t));
+    EXPECT_FALSE(rollover::first_observing_start(phases, ttls, probes_every(1800, 0, 0), grid, w, true));
+}
+
+TEST(CacheHistory, ADsSetCachedFromBeforeTheSwapFailsTheNewDnskeySetFetchedInTheWindow)
+{
+    // From +10h the DNSKEY set is signed by ksk-2 only, while the parent still lists ksk's DS.
+    std::vector<rollover::ChainPhase> phases{{Seconds(0), state({"ksk"}, {"ksk", "zsk"}, {"ksk"}), "", {}},
+                                             {Seconds(10 * kHour), state({"ksk"}, {"ksk-2", "zsk"}, {"ksk-2"}), "", {}}};
+    const rollover::CacheSpans ttls{Seconds(kDay), Seconds(kHour), Seconds(300)};
+    rollover::PredictedWindow w;
+    w.zone = "example.com.";
+    w.from = Seconds(10 * kHour);
+    w.until = Seconds(20 * kHour);
+    // Every 30m: the DNSKEY set is fetched again at +10h30m, the DS set (+0) still cached.
+    EXPECT_EQ(rollover::first_failing_fetch(phases, ttls, probes_every(1800, 0, kDay), w, true),
+              Seconds(10 * kHour + 30 * 60));
+    // The DS set not checked (the root, a parent agent): nothing fails.
+    EXPECT_FALSE(rollover::first_failing_fetch(phases, ttls, probes_every(1800, 0, kDay), w, false));
+    // Probed only before and after the window: the cache never fetched inside it.
+    EXPECT_FALSE(rollover::first_failing_fetch(
+        phases, ttls, {{Seconds(0), "www.example.com. A", Seconds(300)}, {Seconds(21 * kHour), "www.example.com. A", Seconds(300)}},
+        w, true));
+}
+
+TEST(CacheHistory, AnAnswerStillCachedIsNotFetchedAndAnEntryLastsToTheSecondItsTtlEnds)
+{
+    // The new ZSK signs from +1h; the DNSKEY set without it was fetched at +0.
+    std::vector<rollover::ChainPhase> phases{
+        {Seconds(0), {{"ksk"}, {"ksk", "zsk"}, {"ksk"}, {"zsk"}}, "", {}},
+        {Seconds(kHour), {{"ksk"}, {"ksk", "zsk", "zsk-2"}, {"ksk"}, {"zsk-2"}}, "", {}}};
+    const rollover::CacheSpans ttls{Seconds(kDay), Seconds(kHour), Seconds(300)};
+    rollover::PredictedWindow w;
+    w.from = Seconds(kHour);
+    w.until = Seconds(2 * kHour);
+    // The DNSKEY set (TTL 1h) is still cached at +1h exactly; the answer (TTL 5m) is fetched again.
+    EXPECT_EQ(rollover::first_failing_fetch(phases, ttls, probes_every(kHour, 0, 2 * kHour), w, true), Seconds(kHour));
+    // An answer with a 2h TTL is not fetched again inside the window: nothing validated there.
+    std::vector<rollover::CacheProbe> long_ttl{{Seconds(0), "www.example.com. A", Seconds(2 * kHour)},
+                                               {Seconds(kHour), "www.example.com. A", Seconds(2 * kHour)}};
+    EXPECT_FALSE(rollover::first_failing_fetch(phases, ttls, long_ttl, w, true));
+    // A second name, fetched first at +1h, shares the DNSKEY set cached at +0.
+    long_ttl.push_back({Seconds(kHour), "mail.example.com. A", Seconds(300)});
+    EXPECT_EQ(rollover::first_failing_fetch(phases, ttls, long_ttl, w, true), Seconds(kHour));
 }

@@ -11,6 +11,7 @@
 #include "report/predicted.hpp"
 #include "report/run_result.hpp"
 #include "report/summary.hpp"
+#include "report/terminal.hpp"
 #include "runner/runner.hpp"
 #include "prepare/prepared.hpp"
 
@@ -19,6 +20,7 @@
 #include <pugixml.hpp>
 
 #include <regex>
+#include <sstream>
 
 namespace rollsim::report {
 namespace {
@@ -303,7 +305,7 @@ TEST(HtmlReport, IsSelfContainedEscapedAndHasLanes)
 // Every character beyond ASCII the report writes itself is in DejaVu Sans, the only face Debian's
 // Chromium has (checked with fc-list ':charset=HEX'); pass and fail marks are drawn (SVG), not
 // emoji that render as empty boxes.
-Fixture make_rollover_fixture(bool fail_in_window, bool fail_later);  // below
+Fixture make_rollover_fixture(bool fail_in_window, bool fail_later, long first_probe = 0);  // below
 
 TEST(HtmlReport, WritesOnlyGlyphsOfDejaVuSansAndDrawsItsMarks)
 {
@@ -397,7 +399,11 @@ TEST(HtmlReport, EscapesEveryMarkupCharacter)
 // Predicted vs observed: a ZSK pre-publication 10m long where 1h5m is needed. The lint predicts
 // warm failures from +1d10m until +1d1h5m.
 
-Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
+// Probed every 30m from `first_probe`: from +0, the DNSKEY set is fetched at +1d with the new
+// ZSK in it and kept until +1d1h30m, so no cache of warm can straddle the window (not
+// observable); from +50m, the DNSKEY set fetched at +23h20m is still cached at +1d20m, when the
+// answer signed by the new ZSK is fetched again (a failure warm could have seen).
+Fixture make_rollover_fixture(bool fail_in_window, bool fail_later, long first_probe)
 {
     Fixture f;
     const auto prepared = prepare::prepare_scenario_text(
@@ -417,7 +423,7 @@ Fixture make_rollover_fixture(bool fail_in_window, bool fail_later)
         "t.yaml", ".");
     f.sc = prepared.scenario;
     f.predicted = prepared.predicted;
-    for (long t = 0; t <= f.sc.duration.count(); t += 30 * 60) {
+    for (long t = first_probe; t <= f.sc.duration.count(); t += 30 * 60) {
         const bool in_window = t > kDay && t <= kDay + kHour;
         const bool later = t > kDay + 10 * kHour && t <= kDay + 11 * kHour;
         f.record.observations.push_back(probe(t, "warm", (fail_in_window && in_window) || (fail_later && later)));
@@ -489,9 +495,12 @@ TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
               std::string::npos)
         << md;
 
-    f = make_rollover_fixture(false, false);
+    f = make_rollover_fixture(false, false, 50 * 60);
     const std::string missed = markdown_report(f.sc, f.record, f.summary);
     EXPECT_NE(missed.find("| ⚠️ not observed | example.com. | warm | +1d10m | +1d1h5m | none |"), std::string::npos)
+        << missed;
+    EXPECT_NE(missed.find("- a cache of warm fetched with sets that fail at +1d20m, yet no failure was seen\n"),
+              std::string::npos)
         << missed;
 
     // Without a prediction there is no such section.
@@ -502,7 +511,7 @@ TEST(PredictedVsObserved, MarkdownHasOneRowPerPairingWithAVerdict)
 
 TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
 {
-    auto f = make_rollover_fixture(false, false);
+    auto f = make_rollover_fixture(false, false, 50 * 60);
     const std::string xml = junit_report(f.sc, f.record, f.summary);
     pugi::xml_document doc;
     ASSERT_TRUE(doc.load_string(xml.c_str())) << xml;
@@ -511,6 +520,9 @@ TEST(PredictedVsObserved, JunitShowsThePairingAndFailsTheExpectation)
     EXPECT_NE(out.find("Predicted vs observed (rollover lint; paired within 30m):\n"
                        "  predicted example.com. +1d10m .. +1d1h5m on warm: not observed\n    observed: none\n"
                        "    cause: "),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("    why: a cache of warm fetched with sets that fail at +1d20m, yet no failure was seen\n"),
               std::string::npos)
         << out;
     auto tc = suite.find_child_by_attribute("testcase", "name",
@@ -617,6 +629,60 @@ TEST(ParentAgentReports, MarkdownJunitAndHtmlShowEveryDecisionAndWhy)
     // No decisions: no section.
     f.record.parent_agent.clear();
     EXPECT_EQ(markdown_report(f.sc, f.record, f.summary).find("Parent agent"), std::string::npos);
+}
+
+// The same rollover probed from +0: no cache of warm straddles the window. Every format says the
+// verdict, that it is a worst case, and at which start a warm resolver would have seen it.
+TEST(PredictedVsObserved, AWindowNoCacheCouldStraddleIsNotObservableInEveryFormat)
+{
+    auto f = make_rollover_fixture(false, false);
+    ASSERT_EQ(f.summary.comparison.rows.size(), 1u);
+    const auto& row = f.summary.comparison.rows[0];
+    EXPECT_EQ(row.match, PredictionMatch::NotObservable);
+    EXPECT_FALSE(row.exposed);
+    // Started at +22h: DNSKEY set fetched at +23h30m, the answer again at +1d30m, signed by the new ZSK.
+    EXPECT_EQ(row.observing_start, Seconds(22 * kHour));
+    EXPECT_TRUE(f.summary.comparison.agree());
+    EXPECT_TRUE(f.verdicts[0].pass) << f.verdicts[0].detail;
+    const std::string why = "a worst case over cache phases that no probe of warm could straddle: none fetched "
+                            "inside it with cached sets that fail; to see it, start a warm resolver at +22h "
+                            "(`start: +22h`) beside the others, or probe more often";
+    EXPECT_NE(f.verdicts[0].detail.find("predicted +1d10m .. +1d1h5m (example.com.), not observable (" + why + ")"),
+              std::string::npos)
+        << f.verdicts[0].detail;
+
+    const std::string md = markdown_report(f.sc, f.record, f.summary);
+    EXPECT_NE(md.find("| ➖ not observable | example.com. | warm | +1d10m | +1d1h5m | none |"), std::string::npos) << md;
+    // (Markdown escapes the backquotes of `start: +22h`.)
+    EXPECT_NE(md.find("\n\n- a worst case over cache phases that no probe of warm could straddle: none fetched inside "
+                      "it with cached sets that fail; to see it, start a warm resolver at +22h (\\`start: +22h\\`)"),
+              std::string::npos)
+        << md;
+
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(junit_report(f.sc, f.record, f.summary).c_str()));
+    const std::string out = doc.child("testsuites").child("testsuite").child("system-out").text().get();
+    EXPECT_NE(out.find("on warm: not observable\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("    why: " + why + "\n"), std::string::npos) << out;
+
+    const std::string html = html_report(f.sc, f.record, f.summary);
+    EXPECT_NE(html.find("</svg>not observable</td><td>example.com.</td>"), std::string::npos);
+    EXPECT_NE(html.find("<b>Predicted windows</b> 1 (0 of 1 pairings matched, 1 not observable)"), std::string::npos);
+    EXPECT_NE(html.find("<ul class=\"predicted-notes\">\n<li>a worst case over cache phases"), std::string::npos);
+
+    const auto json = json_report(f.sc, f.record, f.summary);
+    ASSERT_EQ(json["predicted_vs_observed"].size(), 1u) << json["predicted_vs_observed"].dump();
+    const auto& pairing = json["predicted_vs_observed"][0];
+    EXPECT_EQ(pairing["verdict"], "not observable");
+    EXPECT_EQ(pairing["from_s"], kDay + 10 * 60);
+    EXPECT_TRUE(pairing["observed"].is_null());
+    EXPECT_TRUE(pairing["exposed_s"].is_null());
+    EXPECT_EQ(pairing["observing_start_s"], 22 * kHour);
+    EXPECT_EQ(pairing["note"], why);
+
+    std::ostringstream terminal;
+    print_summary(terminal, f.sc, f.record, f.summary, TerminalStyle{});
+    EXPECT_NE(terminal.str().find("not observable\n    " + why + "\n"), std::string::npos) << terminal.str();
 }
 
 }  // namespace

@@ -394,10 +394,42 @@ TEST(PredictedWindows, APredictedWindowWithoutFailureDoesNotMatch)
     const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
                     "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
     const auto& sc = prepared.scenario;
-    std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 30 * kMin, false)};
+    // Predicted +1d10m .. +1d1h5m. The DNSKEY set fetched at +23h30m (old ZSK only) is still
+    // cached at +1d20m, when the answer is fetched again signed by the new ZSK: this cache could
+    // have failed inside the window, so seeing no failure there fails the expectation.
+    std::vector<runner::Observation> obs{warm_obs(kDay - 30 * kMin, false), warm_obs(kDay + 20 * kMin, false)};
     auto v = report::evaluate(sc, prepared.predicted, obs);
     EXPECT_FALSE(v[0].pass);
     EXPECT_NE(v[0].detail.find("no warm failure then"), std::string::npos) << v[0].detail;
+    EXPECT_NE(v[0].detail.find("a cache of warm fetched with sets that fail at +1d20m"), std::string::npos)
+        << v[0].detail;
+}
+
+TEST(PredictedWindows, AWorstCaseNoCacheCouldStraddleIsNotObservableAndPasses)
+{
+    const auto prepared = parse("{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d, override: { publish-interval: 10m } }",
+                    "{ default: 300, dnskey: 1h, ds: 2h }", "expect:\n  - { predicted-windows: match }\n");
+    const auto& sc = prepared.scenario;
+    // The DNSKEY set is fetched at +1d with the new ZSK in it, and kept until +1d1h30m: no fetch
+    // inside +1d10m .. +1d1h5m pairs the old DNSKEY set with the new ZSK's signatures.
+    std::vector<runner::Observation> obs{warm_obs(kDay, false), warm_obs(kDay + 30 * kMin, false),
+                                         warm_obs(kDay + kHour, false)};
+    auto v = report::evaluate(sc, prepared.predicted, obs);
+    EXPECT_TRUE(v[0].pass) << v[0].detail;
+    EXPECT_NE(v[0].detail.find("predicted +1d10m .. +1d1h5m (example.com.), not observable (a worst case over cache "
+                               "phases that no probe of warm could straddle"),
+              std::string::npos)
+        << v[0].detail;
+    // Nor would a resolver started at another of these three instants.
+    EXPECT_NE(v[0].detail.find("no warm resolver started at another probe instant would see it either"),
+              std::string::npos)
+        << v[0].detail;
+
+    // A failure outside the window still fails the expectation beside a not observable window.
+    obs.push_back(warm_obs(kDay + 10 * kHour, true));
+    obs.push_back(warm_obs(kDay + 11 * kHour, false));
+    v = report::evaluate(sc, prepared.predicted, obs);
+    EXPECT_FALSE(v[0].pass);
 }
 
 

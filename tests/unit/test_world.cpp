@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 namespace rollsim::world {
 namespace {
@@ -136,6 +137,76 @@ TEST(Faults, DsDataFaultsChangeOnlyTheParentsDs)
         EXPECT_NE(before, during) << scenario::to_string(kind);
         EXPECT_EQ(before, after) << scenario::to_string(kind) << ": repaired at `until`";
     }
+}
+
+// The digest type of DS RDATA "example.com. 3600 IN DS keytag algorithm digest-type digest".
+int digest_type(const std::string& ds)
+{
+    std::istringstream in(ds);
+    std::string owner, ttl, cls, type;
+    int keytag = 0, algorithm = 0, digest = 0;
+    in >> owner >> ttl >> cls >> type >> keytag >> algorithm >> digest;
+    return digest;
+}
+
+TEST(World, DsDigestsGiveOneDsPerDigestTypeAndFaultsBreakEach)
+{
+    auto sc = chain();
+    sc.zones[2].ds_digests = {scenario::DsDigest::Sha256, scenario::DsDigest::Sha384};
+    sc.timeline = {fault(FaultKind::DsDigestMismatch, "example.com.", kDay, 2 * kDay)};
+    World w(sc);
+    const auto both = ds_of(w, "example.com.", Seconds(0));
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(digest_type(both[0]), 2);
+    EXPECT_EQ(digest_type(both[1]), 4);
+    // SHA-384: 48 bytes, 96 hexadecimal digits (RFC 6605 2).
+    EXPECT_EQ(both[1].size() - both[1].rfind(' ') - 1, 96u) << both[1];
+    const auto broken = ds_of(w, "example.com.", kDay);
+    ASSERT_EQ(broken.size(), 2u);
+    EXPECT_NE(broken[0], both[0]);
+    EXPECT_NE(broken[1], both[1]);
+
+    auto only = chain();
+    only.zones[2].ds_digests = {scenario::DsDigest::Sha384};
+    const auto sha384 = ds_of(World(only), "example.com.", Seconds(0));
+    ASSERT_EQ(sha384.size(), 1u);
+    EXPECT_EQ(digest_type(sha384[0]), 4);
+}
+
+Event record_action(ActionKind kind, Seconds at, const std::string& record)
+{
+    Event ev;
+    ev.at = at;
+    ev.zone = "example.com.";
+    ev.action = kind;
+    ev.record = record;
+    return ev;
+}
+
+// The A records example.com. serves at `t`.
+std::vector<std::string> a_records(const World& w, Seconds t)
+{
+    auto req = w.sign_request(*w.zone_of("example.com."), 0, t, 1);
+    std::vector<std::string> out;
+    for (const auto& r : of_type(req.records, "A"))
+        if (r.rfind("ns", 0) != 0) out.push_back(r);
+    return out;
+}
+
+TEST(World, RecordActionsChangeTheZonesDataAtTheirInstants)
+{
+    auto sc = chain();
+    sc.timeline = {record_action(ActionKind::RecordAdd, kDay, "new.example.com. 300 IN A 192.0.2.50"),
+                   record_action(ActionKind::RecordChange, 2 * kDay, "www.example.com. 60 IN A 192.0.2.2"),
+                   record_action(ActionKind::RecordRemove, 3 * kDay, "new.example.com. 300 IN A 192.0.2.50")};
+    World w(sc);
+    const std::vector<std::string> start{"www.example.com. 300 IN A 192.0.2.1"};
+    EXPECT_EQ(a_records(w, Seconds(0)), start);
+    EXPECT_EQ(a_records(w, kDay), (std::vector<std::string>{"www.example.com. 300 IN A 192.0.2.1",
+                                                            "new.example.com. 300 IN A 192.0.2.50"}));
+    EXPECT_EQ(a_records(w, 2 * kDay), (std::vector<std::string>{"new.example.com. 300 IN A 192.0.2.50",
+                                                                "www.example.com. 60 IN A 192.0.2.2"}));
+    EXPECT_EQ(a_records(w, 3 * kDay), (std::vector<std::string>{"www.example.com. 60 IN A 192.0.2.2"}));
 }
 
 TEST(Faults, DsMissingAndStaleDs)
