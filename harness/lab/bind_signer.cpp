@@ -127,12 +127,8 @@ public:
         const std::uint32_t before = signed_serial();
         write_lab_file(m_dir / "unsigned.zone", with_final_newline(zone_text));
         rndc({"reload", m_zone});
-        const auto deadline = Clock::now() + kActDeadline;
-        while (served_serial(m_address, m_zone).value_or(before) == before) {
-            if (!m_process->running() || Clock::now() >= deadline)
-                throw died("named did not sign the new version of the zone");
-            std::this_thread::sleep_for(kPoll);
-        }
+        if (!wait_for_new_serial(m_address, m_zone, before, *m_process, kActDeadline))
+            throw died("named did not sign the new version of the zone");
     }
 
     std::optional<TimePoint> next_event() const override { return m_scheduled; }
@@ -142,12 +138,8 @@ public:
     // Asked again until it answers (a loaded machine may drop one query), within a deadline.
     std::uint32_t signed_serial() const override
     {
-        const auto deadline = Clock::now() + kActDeadline;
-        for (;;) {
-            if (auto serial = served_serial(m_address, m_zone)) return *serial;
-            if (Clock::now() >= deadline)
-                throw died("named does not answer SOA " + m_zone);
-        }
+        if (auto serial = answered_serial(m_address, m_zone, kActDeadline)) return *serial;
+        throw died("named does not answer SOA " + m_zone);
     }
 
     bool running() override { return m_process && m_process->running(); }

@@ -29,6 +29,7 @@ struct SignerKindStart {
 // One row per kind the lab runs (scenario::kSignerKindNames says which).
 constexpr SignerKindStart kSignerKinds[] = {
     {scenario::SignerKind::Bind, start_bind_signer},
+    {scenario::SignerKind::Knot, start_knot_signer},
 };
 
 dns::QueryOptions direct_query()
@@ -173,6 +174,27 @@ bool serves_dnskey(const std::string& address, const std::string& zone)
 {
     const auto answer = dns::query(address, zone, "DNSKEY", direct_query());
     return !answer.timed_out && !answer.answer.empty();
+}
+
+std::optional<std::uint32_t> answered_serial(const std::string& address, const std::string& zone,
+                                             std::chrono::seconds within)
+{
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    for (;;) {
+        if (auto serial = served_serial(address, zone)) return serial;
+        if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    }
+}
+
+bool wait_for_new_serial(const std::string& address, const std::string& zone, std::uint32_t before, Process& signer,
+                         std::chrono::seconds within)
+{
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (served_serial(address, zone).value_or(before) == before) {
+        if (!signer.running() || std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
 }
 
 std::vector<SignerKey> read_key_states(const fs::path& dir, const std::string& zone)

@@ -19,6 +19,8 @@ namespace rollsim::lab {
 
 std::unique_ptr<SignerDaemon> start_bind_signer(const Tools& tools, const SignerSetup& setup,
                                                 TimePoint virtual_now);  // lab/bind_signer.cpp
+std::unique_ptr<SignerDaemon> start_knot_signer(const Tools& tools, const SignerSetup& setup,
+                                                TimePoint virtual_now);  // lab/knot_signer.cpp
 
 // The whole of a file the operator gave (LabError when it cannot be read).
 std::string read_text(const std::filesystem::path& file);
@@ -35,6 +37,15 @@ void check_config(const std::string& checkconf, const std::filesystem::path& con
 std::optional<std::uint32_t> served_serial(const std::string& address, const std::string& zone);
 // Whether `address` serves a DNSKEY RRset for `zone`: the zone is signed.
 bool serves_dnskey(const std::string& address, const std::string& zone);
+
+// The SOA serial `address` serves for `zone`, asked again until it answers (a loaded machine
+// may drop one query) within `within`; nullopt when it never did.
+std::optional<std::uint32_t> answered_serial(const std::string& address, const std::string& zone,
+                                             std::chrono::seconds within);
+// Waits until `address` serves `zone` with a serial other than `before` while `signer` runs,
+// within `within`; false when it did not (the signer died or the time ran out).
+bool wait_for_new_serial(const std::string& address, const std::string& zone, std::uint32_t before, Process& signer,
+                         std::chrono::seconds within);
 
 // The keys of `zone` in BIND's key directory `dir` (K<zone>+<alg>+<tag>.key and .state), by
 // key tag.

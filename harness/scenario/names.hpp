@@ -76,7 +76,7 @@ struct SignerKindRow {
 inline constexpr SignerKindRow kSignerKindNames[] = {
     {SignerKind::Rollsim, "rollsim", "", "", true},
     {SignerKind::Bind, "bind", "named", "bind9", true},
-    {SignerKind::Knot, "knot", "knotd", "knot", false},
+    {SignerKind::Knot, "knot", "knotd", "knot", true},
     {SignerKind::LdnsSignzone, "ldns-signzone", "ldns-signzone", "ldnsutils", false},
     {SignerKind::DnssecSignzone, "dnssec-signzone", "dnssec-signzone", "bind9-utils", false},
 };

@@ -30,9 +30,15 @@ void Parser::parse_signer(const Field& f, const Fields& zone_fields, ZoneSpec& z
     if (!kind) missing(f.value.IsNull() ? signer.loc : loc(f.value), "kind", "signer", "kind: bind");
     signer.kind = choice<SignerKind>(*kind, "signer kind");
     const auto& row = row_of(signer.kind);
-    if (!row.runs)
-        fail(loc(*kind), fmt::format("signer kind '{}' is reserved, and the lab does not run {} yet; use kind: bind or "
-                                     "kind: rollsim", row.name, row.program));
+    if (!row.runs) {
+        // The kinds the lab runs, from the table: "kind: rollsim, kind: bind or kind: knot".
+        std::string runs;
+        for (const auto& r : kSignerKindNames)
+            if (r.runs) runs += fmt::format("{}kind: {}", runs.empty() ? "" : ", ", r.name);
+        if (const auto last = runs.rfind(", "); last != std::string::npos) runs.replace(last, 2, " or ");
+        fail(loc(*kind), fmt::format("signer kind '{}' is reserved, and the lab does not run {} yet; use {}", row.name,
+                                     row.program, runs));
+    }
     if (signer.kind == SignerKind::Rollsim) {
         for (std::string_view field : {"policy", "keys"})
             if (const Field* x = s.find(field))

@@ -33,6 +33,24 @@ std::set<std::string> published_keys(const std::map<std::string, std::vector<jso
     return out;
 }
 
+// Whether each key of `names` had its DS at the parent at some time.
+void expect_each_had_ds(const std::map<std::string, std::vector<json>>& keys, const std::set<std::string>& names)
+{
+    for (const auto& name : names) {
+        bool had_ds = false;
+        for (const auto& k : keys.at(name)) had_ds = had_ds || k["ds_at_parent"] == true;
+        EXPECT_TRUE(had_ds) << name;
+    }
+}
+
+// The parent agent's scans that changed the DS set.
+std::size_t accepted_scans(const json& report)
+{
+    std::size_t accepted = 0;
+    for (const auto& d : report["parent_agent"]) accepted += d["verdict"] == "accepted" ? 1 : 0;
+    return accepted;
+}
+
 std::size_t events_mentioning(const json& report, const std::string& part)
 {
     std::size_t n = 0;
@@ -75,14 +93,8 @@ TEST(Signers, BindZsk30Ksk180WithCds)
     EXPECT_GE(published_keys(keys, "zsk").size(), 12u);
     const auto ksks = published_keys(keys, "ksk");
     ASSERT_GE(ksks.size(), 2u);
-    for (const auto& name : ksks) {
-        bool had_ds = false;
-        for (const auto& k : keys.at(name)) had_ds = had_ds || k["ds_at_parent"] == true;
-        EXPECT_TRUE(had_ds) << name;
-    }
-    std::size_t accepted = 0;
-    for (const auto& d : report["parent_agent"]) accepted += d["verdict"] == "accepted" ? 1 : 0;
-    EXPECT_GE(accepted, 2u);  // the new KSK's DS added, the old one's removed
+    expect_each_had_ds(keys, ksks);
+    EXPECT_GE(accepted_scans(report), 2u);  // the new KSK's DS added, the old one's removed
 }
 
 // parent-ds-ttl of one minute against com.'s DS TTL of a day: named removes the old KSK while the
@@ -126,5 +138,46 @@ TEST(Signers, PolicyNamedRefusesIsAScenarioErrorAtTheOperatorsLine)
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_TRUE(contains(r.output, (dir / "policy.conf").string() +
                                        ":3: named-checkconf refuses the policy: unknown option 'dnskey-tll'"))
+        << r.output;
+}
+
+// Knot DNS with a 30-day ZSK and a 90-day KSK and ksk-submission: knotd pre-publishes new ZSKs,
+// publishes a second KSK and its CDS; the parent agent swaps the DS at com., knotd's DS check
+// sees it and the first KSK goes; no failure.
+TEST(Signers, KnotZskAndKskRollWithKskSubmission)
+{
+    const json report = run_and_report("scenarios/signers/knot-zsk-ksk-roll.yaml");
+    expect_every_expectation_passed(report);
+    const auto keys = key_changes_of(report, "example.com.");
+    EXPECT_GE(published_keys(keys, "zsk").size(), 4u);
+    const auto ksks = published_keys(keys, "ksk");
+    ASSERT_GE(ksks.size(), 2u) << report["key_changes"].dump();
+    expect_each_had_ds(keys, ksks);
+    // One KSK's DNSKEY removed: the old one, once the new one's DS was confirmed.
+    std::size_t ksks_removed = 0;
+    for (const auto& name : ksks) ksks_removed += keys.at(name).back()["published"] == false ? 1 : 0;
+    EXPECT_GE(ksks_removed, 1u);
+    // knotd's CDS names only the new KSK: one accepted scan swaps the DS set (adds the new KSK's
+    // DS and removes the old one's in the same change).
+    EXPECT_EQ(accepted_scans(report), 1u);
+    for (const char* resolver : {"warm", "cold"})
+        for (const auto& o : observations_of(report, resolver, "www.example.com.", "A"))
+            EXPECT_EQ(o["validation"], "secure") << resolver << " " << o.dump();
+}
+
+// A policy knotc conf-check refuses: exit 2, Knot's words at the operator's file and line.
+TEST(Signers, PolicyKnotRefusesIsAScenarioErrorAtTheOperatorsLine)
+{
+    TempDir dir;
+    write_file(dir / "policy.conf", "policy:\n  - id: typo\n    algorithm: ecdsap256sha256\n"
+                                    "    zsk-lifetme: 30d\n");
+    write_file(dir / "s.yaml", "name: typo\nstart: 2027-03-01T00:00:00Z\nduration: 1d\nzones:\n"
+                               "  example.com.:\n    signer: { kind: knot, policy: policy.conf }\n"
+                               "probes: { names: [example.com. SOA] }\n");
+    const auto r = run_rollsim({"run", (dir / "s.yaml").string()});
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_TRUE(contains(r.output, (dir / "policy.conf").string() +
+                                       ":4: knotc conf-check refuses the policy: item 'zsk-lifetme', value '30d' "
+                                       "(invalid item)"))
         << r.output;
 }
