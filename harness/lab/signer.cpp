@@ -29,6 +29,8 @@ struct SignerKindStart {
 // One row per kind the lab runs (scenario::kSignerKindNames says which).
 constexpr SignerKindStart kSignerKinds[] = {
     {scenario::SignerKind::Bind, start_bind_signer},
+    {scenario::SignerKind::LdnsSignzone, start_batch_signer},
+    {scenario::SignerKind::DnssecSignzone, start_batch_signer},
 };
 
 dns::QueryOptions direct_query()

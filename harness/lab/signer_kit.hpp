@@ -19,6 +19,8 @@ namespace rollsim::lab {
 
 std::unique_ptr<SignerDaemon> start_bind_signer(const Tools& tools, const SignerSetup& setup,
                                                 TimePoint virtual_now);  // lab/bind_signer.cpp
+std::unique_ptr<SignerDaemon> start_batch_signer(const Tools& tools, const SignerSetup& setup,
+                                                 TimePoint virtual_now);  // lab/batch_signer.cpp
 
 // The whole of a file the operator gave (LabError when it cannot be read).
 std::string read_text(const std::filesystem::path& file);
