@@ -91,9 +91,10 @@ std::shared_ptr<const OwnedTempDir> make_short_dir()
 }  // namespace
 
 NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::string zone,
-                     const std::string& zone_text, std::uint32_t serial, std::string primary)
+                     const std::string& zone_text, std::uint32_t serial, std::string primary,
+                     std::vector<std::string> secondaries)
     : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address)), m_zone(std::move(zone)),
-      m_primary(std::move(primary))
+      m_primary(std::move(primary)), m_secondaries(std::move(secondaries))
 {
     if (m_zone.empty() || m_zone.back() != '.') m_zone += '.';
     std::error_code ec;
@@ -147,8 +148,8 @@ std::string NsdServer::conf_text() const
          << "    rrl-ratelimit: 0\n"
          << "    rrl-whitelist-ratelimit: 0\n"
          // Secondary zones are never written back; there are none, but keep NSD from trying.
-         << "    zonefiles-write: 0\n"
-         << "remote-control:\n"
+         << "    zonefiles-write: 0\n";
+    conf << "remote-control:\n"
          << "    control-enable: yes\n"
          << "    control-interface: " << quoted(m_control) << "\n"
          << "zone:\n"
@@ -159,6 +160,12 @@ std::string NsdServer::conf_text() const
     if (!m_primary.empty())
         conf << "    request-xfr: " << m_primary << " NOKEY\n"
              << "    allow-notify: " << m_primary << " NOKEY\n";
+    // A secondary asks for the transfer from whichever loopback address the kernel picks.
+    // It NOTIFYs from its own address, the one its secondaries allow.
+    if (!m_secondaries.empty())
+        conf << "    provide-xfr: 127.0.0.0/8 NOKEY\n"
+             << "    outgoing-interface: " << m_address << "\n";
+    for (const auto& secondary : m_secondaries) conf << "    notify: " << secondary << " NOKEY\n";
     return conf.str();
 }
 

@@ -22,8 +22,11 @@ public:
     // With `primary` (an address), the server is a secondary of that hidden primary instead: it
     // gets the zone by NOTIFY and zone transfer (`zone_text` unused) and is ready once it
     // serves `serial`.
+    // With `secondaries` (addresses), the server is a hidden primary: it NOTIFYs them of each
+    // version it loads and lets them transfer the zone.
     NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::string zone,
-              const std::string& zone_text, std::uint32_t serial, std::string primary = "");
+              const std::string& zone_text, std::uint32_t serial, std::string primary = "",
+              std::vector<std::string> secondaries = {});
 
     // A secondary: returns once the server serves `serial` or a newer one, transferred from its
     // primary (asked again with nsd-control transfer when a NOTIFY did not bring it). Stopped:
@@ -75,6 +78,7 @@ private:
     std::filesystem::path m_conf;
     std::filesystem::path m_zonefile;
     std::string m_primary;  // the hidden primary this server is a secondary of; empty: none
+    std::vector<std::string> m_secondaries;  // the servers this hidden primary feeds; empty: none
     std::filesystem::path m_control;  // nsd-control's socket
     std::uint32_t m_serial = 0;
     // A short directory under /tmp for the control socket, when `dir` is too long for a unix

@@ -30,6 +30,8 @@ struct SignerKindStart {
 constexpr SignerKindStart kSignerKinds[] = {
     {scenario::SignerKind::Bind, start_bind_signer},
     {scenario::SignerKind::Knot, start_knot_signer},
+    {scenario::SignerKind::LdnsSignzone, start_batch_signer},
+    {scenario::SignerKind::DnssecSignzone, start_batch_signer},
 };
 
 dns::QueryOptions direct_query()

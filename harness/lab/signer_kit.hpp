@@ -21,6 +21,8 @@ std::unique_ptr<SignerDaemon> start_bind_signer(const Tools& tools, const Signer
                                                 TimePoint virtual_now);  // lab/bind_signer.cpp
 std::unique_ptr<SignerDaemon> start_knot_signer(const Tools& tools, const SignerSetup& setup,
                                                 TimePoint virtual_now);  // lab/knot_signer.cpp
+std::unique_ptr<SignerDaemon> start_batch_signer(const Tools& tools, const SignerSetup& setup,
+                                                 TimePoint virtual_now);  // lab/batch_signer.cpp
 
 // The whole of a file the operator gave (LabError when it cannot be read).
 std::string read_text(const std::filesystem::path& file);

@@ -122,6 +122,12 @@ struct SignerSpec {
     std::string keys;    // bind: a directory of existing key files (absolute); empty = none
     SourceLoc loc;       // the signer: field
     SourceLoc policy_loc;  // where policy: is written, for errors about the file
+    // ldns-signzone, dnssec-signzone: the operator's cron job (lab/batch_signer.cpp).
+    std::vector<std::string> flags;             // the operator's command-line options, as written
+    std::string algorithm = "ECDSAP256SHA256";  // of the keys generated at start (no keys:)
+    Seconds every{86400};                       // a run at start and at each multiple of this
+    std::optional<Seconds> stops_at;            // no run from this offset on: the cron job stopped
+    SourceLoc flags_loc;                        // where flags: (or else signer:) is written
 };
 
 // The digest type of a DS record the parent publishes (RFC 4034 5.1.3): SHA-256 (RFC 4509) or

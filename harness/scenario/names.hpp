@@ -77,8 +77,8 @@ inline constexpr SignerKindRow kSignerKindNames[] = {
     {SignerKind::Rollsim, "rollsim", "", "", true},
     {SignerKind::Bind, "bind", "named", "bind9", true},
     {SignerKind::Knot, "knot", "knotd", "knot", true},
-    {SignerKind::LdnsSignzone, "ldns-signzone", "ldns-signzone", "ldnsutils", false},
-    {SignerKind::DnssecSignzone, "dnssec-signzone", "dnssec-signzone", "bind9-utils", false},
+    {SignerKind::LdnsSignzone, "ldns-signzone", "ldns-signzone", "ldnsutils", true},
+    {SignerKind::DnssecSignzone, "dnssec-signzone", "dnssec-signzone", "bind9-utils", true},
 };
 
 // A resolver's profile options (docs/scenario-format.md, "resolvers"), one bit each: which a kind

@@ -52,7 +52,7 @@ constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "pro
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",
                                             "signing",  "keys",         "parent-agent", "signer", "ds-digests"};
-constexpr std::string_view kSignerFields[] = {"kind", "policy", "keys"};
+constexpr std::string_view kSignerFields[] = {"kind", "policy", "keys", "flags", "algorithm", "every", "stops-at"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
                                                "denial",    "nsec3",    "re-sign", "jitter"};
@@ -292,6 +292,7 @@ private:
     // -- the zone's signer (signer_block.cpp)
     void parse_signer(const Field& f, const Fields& zone_fields, ZoneSpec& zone) const;
     std::string signer_path(const Field& f, bool directory) const;
+    void parse_batch_fields(const Fields& s, SignerSpec& signer) const;
     // Fails at `where` when `zone` is signed by another signer than rollsim's own: `what` (a
     // fault, an action, a rollover) needs the keys rollsim's signer holds.
     void require_own_signer(const std::string& zone, std::string_view what, const SourceLoc& where) const;

@@ -6,6 +6,7 @@
 
 #include "scenario/names.hpp"
 
+#include <sstream>
 #include <system_error>
 
 namespace rollsim::scenario::detail {
@@ -18,9 +19,19 @@ namespace fs = std::filesystem;
 constexpr FaultKind kAnySignerFaults[] = {FaultKind::LaggingSecondary, FaultKind::ServerUnsigned,
                                           FaultKind::ServerDown};
 
+bool is_batch(SignerKind kind) { return kind == SignerKind::LdnsSignzone || kind == SignerKind::DnssecSignzone; }
+
+std::vector<std::string> split_words(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string word; in >> word;) out.push_back(word);
+    return out;
+}
+
 }  // namespace
 
-// signer: { kind: bind, policy: FILE, keys: DIR }
+// signer: { kind: bind, policy: FILE, keys: DIR } or { kind: ldns-signzone, flags: ..., every: 1d }
 void Parser::parse_signer(const Field& f, const Fields& zone_fields, ZoneSpec& zone) const
 {
     SignerSpec& signer = zone.signer;
@@ -39,6 +50,7 @@ void Parser::parse_signer(const Field& f, const Fields& zone_fields, ZoneSpec& z
         fail(loc(*kind), fmt::format("signer kind '{}' is reserved, and the lab does not run {} yet; use {}", row.name,
                                      row.program, runs));
     }
+    parse_batch_fields(s, signer);
     if (signer.kind == SignerKind::Rollsim) {
         for (std::string_view field : {"policy", "keys"})
             if (const Field* x = s.find(field))
@@ -54,12 +66,36 @@ void Parser::parse_signer(const Field& f, const Fields& zone_fields, ZoneSpec& z
             fail(key_loc(*x), fmt::format("{}: is for rollsim's own signer; zone {} is signed by {}, whose policy "
                                           "decides its keys and signatures: remove {}: (or the signer:)",
                                           field, zone.name, row.name, field));
+    if (const Field* p = s.find("policy"); p && is_batch(signer.kind))
+        fail(key_loc(*p), fmt::format("policy: applies to kind: bind; {} takes the operator's command-line options in "
+                                      "flags:; remove policy:", row.name));
     if (const Field* p = s.find("policy")) {
         signer.policy = signer_path(*p, false);
         signer.policy_loc = loc(*p);
     }
     if (const Field* k = s.find("keys")) signer.keys = signer_path(*k, true);
     zone.keys.clear();
+}
+
+// flags:, algorithm:, every:, stops-at: — the cron job around a batch signer; refused for the
+// signers that run as daemons and keep their own schedule.
+void Parser::parse_batch_fields(const Fields& s, SignerSpec& signer) const
+{
+    signer.flags_loc = signer.loc;
+    for (std::string_view field : {"flags", "algorithm", "every", "stops-at"}) {
+        const Field* x = s.find(field);
+        if (x && !is_batch(signer.kind))
+            fail(key_loc(*x), fmt::format("{}: applies to the batch signers (kind: ldns-signzone, kind: "
+                                          "dnssec-signzone), not to kind: {}; remove it", field,
+                                          to_string(signer.kind)));
+    }
+    if (const Field* f = s.find("flags")) {
+        signer.flags = split_words(scalar(*f));
+        signer.flags_loc = loc(*f);
+    }
+    if (const Field* a = s.find("algorithm")) signer.algorithm = scalar(*a);
+    if (const Field* e = s.find("every")) signer.every = positive_duration(*e);
+    if (const Field* t = s.find("stops-at")) signer.stops_at = duration(*t);
 }
 
 // A file or directory the signer reads, relative to the scenario file; it must exist.

@@ -181,3 +181,63 @@ TEST(Signers, PolicyKnotRefusesIsAScenarioErrorAtTheOperatorsLine)
                                        "(invalid item)"))
         << r.output;
 }
+
+// Keys `ldns-keygen` / `dnssec-keygen` made at start: a KSK with its DS at com. and a ZSK, both
+// published and signing from +0.
+static void expect_batch_keys(const json& report)
+{
+    const auto keys = key_changes_of(report, "example.com.");
+    EXPECT_EQ(published_keys(keys, "ksk").size(), 1u);
+    EXPECT_EQ(published_keys(keys, "zsk").size(), 1u);
+    for (const auto& [name, changes] : keys) {
+        EXPECT_EQ(changes.front()["offset_s"], 0) << name;
+        EXPECT_EQ(changes.front()["active"], true) << name;
+    }
+}
+
+// ldns-signzone run daily by cron for ten days, then never: secure until the last run's
+// signatures (28 days, ldns-signzone's default) are a day past expiry, then bogus to the end.
+TEST(Signers, LdnsSignzoneCronJobThatStopsLetsSignaturesExpire)
+{
+    const json report = run_and_report("scenarios/signers/ldns-signzone-cron-stops.yaml");
+    expect_every_expectation_passed(report);
+    expect_batch_keys(report);
+    for (const char* resolver : {"warm", "cold"}) {
+        const auto windows = windows_of(report, resolver);
+        ASSERT_EQ(windows.size(), 1u) << resolver << " " << report["failure_windows"].dump();
+        // The last run at +9d: expiry at +37d, Unbound's skew one day more.
+        EXPECT_EQ(windows.front()["start_s"].get<long>(), 38L * 86400 + 3600) << resolver;
+        EXPECT_TRUE(windows.front()["end_s"].is_null()) << resolver;
+    }
+}
+
+// dnssec-signzone every 3 days with two-day signatures: a window each cycle, each closed by
+// the next run exactly (+3d, +6d, +9d).
+TEST(Signers, DnssecSignzoneValidityShorterThanTheCronIntervalFailsEachCycle)
+{
+    const json report = run_and_report("scenarios/signers/dnssec-signzone-validity-short.yaml");
+    expect_every_expectation_passed(report);
+    expect_batch_keys(report);
+    for (const char* resolver : {"warm", "cold"}) {
+        const auto windows = windows_of(report, resolver);
+        ASSERT_EQ(windows.size(), 3u) << resolver << " " << report["failure_windows"].dump();
+        for (long cycle = 0; cycle < 3; ++cycle) {
+            EXPECT_EQ(windows[cycle]["start_s"].get<long>(), cycle * 3 * 86400 + 2 * 86400 + 5 * 3600) << resolver;
+            EXPECT_EQ(windows[cycle]["end_s"].get<long>(), (cycle + 1) * 3 * 86400) << resolver;
+        }
+    }
+}
+
+// Flags the signer refuses: exit 2 with its own words, at the scenario's flags:.
+TEST(Signers, BatchSignerFlagsTheToolRefusesAreAScenarioError)
+{
+    TempDir dir;
+    write_file(dir / "s.yaml", "name: flags\nstart: 2027-03-01T00:00:00Z\nduration: 1d\nzones:\n"
+                               "  example.com.:\n    signer: { kind: dnssec-signzone, flags: \"-e 20d\" }\n"
+                               "probes: { names: [example.com. SOA] }\n");
+    const auto r = run_rollsim({"run", (dir / "s.yaml").string()});
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_TRUE(contains(r.output, "s.yaml:6:45: dnssec-signzone refuses the flags '-e 20d': dnssec-signzone: fatal: "
+                                   "time value 20d is invalid"))
+        << r.output;
+}
