@@ -59,6 +59,7 @@ struct ChildSetup : bp::extend::handler {
         exec.env = envp;
     }
     const WriteConfinement* confinement = nullptr;
+    int confine_report = -1;  // write end of the pipe a failed confinement is reported on
 
     static void place(int fd, int target)
     {
@@ -102,8 +103,15 @@ struct ChildSetup : bp::extend::handler {
     void confine(Executor& exec) const
     {
         if (const char* failed = confinement->apply()) {
+            // Its own pipe, in one write (atomic below PIPE_BUF): Boost 1.74's exec-error pipe
+            // writes code, length and text in three writes that its reader may split, reading
+            // a length that was never written.
+            char report[256];
             const int err = errno;
-            exec.set_error(std::error_code(err, std::system_category()), failed);
+            const std::size_t text = std::min(std::strlen(failed), sizeof report - sizeof err);
+            std::memcpy(report, &err, sizeof err);
+            std::memcpy(report + sizeof err, failed, text);
+            [[maybe_unused]] const auto written = ::write(confine_report, report, sizeof err + text);
             ::_exit(127);
         }
     }
@@ -152,6 +160,25 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
     return out;
 }
 
+// After the fork of a confined child: its report pipe is empty when the exec closed it (the
+// confinement held), else it holds the errno and the step that failed; the child is then gone.
+void confirm_confined(bp::child& child, const ProcessSpec& spec, const UniqueFd& report, UniqueFd write_end)
+{
+    write_end = UniqueFd();  // ours closed: end of file once the child's copy goes at its exec
+    char buffer[256];
+    ssize_t got;
+    do got = ::read(report.get(), buffer, sizeof buffer);
+    while (got < 0 && errno == EINTR);
+    int err = 0;
+    if (got < static_cast<ssize_t>(sizeof err)) return;
+    std::memcpy(&err, buffer, sizeof err);
+    const std::string step(buffer + sizeof err, static_cast<std::size_t>(got) - sizeof err);
+    std::error_code ignored;
+    child.wait(ignored);
+    throw LabError("cannot confine " + spec.program + " to writing in " + spec.writable_only.string() + ": " + step +
+                   ": " + errno_text(err) + " (" + kConfinementNeeds + ")");
+}
+
 bp::child spawn(const ProcessSpec& spec, int stdin_fd, int output_fd)
 {
     if (spec.program.empty() || spec.program.front() != '/')
@@ -168,18 +195,27 @@ bp::child spawn(const ProcessSpec& spec, int stdin_fd, int output_fd)
     setup.runner = ::getpid();
     setup.envp = envp.data();
     std::optional<WriteConfinement> confinement;
-    if (!spec.writable_only.empty()) setup.confinement = &confinement.emplace(spec.writable_only);
+    UniqueFd report_read, report_write;
+    if (!spec.writable_only.empty()) {
+        setup.confinement = &confinement.emplace(spec.writable_only);
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0) throw LabError("cannot make a pipe: " + errno_text(errno));
+        report_read = UniqueFd(ends[0]);
+        report_write = UniqueFd(ends[1]);
+        setup.confine_report = ends[1];
+    }
     try {
-        return bp::child(bp::exe = spec.program, bp::args = spec.args, setup);
+        bp::child child(bp::exe = spec.program, bp::args = spec.args, setup);
+        if (confinement) confirm_confined(child, spec, report_read, std::move(report_write));
+        return child;
     } catch (const bp::process_error& e) {
         // A message from the child ends at its NUL, before the reason (ec.message()).
         std::string what = e.what();
         const std::string reason = e.code().message();
         if (what.find(reason) == std::string::npos) what += ": " + reason;
-        if (confinement && is_confinement_failure(what))
-            throw LabError("cannot confine " + spec.program + " to writing in " + spec.writable_only.string() + ": " +
-                           what + " (" + kConfinementNeeds + ")");
         throw LabError("cannot start " + spec.program + ": " + what);
+    } catch (const LabError&) {
+        throw;
     } catch (const std::exception& e) {
         throw LabError("cannot start " + spec.program + ": " + e.what());
     }

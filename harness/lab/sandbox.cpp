@@ -23,13 +23,6 @@ constexpr const char* kShm = "mounting a private /dev/shm";
 
 }  // namespace
 
-bool is_confinement_failure(std::string_view what)
-{
-    for (const char* step : {kUnshare, kPrivate, kBind, kReadOnly, kWritable, kShm})
-        if (what.starts_with(step)) return true;
-    return false;
-}
-
 WriteConfinement::WriteConfinement(const std::filesystem::path& writable) : m_writable(writable.string()) {}
 
 const char* WriteConfinement::apply() const noexcept

@@ -24,9 +24,6 @@ private:
     std::string m_writable;
 };
 
-// Whether a child's start-up error message is one of WriteConfinement::apply()'s.
-bool is_confinement_failure(std::string_view what);
-
 // What the mounts need, for error messages (docs/monitoring.md says the same).
 inline constexpr const char* kConfinementNeeds =
     "confining a monitor's writes needs CAP_SYS_ADMIN in the lab's namespaces (root, or the user "
