@@ -50,14 +50,15 @@ const KeySpec& check_key_role(const ZoneSpec& z, const RolloverSpec& r)
         for (const auto& k : z.keys) names.push_back(k.name);
         fail(r.key_loc, fmt::format("zone {} has no key '{}'{}", r.zone, r.key, scenario::did_you_mean(r.key, names)));
     }
-    const bool zsk_method = r.method == RolloverMethod::ZskPrepublish || r.method == RolloverMethod::ZskDoubleSignature;
     const bool ksk_method = r.method == RolloverMethod::KskDoubleKsk || r.method == RolloverMethod::KskDoubleDs ||
-                            r.method == RolloverMethod::KskDoubleRrset;
-    const KeyRole want = zsk_method ? KeyRole::Zsk : ksk_method ? KeyRole::Ksk : KeyRole::Csk;
+                            r.method == RolloverMethod::KskDoubleRrset || r.method == RolloverMethod::EmergencyKsk;
+    const KeyRole want = scenario::rolls_zsk(r.method) ? KeyRole::Zsk : ksk_method ? KeyRole::Ksk : KeyRole::Csk;
+    const bool emergency = scenario::is_emergency(r.method);
     if (r.method != RolloverMethod::Algorithm && old->role != want)
         fail(r.key_loc, fmt::format("method {} rolls a {}; key '{}' in {} is a {} (use {})", to_string(r.method),
                                     to_string(want), r.key, r.zone, to_string(old->role),
-                                    old->role == KeyRole::Zsk   ? "zsk-prepublish or zsk-double-signature"
+                                    emergency                   ? "emergency-" + std::string(to_string(old->role))
+                                    : old->role == KeyRole::Zsk ? "zsk-prepublish or zsk-double-signature"
                                     : old->role == KeyRole::Ksk ? "ksk-double-ksk, ksk-double-ds or ksk-double-rrset"
                                                                 : "csk"));
     return *old;

@@ -46,6 +46,28 @@ json inputs_json(const rollover::TimingInputs& in)
             {"margin_s", in.margin.count()}};
 }
 
+// An emergency roll's two choices: withdrawal, exposure, failure windows (null for other methods).
+json emergency_json(const rollover::RolloverPlan& p)
+{
+    if (p.emergency.empty()) return nullptr;
+    json options = json::array();
+    for (const auto& opt : p.emergency) {
+        json windows = json::array();
+        for (const auto& w : opt.windows)
+            windows.push_back({{"from_s", w.from.count()}, {"until_s", w.until.count()}, {"cold", w.cold},
+                               {"why", w.why}});
+        json exposure = interval_json(opt.exposure);
+        exposure["until_s"] = (p.spec->start + opt.exposure.value).count();
+        options.push_back({{"choice", scenario::to_string(opt.choice)},
+                           {"picked", opt.picked},
+                           {"withdrawn_s", opt.withdrawn.count()},
+                           {"ds_withdrawn_s", opt.ds_withdrawn ? json(opt.ds_withdrawn->count()) : json(nullptr)},
+                           {"exposure", std::move(exposure)},
+                           {"windows", std::move(windows)}});
+    }
+    return {{"compromised", p.spec->key}, {"known_s", p.spec->start.count()}, {"options", std::move(options)}};
+}
+
 json rollover_json(const scenario::Scenario& sc, const rollover::RolloverPlan& p)
 {
     json keys = json::array(), steps = json::array();
@@ -60,7 +82,8 @@ json rollover_json(const scenario::Scenario& sc, const rollover::RolloverPlan& p
             {"generation", p.spec->every ? json(p.spec->generation) : json(nullptr)},
             {"inputs", inputs_json(p.inputs)},
             {"new_keys", std::move(keys)},
-            {"steps", std::move(steps)}};
+            {"steps", std::move(steps)},
+            {"emergency", emergency_json(p)}};
 }
 
 json window_json(const scenario::Scenario& sc, const std::optional<rollover::PredictedWindow>& w)

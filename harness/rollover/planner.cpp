@@ -325,6 +325,17 @@ constexpr Lint kTurnSecureDsFirst{
     "DS finds no DNSKEY matching it (SERVFAIL, EDE 9 or 10) until the zone is signed; warm resolvers until their "
     "cached answer without a DNSKEY expires, by {until} (signing + negative TTL + Dprp)",
     "DS published before the zone is signed", true};
+constexpr Lint kEmergencyZskRetire{
+    "retire-interval", "Compromised ZSK withdrawn before its successor is in every cache",
+    "Warm resolvers that cached the DNSKEY set before {new} was published see signatures by an unknown key "
+    "(SERVFAIL, EDE 9) from {old}'s removal at {from} until {until} (compromise + Dprp + TTLkey); a cold validator "
+    "is not expected to fail",
+    "compromised ZSK removed before every cached DNSKEY set holds the new one"};
+constexpr Lint kEmergencyKskRetire{
+    "retire-interval", "Compromised key withdrawn before its successor is in every cache",
+    "Warm resolvers holding the DS set or the DNSKEY set cached before {new} arrived fail (SERVFAIL) from {from} "
+    "until {until}; a cold validator is not expected to fail",
+    "compromised key and its DS withdrawn while old sets are cached"};
 constexpr Lint kTurnInsecureRetire{
     "retire-interval", "Zone unsigned too early",
     "Warm resolvers that still hold the DS set cached before its removal find the zone unsigned (SERVFAIL: no "
@@ -559,6 +570,56 @@ void plan_turn_insecure(Builder& b)
     b.lint(kTurnInsecureRetire, iret, tuns - tdel, tuns, tdel + b.in().dprp_parent + b.in().ttl_ds);
 }
 
+// RFC 6781 4.2.4: a compromised ZSK. Its successor is published and signs at once, beside it
+// (keep-until-safe: removed once every cached DNSKEY set holds the successor) or instead of it
+// (pull-now: caches holding the old DNSKEY set fail until it expires; the chain lint predicts it).
+
+void plan_emergency_zsk(Builder& b)
+{
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval iret = emergency_zsk_iret(b.in());
+    if (b.spec().choice == scenario::EmergencyChoice::PullNow) {
+        b.step({{A::Publish, N}, {A::Activate, N}, {A::Retire, O}, {A::Remove, O}},
+               fmt::format("{} is compromised: pull it now; {} is published and signs alone", O, N));
+        return;
+    }
+    b.step({{A::Publish, N}, {A::Activate, N}},
+           fmt::format("{} is compromised: publish {}, both sign (double signature) until it is safe", O, N));
+    const Seconds trem = b.step({{A::Retire, O}, {A::Remove, O}}, fmt::format("remove {} (stops signing)", O), iret,
+                                "retire-interval");
+    b.lint(kEmergencyZskRetire, iret, trem - b.t0(), trem, b.t0() + iret.minimum);
+}
+
+// RFC 6781 4.2.4: a compromised KSK or CSK. Its successor is published and signs at once, and its
+// DS asked of the registry (Dreg). keep-until-safe: the compromised key and its DS stay until
+// every cached DS and DNSKEY set holds the successor (double-RRset, RFC 7583 3.3.3); pull-now:
+// the key goes at once and the registry is asked to replace its DS by the successor's.
+
+void plan_emergency_chain(Builder& b)
+{
+    const std::string &O = b.old_key(), &N = b.new_key();
+    const Interval iret = emergency_ksk_iret(b.in());
+    const char* section = "RFC 6781 4.2.4, RFC 7583 3.3.3";
+    if (b.spec().choice == scenario::EmergencyChoice::PullNow) {
+        b.step({{A::Publish, N}, {A::Activate, N}, {A::Retire, O}, {A::Remove, O}},
+               fmt::format("{} is compromised: pull it now; {} is published and signs alone; ask the parent to "
+                           "replace {}'s DS by {}'s",
+                           O, N, O, N));
+        b.step({{A::DsAdd, N}, {A::DsRemove, O}}, fmt::format("the parent replaces the DS: {} in, {} out", N, O),
+               b.dreg(section));
+        return;
+    }
+    b.step({{A::Publish, N}, {A::Activate, N}},
+           fmt::format("{} is compromised: publish {} (both sign) and submit its DS; {} and its DS stay until it is "
+                       "safe",
+                       O, N, O));
+    b.step({{A::DsAdd, N}}, fmt::format("the parent publishes the DS of {} (both DS)", N), b.dreg(section));
+    b.last().counts_from = 1;
+    const Seconds tswap = b.step_after(1, b.t0(), {{A::Retire, O}, {A::Remove, O}, {A::DsRemove, O}},
+                                       fmt::format("withdraw {} and its DS", O), iret, "retire-interval");
+    b.lint(kEmergencyKskRetire, iret, tswap - b.t0(), tswap, b.t0() + iret.minimum);
+}
+
 // Each method's planner, in RolloverMethod order.
 constexpr std::pair<RolloverMethod, void (*)(Builder&)> kMethods[] = {
     {RolloverMethod::ZskPrepublish, plan_zsk_prepublish},
@@ -570,6 +631,9 @@ constexpr std::pair<RolloverMethod, void (*)(Builder&)> kMethods[] = {
     {RolloverMethod::Algorithm, plan_algorithm},
     {RolloverMethod::TurnSecure, plan_turn_secure},
     {RolloverMethod::TurnInsecure, plan_turn_insecure},
+    {RolloverMethod::EmergencyZsk, plan_emergency_zsk},
+    {RolloverMethod::EmergencyKsk, plan_emergency_chain},
+    {RolloverMethod::EmergencyCsk, plan_emergency_chain},
 };
 
 }  // namespace
@@ -620,12 +684,14 @@ std::vector<scenario::Event> RolloverPlan::events() const
     std::vector<scenario::Event> out;
     for (const auto& s : steps)
         for (const auto& a : s.actions) {
+            // The rollover's own narrative (say:) opens its first step, e.g. a compromise announced.
+            const bool first = &s == &steps.front() && !spec->say.empty();
             scenario::Event ev;
             ev.at = s.at;
             ev.zone = spec->zone;
             ev.action = a.kind;
             ev.key = a.key;
-            ev.say = fmt::format("{} rollover: {}", to_string(spec->method), s.text);
+            ev.say = fmt::format("{}{} rollover: {}", first ? spec->say + " — " : "", to_string(spec->method), s.text);
             ev.loc = spec->loc;
             out.push_back(std::move(ev));
         }
@@ -642,6 +708,7 @@ RolloverPlan plan_rollover(const ZoneSpec& zone, const RolloverSpec& spec)
     for (const auto& [method, plan_method] : kMethods)
         if (method == spec.method) plan_method(b);
     if (zone.parent_agent && spec.method != RolloverMethod::TurnInsecure) publish_cds_instead_of_ds(plan, zone);
+    if (scenario::is_emergency(spec.method)) plan.emergency = emergency_options(spec, plan.inputs);
     return plan;
 }
 

@@ -5,6 +5,7 @@
 // Pure: no clock, no I/O except the printers, which take a stream.
 #pragma once
 
+#include "rollover/emergency.hpp"
 #include "rollover/timing.hpp"
 #include "scenario/model.hpp"
 
@@ -59,6 +60,9 @@ struct RolloverPlan {
     std::vector<scenario::KeySpec> new_keys;
     std::vector<Step> steps;
     std::vector<Finding> findings;
+    // Emergency methods: both choices with their exposure and failure windows (the picked one
+    // is what the steps do); empty for the other methods.
+    std::vector<EmergencyOption> emergency;
 
     // The steps' actions as timeline events (zone, key, `at`, say = step text).
     std::vector<scenario::Event> events() const;

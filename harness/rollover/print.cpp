@@ -34,6 +34,7 @@ std::string what_is_rolled(const RolloverSpec& spec)
 {
     std::string out(to_string(spec.method));
     if (!spec.key.empty()) out += " of " + spec.key;
+    if (spec.choice) out += fmt::format(" ({})", to_string(*spec.choice));
     if (spec.every) out += fmt::format(" (generation {}, every {})", spec.generation, d(*spec.every));
     return out;
 }
@@ -62,6 +63,24 @@ void print_finding(std::ostream& out, const scenario::Scenario& sc, const std::s
     out << fmt::format("    predicted failure window: {} .. {} ({} .. {}) on {}\n", o(window->from), o(until),
                        format_time(sc.start + window->from), format_time(sc.start + until),
                        who.empty() ? "no resolver" : who);
+}
+
+// An emergency roll's two choices side by side (emergency.hpp), the scenario's marked.
+void print_emergency(std::ostream& out, const RolloverPlan& p)
+{
+    out << fmt::format("  the choices after the compromise of {} (known at {}; RFC 6781 4.2.4):\n", p.spec->key,
+                       o(p.spec->start));
+    for (const auto& opt : p.emergency) {
+        out << fmt::format("    {}{}: {} withdrawn at {}{}\n", to_string(opt.choice),
+                           opt.picked ? " (the scenario's choice)" : "", p.spec->key, o(opt.withdrawn),
+                           opt.ds_withdrawn ? fmt::format(", its DS at {}", o(*opt.ds_withdrawn)) : "");
+        out << fmt::format("      exposure {} (until {}): {} = {}\n", d(opt.exposure.value),
+                           o(p.spec->start + opt.exposure.value), opt.exposure.formula, opt.exposure.numbers);
+        if (opt.windows.empty()) out << "      failure window: none\n";
+        for (const auto& w : opt.windows)
+            out << fmt::format("      failure window: {} .. {} on {}: {}\n", o(w.from), o(w.until),
+                               w.cold ? "every validator" : "warm", w.why);
+    }
 }
 
 }  // namespace
@@ -118,6 +137,7 @@ void print_plan(std::ostream& out, const scenario::Scenario& sc, const std::vect
                 out << fmt::format("  {:<39}   [{}]\n", "", s.interval->section);
             }
         }
+        if (!p.emergency.empty()) print_emergency(out, p);
     }
     bool findings = !lint_chain(sc, plans).empty();
     for (const auto& p : plans) findings = findings || !p.findings.empty();

@@ -148,6 +148,23 @@ Interval turn_secure_ipub(const TimingInputs& in)
 // 3.3.1's wait for the last KSK of a zone.
 Interval turn_insecure_iret(const TimingInputs& in) { return ds_turnover("Iret", "RFC 6781 4.1.4, RFC 7583 3.3.1", in); }
 
+// RFC 6781 4.2.4 with RFC 7583 3.2.2: the successor signs beside the compromised ZSK at once, and
+// the compromised key goes once every cached DNSKEY set holds the successor.
+Interval emergency_zsk_iret(const TimingInputs& in)
+{
+    return dnskey_turnover("Iret", "RFC 6781 4.2.4, RFC 7583 3.2.2", in);
+}
+
+// RFC 6781 4.2.4 with RFC 7583 3.3.3: the successor and its DS at once; the compromised key and
+// its DS go once every cached DS and DNSKEY set holds the successor.
+Interval emergency_ksk_iret(const TimingInputs& in)
+{
+    Interval out = ksk_double_rrset_ipub(in);
+    out.name = "Iret";
+    out.section = "RFC 6781 4.2.4, RFC 7583 3.3.3";
+    return out;
+}
+
 // RFC 5011 2.3: queryInterval = MAX(1 hr, MIN(15 days, 1/2*OrigTTL, 1/2*RRSigExpirationInterval)).
 Seconds rfc5011_query_interval(Seconds orig_ttl, Seconds rrsig_expiration_interval)
 {

@@ -73,6 +73,14 @@ Interval algorithm_iret(const TimingInputs& in);  // DprpP + TTLds
 Interval turn_secure_ipub(const TimingInputs& in);    // Ipub = Dprp + max(TTLkey, TTLsig)
 Interval turn_insecure_iret(const TimingInputs& in);  // Iret = DprpP + TTLds
 
+// Emergency rolls after a key compromise (RFC 6781 4.2.4; emergency.hpp): with choice
+// keep-until-safe, the compromised key is withdrawn once its successor is in every cache.
+// ZSK: RFC 7583 3.2.2's double signature with the zone re-signed by both keys at once (Dsgn = 0),
+// and the compromised key's own signatures not waited for (their being trusted is the exposure).
+Interval emergency_zsk_iret(const TimingInputs& in);  // Iret = Dprp + TTLkey
+// KSK, CSK: RFC 7583 3.3.3's double-RRset: the new DNSKEY and the new DS in every cache first.
+Interval emergency_ksk_iret(const TimingInputs& in);  // Iret = max(Dreg + DprpP + TTLds, DprpC + TTLkey)
+
 // An interval from its parts: value = minimum + in.margin, numbers = "<numbers> = <minimum>".
 Interval make_interval(std::string name, std::string formula, std::string numbers, std::string section,
                        Seconds minimum, const TimingInputs& in);

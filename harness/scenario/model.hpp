@@ -257,6 +257,14 @@ enum class RolloverMethod {
     Algorithm,            // RFC 6781 4.1.4
     TurnSecure,           // an unsigned zone signed, its DS added last
     TurnInsecure,         // the DS removed, the zone unsigned once no cached DS is left
+    EmergencyZsk,         // a compromised ZSK replaced at once (RFC 6781 4.2.4, RFC 7583 timing)
+    EmergencyKsk,         // a compromised KSK and its DS replaced at once
+    EmergencyCsk,         // a compromised CSK and its DS replaced at once
+};
+// What an emergency rollover does with the compromised key (docs/rollovers.md, "Emergency rolls").
+enum class EmergencyChoice {
+    KeepUntilSafe,  // it stays published (and its DS) until its successor is in every cache: no outage
+    PullNow,        // it (and its DS) goes at once: exposure ends sooner, caches holding it fail a while
 };
 struct RolloverSpec {
     std::string zone;
@@ -278,10 +286,12 @@ struct RolloverSpec {
     Seconds margin{0};                   // added to every computed interval
     // "publish-interval" / "retire-interval" / "remove-interval" -> the interval used instead
     std::map<std::string, Seconds> overrides;
+    std::optional<EmergencyChoice> choice;  // emergency methods only (required there)
+    std::string say;                     // narrative of the first step (a tabletop's announcement)
     SourceLoc loc;  // the entry
     // Where the values of key:, start:, algorithm: and every: are written (when they are), for
     // the checks prepare makes as it plans the rollover.
-    SourceLoc key_loc, start_loc, algorithm_loc, every_loc;
+    SourceLoc key_loc, start_loc, algorithm_loc, every_loc, choice_loc;
 };
 
 struct Query {

@@ -243,6 +243,14 @@ inline constexpr RolloverMethodRow kRolloverMethodNames[] = {
     {RolloverMethod::Algorithm, "algorithm", {"publish-interval", "retire-interval"}},
     {RolloverMethod::TurnSecure, "turn-secure", {"publish-interval"}},
     {RolloverMethod::TurnInsecure, "turn-insecure", {"retire-interval"}},
+    {RolloverMethod::EmergencyZsk, "emergency-zsk", {"retire-interval"}},
+    {RolloverMethod::EmergencyKsk, "emergency-ksk", {"retire-interval"}},
+    {RolloverMethod::EmergencyCsk, "emergency-csk", {"retire-interval"}},
+};
+
+inline constexpr Named<EmergencyChoice> kEmergencyChoiceNames[] = {
+    {EmergencyChoice::KeepUntilSafe, "keep-until-safe"},
+    {EmergencyChoice::PullNow, "pull-now"},
 };
 
 // Each enum's table, found by the type of its argument (the value is not read).
@@ -261,6 +269,7 @@ constexpr std::span<const Named<DsDigest>> name_table(DsDigest) { return kDsDige
 constexpr std::span<const Named<FaultParam>> name_table(FaultParam) { return kFaultParamNames; }
 constexpr std::span<const FaultRow> name_table(FaultKind) { return kFaultNames; }
 constexpr std::span<const RolloverMethodRow> name_table(RolloverMethod) { return kRolloverMethodNames; }
+constexpr std::span<const Named<EmergencyChoice>> name_table(EmergencyChoice) { return kEmergencyChoiceNames; }
 
 template <typename E>
 concept NamedEnum = requires(E e) { name_table(e); };
@@ -298,6 +307,19 @@ std::vector<std::string> names_of()
 
 // Whether `kind` is a warm daemon of the lab (every kind but libunbound).
 constexpr bool is_daemon(ResolverKind kind) { return row_of(kind).daemon; }
+
+// Whether `method` replaces a key after its compromise (emergency-zsk, -ksk, -csk).
+constexpr bool is_emergency(RolloverMethod method)
+{
+    return method == RolloverMethod::EmergencyZsk || method == RolloverMethod::EmergencyKsk ||
+           method == RolloverMethod::EmergencyCsk;
+}
+// Whether `method` rolls a ZSK (and leaves the DS alone).
+constexpr bool rolls_zsk(RolloverMethod method)
+{
+    return method == RolloverMethod::ZskPrepublish || method == RolloverMethod::ZskDoubleSignature ||
+           method == RolloverMethod::EmergencyZsk;
+}
 
 // The intervals `method` lets a scenario override, in step order.
 inline std::vector<std::string> override_names(RolloverMethod method)

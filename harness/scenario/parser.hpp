@@ -47,7 +47,7 @@ constexpr std::string_view kTopFields[] = {"name",     "description", "start",  
                                            "monitors", "sweep"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
                                                 "parent", "override", "propagation-delay", "margin", "every",
-                                                "count"};
+                                                "count",  "choice", "say"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",
@@ -365,6 +365,7 @@ private:
     RolloverSpec parse_rollover(const YAML::Node& node);
     void parse_rolled_key(RolloverSpec& r, const Fields& f, const std::string& method_name);
     void check_turn(const RolloverSpec& r, const Field& method) const;
+    void parse_emergency(RolloverSpec& r, const Fields& f, const std::string& method_name);
     void parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name);
 
     // -- monitors (monitors.cpp)

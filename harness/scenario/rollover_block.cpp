@@ -33,6 +33,8 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
     if (!start) missing(r.loc, "start", "rollover", "start: +1d");
     r.start = time(*start);
     r.start_loc = loc(*start);
+    if (const Field* s = f.find("say")) r.say = s->value.IsNull() ? "" : scalar(*s);
+    parse_emergency(r, f, method_name);
     if (r.method == RolloverMethod::TurnSecure || r.method == RolloverMethod::TurnInsecure) {
         if (const Field* key = f.find("key"))
             fail(key_loc(*key), fmt::format("method {} changes every key of the zone; remove key", method_name));
@@ -66,8 +68,7 @@ void Parser::parse_rolled_key(RolloverSpec& r, const Fields& f, const std::strin
     }
     // The root has no parent: its "DS" is the trust anchor validators hold, which RFC 5011
     // resolvers learn from a DNSKEY set signed by a key they trust. Only double-KSK does that.
-    const bool zsk_method = r.method == RolloverMethod::ZskPrepublish || r.method == RolloverMethod::ZskDoubleSignature;
-    if (r.zone == "." && !zsk_method && r.method != RolloverMethod::KskDoubleKsk)
+    if (r.zone == "." && !rolls_zsk(r.method) && r.method != RolloverMethod::KskDoubleKsk)
         fail(loc(*f.find("method")), fmt::format("method {} cannot roll the root's key: RFC 5011 resolvers learn a "
                                                  "new root key only from a DNSKEY set the old key signs (use "
                                                  "ksk-double-ksk)",
@@ -93,7 +94,7 @@ void Parser::parse_rolled_key(RolloverSpec& r, const Fields& f, const std::strin
 // The delays, margin, parent and overrides of a rollover.
 void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::string& method_name)
 {
-    const bool zsk_method = r.method == RolloverMethod::ZskPrepublish || r.method == RolloverMethod::ZskDoubleSignature;
+    const bool zsk_method = rolls_zsk(r.method);
     if (const Field* p = f.find("propagation-delay")) r.propagation = duration(*p);
     if (const Field* m = f.find("margin")) r.margin = duration(*m);
     if (const Field* p = f.find("parent")) {
@@ -120,10 +121,42 @@ void Parser::parse_rollover_timing(RolloverSpec& r, const Fields& f, const std::
             if (std::find(takes.begin(), takes.end(), x.name) == takes.end())
                 fail(key_loc(x), fmt::format("method {} has no {} to override (it takes {}); remove it", method_name,
                                              x.name, join_and(takes)));
+            if (r.choice == EmergencyChoice::PullNow)
+                fail(key_loc(x), fmt::format("choice pull-now withdraws {} at once: there is no {} to override; "
+                                             "remove it, or use choice: keep-until-safe", r.key, x.name));
             // turn-secure: a negative publish-interval submits the DS before the zone is signed.
             r.overrides[x.name] = r.method == RolloverMethod::TurnSecure ? signed_duration(x) : duration(x);
         }
     }
+}
+
+// Emergency rolls (docs/rollovers.md): choice: says what becomes of the compromised key. A
+// compromise is answered once (no every:), and the new DS is asked of the registry out of band:
+// a parent agent would refuse a CDS that no key of the current DS set signs (RFC 7344 4.1)
+// once the compromised key is pulled.
+void Parser::parse_emergency(RolloverSpec& r, const Fields& f, const std::string& method_name)
+{
+    const Field* c = f.find("choice");
+    if (!is_emergency(r.method)) {
+        if (c)
+            fail(key_loc(*c), fmt::format("choice applies only to the emergency methods (emergency-zsk, "
+                                          "emergency-ksk, emergency-csk); method {} has none: remove it",
+                                          method_name));
+        return;
+    }
+    if (!c) missing(r.loc, "choice", "an emergency rollover", "choice: keep-until-safe");
+    r.choice = choice<EmergencyChoice>(*c, "emergency choice");
+    r.choice_loc = loc(*c);
+    for (const char* field : {"every", "count"})
+        if (const Field* x = f.find(field))
+            fail(key_loc(*x), fmt::format("{} does not apply to method {}: a compromise is answered once; remove it",
+                                          field, method_name));
+    if (r.method != RolloverMethod::EmergencyZsk && m_scenario.find_zone(r.zone)->parent_agent)
+        fail(loc(*f.find("method")),
+             fmt::format("method {} asks the registry for the new DS out of band, and {}'s parent agent would refuse "
+                         "a CDS no key of the current DS set signs once the compromised key is pulled; remove "
+                         "parent-agent from the zone",
+                         method_name, r.zone));
 }
 
 // turn-secure starts from an unsigned zone: its keys come with no times, and the rollover

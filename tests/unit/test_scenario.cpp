@@ -1155,6 +1155,7 @@ TEST(ScenarioSchema, EnumsMatchTheParser)
     EXPECT_EQ(defs.at("denial").at("enum").get<std::vector<std::string>>(), names_of<Denial>());
     EXPECT_EQ(defs.at("signerKind").at("enum").get<std::vector<std::string>>(), names_of<SignerKind>());
     EXPECT_EQ(defs.at("rolloverMethod").at("enum").get<std::vector<std::string>>(), names_of<RolloverMethod>());
+    EXPECT_EQ(defs.at("emergencyChoice").at("enum").get<std::vector<std::string>>(), names_of<EmergencyChoice>());
     const json& algorithm = defs.at("algorithm").at("anyOf");
     EXPECT_EQ(algorithm.at(0).at("enum").get<std::vector<std::string>>(), names_of<Algorithm>());
     EXPECT_EQ(algorithm.at(1).at("enum").get<std::vector<int>>(), v.algorithm_numbers);
