@@ -195,5 +195,60 @@ TEST(Rollovers, PlanJsonGivesTheStepsIntervalsAndFindingsAndStrictFailsOnAFindin
     EXPECT_EQ(run_rollsim({"plan", "--strict", repo_path("scenarios/rollovers/ksk-double-ds.yaml")}).status, 0);
 }
 
+// Emergency rolls after a key compromise (docs/rollovers.md, "Emergency rolls"). Kept until safe,
+// no resolver fails; pulled now, the resolvers fail inside the windows the chain lint predicts
+// from the planned steps.
+TEST(Rollovers, CompromisedZskOrKskKeptUntilSafeFailsNoResolver)
+{
+    expect_clean("scenarios/rollovers/emergency-zsk-keep-until-safe.yaml");
+    expect_clean("scenarios/rollovers/emergency-ksk-keep-until-safe.yaml");
+}
+
+TEST(Rollovers, CompromisedZskPulledNowFailsWarmUntilItsCachedDnskeySetExpires)
+{
+    expect_predicted("scenarios/rollovers/emergency-zsk-pull-now.yaml", 6 * kHour + 30 * kMinute,
+                     7 * kHour + 35 * kMinute);
+}
+
+// The CSK pulled with the registry an hour behind: every validator fails until the parent
+// replaces the DS, warm ones until the old DS set they cached expires.
+TEST(Rollovers, CompromisedCskPulledNowFailsEveryValidatorUntilTheRegistryActs)
+{
+    auto report = run_and_report("scenarios/rollovers/emergency-csk-pull-now.yaml");
+    expect_every_expectation_passed(report);
+    ASSERT_EQ(report["predicted_windows"].size(), 2u) << report["predicted_windows"].dump();
+    EXPECT_EQ(report["predicted_windows"][0]["until_s"], 9 * kHour + 35 * kMinute);
+    EXPECT_EQ(report["predicted_windows"][1]["until_s"], 7 * kHour + 30 * kMinute);
+    EXPECT_EQ(report["predicted_windows"][1]["resolvers"], nlohmann::json::array({"cold"}));
+    auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_GE(cold[0]["start_s"].get<long>(), 6 * kHour + 30 * kMinute);
+    EXPECT_LE(cold[0]["end_s"].get<long>(), 7 * kHour + 30 * kMinute + 30 * kMinute);
+    auto warm = windows_of(report, "warm");
+    ASSERT_EQ(warm.size(), 1u) << report["failure_windows"].dump();
+    EXPECT_GE(warm[0]["start_s"].get<long>(), 6 * kHour + 30 * kMinute);
+    EXPECT_LE(warm[0]["end_s"].get<long>(), 9 * kHour + 35 * kMinute + 30 * kMinute);
+}
+
+TEST(Rollovers, PlanOfAnEmergencyRollShowsBothChoicesWithTheirExposureAndWindow)
+{
+    const std::string file = repo_path("scenarios/rollovers/emergency-zsk-pull-now.yaml");
+    auto r = run_rollsim({"plan", file});
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(contains(r.output, "keep-until-safe: zsk withdrawn at +7h35m")) << r.output;
+    EXPECT_TRUE(contains(r.output, "pull-now (the scenario's choice): zsk withdrawn at +6h30m")) << r.output;
+    EXPECT_TRUE(contains(r.output, "exposure 1h5m (until +7h35m): Dprp + TTLkey = 5m + 1h = 1h5m")) << r.output;
+    EXPECT_TRUE(contains(r.output, "predicted failure window: +6h30m .. +7h35m")) << r.output;
+    auto j = run_rollsim({"plan", "--json", file});
+    ASSERT_EQ(j.status, 0) << j.output;
+    const auto emergency = nlohmann::json::parse(j.output)["scenarios"][0]["rollovers"][0]["emergency"];
+    EXPECT_EQ(emergency["compromised"], "zsk");
+    ASSERT_EQ(emergency["options"].size(), 2u) << emergency.dump();
+    EXPECT_EQ(emergency["options"][0]["exposure"]["value_s"], 2 * kHour + 10 * kMinute);
+    EXPECT_TRUE(emergency["options"][0]["windows"].empty());
+    EXPECT_EQ(emergency["options"][1]["picked"], true);
+    EXPECT_EQ(emergency["options"][1]["windows"][0]["until_s"], 7 * kHour + 35 * kMinute);
+}
+
 }  // namespace
 }  // namespace rollsim::test
