@@ -258,5 +258,26 @@ TEST(Tabletop, InvalidScenarioStopsBeforeTheLab)
     EXPECT_FALSE(std::filesystem::exists(dir / "T.md"));
 }
 
+// A compromise announced mid-exercise: the emergency rollover's say: opens its first step, shown
+// in the prompt before it and once when it plays; the cold validator fails at once (the parent
+// still serves only the pulled KSK's DS), the warm resolver once its DNSKEY set expires.
+TEST(Tabletop, ACompromiseAnnouncedMidExerciseShowsTheAnnouncementAndTheOutageItStarts)
+{
+    TempDir dir;
+    const auto transcript_path = dir / "T.md";
+    auto r = run_rollsim_with_input({"play", repo_path("scenarios/rollovers/emergency-ksk-tabletop.yaml"),
+                                     "--transcript", transcript_path.string()},
+                                    "next\nadvance 4h10m\nquit\n");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string said = "12:00: the security team reports that the KSK's private key was in last night's "
+                             "stolen backup. The decision: pull it now. — emergency-ksk rollover: ksk is compromised";
+    EXPECT_TRUE(contains(r.output, "[+2h] next event +6h: publish ksk-next (example.com.) — \"" + said)) << r.output;
+    const std::string advance = answer_to(r.output, "advance 4h10m");
+    EXPECT_EQ(count_of(advance, "\"" + said), 1u) << advance;
+    EXPECT_TRUE(contains(advance, "+6h  cold   www.example.com. A           secure -> bogus")) << advance;
+    EXPECT_TRUE(contains(advance, "+6h5m1s  warm   www.example.com. A           secure -> SERVFAIL EDE 9")) << advance;
+    EXPECT_TRUE(contains(read_file(transcript_path), "> **+6h** " + said)) << read_file(transcript_path);
+}
+
 }  // namespace
 }  // namespace rollsim::test
