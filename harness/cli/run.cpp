@@ -444,8 +444,10 @@ int run(const RunArgs& args)
     batch.scenarios = std::move(*prepared);
     auto* scenarios = &batch.scenarios;
     if (!args.resolvers.empty()) {
-        const auto kinds = scenario::resolver_kinds_from(args.resolvers, "--resolvers");
+        const auto kinds = scenario::resolver_matrix_from(args.resolvers, "--resolvers");
         for (auto& loaded : *scenarios) {
+            // A file that names its kinds itself (resolvers: all) is asked as it says.
+            if (!loaded.scenario.resolvers_as.kinds.empty()) continue;
             // Only the resolvers and the expectations change; the plans point into the rollovers.
             auto across = scenario::across_resolver_kinds(loaded.scenario, kinds);
             loaded.scenario.resolvers = std::move(across.resolvers);

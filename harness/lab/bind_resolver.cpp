@@ -69,6 +69,7 @@ public:
         write_lab_file(conf, fill_template("bind_resolver.conf.in",
                                            {{"DIR", dir().string()},
                                             {"ADDRESS", address()},
+                                            {"CONTROLS", controls(start.profile.cache)},
                                             {"OPTIONS", profile_options(start.profile)},
                                             {"ANCHORS", anchor_entries(start.setup.trust_anchor)}}));
         add_loopback_address(address());
@@ -82,6 +83,31 @@ public:
     }
 
     std::string reason_in(const std::vector<std::string>& lines) const override { return validation_reason(lines); }
+
+    // rndc flush: every cache of the view (answers and negative answers, the address database of
+    // the servers, the cache of SERVFAILs and of bad answers), its success confirmed by rndc's
+    // exit status (it prints nothing then).
+    void empty_cache() override { control(m_rndc, {"-k", m_key.string(), "-s", address(), "-p", "953", "flush"}); }
+
+private:
+    // The controls statement: none for a warm named; for a cold one rndc on port 953 of its
+    // address with a key rndc-confgen writes (its secret drawn by rndc-confgen).
+    std::string controls(scenario::ResolverCache cache)
+    {
+        if (cache == scenario::ResolverCache::Warm) return "controls { };";
+        m_rndc = locate_program("rndc", "ROLLSIM_RNDC", "bind9-utils");
+        m_key = dir() / "rndc.key";
+        std::error_code ec;
+        fs::remove(m_key, ec);  // rndc-confgen does not replace a key file
+        control(locate_program("rndc-confgen", "ROLLSIM_RNDC_CONFGEN", "bind9-utils"),
+                {"-a", "-A", "hmac-sha256", "-k", "rollsim-rndc", "-c", m_key.string()});
+        return fmt::format("include \"{}\";\ncontrols {{ inet {} port 953 allow {{ 127.0.0.0/8; }} keys {{ "
+                           "\"rollsim-rndc\"; }}; }};",
+                           m_key.string(), address());
+    }
+
+    std::string m_rndc;
+    fs::path m_key;
 };
 
 }  // namespace

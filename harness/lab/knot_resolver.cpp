@@ -3,10 +3,20 @@
 // Error whose text is a short tag of kresd's own (e.g. "EXRU"); the reason recorded is its
 // validator's log line for the failure.
 #include "core/error.hpp"
+#include "core/unique_fd.hpp"
 #include "lab/config_template.hpp"
 #include "lab/resolver_kit.hpp"
 
 #include <fmt/format.h>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 
 namespace rollsim::lab {
 
@@ -74,6 +84,64 @@ std::string validation_reason(const std::vector<std::string>& lines)
     return step;
 }
 
+constexpr std::chrono::milliseconds kControlDeadline{10000};
+
+// kresd's control socket (a cold kresd's, `kind = 'control'`): a Lua console that greets with the
+// prompt "> " and answers each line with the value of the expression, then the prompt again.
+class KresdConsole {
+public:
+    explicit KresdConsole(const fs::path& socket) : m_socket(socket)
+    {
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, socket.c_str(), sizeof(address.sun_path) - 1);
+        m_fd = UniqueFd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!m_fd.valid() || ::connect(m_fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
+            throw LabError("cannot connect to kresd's control socket " + socket.string() + ": " + std::strerror(errno));
+        read_to_prompt();
+    }
+
+    // The console's answer to `line`, without the prompt that ends it.
+    std::string ask(const std::string& line)
+    {
+        const std::string text = line + "\n";
+        if (::send(m_fd.get(), text.data(), text.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(text.size()))
+            throw LabError("cannot write to kresd's control socket " + m_socket.string() + ": " + std::strerror(errno));
+        return read_to_prompt();
+    }
+
+private:
+    std::string read_to_prompt()
+    {
+        const auto deadline = std::chrono::steady_clock::now() + kControlDeadline;
+        std::string text;
+        while (text.size() < 2 || text.compare(text.size() - 2, 2, "> ") != 0) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            pollfd p{m_fd.get(), POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                throw LabError("kresd's control socket " + m_socket.string() + " did not answer: '" + text + "'");
+            char buffer[4096];
+            const ssize_t n = ::read(m_fd.get(), buffer, sizeof buffer);
+            if (n <= 0) throw LabError("kresd closed its control socket " + m_socket.string() + ": '" + text + "'");
+            text.append(buffer, static_cast<std::size_t>(n));
+        }
+        return text.substr(0, text.size() - 2);
+    }
+
+    fs::path m_socket;
+    UniqueFd m_fd;
+};
+
+// A control socket for a cold kresd, nothing for a warm one.
+std::string control_socket(scenario::ResolverCache cache, const fs::path& socket)
+{
+    if (cache == scenario::ResolverCache::Warm) return "";
+    if (socket.string().size() >= sizeof(sockaddr_un{}.sun_path))
+        throw LabError("kresd's control socket path " + socket.string() + " is too long for a unix socket; use a "
+                       "shorter lab directory");
+    return fmt::format("net.listen('{}', nil, {{ kind = 'control' }})", socket.string());
+}
+
 class KnotResolver : public ResolverDaemon {
 public:
     explicit KnotResolver(const DaemonStart& start)
@@ -85,6 +153,7 @@ public:
         const fs::path conf = dir() / "kresd.conf";
         write_lab_file(conf, fill_template("knot_resolver.conf.in", {{"DIR", dir().string()},
                                                                      {"ADDRESS", address()},
+                                                                     {"CONTROL", control_socket(start.profile.cache, dir() / "control")},
                                                                      {"PASS_ZONES", pass_zones(start.setup.nodefault_zones)},
                                                                      {"OPTIONS", profile_options(start.profile)}}));
         ProcessSpec spec;
@@ -99,6 +168,16 @@ public:
     }
 
     std::string reason_in(const std::vector<std::string>& lines) const override { return validation_reason(lines); }
+
+    // cache.clear() on its control socket: the whole cache (records, packets, negative and bogus
+    // answers, and the servers' round-trip times, which kresd 5 keeps there too); it answers
+    // with the count of what it removed.
+    void empty_cache() override
+    {
+        const std::string said = KresdConsole(dir() / "control").ask("cache.clear()");
+        if (said.find("['count']") == std::string::npos)
+            throw LabError("kresd did not confirm cache.clear() for the resolver on " + address() + ": '" + said + "'");
+    }
 };
 
 }  // namespace

@@ -122,6 +122,21 @@ void ResolverDaemon::explain(dns::ResolverAnswer& answer)
     if (!reason.empty()) answer.reason = std::move(reason);
 }
 
+std::string ResolverDaemon::control(const std::string& program, const std::vector<std::string>& args) const
+{
+    ProcessSpec spec;
+    spec.program = program;
+    spec.args = args;
+    spec.env = m_clock.environment();
+    std::string output;
+    if (run_command(spec, output) != 0) {
+        std::string command = fs::path(program).filename().string();
+        for (const auto& a : args) command += " " + a;
+        throw LabError(command + " failed for the resolver on " + m_address + ": " + output);
+    }
+    return output;
+}
+
 void ResolverDaemon::wake() {}
 
 std::string ResolverDaemon::auto_trust_anchor_state() const { return ""; }

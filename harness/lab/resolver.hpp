@@ -72,6 +72,12 @@ public:
     // not always say why: named 9.18 sends none, kresd's text is a tag, pdns's is empty.
     void explain(dns::ResolverAnswer& answer);
 
+    // Empties the daemon's whole cache through its control channel (cache: cold,
+    // docs/resolvers.md#cold-daemons) and returns once its control tool said it did: what it
+    // answers next, it answers as a daemon that has cached nothing. Throws LabError with the
+    // tool's words when the tool fails or does not confirm.
+    virtual void empty_cache() = 0;
+
     // RFC 5011 (kinds that follow the root's key: Unbound, lab/unbound.hpp): lets the daemon's
     // state machine run now, and the state of its anchor. The defaults do nothing and say "".
     virtual void wake();
@@ -100,6 +106,11 @@ protected:
     void launch(ProcessSpec spec, const std::string& program, const Ping& ping);
 
     const std::filesystem::path& dir() const { return m_dir; }
+
+    // Runs the daemon's control tool `program` with `args` on the daemon's clock (rndc refuses a
+    // server whose clock differs from its own) and returns what it printed; LabError with that
+    // when it exits with a failure or does not end within 10 s.
+    std::string control(const std::string& program, const std::vector<std::string>& args) const;
 
     // From now on explain() reads `file`, the daemon's log of its validation failures.
     void follow_log(const std::filesystem::path& file);

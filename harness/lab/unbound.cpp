@@ -174,6 +174,8 @@ UnboundDaemon::UnboundDaemon(const Tools& tools, std::filesystem::path dir, std:
     if (setup.anchor_mode == scenario::TrustAnchorMode::Rfc5011) m_auto_anchor = this->dir() / "root.autokey";
 
     const fs::path conf = this->dir() / "unbound.conf";
+    m_conf = conf;
+    m_control = (fs::path(tools.unbound).parent_path() / "unbound-control").string();
     const std::string control = remote_control_options(this->dir() / "unbound.ctl");
     write_lab_file(conf, "server:\n" + daemon_server_options(this->dir(), this->address()) +
                              common_server_options(setup, this->dir()) +
@@ -191,6 +193,19 @@ std::unique_ptr<ResolverDaemon> start_unbound(const DaemonStart& start)
 {
     return std::make_unique<UnboundDaemon>(start.tools, start.dir, start.address, start.setup, start.profile,
                                            start.virtual_now);
+}
+
+void UnboundDaemon::empty_cache()
+{
+    const std::vector<std::vector<std::string>> flushes = {{"flush_zone", "."}, {"flush_negative"}, {"flush_infra", "all"}};
+    for (const auto& flush : flushes) {
+        std::vector<std::string> args = {"-c", m_conf.string()};
+        args.insert(args.end(), flush.begin(), flush.end());
+        const std::string said = control(m_control, args);
+        if (said.rfind("ok", 0) != 0)
+            throw LabError("unbound-control " + flush.front() + " did not say ok for the resolver on " + address() +
+                           ": " + said);
+    }
 }
 
 void UnboundDaemon::wake()

@@ -66,8 +66,15 @@ public:
     // revoked)"; empty for a static anchor or before the file holds DNSKEYs.
     std::string auto_trust_anchor_state() const override;
 
+    // unbound-control flush_zone . (the message, RRset and key caches, bogus entries among
+    // them), flush_negative (the aggressive-NSEC negative cache, RFC 8198), flush_infra all (each
+    // server's round-trip time, EDNS and lameness), each confirmed by its "ok".
+    void empty_cache() override;
+
 private:
     std::filesystem::path m_auto_anchor;  // empty for a static anchor
+    std::string m_control;                // unbound-control
+    std::filesystem::path m_conf;
 };
 
 }  // namespace rollsim::lab

@@ -151,7 +151,7 @@ Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparis
                                 const std::vector<Observation>& observations)
 {
     int warm = 0;
-    for (const auto& o : observations) warm += scenario::is_daemon(o.kind) ? 1 : 0;
+    for (const auto& o : observations) warm += o.warm() ? 1 : 0;
     Verdict v{&exp, true, warm, "", ""};
     if (warm == 0) {
         v.pass = false;

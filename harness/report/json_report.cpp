@@ -32,7 +32,7 @@ json array_of(const Items& items, ToJson to_json)
 
 json observation_json(const scenario::Scenario& sc, const runner::Observation& o)
 {
-    return {
+    json j = {
         {"offset_s", o.offset.count()},
         {"time", format_time(sc.start + o.offset)},
         {"resolver", o.resolver},
@@ -46,6 +46,9 @@ json observation_json(const scenario::Scenario& sc, const runner::Observation& o
         {"validation", validation_text(o.validation)},
         {"reason", o.reason},
     };
+    // A cold daemon (cache: cold); absent for the others, whose kind says what they keep.
+    if (scenario::is_daemon(o.kind) && !o.warm()) j["cache"] = "cold";
+    return j;
 }
 
 json event_json(const runner::EventRecord& e)

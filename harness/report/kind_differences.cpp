@@ -137,6 +137,8 @@ KindDifferences kind_differences(const std::vector<Observation>& observations)
     std::vector<scenario::Query> queries;
     std::vector<std::vector<Series>> series;  // per query, per resolver in order of first observation
     for (const auto& o : observations) {
+        // Kinds are compared as users meet them, warm; a cold daemon answers as a cold view.
+        if (scenario::is_daemon(o.kind) && !o.warm()) continue;
         add_once(out.kinds, o.kind);
         const std::size_t qi = index_of(queries, o.query);
         if (qi == queries.size()) queries.push_back(o.query), series.emplace_back();

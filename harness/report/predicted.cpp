@@ -56,7 +56,7 @@ PredictionComparison compare_predictions(const scenario::Scenario& sc,
     std::vector<const FailureWindow*> compared;
     for (const auto& w : windows)
         for (const auto& r : sc.resolvers)
-            if (r.name == w.resolver && (scenario::is_daemon(r.kind) || cold)) compared.push_back(&w);
+            if (r.name == w.resolver && (scenario::is_warm(r) || cold)) compared.push_back(&w);
 
     auto end_of = [&](const FailureWindow& w) { return w.end ? *w.end : sc.duration; };
     auto applies = [](const std::vector<std::string>& resolvers, const FailureWindow& w) {

@@ -17,7 +17,7 @@ std::vector<std::string> affected_resolvers(const scenario::Scenario& sc, const 
 {
     std::vector<std::string> out;
     for (const auto& r : sc.resolvers) {
-        const bool warm = scenario::is_daemon(r.kind);
+        const bool warm = scenario::is_warm(r);
         if (warm && w.anchor && r.trust_anchor != *w.anchor) continue;
         if ((warm && w.warm) || (!warm && w.cold)) out.push_back(r.name);
     }

@@ -6,6 +6,7 @@
 #include "monitor/status.hpp"
 #include "runner/event.hpp"
 #include "scenario/model.hpp"
+#include "scenario/names.hpp"
 
 #include <optional>
 #include <string>
@@ -23,7 +24,11 @@ struct Observation : dns::ResolverAnswer {
     Seconds offset{0};
     std::string resolver;              // resolver name from the scenario
     scenario::ResolverKind kind = scenario::ResolverKind::Unbound;
+    scenario::ResolverCache cache = scenario::ResolverCache::Warm;  // a daemon's; libunbound's is cold
     scenario::Query query;
+
+    // A daemon that kept its cache across probes (not a cold daemon, not libunbound).
+    bool warm() const { return scenario::is_daemon(kind) && cache == scenario::ResolverCache::Warm; }
 };
 
 // A key's state from `offset` on (recorded at the start and at every change), for timelines.

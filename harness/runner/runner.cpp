@@ -535,6 +535,7 @@ private:
     {
         Observation o;
         dns::ResolverAnswer& answer = o;
+        if (r.daemon && r.spec->cache == scenario::ResolverCache::Cold) r.daemon->empty_cache();
         if (r.daemon)
             answer = probe::ask_resolver(*r.daemon, q.qname, q.qtype);
         else
@@ -542,6 +543,7 @@ private:
         o.offset = t;
         o.resolver = r.spec->name;
         o.kind = r.spec->kind;
+        o.cache = r.spec->cache;
         o.query = q;
         return o;
     }

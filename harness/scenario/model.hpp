@@ -330,10 +330,24 @@ enum class ResolverKind {
     PdnsRecursor,  // a warm PowerDNS Recursor
 };
 
+// What a daemon keeps between probes (`cache:`, docs/resolvers.md#cold-daemons).
+enum class ResolverCache {
+    Warm,  // its cache, as a resolver users sit behind keeps it
+    Cold,  // emptied through its control channel before every question: the answer of an empty cache
+};
+
 // How a daemon learns the root's key (RFC 5011 for `Rfc5011`).
 enum class TrustAnchorMode {
     Static,   // the anchor it was installed with, never updated (every daemon kind)
     Rfc5011,  // auto-trust-anchor-file: Unbound follows the root's KSK rolls by RFC 5011 probing (unbound only)
+};
+
+// The kinds a scenario's resolvers are asked as (`--resolvers`, `resolvers: all`, docs/resolvers.md):
+// each daemon resolver as a daemon of each kind, and with `cold` each cold libunbound validator
+// as a cold daemon (ResolverCache::Cold) of each kind too.
+struct ResolverMatrix {
+    std::vector<ResolverKind> kinds;  // daemon kinds, in the order named
+    bool cold = false;
 };
 
 // A stretch of virtual time during which a daemon is stopped (and then started again with its
@@ -348,6 +362,7 @@ struct OfflineSpan {
 struct ResolverSpec {
     std::string name;  // "warm", "cold", ...
     ResolverKind kind = ResolverKind::Unbound;
+    ResolverCache cache = ResolverCache::Warm;  // daemons only; libunbound is cold by nature
     SourceLoc loc;
     Seconds clock_offset{0};  // the resolver's clock runs this far from virtual time (may be < 0)
     std::optional<bool> serve_expired;          // daemons only
@@ -453,6 +468,9 @@ struct Scenario {
     std::vector<Event> timeline;
     ProbeSpec probes;
     std::vector<ResolverSpec> resolvers;
+    // `resolvers: all` or a list of kinds: the default resolvers were asked as these kinds
+    // (scenario/resolver_matrix.hpp); no kinds when the file lists its resolvers or none.
+    ResolverMatrix resolvers_as;
     std::vector<Expectation> expectations;
     // The parser: one per `rollover:` entry, as written. prepare: one per rollover planned (a
     // repeating one, one per generation), in the order they were planned.

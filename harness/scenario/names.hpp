@@ -154,6 +154,9 @@ inline constexpr ResolverOptionLimit kResolverOptionLimits[] = {
     {ResolverKind::Bind, kOptValBogusTtl, Seconds(30), "named's servfail-ttl"},
 };
 
+inline constexpr Named<ResolverCache> kResolverCacheNames[] = {
+    {ResolverCache::Warm, "warm"}, {ResolverCache::Cold, "cold"}};
+
 inline constexpr Named<TrustAnchorMode> kTrustAnchorModeNames[] = {
     {TrustAnchorMode::Static, "static"}, {TrustAnchorMode::Rfc5011, "rfc5011"}};
 
@@ -263,6 +266,7 @@ constexpr std::span<const Named<Resign>> name_table(Resign) { return kResignName
 constexpr std::span<const ResolverKindRow> name_table(ResolverKind) { return kResolverKindNames; }
 constexpr std::span<const Named<ResolverOption>> name_table(ResolverOption) { return kResolverOptionNames; }
 constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }
+constexpr std::span<const Named<ResolverCache>> name_table(ResolverCache) { return kResolverCacheNames; }
 constexpr std::span<const Named<DeletePolicy>> name_table(DeletePolicy) { return kDeletePolicyNames; }
 constexpr std::span<const SignerKindRow> name_table(SignerKind) { return kSignerKindNames; }
 constexpr std::span<const Named<DsDigest>> name_table(DsDigest) { return kDsDigestNames; }
@@ -320,6 +324,9 @@ constexpr bool rolls_zsk(RolloverMethod method)
     return method == RolloverMethod::ZskPrepublish || method == RolloverMethod::ZskDoubleSignature ||
            method == RolloverMethod::EmergencyZsk;
 }
+
+// Whether `r` keeps a cache across probes: a daemon whose cache is not emptied before each one.
+constexpr bool is_warm(const ResolverSpec& r) { return is_daemon(r.kind) && r.cache == ResolverCache::Warm; }
 
 // The intervals `method` lets a scenario override, in step order.
 inline std::vector<std::string> override_names(RolloverMethod method)

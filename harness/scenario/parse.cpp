@@ -6,6 +6,7 @@
 
 #include "core/files.hpp"
 #include "scenario/parser.hpp"
+#include "scenario/resolver_matrix.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -92,6 +93,12 @@ Scenario Parser::run(const std::string& text)
     if (const Field* t = f.find("timeline")) parse_timeline(*t);
     if (const Field* m = f.find("monitors")) parse_monitors(*m);
     if (const Field* e = f.find("expect")) parse_expectations(*e);
+    if (!m_scenario.resolvers_as.kinds.empty()) {
+        // resolvers: all: the expectations naming warm or cold hold for each kind it is asked as.
+        Scenario across = across_resolver_kinds(m_scenario, m_scenario.resolvers_as);
+        m_scenario.resolvers = std::move(across.resolvers);
+        m_scenario.expectations = std::move(across.expectations);
+    }
 
     settle_duration(f.find("duration"));
     return std::move(m_scenario);

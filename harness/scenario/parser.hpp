@@ -66,6 +66,7 @@ constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",  
 constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
 constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
+                                                "cache",
                                                 "clock-offset",
                                                 "serve-expired",
                                                 "val-sig-skew-min",
@@ -340,6 +341,8 @@ private:
     // -- resolvers and probes (resolvers.cpp)
     void parse_resolvers(const Field* f);
     void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
+    void parse_resolver_cache(const Fields& rf, ResolverSpec& spec) const;
+    ResolverMatrix parse_resolver_matrix(const Field& f) const;
     void refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const;
     void check_option_limits(const Fields& rf, const ResolverSpec& spec) const;
     void parse_probes(const Field& f);

@@ -61,6 +61,26 @@ std::string copy_name(const ResolverSpec& r, ResolverKind kind)
     return kind == r.kind ? r.name : r.name + "-" + std::string(to_string(kind));
 }
 
+// `expectations` with each that names `resolver` repeated for every name of `copies`.
+std::vector<Expectation> repeated_for(const std::vector<Expectation>& expectations, const std::string& resolver,
+                                      const std::vector<std::string>& copies)
+{
+    std::vector<Expectation> out;
+    for (const auto& e : expectations) {
+        if (e.resolver != resolver) {
+            out.push_back(e);
+            continue;
+        }
+        for (const auto& name : copies) {
+            Expectation copy = e;
+            copy.resolver = name;
+            copy.text = expectation_text(copy);
+            out.push_back(std::move(copy));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::vector<ResolverKind> resolver_kinds_from(const std::string& text, const std::string& option)
@@ -91,20 +111,52 @@ std::vector<ResolverKind> resolver_kinds_from(const std::string& text, const std
     return kinds;
 }
 
+ResolverMatrix resolver_matrix_from(const std::string& text, const std::string& option)
+{
+    ResolverMatrix matrix;
+    std::string kinds;
+    std::size_t pos = 0;
+    for (;;) {
+        const std::size_t comma = text.find(',', pos);
+        const std::string name = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        if (name == "cold" && matrix.cold) throw ScenarioError(option, 0, 0, "'cold' is named twice");
+        if (name == "cold") matrix.cold = true;
+        else kinds += (kinds.empty() ? "" : ",") + name;
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    if (kinds.empty())
+        throw ScenarioError(option, 0, 0, "cold asks the cold validator as cold daemons of the kinds named; name "
+                                          "them too, e.g. all,cold");
+    matrix.kinds = resolver_kinds_from(kinds, option);
+    return matrix;
+}
+
 Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kinds)
+{
+    return across_resolver_kinds(std::move(sc), ResolverMatrix{kinds, false});
+}
+
+Scenario across_resolver_kinds(Scenario sc, const ResolverMatrix& matrix)
 {
     std::vector<ResolverSpec> resolvers;
     std::vector<Expectation> expectations = sc.expectations;
     for (const auto& r : sc.resolvers) {
-        if (!is_daemon(r.kind)) {
+        const bool daemon = is_daemon(r.kind);
+        if (!daemon && !matrix.cold) {
             resolvers.push_back(r);
             continue;
         }
         std::vector<std::string> copies;
-        for (const ResolverKind kind : kinds) {
+        if (!daemon) {  // the cold validator stays beside its cold daemons
+            copies.push_back(r.name);
+            resolvers.push_back(r);
+        }
+        for (const ResolverKind kind : matrix.kinds) {
             check_profile_as(sc, r, kind);
             ResolverSpec copy = r;
             copy.kind = kind;
+            if (!daemon) copy.cache = ResolverCache::Cold;
             copy.name = copy_name(r, kind);
             for (const auto& other : sc.resolvers)
                 if (other.name == copy.name && &other != &r)
@@ -115,20 +167,7 @@ Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kin
             copies.push_back(copy.name);
             resolvers.push_back(std::move(copy));
         }
-        std::vector<Expectation> repeated;
-        for (const auto& e : expectations) {
-            if (e.resolver != r.name) {
-                repeated.push_back(e);
-                continue;
-            }
-            for (const auto& name : copies) {
-                Expectation copy = e;
-                copy.resolver = name;
-                copy.text = expectation_text(copy);
-                repeated.push_back(std::move(copy));
-            }
-        }
-        expectations = std::move(repeated);
+        expectations = repeated_for(expectations, r.name, copies);
     }
     sc.resolvers = std::move(resolvers);
     sc.expectations = std::move(expectations);

@@ -16,6 +16,10 @@ namespace rollsim::scenario {
 // stays as the file has it).
 std::vector<ResolverKind> resolver_kinds_from(const std::string& text, const std::string& option);
 
+// The same list, which may also name `cold` ("all,cold"): then each cold libunbound validator is
+// asked as a cold daemon of each kind too. Throws ScenarioError as above, and for `cold` alone.
+ResolverMatrix resolver_matrix_from(const std::string& text, const std::string& option);
+
 // `sc` with each daemon resolver R replaced by one resolver per kind of `kinds`: named R for
 // R's own kind, R-KIND for the others (R-bind, R-knot-resolver, ...), with R's profile. The cold
 // validator stays. Every expectation that names R is repeated for each of them, its text saying
@@ -23,5 +27,10 @@ std::vector<ResolverKind> resolver_kinds_from(const std::string& text, const std
 // kind does not take an option R sets (naming the option and the kind), as the parser would
 // for a file that said so.
 Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kinds);
+
+// The same, and with `matrix.cold` each libunbound resolver R also asked as a cold daemon
+// (cache: cold) of each kind, named R-KIND; R stays, and the expectations naming R are repeated
+// for each of them.
+Scenario across_resolver_kinds(Scenario sc, const ResolverMatrix& matrix);
 
 }  // namespace rollsim::scenario

@@ -21,7 +21,8 @@ constexpr Seconds kUnboundSkewMax{86400};
 
 void Parser::parse_resolvers(const Field* f)
 {
-    if (!f) {
+    if (!f || f->value.IsScalar() || f->value.IsSequence()) {
+        if (f) m_scenario.resolvers_as = parse_resolver_matrix(*f);
         for (auto [name, kind] : {std::pair{"warm", ResolverKind::Unbound}, std::pair{"cold", ResolverKind::Libunbound}}) {
             ResolverSpec spec;
             spec.name = name;
@@ -31,9 +32,6 @@ void Parser::parse_resolvers(const Field* f)
         }
         return;
     }
-    if (!f->value.IsNull() && !f->value.IsMap())
-        fail(loc(*f), fmt::format("resolvers must be a map of names to settings such as 'warm: {{ kind: unbound }}', "
-                                  "not {}", describe(f->value)));
     auto list = entries(f->value, "resolvers", loc(*f));
     if (list.empty()) fail(loc(*f), "resolvers is empty; list at least one, e.g. 'warm: { kind: unbound }'");
     std::map<ResolverKind, int> daemons;
@@ -74,6 +72,7 @@ void Parser::parse_resolvers(const Field* f)
         if (const Field* o = rf.find("max-nsec3-iterations")) spec.max_nsec3_iterations = int(integer(*o, 0, 65535));
         check_option_limits(rf, spec);
         parse_resolver_lifecycle(rf, spec);
+        parse_resolver_cache(rf, spec);
         if (const Field* o = rf.find("probes")) spec.probes = parse_resolver_probes(*o, spec.name);
         // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
         if (spec.val_sig_skew_min) {
@@ -89,6 +88,53 @@ void Parser::parse_resolvers(const Field* f)
         }
         m_scenario.resolvers.push_back(spec);
     }
+}
+
+// `resolvers: all`, or a list of daemon kinds with perhaps `all` and `cold`: the default resolvers
+// asked as each kind (scenario/resolver_matrix.hpp), as `--resolvers` would.
+ResolverMatrix Parser::parse_resolver_matrix(const Field& f) const
+{
+    std::vector<std::string> words{"all", "cold"};
+    for (const auto& row : kResolverKindNames)
+        if (row.daemon) words.emplace_back(row.name);
+    const std::string shape = "all, or a list of kinds such as [unbound, bind] (add cold to ask the cold validator as "
+                              "cold daemons too)";
+    std::vector<YAML::Node> list;
+    if (f.value.IsScalar()) list.push_back(f.value);
+    else for (const auto& item : f.value) list.push_back(item);
+    if (list.empty()) fail(loc(f), "resolvers is empty; write " + shape);
+    ResolverMatrix matrix;
+    bool all = false;
+    auto add = [&](ResolverKind kind, const YAML::Node& at) {
+        if (std::find(matrix.kinds.begin(), matrix.kinds.end(), kind) != matrix.kinds.end())
+            fail(loc(at), fmt::format("{} is named twice in resolvers ({}); name each kind once", to_string(kind),
+                                      all ? "all names every daemon kind" : "remove one"));
+        matrix.kinds.push_back(kind);
+    };
+    for (const auto& item : list) {
+        if (!item.IsScalar()) fail(loc(item), fmt::format("resolvers must be {}, not {}", shape, describe(item)));
+        const std::string word = to_lower(item.Scalar());
+        const auto kind = from_string<ResolverKind>(word);
+        if (word == "all") {
+            all = true;
+            for (const auto& row : kResolverKindNames)
+                if (row.daemon) add(row.value, item);
+        } else if (word == "cold") {
+            if (matrix.cold) fail(loc(item), "cold is named twice in resolvers; remove one");
+            matrix.cold = true;
+        } else if (kind && !is_daemon(*kind)) {
+            fail(loc(item), fmt::format("{} in resolvers: the cold validator is among the default resolvers "
+                                        "already; write cold to ask it as cold daemons of each kind too", word));
+        } else if (!kind) {
+            fail(loc(item), fmt::format("unknown resolver kind '{}' in resolvers{}; write {}", item.Scalar(),
+                                        suggest(item.Scalar(), words), shape));
+        } else {
+            add(*kind, item);
+        }
+    }
+    if (matrix.kinds.empty())
+        fail(loc(f), "resolvers names cold but no kind to ask it as; add the kinds, e.g. [all, cold]");
+    return matrix;
 }
 
 // A daemon kind takes the options that map onto a setting of its own program (the kind's row
@@ -175,6 +221,28 @@ void Parser::parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec)
                                              format_offset(span.from), format_offset(spec.offline.back().until)));
             spec.offline.push_back(span);
         }
+    }
+}
+
+// cache: warm | cold (daemons). A cold daemon's cache is emptied before every question, so the
+// options that act on what a cache keeps between probes have nothing to act on.
+void Parser::parse_resolver_cache(const Fields& rf, ResolverSpec& spec) const
+{
+    const Field* o = rf.find("cache");
+    if (!o) return;
+    if (!is_daemon(spec.kind))
+        fail(key_loc(*o), fmt::format("cache applies to daemon resolvers; '{}' is {}, a fresh validator at every "
+                                      "probe, cold already (remove cache, or make it a daemon such as kind: unbound)",
+                                      spec.name, to_string(spec.kind)));
+    spec.cache = choice<ResolverCache>(*o, "cache");
+    if (spec.cache != ResolverCache::Cold) return;
+    for (std::string_view kept : {"serve-expired", "val-bogus-ttl", "trust-anchor"}) {
+        const Field* k = rf.find(kept);
+        if (!k || (kept == "trust-anchor" && spec.trust_anchor != TrustAnchorMode::Rfc5011)) continue;
+        const std::string what = kept == "trust-anchor" ? "trust-anchor: rfc5011" : std::string(kept);
+        fail(key_loc(*k), fmt::format("{} acts on what a daemon keeps between probes; '{}' has cache: cold, emptied "
+                                      "before every question (remove {}, or make it cache: warm)",
+                                      what, spec.name, what));
     }
 }
 

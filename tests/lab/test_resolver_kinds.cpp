@@ -276,5 +276,58 @@ TEST(LabLifetime, NoDaemonOfAnyKindOutlivesASigkilledRunner)
         << "lab processes outlived the runner";
 }
 
+// Cold daemons (cache: cold): emptied before every question, each kind answers the swapped ZSK
+// as an empty cache does, secure throughout, where the warm daemons of every kind fail from
+// +1d5m1s to +1d1h (zsk-swap-no-prepublish above, and warm here).
+TEST(ResolverKinds, ColdDaemonsOfEveryKindAnswerAsAnEmptyCache)
+{
+    const auto report = run_and_report(scenario("cold-daemons"));
+    expect_every_expectation_passed(report);
+    expect_window(report, {"warm", kDay + 5 * kMinute + 1, kDay + kHour, 9, "signatures from unknown keys"});
+    for (const std::string resolver : {"cold-unbound", "cold-named", "cold-kresd", "cold-pdns", "cold"}) {
+        expect_no_window(report, resolver);
+        const auto observations = observations_of(report, resolver, "www.example.com.", "A");
+        ASSERT_FALSE(observations.empty()) << resolver;
+        EXPECT_EQ(observations[0].value("cache", ""), resolver == "cold" ? "" : "cold") << observations[0].dump();
+    }
+}
+
+// The cold Unbound daemon says what an empty-cache Unbound daemon (OpenSSL) says, not what
+// libunbound (nettle) says; each cold kind in its own words.
+TEST(ResolverKinds, ColdDaemonsGiveTheirOwnReasons)
+{
+    const auto report = run_and_report(scenario("cold-daemon-reasons"));
+    expect_every_expectation_passed(report);
+    const long end = kDay + 12 * kHour;
+    expect_window(report, {"unbound", kDay, end, 6, "signature crypto failed"});
+    expect_window(report, {"named", kDay, end, -1, "validating www.example.com/A: no valid signature found"});
+    expect_window(report, {"kresd", kDay, end, 6, "bogus signatures: www.example.com. A"});
+    expect_window(report, {"pdns", kDay, end, 6, "Bogus - No valid RRSIG"});
+    const auto cold = windows_of(report, "cold");
+    ASSERT_EQ(cold.size(), 1u);
+    EXPECT_TRUE(contains(cold[0]["reason"], "ECDSA signature verification failed")) << cold[0].dump();
+    EXPECT_FALSE(contains(cold[0]["reason"], "signature crypto failed")) << cold[0].dump();
+    EXPECT_FALSE(contains(windows_of(report, "unbound")[0]["reason"], "ECDSA signature verification failed"));
+}
+
+// resolvers: [all, cold] in the file: warm asked as each kind, cold as each cold daemon too.
+TEST(ResolverKinds, TheFileNamesAllKindsWarmAndCold)
+{
+    const auto report = run_and_report(scenario("all-kinds-in-the-file"));
+    expect_every_expectation_passed(report);
+    for (const std::string resolver : {"warm", "warm-bind", "warm-knot-resolver", "warm-pdns-recursor"}) {
+        SCOPED_TRACE(resolver);
+        const auto windows = windows_of(report, resolver);
+        ASSERT_EQ(windows.size(), 1u) << report["failure_windows"].dump();
+        EXPECT_EQ(windows[0]["start_s"], kDay + 5 * kMinute + 1);
+        EXPECT_EQ(windows[0]["end_s"], kDay + kHour);
+    }
+    for (const std::string resolver :
+         {"cold", "cold-unbound", "cold-bind", "cold-knot-resolver", "cold-pdns-recursor"}) {
+        expect_no_window(report, resolver);
+        EXPECT_FALSE(observations_of(report, resolver, "www.example.com.", "A").empty()) << resolver;
+    }
+}
+
 }  // namespace
 }  // namespace rollsim::test

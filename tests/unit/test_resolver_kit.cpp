@@ -9,6 +9,7 @@
 #include "lab/tools.hpp"
 #include "prepare/prepared.hpp"
 #include "scenario/names.hpp"
+#include "scenario/parse.hpp"
 #include "scenario/resolver_matrix.hpp"
 #include "scratch_dir.hpp"
 
@@ -203,4 +204,74 @@ TEST(ResolverMatrix, AKindWithoutTheProfilesSettingIsRefused)
 }
 
 }  // namespace
+// `cold` in the list asks each cold validator as a cold daemon of each kind too; alone, it asks
+// nothing.
+TEST(ResolverMatrix, ColdAsksTheColdValidatorAsColdDaemons)
+{
+    const auto matrix = scenario::resolver_matrix_from("bind,cold,unbound", "--resolvers");
+    EXPECT_TRUE(matrix.cold);
+    EXPECT_EQ(matrix.kinds, (std::vector<ResolverKind>{ResolverKind::Bind, ResolverKind::Unbound}));
+    EXPECT_FALSE(scenario::resolver_matrix_from("all", "--resolvers").cold);
+    auto error = [](const std::string& text) {
+        try {
+            scenario::resolver_matrix_from(text, "--resolvers");
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_EQ(error("cold"), "--resolvers: cold asks the cold validator as cold daemons of the kinds named; name them "
+                             "too, e.g. all,cold");
+    EXPECT_EQ(error("all,cold,cold"), "--resolvers: 'cold' is named twice");
+
+    const auto sc = prepared("  warm: { kind: unbound }\n  cold: { kind: libunbound }\n",
+                             "  - { no-failures: true, resolver: cold }\n");
+    const auto across = scenario::across_resolver_kinds(sc, matrix);
+    std::vector<std::string> names;
+    for (const auto& r : across.resolvers)
+        names.push_back(r.name + "/" + std::string(scenario::to_string(r.kind)) + "/" +
+                        std::string(scenario::to_string(r.cache)));
+    EXPECT_EQ(names, (std::vector<std::string>{"warm-bind/bind/warm", "warm/unbound/warm", "cold/libunbound/warm",
+                                               "cold-bind/bind/cold", "cold-unbound/unbound/cold"}));
+    std::vector<std::string> expected;
+    for (const auto& e : across.expectations) expected.push_back(e.resolver);
+    EXPECT_EQ(expected, (std::vector<std::string>{"cold", "cold-bind", "cold-unbound"}));
+}
+
+// `resolvers: all` and lists of kinds in the file: the default resolvers asked as each kind.
+TEST(ResolverMatrix, TheFileMayNameItsKinds)
+{
+    auto parse = [](const std::string& resolvers) {
+        return scenario::parse_scenario_text("name: m\nstart: 2027-03-01T00:00:00Z\nzones: { example.com.: {} }\n"
+                                             "probes: { names: [www.example.com. A] }\nresolvers: " + resolvers +
+                                                 "\nexpect:\n  - { no-failures: true, resolver: warm }\n",
+                                             "m.yaml", ".");
+    };
+    const auto all = parse("all");
+    EXPECT_EQ(all.resolvers_as.kinds.size(), 4u);
+    EXPECT_FALSE(all.resolvers_as.cold);
+    std::vector<std::string> names;
+    for (const auto& r : all.resolvers) names.push_back(r.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"warm", "warm-bind", "warm-knot-resolver", "warm-pdns-recursor", "cold"}));
+    EXPECT_EQ(all.expectations.size(), 4u);
+    const auto listed = parse("[PDNS-Recursor, cold]");
+    EXPECT_EQ(listed.resolvers_as.kinds, (std::vector<ResolverKind>{ResolverKind::PdnsRecursor}));
+    EXPECT_TRUE(listed.resolvers_as.cold);
+    names.clear();
+    for (const auto& r : listed.resolvers) names.push_back(r.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"warm-pdns-recursor", "cold", "cold-pdns-recursor"}));
+    EXPECT_EQ(listed.resolvers.back().cache, scenario::ResolverCache::Cold);
+}
+
+// cache: cold on a daemon; warm by default.
+TEST(ResolverMatrix, CacheColdMakesAColdDaemon)
+{
+    const auto sc = prepared("  fresh: { kind: knot-resolver, cache: cold }\n  kept: { kind: bind, cache: warm }\n",
+                             "  - { otherwise: secure }\n");
+    EXPECT_EQ(sc.resolvers[0].cache, scenario::ResolverCache::Cold);
+    EXPECT_FALSE(scenario::is_warm(sc.resolvers[0]));
+    EXPECT_EQ(sc.resolvers[1].cache, scenario::ResolverCache::Warm);
+    EXPECT_TRUE(scenario::is_warm(sc.resolvers[1]));
+}
+
 }  // namespace rollsim
