@@ -105,8 +105,6 @@ public:
         plan_next_event();
     }
 
-    std::optional<TimePoint> next_event() const override { return m_scheduled; }
-
     std::vector<SignerKey> keys() const override { return read_key_states(m_keys, m_zone); }
 
 private:
@@ -169,7 +167,6 @@ private:
     fs::path m_keys;
     std::string m_named, m_rndc;
     std::optional<TimePoint> m_next_event;  // as named logged it
-    std::optional<TimePoint> m_scheduled;   // when it has something to do next (plan_next_event)
 };
 
 }  // namespace

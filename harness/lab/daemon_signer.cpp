@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "lab/namespace.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,7 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// The interval between two checks of a condition: the daemon answers in milliseconds.
+// The intervals between two checks of a condition: the first after a millisecond, each next
+// one twice as long, up to kPoll. What a signer is waited for mostly comes within a few
+// milliseconds (a log line after rndc loadkeys, a new serial after a reload), and a signer year
+// waits hundreds of times: a first check at kPoll would add half of it to each wait.
+constexpr auto kFirstPoll = std::chrono::milliseconds(1);
 constexpr auto kPoll = std::chrono::milliseconds(20);
 
 }  // namespace
@@ -77,11 +82,13 @@ void DaemonSigner::wait_until(const std::function<bool()>& condition, const std:
                               std::chrono::milliseconds within)
 {
     const auto deadline = Clock::now() + within;
+    auto pause = kFirstPoll;
     while (!condition()) {
         if (!m_process->running()) throw died(fmt::format("it exited while waiting for {}", what));
         if (Clock::now() >= deadline)
             throw died(fmt::format("waited {:g} s for {}, in vain", within.count() / 1000.0, what));
-        std::this_thread::sleep_for(kPoll);
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(kPoll));
     }
 }
 

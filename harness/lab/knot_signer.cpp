@@ -169,6 +169,7 @@ public:
     void act() override
     {
         mark_log();
+        m_key_list.reset();
         knotc({"zone-keys-load", m_zone});
         wait_for_lines(kNextSigning, 1, "knotd's key manager to run after knotc zone-keys-load");
         if (in_submission()) {
@@ -181,12 +182,10 @@ public:
         plan_next_event();
     }
 
-    std::optional<TimePoint> next_event() const override { return m_scheduled; }
-
     std::vector<SignerKey> keys() const override
     {
         std::vector<SignerKey> out;
-        std::istringstream in(keymgr({"list", "-e"}));
+        std::istringstream in(key_list());
         for (std::string line; std::getline(in, line);) {
             const auto fields = key_fields(line);
             if (!fields.count("tag")) continue;
@@ -200,7 +199,11 @@ public:
 
 private:
     // A new version of the unsigned zone: knotd signs the difference under a new serial.
-    void reload_zone() override { knotc({"zone-reload", m_zone}); }
+    void reload_zone() override
+    {
+        m_key_list.reset();
+        knotc({"zone-reload", m_zone});
+    }
 
     void write_config(const SignerSetup& setup)
     {
@@ -245,6 +248,7 @@ private:
     void wait_for_lines(const std::string& text, std::size_t count, const std::string& what)
     {
         wait_until([&] { return logged_count(text) >= count; }, what);
+        m_key_list.reset();  // its key manager ran
         read_next_signing();
     }
 
@@ -264,7 +268,7 @@ private:
         auto consider = [&](std::optional<TimePoint> at) {
             if (at && *at > m_now && (!m_scheduled || *at < *m_scheduled)) m_scheduled = at;
         };
-        std::istringstream in(keymgr({"list", "-e"}));
+        std::istringstream in(key_list());
         for (std::string line; std::getline(in, line);) {
             const auto fields = key_fields(line);
             for (const char* name : {"pre-active", "publish", "ready", "active", "retire-active", "retire",
@@ -291,11 +295,23 @@ private:
         return found;
     }
 
-    // The DNSKEY record of key `id` (keymgr dnskey prints it).
+    // `keymgr ZONE list -e`, asked again only after knotd's key manager ran (launch, act(), a
+    // reload): knotd changes its keys then only, its own timers being on the real clock. Each
+    // instant reads the keys, and a keymgr run costs more than the rest of a quiet instant.
+    const std::string& key_list() const
+    {
+        if (!m_key_list) m_key_list = keymgr({"list", "-e"});
+        return *m_key_list;
+    }
+
+    // The DNSKEY record of key `id` (keymgr dnskey prints it; a key's record never changes).
     std::string dnskey_of(const std::string& id) const
     {
-        std::string out = keymgr({"dnskey", id});
-        while (!out.empty() && out.back() == '\n') out.pop_back();
+        auto& out = m_dnskeys[id];
+        if (out.empty()) {
+            out = keymgr({"dnskey", id});
+            while (!out.empty() && out.back() == '\n') out.pop_back();
+        }
         return out;
     }
 
@@ -312,7 +328,8 @@ private:
 
     std::string m_knotd, m_knotc, m_keymgr;
     std::optional<TimePoint> m_next_signing;  // as knotd logged it
-    std::optional<TimePoint> m_scheduled;     // when it has something to do next (plan_next_event)
+    mutable std::optional<std::string> m_key_list;          // key_list()
+    mutable std::map<std::string, std::string> m_dnskeys;  // dnskey_of(), by key id
 };
 
 }  // namespace

@@ -83,6 +83,7 @@ public:
     void update_zone(const std::string& zone_text) override;
     // Asked again until it answers (a loaded machine may drop one query), within a deadline.
     std::uint32_t signed_serial() const override;
+    std::optional<TimePoint> next_event() const override { return m_scheduled; }
     bool running() override;
     std::string log_tail(std::size_t lines) const override;
     const std::filesystem::path& log_file() const override { return m_log_file; }
@@ -122,7 +123,8 @@ protected:
     std::string m_address;
     std::string m_zone;
     vclock::VirtualClock m_clock;
-    TimePoint m_now;  // the signer's clock as last set
+    TimePoint m_now;                       // the signer's clock as last set
+    std::optional<TimePoint> m_scheduled;  // when it acts next, as the kind planned it
 
 private:
     std::string m_program;
