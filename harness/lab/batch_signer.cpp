@@ -266,7 +266,7 @@ std::vector<SignerKey> BatchSigner::keys() const
 
 std::string BatchSigner::log_tail(std::size_t lines) const
 {
-    std::vector<std::string> all = LogText(m_log_file).lines_from(0);
+    std::vector<std::string> all = LogFollower(m_log_file).new_lines();
     if (all.size() > lines) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(lines));
     return join(all, "\n");
 }

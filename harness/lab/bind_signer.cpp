@@ -12,7 +12,6 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "lab/config_template.hpp"
-#include "lab/namespace.hpp"
 #include "lab/resolver_kit.hpp"
 
 #include <fstream>
@@ -26,10 +25,6 @@ namespace rollsim::lab {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-constexpr auto kActDeadline = std::chrono::seconds(20);
-constexpr auto kPoll = std::chrono::milliseconds(20);
 
 // The name of the first dnssec-policy the operator's file defines ("default" without a file:
 // named's built-in policy). ScenarioError when the file defines none.
@@ -75,11 +70,10 @@ std::optional<TimePoint> parse_log_time(const std::string& text)
                                   m[6].str()));
 }
 
-class BindSigner : public SignerDaemon {
+class BindSigner : public DaemonSigner {
 public:
     BindSigner(const Tools& tools, const SignerSetup& setup, TimePoint virtual_now)
-        : m_dir(prepare_directory(setup.dir)), m_keys(m_dir / "keys"), m_address(setup.address),
-          m_zone(setup.zone), m_clock(m_dir, tools.vclock_library)
+        : DaemonSigner(tools, setup, "named"), m_keys(m_dir / "keys")
     {
         m_named = locate_program("named", "ROLLSIM_NAMED", "bind9");
         m_rndc = locate_program("rndc", "ROLLSIM_RNDC", "bind9-utils");
@@ -88,16 +82,14 @@ public:
         if (!setup.spec.keys.empty()) copy_operator_keys(setup.spec.keys, m_keys);
         write_config(setup);
         check_config(checkconf, m_dir / "named.conf", setup.spec);
-        write_lab_file(m_dir / "unsigned.zone", with_final_newline(setup.zone_text));
-        add_loopback_address(m_address);
-        set_time(virtual_now);
-        launch();
-    }
-
-    void set_time(TimePoint virtual_now) override
-    {
-        m_now = virtual_now;
-        m_clock.set(virtual_now);
+        ProcessSpec spec;
+        spec.program = m_named;
+        // Foreground, IPv4 only, one worker thread.
+        spec.args = {"-f", "-4", "-n", "1", "-c", (m_dir / "named.conf").string()};
+        // Signed: the zone is served with its DNSKEY RRset, and the key manager's first run
+        // (as named loaded the zone) has logged its next event.
+        launch(setup, virtual_now, spec, "named.log", [&] { return read_next_event(); });
+        plan_next_event();
     }
 
     // rndc loadkeys runs the key manager now (named's zone task, after rndc returns); each run
@@ -105,48 +97,20 @@ public:
     // started is over when `rndc signing -list` shows no key still signing.
     void act() override
     {
-        const auto before = m_log.size();
+        mark_log();
         rndc({"loadkeys", m_zone});
-        const auto deadline = Clock::now() + kActDeadline;
-        while (!read_next_event(before)) {
-            if (!m_process->running() || Clock::now() >= deadline)
-                throw died("named's key manager did not run after rndc loadkeys");
-            std::this_thread::sleep_for(kPoll);
-        }
-        while (rndc({"signing", "-list", m_zone}).find("Signing with") != std::string::npos) {
-            if (Clock::now() >= deadline) throw died("named did not finish signing");
-            std::this_thread::sleep_for(kPoll);
-        }
+        wait_until([&] { return read_next_event(); }, "named's key manager to run after rndc loadkeys");
+        wait_until([&] { return rndc({"signing", "-list", m_zone}).find("Signing with") == std::string::npos; },
+                   "named to finish signing (rndc signing -list)");
         plan_next_event();
     }
 
-    // Inline signing makes a new signed version of each new unsigned one: done when the
-    // signed serial named serves has moved.
-    void update_zone(const std::string& zone_text) override
-    {
-        const std::uint32_t before = signed_serial();
-        write_lab_file(m_dir / "unsigned.zone", with_final_newline(zone_text));
-        rndc({"reload", m_zone});
-        if (!wait_for_new_serial(m_address, m_zone, before, *m_process, kActDeadline))
-            throw died("named did not sign the new version of the zone");
-    }
-
-    std::optional<TimePoint> next_event() const override { return m_scheduled; }
-
     std::vector<SignerKey> keys() const override { return read_key_states(m_keys, m_zone); }
 
-    // Asked again until it answers (a loaded machine may drop one query), within a deadline.
-    std::uint32_t signed_serial() const override
-    {
-        if (auto serial = answered_serial(m_address, m_zone, kActDeadline)) return *serial;
-        throw died("named does not answer SOA " + m_zone);
-    }
-
-    bool running() override { return m_process && m_process->running(); }
-    std::string log_tail(std::size_t lines) const override { return m_process ? m_process->log_tail(lines) : ""; }
-    const fs::path& log_file() const override { return m_log_file; }
-
 private:
+    // Inline signing makes a new signed version of each new unsigned one.
+    void reload_zone() override { rndc({"reload", m_zone}); }
+
     void write_config(const SignerSetup& setup)
     {
         const std::string secret = random_secret();
@@ -169,43 +133,7 @@ private:
                                    secret, m_address));
     }
 
-    void launch()
-    {
-        ProcessSpec spec;
-        spec.program = m_named;
-        // Foreground, IPv4 only, one worker thread.
-        spec.args = {"-f", "-4", "-n", "1", "-c", (m_dir / "named.conf").string()};
-        spec.env = m_clock.environment();
-        spec.env["TZ"] = "UTC";
-        m_log_file = m_dir / "named.log";
-        spec.log = m_log_file;
-        std::error_code ec;
-        fs::remove(m_log_file, ec);  // a fresh log: its "next key event" lines are this run's
-        m_process.emplace(spec);
-        m_log = LogText(m_log_file);
-        const auto deadline = Clock::now() + kActDeadline;
-        // Signed: the zone is served with its DNSKEY RRset, and the key manager's first run
-        // (as named loaded the zone) has logged its next event.
-        while (!serves_dnskey(m_address, m_zone) || !read_next_event(0)) {
-            if (!m_process->running() || Clock::now() >= deadline) throw died("named did not serve the signed zone");
-            std::this_thread::sleep_for(kPoll);
-        }
-        plan_next_event();
-    }
-
-    std::string rndc(const std::vector<std::string>& args) const
-    {
-        ProcessSpec spec;
-        spec.program = m_rndc;
-        spec.args = {"-c", (m_dir / "rndc.conf").string()};
-        spec.args.insert(spec.args.end(), args.begin(), args.end());
-        spec.env = m_clock.environment();
-        spec.env["TZ"] = "UTC";  // the times of `rndc dnssec -status`
-        std::string output;
-        if (run_command(spec, output) != 0)
-            throw died(fmt::format("rndc {} failed: {}", join(args, " "), output));
-        return output;
-    }
+    std::string rndc(const std::vector<std::string>& args) const { return run_tool(m_rndc, m_dir / "rndc.conf", args); }
 
     // named's key manager runs again within dnssec-loadkeys-interval (an hour) whatever it has to
     // do, and logs that as its next key event. While a key is between states (a record
@@ -224,11 +152,11 @@ private:
         if (rollover && (!m_scheduled || *rollover < *m_scheduled)) m_scheduled = rollover;
     }
 
-    // The last "next key event" named logged from `from` on; false when there is none yet.
-    bool read_next_event(std::uintmax_t from)
+    // The last "next key event" named logged since the log's mark; false when there is none yet.
+    bool read_next_event()
     {
         bool found = false;
-        for (const auto& line : m_log.lines_from(from))
+        for (const auto& line : logged())
             if (const auto at = line.find("next key event: "); at != std::string::npos) {
                 m_next_event = parse_log_time(line.substr(at + 16));
                 found = true;
@@ -236,24 +164,9 @@ private:
         return found;
     }
 
-    LabError died(const std::string& what) const
-    {
-        return LabError(fmt::format("the signer of {} (named on {}): {}; its log {} ends:\n{}", m_zone, m_address,
-                                    what, m_log_file.string(), log_tail(10)));
-    }
-
-    fs::path m_dir;
     fs::path m_keys;
-    std::string m_address;
-    std::string m_zone;
     std::string m_named, m_rndc;
-    vclock::VirtualClock m_clock;
-    fs::path m_log_file;
-    LogText m_log;
-    std::optional<Process> m_process;
     std::optional<TimePoint> m_next_event;  // as named logged it
-    std::optional<TimePoint> m_scheduled;   // when it has something to do next (plan_next_event)
-    TimePoint m_now;                        // the signer's clock as last set
 };
 
 }  // namespace

@@ -16,7 +16,6 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "lab/config_template.hpp"
-#include "lab/namespace.hpp"
 #include "lab/resolver_kit.hpp"
 
 #include <map>
@@ -30,10 +29,6 @@ namespace rollsim::lab {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-constexpr auto kActDeadline = std::chrono::seconds(20);
-constexpr auto kPoll = std::chrono::milliseconds(20);
 constexpr const char* kNextSigning = "DNSSEC, next signing at ";
 
 // The operator's policy file as rollsim reads it: the id of its first policy (Knot's built-in
@@ -145,11 +140,10 @@ std::string join_lines(const std::vector<std::string>& lines)
     return out;
 }
 
-class KnotSigner : public SignerDaemon {
+class KnotSigner : public DaemonSigner {
 public:
     KnotSigner(const Tools& tools, const SignerSetup& setup, TimePoint virtual_now)
-        : m_dir(prepare_directory(setup.dir)), m_address(setup.address), m_zone(setup.zone),
-          m_clock(m_dir, tools.vclock_library)
+        : DaemonSigner(tools, setup, "knotd")
     {
         m_knotd = locate_program("knotd", "ROLLSIM_KNOTD", "knot");
         m_knotc = locate_program("knotc", "ROLLSIM_KNOTC", "knot");
@@ -160,16 +154,12 @@ public:
                      fs::copy_options::recursive | fs::copy_options::overwrite_existing);
         write_config(setup);
         check_knot_config(m_knotc, m_dir / "knot.conf", setup.spec);
-        write_lab_file(m_dir / "unsigned.zone", with_final_newline(setup.zone_text));
-        add_loopback_address(m_address);
-        set_time(virtual_now);
-        launch();
-    }
-
-    void set_time(TimePoint virtual_now) override
-    {
-        m_now = virtual_now;
-        m_clock.set(virtual_now);
+        ProcessSpec spec;
+        spec.program = m_knotd;
+        spec.args = {"-c", (m_dir / "knot.conf").string()};
+        launch(setup, virtual_now, spec, "knotd.log", [&] { return read_next_signing(); });
+        // Its first key manager run has asked the parent for a new KSK's DS, as every run does.
+        plan_next_event();
     }
 
     // zone-keys-load runs knotd's key manager now and re-signs what it changed (zone-sign
@@ -178,35 +168,24 @@ public:
     // answers confirm the key, and knotd runs its key manager again.
     void act() override
     {
-        const auto before = m_log.size();
+        mark_log();
+        m_key_list.reset();
         knotc({"zone-keys-load", m_zone});
-        wait_for_lines(before, kNextSigning, 1, "knotd's key manager did not run after knotc zone-keys-load");
+        wait_for_lines(kNextSigning, 1, "knotd's key manager to run after knotc zone-keys-load");
         if (in_submission()) {
             // "DS check, outgoing, remote ..., KSK submission attempt: positive" (or negative, or
             // failed): knotd stops at the first parent that is not positive.
-            wait_for_lines(before, "DS check, outgoing", 1, "knotd did not ask the parent for the DS");
+            wait_for_lines("DS check, outgoing", 1, "knotd to ask the parent for the DS");
             if (!in_submission())
-                wait_for_lines(before, kNextSigning, 2, "knotd did not act on the confirmed KSK submission");
+                wait_for_lines(kNextSigning, 2, "knotd to act on the confirmed KSK submission");
         }
         plan_next_event();
     }
 
-    // A new version of the unsigned zone: knotd signs the difference under a new serial.
-    void update_zone(const std::string& zone_text) override
-    {
-        const std::uint32_t before = signed_serial();
-        write_lab_file(m_dir / "unsigned.zone", with_final_newline(zone_text));
-        knotc({"zone-reload", m_zone});
-        if (!wait_for_new_serial(m_address, m_zone, before, *m_process, kActDeadline))
-            throw died("knotd did not sign the new version of the zone");
-    }
-
-    std::optional<TimePoint> next_event() const override { return m_scheduled; }
-
     std::vector<SignerKey> keys() const override
     {
         std::vector<SignerKey> out;
-        std::istringstream in(keymgr({"list", "-e"}));
+        std::istringstream in(key_list());
         for (std::string line; std::getline(in, line);) {
             const auto fields = key_fields(line);
             if (!fields.count("tag")) continue;
@@ -218,17 +197,14 @@ public:
         return out;
     }
 
-    std::uint32_t signed_serial() const override
+private:
+    // A new version of the unsigned zone: knotd signs the difference under a new serial.
+    void reload_zone() override
     {
-        if (auto serial = answered_serial(m_address, m_zone, kActDeadline)) return *serial;
-        throw died("knotd does not answer SOA " + m_zone);
+        m_key_list.reset();
+        knotc({"zone-reload", m_zone});
     }
 
-    bool running() override { return m_process && m_process->running(); }
-    std::string log_tail(std::size_t lines) const override { return m_process ? m_process->log_tail(lines) : ""; }
-    const fs::path& log_file() const override { return m_log_file; }
-
-private:
     void write_config(const SignerSetup& setup)
     {
         const KnotPolicy policy = read_policy(setup.spec);
@@ -268,40 +244,12 @@ private:
         return fmt::format("  - id: {}\n    address: {}@53\n    via: {}", id, address, m_address);
     }
 
-    void launch()
+    // Waits until `count` lines holding `text` were logged since the log's mark.
+    void wait_for_lines(const std::string& text, std::size_t count, const std::string& what)
     {
-        ProcessSpec spec;
-        spec.program = m_knotd;
-        spec.args = {"-c", (m_dir / "knot.conf").string()};
-        spec.env = m_clock.environment();
-        spec.env["TZ"] = "UTC";
-        m_log_file = m_dir / "knotd.log";
-        spec.log = m_log_file;
-        std::error_code ec;
-        fs::remove(m_log_file, ec);
-        m_process.emplace(spec);
-        m_log = LogText(m_log_file);
-        const auto deadline = Clock::now() + kActDeadline;
-        while (!serves_dnskey(m_address, m_zone) || !read_next_signing(0)) {
-            if (!m_process->running() || Clock::now() >= deadline) throw died("knotd did not serve the signed zone");
-            std::this_thread::sleep_for(kPoll);
-        }
-        // Its first key manager run has asked the parent for a new KSK's DS, as every run does.
-        plan_next_event();
-    }
-
-    // Waits until `count` lines holding `text` were logged from `from` on.
-    void wait_for_lines(std::uintmax_t from, const std::string& text, std::size_t count, const std::string& what)
-    {
-        const auto deadline = Clock::now() + kActDeadline;
-        for (;;) {
-            std::size_t seen = 0;
-            for (const auto& line : m_log.lines_from(from)) seen += line.find(text) != std::string::npos ? 1 : 0;
-            if (seen >= count) break;
-            if (!m_process->running() || Clock::now() >= deadline) throw died(what);
-            std::this_thread::sleep_for(kPoll);
-        }
-        read_next_signing(from);
+        wait_until([&] { return logged_count(text) >= count; }, what);
+        m_key_list.reset();  // its key manager ran
+        read_next_signing();
     }
 
     // Whether a KSK is ready (its DNSKEY published, signing) and its DS not yet confirmed.
@@ -320,7 +268,7 @@ private:
         auto consider = [&](std::optional<TimePoint> at) {
             if (at && *at > m_now && (!m_scheduled || *at < *m_scheduled)) m_scheduled = at;
         };
-        std::istringstream in(keymgr({"list", "-e"}));
+        std::istringstream in(key_list());
         for (std::string line; std::getline(in, line);) {
             const auto fields = key_fields(line);
             for (const char* name : {"pre-active", "publish", "ready", "active", "retire-active", "retire",
@@ -334,11 +282,11 @@ private:
             if (const auto in = parse_relative(m[1])) consider(m_now + *in);
     }
 
-    // The last "next signing at" knotd logged from `from` on; false when there is none yet.
-    bool read_next_signing(std::uintmax_t from)
+    // The last "next signing at" knotd logged since the log's mark; false when there is none yet.
+    bool read_next_signing()
     {
         bool found = false;
-        for (const auto& line : m_log.lines_from(from))
+        for (const auto& line : logged())
             if (const auto at = line.find(kNextSigning); at != std::string::npos) {
                 // "2027-03-14T00:00:00+0000": UTC.
                 m_next_signing = parse_time(line.substr(at + std::string(kNextSigning).size(), 19) + "Z");
@@ -347,26 +295,29 @@ private:
         return found;
     }
 
-    // The DNSKEY record of key `id` (keymgr dnskey prints it).
+    // `keymgr ZONE list -e`, asked again only after knotd's key manager ran (launch, act(), a
+    // reload): knotd changes its keys then only, its own timers being on the real clock. Each
+    // instant reads the keys, and a keymgr run costs more than the rest of a quiet instant.
+    const std::string& key_list() const
+    {
+        if (!m_key_list) m_key_list = keymgr({"list", "-e"});
+        return *m_key_list;
+    }
+
+    // The DNSKEY record of key `id` (keymgr dnskey prints it; a key's record never changes).
     std::string dnskey_of(const std::string& id) const
     {
-        std::string out = keymgr({"dnskey", id});
-        while (!out.empty() && out.back() == '\n') out.pop_back();
+        auto& out = m_dnskeys[id];
+        if (out.empty()) {
+            out = keymgr({"dnskey", id});
+            while (!out.empty() && out.back() == '\n') out.pop_back();
+        }
         return out;
     }
 
-    std::string tool(const std::string& program, std::vector<std::string> args) const
+    std::string tool(const std::string& program, const std::vector<std::string>& args) const
     {
-        ProcessSpec spec;
-        spec.program = program;
-        spec.args = {"-c", (m_dir / "knot.conf").string()};
-        spec.args.insert(spec.args.end(), args.begin(), args.end());
-        spec.env = m_clock.environment();
-        spec.env["TZ"] = "UTC";
-        std::string output;
-        if (run_command(spec, output) != 0)
-            throw died(fmt::format("{} {} failed: {}", fs::path(program).filename().string(), join(args, " "), output));
-        return output;
+        return run_tool(program, m_dir / "knot.conf", args);
     }
     std::string knotc(std::vector<std::string> args) const { return tool(m_knotc, std::move(args)); }
     std::string keymgr(std::vector<std::string> args) const
@@ -375,23 +326,10 @@ private:
         return tool(m_keymgr, std::move(args));
     }
 
-    LabError died(const std::string& what) const
-    {
-        return LabError(fmt::format("the signer of {} (knotd on {}): {}; its log {} ends:\n{}", m_zone, m_address,
-                                    what, m_log_file.string(), log_tail(10)));
-    }
-
-    fs::path m_dir;
-    std::string m_address;
-    std::string m_zone;
     std::string m_knotd, m_knotc, m_keymgr;
-    vclock::VirtualClock m_clock;
-    fs::path m_log_file;
-    LogText m_log;
-    std::optional<Process> m_process;
     std::optional<TimePoint> m_next_signing;  // as knotd logged it
-    std::optional<TimePoint> m_scheduled;     // when it has something to do next (plan_next_event)
-    TimePoint m_now;                          // the signer's clock as last set
+    mutable std::optional<std::string> m_key_list;          // key_list()
+    mutable std::map<std::string, std::string> m_dnskeys;  // dnskey_of(), by key id
 };
 
 }  // namespace

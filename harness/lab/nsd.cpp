@@ -148,7 +148,11 @@ std::string NsdServer::conf_text() const
          << "    rrl-ratelimit: 0\n"
          << "    rrl-whitelist-ratelimit: 0\n"
          // Secondary zones are never written back; there are none, but keep NSD from trying.
-         << "    zonefiles-write: 0\n";
+         << "    zonefiles-write: 0\n"
+         // A secondary serves each transfer at once: NSD otherwise lets a second of real time
+         // pass between two reloads, which the lab's compressed time turns into a wait at
+         // nearly every signer change (the runner waits for the serial before it goes on).
+         << "    xfrd-reload-timeout: 0\n";
     conf << "remote-control:\n"
          << "    control-enable: yes\n"
          << "    control-interface: " << quoted(m_control) << "\n"

@@ -188,17 +188,6 @@ std::optional<std::uint32_t> answered_serial(const std::string& address, const s
     }
 }
 
-bool wait_for_new_serial(const std::string& address, const std::string& zone, std::uint32_t before, Process& signer,
-                         std::chrono::seconds within)
-{
-    const auto deadline = std::chrono::steady_clock::now() + within;
-    while (served_serial(address, zone).value_or(before) == before) {
-        if (!signer.running() || std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return true;
-}
-
 std::vector<SignerKey> read_key_states(const fs::path& dir, const std::string& zone)
 {
     std::vector<SignerKey> keys;
@@ -262,23 +251,6 @@ std::optional<TimePoint> next_rollover(const std::string& status, TimePoint afte
         if (at && *at > after && (!next || *at < *next)) next = at;
     }
     return next;
-}
-
-std::uintmax_t LogText::size() const
-{
-    std::error_code ec;
-    const auto size = fs::file_size(m_file, ec);
-    return ec ? 0 : size;
-}
-
-std::vector<std::string> LogText::lines_from(std::uintmax_t offset) const
-{
-    std::ifstream in(m_file, std::ios::binary);
-    std::vector<std::string> out;
-    if (!in) return out;
-    in.seekg(static_cast<std::streamoff>(offset));
-    for (std::string line; std::getline(in, line);) out.push_back(std::move(line));
-    return out;
 }
 
 }  // namespace rollsim::lab

@@ -1,18 +1,21 @@
 // What the file of each signer kind uses (lab/signer.hpp): its start function, which the table
 // in lab/signer.cpp lists, and the helpers the kinds share: the operator's files, the served
-// zone asked over DNS, BIND-format key state files, a log read by offset.
+// zone asked over DNS, BIND-format key state files, and the daemon kinds' base (DaemonSigner).
 #pragma once
 
+#include "core/error.hpp"
 #include "lab/process.hpp"
+#include "lab/resolver_kit.hpp"
 #include "lab/signer.hpp"
 #include "vclock/clock_file.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace rollsim::lab {
@@ -44,10 +47,6 @@ bool serves_dnskey(const std::string& address, const std::string& zone);
 // may drop one query) within `within`; nullopt when it never did.
 std::optional<std::uint32_t> answered_serial(const std::string& address, const std::string& zone,
                                              std::chrono::seconds within);
-// Waits until `address` serves `zone` with a serial other than `before` while `signer` runs,
-// within `within`; false when it did not (the signer died or the time ran out).
-bool wait_for_new_serial(const std::string& address, const std::string& zone, std::uint32_t before, Process& signer,
-                         std::chrono::seconds within);
 
 // The keys of `zone` in BIND's key directory `dir` (K<zone>+<alg>+<tag>.key and .state), by
 // key tag.
@@ -70,16 +69,69 @@ std::optional<TimePoint> next_rollover(const std::string& status, TimePoint afte
 // "Jan" -> 1 ... "Dec" -> 12, as named writes months; nullopt for anything else.
 std::optional<int> month_number(const std::string& abbreviation);
 
-// A log file read by offset: where it ends now, and its whole lines from an offset.
-class LogText {
+// What the daemon kinds (bind, knot) share: a daemon serving the signed zone as hidden primary
+// on its own virtual clock, its log followed as it grows, and every wait for it a condition with
+// a deadline. A kind's class writes its configuration, then calls launch() at the end of its
+// constructor; act() and its key reading stay the kind's own.
+class DaemonSigner : public SignerDaemon {
 public:
-    LogText() = default;
-    explicit LogText(std::filesystem::path file) : m_file(std::move(file)) {}
-    std::uintmax_t size() const;
-    std::vector<std::string> lines_from(std::uintmax_t offset) const;
+    static constexpr std::chrono::milliseconds kActDeadline{20000};
+
+    void set_time(TimePoint virtual_now) override;
+    // The kind's reload_zone() after the new unsigned zone is written; done once the signed
+    // serial served has moved (the daemon signed the new version).
+    void update_zone(const std::string& zone_text) override;
+    // Asked again until it answers (a loaded machine may drop one query), within a deadline.
+    std::uint32_t signed_serial() const override;
+    std::optional<TimePoint> next_event() const override { return m_scheduled; }
+    bool running() override;
+    std::string log_tail(std::size_t lines) const override;
+    const std::filesystem::path& log_file() const override { return m_log_file; }
+
+protected:
+    // `program`: the daemon's name in messages ("named"). Creates the signer's directory.
+    DaemonSigner(const Tools& tools, const SignerSetup& setup, std::string program);
+
+    // Writes the unsigned zone, puts the address on the loopback, sets the clock, starts
+    // `spec` (on the clock, TZ=UTC, its log `log_name` in the signer's directory, started
+    // fresh) and waits until it serves the zone signed and `first_run` holds (its key
+    // manager's first run logged, read through logged()).
+    void launch(const SignerSetup& setup, TimePoint virtual_now, ProcessSpec spec, const std::string& log_name,
+                const std::function<bool()>& first_run);
+    virtual void reload_zone() = 0;
+
+    // Checks `condition` until it holds. LabError (died()) when the daemon exits or `within`
+    // passes first, naming `what` was awaited and the deadline, with the log's tail.
+    void wait_until(const std::function<bool()>& condition, const std::string& what,
+                    std::chrono::milliseconds within = kActDeadline);
+
+    // The log from the last mark_log() on, read as it grows (whole lines only).
+    void mark_log();
+    const std::vector<std::string>& logged();
+    // How many lines logged since the mark hold `text`.
+    std::size_t logged_count(const std::string& text);
+
+    // `program -c CONF ARGS...` on the daemon's clock (TZ=UTC: the times tools print); its
+    // output. LabError (died()) with the output when it fails.
+    std::string run_tool(const std::string& program, const std::filesystem::path& conf,
+                         const std::vector<std::string>& args) const;
+
+    // "the signer of ZONE (PROGRAM on ADDRESS): WHAT; its log FILE ends: ...".
+    LabError died(const std::string& what) const;
+
+    std::filesystem::path m_dir;
+    std::string m_address;
+    std::string m_zone;
+    vclock::VirtualClock m_clock;
+    TimePoint m_now;                       // the signer's clock as last set
+    std::optional<TimePoint> m_scheduled;  // when it acts next, as the kind planned it
 
 private:
-    std::filesystem::path m_file;
+    std::string m_program;
+    std::filesystem::path m_log_file;
+    std::optional<LogFollower> m_log;
+    std::vector<std::string> m_logged;  // since the last mark_log()
+    std::optional<Process> m_process;
 };
 
 }  // namespace rollsim::lab

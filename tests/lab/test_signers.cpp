@@ -1,11 +1,15 @@
 // The operator's signer in the lab (scenarios/signers/, docs/scenario-format.md "signer"): real
 // named with the scenario's dnssec-policy as the zone's hidden primary on the virtual clock, NSD
 // as its secondaries, Unbound and libunbound validating. Each test checks the key events named
-// made and what the resolvers answered.
+// made and what the resolvers answered. Plus a runner SIGKILLed while named or knotd signs: the
+// daemon goes with it.
 #include "rollsim_cli.hpp"
 
 #include <gtest/gtest.h>
 
+#include <boost/process.hpp>
+
+#include <csignal>
 #include <map>
 #include <set>
 
@@ -240,4 +244,40 @@ TEST(Signers, BatchSignerFlagsTheToolRefusesAreAScenarioError)
     EXPECT_TRUE(contains(r.output, "s.yaml:6:45: dnssec-signzone refuses the flags '-e 20d': dnssec-signzone: fatal: "
                                    "time value 20d is invalid"))
         << r.output;
+}
+
+// SIGKILL to a runner whose lab runs a signer daemon for example.com. (`scenario`): once the
+// daemon runs (`daemon`: its command line from the program's name on, with its configuration in
+// the lab's signer-example.com directory; named-checkconf, knotc and keymgr name the same file
+// with other words), the runner is killed, and within a deadline no process of that lab is left,
+// the daemon first. Only this lab's processes are looked for: other labs run named and knotd at
+// the same time.
+static void expect_signer_dies_with_the_runner(const std::string& scenario, const std::string& daemon)
+{
+    TempDir dir;
+    const auto lab = dir / "lab";
+    namespace bp = boost::process;
+    bp::child runner(ROLLSIM_BIN, "run", repo_path(scenario), "--lab-dir", lab.string(), "--quiet",
+                     bp::std_out > bp::null, bp::std_err > (dir / "stderr").string());
+    const std::string signer = daemon + " " + (lab / "signer-example.com").string() + "/";
+    ASSERT_TRUE(wait_for([&] { return !processes_mentioning(signer).empty(); }, std::chrono::seconds(60)))
+        << "no process runs as " << signer << "; " << read_file(dir / "stderr");
+    ::kill(runner.id(), SIGKILL);
+    runner.wait();
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(signer).empty(); }, std::chrono::seconds(10)))
+        << "the signer outlived the runner";
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(lab.string() + "/").empty(); }, std::chrono::seconds(10)))
+        << "lab processes outlived the runner";
+    // What a failure left behind ("PID: command line"), this lab's only, goes now.
+    for (const auto& left : processes_mentioning(lab.string() + "/")) ::kill(std::stoi(left), SIGKILL);
+}
+
+TEST(LabLifetime, NoBindSignerOutlivesASigkilledRunner)
+{
+    expect_signer_dies_with_the_runner("scenarios/signers/bind-default-policy-year.yaml", "named -f -4 -n 1 -c");
+}
+
+TEST(LabLifetime, NoKnotSignerOutlivesASigkilledRunner)
+{
+    expect_signer_dies_with_the_runner("scenarios/signers/knot-zsk-ksk-roll.yaml", "knotd -c");
 }
