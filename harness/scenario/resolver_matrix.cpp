@@ -135,4 +135,26 @@ Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kin
     return sc;
 }
 
+void apply_expectation_kinds(Scenario& sc)
+{
+    auto of_its_kinds = [](const Expectation& e, const ResolverSpec& r) {
+        return std::find(e.kinds.begin(), e.kinds.end(), r.kind) != e.kinds.end();
+    };
+    std::vector<Expectation> applied;
+    for (auto& e : sc.expectations) {
+        if (e.kinds.empty()) {
+            applied.push_back(std::move(e));
+            continue;
+        }
+        for (const auto& r : sc.resolvers) {
+            if (!of_its_kinds(e, r) || (!e.resolver.empty() && e.resolver != r.name)) continue;
+            Expectation copy = e;
+            copy.resolver = r.name;
+            copy.text = expectation_text(copy);
+            applied.push_back(std::move(copy));
+        }
+    }
+    sc.expectations = std::move(applied);
+}
+
 }  // namespace rollsim::scenario

@@ -24,4 +24,11 @@ std::vector<ResolverKind> resolver_kinds_from(const std::string& text, const std
 // for a file that said so.
 Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kinds);
 
+// The expectations that name kinds (`kind:`) applied to the resolvers the run asks, once they
+// are settled (after across_resolver_kinds, if at all): one naming a resolver stays if that
+// resolver is of one of its kinds, one naming none becomes one per resolver of its kinds, and
+// any other goes. So a file pins what each kind answered and still runs as it is: run as the
+// file has it (Unbound), only the expectations for Unbound and those naming no kind are judged.
+void apply_expectation_kinds(Scenario& sc);
+
 }  // namespace rollsim::scenario
