@@ -142,7 +142,10 @@ void apply_expectation_kinds(Scenario& sc)
     };
     std::vector<Expectation> applied;
     for (auto& e : sc.expectations) {
-        if (e.kinds.empty()) {
+        // Naming no resolver and of every kind asked, it stays one, as the file has it.
+        const bool every = std::all_of(sc.resolvers.begin(), sc.resolvers.end(),
+                                       [&](const ResolverSpec& r) { return of_its_kinds(e, r); });
+        if (e.kinds.empty() || (e.resolver.empty() && every)) {
             applied.push_back(std::move(e));
             continue;
         }

@@ -210,14 +210,16 @@ TEST(ResolverMatrix, AnExpectationNamingKindsHoldsForThoseKindsOnly)
                              "  - { query: www.example.com. A, resolver: warm, kind: unbound, outcome: secure }\n"
                              "  - { no-failures: true, resolver: warm, kind: [bind, knot-resolver] }\n"
                              "  - { no-failures: true, kind: pdns-recursor }\n"
-                             "  - { no-failures: true, resolver: cold }\n");
+                             "  - { no-failures: true, resolver: cold }\n"
+                             "  - { no-failures: true, kind: [unbound, libunbound] }\n");
     EXPECT_EQ(sc.expectations[1].kinds,
               (std::vector<ResolverKind>{ResolverKind::Bind, ResolverKind::KnotResolver}));
     auto as_run = sc;
     scenario::apply_expectation_kinds(as_run);
-    ASSERT_EQ(as_run.expectations.size(), 2u);
+    ASSERT_EQ(as_run.expectations.size(), 3u);
     EXPECT_EQ(as_run.expectations[0].text, sc.expectations[0].text);
     EXPECT_EQ(as_run.expectations[1].resolver, "cold");
+    EXPECT_EQ(as_run.expectations[2].text, "every query on every resolver: no failures");
 
     auto across = scenario::across_resolver_kinds(sc, scenario::resolver_kinds_from("all", "--resolvers"));
     scenario::apply_expectation_kinds(across);
@@ -227,6 +229,8 @@ TEST(ResolverMatrix, AnExpectationNamingKindsHoldsForThoseKindsOnly)
                                                "every query on warm-bind: no failures",
                                                "every query on warm-knot-resolver: no failures",
                                                "every query on warm-pdns-recursor: no failures",
+                                               "every query on cold: no failures",
+                                               "every query on warm: no failures",
                                                "every query on cold: no failures"}));
 }
 
