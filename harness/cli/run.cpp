@@ -454,6 +454,7 @@ int run(const RunArgs& args)
             loaded.scenario.expectations = std::move(across.expectations);
         }
     }
+    for (auto& loaded : *scenarios) scenario::apply_expectation_kinds(loaded.scenario);
     // A shard runs as a batch whatever its size, so that its report directory can be merged.
     const bool always_batch = batch.shard || args.sweep;
     check_single_scenario_options(args, always_batch ? 2 : scenarios->size());

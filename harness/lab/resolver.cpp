@@ -22,7 +22,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr auto kStartupDeadline = 10s;
-constexpr auto kPollInterval = 20ms;  // between readiness probes, not a synchronisation wait
 constexpr auto kLogGrace = 100ms;     // for a failure's log line, after the answer
 constexpr auto kLogPoll = 5ms;        // between reads of the log within it
 
@@ -63,7 +62,7 @@ void wait_until_answering(Process& process, const std::string& program, const st
             throw LabError(program + " on " + address + " did not answer within " +
                            std::to_string(kStartupDeadline.count()) + " s (log " + log.string() + "):\n" +
                            process.log_tail());
-        std::this_thread::sleep_for(kPollInterval);
+        std::this_thread::sleep_for(ping.every);  // between readiness probes, not a synchronisation wait
     }
 }
 

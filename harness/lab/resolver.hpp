@@ -14,6 +14,7 @@
 #include "scenario/model.hpp"
 #include "vclock/clock_file.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -89,6 +90,8 @@ public:
         std::string qtype = "TXT";
         std::string qclass = "CH";
         bool recursion_desired = false;
+        // Between two pings: more than the daemon's own rate limit for the question allows.
+        std::chrono::milliseconds every{20};
     };
 
 protected:

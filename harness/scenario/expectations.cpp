@@ -78,10 +78,49 @@ void Parser::parse_ede(const Field& x, Expectation& e, const ResolverSpec* resol
     if (resolver && resolver->kind == ResolverKind::Libunbound)
         fail(key_loc(x), fmt::format("resolver '{}' is libunbound, which reports no EDE; remove ede or use a "
                                      "daemon resolver", resolver->name));
-    if (resolver && !row_of(resolver->kind).dnssec_ede)
+    const bool some_kind_sends_ede = std::any_of(e.kinds.begin(), e.kinds.end(),
+                                                 [](ResolverKind k) { return row_of(k).dnssec_ede; });
+    if (!e.kinds.empty() && !some_kind_sends_ede)
+        fail(key_loc(x), fmt::format("kind {} ({}) sends no DNSSEC EDE with its SERVFAIL (the reason is read from its "
+                                     "log); remove ede", to_string(e.kinds[0]), row_of(e.kinds[0]).program));
+    if (e.kinds.empty() && resolver && !row_of(resolver->kind).dnssec_ede)
         fail(key_loc(x), fmt::format("resolver '{}' is {} ({}), whose SERVFAIL carries no DNSSEC EDE (the reason is "
                                      "read from its log); remove ede", resolver->name, to_string(resolver->kind),
                                      row_of(resolver->kind).program));
+}
+
+// `kind:` one resolver kind or a list of them. Each must be a kind the resolver named (if any)
+// can be asked as: a daemon as any daemon kind (--resolvers), libunbound only as itself.
+std::vector<ResolverKind> Parser::expectation_kinds(const Field& f, const ResolverSpec* resolver) const
+{
+    std::vector<ResolverKind> kinds;
+    auto add = [&](const Field& item) {
+        const ResolverKind kind = choice<ResolverKind>(item, "resolver kind");
+        if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end())
+            fail(loc(item), fmt::format("kind '{}' is named twice; name it once", to_string(kind)));
+        kinds.push_back(kind);
+    };
+    if (!f.value.IsSequence()) {
+        add(f);
+    } else {
+        if (f.value.size() == 0)
+            fail(loc(f), "kind is an empty list; name the kinds it holds for, e.g. 'kind: [bind, knot-resolver]', or "
+                         "remove kind");
+        for (std::size_t i = 0; i < f.value.size(); ++i) add(Field{f.name, f.key, f.value[i]});
+    }
+    if (!resolver) return kinds;
+    const bool daemon = is_daemon(resolver->kind);
+    for (const ResolverKind kind : kinds)
+        if (is_daemon(kind) == daemon && (daemon || kind == resolver->kind)) return kinds;
+    std::vector<std::string> daemons;
+    for (const auto& row : kResolverKindNames)
+        if (row.daemon) daemons.emplace_back(row.name);
+    fail(key_loc(f), fmt::format("resolver '{}' is {}, which no run asks as {}; {}", resolver->name,
+                                 to_string(resolver->kind),
+                                 kinds.size() == 1 ? std::string(to_string(kinds[0])) : "any of these kinds",
+                                 daemon ? fmt::format("name a daemon kind ({})", join(daemons, ", "))
+                                        : std::string("remove kind (a libunbound resolver stays libunbound under "
+                                                      "--resolvers)")));
 }
 
 // [a, b] with a <= b: times (starts-between) or durations (lasts-between).
@@ -224,6 +263,7 @@ void Parser::parse_scope(Expectation& e, const Fields& f)
         e.length_min = lo;
         e.length_max = hi;
     }
+    if (const Field* k = f.find("kind")) e.kinds = expectation_kinds(*k, resolver);
     if (const Field* x = f.find("ede")) parse_ede(*x, e, resolver);
 }
 

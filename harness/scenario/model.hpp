@@ -412,6 +412,9 @@ struct Expectation {
     Kind kind = Kind::Window;
     std::optional<Query> query;            // nullopt = every probed query
     std::string resolver;                  // empty = every resolver
+    // `kind:` empty = resolvers of every kind; else only those of these kinds: the run keeps
+    // the expectation for them alone (scenario/resolver_matrix.hpp, apply_expectation_kinds).
+    std::vector<ResolverKind> kinds;
     std::optional<Seconds> from;           // inclusive; nullopt = start
     std::optional<Seconds> until;          // exclusive; nullopt = end
     Outcome outcome = Outcome::Secure;

@@ -85,15 +85,15 @@ constexpr std::string_view kExpectFields[] = {"query",          "resolver",     
                                               "outcome",        "ede",            "otherwise",     "no-failures",
                                               "failure-window", "starts-between", "lasts-between", "predicted-windows",
                                               "id",             "monitor",        "warns-before",  "crit-before",
-                                              "misses"};
+                                              "misses",         "kind"};
 // What each kind of expectation takes (the kind's own field first).
-constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id"};
+constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id", "kind"};
 constexpr std::string_view kMonitorExpectFields[] = {"monitor", "warns-before", "crit-before", "misses", "id"};
 // A monitor (monitors.cpp).
 constexpr std::string_view kMonitorFields[] = {"kind",  "command", "every",    "timeout", "zone",
                                                "zones", "warn",    "critical", "horizon"};
 constexpr std::string_view kFailureWindowFields[] = {"failure-window", "resolver", "starts-between", "lasts-between",
-                                                     "ede", "id"};
+                                                     "ede", "id", "kind"};
 
 // One field of a YAML map: its name, and the key and value nodes (for their positions).
 struct Field {
@@ -403,6 +403,7 @@ private:
     const ResolverSpec* resolver_ref(const Field& f) const;
     std::optional<Query> probed_query(const Field& f, const std::string& text) const;
     void parse_ede(const Field& f, Expectation& e, const ResolverSpec* resolver) const;
+    std::vector<ResolverKind> expectation_kinds(const Field& f, const ResolverSpec* resolver) const;
     std::pair<Seconds, Seconds> bounds(const Field& f, bool times, std::string_view example);
 
     std::string m_file;

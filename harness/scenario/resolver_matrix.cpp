@@ -174,4 +174,29 @@ Scenario across_resolver_kinds(Scenario sc, const ResolverMatrix& matrix)
     return sc;
 }
 
+void apply_expectation_kinds(Scenario& sc)
+{
+    auto of_its_kinds = [](const Expectation& e, const ResolverSpec& r) {
+        return std::find(e.kinds.begin(), e.kinds.end(), r.kind) != e.kinds.end();
+    };
+    std::vector<Expectation> applied;
+    for (auto& e : sc.expectations) {
+        // Naming no resolver and of every kind asked, it stays one, as the file has it.
+        const bool every = std::all_of(sc.resolvers.begin(), sc.resolvers.end(),
+                                       [&](const ResolverSpec& r) { return of_its_kinds(e, r); });
+        if (e.kinds.empty() || (e.resolver.empty() && every)) {
+            applied.push_back(std::move(e));
+            continue;
+        }
+        for (const auto& r : sc.resolvers) {
+            if (!of_its_kinds(e, r) || (!e.resolver.empty() && e.resolver != r.name)) continue;
+            Expectation copy = e;
+            copy.resolver = r.name;
+            copy.text = expectation_text(copy);
+            applied.push_back(std::move(copy));
+        }
+    }
+    sc.expectations = std::move(applied);
+}
+
 }  // namespace rollsim::scenario

@@ -33,4 +33,12 @@ Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kin
 // for each of them.
 Scenario across_resolver_kinds(Scenario sc, const ResolverMatrix& matrix);
 
+// The expectations that name kinds (`kind:`) applied to the resolvers the run asks, once they
+// are settled (after across_resolver_kinds, if at all): one naming a resolver stays if that
+// resolver is of one of its kinds, one naming none stays as it is if every resolver is of its
+// kinds and becomes one per resolver of its kinds otherwise, and any other goes. So a file pins
+// what each kind answered and still runs as it is: run as the file has it (Unbound), only the
+// expectations for Unbound and those naming no kind are judged.
+void apply_expectation_kinds(Scenario& sc);
+
 }  // namespace rollsim::scenario

@@ -11,7 +11,7 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -200,15 +200,16 @@ expect:
 }
 
 // `--resolvers all` asks the catalog's unedited ZSK swap of every daemon kind: the warm resolver
-// as warm, warm-bind, warm-knot-resolver and warm-pdns-recursor, each failing from +1d5m1s; its
-// expectation with EDE 9 holds for Unbound, is not checked for named (no EDE) and fails for
-// kresd (EDE 6) and pdns (none), so the run exits 1.
+// as warm, warm-bind, warm-knot-resolver and warm-pdns-recursor, each failing from +1d5m1s. The
+// file's failure-window expectation with EDE 9 names the kinds it holds for (unbound, bind: named
+// sends no EDE), and the file pins what kresd (EDE 6) and pdns (no EDE) answered with
+// expectations naming their kinds: each is judged for its kind alone, and the run passes.
 TEST(ResolverKinds, ResolversAllAsksAnUneditedScenarioOfEveryKind)
 {
     TempDir dir;
     const auto r = run_rollsim({"run", repo_path("scenarios/basics/zsk-swap-no-prepublish.yaml"), "--resolvers", "all",
                                 "--quiet", "--report-json", (dir / "report.json").string()});
-    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(r.status, 0) << r.output;
     const auto report = read_json(dir / "report.json");
     const std::vector<std::pair<std::string, std::string>> kinds = {{"warm", "unbound"},
                                                                     {"warm-bind", "bind"},
@@ -224,19 +225,20 @@ TEST(ResolverKinds, ResolversAllAsksAnUneditedScenarioOfEveryKind)
         ASSERT_EQ(windows.size(), 1u) << resolver << ": " << report["failure_windows"].dump();
         EXPECT_EQ(windows[0]["start_s"], kDay + 5 * kMinute + 1) << windows[0].dump();
     }
-    // The failure-window expectation of the file, once per kind: "www.example.com. A on NAME: a
-    // failure window ...".
-    std::map<std::string, std::string> verdicts;
+    // Every expectation passes; the failure window (EDE 9) is judged for unbound and bind only,
+    // and kresd's and pdns's own windows say what they answered.
+    std::set<std::string> failure_windows;
+    std::set<std::string> texts;
     for (const auto& e : report["expectations"]) {
         const std::string text = e["text"];
-        if (e["kind"] != "failure-window") continue;
-        const auto on = text.find(" on ") + 4;
-        verdicts[text.substr(on, text.find(':') - on)] = e["verdict"];
+        EXPECT_EQ(e["verdict"], "pass") << text << ": " << e["detail"];
+        texts.insert(text);
+        if (e["kind"] == "failure-window") failure_windows.insert(text.substr(0, text.find(':')));
     }
-    EXPECT_EQ(verdicts, (std::map<std::string, std::string>{{"warm", "pass"},
-                                                             {"warm-bind", "pass"},
-                                                             {"warm-knot-resolver", "fail"},
-                                                             {"warm-pdns-recursor", "fail"}}))
+    EXPECT_EQ(failure_windows, (std::set<std::string>{"www.example.com. A on warm", "www.example.com. A on warm-bind"}));
+    EXPECT_TRUE(texts.count("www.example.com. A on warm-knot-resolver from +1d5m1s until +1d1h: bogus (EDE 6)"))
+        << report["expectations"].dump();
+    EXPECT_TRUE(texts.count("www.example.com. A on warm-pdns-recursor from +1d5m1s until +1d1h: servfail"))
         << report["expectations"].dump();
 }
 

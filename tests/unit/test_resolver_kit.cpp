@@ -203,6 +203,38 @@ TEST(ResolverMatrix, AKindWithoutTheProfilesSettingIsRefused)
               "file has; rename one");
 }
 
+// An expectation that names kinds holds for the resolvers of those kinds only: run as the file
+// has it, those for other kinds are not judged; across the kinds, each copy takes its own.
+TEST(ResolverMatrix, AnExpectationNamingKindsHoldsForThoseKindsOnly)
+{
+    const auto sc = prepared("  warm: { kind: unbound }\n  cold: { kind: libunbound }\n",
+                             "  - { query: www.example.com. A, resolver: warm, kind: unbound, outcome: secure }\n"
+                             "  - { no-failures: true, resolver: warm, kind: [bind, knot-resolver] }\n"
+                             "  - { no-failures: true, kind: pdns-recursor }\n"
+                             "  - { no-failures: true, resolver: cold }\n"
+                             "  - { no-failures: true, kind: [unbound, libunbound] }\n");
+    EXPECT_EQ(sc.expectations[1].kinds,
+              (std::vector<ResolverKind>{ResolverKind::Bind, ResolverKind::KnotResolver}));
+    auto as_run = sc;
+    scenario::apply_expectation_kinds(as_run);
+    ASSERT_EQ(as_run.expectations.size(), 3u);
+    EXPECT_EQ(as_run.expectations[0].text, sc.expectations[0].text);
+    EXPECT_EQ(as_run.expectations[1].resolver, "cold");
+    EXPECT_EQ(as_run.expectations[2].text, "every query on every resolver: no failures");
+
+    auto across = scenario::across_resolver_kinds(sc, scenario::resolver_kinds_from("all", "--resolvers"));
+    scenario::apply_expectation_kinds(across);
+    std::vector<std::string> texts;
+    for (const auto& e : across.expectations) texts.push_back(e.text);
+    EXPECT_EQ(texts, (std::vector<std::string>{"www.example.com. A on warm: secure",
+                                               "every query on warm-bind: no failures",
+                                               "every query on warm-knot-resolver: no failures",
+                                               "every query on warm-pdns-recursor: no failures",
+                                               "every query on cold: no failures",
+                                               "every query on warm: no failures",
+                                               "every query on cold: no failures"}));
+}
+
 }  // namespace
 // `cold` in the list asks each cold validator as a cold daemon of each kind too; alone, it asks
 // nothing.

@@ -1028,10 +1028,11 @@ expect:
               "t.yaml:7:20: no-failures: false expects nothing; write no-failures: true, or remove the expectation");
     EXPECT_EQ(error_of(head + "  - { no-failures: true, ede: 9 }\n"),
               "t.yaml:7:26: 'ede' does not apply to a no-failures expectation (it takes query, resolver, from, "
-              "until and id); remove it");
+              "until, id and kind); remove it");
     EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, from: +1d, lasts-between: [1h, 2h] }\n"),
               "t.yaml:7:43: 'from' does not apply to a failure-window expectation: bound the window's start with "
-              "starts-between instead (it takes resolver, starts-between, lasts-between, ede and id); remove it");
+              "starts-between instead (it takes resolver, starts-between, lasts-between, ede, id and kind); remove "
+              "it");
     EXPECT_EQ(error_of(head + "  - { failure-window: mail.example.com. A, lasts-between: [1h, 2h] }\n"),
               "t.yaml:7:23: query 'mail.example.com. A' is not probed; add it to probes.names");
     EXPECT_EQ(error_of(head + "  - { failure-window: www.example.com. A, lasts-between: [2h, 1h] }\n"),
