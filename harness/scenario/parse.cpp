@@ -6,6 +6,7 @@
 
 #include "core/files.hpp"
 #include "scenario/parser.hpp"
+#include "scenario/population.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -94,6 +95,7 @@ Scenario Parser::run(const std::string& text)
     if (const Field* e = f.find("expect")) parse_expectations(*e);
 
     settle_duration(f.find("duration"));
+    expand_populations(m_scenario);
     return std::move(m_scenario);
 }
 

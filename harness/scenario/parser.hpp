@@ -78,15 +78,17 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                 "del-holddown",
                                                 "start",
                                                 "offline",
-                                                "probes"};
+                                                "probes",
+                                                "population"};
 constexpr std::string_view kOfflineFields[] = {"from", "until"};
 constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
                                               "outcome",        "ede",            "otherwise",     "no-failures",
                                               "failure-window", "starts-between", "lasts-between", "predicted-windows",
                                               "id",             "monitor",        "warns-before",  "crit-before",
-                                              "misses"};
+                                              "misses",         "share-failing"};
 // What each kind of expectation takes (the kind's own field first).
 constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id"};
+constexpr std::string_view kShareFailingFields[] = {"share-failing", "resolver", "query", "from", "until", "id"};
 constexpr std::string_view kMonitorExpectFields[] = {"monitor", "warns-before", "crit-before", "misses", "id"};
 // A monitor (monitors.cpp).
 constexpr std::string_view kMonitorFields[] = {"kind",  "command", "every",    "timeout", "zone",
@@ -340,6 +342,7 @@ private:
     // -- resolvers and probes (resolvers.cpp)
     void parse_resolvers(const Field* f);
     void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
+    void parse_population(const Field& f, const Fields& rf, ResolverSpec& spec, int daemons) const;
     void refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const;
     void check_option_limits(const Fields& rf, const ResolverSpec& spec) const;
     void parse_probes(const Field& f);
@@ -373,6 +376,7 @@ private:
     void parse_monitor_zones(const Fields& mf, MonitorSpec& m) const;
     void check_placeholders(const Field& command) const;
     bool parse_monitor_expectation(Expectation& e, const Fields& f) const;
+    bool parse_share_failing(Expectation& e, const Fields& f);
 
     // -- expectations (expectations.cpp)
     void parse_expectations(const Field& f);

@@ -100,6 +100,11 @@ Scenario across_resolver_kinds(Scenario sc, const std::vector<ResolverKind>& kin
             resolvers.push_back(r);
             continue;
         }
+        if (!r.population.empty())
+            throw ScenarioError(sc.file, r.loc.line, r.loc.column,
+                                fmt::format("resolver '{}' is a population; --resolvers cannot ask its members as "
+                                            "other kinds (give each kind a population of its own in the file)",
+                                            r.population));
         std::vector<std::string> copies;
         for (const ResolverKind kind : kinds) {
             check_profile_as(sc, r, kind);
