@@ -2,8 +2,10 @@
 
 #include "report/expectation_id.hpp"
 #include "report/outcome_summary.hpp"
+#include "report/population.hpp"
 #include "report/predicted.hpp"
 #include "scenario/names.hpp"
+#include "scenario/population.hpp"
 
 #include <algorithm>
 #include <map>
@@ -47,7 +49,8 @@ std::string to_string(Expectation::Kind kind)
                                                               {Kind::NoFailures, "no-failures"},
                                                               {Kind::FailureWindow, "failure-window"},
                                                               {Kind::PredictedWindows, "predicted-windows"},
-                                                              {Kind::Monitor, "monitor"}};
+                                                              {Kind::Monitor, "monitor"},
+                                                              {Kind::ShareFailing, "share-failing"}};
     return name_of(kNames, kind);
 }
 
@@ -75,7 +78,7 @@ bool outcome_matches(const Expectation& exp, const Observation& obs)
 bool covers(const Expectation& exp, const Observation& obs)
 {
     if (exp.query && !(*exp.query == obs.query)) return false;
-    if (!exp.resolver.empty() && exp.resolver != obs.resolver) return false;
+    if (!scenario::resolver_named(exp.resolver, obs.resolver)) return false;
     if (exp.from && obs.offset < *exp.from) return false;
     if (exp.until && obs.offset >= *exp.until) return false;
     return true;
@@ -178,6 +181,28 @@ Verdict judge_predicted_windows(const Expectation& exp, const PredictionComparis
     return v;
 }
 
+// ShareFailing: the largest share of the population's members failing at once, over each query
+// covered, against the bound (report/population.hpp).
+Verdict judge_share_failing(const scenario::Scenario& sc, const Expectation& exp,
+                            const std::vector<Observation>& observations)
+{
+    int covered = 0;
+    for (const auto& o : observations) covered += covers(exp, o) ? 1 : 0;
+    Verdict v{&exp, covered > 0, covered, covered ? "" : "no probe fell under this expectation", ""};
+    for (const auto& p : population_shares(sc, observations)) {
+        if (p.population != exp.resolver) continue;
+        for (const auto& q : p.queries) {
+            if (exp.query && !(*exp.query == q.query)) continue;
+            const int peak = peak_percent_within(q, exp.from, exp.until);
+            const bool ok = exp.share_at_least ? peak >= *exp.share_at_least : peak <= exp.share_at_most.value_or(100);
+            v.pass = v.pass && ok;
+            if (!v.detail.empty()) v.detail += "; ";
+            v.detail += fmt::format("{}: at most {}% of {} failing at once", q.query.text(), peak, p.population);
+        }
+    }
+    return v;
+}
+
 }  // namespace
 
 std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComparison& comparison,
@@ -189,6 +214,8 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComp
             out.push_back(judge_failure_window(sc, exp, observations));
         else if (exp.kind == Expectation::Kind::PredictedWindows)
             out.push_back(judge_predicted_windows(exp, comparison, observations));
+        else if (exp.kind == Expectation::Kind::ShareFailing)
+            out.push_back(judge_share_failing(sc, exp, observations));
         else if (exp.kind == Expectation::Kind::Monitor)
             out.push_back({&exp, false, 0, "judged by the monitors' lead times (report/monitor_leads.hpp)", ""});
         else

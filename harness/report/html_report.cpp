@@ -2,6 +2,7 @@
 
 #include "report/html_timeline.hpp"
 #include "report/kind_report.hpp"
+#include "report/population.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/event_text.hpp"
@@ -444,6 +445,7 @@ std::string html_report(const scenario::Scenario& sc, const runner::RunRecord& r
     out += predictions_table(sc, summary.comparison);
     out += agent_table(sc, record);
     out += kinds_html(summary.kinds);
+    out += populations_html(summary.populations);
     out += monitors_html(summary);
     out += expectations_table(summary);
     out += events_section(record);

@@ -2,6 +2,7 @@
 
 #include "report/event_text.hpp"
 #include "report/kind_report.hpp"
+#include "report/population.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
 #include "report/predicted.hpp"
@@ -163,6 +164,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     out["monitor_checks"] = monitor_checks_json(sc, record);
     // Only when more than one daemon kind was asked: a one-kind report stays as it was.
     if (!summary.kinds.empty()) out["kind_differences"] = kinds_json(summary.kinds);
+    if (!summary.populations.empty()) out["populations"] = populations_json(summary.populations);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "report/outcome_summary.hpp"
 #include "report/event_text.hpp"
 #include "report/kind_report.hpp"
+#include "report/population.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
 #include "report/predicted.hpp"
@@ -167,6 +168,7 @@ std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecor
     out += predictions_table(sc, summary.comparison);
     out += agent_table(record);
     out += kinds_markdown(summary.kinds);
+    out += populations_markdown(summary.populations);
     out += monitors_markdown(summary);
     out += expectations_table(summary);
     out += timeline_events(record);

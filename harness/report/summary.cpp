@@ -2,6 +2,7 @@
 
 #include "report/event_text.hpp"
 #include "report/outcome_summary.hpp"
+#include "scenario/population.hpp"
 
 #include <algorithm>
 
@@ -14,7 +15,7 @@ std::vector<FailureWindow> windows_of(const scenario::Expectation& e, const std:
 {
     std::vector<FailureWindow> out;
     for (const auto& w : windows)
-        if ((!e.query || *e.query == w.query) && (e.resolver.empty() || e.resolver == w.resolver)) out.push_back(w);
+        if ((!e.query || *e.query == w.query) && scenario::resolver_named(e.resolver, w.resolver)) out.push_back(w);
     return out;
 }
 
@@ -60,6 +61,7 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     out.comparison = compare_predictions(sc, predicted, out.windows, record.observations);
     out.monitors = summarize_monitors(sc, record.monitor_checks, out.failure_groups);
     out.kinds = kind_differences(record.observations);
+    out.populations = population_shares(sc, record.observations);
     for (auto& v : evaluate(sc, out.comparison, record.observations)) {
         const auto& e = *v.expectation;
         if (e.kind == scenario::Expectation::Kind::Monitor) {

@@ -9,6 +9,7 @@
 #include "report/evaluate.hpp"
 #include "report/failure_groups.hpp"
 #include "report/kind_differences.hpp"
+#include "report/population.hpp"
 #include "report/monitor_leads.hpp"
 #include "report/predicted.hpp"
 #include "rollover/planner.hpp"
@@ -45,6 +46,7 @@ struct RunSummary {
     std::vector<FailureGroup> failure_groups;     // `windows` by zone and cause, by start
     std::vector<MonitorSummary> monitors;         // each monitor's lead over each group, in the scenario's order
     KindDifferences kinds;                        // where resolver kinds differ; empty with one daemon kind
+    std::vector<PopulationShares> populations;    // each population's share failing over time (report/population.hpp)
 
     // Implicit ancestors (zones the lab added above the scenario's own, scenario::ZoneSpec::
     // implicit) to which nothing happened: no event, no key change and no failure window of

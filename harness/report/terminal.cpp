@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "report/event_text.hpp"
 #include "report/kind_report.hpp"
+#include "report/population.hpp"
 #include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/outcome_text.hpp"
@@ -140,6 +141,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     print_windows(out, sc, summary, style);
     if (!sc.rollovers.empty()) print_predictions(out, summary, style);
     out << kinds_terminal(summary.kinds);
+    out << populations_terminal(summary.populations);
     out << monitors_terminal(summary);
     print_expectations(out, summary, style);
     out << fmt::format("\nResult: {} — {} instants, {} zone versions published, {:.1f} s wall clock\n",

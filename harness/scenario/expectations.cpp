@@ -3,6 +3,7 @@
 // text reports show for it.
 #include "scenario/parse.hpp"
 #include "scenario/parser.hpp"
+#include "scenario/text.hpp"
 
 namespace rollsim::scenario {
 
@@ -18,6 +19,9 @@ std::string expectation_text(const Expectation& e)
     if (e.from) out += " from " + format_offset(*e.from);
     if (e.until) out += " until " + format_offset(*e.until);
     if (e.kind == Kind::NoFailures) return out + ": no failures";
+    if (e.kind == Kind::ShareFailing)
+        return out + fmt::format(": {} {}% of the members failing at once", e.share_at_least ? "at least" : "at most",
+                                 e.share_at_least ? *e.share_at_least : e.share_at_most.value_or(0));
     if (e.kind == Kind::FailureWindow) {
         out += ": a failure window";
         if (e.start_min && e.start_max)
@@ -156,7 +160,7 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
         e.id = scalar(*id);
         if (e.id.empty()) fail(loc(*id), "id is empty; name the expectation, e.g. 'id: ds-removed-too-early'");
     }
-    if (!parse_standalone(e, f, otherwise_seen) && !parse_monitor_expectation(e, f)) {
+    if (!parse_standalone(e, f, otherwise_seen) && !parse_monitor_expectation(e, f) && !parse_share_failing(e, f)) {
         parse_kind(e, f);
         parse_scope(e, f);
     }
@@ -191,6 +195,33 @@ bool Parser::parse_standalone(Expectation& e, const Fields& f, std::optional<Sou
         fail(key_loc(*p), "predicted-windows compares failures with the rollover lint's predictions; this "
                           "scenario has no rollover: block");
     e.kind = Expectation::Kind::PredictedWindows;
+    return true;
+}
+
+// share-failing: ">= 30%" or "<= 10%" of a population's members failing at once, over the query
+// (every probed one when unnamed) and the span it covers. False for any other kind.
+bool Parser::parse_share_failing(Expectation& e, const Fields& f)
+{
+    const Field* s = f.find("share-failing");
+    if (!s) return false;
+    only_fields(f, "share-failing", kShareFailingFields);
+    const Field* r = f.find("resolver");
+    if (!r) missing(e.loc, "resolver", "a share-failing expectation", "resolver: pop");
+    const std::string text = scalar(*s);
+    const bool at_least = text.starts_with(">="), at_most = text.starts_with("<=");
+    std::string number = text.size() > 2 ? text.substr(2) : "";
+    while (!number.empty() && number.front() == ' ') number.erase(0, 1);
+    const auto percent = number.ends_with("%") ? parse_integer(number.substr(0, number.size() - 1)) : std::nullopt;
+    if ((!at_least && !at_most) || !percent || *percent < 0 || *percent > 100)
+        fail(loc(*s), fmt::format("share-failing takes \">= N%\" or \"<= N%\" with N from 0 to 100, not '{}' (write "
+                                  "e.g. share-failing: \">= 30%\")", text));
+    (at_least ? e.share_at_least : e.share_at_most) = static_cast<int>(*percent);
+    e.kind = Expectation::Kind::ShareFailing;
+    parse_scope(e, f);
+    for (const auto& spec : m_scenario.resolvers)
+        if (spec.name == e.resolver && spec.population_size == 0)
+            fail(loc(*r), fmt::format("share-failing applies to a population; '{}' is one resolver (give it "
+                                      "population: N, or use no-failures or failure-window)", e.resolver));
     return true;
 }
 

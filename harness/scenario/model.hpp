@@ -379,6 +379,11 @@ struct ResolverSpec {
     Seconds start{0};                     // the daemon is started here (not probed before)
     std::vector<OfflineSpan> offline;     // stopped during these spans (not probed), sorted
     std::optional<ResolverProbes> probes;  // nullopt: the scenario's schedule (ProbeSpec)
+    // A population of caches (scenario/population.hpp): `population: N` as written (0: none);
+    // once the parser has expanded it, each member names its population and its phase.
+    int population_size = 0;
+    std::string population;    // a member: the population's name ("" for any other resolver)
+    Seconds population_phase{0};  // a member: when it first fills its cache
     // True while the daemon runs: started and not in an offline span.
     bool online_at(Seconds t) const
     {
@@ -408,7 +413,9 @@ struct Expectation {
     // PredictedWindows: every warm failure window lies within a window the rollover lint
     //   predicted, and every predicted window saw a warm failure (within probe granularity).
     // Monitor: the monitor's lead over every failure group (report/monitor_leads.hpp).
-    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows, Monitor };
+    // ShareFailing: the largest share of a population's members failing at once
+    //   (report/population.hpp) is at least share_at_least, or at most share_at_most, percent.
+    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows, Monitor, ShareFailing };
     Kind kind = Kind::Window;
     std::optional<Query> query;            // nullopt = every probed query
     std::string resolver;                  // empty = every resolver
@@ -426,6 +433,7 @@ struct Expectation {
     std::string monitor;
     std::optional<Seconds> warns_before, crit_before;
     bool misses = false;
+    std::optional<int> share_at_least, share_at_most;  // ShareFailing: percent, 0..100
     SourceLoc loc;
     std::string text;  // the expectation as written, for reports
     // The author's name for it (`id:`), unique in the file; empty = named by its text. What CI

@@ -7,6 +7,7 @@
 #include "core/files.hpp"
 #include "scenario/parser.hpp"
 #include "scenario/resolver_matrix.hpp"
+#include "scenario/population.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -101,6 +102,7 @@ Scenario Parser::run(const std::string& text)
     }
 
     settle_duration(f.find("duration"));
+    expand_populations(m_scenario);
     return std::move(m_scenario);
 }
 

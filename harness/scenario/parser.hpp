@@ -79,15 +79,17 @@ constexpr std::string_view kResolverFields[] = {"kind",
                                                 "del-holddown",
                                                 "start",
                                                 "offline",
-                                                "probes"};
+                                                "probes",
+                                                "population"};
 constexpr std::string_view kOfflineFields[] = {"from", "until"};
 constexpr std::string_view kExpectFields[] = {"query",          "resolver",       "from",          "until",
                                               "outcome",        "ede",            "otherwise",     "no-failures",
                                               "failure-window", "starts-between", "lasts-between", "predicted-windows",
                                               "id",             "monitor",        "warns-before",  "crit-before",
-                                              "misses",         "kind"};
+                                              "misses",         "kind",           "share-failing"};
 // What each kind of expectation takes (the kind's own field first).
 constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id", "kind"};
+constexpr std::string_view kShareFailingFields[] = {"share-failing", "resolver", "query", "from", "until", "id"};
 constexpr std::string_view kMonitorExpectFields[] = {"monitor", "warns-before", "crit-before", "misses", "id"};
 // A monitor (monitors.cpp).
 constexpr std::string_view kMonitorFields[] = {"kind",  "command", "every",    "timeout", "zone",
@@ -343,6 +345,7 @@ private:
     void parse_resolver_lifecycle(const Fields& rf, ResolverSpec& spec);
     void parse_resolver_cache(const Fields& rf, ResolverSpec& spec) const;
     ResolverMatrix parse_resolver_matrix(const Field& f) const;
+    void parse_population(const Field& f, const Fields& rf, ResolverSpec& spec, int daemons) const;
     void refuse_options_of_other_kinds(const Fields& rf, const ResolverSpec& spec) const;
     void check_option_limits(const Fields& rf, const ResolverSpec& spec) const;
     void parse_probes(const Field& f);
@@ -377,6 +380,7 @@ private:
     void parse_monitor_zones(const Fields& mf, MonitorSpec& m) const;
     void check_placeholders(const Field& command) const;
     bool parse_monitor_expectation(Expectation& e, const Fields& f) const;
+    bool parse_share_failing(Expectation& e, const Fields& f);
 
     // -- expectations (expectations.cpp)
     void parse_expectations(const Field& f);

@@ -147,6 +147,11 @@ Scenario across_resolver_kinds(Scenario sc, const ResolverMatrix& matrix)
             resolvers.push_back(r);
             continue;
         }
+        if (!r.population.empty())
+            throw ScenarioError(sc.file, r.loc.line, r.loc.column,
+                                fmt::format("resolver '{}' is a population; --resolvers cannot ask its members as "
+                                            "other kinds (give each kind a population of its own in the file)",
+                                            r.population));
         std::vector<std::string> copies;
         if (!daemon) {  // the cold validator stays beside its cold daemons
             copies.push_back(r.name);

@@ -4,7 +4,9 @@
 #include "scenario/parser.hpp"
 
 #include "core/text.hpp"
+#include "scenario/population.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -35,6 +37,7 @@ void Parser::parse_resolvers(const Field* f)
     auto list = entries(f->value, "resolvers", loc(*f));
     if (list.empty()) fail(loc(*f), "resolvers is empty; list at least one, e.g. 'warm: { kind: unbound }'");
     std::map<ResolverKind, int> daemons;
+    int daemon_count = 0;  // the lab's daemon resolvers so far, members of populations included
     for (const auto& r : list) {
         ResolverSpec spec;
         spec.name = r.name;
@@ -74,6 +77,8 @@ void Parser::parse_resolvers(const Field* f)
         parse_resolver_lifecycle(rf, spec);
         parse_resolver_cache(rf, spec);
         if (const Field* o = rf.find("probes")) spec.probes = parse_resolver_probes(*o, spec.name);
+        if (const Field* o = rf.find("population")) parse_population(*o, rf, spec, daemon_count);
+        if (is_daemon(spec.kind)) daemon_count += std::max(spec.population_size, 1);
         // Unbound clamps the allowance to min, then to max: a min above the max would be ignored.
         if (spec.val_sig_skew_min) {
             const Seconds hi = spec.val_sig_skew_max.value_or(kUnboundSkewMax);
@@ -135,6 +140,38 @@ ResolverMatrix Parser::parse_resolver_matrix(const Field& f) const
     if (matrix.kinds.empty())
         fail(loc(f), "resolvers names cold but no kind to ask it as; add the kinds, e.g. [all, cold]");
     return matrix;
+}
+
+// population: N (scenario/population.hpp): on a daemon resolver, 2 to kMostPopulationMembers
+// members, the lab's daemons in all at most kMostDaemonResolvers, and no probes: at, which would
+// ask every member at the same instants.
+void Parser::parse_population(const Field& f, const Fields& rf, ResolverSpec& spec, int daemons) const
+{
+    if (!is_daemon(spec.kind))
+        fail(key_loc(f), fmt::format("population applies only to daemon resolvers; '{}' is {}, a fresh validator at "
+                                     "every probe, with no cache to fill at a moment of its own (remove population, "
+                                     "or make it kind: unbound)", spec.name, to_string(spec.kind)));
+    if (spec.cache == ResolverCache::Cold)
+        fail(key_loc(f), fmt::format("population applies to warm daemons; '{}' has cache: cold, emptied before every "
+                                     "question, so no member would keep what it cached at its own moment (remove "
+                                     "population, or cache: cold)", spec.name));
+    const std::string text = scalar(f);
+    const auto parsed = parse_integer(text);
+    if (!parsed) fail(loc(f), fmt::format("population must be a whole number of members such as 20, not '{}'", text));
+    const long long n = *parsed;
+    if (n < 2 || n > kMostPopulationMembers)
+        fail(loc(f), fmt::format("population {} is {}: a population has 2 to {} members, each a daemon of its own "
+                                 "(write population: 20{})", n, n < 2 ? "too small" : "too many",
+                                 kMostPopulationMembers, n < 2 ? ", or remove population for one resolver" : ""));
+    if (daemons + n > kMostDaemonResolvers)
+        fail(loc(f), fmt::format("population {} makes {} daemon resolvers in the lab, more than {}; lower it to {} "
+                                 "or fewer", n, daemons + n, kMostDaemonResolvers, kMostDaemonResolvers - daemons));
+    if (spec.probes && !spec.probes->at.empty())
+        fail(key_loc(*rf.find("probes")),
+             fmt::format("the members of population '{}' are asked each from its own phase, every interval; probes: "
+                         "at would ask them all at the same instants (remove at; probes: {{ every: 10m }} sets the "
+                         "interval)", spec.name));
+    spec.population_size = static_cast<int>(n);
 }
 
 // A daemon kind takes the options that map onto a setting of its own program (the kind's row
