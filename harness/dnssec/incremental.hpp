@@ -60,8 +60,8 @@ struct SignatureMemory {
 
 // Signs as sign_zone(request) would at `now`, keeping from `memory` the RRSIGs of every RRset
 // that is unchanged and not due, and leaves in `memory` what this version signed. A request
-// with faults that edit signatures (corrupt_rrsig_types, relabel_algorithm) is signed in full
-// and leaves the memory empty. Defined in signer.cpp.
+// with faults that edit signatures (corrupt_rrsig_types, corrupt_rrsigs_by, relabel_algorithm)
+// is signed in full and leaves the memory empty. Defined in signer.cpp.
 SignedZone sign_zone(const SignRequest& request, SignatureMemory& memory);
 
 class IncrementalSigner {

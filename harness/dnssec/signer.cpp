@@ -458,39 +458,81 @@ void set_int16(ldns_rdf* rdf, std::uint16_t value)
     ldns_rdf_data(rdf)[1] = static_cast<std::uint8_t>(value & 0xff);
 }
 
+// The keys among `keys` that none of `scopes` over `type` picks.
+std::vector<const Key*> keys_out_of_scope(const std::vector<const Key*>& keys,
+                                          const std::vector<SignFaults::KeyScope>& scopes, std::uint16_t type)
+{
+    std::vector<const Key*> out;
+    for (const Key* key : keys) {
+        const bool picked = std::any_of(scopes.begin(), scopes.end(), [&](const SignFaults::KeyScope& scope) {
+            return parse_type(scope.type, "omit_rrsigs_by") == type &&
+                   scope.picks(static_cast<int>(key->algorithm()), key->keytag());
+        });
+        if (!picked) out.push_back(key);
+    }
+    return out;
+}
+
 // The defects of SignFaults, resolved against the request.
 class FaultPlan {
 public:
-    FaultPlan(const SignFaults& faults, std::uint32_t inception, std::uint32_t expiration)
+    FaultPlan(const SignRequest& request, std::uint32_t inception, std::uint32_t expiration)
     {
+        const SignFaults& faults = request.faults;
         for (const std::string& name : faults.omit_rrsig_types)
             m_omit.insert(parse_type(name, "omit_rrsig_types"));
         for (const std::string& name : faults.corrupt_rrsig_types)
             m_corrupt.insert(parse_type(name, "corrupt_rrsig_types"));
+        for (const SignFaults::KeyScope& scope : faults.corrupt_rrsigs_by)
+            m_corrupt_by[parse_type(scope.type, "corrupt_rrsigs_by")].push_back(scope);
         std::map<std::uint16_t, std::vector<const Key*>> foreign;
         for (const SignFaults::ForeignSigner& signer : faults.foreign_signers) {
             if (!signer.key) throw std::invalid_argument("foreign_signers: no key for type '" + signer.type + "'");
             foreign[parse_type(signer.type, "foreign_signers")].push_back(signer.key);
         }
         for (const auto& [type, keys] : foreign) m_foreign.try_emplace(type, keys, inception, expiration);
+        for (const SignFaults::KeyScope& scope : faults.omit_rrsigs_by) {
+            const std::uint16_t type = parse_type(scope.type, "omit_rrsigs_by");
+            if (m_narrowed.count(type)) continue;
+            m_narrowed.try_emplace(
+                type,
+                SignerSet(keys_out_of_scope(request.zone_signers, faults.omit_rrsigs_by, type), inception, expiration),
+                SignerSet(keys_out_of_scope(request.dnskey_signers, faults.omit_rrsigs_by, type), inception,
+                          expiration));
+        }
     }
 
-    bool corrupts(std::uint16_t type) const { return m_corrupt.count(type) != 0; }
+    // Whether `sig`, an RRSIG over `type`, gets flipped signature bytes.
+    bool corrupts(std::uint16_t type, const ldns_rr* sig) const
+    {
+        if (m_corrupt.count(type)) return true;
+        const auto it = m_corrupt_by.find(type);
+        if (it == m_corrupt_by.end()) return false;
+        const int algorithm = ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(sig));
+        const std::uint16_t keytag = ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig));
+        return std::any_of(it->second.begin(), it->second.end(),
+                           [&](const SignFaults::KeyScope& scope) { return scope.picks(algorithm, keytag); });
+    }
 
-    // Who signs RRsets of `type` at `owner`: nobody (omitted), the foreign keys, or the
-    // request's signers.
+    // Who signs RRsets of `type` at `owner`: nobody (omitted), the foreign keys, the request's
+    // signers less the keys a scoped omission picks, or the request's signers.
     const SignerSet* signers(const Owner& owner, std::uint16_t type, const SignerSet& zone_signers,
                              const SignerSet& dnskey_signers) const
     {
         if (m_omit.count(type)) return nullptr;
         if (auto it = m_foreign.find(type); it != m_foreign.end()) return &it->second;
-        return signed_by_dnskey_signers(owner, type) ? &dnskey_signers : &zone_signers;
+        const bool key_sets = signed_by_dnskey_signers(owner, type);
+        if (auto it = m_narrowed.find(type); it != m_narrowed.end())
+            return key_sets ? &it->second.second : &it->second.first;
+        return key_sets ? &dnskey_signers : &zone_signers;
     }
 
 private:
     std::set<std::uint16_t> m_omit;
     std::set<std::uint16_t> m_corrupt;
+    std::map<std::uint16_t, std::vector<SignFaults::KeyScope>> m_corrupt_by;
     std::map<std::uint16_t, SignerSet> m_foreign;
+    std::map<std::uint16_t, std::pair<SignerSet, SignerSet>> m_narrowed;  // zone signers, DNSKEY signers
 };
 
 // Plans who signs each RRset as the request and its faults say; every record made goes to the
@@ -1006,7 +1048,7 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
         throw std::invalid_argument("signature expiration must come after the inception");
     const SignerSet zone_signers(request.zone_signers, inception, expiration);
     const SignerSet dnskey_signers(request.dnskey_signers, inception, expiration);
-    const FaultPlan plan(request.faults, inception, expiration);
+    const FaultPlan plan(request, inception, expiration);
     const Nsec3Params params = nsec3_params(request);
     const RdfPtr drop_target = drop_target_of(request, origin.get());
 
@@ -1030,8 +1072,8 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
 
     for (auto& [name, owner] : zone.owners)
         for (auto& [key, rrset] : owner.rrsets)
-            if (plan.corrupts(key.type))
-                for (ldns_rr* sig : rrset.signatures) corrupt_signature(sig);
+            for (ldns_rr* sig : rrset.signatures)
+                if (plan.corrupts(key.type, sig)) corrupt_signature(sig);
     if (const auto& relabel = request.faults.relabel_algorithm)
         relabel_algorithm(zone.owners, origin.get(), static_cast<std::uint8_t>(*relabel));
     SignedZone out = sign_and_render(zone, options);
@@ -1041,10 +1083,17 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
 
 bool edits_signatures(const SignFaults& faults)
 {
-    return !faults.corrupt_rrsig_types.empty() || faults.relabel_algorithm.has_value();
+    return !faults.corrupt_rrsig_types.empty() || !faults.corrupt_rrsigs_by.empty() ||
+           faults.relabel_algorithm.has_value();
 }
 
 }  // namespace
+
+bool SignFaults::KeyScope::picks(int algorithm_number, std::uint16_t keytag) const
+{
+    if (key) return static_cast<int>(key->algorithm()) == algorithm_number && key->keytag() == keytag;
+    return algorithm && static_cast<int>(*algorithm) == algorithm_number;
+}
 
 SignedZone sign_zone(const SignRequest& request)
 {

@@ -17,6 +17,18 @@ namespace rollsim::dnssec {
 struct SignFaults {
     std::vector<std::string> omit_rrsig_types;     // no RRSIG over RRsets of these types
     std::vector<std::string> corrupt_rrsig_types;  // RRSIGs over these types get flipped signature bytes
+    // The RRSIGs over `type` made by some of the signing keys only: `key` (one of the
+    // request's signers) when set, else every signer of `algorithm`. The other keys' RRSIGs
+    // over the type stay right, as in an algorithm rollover whose new signer skips some RRsets.
+    struct KeyScope {
+        std::string type;
+        const Key* key = nullptr;
+        std::optional<scenario::Algorithm> algorithm;
+        // Whether the RRSIG of algorithm `algorithm_number` and key tag `keytag` is in scope.
+        bool picks(int algorithm_number, std::uint16_t keytag) const;
+    };
+    std::vector<KeyScope> omit_rrsigs_by;     // no RRSIG over `type` by the keys in scope
+    std::vector<KeyScope> corrupt_rrsigs_by;  // RRSIGs over `type` by the keys in scope get flipped bytes
     // RRsets of `type` are signed by `key` (which the caller does not publish) instead of the
     // zone signers.
     struct ForeignSigner {

@@ -2,9 +2,12 @@
 
 #include "core/error.hpp"
 #include "prepare/rollovers.hpp"
+#include "rollover/chain_lint.hpp"
+#include "scenario/names.hpp"
 #include "scenario/parse.hpp"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -52,6 +55,48 @@ void resolve_key_references(Scenario& sc)
     std::stable_sort(pending.begin(), pending.end(),
                      [](const Event* a, const Event* b) { return before_in_file(a->loc, b->loc); });
     for (Event* ev : pending) scenario::resolve_key_reference(sc, listed, *ev);
+}
+
+// The keys a signature fault's scope picks (its key, or the keys of its algorithm) among
+// `signers`; an unscoped fault picks them all.
+bool scope_picks_a_signer(const scenario::ZoneSpec& zone, const Event& ev, const std::set<std::string>& signers)
+{
+    for (const auto& k : zone.keys)
+        if (signers.count(k.name) && (ev.key.empty() || k.name == ev.key) &&
+            (!ev.key_algorithm || k.algorithm == *ev.key_algorithm))
+            return true;
+    return false;
+}
+
+// A signature fault narrowed to one key or one algorithm must find RRSIGs to break: some key it
+// picks signs RRsets of its type at some instant while it lasts, as the keys' times, the
+// rollovers and the timeline have the zone's signers (rollover::play_chain). The apex key sets
+// are signed by the DNSKEY signers, every other RRset by the data signers.
+void check_fault_scopes(const Scenario& sc)
+{
+    for (const auto& ev : sc.timeline) {
+        if (!ev.fault || !(row_of(*ev.fault).takes & scenario::kParamKeyAlgorithm)) continue;
+        if (ev.key.empty() && !ev.key_algorithm) continue;
+        const scenario::ZoneSpec& zone = *sc.find_zone(ev.zone);
+        const auto phases = rollover::play_chain(sc, zone).phases;
+        const Seconds end = ev.until.value_or(sc.duration);
+        const bool key_set = scenario::signed_by_key_signers(ev.type);
+        bool signs = false;
+        for (std::size_t i = 0; i < phases.size() && !signs; ++i) {
+            const Seconds next = i + 1 < phases.size() ? phases[i + 1].from : sc.duration;
+            if (next <= ev.at || phases[i].from >= end) continue;
+            const auto& state = phases[i].state;
+            signs = scope_picks_a_signer(zone, ev, key_set ? state.dnskey_signers : state.data_signers);
+        }
+        if (signs) continue;
+        const std::string who =
+            ev.key.empty() ? fmt::format("no key of {} with algorithm {} signs", ev.zone, to_string(*ev.key_algorithm))
+                           : fmt::format("key '{}' of {} signs no", ev.key, ev.zone);
+        throw ScenarioError(ev.loc.file, ev.loc.line, ev.loc.column,
+                            fmt::format("fault {}: {} {} RRsets from {} to {}, so the fault has no RRSIG to break; "
+                                        "narrow it to a key that signs then, or move it",
+                                        to_string(*ev.fault), who, ev.type, format_offset(ev.at), format_offset(end)));
+    }
 }
 
 // The planned steps within the duration the file gives; without one, the duration covers them
@@ -105,6 +150,7 @@ PreparedScenario prepare_scenario(Scenario parsed)
     merge_timeline(out.scenario, std::move(expansion.events));
     resolve_key_references(out.scenario);
     settle_planned_times(out.scenario, expansion.times);
+    check_fault_scopes(out.scenario);
     out.plans = std::move(expansion.plans);
     point_plans_at_rollovers(out);
     out.predicted = rollover::predicted_windows(out.scenario, out.plans);

@@ -35,7 +35,8 @@ const char* action_headline(scenario::ActionKind a)
     return headlines[static_cast<int>(a)];
 }
 
-// A fault's parameters that narrow or end it: "key zsk server ns2 until +2d".
+// A fault's parameters that narrow or end it: "key zsk server ns2 until +2d",
+// "type A key-algorithm ECDSAP256SHA256".
 std::string fault_parameters(const scenario::Event& ev)
 {
     std::string text;
@@ -45,6 +46,7 @@ std::string fault_parameters(const scenario::Event& ev)
     add("key", ev.key);
     add("server", ev.server);
     add("type", ev.type);
+    if (ev.key_algorithm) add("key-algorithm", std::string(scenario::to_string(*ev.key_algorithm)));
     if (ev.until) add("until", format_offset(*ev.until));
     return text;
 }

@@ -31,6 +31,11 @@ std::string fingerprint(const dnssec::SignRequest& req, const TimePoint now)
     const auto& f = req.faults;
     for (const auto& t : f.omit_rrsig_types) out += "o" + t;
     for (const auto& t : f.corrupt_rrsig_types) out += "c" + t;
+    const auto scope = [](const dnssec::SignFaults::KeyScope& s) {
+        return fmt::format("{}/{}/{}", s.type, s.key ? s.key->keytag() : 0, s.algorithm ? int(*s.algorithm) : 0);
+    };
+    for (const auto& s : f.omit_rrsigs_by) out += "O" + scope(s);
+    for (const auto& s : f.corrupt_rrsigs_by) out += "C" + scope(s);
     for (const auto& fs : f.foreign_signers) out += "f" + fs.type;
     out += f.drop_denial_for + (f.break_denial_chain ? "B" : "") + f.nsec3param_salt.value_or("") +
            (f.relabel_algorithm ? std::to_string(*f.relabel_algorithm) : "");

@@ -190,9 +190,11 @@ enum class FaultKind {
     SignerOutage,         // the signer stops at `at`, restarts at `until`
     ExpiredRrsig,         // signatures made with expiration `offset` (default 2d) in the past
     NotYetValidRrsig,     // signatures made with inception `offset` (default 2d) in the future
-    RrsigMissing,         // no RRSIG over `type` (default A)
+    RrsigMissing,         // no RRSIG over `type` (default A); with `key` or `key_algorithm`,
+                          // none by that key or by the keys of that algorithm
     RrsigUnknownKey,      // `type` (default A) signed by a key that is not in the DNSKEY set
     CorruptedSignature,   // the signature bytes of RRSIGs over `type` (default A) flipped
+                          // (only those by `key` or of `key_algorithm` when given)
     ShortValidity,        // the signer uses `validity` (shorter than its refresh) from `at`
     // Keys
     DnskeyRemoved,        // `key`'s DNSKEY removed (and it stops signing) while still needed
@@ -240,6 +242,8 @@ struct Event {
     std::optional<Seconds> validity;  // short-validity
     std::optional<int> iterations;  // nsec3-iterations
     std::optional<int> algorithm;   // unsupported-algorithm: the number used instead
+    std::optional<Algorithm> key_algorithm;  // rrsig-missing, corrupted-signature: only the
+                                             // RRSIGs of the keys of this algorithm
     std::string record;             // record actions: "www.example.com. 300 IN A 192.0.2.9"
     std::string say;                // narrative text, shown in reports
     SourceLoc loc;

@@ -177,16 +177,24 @@ enum FaultParam : unsigned {
     kParamValidity = 1u << 5,
     kParamIterations = 1u << 6,
     kParamAlgorithm = 1u << 7,
+    // Narrows a signature fault to the RRSIGs of the keys of one algorithm (an algorithm the
+    // lab signs with), as `key` narrows it to one key's. Not `algorithm`, which is the number
+    // unsupported-algorithm relabels to.
+    kParamKeyAlgorithm = 1u << 8,
 };
 
 inline constexpr Named<FaultParam> kFaultParamNames[] = {
     {kParamKey, "key"},       {kParamServer, "server"},     {kParamType, "type"},
     {kParamName, "name"},     {kParamOffset, "offset"},     {kParamValidity, "validity"},
-    {kParamIterations, "iterations"}, {kParamAlgorithm, "algorithm"},
+    {kParamIterations, "iterations"}, {kParamAlgorithm, "algorithm"}, {kParamKeyAlgorithm, "key-algorithm"},
 };
 
 // A fault of the catalog (docs/faults.md) and the parameters it takes and cannot do without
 // (FaultParam bits; server is also required when the zone has more than one server).
+// kScopedRrsigs: the RRSIGs over one type, all of them or, with key or key-algorithm, those of
+// one key or of the keys of one algorithm.
+inline constexpr unsigned kScopedRrsigs = kParamType | kParamKey | kParamKeyAlgorithm;
+
 struct FaultRow {
     FaultKind value;
     std::string_view name;
@@ -207,9 +215,9 @@ inline constexpr FaultRow kFaultNames[] = {
     {FaultKind::SignerOutage, "signer-outage"},
     {FaultKind::ExpiredRrsig, "expired-rrsig", kParamOffset},
     {FaultKind::NotYetValidRrsig, "not-yet-valid-rrsig", kParamOffset},
-    {FaultKind::RrsigMissing, "rrsig-missing", kParamType},
+    {FaultKind::RrsigMissing, "rrsig-missing", kScopedRrsigs},
     {FaultKind::RrsigUnknownKey, "rrsig-unknown-key", kParamType},
-    {FaultKind::CorruptedSignature, "corrupted-signature", kParamType},
+    {FaultKind::CorruptedSignature, "corrupted-signature", kScopedRrsigs},
     {FaultKind::ShortValidity, "short-validity", kParamValidity, kParamValidity},
     {FaultKind::DnskeyRemoved, "dnskey-removed", kParamKey, kParamKey, "the key whose DNSKEY is removed"},
     {FaultKind::RevokedKey, "revoked-key", kParamKey, kParamKey, "the key published with the REVOKE bit"},

@@ -72,6 +72,11 @@ Event parse_event_fields(const Scenario& scenario, const std::vector<std::pair<s
 // parser calls it at once when no rollover can add keys; prepare/ once the rollovers are planned.
 void resolve_key_reference(const Scenario& scenario, const std::vector<std::string>& listed, Event& ev);
 
+// Whether the RRsets of `type` are signed by a zone's DNSKEY signers (ksk, csk): the apex key
+// sets DNSKEY, CDS and CDNSKEY (RFC 4035 2.1, RFC 7344 4.1). Every other type is signed by its
+// zsk and csk.
+bool signed_by_key_signers(const std::string& type);
+
 // An expectation in words, as reports show it: "www.example.com. A on warm from +1d: servfail
 // (EDE 9)" (Expectation::text, which the parser sets).
 std::string expectation_text(const Expectation& e);

@@ -62,7 +62,7 @@ constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publi
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                              "server", "type", "name",  "offset", "validity", "iterations", "algorithm",
-                                             "record"};
+                                             "record", "key-algorithm"};
 constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
 constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",

@@ -66,6 +66,21 @@ std::string zone_of_key(const Scenario& sc, const std::vector<std::string>& list
     fail(where, fmt::format("no zone in the scenario has a key '{}'{}", key, suggest(key, all_keys)));
 }
 
+// A signature fault narrowed to `key` (the event's): the key must sign RRsets of the event's
+// type. A ksk signs the apex key sets alone (DNSKEY, CDS, CDNSKEY), a zsk every other RRset,
+// a csk both (RFC 6781 3.1).
+void check_key_signs_type(const KeyReference& ref, std::string_view fault, const Event& ev, const KeySpec& key)
+{
+    const bool key_set = signed_by_key_signers(ev.type);
+    if (key.role == KeyRole::Ksk && !key_set)
+        fail(ref.loc, fmt::format("fault {} with key '{}': a ksk signs only the DNSKEY, CDS and CDNSKEY RRsets, not "
+                                  "{}; give a zsk or csk of {}, or type: DNSKEY",
+                                  fault, ev.key, ev.type, ev.zone));
+    if (key.role == KeyRole::Zsk && key_set)
+        fail(ref.loc, fmt::format("fault {} with key '{}': a zsk does not sign the {} RRset; give a ksk or csk of {}",
+                                  fault, ev.key, ev.type, ev.zone));
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -202,11 +217,11 @@ void Parser::parse_fault(Event& ev, const Fields& f, const Field& flt)
     check_fault_needs(ev, f, flt);
     if (fault_needs_own_signer(*fault)) require_own_signer(ev.zone, fmt::format("fault {}", fault_name), loc(flt));
     const ZoneSpec& zone = *m_scenario.find_zone(ev.zone);
+    parse_fault_target(ev, f, zone);  // first: whether a key fits a signature fault depends on its type
     if (const Field* k = f.find("key")) {
         ev.key = scalar(*k);
         refer_to_key(ev, loc(*k), fault_name);
     }
-    parse_fault_target(ev, f, zone);
     parse_fault_tuning(ev, f, zone);
 }
 
@@ -220,6 +235,10 @@ void Parser::check_fault_needs(const Event& ev, const Fields& f, const Field& fl
     for (const auto& field : f.all()) {
         auto bit = from_string<FaultParam>(field.name);
         if (!bit || (params.takes & *bit)) continue;
+        if (*bit == kParamAlgorithm && (params.takes & kParamKeyAlgorithm))
+            fail(key_loc(field), fmt::format("fault {} does not take algorithm (the number unsupported-algorithm "
+                                             "relabels to); write key-algorithm: to narrow it to the RRSIGs of one "
+                                             "algorithm", fault_name));
         fail(key_loc(field), fmt::format("fault {} does not take {} ({} applies to {}); remove it", fault_name,
                                          field.name, field.name, join_and(fault_takers(*bit))));
     }
@@ -249,7 +268,7 @@ void Parser::check_fault_needs(const Event& ev, const Fields& f, const Field& fl
                                    "role: zsk", fault_name, ev.zone));
 }
 
-// server:, type: and name:, what the fault breaks.
+// server:, type:, key-algorithm: and name:, what the fault breaks.
 void Parser::parse_fault_target(Event& ev, const Fields& f, const ZoneSpec& zone)
 {
     const FaultRow& params = row_of(*ev.fault);
@@ -268,6 +287,12 @@ void Parser::parse_fault_target(Event& ev, const Fields& f, const ZoneSpec& zone
                 fail(loc(*t), "RRSIG records are not signed themselves; name the type whose signatures the fault "
                               "breaks, e.g. A");
         }
+    }
+    if (const Field* a = f.find("key-algorithm")) {
+        if (const Field* k = f.find("key"))
+            fail(key_loc(*a), fmt::format("key-algorithm: narrows the fault to the keys of one algorithm, key: to one "
+                                          "key ('{}', which has one algorithm); keep one of them", scalar(*k)));
+        ev.key_algorithm = algorithm(*a);
     }
     if (const Field* n = f.find("name")) {
         const std::string text = scalar(*n);
@@ -324,6 +349,11 @@ void Parser::parse_fault_tuning(Event& ev, const Fields& f, const ZoneSpec& zone
 
 }  // namespace detail
 
+bool signed_by_key_signers(const std::string& type)
+{
+    return type == "DNSKEY" || type == "CDS" || type == "CDNSKEY";
+}
+
 // ---------------------------------------------------------------------------------------------
 // The key an event names
 
@@ -343,7 +373,9 @@ void resolve_key_reference(const Scenario& scenario, const std::vector<std::stri
                  fmt::format("{} applies to a ksk or csk; key '{}' in {} is a zsk", ref.verb, ev.key, ev.zone));
     } else if (ev.fault) {
         const FaultRow& fault = row_of(*ev.fault);
-        if (fault.value == FaultKind::MultiSignerMissingZsk) {
+        if (fault.takes & kParamType) {
+            detail::check_key_signs_type(ref, fault.name, ev, key);
+        } else if (fault.value == FaultKind::MultiSignerMissingZsk) {
             if (key.role == KeyRole::Ksk)
                 fail(ref.loc, fmt::format("fault {} applies to a zsk or csk; key '{}' in {} is a ksk", fault.name,
                                           ev.key, ev.zone));

@@ -458,17 +458,35 @@ dnssec::SignRequest World::sign_request(const ZoneRuntime& zone, int server, Sec
     req.nsec3_salt = policy.nsec3_salt;
     if (const Event* f = fault(FaultKind::Nsec3Iterations, name, t)) req.nsec3_iterations = f->iterations.value_or(200);
 
+    add_sign_faults(req, zone, t);
+    return req;
+}
+
+void World::add_sign_faults(dnssec::SignRequest& req, const ZoneRuntime& zone, Seconds t) const
+{
+    // rrsig-missing and corrupted-signature narrowed to one key (its signing form at t) or to the
+    // keys of one algorithm.
+    const auto scope = [&](const Event& ev, const std::string& type) {
+        dnssec::SignFaults::KeyScope out{type, nullptr, ev.key_algorithm};
+        for (const auto& k : zone.keys)
+            if (k.spec->name == ev.key) out.key = &signing_key(zone, k, t);
+        return out;
+    };
     auto& faults = req.faults;
     for (const auto& ev : m_scenario.timeline) {
-        if (!ev.fault || ev.zone != name || ev.at > t || (ev.until && *ev.until <= t)) continue;
+        if (!ev.fault || ev.zone != zone.spec->name || ev.at > t || (ev.until && *ev.until <= t)) continue;
+        const bool scoped = !ev.key.empty() || ev.key_algorithm;
+        const std::string type = ev.type.empty() ? "A" : ev.type;
         switch (*ev.fault) {
-        case FaultKind::RrsigMissing: faults.omit_rrsig_types.push_back(ev.type.empty() ? "A" : ev.type); break;
+        case FaultKind::RrsigMissing:
+            if (scoped) faults.omit_rrsigs_by.push_back(scope(ev, type));
+            else faults.omit_rrsig_types.push_back(type);
+            break;
         case FaultKind::CorruptedSignature:
-            faults.corrupt_rrsig_types.push_back(ev.type.empty() ? "A" : ev.type);
+            if (scoped) faults.corrupt_rrsigs_by.push_back(scope(ev, type));
+            else faults.corrupt_rrsig_types.push_back(type);
             break;
-        case FaultKind::RrsigUnknownKey:
-            faults.foreign_signers.push_back({ev.type.empty() ? "A" : ev.type, &*zone.rogue});
-            break;
+        case FaultKind::RrsigUnknownKey: faults.foreign_signers.push_back({type, &*zone.rogue}); break;
         case FaultKind::NsecMissing: faults.drop_denial_for = ev.name; break;
         case FaultKind::NsecChainBroken: faults.break_denial_chain = true; break;
         case FaultKind::Nsec3paramMismatch:
@@ -478,7 +496,6 @@ dnssec::SignRequest World::sign_request(const ZoneRuntime& zone, int server, Sec
         default: break;
         }
     }
-    return req;
 }
 
 std::string World::root_hints() const

@@ -124,6 +124,8 @@ private:
     dnssec::DsData faulty_ds(const ZoneRuntime& child, dnssec::DsData ds, Seconds t, const std::string& key) const;
     std::string dnskey_record(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
     const dnssec::Key& signing_key(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
+    // The defects of the faults in force at t that the signer makes (SignFaults).
+    void add_sign_faults(dnssec::SignRequest& req, const ZoneRuntime& zone, Seconds t) const;
 
     const scenario::Scenario& m_scenario;
     std::vector<ZoneRuntime> m_zones;

@@ -28,6 +28,7 @@ const std::vector<std::string> kSample = {
     "scenarios/basics/healthy-chain.yaml",
     "scenarios/basics/signer-outage.yaml",
     "scenarios/basics/zsk-swap-no-prepublish.yaml",
+    "scenarios/faults/algorithm-roll-rrsig-missing-one-algorithm.yaml",
     "scenarios/faults/corrupted-signature.yaml",
     "scenarios/faults/dnskey-removed.yaml",
     "scenarios/faults/ds-missing.yaml",

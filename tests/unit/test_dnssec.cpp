@@ -1042,6 +1042,87 @@ TEST_F(SignZone, FaultCorruptRrsigTypesAcrossAlgorithms)
     }
 }
 
+// A zone in the middle of an algorithm rollover (RFC 6781 4.1.4): an RSASHA256 and an
+// ECDSAP256SHA256 key pair, each signing what its role signs.
+class SignZoneTwoAlgorithms : public SignZone {
+protected:
+    SignZoneTwoAlgorithms()
+        : m_rsa_ksk(Key::generate(kOrigin, Algorithm::RSASHA256, kFlagZone | kFlagSep, 1024)),
+          m_rsa_zsk(Key::generate(kOrigin, Algorithm::RSASHA256, kFlagZone, 1024))
+    {
+        m_request.records.push_back(m_rsa_ksk.dnskey_rr(3600));
+        m_request.records.push_back(m_rsa_zsk.dnskey_rr(3600));
+        m_request.dnskey_signers = {&m_rsa_ksk, &m_ksk};
+        m_request.zone_signers = {&m_rsa_zsk, &m_zsk};
+    }
+
+    // The key tag of each RRSIG over (owner, type) and whether it verifies.
+    std::map<std::uint16_t, bool> verdicts(const ParsedZone& parsed, const std::string& owner, int type) const
+    {
+        RrListPtr keys(ldns_rr_list_new());
+        for (ldns_rr* k : parsed.dnskeys) ldns_rr_list_push_rr(keys.get(), k);
+        RrListPtr rrset(ldns_rr_list_new());
+        for (ldns_rr* rr : parsed.rrsets.at({owner, type})) ldns_rr_list_push_rr(rrset.get(), rr);
+        std::map<std::uint16_t, bool> out;
+        for (const ldns_rr* sig : parsed.sigs.at({owner, type})) {
+            RrListPtr good(ldns_rr_list_new());
+            out[ldns_rdf2native_int16(ldns_rr_rrsig_keytag(sig))] =
+                ldns_verify_rrsig_keylist_time(rrset.get(), sig, keys.get(), epoch(m_now), good.get()) == LDNS_STATUS_OK;
+        }
+        return out;
+    }
+
+    Key m_rsa_ksk;
+    Key m_rsa_zsk;
+};
+
+TEST_F(SignZoneTwoAlgorithms, OmitsOneAlgorithmsRrsigsOverOneType)
+{
+    using Scope = SignFaults::KeyScope;
+    m_request.faults.omit_rrsigs_by = {Scope{"A", nullptr, Algorithm::ECDSAP256SHA256}};
+    const ParsedZone parsed(sign_zone(m_request));
+    const std::multiset<std::uint16_t> rsa{m_rsa_zsk.keytag()}, both{m_rsa_zsk.keytag(), m_zsk.keytag()};
+    EXPECT_EQ(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_A), rsa);
+    EXPECT_EQ(parsed.signer_tags("ns1.example.com.", LDNS_RR_TYPE_A), rsa);
+    EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_SOA), both);
+    EXPECT_EQ(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_NSEC), both);
+    EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_DNSKEY),
+              (std::multiset<std::uint16_t>{m_rsa_ksk.keytag(), m_ksk.keytag()}));
+    EXPECT_TRUE(parsed.verify_all(epoch(m_now)).empty());
+
+    // Both algorithms' signatures over A omitted: as rrsig-missing without a scope.
+    m_request.faults.omit_rrsigs_by.push_back(Scope{"A", nullptr, Algorithm::RSASHA256});
+    EXPECT_TRUE(ParsedZone(sign_zone(m_request)).signer_tags("www.example.com.", LDNS_RR_TYPE_A).empty());
+}
+
+TEST_F(SignZoneTwoAlgorithms, OmitsOneKeysRrsigsOverTheDnskeySet)
+{
+    m_request.faults.omit_rrsigs_by = {SignFaults::KeyScope{"DNSKEY", &m_ksk, std::nullopt}};
+    const ParsedZone parsed(sign_zone(m_request));
+    EXPECT_EQ(parsed.signer_tags(kOrigin, LDNS_RR_TYPE_DNSKEY), (std::multiset<std::uint16_t>{m_rsa_ksk.keytag()}));
+    EXPECT_EQ(parsed.signer_tags("www.example.com.", LDNS_RR_TYPE_A),
+              (std::multiset<std::uint16_t>{m_rsa_zsk.keytag(), m_zsk.keytag()}));
+    // The key of another role is in no signer set of the type: nothing is omitted.
+    m_request.faults.omit_rrsigs_by = {SignFaults::KeyScope{"A", &m_ksk, std::nullopt}};
+    EXPECT_EQ(ParsedZone(sign_zone(m_request)).signer_tags("www.example.com.", LDNS_RR_TYPE_A).size(), 2u);
+}
+
+TEST_F(SignZoneTwoAlgorithms, CorruptsOneAlgorithmsRrsigsOverOneType)
+{
+    m_request.faults.corrupt_rrsigs_by = {SignFaults::KeyScope{"A", nullptr, Algorithm::ECDSAP256SHA256}};
+    const ParsedZone parsed(sign_zone(m_request));
+    for (const char* owner : {"www.example.com.", "ns1.example.com."})
+        EXPECT_EQ(verdicts(parsed, owner, LDNS_RR_TYPE_A),
+                  (std::map<std::uint16_t, bool>{{m_rsa_zsk.keytag(), true}, {m_zsk.keytag(), false}}))
+            << owner;
+    EXPECT_EQ(verdicts(parsed, kOrigin, LDNS_RR_TYPE_SOA),
+              (std::map<std::uint16_t, bool>{{m_rsa_zsk.keytag(), true}, {m_zsk.keytag(), true}}));
+
+    m_request.faults.corrupt_rrsigs_by = {SignFaults::KeyScope{"A", &m_rsa_zsk, std::nullopt}};
+    EXPECT_EQ(verdicts(ParsedZone(sign_zone(m_request)), "www.example.com.", LDNS_RR_TYPE_A),
+              (std::map<std::uint16_t, bool>{{m_rsa_zsk.keytag(), false}, {m_zsk.keytag(), true}}));
+}
+
 TEST_F(SignZone, FaultForeignSigner)
 {
     const Key foreign = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone);

@@ -29,6 +29,13 @@ TEST(EventText, TimelineActionsAndFaults)
     EXPECT_EQ(words(TimelineEvent{fault}), "fault ds-digest-mismatch at example.com. until +2d");
     EXPECT_EQ(words(FaultRepaired{scenario::FaultKind::DsDigestMismatch, "example.com."}),
               "repaired: ds-digest-mismatch at example.com.");
+
+    scenario::Event scoped;
+    scoped.zone = "example.com.";
+    scoped.fault = scenario::FaultKind::RrsigMissing;
+    scoped.type = "A";
+    scoped.key_algorithm = scenario::Algorithm::ECDSAP256SHA256;
+    EXPECT_EQ(words(TimelineEvent{scoped}), "fault rrsig-missing at example.com. type A key-algorithm ECDSAP256SHA256");
 }
 
 TEST(EventText, KeysResolversServersAndTheSigner)

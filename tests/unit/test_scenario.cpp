@@ -767,6 +767,85 @@ timeline:
     for (const auto& ev : t) EXPECT_TRUE(ev.say.empty());
 }
 
+// rrsig-missing and corrupted-signature narrowed to one key or to the keys of one algorithm,
+// here during an algorithm rollover RSASHA256 -> ECDSAP256SHA256.
+const std::string kAlgorithmRollZone = R"(name: f
+start: 2027-03-01T00:00:00Z
+duration: 4d
+zones:
+  example.com.:
+    signing: { algorithm: RSASHA256 }
+    keys:
+      ksk: { role: ksk }
+      zsk: { role: zsk, retire: +3d, remove: +3d }
+      zsk-ec: { role: zsk, algorithm: ECDSAP256SHA256, publish: +1d, activate: +1d }
+probes: { names: [www.example.com. A] }
+timeline:
+)";
+
+TEST(ScenarioParse, ScopedSignatureFaults)
+{
+    TempDir dir;
+    const Scenario s = parse_in(dir, kAlgorithmRollZone + R"(
+  - { at: +1d, fault: rrsig-missing, zone: example.com., key-algorithm: ECDSAP256SHA256 }
+  - { at: +1d, fault: corrupted-signature, zone: example.com., type: mx, key: zsk-ec }
+  - { at: +1d, fault: rrsig-missing, zone: example.com., type: DNSKEY, key: ksk }
+  - { at: +1d, fault: corrupted-signature, zone: example.com., key-algorithm: 8, until: +2d }
+  - { at: +1d, fault: rrsig-missing, zone: example.com. }
+)");
+    ASSERT_EQ(s.timeline.size(), 5u);
+    const auto& t = s.timeline;
+    EXPECT_EQ(t[0].type, "A");
+    EXPECT_EQ(t[0].key_algorithm, Algorithm::ECDSAP256SHA256);
+    EXPECT_TRUE(t[0].key.empty());
+    EXPECT_EQ(t[1].type, "MX");
+    EXPECT_EQ(t[1].key, "zsk-ec");
+    EXPECT_EQ(t[1].key_algorithm, std::nullopt);
+    EXPECT_EQ(t[2].key, "ksk");
+    EXPECT_EQ(t[3].key_algorithm, Algorithm::RSASHA256);
+    EXPECT_EQ(t[4].key_algorithm, std::nullopt);
+    EXPECT_TRUE(t[4].key.empty());
+}
+
+TEST(ScenarioParse, ScopedSignatureFaultErrors)
+{
+    const auto err = [](const std::string& event) { return error_of(kAlgorithmRollZone + "  - " + event + "\n"); };
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., key-algorithm: ECDSAP256SHA265 }"),
+              "t.yaml:13:73: unknown algorithm 'ECDSAP256SHA265' (did you mean 'ECDSAP256SHA256'?)");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., key: zsk, key-algorithm: RSASHA256 }"),
+              "t.yaml:13:68: key-algorithm: narrows the fault to the keys of one algorithm, key: to one key ('zsk', "
+              "which has one algorithm); keep one of them");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., key: zsk2 }"),
+              "t.yaml:13:63: zone example.com. has no key 'zsk2' (did you mean 'zsk'?)");
+    EXPECT_EQ(err("{ at: +1d, fault: expired-rrsig, zone: example.com., key: zsk }"),
+              "t.yaml:13:58: fault expired-rrsig does not take key (key applies to ds-digest-mismatch, "
+              "ds-unknown-keytag, ds-wrong-algorithm, ds-unsupported-digest, ds-missing, rrsig-missing, "
+              "corrupted-signature, dnskey-removed, revoked-key and multi-signer-missing-zsk); remove it");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-unknown-key, zone: example.com., key-algorithm: RSASHA256 }"),
+              "t.yaml:13:62: fault rrsig-unknown-key does not take key-algorithm (key-algorithm applies to "
+              "rrsig-missing and corrupted-signature); remove it");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., algorithm: 13 }"),
+              "t.yaml:13:58: fault rrsig-missing does not take algorithm (the number unsupported-algorithm relabels "
+              "to); write key-algorithm: to narrow it to the RRSIGs of one algorithm");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., key: ksk }"),
+              "t.yaml:13:63: fault rrsig-missing with key 'ksk': a ksk signs only the DNSKEY, CDS and CDNSKEY "
+              "RRsets, not A; give a zsk or csk of example.com., or type: DNSKEY");
+    EXPECT_EQ(err("{ at: +1d, fault: corrupted-signature, zone: example.com., type: DNSKEY, key: zsk }"),
+              "t.yaml:13:83: fault corrupted-signature with key 'zsk': a zsk does not sign the DNSKEY RRset; give a "
+              "ksk or csk of example.com.");
+    // What signs while the fault lasts: the ECDSA zsk from +1d, the RSA one until +3d.
+    EXPECT_EQ(err("{ at: +1h, fault: rrsig-missing, zone: example.com., key-algorithm: ECDSAP256SHA256, until: +1d }"),
+              "t.yaml:13:5: fault rrsig-missing: no key of example.com. with algorithm ECDSAP256SHA256 signs A RRsets "
+              "from +1h to +1d, so the fault has no RRSIG to break; narrow it to a key that signs then, or move it");
+    EXPECT_EQ(err("{ at: +3d, fault: corrupted-signature, zone: example.com., type: MX, key: zsk }"),
+              "t.yaml:13:5: fault corrupted-signature: key 'zsk' of example.com. signs no MX RRsets from +3d to +4d, "
+              "so the fault has no RRSIG to break; narrow it to a key that signs then, or move it");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., key-algorithm: ED25519 }"),
+              "t.yaml:13:5: fault rrsig-missing: no key of example.com. with algorithm ED25519 signs A RRsets from "
+              "+1d to +4d, so the fault has no RRSIG to break; narrow it to a key that signs then, or move it");
+    EXPECT_EQ(err("{ at: +1d, fault: rrsig-missing, zone: example.com., key-algorithm: ECDSAP256SHA256 }"), "");
+}
+
 TEST(ScenarioParse, FaultErrors)
 {
     auto err = [](const std::string& fault, const std::string& params, const std::string& zone = "") {
@@ -777,8 +856,8 @@ TEST(ScenarioParse, FaultErrors)
               "t.yaml:7:68: fault ds-digest-mismatch applies to a ksk or csk; key 'zsk' in example.com. is a zsk");
     EXPECT_EQ(err("stale-ds", "key: ksk"),
               "t.yaml:7:53: fault stale-ds does not take key (key applies to ds-digest-mismatch, ds-unknown-keytag, "
-              "ds-wrong-algorithm, ds-unsupported-digest, ds-missing, dnskey-removed, revoked-key and "
-              "multi-signer-missing-zsk); remove it");
+              "ds-wrong-algorithm, ds-unsupported-digest, ds-missing, rrsig-missing, corrupted-signature, "
+              "dnskey-removed, revoked-key and multi-signer-missing-zsk); remove it");
     EXPECT_EQ(err("dnskey-removed", ""), "t.yaml:7:23: fault dnskey-removed needs key: (the key whose DNSKEY is removed)");
     EXPECT_EQ(err("dnskey-removed", "key: zsk2"), "t.yaml:7:64: zone example.com. has no key 'zsk2' (did you mean 'zsk'?)");
     EXPECT_EQ(err("multi-signer-missing-zsk", ""),

@@ -368,6 +368,34 @@ TEST(Faults, SignerDefectsReachTheSignRequest)
     EXPECT_NE(ds[0].find(" 253 2 "), std::string::npos) << ds[0];
 }
 
+// rrsig-missing and corrupted-signature narrowed to one algorithm or one key reach the signer as
+// scopes, the key as the one that signs at that instant; unscoped ones stay whole types.
+TEST(Faults, ScopedSignatureFaultsReachTheSignRequest)
+{
+    auto sc = chain();
+    auto by_algorithm = fault(FaultKind::RrsigMissing, "example.com.", kDay);
+    by_algorithm.type = "A";
+    by_algorithm.key_algorithm = scenario::Algorithm::RSASHA256;
+    auto by_key = fault(FaultKind::CorruptedSignature, "example.com.", kDay);
+    by_key.type = "MX";
+    by_key.key = sc.zones[2].keys[1].name;  // the zsk
+    sc.timeline = {by_algorithm, by_key};
+    World w(sc);
+    const auto& ex = *w.zone_of("example.com.");
+    const auto req = w.sign_request(ex, 0, kDay, 2);
+    EXPECT_TRUE(req.faults.omit_rrsig_types.empty());
+    EXPECT_TRUE(req.faults.corrupt_rrsig_types.empty());
+    ASSERT_EQ(req.faults.omit_rrsigs_by.size(), 1u);
+    EXPECT_EQ(req.faults.omit_rrsigs_by[0].type, "A");
+    EXPECT_EQ(req.faults.omit_rrsigs_by[0].key, nullptr);
+    EXPECT_EQ(req.faults.omit_rrsigs_by[0].algorithm, scenario::Algorithm::RSASHA256);
+    ASSERT_EQ(req.faults.corrupt_rrsigs_by.size(), 1u);
+    EXPECT_EQ(req.faults.corrupt_rrsigs_by[0].type, "MX");
+    ASSERT_EQ(req.zone_signers.size(), 1u);
+    EXPECT_EQ(req.faults.corrupt_rrsigs_by[0].key, req.zone_signers[0]);
+    EXPECT_TRUE(w.sign_request(ex, 0, kDay - Seconds(1), 1).faults.omit_rrsigs_by.empty());
+}
+
 Event action(ActionKind kind, const std::string& zone, const std::string& key, Seconds at)
 {
     Event ev;
