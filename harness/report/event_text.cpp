@@ -104,6 +104,10 @@ struct Words {
     {
         return fmt::format("{} {}, serial {}", e.zone, e.on_schedule ? "re-signed on schedule" : "signed", e.serial);
     }
+    std::string operator()(const SignerDied& e) const
+    {
+        return fmt::format("the signer of {} ({}) died; the run stops here", e.zone, e.signer);
+    }
 };
 
 }  // namespace

@@ -116,6 +116,34 @@ bool OperatorSignedZone::update_content(Seconds t)
 
 void OperatorSignedZone::settle(Seconds t, std::vector<EventRecord>& events, std::vector<KeyChange>& key_changes)
 {
+    // A signer whose process ended is found here at once, not after a query's deadline.
+    if (!m_signer->running()) throw died("its process ended");
+    try {
+        settle_running(t, events, key_changes);
+    } catch (const SignerDiedError&) {
+        throw;
+    } catch (const LabError& e) {
+        if (m_signer->running()) throw;
+        throw SignerDiedError(e.what(), died_event());  // the signer's own words, its log's tail in them
+    }
+}
+
+SignerDied OperatorSignedZone::died_event() const
+{
+    return {m_zone->spec->name, std::string(scenario::to_string(m_zone->spec->signer.kind)), m_signer->log_tail(10)};
+}
+
+SignerDiedError OperatorSignedZone::died(const std::string& what) const
+{
+    const SignerDied event = died_event();
+    return SignerDiedError(fmt::format("the signer of {} ({} on {}) died: {}; its log {} ends:\n{}", event.zone,
+                                       event.signer, m_address, what, m_signer->log_file().string(), event.log_tail),
+                           event);
+}
+
+void OperatorSignedZone::settle_running(Seconds t, std::vector<EventRecord>& events,
+                                        std::vector<KeyChange>& key_changes)
+{
     // The signer acts when its next event has come or its zone changed; in between its clock
     // moves on and its own timers (re-signing) run on it.
     m_signer->set_time(m_start + t);

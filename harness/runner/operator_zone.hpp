@@ -7,6 +7,7 @@
 // the run's key events, as rollsim's own keys' do.
 #pragma once
 
+#include "core/error.hpp"
 #include "core/time.hpp"
 #include "lab/nsd.hpp"
 #include "lab/signer.hpp"
@@ -27,6 +28,17 @@ namespace rollsim::runner {
 // Whether the zone is signed by the operator's signer rather than rollsim's own.
 bool signed_by_operator(const scenario::ZoneSpec& zone);
 
+// The zone's signer died during the run (its process ended): a LabError whose message holds its
+// log's tail, with the event the run records for it.
+class SignerDiedError : public LabError {
+public:
+    SignerDiedError(const std::string& message, SignerDied died) : LabError(message), m_died(std::move(died)) {}
+    const SignerDied& died() const { return m_died; }
+
+private:
+    SignerDied m_died;
+};
+
 class OperatorSignedZone {
 public:
     // Starts the signer on the zone as of +0 (its first keys made), in lab_dir/signer-ZONE.
@@ -44,7 +56,8 @@ public:
     // The zone at offset t: the signer's clock moved to t, the unsigned content given when it
     // changed, the signer made to act, the servers confirmed (or stopped, started, frozen,
     // unsigned as their modes say). Key state changes are appended to `events` and
-    // `key_changes`. Throws LabError when the signer died, with its log's last lines.
+    // `key_changes`. Throws SignerDiedError when the signer died (found at once when its process
+    // has ended), LabError when it is running and misbehaves.
     void settle(Seconds t, std::vector<EventRecord>& events, std::vector<KeyChange>& key_changes);
 
     // The signer's next key event after t, as an offset (nullopt when it said none).
@@ -66,6 +79,9 @@ private:
     bool update_content(Seconds t);  // true when the signer got a new version
     void apply_server_modes(Seconds t, std::vector<EventRecord>& events);
     void record_keys(Seconds t, std::vector<EventRecord>& events, std::vector<KeyChange>& key_changes);
+    void settle_running(Seconds t, std::vector<EventRecord>& events, std::vector<KeyChange>& key_changes);
+    SignerDied died_event() const;
+    SignerDiedError died(const std::string& what) const;
 
     const world::World* m_world;
     const world::ZoneRuntime* m_zone;

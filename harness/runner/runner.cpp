@@ -346,7 +346,7 @@ private:
         }
         for (auto& z : m_operator_zones) {
             z.start_servers(Seconds(0));
-            z.settle(Seconds(0), m_record.events, m_record.key_changes);
+            settle_operator_zone(z, Seconds(0));
             m_record.servers += static_cast<int>(z.servers());
         }
     }
@@ -373,7 +373,20 @@ private:
             m_world.set_delegated_ds(it->zone, it->ds);
             it = m_pending_ds.erase(it);
         }
-        for (auto& z : m_operator_zones) z.settle(t, m_record.events, m_record.key_changes);
+        for (auto& z : m_operator_zones) settle_operator_zone(z, t);
+    }
+
+    // A signer that died is an event of the run at the instant it was found dead, and the run
+    // stops there (run_scenario keeps what was observed until then; every report renders it).
+    void settle_operator_zone(OperatorSignedZone& z, Seconds t)
+    {
+        try {
+            z.settle(t, m_record.events, m_record.key_changes);
+        } catch (const SignerDiedError& e) {
+            note(t, e.died());
+            m_record.stopped = RunStopped{t, e.what()};
+            throw;
+        }
     }
 
     Seconds next_operator_event(Seconds t) const
@@ -648,8 +661,12 @@ RunRecord Session::take_record() { return m_impl->take_record(); }
 RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options)
 {
     Session session(scenario, tools, options);
-    session.start();
-    session.advance_to(scenario.duration);
+    try {
+        session.start();
+        session.advance_to(scenario.duration);
+    } catch (const SignerDiedError&) {
+        // Recorded (an event and RunRecord::stopped); the lab stops with the session.
+    }
     return session.take_record();
 }
 

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <future>
 #include <map>
 #include <set>
 
@@ -241,3 +243,63 @@ TEST(Signers, BatchSignerFlagsTheToolRefusesAreAScenarioError)
                                    "time value 20d is invalid"))
         << r.output;
 }
+
+// named killed mid-run, by its PID, once the run has reached +10d: a monitor's run at +10d
+// (monitors run after the probes of their instant) says so in its work directory and holds the
+// run there until the signer is dead, so the runner finds it dead at its next instant, +10d6h.
+// The run stops there with exit 3, every report written with the observations made until +10d
+// and the death as an event with named's log tail, and no process of the lab left.
+TEST(Signers, SignerThatDiesMidRunStopsTheRunAndKeepsWhatWasObserved)
+{
+    TempDir dir;
+    const auto lab = dir / "lab";
+    const auto killed = dir / "killed";
+    write_file(dir / "gate.sh", "case \"$ROLLSIM_TIME\" in 2027-03-11T00:00:00Z) ;; *) exit 0 ;; esac\n"
+                                "touch ready\nwhile [ ! -e '" + killed.string() + "' ]; do sleep 0.05; done\n");
+    write_file(dir / "s.yaml", "name: signer dies\nstart: 2027-03-01T00:00:00Z\nduration: 30d\nzones:\n"
+                               "  example.com.:\n    signer: { kind: bind }\n"
+                               "resolvers:\n  warm: { kind: unbound }\n  cold: { kind: libunbound }\n"
+                               "probes: { every: 6h, names: [example.com. SOA] }\n"
+                               "monitors:\n  gate: { command: \"sh {scenario-dir}/gate.sh\", every: 1d, timeout: 2m }\n"
+                               "expect:\n  - { otherwise: secure }\n");
+    auto run = std::async(std::launch::async, [&] {
+        return run_rollsim({"run", (dir / "s.yaml").string(), "--lab-dir", lab.string(), "--report-json",
+                            (dir / "r.json").string(), "--report-junit", (dir / "r.xml").string(),
+                            "--report-markdown", (dir / "r.md").string(), "--report-html", (dir / "r.html").string()});
+    });
+    const std::string conf = (lab / "signer-example.com" / "named.conf").string();
+    ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(lab / "monitors" / "gate" / "ready"); },
+                         std::chrono::minutes(4), std::chrono::milliseconds(100)));
+    const auto named = processes_mentioning(conf);
+    ASSERT_EQ(named.size(), 1u) << ::testing::PrintToString(named);
+    ASSERT_EQ(::kill(std::stoi(named.front()), SIGKILL), 0);
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(conf).empty(); }, std::chrono::seconds(10)));
+    write_file(killed, "");
+    const CliResult r = run.get();
+
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_TRUE(contains(r.output, "the signer of example.com. (bind on 127.55.")) << r.output;
+    EXPECT_TRUE(processes_mentioning(lab.string()).empty());
+    const json report = read_json(dir / "r.json");
+    EXPECT_EQ(report["result"], "fail");
+    const long stop = 10L * 86400 + 6 * 3600;
+    EXPECT_EQ(report["stopped"]["offset_s"], stop) << report["stopped"].dump();
+    const json& last = report["events"].back();
+    EXPECT_EQ(last["offset_s"], stop);
+    EXPECT_EQ(last["source"], "signer");
+    EXPECT_EQ(last["text"], "the signer of example.com. (bind) died; the run stops here");
+    EXPECT_FALSE(last["log_tail"].get<std::string>().empty());
+    // Every probe until +10d, by both validators, secure; none after it.
+    for (const char* resolver : {"warm", "cold"}) {
+        const auto seen = observations_of(report, resolver, "example.com.", "SOA");
+        ASSERT_EQ(seen.size(), 41u) << resolver;
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+            EXPECT_EQ(seen[i]["offset_s"], static_cast<long>(i) * 6 * 3600) << resolver;
+            EXPECT_EQ(seen[i]["validation"], "secure") << resolver << " " << seen[i].dump();
+        }
+    }
+    EXPECT_TRUE(contains(read_file(dir / "r.xml"), "type=\"RunStopped\""));
+    EXPECT_TRUE(contains(read_file(dir / "r.md"), "| stopped | stopped at +10d6h of 30d: the signer of example.com."));
+    EXPECT_TRUE(contains(read_file(dir / "r.html"), "<b>Stopped</b> stopped at +10d6h of 30d"));
+}
+
