@@ -212,6 +212,7 @@ std::vector<SignerKey> read_key_states(const fs::path& dir, const std::string& z
         key.published = introduced(fields, "DNSKEYState");
         key.signing = introduced(fields, "ZRRSIGState") || (!key.zsk && introduced(fields, "KRRSIGState"));
         key.ds = introduced(fields, "DSState");
+        key.retiring = fields.count("GoalState") && fields.at("GoalState") == "hidden";
         fs::path dnskey = file.path;
         key.dnskey = dnskey_line(dnskey.replace_extension(".key"));
         keys.push_back(std::move(key));

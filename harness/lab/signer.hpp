@@ -40,6 +40,7 @@ struct SignerKey {
     bool published = false;  // its DNSKEY is in the zone (introduced or there)
     bool signing = false;    // its signatures are in the zone
     bool ds = false;         // the signer counts its DS as published at the parent
+    bool retiring = false;   // the signer is taking it out of the zone (BIND: its GoalState is hidden)
     std::string dnskey;      // the DNSKEY record, presentation format
     bool operator==(const SignerKey&) const = default;
 };

@@ -76,13 +76,38 @@ std::string OperatorSignedZone::unsigned_text(Seconds t, std::uint32_t serial) c
     return join(m_world->plain_records(*m_zone, t, serial), "\n") + "\n";
 }
 
+std::string OperatorSignedZone::ds_of(const lab::SignerKey& key) const
+{
+    const auto ds = dnssec::ds_of_dnskey(key.dnskey);
+    return parent::ds_rdata(ds.to_rr(m_zone->spec->name, m_zone->spec->ttl.ds));
+}
+
 std::vector<std::string> OperatorSignedZone::published_ds() const
 {
     std::vector<std::string> out;
-    for (const auto& key : m_signer->keys()) {
-        if (!key.ksk || !key.published || key.dnskey.empty()) continue;
-        const auto ds = dnssec::ds_of_dnskey(key.dnskey);
-        out.push_back(parent::ds_rdata(ds.to_rr(m_zone->spec->name, m_zone->spec->ttl.ds)));
+    for (const auto& key : m_signer->keys())
+        if (key.ksk && key.published && !key.dnskey.empty()) out.push_back(ds_of(key));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> OperatorSignedZone::registrar_ds(scenario::ActionKind action,
+                                                          const std::vector<std::string>& current) const
+{
+    std::vector<std::string> out = current;
+    const auto keys = m_signer->keys();
+    if (action == scenario::ActionKind::DsAdd) {
+        for (const auto& key : keys) {
+            if (!key.ksk || !key.published || key.retiring || key.dnskey.empty()) continue;
+            std::string ds = ds_of(key);
+            if (std::find(out.begin(), out.end(), ds) == out.end()) out.push_back(std::move(ds));
+        }
+    } else {
+        std::erase_if(out, [&](const std::string& rdata) {
+            return std::none_of(keys.begin(), keys.end(), [&](const lab::SignerKey& key) {
+                return key.published && !key.retiring && has_ds_for({rdata}, key.keytag);
+            });
+        });
     }
     std::sort(out.begin(), out.end());
     return out;

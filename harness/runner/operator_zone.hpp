@@ -50,6 +50,15 @@ public:
     // parent's DS set for a zone that is secure from the start.
     std::vector<std::string> published_ds() const;
 
+    // The parent's DS set (RDATA) after a registrar acting by hand on the operator's word (a
+    // timeline ds-add or ds-remove without a key) on `current`: ds-add adds the DS of every KSK
+    // or CSK the signer publishes and is not retiring, what the operator copies from `rndc
+    // dnssec -status` or `keymgr list`; ds-remove withdraws the DS of every key the signer no
+    // longer publishes or is retiring.
+    std::vector<std::string> registrar_ds(scenario::ActionKind action, const std::vector<std::string>& current) const;
+
+    const std::string& zone() const { return m_zone->spec->name; }
+
     // Starts the zone's NSD servers as secondaries of the signer; returns once they serve it.
     void start_servers(Seconds t);
 
@@ -74,6 +83,7 @@ private:
         std::uint32_t confirmed = 0;  // the signer's serial last confirmed served (mode Current)
     };
 
+    std::string ds_of(const lab::SignerKey& key) const;  // its DS RDATA (SHA-256)
     std::string unsigned_text(Seconds t, std::uint32_t serial) const;
     std::string content(Seconds t) const;  // the unsigned records, SOA aside
     bool update_content(Seconds t);  // true when the signer got a new version

@@ -190,7 +190,10 @@ private:
     // The world at t: timeline events due, key changes, changed zones published.
     void settle(Seconds t)
     {
-        for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
+        for (const auto* ev : m_world.advance_to(t)) {
+            record_event(*ev);
+            apply_operator_action(*ev);
+        }
         record_key_changes(t);
         settle_operator_zones(t);
         publish_changes(t);
@@ -387,6 +390,17 @@ private:
             m_record.stopped = RunStopped{t, e.what()};
             throw;
         }
+    }
+
+    // A timeline ds-add / ds-remove without a key, in a zone the operator's signer signs: the
+    // parent's DS set changes now, by what the signer publishes (OperatorSignedZone::registrar_ds).
+    void apply_operator_action(const scenario::Event& ev)
+    {
+        using enum scenario::ActionKind;
+        if (!ev.action || !ev.key.empty() || (*ev.action != DsAdd && *ev.action != DsRemove)) return;
+        for (const auto& z : m_operator_zones)
+            if (z.zone() == ev.zone)
+                m_world.set_delegated_ds(ev.zone, z.registrar_ds(*ev.action, m_world.delegated_ds(ev.zone)));
     }
 
     Seconds next_operator_event(Seconds t) const

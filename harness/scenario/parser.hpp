@@ -351,6 +351,9 @@ private:
     void parse_timeline(const Field& f);
     Event parse_event(const YAML::Node& node);
     void parse_action(Event& ev, const Fields& f, const Field& action_field);
+    bool by_registrar(const Event& ev) const;
+    void parse_registrar_ds(Event& ev, const Fields& f, const Field& action_field,
+                            const std::vector<std::string>& words) const;
     void parse_record_action(Event& ev, const Fields& f, const Field& action_field,
                              const std::vector<std::string>& words);
     void parse_fault(Event& ev, const Fields& f, const Field& fault_field);

@@ -60,6 +60,14 @@ std::size_t events_mentioning(const json& report, const std::string& part)
     return n;
 }
 
+// Every answer of both validators for www.example.com. A was secure.
+void expect_secure_throughout(const json& report)
+{
+    for (const char* resolver : {"warm", "cold"})
+        for (const auto& o : observations_of(report, resolver, "www.example.com.", "A"))
+            EXPECT_EQ(o["validation"], "secure") << resolver << " " << o.dump();
+}
+
 }  // namespace
 
 // BIND's default policy: one CSK, published, signing and its DS at com. from the start, never
@@ -303,3 +311,33 @@ TEST(Signers, SignerThatDiesMidRunStopsTheRunAndKeepsWhatWasObserved)
     EXPECT_TRUE(contains(read_file(dir / "r.html"), "<b>Stopped</b> stopped at +10d6h of 30d"));
 }
 
+// A KSK roll whose DS the registrar changes by hand (timeline ds-add and ds-remove without a
+// key): the new KSK's DS at com. from +21d, the old one's gone at +23d, named's checkds seeing
+// it and removing the old KSK after that; both validators secure throughout.
+TEST(Signers, BindKskRollWithTheDsChangedByHandAtTheRegistrar)
+{
+    const json report = run_and_report("scenarios/signers/bind-ksk-ds-by-hand.yaml");
+    expect_every_expectation_passed(report);
+    const auto keys = key_changes_of(report, "example.com.");
+    const auto ksks = published_keys(keys, "ksk");
+    ASSERT_EQ(ksks.size(), 2u) << report["key_changes"].dump();
+    // The KSK named made at the start, and its successor.
+    std::vector<json> first, second;
+    for (const auto& name : ksks) (keys.at(name).front()["offset_s"] == 0 ? first : second) = keys.at(name);
+    ASSERT_FALSE(first.empty());
+    ASSERT_FALSE(second.empty());
+    // The new KSK: published before the registrar acts, its DS at the parent from +21d exactly.
+    EXPECT_LT(second.front()["offset_s"].get<long>(), 21L * 86400);
+    EXPECT_EQ(second.front()["ds_at_parent"], false);
+    EXPECT_EQ(second.back()["ds_at_parent"], true);
+    EXPECT_EQ(second.back()["offset_s"], 21L * 86400);
+    // The old KSK: its DS withdrawn at +23d, its DNSKEY removed by named after that.
+    ASSERT_EQ(first.size(), 3u) << first.back().dump();
+    EXPECT_EQ(first[1]["offset_s"], 23L * 86400);
+    EXPECT_EQ(first[1]["ds_at_parent"], false);
+    EXPECT_EQ(first[2]["published"], false);
+    EXPECT_GT(first[2]["offset_s"].get<long>(), 23L * 86400);
+    EXPECT_EQ(events_mentioning(report, "ds-add (example.com.)"), 1u);
+    EXPECT_EQ(events_mentioning(report, "ds-remove (example.com.)"), 1u);
+    expect_secure_throughout(report);
+}
