@@ -79,15 +79,15 @@ class BindSigner : public SignerDaemon {
 public:
     BindSigner(const Tools& tools, const SignerSetup& setup, TimePoint virtual_now)
         : m_dir(prepare_directory(setup.dir)), m_keys(m_dir / "keys"), m_address(setup.address),
-          m_zone(setup.zone), m_clock(m_dir, tools.vclock_library)
+          m_zone(setup.zone), m_clock(m_dir, tools.vclock_library), m_setup(setup)
     {
         m_named = locate_program("named", "ROLLSIM_NAMED", "bind9");
         m_rndc = locate_program("rndc", "ROLLSIM_RNDC", "bind9-utils");
-        const std::string checkconf = locate_program("named-checkconf", "ROLLSIM_NAMED_CHECKCONF", "bind9-utils");
+        m_checkconf = locate_program("named-checkconf", "ROLLSIM_NAMED_CHECKCONF", "bind9-utils");
         fs::create_directories(m_keys);
         if (!setup.spec.keys.empty()) copy_operator_keys(setup.spec.keys, m_keys);
         write_config(setup);
-        check_config(checkconf, m_dir / "named.conf", setup.spec);
+        check_config(m_checkconf, m_dir / "named.conf", setup.spec);
         write_lab_file(m_dir / "unsigned.zone", with_final_newline(setup.zone_text));
         add_loopback_address(m_address);
         set_time(virtual_now);
@@ -131,6 +131,18 @@ public:
             throw died("named did not sign the new version of the zone");
     }
 
+    // The zone's dnssec-policy becomes the new file's; `rndc reconfig` makes named read it (with
+    // a new algorithm, named starts an algorithm rollover), and act() runs its key manager.
+    void change_policy(const std::string& policy, const scenario::SourceLoc& where) override
+    {
+        m_setup.spec.policy = policy;
+        m_setup.spec.policy_loc = where;
+        write_config(m_setup);
+        check_config(m_checkconf, m_dir / "named.conf", m_setup.spec);
+        rndc({"reconfig"});
+        act();
+    }
+
     std::optional<TimePoint> next_event() const override { return m_scheduled; }
 
     std::vector<SignerKey> keys() const override { return read_key_states(m_keys, m_zone); }
@@ -149,7 +161,9 @@ public:
 private:
     void write_config(const SignerSetup& setup)
     {
-        const std::string secret = random_secret();
+        // One secret for the run: named keeps the rndc key it started with across a reconfig.
+        if (m_secret.empty()) m_secret = random_secret();
+        const std::string& secret = m_secret;
         write_lab_file(m_dir / "named.conf",
                        fill_template("bind_signer.conf.in",
                                      {{"DIR", m_dir.string()},
@@ -246,8 +260,10 @@ private:
     fs::path m_keys;
     std::string m_address;
     std::string m_zone;
-    std::string m_named, m_rndc;
+    std::string m_named, m_rndc, m_checkconf;
+    std::string m_secret;  // rndc's
     vclock::VirtualClock m_clock;
+    SignerSetup m_setup;  // as started; change_policy() replaces its policy
     fs::path m_log_file;
     LogText m_log;
     std::optional<Process> m_process;

@@ -117,6 +117,11 @@ std::unique_ptr<SignerDaemon> start_signer(const Tools& tools, const SignerSetup
                                scenario::to_string(setup.spec.kind)));
 }
 
+void SignerDaemon::change_policy(const std::string& policy, const scenario::SourceLoc&)
+{
+    throw LabError(fmt::format("this signer takes no new policy during the run ({})", policy));
+}
+
 std::string read_text(const fs::path& file)
 {
     std::ifstream in(file, std::ios::binary);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -172,6 +173,10 @@ void OperatorSignedZone::settle_running(Seconds t, std::vector<EventRecord>& eve
     // The signer acts when its next event has come or its zone changed; in between its clock
     // moves on and its own timers (re-signing) run on it.
     m_signer->set_time(m_start + t);
+    if (m_new_policy) {
+        const scenario::Event ev = *std::exchange(m_new_policy, std::nullopt);
+        m_signer->change_policy(ev.policy, ev.loc);
+    }
     const auto due = m_signer->next_event();
     if (update_content(t) || (due && *due <= m_start + t)) m_signer->act();
     apply_server_modes(t, events);

@@ -59,6 +59,10 @@ public:
 
     const std::string& zone() const { return m_zone->spec->name; }
 
+    // A timeline signer-policy: the signer takes `ev.policy` at the next settle(), once its
+    // clock shows the event's instant.
+    void change_policy(const scenario::Event& ev) { m_new_policy = ev; }
+
     // Starts the zone's NSD servers as secondaries of the signer; returns once they serve it.
     void start_servers(Seconds t);
 
@@ -104,6 +108,7 @@ private:
     std::uint32_t m_unsigned_serial = 1;
     std::string m_content;  // the unsigned records given last, SOA aside
     std::vector<KeyChange> m_keys;  // each key's state as last recorded
+    std::optional<scenario::Event> m_new_policy;  // a signer-policy the signer has not taken yet
 };
 
 }  // namespace rollsim::runner

@@ -392,15 +392,19 @@ private:
         }
     }
 
-    // A timeline ds-add / ds-remove without a key, in a zone the operator's signer signs: the
-    // parent's DS set changes now, by what the signer publishes (OperatorSignedZone::registrar_ds).
+    // The timeline's actions on a zone the operator's signer signs: a ds-add / ds-remove without
+    // a key changes the parent's DS set now, by what the signer publishes
+    // (OperatorSignedZone::registrar_ds); a signer-policy reaches the signer as it settles.
     void apply_operator_action(const scenario::Event& ev)
     {
         using enum scenario::ActionKind;
-        if (!ev.action || !ev.key.empty() || (*ev.action != DsAdd && *ev.action != DsRemove)) return;
-        for (const auto& z : m_operator_zones)
-            if (z.zone() == ev.zone)
-                m_world.set_delegated_ds(ev.zone, z.registrar_ds(*ev.action, m_world.delegated_ds(ev.zone)));
+        if (!ev.action || !ev.key.empty()) return;
+        const bool ds = *ev.action == DsAdd || *ev.action == DsRemove;
+        for (auto& z : m_operator_zones) {
+            if (z.zone() != ev.zone) continue;
+            if (ds) m_world.set_delegated_ds(ev.zone, z.registrar_ds(*ev.action, m_world.delegated_ds(ev.zone)));
+            if (*ev.action == SignerPolicy) z.change_policy(ev);
+        }
     }
 
     Seconds next_operator_event(Seconds t) const

@@ -62,7 +62,7 @@ constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publi
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                              "server", "type", "name",  "offset", "validity", "iterations", "algorithm",
-                                             "record"};
+                                             "record", "policy"};
 constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
 constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
@@ -352,6 +352,8 @@ private:
     Event parse_event(const YAML::Node& node);
     void parse_action(Event& ev, const Fields& f, const Field& action_field);
     bool by_registrar(const Event& ev) const;
+    void parse_signer_policy(Event& ev, const Fields& f, const Field& action_field,
+                             const std::vector<std::string>& words) const;
     void parse_registrar_ds(Event& ev, const Fields& f, const Field& action_field,
                             const std::vector<std::string>& words) const;
     void parse_record_action(Event& ev, const Fields& f, const Field& action_field,

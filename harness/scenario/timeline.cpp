@@ -135,7 +135,10 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
         fail(loc(act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], names_of<ActionKind>())));
     ev.action = kind;
     const bool registrar = by_registrar(ev);
-    if (!ev.zone.empty() && !registrar) require_own_signer(ev.zone, fmt::format("action '{}'", words[0]), loc(act));
+    const bool policy = *kind == ActionKind::SignerPolicy;
+    if (const Field* p = f.find("policy"); p && !policy)
+        fail(key_loc(*p), "policy: applies only to the action signer-policy; remove it");
+    if (!ev.zone.empty() && !registrar && !policy) require_own_signer(ev.zone, fmt::format("action '{}'", words[0]), loc(act));
     if (const Field* until = f.find("until")) fail(key_loc(*until), "until: applies only to faults; remove it");
     for (const auto& field : f.all()) {
         auto bit = from_string<FaultParam>(field.name);
@@ -144,6 +147,7 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
                                          join_and(fault_takers(*bit))));
     }
     if (registrar) return parse_registrar_ds(ev, f, act, words);
+    if (policy) return parse_signer_policy(ev, f, act, words);
     if (is_record_action(*kind)) return parse_record_action(ev, f, act, words);
     if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner || *kind == ActionKind::CdsDelete) {
         if (words.size() > 1 || key_field)
@@ -193,6 +197,29 @@ void Parser::parse_registrar_ds(Event& ev, const Fields& f, const Field& act, co
                          *ev.action == ActionKind::DsAdd ? "publishes the DS of every KSK or CSK the signer publishes"
                                                          : "withdraws the DS of every key the signer no longer "
                                                            "publishes or retires"));
+}
+
+// do: signer-policy with zone: and policy:, in a zone signed by bind: the operator replaces the
+// policy file at `at` (a new algorithm, new lifetimes); the runner rewrites named's configuration
+// and reconfigures it (runner/operator_zone.hpp).
+void Parser::parse_signer_policy(Event& ev, const Fields& f, const Field& act, const std::vector<std::string>& words) const
+{
+    const Field* key_field = f.find("key");
+    if (words.size() > 1 || key_field)
+        fail(words.size() > 1 ? loc(act) : key_loc(*key_field),
+             "action 'signer-policy' applies to a zone, not a key; remove the key and give zone: and policy:");
+    if (ev.zone.empty())
+        fail(loc(act), "action 'signer-policy' needs zone: (the zone whose signer takes the new policy)");
+    const SignerKind kind = m_scenario.find_zone(ev.zone)->signer.kind;
+    if (kind != SignerKind::Bind)
+        fail(loc(act), fmt::format("action 'signer-policy' gives named a new dnssec-policy, and zone {} is signed by {}; "
+                                   "give a zone with signer: {{ kind: bind }}", ev.zone,
+                                   kind == SignerKind::Rollsim ? "rollsim's own signer" : to_string(kind)));
+    const Field* p = f.find("policy");
+    if (!p)
+        fail(loc(act), "action 'signer-policy' needs policy: (the operator's new file with its dnssec-policy block, "
+                       "relative to the scenario file)");
+    ev.policy = signer_path(*p, false);
 }
 
 // do: record-add | record-change | record-remove, zone: and record: (one record, as in records:).

@@ -209,6 +209,7 @@ std::vector<const Event*> World::advance_to(Seconds t)
         case ActionKind::RecordAdd:
         case ActionKind::RecordChange:
         case ActionKind::RecordRemove: break;  // looked up by time (zone_records)
+        case ActionKind::SignerPolicy: break;  // the operator's signer's (runner/operator_zone.hpp)
         }
     }
     return applied;

@@ -341,3 +341,35 @@ TEST(Signers, BindKskRollWithTheDsChangedByHandAtTheRegistrar)
     EXPECT_EQ(events_mentioning(report, "ds-remove (example.com.)"), 1u);
     expect_secure_throughout(report);
 }
+
+// The operator's policy changed from RSASHA256 to ECDSAP256SHA256 at +5d (signer-policy: named.conf
+// rewritten, rndc reconfig): named rolls the algorithm, the parent agent swaps the DS from named's
+// CDS, the RSA keys go; both validators secure throughout.
+TEST(Signers, BindPolicyChangeToEcdsaRollsTheAlgorithmWithoutFailure)
+{
+    const json report = run_and_report("scenarios/signers/bind-algorithm-change.yaml");
+    expect_every_expectation_passed(report);
+    EXPECT_EQ(events_mentioning(report, "signer-policy operator-ecdsa.conf (example.com.)"), 1u);
+    const auto keys = key_changes_of(report, "example.com.");
+    std::map<int, std::set<std::string>> roles_by_algorithm;
+    for (const auto& [name, changes] : keys) {
+        const int algorithm = changes.front()["algorithm"].get<int>();
+        roles_by_algorithm[algorithm].insert(changes.front()["role"].get<std::string>());
+        if (algorithm == 8) {
+            // The RSA keys: from the start, gone once the DS has followed.
+            EXPECT_EQ(changes.front()["offset_s"], 0) << name;
+            EXPECT_EQ(changes.back()["published"], false) << name;
+            EXPECT_GT(changes.back()["offset_s"].get<long>(), 5L * 86400) << name;
+        } else {
+            // The ECDSA keys: made when the new policy came, still there at the end.
+            EXPECT_EQ(algorithm, 13) << name;
+            EXPECT_EQ(changes.front()["offset_s"], 5L * 86400) << name;
+            EXPECT_EQ(changes.back()["published"], true) << name;
+        }
+    }
+    EXPECT_EQ(roles_by_algorithm[8], (std::set<std::string>{"ksk", "zsk"}));
+    EXPECT_EQ(roles_by_algorithm[13], (std::set<std::string>{"ksk", "zsk"}));
+    expect_each_had_ds(keys, published_keys(keys, "ksk"));
+    EXPECT_EQ(accepted_scans(report), 1u);  // the DS swapped from RSA's KSK to ECDSA's in one change
+    expect_secure_throughout(report);
+}
