@@ -142,6 +142,8 @@ int run_in_this_process(const prepare::PreparedScenario& loaded, const lab::Tool
     else
         std::cout << (summary.pass ? "PASS " : "FAIL ") << sc.file << "\n";
     if (dir.kept()) std::cerr << "lab directory kept: " << dir.path().string() << "\n";
+    // Reported, and still a broken lab: exit 3 with its message (docs/report-format.md).
+    if (record.stopped) throw LabError(record.stopped->reason);
     return static_cast<int>(summary.pass ? ExitCode::Ok : ExitCode::ExpectationFailed);
 }
 

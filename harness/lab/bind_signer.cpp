@@ -73,15 +73,15 @@ std::optional<TimePoint> parse_log_time(const std::string& text)
 class BindSigner : public DaemonSigner {
 public:
     BindSigner(const Tools& tools, const SignerSetup& setup, TimePoint virtual_now)
-        : DaemonSigner(tools, setup, "named"), m_keys(m_dir / "keys")
+        : DaemonSigner(tools, setup, "named"), m_keys(m_dir / "keys"), m_setup(setup)
     {
         m_named = locate_program("named", "ROLLSIM_NAMED", "bind9");
         m_rndc = locate_program("rndc", "ROLLSIM_RNDC", "bind9-utils");
-        const std::string checkconf = locate_program("named-checkconf", "ROLLSIM_NAMED_CHECKCONF", "bind9-utils");
+        m_checkconf = locate_program("named-checkconf", "ROLLSIM_NAMED_CHECKCONF", "bind9-utils");
         fs::create_directories(m_keys);
         if (!setup.spec.keys.empty()) copy_operator_keys(setup.spec.keys, m_keys);
         write_config(setup);
-        check_config(checkconf, m_dir / "named.conf", setup.spec);
+        check_config(m_checkconf, m_dir / "named.conf", setup.spec);
         ProcessSpec spec;
         spec.program = m_named;
         // Foreground, IPv4 only, one worker thread.
@@ -105,6 +105,18 @@ public:
         plan_next_event();
     }
 
+    // The zone's dnssec-policy becomes the new file's; `rndc reconfig` makes named read it (with
+    // a new algorithm, named starts an algorithm rollover), and act() runs its key manager.
+    void change_policy(const std::string& policy, const scenario::SourceLoc& where) override
+    {
+        m_setup.spec.policy = policy;
+        m_setup.spec.policy_loc = where;
+        write_config(m_setup);
+        check_config(m_checkconf, m_dir / "named.conf", m_setup.spec);
+        rndc({"reconfig"});
+        act();
+    }
+
     std::vector<SignerKey> keys() const override { return read_key_states(m_keys, m_zone); }
 
 private:
@@ -113,7 +125,9 @@ private:
 
     void write_config(const SignerSetup& setup)
     {
-        const std::string secret = random_secret();
+        // One secret for the run: named keeps the rndc key it started with across a reconfig.
+        if (m_secret.empty()) m_secret = random_secret();
+        const std::string& secret = m_secret;
         write_lab_file(m_dir / "named.conf",
                        fill_template("bind_signer.conf.in",
                                      {{"DIR", m_dir.string()},
@@ -165,7 +179,9 @@ private:
     }
 
     fs::path m_keys;
-    std::string m_named, m_rndc;
+    std::string m_named, m_rndc, m_checkconf;
+    std::string m_secret;  // rndc's
+    SignerSetup m_setup;   // as started; change_policy() replaces its policy
     std::optional<TimePoint> m_next_event;  // as named logged it
 };
 

@@ -117,6 +117,11 @@ std::unique_ptr<SignerDaemon> start_signer(const Tools& tools, const SignerSetup
                                scenario::to_string(setup.spec.kind)));
 }
 
+void SignerDaemon::change_policy(const std::string& policy, const scenario::SourceLoc&)
+{
+    throw LabError(fmt::format("this signer takes no new policy during the run ({})", policy));
+}
+
 std::string read_text(const fs::path& file)
 {
     std::ifstream in(file, std::ios::binary);
@@ -201,6 +206,7 @@ std::vector<SignerKey> read_key_states(const fs::path& dir, const std::string& z
         key.published = introduced(fields, "DNSKEYState");
         key.signing = introduced(fields, "ZRRSIGState") || (!key.zsk && introduced(fields, "KRRSIGState"));
         key.ds = introduced(fields, "DSState");
+        key.retiring = fields.count("GoalState") && fields.at("GoalState") == "hidden";
         fs::path dnskey = file.path;
         key.dnskey = dnskey_line(dnskey.replace_extension(".key"));
         keys.push_back(std::move(key));

@@ -40,6 +40,7 @@ struct SignerKey {
     bool published = false;  // its DNSKEY is in the zone (introduced or there)
     bool signing = false;    // its signatures are in the zone
     bool ds = false;         // the signer counts its DS as published at the parent
+    bool retiring = false;   // the signer is taking it out of the zone (BIND: its GoalState is hidden)
     std::string dnskey;      // the DNSKEY record, presentation format
     bool operator==(const SignerKey&) const = default;
 };
@@ -61,6 +62,12 @@ public:
     virtual std::vector<SignerKey> keys() const = 0;
     // The SOA serial of the signed zone it serves now (LabError when it does not answer).
     virtual std::uint32_t signed_serial() const = 0;
+
+    // Gives the signer the operator's new policy file (a new algorithm, new lifetimes), as the
+    // operator's reload would, at the instant its clock shows; returns once its key manager has
+    // run with it. ScenarioError at `where` when the signer refuses the file. Kinds that take no
+    // new policy during the run throw LabError (the scenario parser gives one only to kind: bind).
+    virtual void change_policy(const std::string& policy, const scenario::SourceLoc& where);
 
     virtual bool running() = 0;
     virtual std::string log_tail(std::size_t lines = 10) const = 0;

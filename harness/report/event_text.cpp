@@ -2,6 +2,8 @@
 
 #include "scenario/names.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -31,9 +33,13 @@ const char* action_headline(scenario::ActionKind a)
     static const char* headlines[] = {"DNSKEY published", "key activated",  "key retired",    "DNSKEY removed",
                                       "DS added",         "DS removed",     "signer stopped", "signer started",
                                       "key revoked",      "CDS published",  "CDS withdrawn",  "CDS delete signal",
-                                      "record added",     "records changed", "record removed"};
+                                      "record added",     "records changed", "record removed",
+                                      "signer policy changed"};
     return headlines[static_cast<int>(a)];
 }
+
+// signer-policy: the new policy file's name, as the operator knows it.
+std::string policy_file(const scenario::Event& ev) { return std::filesystem::path(ev.policy).filename().string(); }
 
 // A fault's parameters that narrow or end it: "key zsk server ns2 until +2d",
 // "type A key-algorithm ECDSAP256SHA256".
@@ -59,6 +65,7 @@ struct Headlines {
             std::string detail(scenario::to_string(*ev.action));
             if (!ev.key.empty()) detail += " " + ev.key;
             if (!ev.record.empty()) detail += " " + ev.record;
+            if (!ev.policy.empty()) detail += " " + policy_file(ev);
             return {action_headline(*ev.action), detail, ev.zone};
         }
         if (ev.fault) return {std::string(scenario::to_string(*ev.fault)) + " fault", fault_parameters(ev), ev.zone};
@@ -106,6 +113,10 @@ struct Words {
     {
         return fmt::format("{} {}, serial {}", e.zone, e.on_schedule ? "re-signed on schedule" : "signed", e.serial);
     }
+    std::string operator()(const SignerDied& e) const
+    {
+        return fmt::format("the signer of {} ({}) died; the run stops here", e.zone, e.signer);
+    }
 };
 
 }  // namespace
@@ -121,6 +132,7 @@ std::string describe_event(const scenario::Event& ev)
         text = std::string(scenario::to_string(*ev.action));
         if (!ev.key.empty()) text += " " + ev.key;
         if (!ev.record.empty()) text += " " + ev.record;
+        if (!ev.policy.empty()) text += " " + policy_file(ev);
         text += " (" + ev.zone + ")";
     } else if (ev.fault) {
         text = "fault " + std::string(scenario::to_string(*ev.fault)) + " at " + ev.zone;

@@ -236,6 +236,9 @@ std::string facts(const scenario::Scenario& sc, const RunSummary& summary)
     if (!comparison.predicted.empty())
         out += fmt::format("<li><b>Predicted windows</b> {} ({})</li>\n", comparison.predicted.size(),
                            tally_text(comparison));
+    if (summary.stopped)
+        out += fmt::format("<li class=\"stopped\"><b>Stopped</b> {}<pre>{}</pre></li>\n", esc(summary.stopped_headline(sc)),
+                           esc(summary.stopped->reason));
     out += fmt::format("<li><b>Wall clock</b> {:.1f} s</li>\n", summary.wall_seconds);
     return out + "</ul>\n";
 }

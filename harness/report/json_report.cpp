@@ -54,8 +54,10 @@ json observation_json(const scenario::Scenario& sc, const runner::Observation& o
 
 json event_json(const runner::EventRecord& e)
 {
-    return {{"offset_s", e.offset.count()}, {"text", event_text(e)}, {"say", e.say},
-            {"source", runner::to_string(e.source)}};
+    json out = {{"offset_s", e.offset.count()}, {"text", event_text(e)}, {"say", e.say},
+                {"source", runner::to_string(e.source)}};
+    if (const auto* died = std::get_if<runner::SignerDied>(&e.what)) out["log_tail"] = died->log_tail;
+    return out;
 }
 
 json key_change_json(const runner::KeyChange& k)
@@ -146,6 +148,10 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
                        {"start", format_time(sc.start)},
                        {"duration_s", sc.duration.count()}};
     out["result"] = summary.pass ? "pass" : "fail";
+    // A run that ended before the scenario's duration (its signer died): when, and why.
+    out["stopped"] = summary.stopped ? json{{"offset_s", summary.stopped->offset.count()},
+                                            {"reason", summary.stopped->reason}}
+                                     : json(nullptr);
     out["run"] = {{"instants", summary.instants},
                   {"publications", summary.publications},
                   {"servers", summary.servers},

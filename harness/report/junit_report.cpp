@@ -172,18 +172,23 @@ void error_suite(pugi::xml_node suites, const JunitPart& part)
 
 std::string junit_report(const scenario::Scenario& sc, const runner::RunRecord& record, const RunSummary& summary)
 {
-    const int tests = static_cast<int>(summary.expectations.size());
+    // A run that stopped early (its signer died) is one more testcase, in error.
+    const int errors = summary.stopped ? 1 : 0;
+    const int tests = static_cast<int>(summary.expectations.size()) + errors;
     const int failures = summary.expectations_failed();
     pugi::xml_document doc;
     auto suites = testsuites(doc);
-    set_counts(suites, tests, failures, 0, summary.wall_seconds);
+    set_counts(suites, tests, failures, errors, summary.wall_seconds);
     auto suite = testsuite(suites, sc.name, sc.file);
-    set_counts(suite, tests, failures, 0, summary.wall_seconds);
+    set_counts(suite, tests, failures, errors, summary.wall_seconds);
     // The expectations are judged together, from one run: each testcase gets an even share of its
     // wall clock, so that readers that add up testcases (GitLab) show the run's real duration, and
     // those that read the suite's own time (Jenkins) show the same.
     const double share = tests > 0 ? summary.wall_seconds / tests : 0;
     for (const auto& r : summary.expectations) expectation_case(suite, sc, summary, r, share);
+    if (summary.stopped)
+        problem(testcase(suite, "run", sc.file, seconds_attr(0)), "error", summary.stopped_headline(sc), "RunStopped",
+                summary.stopped->reason);
     suite.append_child("system-out").text().set(xml_safe(suite_output(sc, record, summary)).c_str());
     return to_text(doc);
 }

@@ -60,6 +60,7 @@ std::string facts(const scenario::Scenario& sc, const RunSummary& summary)
                               : fmt::format("{} ({}): {} {}", format_offset(first->start),
                                             format_time(sc.start + first->start), markdown_cell(first->resolver),
                                             markdown_cell(first->query.text())));
+    if (summary.stopped) out += fmt::format("| stopped | {} |\n", markdown_cell(summary.stopped_headline(sc)));
     out += fmt::format("| wall clock | {:.1f} s |\n\n", summary.wall_seconds);
     return out;
 }

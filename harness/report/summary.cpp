@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace rollsim::report {
 
 namespace {
@@ -82,7 +84,17 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     out.publications = record.publications;
     out.servers = record.servers;
     out.wall_seconds = record.wall_seconds;
+    out.stopped = record.stopped;
+    if (out.stopped) out.pass = false;
     return out;
+}
+
+std::string RunSummary::stopped_headline(const scenario::Scenario& sc) const
+{
+    if (!stopped) return "";
+    const std::string& reason = stopped->reason;
+    return fmt::format("stopped at {} of {}: {}", format_offset(stopped->offset), format_duration(sc.duration),
+                       reason.substr(0, reason.find('\n')));
 }
 
 }  // namespace rollsim::report

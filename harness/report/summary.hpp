@@ -63,6 +63,11 @@ struct RunSummary {
     int servers = 0;
     double wall_seconds = 0;
 
+    // The run stopped before the scenario's end (its signer died): it does not pass.
+    std::optional<runner::RunStopped> stopped;
+    // "stopped at +5d of 30d: the signer of example.com. (bind on 127.55.1.1) died: ...", its first line.
+    std::string stopped_headline(const scenario::Scenario& scenario) const;
+
     int expectations_failed() const { return static_cast<int>(expectations.size()) - expectations_passed; }
 };
 

@@ -144,6 +144,9 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     out << populations_terminal(summary.populations);
     out << monitors_terminal(summary);
     print_expectations(out, summary, style);
+    if (summary.stopped)
+        out << fmt::format("\n{} at {}: {}\n", paint(style, "31;1", "Stopped"), format_offset(summary.stopped->offset),
+                           summary.stopped->reason);
     out << fmt::format("\nResult: {} — {} instants, {} zone versions published, {:.1f} s wall clock\n",
                        summary.pass ? paint(style, "32;1", "PASS") : paint(style, "31;1", "FAIL"), summary.instants,
                        summary.publications, summary.wall_seconds);

@@ -16,6 +16,7 @@ Source source_of(const EventContent& what)
         Source operator()(const ResolverRunChanged&) const { return Source::Server; }
         Source operator()(const ServerAnswering&) const { return Source::Server; }
         Source operator()(const ZoneSigned&) const { return Source::Signer; }
+        Source operator()(const SignerDied&) const { return Source::Signer; }
     } source;
     return std::visit(source, what);
 }

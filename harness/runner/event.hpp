@@ -72,8 +72,16 @@ struct ZoneSigned {
     bool on_schedule = false;
 };
 
+// The operator's signer of a zone died during the run (its process ended): the run stops at this
+// instant and reports what it observed until then (docs/scenario-format.md, "signer").
+struct SignerDied {
+    std::string zone;
+    std::string signer;    // its kind, as the scenario names it: "bind", "knot", ...
+    std::string log_tail;  // the last lines of its log
+};
+
 using EventContent = std::variant<TimelineEvent, FaultRepaired, KeyStateChanged, AnchorStateChanged,
-                                  ResolverRunChanged, ServerAnswering, ZoneSigned>;
+                                  ResolverRunChanged, ServerAnswering, ZoneSigned, SignerDied>;
 
 struct EventRecord {
     enum class Source {

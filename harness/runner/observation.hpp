@@ -57,6 +57,13 @@ struct AgentDecision {
     std::optional<Seconds> ds_change_at;  // accepted: when the DS changes (scan + registration delay)
 };
 
+// A run that stopped before the scenario's end because a lab process it cannot go on without
+// died (a zone's signer): when, and the lab's error, the process's log tail included.
+struct RunStopped {
+    Seconds offset{0};
+    std::string reason;
+};
+
 struct RunRecord {
     std::vector<Observation> observations;
     std::vector<EventRecord> events;
@@ -67,6 +74,7 @@ struct RunRecord {
     double wall_seconds = 0;
     std::vector<AgentDecision> parent_agent;  // parent agents' decisions, in order
     std::vector<monitor::Check> monitor_checks;  // every run of every monitor, in order (docs/monitoring.md)
+    std::optional<RunStopped> stopped;  // set when the run ended before the scenario's duration
 };
 
 }  // namespace rollsim::runner

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -76,13 +77,38 @@ std::string OperatorSignedZone::unsigned_text(Seconds t, std::uint32_t serial) c
     return join(m_world->plain_records(*m_zone, t, serial), "\n") + "\n";
 }
 
+std::string OperatorSignedZone::ds_of(const lab::SignerKey& key) const
+{
+    const auto ds = dnssec::ds_of_dnskey(key.dnskey);
+    return parent::ds_rdata(ds.to_rr(m_zone->spec->name, m_zone->spec->ttl.ds));
+}
+
 std::vector<std::string> OperatorSignedZone::published_ds() const
 {
     std::vector<std::string> out;
-    for (const auto& key : m_signer->keys()) {
-        if (!key.ksk || !key.published || key.dnskey.empty()) continue;
-        const auto ds = dnssec::ds_of_dnskey(key.dnskey);
-        out.push_back(parent::ds_rdata(ds.to_rr(m_zone->spec->name, m_zone->spec->ttl.ds)));
+    for (const auto& key : m_signer->keys())
+        if (key.ksk && key.published && !key.dnskey.empty()) out.push_back(ds_of(key));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> OperatorSignedZone::registrar_ds(scenario::ActionKind action,
+                                                          const std::vector<std::string>& current) const
+{
+    std::vector<std::string> out = current;
+    const auto keys = m_signer->keys();
+    if (action == scenario::ActionKind::DsAdd) {
+        for (const auto& key : keys) {
+            if (!key.ksk || !key.published || key.retiring || key.dnskey.empty()) continue;
+            std::string ds = ds_of(key);
+            if (std::find(out.begin(), out.end(), ds) == out.end()) out.push_back(std::move(ds));
+        }
+    } else {
+        std::erase_if(out, [&](const std::string& rdata) {
+            return std::none_of(keys.begin(), keys.end(), [&](const lab::SignerKey& key) {
+                return key.published && !key.retiring && has_ds_for({rdata}, key.keytag);
+            });
+        });
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -116,9 +142,41 @@ bool OperatorSignedZone::update_content(Seconds t)
 
 void OperatorSignedZone::settle(Seconds t, std::vector<EventRecord>& events, std::vector<KeyChange>& key_changes)
 {
+    // A signer whose process ended is found here at once, not after a query's deadline.
+    if (!m_signer->running()) throw died("its process ended");
+    try {
+        settle_running(t, events, key_changes);
+    } catch (const SignerDiedError&) {
+        throw;
+    } catch (const LabError& e) {
+        if (m_signer->running()) throw;
+        throw SignerDiedError(e.what(), died_event());  // the signer's own words, its log's tail in them
+    }
+}
+
+SignerDied OperatorSignedZone::died_event() const
+{
+    return {m_zone->spec->name, std::string(scenario::to_string(m_zone->spec->signer.kind)), m_signer->log_tail(10)};
+}
+
+SignerDiedError OperatorSignedZone::died(const std::string& what) const
+{
+    const SignerDied event = died_event();
+    return SignerDiedError(fmt::format("the signer of {} ({} on {}) died: {}; its log {} ends:\n{}", event.zone,
+                                       event.signer, m_address, what, m_signer->log_file().string(), event.log_tail),
+                           event);
+}
+
+void OperatorSignedZone::settle_running(Seconds t, std::vector<EventRecord>& events,
+                                        std::vector<KeyChange>& key_changes)
+{
     // The signer acts when its next event has come or its zone changed; in between its clock
     // moves on and its own timers (re-signing) run on it.
     m_signer->set_time(m_start + t);
+    if (m_new_policy) {
+        const scenario::Event ev = *std::exchange(m_new_policy, std::nullopt);
+        m_signer->change_policy(ev.policy, ev.loc);
+    }
     const auto due = m_signer->next_event();
     if (update_content(t) || (due && *due <= m_start + t)) m_signer->act();
     apply_server_modes(t, events);

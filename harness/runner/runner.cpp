@@ -190,7 +190,10 @@ private:
     // The world at t: timeline events due, key changes, changed zones published.
     void settle(Seconds t)
     {
-        for (const auto* ev : m_world.advance_to(t)) record_event(*ev);
+        for (const auto* ev : m_world.advance_to(t)) {
+            record_event(*ev);
+            apply_operator_action(*ev);
+        }
         record_key_changes(t);
         settle_operator_zones(t);
         publish_changes(t);
@@ -346,7 +349,7 @@ private:
         }
         for (auto& z : m_operator_zones) {
             z.start_servers(Seconds(0));
-            z.settle(Seconds(0), m_record.events, m_record.key_changes);
+            settle_operator_zone(z, Seconds(0));
             m_record.servers += static_cast<int>(z.servers());
         }
     }
@@ -373,7 +376,35 @@ private:
             m_world.set_delegated_ds(it->zone, it->ds);
             it = m_pending_ds.erase(it);
         }
-        for (auto& z : m_operator_zones) z.settle(t, m_record.events, m_record.key_changes);
+        for (auto& z : m_operator_zones) settle_operator_zone(z, t);
+    }
+
+    // A signer that died is an event of the run at the instant it was found dead, and the run
+    // stops there (run_scenario keeps what was observed until then; every report renders it).
+    void settle_operator_zone(OperatorSignedZone& z, Seconds t)
+    {
+        try {
+            z.settle(t, m_record.events, m_record.key_changes);
+        } catch (const SignerDiedError& e) {
+            note(t, e.died());
+            m_record.stopped = RunStopped{t, e.what()};
+            throw;
+        }
+    }
+
+    // The timeline's actions on a zone the operator's signer signs: a ds-add / ds-remove without
+    // a key changes the parent's DS set now, by what the signer publishes
+    // (OperatorSignedZone::registrar_ds); a signer-policy reaches the signer as it settles.
+    void apply_operator_action(const scenario::Event& ev)
+    {
+        using enum scenario::ActionKind;
+        if (!ev.action || !ev.key.empty()) return;
+        const bool ds = *ev.action == DsAdd || *ev.action == DsRemove;
+        for (auto& z : m_operator_zones) {
+            if (z.zone() != ev.zone) continue;
+            if (ds) m_world.set_delegated_ds(ev.zone, z.registrar_ds(*ev.action, m_world.delegated_ds(ev.zone)));
+            if (*ev.action == SignerPolicy) z.change_policy(ev);
+        }
     }
 
     Seconds next_operator_event(Seconds t) const
@@ -650,8 +681,12 @@ RunRecord Session::take_record() { return m_impl->take_record(); }
 RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options)
 {
     Session session(scenario, tools, options);
-    session.start();
-    session.advance_to(scenario.duration);
+    try {
+        session.start();
+        session.advance_to(scenario.duration);
+    } catch (const SignerDiedError&) {
+        // Recorded (an event and RunRecord::stopped); the lab stops with the session.
+    }
     return session.take_record();
 }
 

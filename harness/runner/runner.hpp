@@ -92,7 +92,9 @@ private:
 
 // Plays the whole scenario: Session::start(), then Session::advance_to(duration).
 // Throws LabError when a lab process cannot start or stops answering, Fatal(Interrupted)
-// when `interrupted` says so.
+// when `interrupted` says so. A zone's signer that dies during the run does not throw: the run
+// stops at that instant and the record says so (RunRecord::stopped, a SignerDied event), with
+// every observation made before it.
 RunRecord run_scenario(const scenario::Scenario& scenario, const lab::Tools& tools, const RunOptions& options);
 
 }  // namespace rollsim::runner

@@ -172,6 +172,7 @@ enum class ActionKind {
     RecordAdd,    // zone: `record` is added to the zone's data
     RecordChange, // zone: `record` replaces the zone's records of its owner and type (new data or TTL)
     RecordRemove, // zone: the zone's records equal to `record` (owner, type, data) are removed
+    SignerPolicy, // zone signed by bind: the operator's signer takes the policy file `policy`
 };
 
 // The fault catalog (docs/faults.md). `key`, `server`, `type`, `name` and the numeric
@@ -245,6 +246,7 @@ struct Event {
     std::optional<Algorithm> key_algorithm;  // rrsig-missing, corrupted-signature: only the
                                              // RRSIGs of the keys of this algorithm
     std::string record;             // record actions: "www.example.com. 300 IN A 192.0.2.9"
+    std::string policy;             // signer-policy: the operator's new policy file (absolute)
     std::string say;                // narrative text, shown in reports
     SourceLoc loc;
 };

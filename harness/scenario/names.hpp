@@ -34,7 +34,7 @@ inline constexpr Named<ActionKind> kActionNames[] = {
     {ActionKind::Revoke, "revoke"},            {ActionKind::CdsPublish, "cds-publish"},
     {ActionKind::CdsRemove, "cds-remove"},     {ActionKind::CdsDelete, "cds-delete"},
     {ActionKind::RecordAdd, "record-add"},     {ActionKind::RecordChange, "record-change"},
-    {ActionKind::RecordRemove, "record-remove"},
+    {ActionKind::RecordRemove, "record-remove"}, {ActionKind::SignerPolicy, "signer-policy"},
 };
 
 // The actions on a zone's data, which take `record:` and no key.

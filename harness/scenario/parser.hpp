@@ -62,7 +62,7 @@ constexpr std::string_view kKeyFields[] = {"role",   "algorithm", "bits", "publi
 constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns", "negative"};
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                              "server", "type", "name",  "offset", "validity", "iterations", "algorithm",
-                                             "record", "key-algorithm"};
+                                             "record", "key-algorithm", "policy"};
 constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
 constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
@@ -357,6 +357,11 @@ private:
     void parse_timeline(const Field& f);
     Event parse_event(const YAML::Node& node);
     void parse_action(Event& ev, const Fields& f, const Field& action_field);
+    bool by_registrar(const Event& ev) const;
+    void parse_signer_policy(Event& ev, const Fields& f, const Field& action_field,
+                             const std::vector<std::string>& words) const;
+    void parse_registrar_ds(Event& ev, const Fields& f, const Field& action_field,
+                            const std::vector<std::string>& words) const;
     void parse_record_action(Event& ev, const Fields& f, const Field& action_field,
                              const std::vector<std::string>& words);
     void parse_fault(Event& ev, const Fields& f, const Field& fault_field);

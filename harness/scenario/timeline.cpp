@@ -149,7 +149,11 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
     if (!kind)
         fail(loc(act), fmt::format("unknown action '{}'{}", words[0], suggest(words[0], names_of<ActionKind>())));
     ev.action = kind;
-    if (!ev.zone.empty()) require_own_signer(ev.zone, fmt::format("action '{}'", words[0]), loc(act));
+    const bool registrar = by_registrar(ev);
+    const bool policy = *kind == ActionKind::SignerPolicy;
+    if (const Field* p = f.find("policy"); p && !policy)
+        fail(key_loc(*p), "policy: applies only to the action signer-policy; remove it");
+    if (!ev.zone.empty() && !registrar && !policy) require_own_signer(ev.zone, fmt::format("action '{}'", words[0]), loc(act));
     if (const Field* until = f.find("until")) fail(key_loc(*until), "until: applies only to faults; remove it");
     for (const auto& field : f.all()) {
         auto bit = from_string<FaultParam>(field.name);
@@ -157,6 +161,8 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
         fail(key_loc(field), fmt::format("{}: applies only to faults ({}); remove it", field.name,
                                          join_and(fault_takers(*bit))));
     }
+    if (registrar) return parse_registrar_ds(ev, f, act, words);
+    if (policy) return parse_signer_policy(ev, f, act, words);
     if (is_record_action(*kind)) return parse_record_action(ev, f, act, words);
     if (*kind == ActionKind::StopSigner || *kind == ActionKind::StartSigner || *kind == ActionKind::CdsDelete) {
         if (words.size() > 1 || key_field)
@@ -174,8 +180,61 @@ void Parser::parse_action(Event& ev, const Fields& f, const Field& act)
     if (words.size() > 1 && key_field)
         fail(key_loc(*key_field), "the key is given twice, in do: and in key:; keep one");
     ev.key = words.size() > 1 ? words[1] : key_field ? scalar(*key_field) : "";
-    if (ev.key.empty()) fail(loc(act), fmt::format("action '{}' needs a key: write '{} <key>'", words[0], words[0]));
+    const bool ds = *kind == ActionKind::DsAdd || *kind == ActionKind::DsRemove;
+    if (ev.key.empty())
+        fail(loc(act), fmt::format("action '{}' needs a key: write '{} <key>'{}", words[0], words[0],
+                                   ds ? " (without a key it applies to a zone signed by the operator's signer, "
+                                        "signer: { kind: bind } or knot, whose keys are made during the run)"
+                                      : ""));
     refer_to_key(ev, words.size() > 1 ? loc(act) : loc(*key_field), words[0]);
+}
+
+// ds-add or ds-remove in a zone signed by bind or knot: a registrar acting by hand on what the
+// signer asks for (parse_registrar_ds).
+bool Parser::by_registrar(const Event& ev) const
+{
+    if (*ev.action != ActionKind::DsAdd && *ev.action != ActionKind::DsRemove) return false;
+    const ZoneSpec* zone = ev.zone.empty() ? nullptr : m_scenario.find_zone(ev.zone);
+    return zone && (zone->signer.kind == SignerKind::Bind || zone->signer.kind == SignerKind::Knot);
+}
+
+// do: ds-add | ds-remove with zone: and no key, in a zone bind or knot signs: the runner decides
+// at the instant which DS the parent adds or withdraws (runner/operator_zone.hpp).
+void Parser::parse_registrar_ds(Event& ev, const Fields& f, const Field& act, const std::vector<std::string>& words) const
+{
+    const ZoneSpec* zone = m_scenario.find_zone(ev.zone);
+    const std::string verb = to_lower(words[0]);
+    const Field* key_field = f.find("key");
+    if (words.size() > 1 || key_field)
+        fail(words.size() > 1 ? loc(act) : key_loc(*key_field),
+             fmt::format("action '{}' takes no key in zone {}: {} makes its keys during the run; remove the key, and "
+                         "the parent {}", verb, ev.zone, to_string(zone->signer.kind),
+                         *ev.action == ActionKind::DsAdd ? "publishes the DS of every KSK or CSK the signer publishes"
+                                                         : "withdraws the DS of every key the signer no longer "
+                                                           "publishes or retires"));
+}
+
+// do: signer-policy with zone: and policy:, in a zone signed by bind: the operator replaces the
+// policy file at `at` (a new algorithm, new lifetimes); the runner rewrites named's configuration
+// and reconfigures it (runner/operator_zone.hpp).
+void Parser::parse_signer_policy(Event& ev, const Fields& f, const Field& act, const std::vector<std::string>& words) const
+{
+    const Field* key_field = f.find("key");
+    if (words.size() > 1 || key_field)
+        fail(words.size() > 1 ? loc(act) : key_loc(*key_field),
+             "action 'signer-policy' applies to a zone, not a key; remove the key and give zone: and policy:");
+    if (ev.zone.empty())
+        fail(loc(act), "action 'signer-policy' needs zone: (the zone whose signer takes the new policy)");
+    const SignerKind kind = m_scenario.find_zone(ev.zone)->signer.kind;
+    if (kind != SignerKind::Bind)
+        fail(loc(act), fmt::format("action 'signer-policy' gives named a new dnssec-policy, and zone {} is signed by {}; "
+                                   "give a zone with signer: {{ kind: bind }}", ev.zone,
+                                   kind == SignerKind::Rollsim ? "rollsim's own signer" : to_string(kind)));
+    const Field* p = f.find("policy");
+    if (!p)
+        fail(loc(act), "action 'signer-policy' needs policy: (the operator's new file with its dnssec-policy block, "
+                       "relative to the scenario file)");
+    ev.policy = signer_path(*p, false);
 }
 
 // do: record-add | record-change | record-remove, zone: and record: (one record, as in records:).

@@ -185,12 +185,15 @@ std::vector<const Event*> World::advance_to(Seconds t)
         case ActionKind::Retire: key_mut(ev.zone, ev.key).retire = at; break;
         case ActionKind::Remove: key_mut(ev.zone, ev.key).remove = at; break;
         case ActionKind::DsAdd: {
+            if (ev.key.empty()) break;  // a registrar by hand for the operator's signer (runner/operator_zone.hpp)
             auto& k = key_mut(ev.zone, ev.key);
             k.ds_add = at;
             clear_if_reached(k.ds_remove);
             break;
         }
-        case ActionKind::DsRemove: key_mut(ev.zone, ev.key).ds_remove = at; break;
+        case ActionKind::DsRemove:
+            if (!ev.key.empty()) key_mut(ev.zone, ev.key).ds_remove = at;
+            break;
         case ActionKind::CdsPublish: {
             auto& k = key_mut(ev.zone, ev.key);
             k.cds_publish = at;
@@ -206,6 +209,7 @@ std::vector<const Event*> World::advance_to(Seconds t)
         case ActionKind::RecordAdd:
         case ActionKind::RecordChange:
         case ActionKind::RecordRemove: break;  // looked up by time (zone_records)
+        case ActionKind::SignerPolicy: break;  // the operator's signer's (runner/operator_zone.hpp)
         }
     }
     return applied;

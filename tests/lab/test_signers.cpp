@@ -10,6 +10,7 @@
 #include <boost/process.hpp>
 
 #include <csignal>
+#include <future>
 #include <map>
 #include <set>
 
@@ -60,6 +61,14 @@ std::size_t events_mentioning(const json& report, const std::string& part)
     std::size_t n = 0;
     for (const auto& e : report["events"]) n += contains(e["text"], part) ? 1 : 0;
     return n;
+}
+
+// Every answer of both validators for www.example.com. A was secure.
+void expect_secure_throughout(const json& report)
+{
+    for (const char* resolver : {"warm", "cold"})
+        for (const auto& o : observations_of(report, resolver, "www.example.com.", "A"))
+            EXPECT_EQ(o["validation"], "secure") << resolver << " " << o.dump();
 }
 
 }  // namespace
@@ -280,4 +289,126 @@ TEST(LabLifetime, NoBindSignerOutlivesASigkilledRunner)
 TEST(LabLifetime, NoKnotSignerOutlivesASigkilledRunner)
 {
     expect_signer_dies_with_the_runner("scenarios/signers/knot-zsk-ksk-roll.yaml", "knotd -c");
+}
+
+// named killed mid-run, by its PID, once the run has reached +10d: a monitor's run at +10d
+// (monitors run after the probes of their instant) says so in its work directory and holds the
+// run there until the signer is dead, so the runner finds it dead at its next instant, +10d6h.
+// The run stops there with exit 3, every report written with the observations made until +10d
+// and the death as an event with named's log tail, and no process of the lab left.
+TEST(Signers, SignerThatDiesMidRunStopsTheRunAndKeepsWhatWasObserved)
+{
+    TempDir dir;
+    const auto lab = dir / "lab";
+    const auto killed = dir / "killed";
+    write_file(dir / "gate.sh", "case \"$ROLLSIM_TIME\" in 2027-03-11T00:00:00Z) ;; *) exit 0 ;; esac\n"
+                                "touch ready\nwhile [ ! -e '" + killed.string() + "' ]; do sleep 0.05; done\n");
+    write_file(dir / "s.yaml", "name: signer dies\nstart: 2027-03-01T00:00:00Z\nduration: 30d\nzones:\n"
+                               "  example.com.:\n    signer: { kind: bind }\n"
+                               "resolvers:\n  warm: { kind: unbound }\n  cold: { kind: libunbound }\n"
+                               "probes: { every: 6h, names: [example.com. SOA] }\n"
+                               "monitors:\n  gate: { command: \"sh {scenario-dir}/gate.sh\", every: 1d, timeout: 2m }\n"
+                               "expect:\n  - { otherwise: secure }\n");
+    auto run = std::async(std::launch::async, [&] {
+        return run_rollsim({"run", (dir / "s.yaml").string(), "--lab-dir", lab.string(), "--report-json",
+                            (dir / "r.json").string(), "--report-junit", (dir / "r.xml").string(),
+                            "--report-markdown", (dir / "r.md").string(), "--report-html", (dir / "r.html").string()});
+    });
+    const std::string conf = (lab / "signer-example.com" / "named.conf").string();
+    ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(lab / "monitors" / "gate" / "ready"); },
+                         std::chrono::minutes(4), std::chrono::milliseconds(100)));
+    const auto named = processes_mentioning(conf);
+    ASSERT_EQ(named.size(), 1u) << ::testing::PrintToString(named);
+    ASSERT_EQ(::kill(std::stoi(named.front()), SIGKILL), 0);
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(conf).empty(); }, std::chrono::seconds(10)));
+    write_file(killed, "");
+    const CliResult r = run.get();
+
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_TRUE(contains(r.output, "the signer of example.com. (bind on 127.55.")) << r.output;
+    EXPECT_TRUE(processes_mentioning(lab.string()).empty());
+    const json report = read_json(dir / "r.json");
+    EXPECT_EQ(report["result"], "fail");
+    const long stop = 10L * 86400 + 6 * 3600;
+    EXPECT_EQ(report["stopped"]["offset_s"], stop) << report["stopped"].dump();
+    const json& last = report["events"].back();
+    EXPECT_EQ(last["offset_s"], stop);
+    EXPECT_EQ(last["source"], "signer");
+    EXPECT_EQ(last["text"], "the signer of example.com. (bind) died; the run stops here");
+    EXPECT_FALSE(last["log_tail"].get<std::string>().empty());
+    // Every probe until +10d, by both validators, secure; none after it.
+    for (const char* resolver : {"warm", "cold"}) {
+        const auto seen = observations_of(report, resolver, "example.com.", "SOA");
+        ASSERT_EQ(seen.size(), 41u) << resolver;
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+            EXPECT_EQ(seen[i]["offset_s"], static_cast<long>(i) * 6 * 3600) << resolver;
+            EXPECT_EQ(seen[i]["validation"], "secure") << resolver << " " << seen[i].dump();
+        }
+    }
+    EXPECT_TRUE(contains(read_file(dir / "r.xml"), "type=\"RunStopped\""));
+    EXPECT_TRUE(contains(read_file(dir / "r.md"), "| stopped | stopped at +10d6h of 30d: the signer of example.com."));
+    EXPECT_TRUE(contains(read_file(dir / "r.html"), "<b>Stopped</b> stopped at +10d6h of 30d"));
+}
+
+// A KSK roll whose DS the registrar changes by hand (timeline ds-add and ds-remove without a
+// key): the new KSK's DS at com. from +21d, the old one's gone at +23d, named's checkds seeing
+// it and removing the old KSK after that; both validators secure throughout.
+TEST(Signers, BindKskRollWithTheDsChangedByHandAtTheRegistrar)
+{
+    const json report = run_and_report("scenarios/signers/bind-ksk-ds-by-hand.yaml");
+    expect_every_expectation_passed(report);
+    const auto keys = key_changes_of(report, "example.com.");
+    const auto ksks = published_keys(keys, "ksk");
+    ASSERT_EQ(ksks.size(), 2u) << report["key_changes"].dump();
+    // The KSK named made at the start, and its successor.
+    std::vector<json> first, second;
+    for (const auto& name : ksks) (keys.at(name).front()["offset_s"] == 0 ? first : second) = keys.at(name);
+    ASSERT_FALSE(first.empty());
+    ASSERT_FALSE(second.empty());
+    // The new KSK: published before the registrar acts, its DS at the parent from +21d exactly.
+    EXPECT_LT(second.front()["offset_s"].get<long>(), 21L * 86400);
+    EXPECT_EQ(second.front()["ds_at_parent"], false);
+    EXPECT_EQ(second.back()["ds_at_parent"], true);
+    EXPECT_EQ(second.back()["offset_s"], 21L * 86400);
+    // The old KSK: its DS withdrawn at +23d, its DNSKEY removed by named after that.
+    ASSERT_EQ(first.size(), 3u) << first.back().dump();
+    EXPECT_EQ(first[1]["offset_s"], 23L * 86400);
+    EXPECT_EQ(first[1]["ds_at_parent"], false);
+    EXPECT_EQ(first[2]["published"], false);
+    EXPECT_GT(first[2]["offset_s"].get<long>(), 23L * 86400);
+    EXPECT_EQ(events_mentioning(report, "ds-add (example.com.)"), 1u);
+    EXPECT_EQ(events_mentioning(report, "ds-remove (example.com.)"), 1u);
+    expect_secure_throughout(report);
+}
+
+// The operator's policy changed from RSASHA256 to ECDSAP256SHA256 at +5d (signer-policy: named.conf
+// rewritten, rndc reconfig): named rolls the algorithm, the parent agent swaps the DS from named's
+// CDS, the RSA keys go; both validators secure throughout.
+TEST(Signers, BindPolicyChangeToEcdsaRollsTheAlgorithmWithoutFailure)
+{
+    const json report = run_and_report("scenarios/signers/bind-algorithm-change.yaml");
+    expect_every_expectation_passed(report);
+    EXPECT_EQ(events_mentioning(report, "signer-policy operator-ecdsa.conf (example.com.)"), 1u);
+    const auto keys = key_changes_of(report, "example.com.");
+    std::map<int, std::set<std::string>> roles_by_algorithm;
+    for (const auto& [name, changes] : keys) {
+        const int algorithm = changes.front()["algorithm"].get<int>();
+        roles_by_algorithm[algorithm].insert(changes.front()["role"].get<std::string>());
+        if (algorithm == 8) {
+            // The RSA keys: from the start, gone once the DS has followed.
+            EXPECT_EQ(changes.front()["offset_s"], 0) << name;
+            EXPECT_EQ(changes.back()["published"], false) << name;
+            EXPECT_GT(changes.back()["offset_s"].get<long>(), 5L * 86400) << name;
+        } else {
+            // The ECDSA keys: made when the new policy came, still there at the end.
+            EXPECT_EQ(algorithm, 13) << name;
+            EXPECT_EQ(changes.front()["offset_s"], 5L * 86400) << name;
+            EXPECT_EQ(changes.back()["published"], true) << name;
+        }
+    }
+    EXPECT_EQ(roles_by_algorithm[8], (std::set<std::string>{"ksk", "zsk"}));
+    EXPECT_EQ(roles_by_algorithm[13], (std::set<std::string>{"ksk", "zsk"}));
+    expect_each_had_ds(keys, published_keys(keys, "ksk"));
+    EXPECT_EQ(accepted_scans(report), 1u);  // the DS swapped from RSA's KSK to ECDSA's in one change
+    expect_secure_throughout(report);
 }
