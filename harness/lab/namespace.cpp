@@ -35,6 +35,8 @@ bool g_entered = false;
 int g_own_pid_namespace = -1;
 // Whether the runner's later children are born in its own PID namespace again (at exit).
 bool g_children_home = true;
+// The lab's reaper (PID 1 of its PID namespace), as the runner sees it; 0 when none.
+pid_t g_reaper = 0;
 
 // At exit, after the lab has gone: the runner's next children are born in its own PID namespace
 // again. LeakSanitizer's exit check needs it: the tracer it clones checks that getppid() is the
@@ -44,6 +46,21 @@ bool g_children_home = true;
 void children_back_home()
 {
     if (g_own_pid_namespace >= 0 && ::setns(g_own_pid_namespace, CLONE_NEWPID) == 0) g_children_home = true;
+}
+
+// At a normal exit: the lab ends before the runner does. Killing the namespace's PID 1 makes the
+// kernel kill every process of the namespace, and the reaper's exit completes only once they are
+// all gone (pid_namespaces(7)), so waiting for it leaves neither a lab process nor a zombie
+// reaper behind: PR_SET_PDEATHSIG alone kills the lab, but only after the runner has gone, and
+// leaves the reaper for the runner's parent to reap.
+void end_lab_namespace()
+{
+    if (g_reaper <= 0) return;
+    ::kill(g_reaper, SIGKILL);
+    int status;
+    while (::waitpid(g_reaper, &status, 0) < 0 && errno == EINTR) {
+    }
+    g_reaper = 0;
 }
 
 std::string errno_text(int err) { return std::strerror(err); }
@@ -172,8 +189,10 @@ void enter_isolated_namespaces()
     // The runner keeps the write end for its lifetime (close-on-exec, so lab processes do
     // not inherit it): the reaper checks it once at startup to detect an early runner death.
     alive_write.release();
+    g_reaper = pid;
     g_entered = true;
     g_children_home = false;
+    std::atexit(end_lab_namespace);
     std::atexit(children_back_home);  // runs before LeakSanitizer's check, installed earlier
 }
 
