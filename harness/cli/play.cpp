@@ -129,7 +129,7 @@ public:
         for (const auto& z : m_sc.zones) zones.push_back(z.name + (z.implicit ? " (implicit)" : ""));
         for (const auto& r : m_sc.resolvers)
             resolvers.push_back(fmt::format("{} ({}, {})", r.name, scenario::to_string(r.kind),
-                                            scenario::is_daemon(r.kind) ? "warm cache" : "cold"));
+                                            scenario::is_warm(r) ? "warm cache" : "cold"));
         for (const auto& q : m_sc.probes.queries) probes.push_back(q.text());
         std::ostringstream s;
         s << fmt::format("Tabletop exercise: {} ({})\n", m_sc.name, m_sc.file);

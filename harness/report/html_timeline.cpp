@@ -189,6 +189,7 @@ std::vector<Segment> ds_segments(const KeyLane& lane, Seconds end)
 struct Series {
     std::string resolver;
     scenario::ResolverKind kind;
+    bool warm;  // a daemon keeping its cache across probes (Observation::warm)
     scenario::Query query;
     std::vector<const Observation*> observations;
 };
@@ -199,7 +200,7 @@ std::vector<Series> series_of(const scenario::Scenario& sc, const std::vector<Ob
     std::map<std::pair<std::string, scenario::Query>, std::size_t> index;
     for (const auto& o : observations) {
         auto [it, fresh] = index.try_emplace({o.resolver, o.query}, out.size());
-        if (fresh) out.push_back({o.resolver, o.kind, o.query, {}});
+        if (fresh) out.push_back({o.resolver, o.kind, o.warm(), o.query, {}});
         out[it->second].observations.push_back(&o);
     }
     auto rank = [&](const Series& s) {
@@ -228,18 +229,20 @@ bool same_result(const Observation& a, const Observation& b)
            std::tie(b.rcode, b.ad, b.ede, b.ede_text, b.validation, b.reason);
 }
 
-// What a resolver of `kind` is, in a probe's details: "Unbound daemon, warm cache".
-std::string resolver_words(scenario::ResolverKind kind)
+// What a series' resolver is, in a probe's details: "Unbound daemon, warm cache", "BIND named
+// daemon, cache emptied before every question".
+std::string resolver_words(const Series& s)
 {
-    if (!scenario::is_daemon(kind)) return "libunbound, cold at every probe";
-    return fmt::format("{} daemon, warm cache", scenario::row_of(kind).program);
+    if (!scenario::is_daemon(s.kind)) return "libunbound, cold at every probe";
+    return fmt::format("{} daemon, {}", scenario::row_of(s.kind).program,
+                       s.warm ? "warm cache" : "cache emptied before every question");
 }
 
-// The same in a lane's title: "Unbound daemon", "cold libunbound".
-std::string lane_words(scenario::ResolverKind kind)
+// The same in a lane's title: "Unbound daemon", "cold Unbound daemon", "cold libunbound".
+std::string lane_words(const Series& s)
 {
-    if (!scenario::is_daemon(kind)) return "cold libunbound";
-    return fmt::format("{} daemon", scenario::row_of(kind).program);
+    if (!scenario::is_daemon(s.kind)) return "cold libunbound";
+    return fmt::format("{}{} daemon", s.warm ? "" : "cold ", scenario::row_of(s.kind).program);
 }
 
 std::string observation_details(const scenario::Scenario& sc, const Series& s, const Observation& first,
@@ -248,7 +251,7 @@ std::string observation_details(const scenario::Scenario& sc, const Series& s, c
     std::string t = fmt::format("{} · {}: {}\n", s.resolver, s.query.text(), outcome_label(first));
     if (probes == 1) t += fmt::format("time: {}\n", at(sc, first.offset));
     else t += fmt::format("time: {} .. {}\nprobes: {} with this result\n", at(sc, first.offset), at(sc, last.offset), probes);
-    t += fmt::format("resolver: {} ({})\n", s.resolver, resolver_words(s.kind));
+    t += fmt::format("resolver: {} ({})\n", s.resolver, resolver_words(s));
     t += fmt::format("rcode: {}\n", rcode_text(first.rcode));
     t += fmt::format("AD: {}\n", first.ad ? "set" : "not set");
     if (ede_code(first.ede)) t += fmt::format("EDE: {}\n", ede_label(first.ede, first.ede_text));
@@ -630,7 +633,7 @@ private:
         m_svg += fmt::format("<g class=\"lane resolver-lane\" data-lane=\"{}\">\n",
                              esc(s.resolver + " " + s.query.text()));
         m_svg += lane_label(m_y, s.resolver + ": " + s.query.text(), kind,
-                            fmt::format("{} ({}) asked {}", s.resolver, lane_words(s.kind), s.query.text()));
+                            fmt::format("{} ({}) asked {}", s.resolver, lane_words(s), s.query.text()));
         const auto& obs = s.observations;
         for (std::size_t a = 0; a < obs.size();) {
             std::size_t b = a + 1;
