@@ -127,8 +127,8 @@ void add_run(CommandLine& cl)
     run->add_flag("-q,--quiet", a.quiet, "Print only PASS/FAIL and errors");
     run->add_flag("-v,--verbose", a.verbose, "Print every failure window, not only one line per cause");
     run->add_option("--resolvers", a.resolvers,
-                    "Ask every daemon resolver as each of these kinds: all, or a list such as unbound,bind "
-                    "(docs/resolvers.md)")
+                    "Ask every daemon resolver as each of these kinds: all, or a list such as unbound,bind; "
+                    "add cold to ask the cold validator as a cold daemon of each kind too (docs/resolvers.md)")
         ->type_name("all|KIND,...");
     add_shard_options(run, a);
     run->footer("Examples:\n"
