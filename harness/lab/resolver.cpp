@@ -92,6 +92,8 @@ void ResolverDaemon::set_time(TimePoint virtual_now)
     m_clock.set(virtual_now + m_clock_offset);
 }
 
+bool ResolverDaemon::running() { return m_process && m_process->running(); }
+
 std::string ResolverDaemon::log_tail(std::size_t lines) const
 {
     return m_process ? m_process->log_tail(lines) : std::string();

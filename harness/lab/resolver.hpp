@@ -66,6 +66,8 @@ public:
     Seconds clock_offset() const { return m_clock_offset; }
     // The last lines of the daemon's own output (stdout and stderr), for errors and reports.
     std::string log_tail(std::size_t lines = 5) const;
+    // Whether its process still runs (false once it has died: a crash, an OOM kill).
+    bool running();
 
     // Called with the daemon's answer to the query it was just asked: for a kind that follows
     // its log (follow_log), reads what the log gained since the previous call and, when the

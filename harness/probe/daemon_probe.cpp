@@ -28,6 +28,14 @@ dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qn
     return out;
 }
 
+dns::ResolverAnswer dead_daemon_answer()
+{
+    dns::ResolverAnswer out;
+    out.validation = dns::Validation::Indeterminate;
+    out.reason = "no answer: the resolver died";
+    return out;
+}
+
 dns::ResolverAnswer ask_resolver(lab::ResolverDaemon& daemon, const std::string& qname, const std::string& qtype)
 {
     dns::ResolverAnswer answer = ask_daemon(daemon.address(), qname, qtype);

@@ -20,6 +20,10 @@ dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qn
 // (lab::ResolverDaemon::explain: named's reason for a failure).
 dns::ResolverAnswer ask_resolver(lab::ResolverDaemon& daemon, const std::string& qname, const std::string& qtype);
 
+// What a daemon that has died answers: nothing, as ask_daemon's no answer, with the reason
+// "no answer: the resolver died".
+dns::ResolverAnswer dead_daemon_answer();
+
 // Validation as a daemon's answer shows it: AD on NOERROR / NXDOMAIN is secure (RFC 4035
 // 3.2.3), no AD insecure; a SERVFAIL is bogus when its EDE says DNSSEC failed (RFC 8914 codes
 // 6-12; 1 and 2, unsupported algorithm / digest, make the zone insecure, not bogus), and

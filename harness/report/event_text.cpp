@@ -102,6 +102,8 @@ struct Words {
         case ResolverRun::Started: return fmt::format("resolver {} started", e.resolver);
         case ResolverRun::StartedAgain: return fmt::format("resolver {} started again (back online)", e.resolver);
         case ResolverRun::Stopped: return fmt::format("resolver {} stopped (offline)", e.resolver);
+        case ResolverRun::Died:
+            return fmt::format("resolver {} died; its probes record no answer from here on", e.resolver);
         }
         return "";
     }

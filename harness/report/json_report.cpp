@@ -57,6 +57,8 @@ json event_json(const runner::EventRecord& e)
     json out = {{"offset_s", e.offset.count()}, {"text", event_text(e)}, {"say", e.say},
                 {"source", runner::to_string(e.source)}};
     if (const auto* died = std::get_if<runner::SignerDied>(&e.what)) out["log_tail"] = died->log_tail;
+    if (const auto* run = std::get_if<runner::ResolverRunChanged>(&e.what); run && run->what == runner::ResolverRun::Died)
+        out["log_tail"] = run->log_tail;
     return out;
 }
 

@@ -51,11 +51,13 @@ struct AnchorStateChanged {
     std::string state;
 };
 
-// A resolver daemon started late, stopped, or started again (ResolverSpec start / offline).
-enum class ResolverRun { Started, StartedAgain, Stopped };
+// A resolver daemon started late, stopped, or started again (ResolverSpec start / offline), or
+// died (its process ended by itself: its probes record no answer from then on, the others go on).
+enum class ResolverRun { Started, StartedAgain, Stopped, Died };
 struct ResolverRunChanged {
     std::string resolver;
     ResolverRun what = ResolverRun::Started;
+    std::string log_tail = {};  // Died: the last lines of its output
 };
 
 // A name server stopped answering or answers again (server-down).

@@ -35,6 +35,7 @@ struct Resolver {
     std::filesystem::path dir;                   // warm: kept across stops, with its anchor file
     std::string address;                         // warm
     bool started = false;                        // warm: has run at least once
+    bool died = false;                           // its process ended by itself (until it starts again)
     std::string anchor_state;                    // RFC 5011 daemons: the state last reported
 };
 
@@ -457,6 +458,7 @@ private:
             if (run && !r.daemon) {
                 r.daemon = lab::start_resolver(m_tools, r.dir, r.address, resolver_setup(*r.spec), *r.spec,
                                                m_sc.start + t);
+                r.died = false;
                 if (t > Seconds(0))
                     note(t, ResolverRunChanged{r.spec->name, r.started ? ResolverRun::StartedAgain : ResolverRun::Started});
                 r.started = true;
@@ -482,7 +484,7 @@ private:
     {
         set_resolver_clocks(t);
         for (auto& r : m_resolvers)
-            if (r.daemon && is_rfc5011(*r.spec)) {
+            if (r.daemon && !r.died && is_rfc5011(*r.spec)) {
                 r.daemon->wake();
                 note_anchor_state(r, t);
             }
@@ -566,9 +568,8 @@ private:
     {
         Observation o;
         dns::ResolverAnswer& answer = o;
-        if (r.daemon && r.spec->cache == scenario::ResolverCache::Cold) r.daemon->empty_cache();
         if (r.daemon)
-            answer = probe::ask_resolver(*r.daemon, q.qname, q.qtype);
+            answer = ask_daemon(r, q, t);
         else
             answer = r.cold->resolve(q.qname, q.qtype, m_sc.start + t);
         o.offset = t;
@@ -577,6 +578,27 @@ private:
         o.cache = r.spec->cache;
         o.query = q;
         return o;
+    }
+
+    // A daemon's answer. One that has died answers nothing from then on, and the others go on: it
+    // is found when an answer fails (or before a cold daemon's cache is emptied) and noted once,
+    // with its output's tail.
+    dns::ResolverAnswer ask_daemon(Resolver& r, const scenario::Query& q, Seconds t)
+    {
+        const bool cold = r.spec->cache == scenario::ResolverCache::Cold;
+        if (!r.died && cold && !r.daemon->running()) note_died(r, t);
+        if (r.died) return probe::dead_daemon_answer();
+        if (cold) r.daemon->empty_cache();
+        dns::ResolverAnswer answer = probe::ask_resolver(*r.daemon, q.qname, q.qtype);
+        if (!answer.failed() || r.daemon->running()) return answer;
+        note_died(r, t);
+        return probe::dead_daemon_answer();
+    }
+
+    void note_died(Resolver& r, Seconds t)
+    {
+        r.died = true;
+        note(t, ResolverRunChanged{r.spec->name, ResolverRun::Died, r.daemon->log_tail(10)});
     }
 
     // The probe schedules (runner/probe_plan.hpp) as the timeline stands now.

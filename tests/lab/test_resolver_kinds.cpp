@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <future>
 #include <set>
 #include <string>
 #include <vector>
@@ -328,6 +329,60 @@ TEST(ResolverKinds, TheFileNamesAllKindsWarmAndCold)
          {"cold", "cold-unbound", "cold-bind", "cold-knot-resolver", "cold-pdns-recursor"}) {
         expect_no_window(report, resolver);
         EXPECT_FALSE(observations_of(report, resolver, "www.example.com.", "A").empty()) << resolver;
+    }
+}
+
+// A resolver daemon killed mid-run (SIGKILL by its PID, once the run holds at +1d: a monitor's
+// run there waits for the kill): from its next question on, its probes record no answer, the
+// death is an event with its log's tail, and the other resolvers go on to the end.
+TEST(ResolverKinds, AResolverThatDiesRecordsNoAnswerAndTheOthersGoOn)
+{
+    TempDir dir;
+    const auto lab = dir / "lab";
+    const auto killed = dir / "killed";
+    write_file(dir / "gate.sh", "case \"$ROLLSIM_TIME\" in 2027-03-02T00:00:00Z) ;; *) exit 0 ;; esac\n"
+                                "touch ready\nwhile [ ! -e '" + killed.string() + "' ]; do sleep 0.05; done\n");
+    write_file(dir / "s.yaml", "name: a resolver dies\nstart: 2027-03-01T00:00:00Z\nduration: 2d\n"
+                               "zones: { example.com.: {} }\n"
+                               "resolvers:\n  stays: { kind: unbound }\n  dies: { kind: knot-resolver }\n"
+                               "probes: { every: 6h, names: [example.com. SOA] }\n"
+                               "monitors:\n  gate: { command: \"sh {scenario-dir}/gate.sh\", every: 1d, timeout: 2m }\n"
+                               "expect:\n  - { no-failures: true, resolver: stays }\n");
+    auto run = std::async(std::launch::async, [&] {
+        return run_rollsim({"run", (dir / "s.yaml").string(), "--lab-dir", lab.string(), "--report-json",
+                            (dir / "r.json").string()});
+    });
+    const std::string daemon = (lab / "knot-resolver-dies").string() + "/";
+    ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(lab / "monitors" / "gate" / "ready"); },
+                         std::chrono::minutes(3), std::chrono::milliseconds(100)));
+    const auto kresd = processes_mentioning(daemon);
+    ASSERT_FALSE(kresd.empty());
+    for (const auto& p : kresd) ::kill(std::stoi(p), SIGKILL);
+    ASSERT_TRUE(wait_for([&] { return processes_mentioning(daemon).empty(); }, std::chrono::seconds(10)));
+    write_file(killed, "");
+    const CliResult r = run.get();
+
+    // The dead resolver's "no answer" probes fail; the expectation is about the other one.
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(processes_mentioning(lab.string() + "/").empty());
+    const auto report = read_json(dir / "r.json");
+    bool noted = false;
+    for (const auto& e : report["events"])
+        if (e["text"] == "resolver dies died; its probes record no answer from here on") {
+            noted = true;
+            EXPECT_EQ(e["offset_s"], 86400 + 6 * 3600) << e.dump();
+            EXPECT_TRUE(e.contains("log_tail")) << e.dump();
+        }
+    EXPECT_TRUE(noted) << report["events"].dump();
+    const auto stays = observations_of(report, "stays", "example.com.", "SOA");
+    ASSERT_EQ(stays.size(), 9u);  // +0 .. +2d every 6h
+    for (const auto& o : stays) EXPECT_EQ(o["validation"], "secure") << o.dump();
+    const auto dies = observations_of(report, "dies", "example.com.", "SOA");
+    ASSERT_EQ(dies.size(), 9u);
+    for (const auto& o : dies) {
+        const bool after = o["offset_s"].get<long>() > 86400;
+        EXPECT_EQ(o["validation"], after ? "indeterminate" : "secure") << o.dump();
+        if (after) EXPECT_EQ(o["reason"], "no answer: the resolver died") << o.dump();
     }
 }
 
