@@ -178,12 +178,12 @@ std::string unobserved_text(const PredictionRow& r)
     if (r.match == PredictionMatch::NotObservable) {
         const std::string how =
             r.observing_start
-                ? fmt::format("to see it, start a warm resolver at {} (`start: {}`) beside the others, or probe more "
-                              "often",
+                ? fmt::format("to see it, start a warm resolver at {} (`start: {}`) beside the others, ask a "
+                              "population of caches (`population: 20`), or probe more often",
                               format_offset(*r.observing_start), format_offset(*r.observing_start))
                 : std::string("no warm resolver started at another probe instant would see it either (a cache fetches "
-                              "the DS set only when it fetches the DNSKEY set); probe at other instants (a shorter "
-                              "`every`) to look closer");
+                              "the DS set only when it fetches the DNSKEY set), nor would a population of caches; "
+                              "probe at other instants (a shorter `every`) to look closer");
         return fmt::format("a worst case over cache phases that no probe of {} could straddle: none fetched inside "
                            "it with cached sets that fail; {}",
                            resolvers_text(r.resolvers), how);

@@ -646,7 +646,8 @@ TEST(PredictedVsObserved, AWindowNoCacheCouldStraddleIsNotObservableInEveryForma
     EXPECT_TRUE(f.verdicts[0].pass) << f.verdicts[0].detail;
     const std::string why = "a worst case over cache phases that no probe of warm could straddle: none fetched "
                             "inside it with cached sets that fail; to see it, start a warm resolver at +22h "
-                            "(`start: +22h`) beside the others, or probe more often";
+                            "(`start: +22h`) beside the others, ask a population of caches (`population: 20`), or "
+                            "probe more often";
     EXPECT_NE(f.verdicts[0].detail.find("predicted +1d10m .. +1d1h5m (example.com.), not observable (" + why + ")"),
               std::string::npos)
         << f.verdicts[0].detail;
