@@ -6,6 +6,7 @@
 #include "scenario/names.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -220,8 +221,29 @@ std::string span_text(Seconds from, const std::optional<Seconds>& until)
 
 std::string resolvers_text(const std::vector<std::string>& resolvers)
 {
+    // Members of a population (scenario/population.hpp: POP.01, POP.02, ...) are counted, not
+    // listed, from three on: "warm, 20 members of pop".
+    auto population_of = [](const std::string& name) {
+        const auto dot = name.rfind('.');
+        if (dot == std::string::npos || dot + 1 == name.size() || dot == 0) return std::string();
+        for (std::size_t i = dot + 1; i < name.size(); ++i)
+            if (name[i] < '0' || name[i] > '9') return std::string();
+        return name.substr(0, dot);
+    };
+    std::map<std::string, int> members;
+    for (const auto& name : resolvers)
+        if (const auto pop = population_of(name); !pop.empty()) ++members[pop];
     std::string out;
-    for (const auto& name : resolvers) out += (out.empty() ? "" : ", ") + name;
+    std::set<std::string> counted;
+    for (const auto& name : resolvers) {
+        const auto pop = population_of(name);
+        std::string item = name;
+        if (!pop.empty() && members[pop] >= 3) {
+            if (!counted.insert(pop).second) continue;
+            item = fmt::format("{} members of {}", members[pop], pop);
+        }
+        out += (out.empty() ? "" : ", ") + item;
+    }
     return out.empty() ? "no resolver" : out;
 }
 

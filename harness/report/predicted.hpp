@@ -93,7 +93,8 @@ std::string pairing_text(Seconds probe_interval);
 // "+6h40m .. +7h35m"; an open end reads "end".
 std::string span_text(Seconds from, const std::optional<Seconds>& until);
 
-// "warm, warm-2"; "no resolver" when empty.
+// "warm, warm-2"; "warm, 20 members of pop" (a population counted from three members on); "no
+// resolver" when empty.
 std::string resolvers_text(const std::vector<std::string>& resolvers);
 
 // "warm www.example.com. A +6h40m .. +7h10m (SERVFAIL EDE 9)"; "none" without a window.

@@ -686,5 +686,15 @@ TEST(PredictedVsObserved, AWindowNoCacheCouldStraddleIsNotObservableInEveryForma
     EXPECT_NE(terminal.str().find("not observable\n    " + why + "\n"), std::string::npos) << terminal.str();
 }
 
+// A population's members are counted in the predicted windows' resolver lists, from three on.
+TEST(PredictedVsObserved, ResolverListsCountAPopulationsMembers)
+{
+    EXPECT_EQ(resolvers_text({}), "no resolver");
+    EXPECT_EQ(resolvers_text({"warm", "warm-2"}), "warm, warm-2");
+    EXPECT_EQ(resolvers_text({"warm", "pop.01", "pop.02", "pop.03", "kresd.1", "kresd.2"}),
+              "warm, 3 members of pop, kresd.1, kresd.2");
+}
+
 }  // namespace
 }  // namespace rollsim::report
+
