@@ -98,15 +98,6 @@ PredictionComparison compare_predictions(const scenario::Scenario& sc,
 
 namespace {
 
-// The zone of the scenario a name is in: the deepest one it is at or below.
-const scenario::ZoneSpec* zone_of(const scenario::Scenario& sc, const std::string& qname)
-{
-    const scenario::ZoneSpec* best = nullptr;
-    for (const auto& z : sc.zones)
-        if (dns::is_at_or_below(qname, z.name) && (!best || z.name.size() > best->name.size())) best = &z;
-    return best;
-}
-
 rollover::CacheProbe cache_probe(const scenario::ZoneSpec& zone, Seconds at, const scenario::Query& q)
 {
     const auto it = zone.ttl.by_type.find(q.qtype);
@@ -120,7 +111,7 @@ std::vector<rollover::CacheProbe> probes_of(const scenario::Scenario& sc, const 
 {
     std::vector<rollover::CacheProbe> out;
     for (const auto& o : observations)
-        if (o.resolver == resolver && zone_of(sc, o.query.qname) == &zone) out.push_back(cache_probe(zone, o.offset, o.query));
+        if (o.resolver == resolver && sc.zone_holding(o.query.qname) == &zone) out.push_back(cache_probe(zone, o.offset, o.query));
     return out;
 }
 
@@ -137,7 +128,7 @@ std::vector<rollover::CacheProbe> zone_queries(const scenario::Scenario& sc, con
 {
     std::vector<rollover::CacheProbe> out;
     for (const auto& q : sc.probes.queries)
-        if (zone_of(sc, q.qname) == &zone) out.push_back(cache_probe(zone, Seconds(0), q));
+        if (sc.zone_holding(q.qname) == &zone) out.push_back(cache_probe(zone, Seconds(0), q));
     return out;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/time.hpp"
+#include "dns/names.hpp"
 
 #include <cstdint>
 #include <map>
@@ -499,6 +500,15 @@ struct Scenario {
         for (const auto& z : zones)
             if (z.name == name) return &z;
         return nullptr;
+    }
+
+    // The zone of the scenario that holds `qname`: the closest enclosing one; null when none does.
+    const ZoneSpec* zone_holding(const std::string& qname) const
+    {
+        const ZoneSpec* best = nullptr;
+        for (const auto& z : zones)
+            if (dns::is_at_or_below(qname, z.name) && (!best || z.name.size() > best->name.size())) best = &z;
+        return best;
     }
 };
 

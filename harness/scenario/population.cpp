@@ -9,26 +9,13 @@
 
 namespace rollsim::scenario {
 
-namespace {
-
-// The zone a probed name is in: the deepest zone of the scenario it is at or below.
-const ZoneSpec* zone_of(const Scenario& sc, const std::string& qname)
-{
-    const ZoneSpec* best = nullptr;
-    for (const auto& z : sc.zones)
-        if (dns::is_at_or_below(qname, z.name) && (!best || z.name.size() > best->name.size())) best = &z;
-    return best;
-}
-
-}  // namespace
-
 std::vector<Seconds> relevant_ttls(const Scenario& sc)
 {
     std::set<Seconds> ttls;
     for (const auto& z : sc.zones)
         for (const std::uint32_t ttl : {z.ttl.dnskey, z.ttl.ds, z.ttl.ns}) ttls.insert(Seconds(ttl));
     for (const auto& q : sc.probes.queries)
-        if (const ZoneSpec* z = zone_of(sc, q.qname)) {
+        if (const ZoneSpec* z = sc.zone_holding(q.qname)) {
             const auto it = z->ttl.by_type.find(q.qtype);
             ttls.insert(Seconds(it != z->ttl.by_type.end() ? it->second : z->ttl.default_ttl));
         }
