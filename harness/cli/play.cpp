@@ -18,6 +18,7 @@
 #include "runner/runner.hpp"
 #include "scenario/names.hpp"
 #include "scenario/parse.hpp"
+#include "scenario/resolver_matrix.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -697,7 +698,9 @@ std::string command_loop(Exercise& ex, std::istream& in, std::ostream& out)
 
 int play(const PlayArgs& args, std::istream& in, std::ostream& out)
 {
-    const prepare::PreparedScenario loaded = load_scenario(args.scenario, args.template_root);
+    prepare::PreparedScenario loaded = load_scenario(args.scenario, args.template_root);
+    // Expectations that name resolver kinds are judged as `run` judges them: only for those kinds.
+    scenario::apply_expectation_kinds(loaded.scenario);
     const fs::path transcript = transcript_path(args);
     lab::Tools tools = lab::Tools::locate();
     LabDir dir(args.lab_dir, args.keep_lab);
