@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdlib>
+#include <future>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -133,6 +136,45 @@ std::vector<std::string> processes_mentioning(const std::string& needle)
         if (cmdline.find(needle) != std::string::npos) found.push_back(name + ": " + cmdline);
     }
     return found;
+}
+
+CliResult run_killing_when_held(const fs::path& dir, const std::string& scenario, const std::string& hold_at,
+                                const std::vector<std::string>& args, const std::string& victim, std::size_t victims,
+                                std::chrono::minutes within)
+{
+    const fs::path killed = dir / "killed";
+    write_file(dir / "gate.sh", "case \"$ROLLSIM_TIME\" in " + hold_at + ") ;; *) exit 0 ;; esac\n"
+                                "touch ready\nwhile [ ! -e '" + killed.string() + "' ]; do sleep 0.05; done\n");
+    write_file(dir / "s.yaml", scenario + "monitors:\n  gate: { command: \"sh {scenario-dir}/gate.sh\", every: 1d, "
+                                          "timeout: 2m }\n");
+    std::vector<std::string> command{"run", (dir / "s.yaml").string()};
+    command.insert(command.end(), args.begin(), args.end());
+    auto run = std::async(std::launch::async, [&] { return run_rollsim(command); });
+    // Released on every path, so that the run ends and get() returns.
+    const auto release = [&] {
+        write_file(killed, "");
+        return run.get();
+    };
+    const auto lab = std::find(args.begin(), args.end(), "--lab-dir");
+    const fs::path ready = lab != args.end() && lab + 1 != args.end() ? fs::path(*(lab + 1)) / "monitors" / "gate" / "ready"
+                                                                       : fs::path();
+    if (ready.empty()) {
+        ADD_FAILURE() << "run_killing_when_held needs --lab-dir DIR among the arguments";
+        return {-1, release().output};
+    }
+    if (!wait_for([&] { return fs::exists(ready); }, within, std::chrono::milliseconds(100))) {
+        ADD_FAILURE() << "the run never held at " << hold_at;
+        return {-1, release().output};
+    }
+    const auto found = processes_mentioning(victim);
+    if (found.empty() || (victims != 0 && found.size() != victims)) {
+        ADD_FAILURE() << "processes mentioning " << victim << ": " << ::testing::PrintToString(found);
+        return {-1, release().output};
+    }
+    for (const auto& p : found) EXPECT_EQ(::kill(std::stoi(p), SIGKILL), 0) << p;
+    EXPECT_TRUE(wait_for([&] { return processes_mentioning(victim).empty(); }, std::chrono::seconds(10)))
+        << victim << " outlived SIGKILL";
+    return release();
 }
 
 namespace {

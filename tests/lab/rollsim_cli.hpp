@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -82,6 +83,17 @@ void expect_every_expectation_passed(const nlohmann::json& report);
 
 // Host processes whose command line mentions `needle`, each as "PID: command line".
 std::vector<std::string> processes_mentioning(const std::string& needle);
+
+// A daemon killed mid-run: runs `rollsim run <dir>/s.yaml ARGS...` on `scenario` (a scenario's
+// text without `monitors:`; a monitor `gate`, run every 1d, is added, which holds the run at the
+// virtual instant `hold_at`, e.g. "2027-03-11T00:00:00Z", until released). Once the run holds,
+// SIGKILLs the processes whose command line mentions `victim` (exactly `victims` of them; 0: any
+// number but at least one), waits until they are gone, releases the run and returns its result.
+// A set-up that goes wrong is a test failure and a result with status -1.
+CliResult run_killing_when_held(const std::filesystem::path& dir, const std::string& scenario,
+                                const std::string& hold_at, const std::vector<std::string>& args,
+                                const std::string& victim, std::size_t victims = 0,
+                                std::chrono::minutes within = std::chrono::minutes(4));
 
 // Polls `pred` until it holds or `deadline` has passed; returns whether it held. A condition
 // wait with a deadline, not a fixed delay: `poll` is only the interval between checks.

@@ -155,7 +155,9 @@ TEST(ParentAgentLab, PrematureDeleteAcceptedFailsUntilTheCachedDsExpires)
     EXPECT_EQ(warm[0]["ede"], 12);
     EXPECT_EQ(warm[0]["end_s"], 4 * kHour);
     for (const auto& o : observations_of(report, "warm", "www.example.com.", "A"))
-        if (o["offset_s"].get<long>() >= 4 * kHour) EXPECT_EQ(o["validation"], "insecure") << o.dump();
+        if (o["offset_s"].get<long>() >= 4 * kHour) {
+            EXPECT_EQ(o["validation"], "insecure") << o.dump();
+        }
 }
 
 TEST(ParentAgentLab, PrematureDeleteRefusedFailsUntilRepaired)
@@ -172,7 +174,9 @@ TEST(ParentAgentLab, PrematureDeleteRefusedFailsUntilRepaired)
     EXPECT_EQ(cold[0]["start_s"], 2 * kHour);
     EXPECT_EQ(cold[0]["end_s"], 5 * kHour);
     for (const auto& o : observations_of(report, "cold", "www.example.com.", "A"))
-        if (o["offset_s"].get<long>() >= 5 * kHour) EXPECT_EQ(o["validation"], "secure") << o.dump();
+        if (o["offset_s"].get<long>() >= 5 * kHour) {
+            EXPECT_EQ(o["validation"], "secure") << o.dump();
+        }
 }
 
 TEST(ParentAgentLab, TurnInsecureByTheDeleteSignalRemovesTheDsBeforeUnsigning)

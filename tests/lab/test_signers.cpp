@@ -296,29 +296,18 @@ TEST(Signers, SignerThatDiesMidRunStopsTheRunAndKeepsWhatWasObserved)
 {
     TempDir dir;
     const auto lab = dir / "lab";
-    const auto killed = dir / "killed";
-    write_file(dir / "gate.sh", "case \"$ROLLSIM_TIME\" in 2027-03-11T00:00:00Z) ;; *) exit 0 ;; esac\n"
-                                "touch ready\nwhile [ ! -e '" + killed.string() + "' ]; do sleep 0.05; done\n");
-    write_file(dir / "s.yaml", "name: signer dies\nstart: 2027-03-01T00:00:00Z\nduration: 30d\nzones:\n"
-                               "  example.com.:\n    signer: { kind: bind }\n"
-                               "resolvers:\n  warm: { kind: unbound }\n  cold: { kind: libunbound }\n"
-                               "probes: { every: 6h, names: [example.com. SOA] }\n"
-                               "monitors:\n  gate: { command: \"sh {scenario-dir}/gate.sh\", every: 1d, timeout: 2m }\n"
-                               "expect:\n  - { otherwise: secure }\n");
-    auto run = std::async(std::launch::async, [&] {
-        return run_rollsim({"run", (dir / "s.yaml").string(), "--lab-dir", lab.string(), "--report-json",
-                            (dir / "r.json").string(), "--report-junit", (dir / "r.xml").string(),
-                            "--report-markdown", (dir / "r.md").string(), "--report-html", (dir / "r.html").string()});
-    });
-    const std::string conf = (lab / "signer-example.com" / "named.conf").string();
-    ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(lab / "monitors" / "gate" / "ready"); },
-                         std::chrono::minutes(4), std::chrono::milliseconds(100)));
-    const auto named = processes_mentioning(conf);
-    ASSERT_EQ(named.size(), 1u) << ::testing::PrintToString(named);
-    ASSERT_EQ(::kill(std::stoi(named.front()), SIGKILL), 0);
-    ASSERT_TRUE(wait_for([&] { return processes_mentioning(conf).empty(); }, std::chrono::seconds(10)));
-    write_file(killed, "");
-    const CliResult r = run.get();
+    const CliResult r = run_killing_when_held(
+        dir.path(),
+        "name: signer dies\nstart: 2027-03-01T00:00:00Z\nduration: 30d\nzones:\n"
+        "  example.com.:\n    signer: { kind: bind }\n"
+        "resolvers:\n  warm: { kind: unbound }\n  cold: { kind: libunbound }\n"
+        "probes: { every: 6h, names: [example.com. SOA] }\n"
+        "expect:\n  - { otherwise: secure }\n",
+        "2027-03-11T00:00:00Z",
+        {"--lab-dir", lab.string(), "--report-json", (dir / "r.json").string(), "--report-junit",
+         (dir / "r.xml").string(), "--report-markdown", (dir / "r.md").string(), "--report-html",
+         (dir / "r.html").string()},
+        (lab / "signer-example.com" / "named.conf").string(), 1);
 
     EXPECT_EQ(r.status, 3) << r.output;
     EXPECT_TRUE(contains(r.output, "the signer of example.com. (bind on 127.55.")) << r.output;
