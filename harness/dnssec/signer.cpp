@@ -830,30 +830,36 @@ void render_owner(const ldns_rdf* name, Owner& owner, const PassOptions& options
 }
 
 // The zone file, owners in canonical order (RFC 4034 6.1), signed as it is written. Blocks of
-// owners are signed and written on every core, each into its own text, then joined in order,
-// so the zone comes out the same whatever the number of threads; a block's text is freed as
-// soon as it is copied (blocks are large enough for the allocator to give their memory back),
-// so the zone is held about once.
+// owners are signed and written on every core, each into its own text, a few blocks per thread
+// at a time; each such wave is appended in order to the zone's text and its blocks freed
+// before the next, so the zone comes out the same whatever the number of threads and is held
+// once, not once in blocks and once joined. The text is reserved from the first wave's size
+// per owner, so it rarely grows (and is copied) as it fills.
 SignedZone sign_and_render(ZoneRecords& zone, const PassOptions& options)
 {
-    constexpr std::size_t kBlock = 1024;  // owners
+    constexpr std::size_t kBlock = 512;  // owners
     std::vector<OwnerMap::value_type*> owners;
     owners.reserve(zone.owners.size());
     for (auto& entry : zone.owners) owners.push_back(&entry);
-    std::vector<std::string> blocks((owners.size() + kBlock - 1) / kBlock);
-    std::vector<RrsigMaker> makers(thread_count(options.threads));
-    parallel_for(blocks.size(), options.threads, 1, [&](std::size_t b, unsigned worker) {
-        const std::size_t end = std::min(owners.size(), (b + 1) * kBlock);
-        for (std::size_t i = b * kBlock; i < end; ++i)
-            render_owner(owners[i]->first, owners[i]->second, options, makers[worker], blocks[b]);
-    });
-    std::size_t size = 0;
-    for (const std::string& block : blocks) size += block.size();
+    const std::size_t threads = thread_count(options.threads);
+    const std::size_t wave = kBlock * threads * 4;
+    std::vector<RrsigMaker> makers(threads);
     std::string text;
-    text.reserve(size);
-    for (std::string& block : blocks) {
-        text += block;
-        std::string().swap(block);
+    for (std::size_t first = 0; first < owners.size(); first += wave) {
+        const std::size_t last = std::min(owners.size(), first + wave);
+        std::vector<std::string> blocks((last - first + kBlock - 1) / kBlock);
+        parallel_for(blocks.size(), options.threads, 1, [&](std::size_t b, unsigned worker) {
+            const std::size_t end = std::min(last, first + (b + 1) * kBlock);
+            for (std::size_t i = first + b * kBlock; i < end; ++i)
+                render_owner(owners[i]->first, owners[i]->second, options, makers[worker], blocks[b]);
+        });
+        std::size_t size = 0;
+        for (const std::string& block : blocks) size += block.size();
+        if (first == 0) text.reserve(size + size / (last - first) * (owners.size() - last) * 21 / 20);
+        for (std::string& block : blocks) {
+            text += block;
+            std::string().swap(block);
+        }
     }
     return SignedZone(std::move(text));
 }
