@@ -7,6 +7,7 @@
 #include "dnssec/zone_parts.hpp"
 
 #include <ldns/ldns.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <exception>
@@ -54,7 +55,7 @@ struct RrsetKey {
 };
 
 struct Rrset {
-    std::vector<ldns_rr*> rrs;         // owned by the arena in sign_zone
+    std::vector<ldns_rr*> rrs;         // owned by its Owner or by the arena in sign_zone
     const SignerSet* signers = nullptr;  // who signs it; null or empty for nobody
     // Its RRSIGs, made after all are planned: ldns records when faults edit them, otherwise
     // zone-file lines, made as the zone is written (and with a SignatureMemory, the lines of
@@ -75,6 +76,9 @@ struct Owner {
     OwnerKind kind = OwnerKind::Authoritative;
     bool apex = false;
     std::map<RrsetKey, Rrset> rrsets;  // by type: a stable, deterministic order in the output
+    // Its records parsed from the request and its NSEC: freed as soon as the owner is written
+    // when nothing needs them afterwards, so the zone is not held as records and as text.
+    std::vector<RrPtr> records;
 
     bool has(ldns_rr_type type) const
     {
@@ -554,7 +558,7 @@ void add_nsec_chain(OwnerMap& owners, const SignRequest& request, const ldns_rdf
         const RrsetKey key{LDNS_RR_TYPE_NSEC, LDNS_RR_CLASS_IN};
         Rrset& rrset = owner.rrsets[key];
         rrset.rrs.push_back(nsec.get());
-        signing.arena.push_back(std::move(nsec));
+        owner.records.push_back(std::move(nsec));
         signing.sign(owner, key, rrset);
     }
 }
@@ -743,7 +747,8 @@ RdfPtr drop_target_of(const SignRequest& request, const ldns_rdf* origin)
     return target;
 }
 
-// Every record of the zone being signed: `arena` owns them, `owners` holds plain pointers.
+// Every record of the zone being signed: each owner owns its records from the request and its
+// NSEC, `arena` the others (NSEC3, NSEC3PARAM, RRSIGs that faults edit).
 struct ZoneRecords {
     std::vector<RrPtr> arena;
     OwnerMap owners;
@@ -762,7 +767,7 @@ struct ZoneRecords {
         Rrset& rrset = it->second.rrsets[key];
         rrset.rrs.push_back(rr.get());
         if (source) rrset.sources.push_back(*source);
-        arena.push_back(std::move(rr));
+        it->second.records.push_back(std::move(rr));
     }
 };
 
@@ -792,7 +797,7 @@ std::vector<RrPtr> parse_records(const SignRequest& request, const ldns_rdf* ori
 void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf* origin, const Nsec3Params& params,
                   bool keep_sources)
 {
-    zone.arena.reserve(request.records.size() * 3 + 8);
+
     std::uint32_t index = 0;
     for (RrPtr& rr : parse_records(request, origin)) {
         const bool apex = ldns_dname_compare(ldns_rr_owner(rr.get()), origin) == 0;
@@ -827,6 +832,12 @@ void render_owner(const ldns_rdf* name, Owner& owner, const PassOptions& options
         // Only the memory needs the lines afterwards.
         if (!options.memory) std::string().swap(rrset.rrsig_text);
     }
+    // Nothing reads the owner's RRsets and records once it is written, unless the memory keeps
+    // the zone (its name, in one of the records, stays the owner's key; the map is not searched
+    // from here on).
+    if (options.memory) return;
+    owner.rrsets.clear();
+    std::vector<RrPtr>().swap(owner.records);
 }
 
 // The zone file, owners in canonical order (RFC 4034 6.1), signed as it is written. Blocks of
@@ -860,6 +871,9 @@ SignedZone sign_and_render(ZoneRecords& zone, const PassOptions& options)
             text += block;
             std::string().swap(block);
         }
+        // The records of the owners just written were freed in small pieces all over the
+        // heap, where free() leaves them; glibc gives such pages back only when asked.
+        ::malloc_trim(0);
     }
     return SignedZone(std::move(text));
 }
