@@ -872,8 +872,9 @@ SignedZone sign_and_render(ZoneRecords& zone, const PassOptions& options)
             std::string().swap(block);
         }
         // The records of the owners just written were freed in small pieces all over the
-        // heap, where free() leaves them; glibc gives such pages back only when asked.
-        ::malloc_trim(0);
+        // heap, where free() leaves them; glibc gives such pages back only when asked. A zone
+        // of one wave is small: not worth the walk over the heap.
+        if (owners.size() > wave) ::malloc_trim(0);
     }
     return SignedZone(std::move(text));
 }
