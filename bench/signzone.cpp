@@ -4,8 +4,9 @@
 //   bench_signzone generate NAMES FILE     writes an unsigned zone of NAMES A records
 //   bench_signzone sign FILE OUT [THREADS] signs FILE (fresh ECDSA P-256 KSK and ZSK, NSEC)
 //                                          and writes the signed zone to OUT
-//   bench_signzone key-event FILE [THREADS] signs FILE, then re-signs it incrementally after a
-//                                          ZSK is published, and prints what each step cost
+//   bench_signzone key-event FILE [THREADS] signs FILE in full, then incrementally, then
+//                                          re-signs it after a ZSK is published and after a
+//                                          new serial, and prints what each step cost
 //   bench_signzone publish FILE            signs FILE, serves it from one NSD server (in an
 //                                          isolated network namespace, as a lab does) and
 //                                          times three publications of a new serial (write,
@@ -28,8 +29,10 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace {
@@ -43,6 +46,20 @@ double seconds_since(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+// User and system CPU seconds of the process so far, every thread.
+double cpu_seconds()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+struct Timing {
+    double wall = 0;
+    double cpu = 0;
+};
 
 int generate(long names, const std::string& path)
 {
@@ -102,34 +119,6 @@ int sign(const std::string& path, const std::string& out_path, unsigned threads)
     return out ? 0 : 1;
 }
 
-// A full sign, then the step that publishes a new ZSK an hour later (the DNSKEY RRset changes,
-// every other RRset is unchanged and not due).
-int key_event(const std::string& path, unsigned threads)
-{
-    const Keys keys;
-    const auto next_zsk = dnssec::Key::generate(kOrigin, scenario::Algorithm::ECDSAP256SHA256, dnssec::kFlagZone);
-    const auto records = read_zone(path);
-    const TimePoint t0 = *parse_time("2027-03-01T00:00:00Z");
-    dnssec::IncrementalSigner signer(dnssec::ResignPolicy{Seconds(7 * 86400), Seconds(0)});
-
-    auto start = Clock::now();
-    const std::size_t full_size = signer.sign(request(records, keys, t0, threads), t0).text().size();
-    const double full = seconds_since(start);
-    const auto full_stats = signer.last_stats();
-
-    auto req = request(records, keys, t0 + Seconds(3600), threads);
-    req.records.push_back(next_zsk.dnskey_rr(3600));
-    start = Clock::now();
-    const std::size_t step_size = signer.sign(req, t0 + Seconds(3600)).text().size();
-    const double step = seconds_since(start);
-    const auto step_stats = signer.last_stats();
-    std::printf("full sign       %8.3f s  %zu RRsets signed, %zu bytes\n", full, full_stats.signed_rrsets, full_size);
-    std::printf("key-event step  %8.3f s  %zu RRsets signed, %zu kept, %zu bytes\n", step, step_stats.signed_rrsets,
-                step_stats.kept_rrsets, step_size);
-    std::printf("step/full       %8.1f %%\n", 100.0 * step / full);
-    return 0;
-}
-
 // The zone with `serial` in its SOA (the generator writes serial 1, first).
 std::vector<std::string> with_serial(std::vector<std::string> records, std::uint32_t serial)
 {
@@ -138,6 +127,46 @@ std::vector<std::string> with_serial(std::vector<std::string> records, std::uint
     if (at == std::string::npos) throw std::runtime_error("the first record is not the generated SOA");
     records.front().replace(at, one.size(), fmt::format(" {} 3600 900 ", serial));
     return records;
+}
+
+// A full sign, then the step that publishes a new ZSK an hour later (the DNSKEY RRset changes,
+// every other RRset is unchanged and not due), then the next step with a new SOA serial as a
+// publication makes it. The step is compared with a plain full sign of the same request
+// (sign_zone, no memory kept). CPU seconds of the process (every thread) beside wall seconds.
+int key_event(const std::string& path, unsigned threads)
+{
+    const Keys keys;
+    const auto next_zsk = dnssec::Key::generate(kOrigin, scenario::Algorithm::ECDSAP256SHA256, dnssec::kFlagZone);
+    const auto records = read_zone(path);
+    const TimePoint t0 = *parse_time("2027-03-01T00:00:00Z");
+    dnssec::IncrementalSigner signer(dnssec::ResignPolicy{Seconds(7 * 86400), Seconds(0)});
+    const auto timed = [&](const char* label, auto&& sign) {
+        const auto start = Clock::now();
+        const double cpu_start = cpu_seconds();
+        const std::size_t size = sign().text().size();
+        const Timing t{seconds_since(start), cpu_seconds() - cpu_start};
+        std::printf("%-16s %8.3f s  %8.3f cpu s  %zu bytes", label, t.wall, t.cpu, size);
+        if (std::string_view(label) != "full sign") {
+            const auto& stats = signer.last_stats();
+            std::printf(", %zu RRsets signed, %zu kept, %zu lines parsed", stats.signed_rrsets, stats.kept_rrsets,
+                        stats.parsed_lines);
+        }
+        std::printf("\n");
+        return t;
+    };
+    const Timing full = timed("full sign", [&] { return dnssec::sign_zone(request(records, keys, t0, threads)); });
+    timed("first version", [&] { return signer.sign(request(records, keys, t0, threads), t0); });
+    const TimePoint t1 = t0 + Seconds(3600);
+    auto req = request(records, keys, t1, threads);
+    req.records.push_back(next_zsk.dnskey_rr(3600));
+    const Timing step = timed("key-event step", [&] { return signer.sign(req, t1); });
+    req.records = with_serial(std::move(req.records), 2);
+    const Timing serial = timed("new serial", [&] { return signer.sign(req, t1); });
+    std::printf("key-event step / full sign  %6.1f %% wall  %6.1f %% cpu\n", 100.0 * step.wall / full.wall,
+                100.0 * step.cpu / full.cpu);
+    std::printf("new serial / full sign      %6.1f %% wall  %6.1f %% cpu\n", 100.0 * serial.wall / full.wall,
+                100.0 * serial.cpu / full.cpu);
+    return 0;
 }
 
 int publish(const std::string& path)

@@ -4,8 +4,10 @@
 #include "dnssec/incremental.hpp"
 #include "dnssec/parallel.hpp"
 #include "dnssec/rrsig.hpp"
+#include "dnssec/zone_parts.hpp"
 
 #include <ldns/ldns.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <exception>
@@ -22,94 +24,13 @@ namespace rollsim::dnssec {
 
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// Owners for ldns objects; each is released with its own ldns function. The common ones come
-// from dns/ldns_ptr.hpp (RrListPtr is shallow: the list never owns the records pushed into it
-// here); the key owners below are particular to signing.
+// Owners for ldns objects come from dns/ldns_ptr.hpp; the signing pieces shared with the
+// incremental signer from dnssec/zone_parts.hpp.
 
-using dns::CharPtr;
 using dns::RdfPtr;
 using dns::rr_to_string;
-using dns::RrListPtr;
 using dns::RrPtr;
-
-// A view key shares the EVP key and owner name of a rollsim Key, so only the struct is freed.
-struct ViewKeyFree {
-    void operator()(ldns_key* key) const { ldns_key_free(key); }
-};
-// ldns_key_list_free() deep-frees the keys it holds; ours are views freed separately, so the
-// list is emptied first and only its own storage goes.
-struct KeyListFree {
-    void operator()(ldns_key_list* list) const
-    {
-        ldns_key_list_set_key_count(list, 0);
-        ldns_key_list_free(list);
-    }
-};
-
-using ViewKeyPtr = std::unique_ptr<ldns_key, ViewKeyFree>;
-using KeyListPtr = std::unique_ptr<ldns_key_list, KeyListFree>;
-
-std::string rdf_to_string(const ldns_rdf* rdf)
-{
-    CharPtr text(ldns_rdf2str(rdf));
-    return text ? std::string(text.get()) : std::string("?");
-}
-
-std::uint32_t rrsig_time(TimePoint t)
-{
-    // RFC 4034 3.1.5: seconds since 1 January 1970 00:00:00 UTC, modulo 2^32 (serial arithmetic).
-    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(t.time_since_epoch().count()));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Signing keys
-
-// The keys of one signing role as an ldns key list. Each entry is a view on a caller's Key
-// carrying this request's inception and expiration, so the caller's keys are never modified
-// and several zones may be signed with the same Key at once.
-class SignerSet {
-public:
-    SignerSet(const std::vector<const Key*>& keys, std::uint32_t inception, std::uint32_t expiration)
-        : m_list(ldns_key_list_new())
-    {
-        if (!m_list) throw std::bad_alloc();
-        for (const Key* key : keys) {
-            if (!key || !key->ldns()) throw std::invalid_argument("sign_zone: null signing key");
-            // RFC 4034 2.1.1: only a key with the Zone Key flag may verify RRSIGs; ldns would
-            // silently skip any other.
-            if (!(key->flags() & kFlagZone))
-                throw std::invalid_argument("key " + std::to_string(key->keytag()) + " of " +
-                                            key->owner() +
-                                            " lacks the Zone Key flag and cannot sign (RFC 4034 2.1.1)");
-            const ldns_key* source = key->ldns();
-            ViewKeyPtr view(ldns_key_new());
-            if (!view) throw std::bad_alloc();
-            ldns_key_set_algorithm(view.get(), ldns_key_algorithm(source));
-            ldns_key_set_evp_key(view.get(), ldns_key_evp_key(source));
-            ldns_key_set_pubkey_owner(view.get(), ldns_key_pubkey_owner(source));
-            ldns_key_set_flags(view.get(), ldns_key_flags(source));
-            ldns_key_set_keytag(view.get(), key->keytag());
-            ldns_key_set_inception(view.get(), inception);
-            ldns_key_set_expiration(view.get(), expiration);
-            ldns_key_set_use(view.get(), true);
-            if (!ldns_key_list_push_key(m_list.get(), view.get())) throw std::bad_alloc();
-            m_views.push_back(std::move(view));
-            m_identity += key->dnskey_rr(0) + "\n";
-        }
-    }
-
-    bool empty() const { return m_views.empty(); }
-    // The keys' DNSKEY records: two sets with the same identity make the same signatures.
-    const std::string& identity() const { return m_identity; }
-    std::size_t size() const { return m_views.size(); }
-    ldns_key_list* list() const { return m_list.get(); }
-
-private:
-    std::vector<ViewKeyPtr> m_views;  // declared first: destroyed after the list that holds them
-    KeyListPtr m_list;
-    std::string m_identity;
-};
+using namespace parts;
 
 // ---------------------------------------------------------------------------------------------
 // The zone as a tree of owners
@@ -133,22 +54,19 @@ struct RrsetKey {
     bool operator==(const RrsetKey&) const = default;
 };
 
-enum class OwnerKind {
-    Authoritative,  // the apex and ordinary data owners
-    Delegation,     // a zone cut below the apex (RFC 4034 4.1.2, RFC 4035 2.2)
-    Occluded,       // strictly below a zone cut: glue or occluded data (RFC 4035 2.2)
-};
-
 struct Rrset {
-    std::vector<ldns_rr*> rrs;         // owned by the arena in sign_zone
+    std::vector<ldns_rr*> rrs;         // owned by its Owner or by the arena in sign_zone
     const SignerSet* signers = nullptr;  // who signs it; null or empty for nobody
     // Its RRSIGs, made after all are planned: ldns records when faults edit them, otherwise
     // zone-file lines, made as the zone is written (and with a SignatureMemory, the lines of
     // the previous version when `reused`).
     std::vector<ldns_rr*> signatures;
-    std::vector<std::string> lines;
+    std::string rrsig_text;
     bool reused = false;
-    std::string wire;  // with a SignatureMemory: the RRset in canonical wire form
+    // With a SignatureMemory: its records as zone-file lines and the request lines they
+    // came from (indices into SignRequest::records).
+    std::string text;
+    std::vector<std::uint32_t> sources;
 
     bool will_be_signed() const { return signers && !signers->empty() && !rrs.empty(); }
 };
@@ -158,6 +76,9 @@ struct Owner {
     OwnerKind kind = OwnerKind::Authoritative;
     bool apex = false;
     std::map<RrsetKey, Rrset> rrsets;  // by type: a stable, deterministic order in the output
+    // Its records parsed from the request and its NSEC: freed as soon as the owner is written
+    // when nothing needs them afterwards, so the zone is not held as records and as text.
+    std::vector<RrPtr> records;
 
     bool has(ldns_rr_type type) const
     {
@@ -174,70 +95,14 @@ struct Owner {
 
 using OwnerMap = std::map<const ldns_rdf*, Owner, CanonicalNameLess>;
 
-// RRsets signed by the DNSKEY signers (the KSKs/CSKs): the apex DNSKEY RRset (RFC 4035 2.1)
-// and CDS/CDNSKEY, which must be signed by a key the parent's DS points to (RFC 7344 4.1).
 bool signed_by_dnskey_signers(const Owner& owner, std::uint16_t type)
 {
-    return owner.apex && (type == LDNS_RR_TYPE_DNSKEY || type == LDNS_RR_TYPE_CDS ||
-                          type == LDNS_RR_TYPE_CDNSKEY);
+    return parts::signed_by_dnskey_signers(owner.apex, type);
 }
 
-// Whether an RRset is authoritative data that gets RRSIGs (RFC 4035 2.2): everything at the
-// apex and at ordinary owners; at a zone cut only DS and NSEC; nothing below a cut.
 bool is_signed(const Owner& owner, std::uint16_t type)
 {
-    switch (owner.kind) {
-    case OwnerKind::Authoritative: return true;
-    case OwnerKind::Delegation: return type == LDNS_RR_TYPE_DS || type == LDNS_RR_TYPE_NSEC;
-    case OwnerKind::Occluded: return false;
-    }
-    return false;
-}
-
-// Parses one record; the text must name its owner absolutely, since ldns would otherwise
-// append the root silently and the owner would fall outside the zone without saying why.
-RrPtr parse_record(const std::string& text)
-{
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos || first != 0)
-        throw std::invalid_argument("invalid record '" + text + "': it must start with an absolute owner name");
-    const auto end = text.find_first_of(" \t", first);
-    const std::string owner_text = text.substr(0, end);
-    if (!ldns_dname_str_absolute(owner_text.c_str()))
-        throw std::invalid_argument("invalid record '" + text + "': owner '" + owner_text +
-                                    "' is not absolute (it must end with '.')");
-
-    ldns_rr* raw = nullptr;
-    const ldns_status status = ldns_rr_new_frm_str(&raw, text.c_str(), 0, nullptr, nullptr);
-    RrPtr rr(raw);
-    if (status != LDNS_STATUS_OK || !rr)
-        throw std::invalid_argument("invalid record '" + text + "': " + ldns_get_errorstr_by_id(status));
-    switch (ldns_rr_get_type(rr.get())) {
-    case LDNS_RR_TYPE_RRSIG:
-    case LDNS_RR_TYPE_NSEC:
-    case LDNS_RR_TYPE_NSEC3:
-    case LDNS_RR_TYPE_NSEC3PARAM:
-        throw std::invalid_argument("invalid record '" + text +
-                                    "': RRSIG and NSEC records are made by the signer");
-    default: break;
-    }
-    // Owner names compare and print in lower case (RFC 4034 6.2).
-    ldns_dname2canonical(ldns_rr_owner(rr.get()));
-    return rr;
-}
-
-// Sorts an RRset into canonical RR order (RFC 4034 6.3), drops duplicate RRs (RFC 2181 5)
-// and gives every member the lowest TTL found, since an RRset has one TTL (RFC 2181 5.2).
-void normalize_rrset(std::vector<ldns_rr*>& rrs)
-{
-    std::sort(rrs.begin(), rrs.end(),
-              [](const ldns_rr* a, const ldns_rr* b) { return ldns_rr_compare(a, b) < 0; });
-    rrs.erase(std::unique(rrs.begin(), rrs.end(),
-                          [](const ldns_rr* a, const ldns_rr* b) { return ldns_rr_compare(a, b) == 0; }),
-              rrs.end());
-    std::uint32_t ttl = ldns_rr_ttl(rrs.front());
-    for (const ldns_rr* rr : rrs) ttl = std::min(ttl, ldns_rr_ttl(rr));
-    for (ldns_rr* rr : rrs) ldns_rr_set_ttl(rr, ttl);
+    return parts::is_signed(owner.kind, type);
 }
 
 // Marks zone cuts and what lies beneath them (RFC 4035 2.2: NS RRsets at owners other than
@@ -265,20 +130,6 @@ void classify(OwnerMap& owners, const ldns_rdf* origin)
     for (Owner* owner : occluded) owner->kind = OwnerKind::Occluded;
 }
 
-// A type bitmap (RFC 4034 4.1.2, RFC 5155 3.2.1) listing `types`; nullptr when there are none
-// (an NSEC3 for an empty non-terminal has an empty bitmap, which ldns represents by leaving
-// the field out, as it does when it parses such a record).
-RdfPtr type_bitmap(const std::set<std::uint16_t>& types, ldns_rr_type denial_type)
-{
-    if (types.empty()) return nullptr;
-    std::vector<ldns_rr_type> list;
-    list.reserve(types.size());
-    for (std::uint16_t t : types) list.push_back(static_cast<ldns_rr_type>(t));
-    RdfPtr bitmap(ldns_dnssec_create_nsec_bitmap(list.data(), list.size(), denial_type));
-    if (!bitmap) throw std::runtime_error("ldns could not build a type bitmap");
-    return bitmap;
-}
-
 // The types present at an owner for its NSEC/NSEC3 bitmap. At a zone cut only NS and DS (and
 // the RRSIGs the parent holds there) are listed: "bits corresponding to any non-NS RRset for
 // which the parent is not authoritative MUST be clear" (RFC 4034 4.1.2, RFC 5155 3.2.1).
@@ -292,18 +143,6 @@ std::set<std::uint16_t> owner_types(const Owner& owner)
         types.insert(key.type);
     }
     return types;
-}
-
-// RRSIGs over one RRset with every key of the set (RFC 4034 3, RFC 4035 2.2).
-std::vector<RrPtr> sign_rrset(const std::vector<ldns_rr*>& rrs, const SignerSet& signers, RrsigMaker& maker)
-{
-    if (signers.empty() || rrs.empty()) return {};
-    try {
-        return maker.sign(rrs, signers.list());
-    } catch (const std::runtime_error& e) {
-        throw std::runtime_error(std::string(e.what()) + " (the " + rdf_to_string(ldns_rr_owner(rrs.front())) +
-                                 " RRset of type " + std::to_string(ldns_rr_get_type(rrs.front())) + ")");
-    }
 }
 
 // An RR type mnemonic ("A", "DNSKEY", "TYPE65534") as its number.
@@ -377,27 +216,6 @@ RdfPtr salt_rdf(const std::vector<std::uint8_t>& salt)
     RdfPtr rdf(ldns_rdf_new_frm_data(LDNS_RDF_TYPE_NSEC3_SALT, data.size(), data.data()));
     if (!rdf) throw std::bad_alloc();
     return rdf;
-}
-
-void push_rdf(ldns_rr* rr, RdfPtr rdf)
-{
-    if (!rdf) return;
-    if (!ldns_rr_push_rdf(rr, rdf.get())) throw std::bad_alloc();
-    rdf.release();  // the record owns it from here
-}
-
-// A record of `type` at `owner` with the given TTL and no RDATA yet.
-RrPtr new_record(ldns_rr_type type, const ldns_rdf* owner, std::uint32_t ttl)
-{
-    RrPtr rr(ldns_rr_new());
-    if (!rr) throw std::bad_alloc();
-    ldns_rr_set_type(rr.get(), type);
-    ldns_rr_set_class(rr.get(), LDNS_RR_CLASS_IN);
-    ldns_rr_set_ttl(rr.get(), ttl);
-    ldns_rdf* name = ldns_rdf_clone(owner);
-    if (!name) throw std::bad_alloc();
-    ldns_rr_set_owner(rr.get(), name);
-    return rr;
 }
 
 // NSEC3PARAM (RFC 5155 4): hash 1, flags 0, the iterations and salt. TTL 0, as BIND and
@@ -574,26 +392,10 @@ std::vector<SignJob> planned_jobs(OwnerMap& owners)
     return jobs;
 }
 
-// An RRset's key in a SignatureMemory: the owner in wire form (lower case since parsing) and
-// the type.
-std::string memory_id(const SignJob& job)
+// An owner's name in wire form (lower case since parsing): its key in a SignatureMemory.
+std::string owner_wire(const ldns_rdf* name)
 {
-    std::string id(reinterpret_cast<const char*>(ldns_rdf_data(job.owner)), ldns_rdf_size(job.owner));
-    id += static_cast<char>(job.type >> 8);
-    id += static_cast<char>(job.type & 0xff);
-    return id;
-}
-
-// The RRset in canonical wire form (RFC 4034 6.2, 6.3), TTL included: what its RRSIGs cover
-// apart from their own fields.
-std::string rrset_wire(const std::vector<ldns_rr*>& rrs)
-{
-    std::unique_ptr<ldns_buffer, decltype(&ldns_buffer_free)> buffer(ldns_buffer_new(256), &ldns_buffer_free);
-    if (!buffer) throw std::bad_alloc();
-    for (const ldns_rr* rr : rrs)
-        if (ldns_rr2buffer_wire_canonical(buffer.get(), rr, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK)
-            throw std::runtime_error("ldns could not encode a record of " + rdf_to_string(ldns_rr_owner(rr)));
-    return std::string(reinterpret_cast<const char*>(ldns_buffer_begin(buffer.get())), ldns_buffer_position(buffer.get()));
+    return std::string(reinterpret_cast<const char*>(ldns_rdf_data(name)), ldns_rdf_size(name));
 }
 
 // What one signing pass needs beyond the zone: the remembered signatures (null for a full
@@ -607,42 +409,69 @@ struct PassOptions {
 
 // The RRSIG lines `memory` holds for this RRset if they can stand: same records, same signers,
 // not due. Only reads the memory, so threads may call it together.
-const std::vector<std::string>* reusable(const SignatureMemory& memory, const std::string& id,
-                                         const std::string& wire, const SignerSet& signers)
+const std::string* reusable(const SignatureMemory& memory, const SignJob& job, const SignerSet& signers)
 {
-    const auto it = memory.rrsets.find(id);
-    if (it == memory.rrsets.end()) return nullptr;
-    const RememberedRrset& old = it->second;
-    if (memory.now >= old.due || old.wire != wire || memory.signer_sets[old.signers] != signers.identity()) return nullptr;
-    return &old.rrsigs;
+    const auto it = memory.owners.find(owner_wire(job.owner));
+    if (it == memory.owners.end()) return nullptr;
+    for (const RememberedRrset& old : it->second.rrsets) {
+        if (old.type != job.type || !old.has_rrsigs) continue;
+        if (memory.now >= old.due || old.text != job.rrset->text || memory.signer_sets[old.signers] != signers.identity())
+            return nullptr;
+        return &old.rrsigs;
+    }
+    return nullptr;
 }
 
-// Leaves in `memory` what this pass signed or kept, and the stats.
-void remember(SignatureMemory& memory, OwnerMap& owners)
+// The memory of one RRset of this pass; `old` is the owner's memory from the last version.
+RememberedRrset remember_rrset(SignatureMemory& memory, const SignRequest& request, const std::string& owner,
+                               const RrsetKey& key, Rrset& rrset, const RememberedOwner* old)
 {
-    const std::vector<SignJob> jobs = planned_jobs(owners);
-    std::unordered_map<std::string, RememberedRrset> next;
-    next.reserve(jobs.size());
-    memory.next_due.reset();
-    memory.stats = ResignStats{jobs.size(), 0, 0};
-    for (const SignJob& job : jobs) {
-        std::string id = memory_id(job);
-        Rrset& rrset = *job.rrset;
-        RememberedRrset entry;
-        if (rrset.reused) {
-            entry = std::move(memory.rrsets.at(id));
-            ++memory.stats.kept_rrsets;
-        } else {
-            entry.wire = std::move(rrset.wire);
-            entry.signers = memory.signer_set(rrset.signers->identity());
-            entry.due = memory.due(id, memory.now);
-            entry.rrsigs = std::move(rrset.lines);
-            ++memory.stats.signed_rrsets;
-        }
-        if (!memory.next_due || entry.due < *memory.next_due) memory.next_due = entry.due;
-        next.emplace(std::move(id), std::move(entry));
+    RememberedRrset entry{key.type, key.rr_class, {}, std::move(rrset.text), rrset.will_be_signed(), 0, {}, {}};
+    entry.sources.reserve(rrset.sources.size());
+    for (const std::uint32_t i : rrset.sources) entry.sources.push_back(request.records[i]);
+    if (!entry.has_rrsigs) return entry;
+    ++memory.stats.rrsets;
+    if (rrset.reused && old) {
+        for (const RememberedRrset& kept : old->rrsets)
+            if (kept.type == key.type && kept.has_rrsigs) {
+                entry.signers = kept.signers;
+                entry.due = kept.due;
+            }
+        ++memory.stats.kept_rrsets;
+    } else {
+        entry.signers = memory.signer_set(rrset.signers->identity());
+        entry.due = memory.due(rrset_id(owner, key.type), memory.now);
+        ++memory.stats.signed_rrsets;
     }
-    memory.rrsets = std::move(next);
+    entry.rrsigs = std::move(rrset.rrsig_text);
+    if (!memory.next_due || entry.due < *memory.next_due) memory.next_due = entry.due;
+    return entry;
+}
+
+// Leaves in `memory` the zone this pass wrote, piece by piece, and the stats.
+void remember(SignatureMemory& memory, const SignRequest& request, OwnerMap& owners)
+{
+    std::map<std::string, RememberedOwner, CanonicalWireLess> next;
+    memory.next_due.reset();
+    memory.stats = ResignStats{};
+    for (auto& [name, owner] : owners) {
+        std::string wire = owner_wire(name);
+        const auto old = memory.owners.find(wire);
+        RememberedOwner entry{owner.kind, owner.apex, {}};
+        entry.rrsets.reserve(owner.rrsets.size());
+        for (auto& [key, rrset] : owner.rrsets)
+            entry.rrsets.push_back(remember_rrset(memory, request, wire, key, rrset,
+                                                  old == memory.owners.end() ? nullptr : &old->second));
+        next.emplace_hint(next.end(), std::move(wire), std::move(entry));
+    }
+    memory.owners = std::move(next);
+    memory.stats.parsed_lines = request.records.size();
+    memory.lines = request.records;
+    memory.line_index.clear();
+    memory.line_index.reserve(request.records.size());
+    for (std::uint32_t i = 0; i < request.records.size(); ++i)
+        memory.line_index.emplace_back(line_hash(request.records[i]), i);
+    std::sort(memory.line_index.begin(), memory.line_index.end());
 }
 
 // Makes every planned RRSIG as an ldns record, on every core, for faults that edit them
@@ -665,18 +494,18 @@ void sign_into_records(OwnerMap& owners, std::vector<RrPtr>& arena, unsigned thr
 
 // The RRSIG lines of a planned RRset, as the zone is written: those `memory` holds when they
 // can stand, otherwise new ones. Only reads the memory, so threads may call it together.
-void make_rrsig_lines(const SignJob& job, SignatureMemory* memory, RrsigMaker& maker)
+void make_rrsig_lines(const SignJob& job, const SignatureMemory* memory, RrsigMaker& maker)
 {
     Rrset& rrset = *job.rrset;
     if (memory) {
-        rrset.wire = rrset_wire(rrset.rrs);
-        if (const auto* lines = reusable(*memory, memory_id(job), rrset.wire, *rrset.signers)) {
-            rrset.lines = *lines;
+        if (const std::string* lines = reusable(*memory, job, *rrset.signers)) {
+            rrset.rrsig_text = *lines;
             rrset.reused = true;
             return;
         }
     }
-    for (const RrPtr& sig : sign_rrset(rrset.rrs, *rrset.signers, maker)) rrset.lines.push_back(rr_to_string(sig.get()));
+    for (const RrPtr& sig : sign_rrset(rrset.rrs, *rrset.signers, maker))
+        (rrset.rrsig_text += rr_to_string(sig.get())) += '\n';
 }
 
 // Which record of a chain of `count` points where: next[i] is the index of the record after i,
@@ -729,7 +558,7 @@ void add_nsec_chain(OwnerMap& owners, const SignRequest& request, const ldns_rdf
         const RrsetKey key{LDNS_RR_TYPE_NSEC, LDNS_RR_CLASS_IN};
         Rrset& rrset = owner.rrsets[key];
         rrset.rrs.push_back(nsec.get());
-        signing.arena.push_back(std::move(nsec));
+        owner.records.push_back(std::move(nsec));
         signing.sign(owner, key, rrset);
     }
 }
@@ -882,15 +711,6 @@ std::vector<std::string> SignedZone::records() const
 
 namespace {
 
-RdfPtr zone_origin(const std::string& text)
-{
-    if (!ldns_dname_str_absolute(text.c_str())) throw std::invalid_argument("zone origin '" + text + "' must be absolute");
-    RdfPtr origin(ldns_dname_new_frm_str(text.c_str()));
-    if (!origin) throw std::invalid_argument("invalid zone origin '" + text + "'");
-    ldns_dname2canonical(origin.get());
-    return origin;
-}
-
 // The NSEC3 parameters of the chain (RFC 5155 3.1.3: a 16-bit iterations field; RFC 9276
 // recommends 0 and validators cap it); default ones for an NSEC zone. Also checks the
 // unsupported-algorithm fault's number, which must fit the algorithm field.
@@ -927,12 +747,14 @@ RdfPtr drop_target_of(const SignRequest& request, const ldns_rdf* origin)
     return target;
 }
 
-// Every record of the zone being signed: `arena` owns them, `owners` holds plain pointers.
+// Every record of the zone being signed: each owner owns its records from the request and its
+// NSEC, `arena` the others (NSEC3, NSEC3PARAM, RRSIGs that faults edit).
 struct ZoneRecords {
     std::vector<RrPtr> arena;
     OwnerMap owners;
 
-    void add(RrPtr rr, bool apex)
+    // `source`: the record's index in the request, kept when a SignatureMemory needs it.
+    void add(RrPtr rr, bool apex, std::optional<std::uint32_t> source = std::nullopt)
     {
         const ldns_rdf* name = ldns_rr_owner(rr.get());
         auto [it, inserted] = owners.try_emplace(name);
@@ -942,8 +764,10 @@ struct ZoneRecords {
         }
         const RrsetKey key{static_cast<std::uint16_t>(ldns_rr_get_type(rr.get())),
                            static_cast<std::uint16_t>(ldns_rr_get_class(rr.get()))};
-        it->second.rrsets[key].rrs.push_back(rr.get());
-        arena.push_back(std::move(rr));
+        Rrset& rrset = it->second.rrsets[key];
+        rrset.rrs.push_back(rr.get());
+        if (source) rrset.sources.push_back(*source);
+        it->second.records.push_back(std::move(rr));
     }
 };
 
@@ -970,12 +794,15 @@ std::vector<RrPtr> parse_records(const SignRequest& request, const ldns_rdf* ori
     return parsed;
 }
 
-void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf* origin, const Nsec3Params& params)
+void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf* origin, const Nsec3Params& params,
+                  bool keep_sources)
 {
-    zone.arena.reserve(request.records.size() * 3 + 8);
+
+    std::uint32_t index = 0;
     for (RrPtr& rr : parse_records(request, origin)) {
         const bool apex = ldns_dname_compare(ldns_rr_owner(rr.get()), origin) == 0;
-        zone.add(std::move(rr), apex);
+        zone.add(std::move(rr), apex, keep_sources ? std::optional(index) : std::nullopt);
+        ++index;
     }
     if (request.denial == scenario::Denial::Nsec3) {
         const std::vector<std::uint8_t> announced_salt =
@@ -994,49 +821,62 @@ void load_records(ZoneRecords& zone, const SignRequest& request, const ldns_rdf*
 void render_owner(const ldns_rdf* name, Owner& owner, const PassOptions& options, RrsigMaker& maker, std::string& out)
 {
     for (auto& [key, rrset] : owner.rrsets) {
-        for (const ldns_rr* rr : rrset.rrs) (out += rr_to_string(rr)) += '\n';
+        // With a memory the RRset's text is kept apart (and compared with the last version's).
+        std::string& records = options.memory ? rrset.text : out;
+        for (const ldns_rr* rr : rrset.rrs) (records += rr_to_string(rr)) += '\n';
+        if (options.memory) out += rrset.text;
         for (const ldns_rr* sig : rrset.signatures) (out += rr_to_string(sig)) += '\n';
         if (rrset.signatures.empty() && rrset.will_be_signed())
             make_rrsig_lines(SignJob{name, key.type, &rrset}, options.memory, maker);
-        for (const std::string& line : rrset.lines) (out += line) += '\n';
+        out += rrset.rrsig_text;
         // Only the memory needs the lines afterwards.
-        if (!options.memory) std::vector<std::string>().swap(rrset.lines);
+        if (!options.memory) std::string().swap(rrset.rrsig_text);
     }
+    // Nothing reads the owner's RRsets and records once it is written, unless the memory keeps
+    // the zone (its name, in one of the records, stays the owner's key; the map is not searched
+    // from here on).
+    if (options.memory) return;
+    owner.rrsets.clear();
+    std::vector<RrPtr>().swap(owner.records);
 }
 
 // The zone file, owners in canonical order (RFC 4034 6.1), signed as it is written. Blocks of
-// owners are signed and written on every core, each into its own text, then joined in order,
-// so the zone comes out the same whatever the number of threads; a block's text is freed as
-// soon as it is copied (blocks are large enough for the allocator to give their memory back),
-// so the zone is held about once.
+// owners are signed and written on every core, each into its own text, a few blocks per thread
+// at a time; each such wave is appended in order to the zone's text and its blocks freed
+// before the next, so the zone comes out the same whatever the number of threads and is held
+// once, not once in blocks and once joined. The text is reserved from the first wave's size
+// per owner, so it rarely grows (and is copied) as it fills.
 SignedZone sign_and_render(ZoneRecords& zone, const PassOptions& options)
 {
-    constexpr std::size_t kBlock = 1024;  // owners
+    constexpr std::size_t kBlock = 512;  // owners
     std::vector<OwnerMap::value_type*> owners;
     owners.reserve(zone.owners.size());
     for (auto& entry : zone.owners) owners.push_back(&entry);
-    std::vector<std::string> blocks((owners.size() + kBlock - 1) / kBlock);
-    std::vector<RrsigMaker> makers(thread_count(options.threads));
-    parallel_for(blocks.size(), options.threads, 1, [&](std::size_t b, unsigned worker) {
-        const std::size_t end = std::min(owners.size(), (b + 1) * kBlock);
-        for (std::size_t i = b * kBlock; i < end; ++i)
-            render_owner(owners[i]->first, owners[i]->second, options, makers[worker], blocks[b]);
-    });
-    std::size_t size = 0;
-    for (const std::string& block : blocks) size += block.size();
+    const std::size_t threads = thread_count(options.threads);
+    const std::size_t wave = kBlock * threads * 4;
+    std::vector<RrsigMaker> makers(threads);
     std::string text;
-    text.reserve(size);
-    for (std::string& block : blocks) {
-        text += block;
-        std::string().swap(block);
+    for (std::size_t first = 0; first < owners.size(); first += wave) {
+        const std::size_t last = std::min(owners.size(), first + wave);
+        std::vector<std::string> blocks((last - first + kBlock - 1) / kBlock);
+        parallel_for(blocks.size(), options.threads, 1, [&](std::size_t b, unsigned worker) {
+            const std::size_t end = std::min(last, first + (b + 1) * kBlock);
+            for (std::size_t i = first + b * kBlock; i < end; ++i)
+                render_owner(owners[i]->first, owners[i]->second, options, makers[worker], blocks[b]);
+        });
+        std::size_t size = 0;
+        for (const std::string& block : blocks) size += block.size();
+        if (first == 0) text.reserve(size + size / (last - first) * (owners.size() - last) * 21 / 20);
+        for (std::string& block : blocks) {
+            text += block;
+            std::string().swap(block);
+        }
+        // The records of the owners just written were freed in small pieces all over the
+        // heap, where free() leaves them; glibc gives such pages back only when asked. A zone
+        // of one wave is small: not worth the walk over the heap.
+        if (owners.size() > wave) ::malloc_trim(0);
     }
     return SignedZone(std::move(text));
-}
-
-// The signature-time rule of a request: its inception and expiration relative to `now`.
-std::string signature_rule(const SignRequest& request, TimePoint now)
-{
-    return std::to_string((now - request.inception).count()) + " " + std::to_string((request.expiration - now).count());
 }
 
 SignedZone sign_pass(const SignRequest& request, PassOptions options)
@@ -1053,7 +893,7 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
     const RdfPtr drop_target = drop_target_of(request, origin.get());
 
     ZoneRecords zone;
-    load_records(zone, request, origin.get(), params);
+    load_records(zone, request, origin.get(), params, options.memory != nullptr);
 
     // RRSIGs over every authoritative RRset (RFC 4035 2.2): the apex key sets by the DNSKEY
     // signers, everything else, DS and the denial records included, by the zone signers.
@@ -1077,7 +917,12 @@ SignedZone sign_pass(const SignRequest& request, PassOptions options)
     if (const auto& relabel = request.faults.relabel_algorithm)
         relabel_algorithm(zone.owners, origin.get(), static_cast<std::uint8_t>(*relabel));
     SignedZone out = sign_and_render(zone, options);
-    if (options.memory) remember(*options.memory, zone.owners);
+    if (options.memory) {
+        remember(*options.memory, request, zone.owners);
+        options.memory->shape = !has_faults(request.faults) && request.denial == scenario::Denial::Nsec
+                                    ? signing_shape(request, zone_signers, dnskey_signers)
+                                    : std::string();
+    }
     return out;
 }
 
@@ -1106,12 +951,13 @@ SignedZone sign_zone(const SignRequest& request, SignatureMemory& memory)
     // fault starting or ending) makes every kept signature wrong: both start from nothing.
     const std::string rule = signature_rule(request, memory.now);
     if (edits_signatures(request.faults) || rule != memory.rule) {
-        memory.rrsets.clear();
+        memory.forget();
         memory.rule = rule;
     }
     if (edits_signatures(request.faults)) {
         SignedZone zone = sign_pass(request, PassOptions{request.threads, true, nullptr});
         memory.rule.clear();
+        memory.forget();
         memory.next_due.reset();
         memory.stats = ResignStats{};
         return zone;

@@ -1579,6 +1579,103 @@ TEST_F(SignAtScale, TimeRuleChangeOrSignatureFaultsSignEverything)
     EXPECT_EQ(signer.last_stats().kept_rrsets, 0u);
 }
 
+// A signed zone's lines without its RRSIGs: the records and the NSEC chain, which a version
+// made from differences must write exactly as a full sign of the same request does.
+std::vector<std::string> without_rrsigs(const SignedZone& zone)
+{
+    std::vector<std::string> out;
+    for (const std::string& line : zone.records())
+        if (line.find("\tRRSIG\t") == std::string::npos) out.push_back(line);
+    return out;
+}
+
+// Signs with `signer` and checks, beyond sign_and_compare, that the records and NSEC chain are
+// those of a full sign byte for byte and how many request lines were parsed.
+class SignByDifferences : public SignAtScale {
+protected:
+    void step(const SignRequest& req, TimePoint now, std::size_t parsed, std::size_t signed_rrsets)
+    {
+        const SignedZone zone = m_signer.sign(req, now);
+        EXPECT_EQ(without_rrsigs(zone), without_rrsigs(sign_zone(req)));
+        sign_and_compare(m_again, req, now);  // the same request, signed by a second signer
+        const ParsedZone parsed_zone(zone);
+        const std::vector<std::string> failures = parsed_zone.verify_all(epoch(now));
+        EXPECT_TRUE(failures.empty()) << failures.front();
+        EXPECT_EQ(m_signer.last_stats().parsed_lines, parsed);
+        EXPECT_EQ(m_signer.last_stats().signed_rrsets, signed_rrsets);
+        EXPECT_EQ(m_signer.last_stats().kept_rrsets, m_signer.last_stats().rrsets - signed_rrsets);
+        EXPECT_LE(ldns_verify_zone(zone, now), 0);
+    }
+
+    IncrementalSigner m_signer{ResignPolicy{std::chrono::days(7), Seconds(0)}};
+    IncrementalSigner m_again{ResignPolicy{std::chrono::days(7), Seconds(0)}};
+};
+
+TEST_F(SignByDifferences, KeyEventsRecordsAndRefreshMatchAFullSign)
+{
+    m_signer.sign(m_request, m_now);
+    m_again.sign(m_request, m_now);
+    const std::size_t lines = m_request.records.size();
+
+    // A ZSK published: only its line is parsed, only the DNSKEY RRset signed.
+    const Key next = Key::generate(kOrigin, Algorithm::ECDSAP256SHA256, kFlagZone);
+    SignRequest req = at_time(m_later);
+    req.records.push_back(next.dnskey_rr(3600));
+    step(req, m_later, 1, 1);
+
+    // The new ZSK signs: other keys, so the whole request is parsed and all but the DNSKEY
+    // RRset signed anew.
+    req.zone_signers = {&next};
+    step(req, m_later, lines + 1, m_signer.last_stats().rrsets - 1);
+
+    // A new name (its A RRset, its NSEC, the NSEC before it), a name removed (the NSEC before
+    // it), a type added at a name (the RRset and the name's NSEC), a new SOA serial.
+    req.records.push_back("host10a.example.com. 300 IN A 192.0.2.99");
+    step(req, m_later, 1, 3);
+    std::erase(req.records, std::string("host5.example.com. 300 IN A 10.0.0.5"));
+    step(req, m_later, 1, 1);
+    req.records.push_back("host7.example.com. 300 IN TXT \"seven\"");
+    step(req, m_later, 1, 2);
+    req.records.front() = "example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2027030101 3600 900 1209600 300";
+    step(req, m_later, 2, 1);
+
+    // Glue below the delegation: written, not signed, no NSEC of its own.
+    req.records.push_back("ns2.sub.example.com. 3600 IN A 192.0.2.54");
+    step(req, m_later, 1, 0);
+
+    // A record's second line at another TTL: the RRset takes the lower TTL and is signed again.
+    req.records.push_back("host7.example.com. 60 IN A 10.0.0.8");
+    step(req, m_later, 1, 1);
+
+    // The refresh: every RRset reached its age; nothing parsed.
+    const TimePoint refresh = m_later + std::chrono::days(7);
+    SignRequest later = req;
+    later.inception = refresh - std::chrono::hours(1);
+    later.expiration = refresh + std::chrono::days(14);
+    step(later, refresh, 0, m_signer.last_stats().rrsets);
+}
+
+TEST_F(SignByDifferences, DelegationChangesAndBadLinesParseTheWholeRequest)
+{
+    m_signer.sign(m_request, m_now);
+    m_again.sign(m_request, m_now);
+    SignRequest req = at_time(m_later);
+    const std::size_t lines = req.records.size();
+
+    // A new delegation moves the zone's cuts: host3 and what is below it leave the chain.
+    req.records.push_back("host3.example.com. 3600 IN NS ns1.example.com.");
+    step(req, m_later, lines + 1, 1);
+
+    // A line that does not parse: the same error as a full sign, and the signer goes on.
+    SignRequest bad = req;
+    bad.records.push_back("host9.example.com. 300 IN A not-an-address");
+    EXPECT_THROW(m_signer.sign(bad, m_later), std::invalid_argument);
+    bad.records.back() = "host9.example.org. 300 IN A 192.0.2.1";
+    EXPECT_THROW(m_signer.sign(bad, m_later), std::invalid_argument);
+    req.records.push_back("host9.example.com. 300 IN AAAA 2001:db8::9");
+    step(req, m_later, 1, 2);
+}
+
 
 // A lab's runner signs inside the PID namespace it made, where Linux starts no thread
 // (clone(2): CLONE_THREAD after unshare(CLONE_NEWPID) is EINVAL): the loop must still run whole.
