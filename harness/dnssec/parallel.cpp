@@ -1,5 +1,7 @@
 #include "dnssec/parallel.hpp"
 
+#include "core/kept_threads.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -40,6 +42,8 @@ void parallel_for(std::size_t count, unsigned threads, std::size_t block,
     };
     if (workers <= 1) {
         work(0);
+    } else if (run_on_kept_threads(static_cast<unsigned>(workers), work)) {
+        // Done on the threads kept for this (core/kept_threads.hpp), as inside a lab.
     } else {
         // The calling thread works too, as worker 0; the others join when the vector goes.
         std::vector<std::jthread> pool;

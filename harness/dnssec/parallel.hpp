@@ -1,8 +1,9 @@
 // Work spread over threads for the signer: a loop whose iterations are independent, run on
 // every core. Iterations write only their own result slot, so what a caller builds from the
-// slots afterwards does not depend on the number of threads. Where the process may not start
-// threads, the caller does all the work: a lab's runner lives in the PID namespace it made
-// with unshare(CLONE_NEWPID), and Linux refuses CLONE_THREAD there (clone(2), EINVAL).
+// slots afterwards does not depend on the number of threads. The work runs on the threads the
+// process keeps (core/kept_threads.hpp: a lab's runner starts them before it enters its PID
+// namespace, where Linux starts no new thread), or else on threads started for the loop; where
+// neither is possible the caller does all the work.
 #pragma once
 
 #include <cstddef>

@@ -3,6 +3,7 @@
 #include "lab/namespace.hpp"
 
 #include "core/error.hpp"
+#include "core/kept_threads.hpp"
 #include "core/unique_fd.hpp"
 
 #include <cerrno>
@@ -152,6 +153,9 @@ void enter_isolated_namespaces()
     int flags = CLONE_NEWNET | CLONE_NEWPID;
     if (uid != 0) flags |= CLONE_NEWUSER;
 
+    // Threads for the signer, while they can still start (core/kept_threads.hpp). Not with a user
+    // namespace: unshare(CLONE_NEWUSER) wants a process of one thread.
+    if (uid == 0) start_kept_threads();
     g_own_pid_namespace = ::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
     if (::unshare(flags) != 0) {
         int err = errno;
