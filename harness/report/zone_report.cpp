@@ -21,7 +21,8 @@ std::string counts_text(const ZoneSummary& zones)
 std::string first_said(const ZoneResolverFailures& r)
 {
     std::string out = r.what;
-    if (!r.ede_text.empty()) out += " (" + r.ede_text + ")";
+    // Unbound's EDE text is its reason; say it once.
+    if (!r.ede_text.empty() && r.ede_text != r.reason) out += " (" + r.ede_text + ")";
     if (!r.reason.empty()) out += ": " + r.reason;
     return out;
 }
@@ -62,14 +63,13 @@ std::string zones_markdown(const ZoneSummary& zones)
     if (!zones.large) return {};
     std::string out = fmt::format("### Failing zones\n\n{}.\n\n", counts_text(zones));
     if (zones.failing.empty()) return out;
-    out += "| zone | resolver | failing | failing probes | first failure | reason |\n";
+    out += "| zone | resolver | failing | failing probes | first failure | its reason |\n";
     out += "| --- | --- | --- | --- | --- | --- |\n";
     for (const auto& z : zones.failing)
         for (const auto& r : z.resolvers)
             out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", markdown_cell(z.zone), markdown_cell(r.resolver),
                                spans_text(r.spans, "end (still failing)"), r.failing_probes,
-                               markdown_cell(r.what + (r.ede_text.empty() ? "" : " (" + r.ede_text + ")")),
-                               markdown_cell(r.reason));
+                               markdown_cell(r.what), markdown_cell(r.reason));
     return out + "\n";
 }
 

@@ -19,9 +19,11 @@ std::string expectation_text(const Expectation& e)
     if (e.kind == Kind::FailingZones) {
         const std::string where = e.resolver.empty() ? "" : " on " + e.resolver;
         if (e.failing_zones.empty()) return "no zone fails" + where;
-        const std::size_t n = e.failing_zones.size();
+        // The zones themselves while few, else the first three and a count.
+        const std::size_t n = e.failing_zones.size(), shown = n > 4 ? 3 : n;
+        const std::vector<std::string> first(e.failing_zones.begin(), e.failing_zones.begin() + shown);
         return fmt::format("exactly {} zone{} fail{}{}: {}{}", n, n == 1 ? "" : "s", n == 1 ? "s" : "", where,
-                           e.failing_zones.front(), n == 1 ? "" : fmt::format(" .. {}", e.failing_zones.back()));
+                           join(first, ", "), n > shown ? fmt::format(" and {} more", n - shown) : "");
     }
     std::string out = e.query ? e.query->text() : "every query";
     out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;

@@ -139,6 +139,8 @@ TEST(ZoneSummary, TerminalCapsTheListAndJsonKeepsEveryZone)
     EXPECT_NE(terminal.str().find("  and 10 more zones failed; see the JSON report\n"), std::string::npos);
     EXPECT_EQ(json_report(sc, record, summary)["zones"]["failing"].size(), 40u);
     EXPECT_TRUE(summary.expectations[0].verdict.pass) << summary.expectations[0].verdict.detail;
+    EXPECT_EQ(summary.expectations[0].verdict.expectation->text,
+              "exactly 40 zones fail: zz1.com., zz10.com., zz11.com. and 37 more");
 }
 
 TEST(ZoneSummary, SmallRunShowsNoZoneSection)
@@ -168,7 +170,7 @@ TEST(ZoneSummary, FailingZonesFailureNamesMissingAndUnexpectedZones)
                              "zz21.com., zz22.com., zz23.com., zz24.com. and 6 more");
     EXPECT_TRUE(summary.expectations[1].verdict.pass) << summary.expectations[1].verdict.detail;
     EXPECT_FALSE(summary.expectations[2].verdict.pass);
-    EXPECT_EQ(summary.expectations[0].verdict.expectation->text, "exactly 3 zones fail: zz1.com. .. zz3.com.");
+    EXPECT_EQ(summary.expectations[0].verdict.expectation->text, "exactly 3 zones fail: zz1.com., zz2.com., zz3.com.");
     EXPECT_EQ(summary.expectations[1].verdict.expectation->text, "no zone fails on other");
 }
 
