@@ -4,6 +4,7 @@
 #include "report/outcome_summary.hpp"
 #include "report/population.hpp"
 #include "report/predicted.hpp"
+#include "report/zone_summary.hpp"
 #include "scenario/names.hpp"
 #include "scenario/population.hpp"
 
@@ -50,7 +51,8 @@ std::string to_string(Expectation::Kind kind)
                                                               {Kind::FailureWindow, "failure-window"},
                                                               {Kind::PredictedWindows, "predicted-windows"},
                                                               {Kind::Monitor, "monitor"},
-                                                              {Kind::ShareFailing, "share-failing"}};
+                                                              {Kind::ShareFailing, "share-failing"},
+                                                              {Kind::FailingZones, "failing-zones"}};
     return name_of(kNames, kind);
 }
 
@@ -216,6 +218,8 @@ std::vector<Verdict> evaluate(const scenario::Scenario& sc, const PredictionComp
             out.push_back(judge_predicted_windows(exp, comparison, observations));
         else if (exp.kind == Expectation::Kind::ShareFailing)
             out.push_back(judge_share_failing(sc, exp, observations));
+        else if (exp.kind == Expectation::Kind::FailingZones)
+            out.push_back(judge_failing_zones(sc, exp, observations));
         else if (exp.kind == Expectation::Kind::Monitor)
             out.push_back({&exp, false, 0, "judged by the monitors' lead times (report/monitor_leads.hpp)", ""});
         else

@@ -780,7 +780,15 @@ std::string timeline_svg(const scenario::Scenario& sc, const runner::RunRecord& 
     lanes.keys(key_lanes(sc, record), summary.quiet_ancestors);
     lanes.predicted(summary.comparison);
     lanes.monitors(summary.monitors);
-    lanes.resolvers(series_of(sc, record.observations), summary.kinds.kinds);
+    auto series = series_of(sc, record.observations);
+    // A large run (report/zone_summary.hpp) draws only the lanes of queries that failed somewhere:
+    // a portfolio's thousand healthy names would bury them.
+    if (summary.zones.large)
+        std::erase_if(series, [&](const Series& s) {
+            return std::none_of(summary.windows.begin(), summary.windows.end(),
+                                [&](const FailureWindow& w) { return w.query == s.query; });
+        });
+    lanes.resolvers(std::move(series), summary.kinds.kinds);
 
     // Bottom to top: lane backgrounds, grid and axis, failure bands, the lanes' marks, outlines,
     // event markers.

@@ -6,6 +6,7 @@
 #include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
 #include "report/predicted.hpp"
+#include "report/zone_report.hpp"
 #include "scenario/names.hpp"
 
 namespace rollsim::report {
@@ -50,6 +51,16 @@ json observation_json(const scenario::Scenario& sc, const runner::Observation& o
     // A cold daemon (cache: cold); absent for the others, whose kind says what they keep.
     if (scenario::is_daemon(o.kind) && !o.warm()) j["cache"] = "cold";
     return j;
+}
+
+// Every probe result; a large run's failing ones only (report/zone_summary.hpp): its healthy
+// results would make the report hundreds of megabytes (docs/report-format.md, "Large runs").
+json observations_json(const scenario::Scenario& sc, const runner::RunRecord& record, const RunSummary& summary)
+{
+    json out = json::array();
+    for (const auto& o : record.observations)
+        if (!summary.zones.large || o.failed()) out.push_back(observation_json(sc, o));
+    return out;
 }
 
 json event_json(const runner::EventRecord& e)
@@ -161,7 +172,7 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     out["events"] = array_of(record.events, event_json);
     out["key_changes"] = array_of(record.key_changes, key_change_json);
     out["parent_agent"] = array_of(record.parent_agent, agent_json);
-    out["observations"] = array_of(record.observations, [&](const auto& o) { return observation_json(sc, o); });
+    out["observations"] = observations_json(sc, record, summary);
     out["failure_windows"] = array_of(summary.windows, window_json);
     out["first_failure_s"] = summary.first_failure ? json(summary.first_failure->start.count()) : json(nullptr);
     // The rollover lint's predicted failure windows (empty without a rollover: block).
@@ -173,6 +184,11 @@ json json_report(const scenario::Scenario& sc, const runner::RunRecord& record, 
     // Only when more than one daemon kind was asked: a one-kind report stays as it was.
     if (!summary.kinds.empty()) out["kind_differences"] = kinds_json(summary.kinds);
     if (!summary.populations.empty()) out["populations"] = populations_json(summary.populations);
+    // A large run (report/zone_summary.hpp): which zones failed, when.
+    if (summary.zones.large) {
+        out["zones"] = zones_json(summary.zones);
+        out["observations_left_out"] = record.observations.size() - out["observations"].size();
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/predicted.hpp"
+#include "report/zone_report.hpp"
 
 #include <sstream>
 
@@ -42,6 +43,16 @@ std::string window_lines(const scenario::Scenario& sc, const std::vector<Failure
         if (!w.reason.empty()) out += fmt::format("    reason: {}\n", w.reason);
     }
     return out;
+}
+
+// A large run (report/zone_summary.hpp): its failing zones, at most kZonesListed of them, in
+// place of every window.
+std::string failure_lines(const scenario::Scenario& sc, const RunSummary& summary,
+                          const std::vector<FailureWindow>& windows)
+{
+    if (!summary.zones.large) return window_lines(sc, windows);
+    const std::string text = zones_terminal(summary.zones);
+    return text.substr(text.find_first_not_of('\n'));
 }
 
 // The rollover lint's predicted windows and how the observed ones paired with them; empty when
@@ -133,7 +144,7 @@ void expectation_case(pugi::xml_node suite, const scenario::Scenario& sc, const 
             fmt::format("{}:{}: expected {}\n{}\nobserved ({} probe results): {}\n", sc.file, e.loc.line, e.text,
                         v.detail, v.matched, r.observed));
     // GitLab shows only a testcase's own output: repeat the windows where they matter.
-    std::string text = window_lines(sc, r.windows);
+    std::string text = failure_lines(sc, summary, r.windows);
     if (e.kind == scenario::Expectation::Kind::PredictedWindows) text += prediction_lines(sc, summary.comparison);
     if (e.kind == scenario::Expectation::Kind::Monitor) text += monitors_terminal(summary);
     tc.append_child("system-out").text().set(xml_safe(text).c_str());
@@ -145,7 +156,7 @@ std::string suite_output(const scenario::Scenario& sc, const runner::RunRecord& 
     std::string out = fmt::format("{} ({})\nvirtual time {} + {}; {} zones on {} NSD servers; {} probe results\n",
                                   sc.name, sc.file, format_time(sc.start), format_duration(sc.duration),
                                   sc.zones.size(), summary.servers, summary.probe_results);
-    out += window_lines(sc, summary.windows);
+    out += failure_lines(sc, summary, summary.windows);
     out += prediction_lines(sc, summary.comparison);
     out += monitors_terminal(summary);
     if (!record.parent_agent.empty()) {

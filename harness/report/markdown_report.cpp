@@ -7,6 +7,7 @@
 #include "report/monitor_report.hpp"
 #include "report/outcome_text.hpp"
 #include "report/predicted.hpp"
+#include "report/zone_report.hpp"
 
 #include <string_view>
 
@@ -165,7 +166,8 @@ std::string markdown_report(const scenario::Scenario& sc, const runner::RunRecor
     out += fmt::format("{} — {} of {} expectations held, {} failure window(s)\n\n", code(sc.file),
                        summary.expectations_passed, summary.expectations.size(), summary.windows.size());
     out += facts(sc, summary);
-    out += windows_table(summary);
+    // A large run's zones stand in for its windows, one row per query and resolver.
+    out += summary.zones.large ? zones_markdown(summary.zones) : windows_table(summary);
     out += predictions_table(sc, summary.comparison);
     out += agent_table(record);
     out += kinds_markdown(summary.kinds);

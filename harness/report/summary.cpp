@@ -58,6 +58,7 @@ RunSummary summarize(const scenario::Scenario& sc, const std::vector<rollover::P
     out.windows = failure_windows(record.observations);
     if (!out.windows.empty()) out.first_failure = out.windows.front();
     out.failure_groups = group_failures(sc, record.events, out.windows);
+    out.zones = zone_summary(sc, out.windows);
     out.quiet_ancestors = quiet_ancestors(sc, record, out.failure_groups);
     out.predicted = predicted_entries(sc, predicted);
     out.comparison = compare_predictions(sc, predicted, out.windows, record.observations);

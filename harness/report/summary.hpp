@@ -12,6 +12,7 @@
 #include "report/population.hpp"
 #include "report/monitor_leads.hpp"
 #include "report/predicted.hpp"
+#include "report/zone_summary.hpp"
 #include "rollover/planner.hpp"
 #include "runner/observation.hpp"
 #include "scenario/model.hpp"
@@ -47,6 +48,9 @@ struct RunSummary {
     std::vector<MonitorSummary> monitors;         // each monitor's lead over each group, in the scenario's order
     KindDifferences kinds;                        // where resolver kinds differ; empty with one daemon kind
     std::vector<PopulationShares> populations;    // each population's share failing over time (report/population.hpp)
+    // Which zones failed, when (report/zone_summary.hpp); the formats show it in place of their
+    // per-name tables when zones.large.
+    ZoneSummary zones;
 
     // Implicit ancestors (zones the lab added above the scenario's own, scenario::ZoneSpec::
     // implicit) to which nothing happened: no event, no key change and no failure window of

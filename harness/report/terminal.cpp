@@ -7,6 +7,7 @@
 #include "report/monitor_report.hpp"
 #include "report/outcome_summary.hpp"
 #include "report/outcome_text.hpp"
+#include "report/zone_report.hpp"
 
 #include <fmt/format.h>
 
@@ -43,9 +44,22 @@ void print_parent_agent(std::ostream& out, const runner::RunRecord& record, cons
     }
 }
 
+void print_first_failure(std::ostream& out, const scenario::Scenario& sc, const RunSummary& summary)
+{
+    if (const auto& first = summary.first_failure)
+        out << fmt::format("  first failure at {} ({}): {} {}\n", format_offset(first->start),
+                           format_time(sc.start + first->start), first->resolver, first->query.text());
+}
+
+// A large run (report/zone_summary.hpp) lists its failing zones instead of its groups of windows.
 void print_windows(std::ostream& out, const scenario::Scenario& sc, const RunSummary& summary,
                    const TerminalStyle& style)
 {
+    if (summary.zones.large) {
+        out << zones_terminal(summary.zones);
+        print_first_failure(out, sc, summary);
+        return;
+    }
     out << "\nFailure windows\n";
     if (summary.windows.empty()) out << "  none: every probe of every resolver succeeded\n";
     for (const auto& g : summary.failure_groups) {
@@ -56,9 +70,7 @@ void print_windows(std::ostream& out, const scenario::Scenario& sc, const RunSum
             if (!w.reason.empty()) out << fmt::format("    {:<6} {:<28} {}\n", "", "", w.reason);
         }
     }
-    if (const auto& first = summary.first_failure)
-        out << fmt::format("  first failure at {} ({}): {} {}\n", format_offset(first->start),
-                           format_time(sc.start + first->start), first->resolver, first->query.text());
+    print_first_failure(out, sc, summary);
 }
 
 // Green for a pairing that agrees, yellow for a worst case no cache could straddle, red otherwise.

@@ -1,8 +1,10 @@
 // Expectations (scenario/parser.hpp): outcome windows, otherwise, no-failures, failure-window
 // with its bounds, predicted-windows, each with the query, resolver and span it covers, and the
 // text reports show for it.
+#include "dns/names.hpp"
 #include "scenario/parse.hpp"
 #include "scenario/parser.hpp"
+#include "scenario/pattern.hpp"
 #include "scenario/text.hpp"
 
 namespace rollsim::scenario {
@@ -14,6 +16,15 @@ std::string expectation_text(const Expectation& e)
     if (e.kind == Kind::Otherwise) return "otherwise: " + outcome;
     if (e.kind == Kind::PredictedWindows) return "failure windows match the rollover lint's predicted windows";
     if (e.kind == Kind::Monitor) return detail::monitor_expectation_text(e);
+    if (e.kind == Kind::FailingZones) {
+        const std::string where = e.resolver.empty() ? "" : " on " + e.resolver;
+        if (e.failing_zones.empty()) return "no zone fails" + where;
+        // The zones themselves while few, else the first three and a count.
+        const std::size_t n = e.failing_zones.size(), shown = n > 4 ? 3 : n;
+        const std::vector<std::string> first(e.failing_zones.begin(), e.failing_zones.begin() + shown);
+        return fmt::format("exactly {} zone{} fail{}{}: {}{}", n, n == 1 ? "" : "s", n == 1 ? "s" : "", where,
+                           join(first, ", "), n > shown ? fmt::format(" and {} more", n - shown) : "");
+    }
     std::string out = e.query ? e.query->text() : "every query";
     out += e.resolver.empty() ? " on every resolver" : " on " + e.resolver;
     if (e.from) out += " from " + format_offset(*e.from);
@@ -160,7 +171,8 @@ Expectation Parser::parse_expectation(const YAML::Node& node, std::optional<Sour
         e.id = scalar(*id);
         if (e.id.empty()) fail(loc(*id), "id is empty; name the expectation, e.g. 'id: ds-removed-too-early'");
     }
-    if (!parse_standalone(e, f, otherwise_seen) && !parse_monitor_expectation(e, f) && !parse_share_failing(e, f)) {
+    if (!parse_standalone(e, f, otherwise_seen) && !parse_monitor_expectation(e, f) && !parse_share_failing(e, f) &&
+        !parse_failing_zones(e, f)) {
         parse_kind(e, f);
         parse_scope(e, f);
     }
@@ -223,6 +235,53 @@ bool Parser::parse_share_failing(Expectation& e, const Fields& f)
             fail(loc(*r), fmt::format("share-failing applies to a population; '{}' is one resolver (give it "
                                       "population: N, or use no-failures or failure-window)", e.resolver));
     return true;
+}
+
+// failing-zones: none, one name or pattern, or a list of them ("shop{1..40}.com."), optionally at
+// one resolver: the zones that must fail, and no other. False for any other kind.
+bool Parser::parse_failing_zones(Expectation& e, const Fields& f)
+{
+    const Field* z = f.find("failing-zones");
+    if (!z) return false;
+    only_fields(f, "failing-zones", kFailingZonesFields);
+    e.kind = Expectation::Kind::FailingZones;
+    if (const Field* r = f.find("resolver")) e.resolver = resolver_ref(*r)->name;
+    if (!z->value.IsSequence() && scalar(*z) == "none") return true;
+    e.failing_zones = failing_zone_list(*z);
+    return true;
+}
+
+// The zones a failing-zones: value names, each a zone of the scenario that holds a probed name
+// (a zone holding none cannot fail), none named twice; sorted.
+std::vector<std::string> Parser::failing_zone_list(const Field& f) const
+{
+    std::vector<Field> items;
+    if (!f.value.IsSequence()) items.push_back(f);
+    for (std::size_t i = 0; f.value.IsSequence() && i < f.value.size(); ++i) items.push_back({f.name, f.key, f.value[i]});
+    if (items.empty())
+        fail(loc(f), "failing-zones is an empty list; write 'failing-zones: none' to expect that no zone fails");
+    std::set<std::string> probed;
+    for (const auto& q : m_scenario.probes.queries)
+        if (const ZoneSpec* holder = m_scenario.zone_holding(q.qname)) probed.insert(holder->name);
+    std::set<std::string> zones;
+    for (const auto& item : items) {
+        const std::string text = scalar(item);
+        PatternExpansion names = expand_pattern(text);
+        if (!names.error.empty()) fail(loc(item), fmt::format("failing-zones: {}", names.error));
+        for (const auto& name : names.names) {
+            const auto n = dns::normalise_name(name, "", false);
+            if (!n.error.empty()) fail(loc(item), fmt::format("bad zone name '{}' in failing-zones: {}", name, n.error));
+            if (!m_all_zones.count(n.name))
+                fail(loc(item), fmt::format("zone {} is not in the scenario{}", n.name,
+                                            suggest(n.name, std::vector<std::string>(m_all_zones.begin(), m_all_zones.end()), false)));
+            if (!probed.count(n.name))
+                fail(loc(item), fmt::format("zone {} holds no probed name, so it cannot fail; probe a name in it "
+                                            "(probes.names) or leave it out of failing-zones", n.name));
+            if (!zones.insert(n.name).second)
+                fail(loc(item), fmt::format("zone {} is named twice in failing-zones; name each zone once", n.name));
+        }
+    }
+    return {zones.begin(), zones.end()};
 }
 
 // The kind: outcome (a window), no-failures or failure-window; one per expectation.

@@ -422,7 +422,9 @@ struct Expectation {
     // Monitor: the monitor's lead over every failure group (report/monitor_leads.hpp).
     // ShareFailing: the largest share of a population's members failing at once
     //   (report/population.hpp) is at least share_at_least, or at most share_at_most, percent.
-    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows, Monitor, ShareFailing };
+    // FailingZones: the zones with a failing probe result at the resolver (every resolver when
+    //   unnamed) are exactly failing_zones (report/zone_summary.hpp).
+    enum class Kind { Window, Otherwise, NoFailures, FailureWindow, PredictedWindows, Monitor, ShareFailing, FailingZones };
     Kind kind = Kind::Window;
     std::optional<Query> query;            // nullopt = every probed query
     std::string resolver;                  // empty = every resolver
@@ -441,6 +443,7 @@ struct Expectation {
     std::optional<Seconds> warns_before, crit_before;
     bool misses = false;
     std::optional<int> share_at_least, share_at_most;  // ShareFailing: percent, 0..100
+    std::vector<std::string> failing_zones;  // FailingZones: sorted; empty = none
     SourceLoc loc;
     std::string text;  // the expectation as written, for reports
     // The author's name for it (`id:`), unique in the file; empty = named by its text. What CI

@@ -86,10 +86,11 @@ constexpr std::string_view kExpectFields[] = {"query",          "resolver",     
                                               "outcome",        "ede",            "otherwise",     "no-failures",
                                               "failure-window", "starts-between", "lasts-between", "predicted-windows",
                                               "id",             "monitor",        "warns-before",  "crit-before",
-                                              "misses",         "kind",           "share-failing"};
+                                              "misses",         "kind",           "share-failing", "failing-zones"};
 // What each kind of expectation takes (the kind's own field first).
 constexpr std::string_view kNoFailuresFields[] = {"no-failures", "query", "resolver", "from", "until", "id", "kind"};
 constexpr std::string_view kShareFailingFields[] = {"share-failing", "resolver", "query", "from", "until", "id"};
+constexpr std::string_view kFailingZonesFields[] = {"failing-zones", "resolver", "id"};
 constexpr std::string_view kMonitorExpectFields[] = {"monitor", "warns-before", "crit-before", "misses", "id"};
 // A monitor (monitors.cpp).
 constexpr std::string_view kMonitorFields[] = {"kind",  "command", "every",    "timeout", "zone",
@@ -386,6 +387,8 @@ private:
     void check_placeholders(const Field& command) const;
     bool parse_monitor_expectation(Expectation& e, const Fields& f) const;
     bool parse_share_failing(Expectation& e, const Fields& f);
+    bool parse_failing_zones(Expectation& e, const Fields& f);
+    std::vector<std::string> failing_zone_list(const Field& f) const;
 
     // -- expectations (expectations.cpp)
     void parse_expectations(const Field& f);
