@@ -174,3 +174,23 @@ TEST(PortfolioScenario, PatternErrorsNameTheKeyOrValue)
               "6:19: 'www.s{1..2.com. A' has an unmatched brace; a pattern holds one range such as {1..100}, e.g. "
               "shop{1..100}.example.");
 }
+
+TEST(PortfolioScenario, MonitorZonesAndEventsOnSomeZonesOfAPattern)
+{
+    const Scenario sc = parse(R"(zones:
+  shop{1..5}.com.: {}
+probes: { names: [www.shop1.com. A] }
+monitors:
+  health: { kind: rollsim-health, zones: ["shop{2..3}.com.", com.] }
+timeline:
+  - at: +1d
+    do: stop-signer
+    zone: shop{4..5}.com.
+)");
+    ASSERT_EQ(sc.monitors.size(), 1u);
+    EXPECT_EQ(sc.monitors[0].zones, (std::vector<std::string>{"shop2.com.", "shop3.com.", "com."}));
+    ASSERT_EQ(sc.timeline.size(), 2u);
+    EXPECT_EQ(sc.timeline[0].zone, "shop4.com.");
+    EXPECT_EQ(sc.timeline[1].zone, "shop5.com.");
+    EXPECT_EQ(sc.timeline[1].action, ActionKind::StopSigner);
+}
