@@ -91,9 +91,10 @@ void check_rolled_key(const ZoneSpec& z, const RolloverSpec& r)
 
 // A key is rolled by one rollover (a repeating one rolls each generation once); a turn-secure
 // or turn-insecure rollover is its zone's only one.
-void check_not_rolled_twice(const std::vector<RolloverSpec>& earlier, const RolloverSpec& r)
+void check_not_rolled_twice(const Scenario& sc, const std::vector<std::size_t>& earlier, const RolloverSpec& r)
 {
-    for (const auto& other : earlier) {
+    for (const std::size_t i : earlier) {
+        const RolloverSpec& other = sc.rollovers[i];
         const bool turn = r.key.empty() || other.key.empty();
         if (other.zone == r.zone && (turn || other.key == r.key))
             fail(r.loc, turn ? fmt::format("zone {} is already changed by the rollover at line {}; a turn-secure or "
@@ -107,12 +108,12 @@ void check_not_rolled_twice(const std::vector<RolloverSpec>& earlier, const Roll
 
 // Adds a planned rollover to the scenario: its spec, its successors to its zone (at once, so
 // that the next rollover, or the next generation, finds the key it rolls), its steps to `out`.
-void add_plan(Scenario& sc, rollover::RolloverPlan plan, Expansion& out)
+void add_plan(Scenario& sc, ZoneSpec& zone, rollover::RolloverPlan plan, Expansion& out)
 {
     sc.rollovers.push_back(*plan.spec);
     plan.spec = &sc.rollovers.back();
     const RolloverSpec& r = *plan.spec;
-    ZoneSpec& zone = zone_of(sc, r.zone);
+    out.rollovers_of_zone[r.zone].push_back(sc.rollovers.size() - 1);
     zone.keys.insert(zone.keys.end(), plan.new_keys.begin(), plan.new_keys.end());
     for (auto& ev : plan.events()) {
         out.times.push_back({ev.at, r.loc, fmt::format("a step of the {} rollover", to_string(r.method))});
@@ -128,16 +129,17 @@ void expand_generations(Scenario& sc, const RolloverSpec& entry, Expansion& out)
     const int generations = entry.count.value_or(1000);
     const std::string& base = entry.key;
     const Seconds every = *entry.every;
+    ZoneSpec& zone = zone_of(sc, entry.zone);  // sc.zones does not grow while rollovers expand
     for (int g = 1; g <= generations; ++g) {
         RolloverSpec gen = entry;
         gen.generation = g;
         gen.start = entry.start + (g - 1) * every;
         gen.key = g == 1 ? base : fmt::format("{}-{}", base, g);
         gen.new_key = fmt::format("{}-{}", base, g + 1);
-        if (find_key(zone_of(sc, gen.zone), gen.new_key))
+        if (find_key(zone, gen.new_key))
             fail(entry.loc, fmt::format("zone {} already has a key '{}', the name every: gives generation {} of "
                                         "'{}'; rename that key", gen.zone, gen.new_key, g + 1, base));
-        rollover::RolloverPlan plan = rollover::plan_rollover(zone_of(sc, gen.zone), gen);
+        rollover::RolloverPlan plan = rollover::plan_rollover(zone, gen);
         Seconds end = gen.start;
         for (const auto& step : plan.steps) end = std::max(end, step.at);
         if (end - gen.start >= every)
@@ -152,7 +154,7 @@ void expand_generations(Scenario& sc, const RolloverSpec& entry, Expansion& out)
                                                   format_duration(sc.duration)));
             break;
         }
-        add_plan(sc, std::move(plan), out);
+        add_plan(sc, zone, std::move(plan), out);
     }
 }
 
@@ -160,18 +162,19 @@ void expand_generations(Scenario& sc, const RolloverSpec& entry, Expansion& out)
 
 void expand_rollover(Scenario& sc, const RolloverSpec& entry, Expansion& out)
 {
-    if (!is_turn(entry.method)) check_rolled_key(zone_of(sc, entry.zone), entry);
-    check_not_rolled_twice(sc.rollovers, entry);
+    ZoneSpec& zone = zone_of(sc, entry.zone);
+    if (!is_turn(entry.method)) check_rolled_key(zone, entry);
+    check_not_rolled_twice(sc, out.rollovers_of_zone[entry.zone], entry);
     if (entry.every) return expand_generations(sc, entry, out);
     if (entry.method == RolloverMethod::TurnSecure) {
         // Unsigned until the rollover signs it: the planned events publish, activate, add the DS.
-        for (auto& k : zone_of(sc, entry.zone).keys) {
+        for (auto& k : zone.keys) {
             k.publish.reset();
             k.activate.reset();
             k.ds_add.reset();
         }
     }
-    add_plan(sc, rollover::plan_rollover(zone_of(sc, entry.zone), entry), out);
+    add_plan(sc, zone, rollover::plan_rollover(zone, entry), out);
 }
 
 }  // namespace rollsim::prepare

@@ -7,6 +7,7 @@
 #include "rollover/planner.hpp"
 #include "scenario/model.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct Expansion {
     std::vector<rollover::RolloverPlan> plans;  // spec: the entry in Scenario::rollovers (until it grows)
     std::vector<scenario::Event> events;        // the steps' actions
     std::vector<PlannedTime> times;             // each event's time
+    // Zone -> the indices in Scenario::rollovers of its rollovers so far: the checks against a
+    // zone's earlier rollovers look at that zone's alone (a portfolio has thousands).
+    std::map<std::string, std::vector<std::size_t>> rollovers_of_zone;
 };
 
 // Checks, plans and adds one `rollover:` entry as the parser gave it: to `sc` its specs and

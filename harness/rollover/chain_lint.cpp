@@ -237,22 +237,37 @@ std::string finding_text(const PredictedWindow& w)
                        w.cause, o(w.from), o(w.until));
 }
 
+using ZoneEvents = std::vector<const scenario::Event*>;
+
 // A stale-ds fault freezes the parent's DS set: the actions no longer say what it holds.
-bool has_stale_ds(const scenario::Scenario& sc, const std::string& zone)
+bool has_stale_ds(const ZoneEvents& events)
 {
-    return std::any_of(sc.timeline.begin(), sc.timeline.end(), [&](const scenario::Event& ev) {
-        return ev.fault == scenario::FaultKind::StaleDs && ev.zone == zone;
-    });
+    return std::any_of(events.begin(), events.end(),
+                       [](const scenario::Event* ev) { return ev->fault == scenario::FaultKind::StaleDs; });
 }
 
-}  // namespace
+// Whether the zone's DS is judged: not for the root, a zone whose parent agent keeps its DS, nor
+// one whose DS set a stale-ds fault freezes.
+bool ds_checked(const scenario::ZoneSpec& zone, const ZoneEvents& events)
+{
+    return zone.name != "." && !zone.parent_agent && !has_stale_ds(events);
+}
 
-ZoneChain play_chain(const scenario::Scenario& sc, const scenario::ZoneSpec& zone)
+ZoneEvents events_of(const scenario::Scenario& sc, const std::string& zone)
+{
+    ZoneEvents out;
+    for (const auto& ev : sc.timeline)
+        if (ev.zone == zone) out.push_back(&ev);
+    return out;
+}
+
+// The chain of `zone` from its keys' times and its timeline events (in time order).
+ZoneChain play_zone(const scenario::ZoneSpec& zone, const ZoneEvents& events)
 {
     std::vector<Item> items;
     for (const auto& k : zone.keys) add_key_times(k, items);
-    for (const auto& ev : sc.timeline)
-        if (ev.action && ev.zone == zone.name && !ev.key.empty()) items.push_back({ev.at, *ev.action, ev.key, ev.loc});
+    for (const auto* ev : events)
+        if (ev->action && !ev->key.empty()) items.push_back({ev->at, *ev->action, ev->key, ev->loc});
     std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.at < b.at; });
 
     ZoneChain out;
@@ -281,6 +296,19 @@ ZoneChain play_chain(const scenario::Scenario& sc, const scenario::ZoneSpec& zon
     return out;
 }
 
+CacheSpans spans_of(const scenario::ZoneSpec& zone, const TimingInputs& in)
+{
+    return {Seconds(zone.ttl.ds) + in.dprp_parent, Seconds(zone.ttl.dnskey) + in.dprp_child,
+            Seconds(zone.ttl.negative) + in.dprp};
+}
+
+}  // namespace
+
+ZoneChain play_chain(const scenario::Scenario& sc, const scenario::ZoneSpec& zone)
+{
+    return play_zone(zone, events_of(sc, zone.name));
+}
+
 std::vector<PredictedWindow> chain_windows(const std::string& zone, const std::vector<ChainPhase>& phases,
                                            const CacheSpans& spans, bool check_ds, Seconds duration)
 {
@@ -307,19 +335,14 @@ std::vector<PredictedWindow> chain_windows(const std::string& zone, const std::v
 
 CacheSpans cache_spans(const scenario::ZoneSpec& zone, const std::vector<RolloverPlan>& plans)
 {
-    TimingInputs in;
     for (const auto& p : plans)
-        if (p.spec->zone == zone.name) {
-            in = p.inputs;
-            break;
-        }
-    return {Seconds(zone.ttl.ds) + in.dprp_parent, Seconds(zone.ttl.dnskey) + in.dprp_child,
-            Seconds(zone.ttl.negative) + in.dprp};
+        if (p.spec->zone == zone.name) return spans_of(zone, p.inputs);
+    return spans_of(zone, TimingInputs{});
 }
 
 bool checks_ds(const scenario::Scenario& sc, const scenario::ZoneSpec& zone)
 {
-    return zone.name != "." && !zone.parent_agent && !has_stale_ds(sc, zone.name);
+    return ds_checked(zone, events_of(sc, zone.name));
 }
 
 std::vector<ChainFinding> lint_chain(const scenario::Scenario& sc, const std::vector<RolloverPlan>& plans)
@@ -328,13 +351,22 @@ std::vector<ChainFinding> lint_chain(const scenario::Scenario& sc, const std::ve
     for (const auto& p : plans)
         for (const auto& f : p.findings)
             if (f.window) planned.push_back(*f.window);
+    // Each zone's events and first plan, found in one pass rather than one pass per zone: a
+    // portfolio has thousands of zones.
+    std::map<std::string, ZoneEvents> events;
+    for (const auto& ev : sc.timeline) events[ev.zone].push_back(&ev);
+    std::map<std::string, TimingInputs> inputs;
+    for (const auto& p : plans) inputs.try_emplace(p.spec->zone, p.inputs);
     std::vector<ChainFinding> out;
     for (const auto& zone : sc.zones) {
         if (zone.keys.empty()) continue;
-        ZoneChain chain = play_chain(sc, zone);
+        const ZoneEvents& zone_events = events[zone.name];
+        ZoneChain chain = play_zone(zone, zone_events);
         out.insert(out.end(), chain.no_ops.begin(), chain.no_ops.end());
-        const bool check_ds = checks_ds(sc, zone);
-        for (auto& w : chain_windows(zone.name, chain.phases, cache_spans(zone, plans), check_ds, sc.duration)) {
+        const bool check_ds = ds_checked(zone, zone_events);
+        const auto in = inputs.find(zone.name);
+        const CacheSpans spans = spans_of(zone, in == inputs.end() ? TimingInputs{} : in->second);
+        for (auto& w : chain_windows(zone.name, chain.phases, spans, check_ds, sc.duration)) {
             if (std::any_of(planned.begin(), planned.end(), [&](const auto& p) { return overlaps(w, p); })) continue;
             scenario::SourceLoc loc = zone.loc;
             for (const auto& ph : chain.phases)

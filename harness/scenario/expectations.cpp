@@ -54,14 +54,34 @@ void Parser::parse_expectations(const Field& f)
 {
     if (f.value.IsNull()) return;
     std::optional<SourceLoc> otherwise_seen;
+    std::map<std::string, int> id_lines;
     for (const auto& item : items(f, "a list such as '- { otherwise: secure }'")) {
-        Expectation e = parse_expectation(item, otherwise_seen);
-        for (const auto& other : m_scenario.expectations)
-            if (!e.id.empty() && other.id == e.id)
+        for (auto& e : per_query(parse_expectation(item, otherwise_seen), item)) {
+            if (!e.id.empty() && !id_lines.emplace(e.id, e.loc.line).second)
                 fail(e.loc, fmt::format("id '{}' is already the id of the expectation at line {}; give each its own",
-                                        e.id, other.loc.line));
-        m_scenario.expectations.push_back(std::move(e));
+                                        e.id, id_lines.at(e.id)));
+            m_scenario.expectations.push_back(std::move(e));
+        }
     }
+}
+
+// An expectation whose query is a pattern ("www.shop{1..100}.com. A") holds for each query it
+// names: one expectation per query, each named by its text, its id (if any) followed by the
+// query's name so that each stays unique.
+std::vector<Expectation> Parser::per_query(Expectation e, const YAML::Node& node) const
+{
+    std::optional<Field> q = pattern_field(node, "query");
+    if (!q) q = pattern_field(node, "failure-window");
+    if (!q) return {std::move(e)};
+    std::vector<Expectation> out;
+    for (const auto& text : expand(scalar(*q), loc(*q))) {
+        Expectation one = e;
+        one.query = probed_query(*q, text);
+        if (!e.id.empty()) one.id = fmt::format("{} {}", e.id, one.query->qname);
+        one.text = expectation_text(one);
+        out.push_back(std::move(one));
+    }
+    return out;
 }
 
 const ResolverSpec* Parser::resolver_ref(const Field& f) const
@@ -77,7 +97,8 @@ const ResolverSpec* Parser::resolver_ref(const Field& f) const
 
 std::optional<Query> Parser::probed_query(const Field& f, const std::string& text) const
 {
-    Query q = query(text, loc(f));
+    // A pattern: its first query here; per_query() makes one expectation for each.
+    Query q = query(is_pattern(text) ? expand(text, loc(f)).front() : text, loc(f));
     const auto& probed = m_scenario.probes.queries;
     if (std::find(probed.begin(), probed.end(), q) == probed.end())
         fail(loc(f), fmt::format("query '{}' is not probed; add it to probes.names", q.text()));

@@ -154,6 +154,9 @@ struct ZoneSpec {
     SignerSpec signer;  // rollsim's own unless the file says otherwise
     // `ds-digests:`: one DS per digest type for each KSK/CSK the parent lists, in this order.
     std::vector<DsDigest> ds_digests{DsDigest::Sha256};
+    // The zone key as written when it is a name pattern ("shop{1..1000}.com.", scenario/pattern.hpp)
+    // that stands for this zone among others with the same settings; empty for a zone listed by name.
+    std::string pattern;
     SourceLoc loc;
 };
 
@@ -295,6 +298,10 @@ struct RolloverSpec {
     std::map<std::string, Seconds> overrides;
     std::optional<EmergencyChoice> choice;  // emergency methods only (required there)
     std::string say;                     // narrative of the first step (a tabletop's announcement)
+    // An entry whose zone: is a pattern becomes one RolloverSpec per zone; with `stagger:`, zone
+    // k of N starts at start + floor(k * stagger / N) rounded down to a whole hour. This is that
+    // offset, already added to `start` (0 without stagger:).
+    Seconds stagger_offset{0};
     SourceLoc loc;  // the entry
     // Where the values of key:, start:, algorithm: and every: are written (when they are), for
     // the checks prepare makes as it plans the rollover.

@@ -101,7 +101,7 @@ void Parser::parse_monitor_zones(const Fields& mf, MonitorSpec& m) const
     if (zone) m.zones.push_back(zone_ref(*zone));
     if (zones)
         for (const auto& item : items(*zones, "a list of zones such as [example.com.]"))
-            m.zones.push_back(zone_ref(Field{"a zone of zones", zones->key, item}));
+            for (auto& name : zone_refs(Field{"a zone of zones", zones->key, item})) m.zones.push_back(std::move(name));
     if (!zone && !zones) m.zones = m_listed;
 }
 

@@ -9,6 +9,7 @@
 #include "scenario/resolver_matrix.hpp"
 #include "scenario/population.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +32,25 @@ constexpr TimePoint kLatestEnd{std::chrono::sys_days{std::chrono::year{2100} / 1
 constexpr Seconds kLongestDuration{3650 * 86400};
 constexpr long long kMostProbeInstants = 200000;
 
+// Whether line `line` (0-based) of `text` holds a name pattern's range ("{1..100}"): YAML reads
+// its braces as a flow map's when the pattern stands unquoted inside { } or [ ].
+bool pattern_in_flow(const std::string& text, int line)
+{
+    std::size_t begin = 0;
+    for (int n = 0; n < line && begin != std::string::npos; ++n) {
+        begin = text.find('\n', begin);
+        if (begin != std::string::npos) ++begin;
+    }
+    if (begin == std::string::npos || line < 0) return false;
+    const std::string row = text.substr(begin, text.find('\n', begin) - begin);
+    for (std::size_t open = row.find('{'); open != std::string::npos; open = row.find('{', open + 1)) {
+        const std::size_t dots = row.find("..", open);
+        if (dots != std::string::npos && dots > open + 1 && std::isdigit(static_cast<unsigned char>(row[open + 1])))
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 Scenario Parser::run(const std::string& text)
@@ -44,7 +64,9 @@ Scenario Parser::run(const std::string& text)
         const std::string hint =
             e.msg == "unknown token"         ? " (quote values that start with @ or `, e.g. \"@ A 192.0.2.1\")"
             : e.msg == "illegal block entry" ? " (quote a value that is a lone '-', e.g. salt: \"-\")"
-                                             : "";
+            : pattern_in_flow(text, e.mark.line)
+                ? " (inside { } or [ ], quote a name pattern, e.g. zone: \"shop{1..100}.com.\")"
+                : "";
         fail({m_file, e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}{}", e.msg, hint));
     }
     m_scenario.file = m_file;

@@ -47,7 +47,7 @@ constexpr std::string_view kTopFields[] = {"name",     "description", "start",  
                                            "monitors", "sweep"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
                                                 "parent", "override", "propagation-delay", "margin", "every",
-                                                "count",  "choice", "say"};
+                                                "count",  "choice", "say", "stagger"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",
@@ -125,6 +125,13 @@ std::string describe(const YAML::Node& node);
 
 // A file's path as errors show it: relative to the working directory when under it (records.cpp).
 std::string display_path(const std::filesystem::path& p);
+
+// One zone of the zones a rollover's zone: pattern names: its name and its place in the pattern.
+struct PatternSlot {
+    std::string zone;
+    std::size_t index = 0;  // 0-based, in pattern order
+    std::size_t count = 0;  // the zones the pattern names
+};
 
 // A time the file names, checked against the duration once it is settled.
 struct TimeRef {
@@ -273,12 +280,26 @@ private:
     }
     Query query(const std::string& text, const SourceLoc& where) const;
 
+    // -- name patterns (portfolio.cpp)
+    // The names `text` stands for (itself when it is not a pattern); a bad pattern fails at `where`.
+    std::vector<std::string> expand(const std::string& text, const SourceLoc& where) const;
+    // The zones a zone: value names: one, or every zone of a pattern (each must be in the scenario).
+    std::vector<std::string> zone_refs(const Field& f) const;
+    std::string zone_name_ref(const std::string& text, const SourceLoc& where) const;
+    // The field `name` of the map `item` when its value is a pattern; nothing otherwise.
+    std::optional<Field> pattern_field(const YAML::Node& item, std::string_view name) const;
+    // The zone of the scenario strictly below `zone` that holds `name` (at or below `zone`), if any.
+    std::optional<std::string> zone_below(const std::string& name, const std::string& zone) const;
+    void parse_stagger(RolloverSpec& r, const Fields& f, const PatternSlot* slot);
+
     // -- the file as a whole (parse.cpp)
     void settle_duration(const Field* f);
     void check_run_bounds(const SourceLoc& at) const;
 
     // -- zones and keys (zones.cpp)
     void parse_zones(const Field& f);
+    // The zones one key of zones: stands for (a pattern: many), each name checked.
+    std::vector<std::string> listed_names(const Field& z) const;
     ZoneSpec parse_zone(const std::string& name, const Field& f);
     Ttls parse_ttls(const Field& f) const;
     std::vector<DsDigest> parse_ds_digests(const Field& f, const ZoneSpec& zone) const;
@@ -356,7 +377,8 @@ private:
 
     // -- the timeline (timeline.cpp)
     void parse_timeline(const Field& f);
-    Event parse_event(const YAML::Node& node);
+    // `zone`: the zone of the event's zone: pattern this event is for; null: zone: as written.
+    Event parse_event(const YAML::Node& node, const std::string* zone = nullptr);
     void parse_action(Event& ev, const Fields& f, const Field& action_field);
     bool by_registrar(const Event& ev) const;
     void parse_signer_policy(Event& ev, const Fields& f, const Field& action_field,
@@ -374,7 +396,8 @@ private:
 
     // -- rollover entries (rollover_block.cpp)
     void parse_rollovers(const Field& f);
-    RolloverSpec parse_rollover(const YAML::Node& node);
+    // `slot`: the zone of the entry's zone: pattern this spec is for; null when zone: names one zone.
+    RolloverSpec parse_rollover(const YAML::Node& node, const PatternSlot* slot);
     void parse_rolled_key(RolloverSpec& r, const Fields& f, const std::string& method_name);
     void check_turn(const RolloverSpec& r, const Field& method) const;
     void parse_emergency(RolloverSpec& r, const Fields& f, const std::string& method_name);
@@ -393,6 +416,8 @@ private:
     // -- expectations (expectations.cpp)
     void parse_expectations(const Field& f);
     Expectation parse_expectation(const YAML::Node& node, std::optional<SourceLoc>& otherwise_seen);
+    // `e` once per query its query: or failure-window: pattern names (else `e` alone).
+    std::vector<Expectation> per_query(Expectation e, const YAML::Node& node) const;
     bool parse_standalone(Expectation& e, const Fields& f, std::optional<SourceLoc>& otherwise_seen);
     void parse_kind(Expectation& e, const Fields& f);
     void parse_scope(Expectation& e, const Fields& f);

@@ -343,6 +343,10 @@ std::uint32_t Parser::record_ttl(const RecordHead& head, const RecordContext& ct
 void Parser::check_owner(const std::string& owner, const Token& t, const RecordContext& ctx, const ZoneSpec& zone) const
 {
     const SourceLoc at{ctx.file, t.line, t.column};
+    if (!dns::is_at_or_below(owner, zone.name) && !zone.pattern.empty())
+        fail(at, fmt::format("owner {} is outside zone {}: the records of {} are written once for each of its "
+                             "zones, so write owners relative to the zone, e.g. 'www' or '@'", owner, zone.name,
+                             zone.pattern));
     if (!dns::is_at_or_below(owner, zone.name))
         fail(at, fmt::format("owner {} is outside zone {}; a zone's records must be at or below its apex", owner,
                              zone.name));
@@ -353,10 +357,9 @@ void Parser::check_owner(const std::string& owner, const Token& t, const RecordC
         if (owner == server_name(zone, s))
             fail(at, fmt::format("{} is the name of one of the lab's servers for {} (servers: {}); use another name",
                                  owner, zone.name, zone.servers));
-    for (const auto& other : m_all_zones)
-        if (other != zone.name && dns::is_at_or_below(other, zone.name) && dns::is_at_or_below(owner, other))
-            fail(at, fmt::format("{} is inside zone {}, which this scenario also has; put the record in that zone",
-                                 owner, other));
+    if (const auto other = zone_below(owner, zone.name))
+        fail(at, fmt::format("{} is inside zone {}, which this scenario also has; put the record in that zone",
+                             owner, *other));
 }
 
 void Parser::check_generated(const std::string& type, const std::string& owner, const SourceLoc& at,

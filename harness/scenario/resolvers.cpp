@@ -293,16 +293,18 @@ void Parser::parse_probes(const Field& f)
     if (const Field* a = p.find("at")) m_scenario.probes.at = probe_times(*a);
     const Field* names = p.find("names");
     if (!names) missing(loc(f.value), "names", "probes", "names: [www.example.com. A]");
+    std::set<Query> seen;
     for (const auto& item : items(*names, "a list of queries such as [www.example.com. A]")) {
         const SourceLoc at = loc(item);
         if (!item.IsScalar())
             fail(at,
                  fmt::format("each probe name must be a query such as 'www.example.com. A', not {}", describe(item)));
-        Query q = query(item.Scalar(), at);
-        auto& qs = m_scenario.probes.queries;
-        if (std::find(qs.begin(), qs.end(), q) != qs.end())
-            fail(at, fmt::format("query '{}' is listed twice; remove one", q.text()));
-        qs.push_back(q);
+        // A pattern ("www.shop{1..1000}.com. A") stands for one query per name.
+        for (const auto& text : expand(item.Scalar(), at)) {
+            Query q = query(text, at);
+            if (!seen.insert(q).second) fail(at, fmt::format("query '{}' is listed twice; remove one", q.text()));
+            m_scenario.probes.queries.push_back(std::move(q));
+        }
     }
     if (m_scenario.probes.queries.empty())
         fail(loc(*names), "names is empty; list at least one query, e.g. 'www.example.com. A'");

@@ -11,11 +11,22 @@ void Parser::parse_rollovers(const Field& f)
 {
     if (f.value.IsNull()) return;
     for (const auto& item : items(f, "a list such as '- { zone: example.com., method: zsk-prepublish, key: zsk, "
-                                     "start: +1d }'"))
-        m_scenario.rollovers.push_back(parse_rollover(item));
+                                     "start: +1d }'")) {
+        const auto zone = pattern_field(item, "zone");
+        if (!zone) {
+            m_scenario.rollovers.push_back(parse_rollover(item, nullptr));
+            continue;
+        }
+        // zone: a pattern: one rollover per zone, read (and checked) for each.
+        const std::vector<std::string> zones = zone_refs(*zone);
+        for (std::size_t k = 0; k < zones.size(); ++k) {
+            const PatternSlot slot{zones[k], k, zones.size()};
+            m_scenario.rollovers.push_back(parse_rollover(item, &slot));
+        }
+    }
 }
 
-RolloverSpec Parser::parse_rollover(const YAML::Node& node)
+RolloverSpec Parser::parse_rollover(const YAML::Node& node, const PatternSlot* slot)
 {
     RolloverSpec r;
     r.loc = loc(node);
@@ -23,7 +34,7 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
                            "'{ zone: example.com., method: zsk-prepublish, key: zsk, start: +1d }'", kRolloverFields);
     const Field* zone = f.find("zone");
     if (!zone) missing(r.loc, "zone", "rollover", "zone: example.com.");
-    r.zone = zone_ref(*zone);
+    r.zone = slot ? slot->zone : zone_ref(*zone);
     require_own_signer(r.zone, "a rollover", loc(*zone));
     const Field* method = f.find("method");
     if (!method) missing(r.loc, "method", "rollover", "method: zsk-prepublish");
@@ -43,9 +54,10 @@ RolloverSpec Parser::parse_rollover(const YAML::Node& node)
                 fail(key_loc(*x), fmt::format("{} does not apply to method {}; remove it", field, method_name));
         check_turn(r, *method);
         parse_rollover_timing(r, f, method_name);
-        return r;
+    } else {
+        parse_rolled_key(r, f, method_name);
     }
-    parse_rolled_key(r, f, method_name);
+    parse_stagger(r, f, slot);
     return r;
 }
 

@@ -86,35 +86,30 @@ void check_key_signs_type(const KeyReference& ref, std::string_view fault, const
 // ---------------------------------------------------------------------------------------------
 // Events
 
-std::string Parser::zone_ref(const Field& f) const
-{
-    const std::string text = scalar(f);
-    auto n = dns::normalise_name(text, "", false);
-    if (!n.error.empty()) fail(loc(f), fmt::format("bad zone name '{}': {}", text, n.error));
-    if (!m_all_zones.count(n.name)) {
-        std::vector<std::string> known(m_all_zones.begin(), m_all_zones.end());
-        fail(loc(f), fmt::format("zone {} is not in the scenario{}", n.name, suggest(n.name, known)));
-    }
-    return n.name;
-}
-
 void Parser::parse_timeline(const Field& f)
 {
     if (f.value.IsNull()) return;
-    for (const auto& item : items(f, "a list of events such as '- { at: +1d, do: activate zsk-b }'"))
-        m_scenario.timeline.push_back(parse_event(item));
+    for (const auto& item : items(f, "a list of events such as '- { at: +1d, do: activate zsk-b }'")) {
+        // zone: a pattern: the event once for every zone it names.
+        if (const auto zone = pattern_field(item, "zone"))
+            for (const auto& name : zone_refs(*zone)) m_scenario.timeline.push_back(parse_event(item, &name));
+        else
+            m_scenario.timeline.push_back(parse_event(item));
+    }
     std::stable_sort(m_scenario.timeline.begin(), m_scenario.timeline.end(),
                      [](const Event& a, const Event& b) { return a.at < b.at; });
-    // Record actions played in time order: one that changes nothing is a mistake.
-    for (const auto& zone : m_scenario.zones) {
-        std::vector<std::string> records = zone.records;
-        for (const auto& ev : m_scenario.timeline)
-            if (ev.action && is_record_action(*ev.action) && ev.zone == zone.name)
-                if (auto why = apply_record_action(records, ev)) fail(ev.loc, *why);
+    // Record actions played in time order: one that changes nothing is a mistake. Only the
+    // zones such actions name are copied (a portfolio has many zones and few of them).
+    std::map<std::string, std::vector<std::string>> records;
+    for (const auto& ev : m_scenario.timeline) {
+        if (!ev.action || !is_record_action(*ev.action)) continue;
+        auto [it, fresh] = records.try_emplace(ev.zone);
+        if (fresh) it->second = m_scenario.find_zone(ev.zone)->records;
+        if (auto why = apply_record_action(it->second, ev)) fail(ev.loc, *why);
     }
 }
 
-Event Parser::parse_event(const YAML::Node& node)
+Event Parser::parse_event(const YAML::Node& node, const std::string* zone)
 {
     Event ev;
     ev.loc = loc(node);
@@ -127,7 +122,8 @@ Event Parser::parse_event(const YAML::Node& node)
     if (act && flt) fail(key_loc(*flt), "an event has do: or fault:, not both; split it into two events");
     if (!act && !flt)
         fail(ev.loc, "an event needs do: (an action such as 'activate zsk-b') or fault: (such as ds-digest-mismatch)");
-    if (const Field* z = f.find("zone")) ev.zone = zone_ref(*z);
+    if (zone) ev.zone = *zone;
+    else if (const Field* z = f.find("zone")) ev.zone = zone_ref(*z);
     if (const Field* s = f.find("say")) ev.say = s->value.IsNull() ? "" : scalar(*s);
     if (const Field* k = f.find("key")) scalar(*k);  // a key: without a value is refused before the rest
     if (act) parse_action(ev, f, *act);
@@ -360,10 +356,9 @@ void Parser::parse_fault_target(Event& ev, const Fields& f, const ZoneSpec& zone
         if (!dns::is_at_or_below(name.name, ev.zone))
             fail(loc(*n), fmt::format("name {} is outside zone {}; give a name at or below the zone's apex", name.name,
                                       ev.zone));
-        for (const auto& other : m_all_zones)
-            if (other != ev.zone && dns::is_at_or_below(other, ev.zone) && dns::is_at_or_below(name.name, other))
-                fail(loc(*n), fmt::format("name {} is inside zone {}, which this scenario also has; give zone: {} to "
-                                          "break that zone's denial", name.name, other, other));
+        if (const auto other = zone_below(name.name, ev.zone))
+            fail(loc(*n), fmt::format("name {} is inside zone {}, which this scenario also has; give zone: {} to "
+                                      "break that zone's denial", name.name, *other, *other));
         ev.name = name.name;
     }
 }

@@ -5,6 +5,7 @@
 #include "scenario/parser.hpp"
 
 #include "dns/names.hpp"
+#include "scenario/pattern.hpp"
 
 #include <cctype>
 
@@ -37,42 +38,56 @@ void Parser::parse_zones(const Field& f)
     std::vector<Field> list = entries(f.value, "zones", loc(f));
     if (list.empty()) fail(loc(f), "zones is empty; list at least one zone, e.g. 'example.com.: {}'");
 
-    // Pass 1: names, so that records can be checked against every zone cut.
-    std::vector<std::string> names;
-    for (const auto& z : list) {
-        auto n = dns::normalise_name(z.name, "", false);
-        if (!n.error.empty()) fail(key_loc(z), fmt::format("bad zone name '{}': {}", z.name, n.error));
-        if (auto label = hyphen_label(n.name))
-            fail(key_loc(z), fmt::format("bad zone name '{}': label '{}' begins with '-', which the lab's server "
-                                         "tools would read as an option; begin each label with a letter, digit "
-                                         "or '_'", z.name, *label));
-        if (n.name == kReservedZone)
-            fail(key_loc(z), "zone 'rollsim.' is reserved: the lab names its root servers under it; use another name");
-        if (dns::is_at_or_below(n.name, kReservedZone))
-            fail(key_loc(z), fmt::format("zone '{}' is under rollsim., which the lab reserves for its root servers; "
-                                         "use another name", n.name));
-        for (size_t i = 0; i < names.size(); ++i)
-            if (names[i] == n.name)
-                fail(key_loc(z), fmt::format("zone {} is listed twice (first at line {}); merge the two",
-                                             n.name, key_loc(list[i]).line));
-        names.push_back(n.name);
+    // Pass 1: names (a pattern key stands for many), so that records can be checked against
+    // every zone cut. A map finds a name listed twice in the time of the names, not their square.
+    std::vector<std::pair<std::string, std::size_t>> names;  // zone, its entry in `list`
+    std::map<std::string, std::size_t> first_entry;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        for (auto& name : listed_names(list[i])) {
+            const auto [it, fresh] = first_entry.emplace(name, i);
+            if (!fresh)
+                fail(key_loc(list[i]), fmt::format("zone {} is listed twice (first at line {}); merge the two", name,
+                                                   key_loc(list[it->second]).line));
+            names.emplace_back(std::move(name), i);
+        }
     }
-    m_listed = names;
-    for (size_t i = 0; i < names.size(); ++i) {
-        m_all_zones.insert(names[i]);
-        for (std::string a = names[i]; a != ".";) {
+    for (const auto& [name, entry] : names) {
+        m_listed.push_back(name);
+        m_all_zones.insert(name);
+        for (std::string a = name; a != ".";) {
             a = dns::parent_name(a);
             m_all_zones.insert(a);
-            m_ancestor_loc.emplace(a, key_loc(list[i]));
+            m_ancestor_loc.emplace(a, key_loc(list[entry]));
         }
     }
     if (int(m_all_zones.size()) > kMaxZones)
         fail(loc(f), fmt::format("the scenario has {} zones with their ancestors; the lab holds at most {}",
                                  m_all_zones.size(), kMaxZones));
 
-    // Pass 2: settings.
-    for (size_t i = 0; i < list.size(); ++i) m_scenario.zones.push_back(parse_zone(names[i], list[i]));
+    // Pass 2: settings, read again for every zone of a pattern: each is a zone of its own.
+    m_scenario.zones.reserve(names.size());
+    for (const auto& [name, entry] : names) m_scenario.zones.push_back(parse_zone(name, list[entry]));
     add_ancestors();
+}
+
+std::vector<std::string> Parser::listed_names(const Field& z) const
+{
+    std::vector<std::string> out;
+    for (const auto& written : expand(z.name, key_loc(z))) {
+        auto n = dns::normalise_name(written, "", false);
+        if (!n.error.empty()) fail(key_loc(z), fmt::format("bad zone name '{}': {}", written, n.error));
+        if (auto label = hyphen_label(n.name))
+            fail(key_loc(z), fmt::format("bad zone name '{}': label '{}' begins with '-', which the lab's server "
+                                         "tools would read as an option; begin each label with a letter, digit "
+                                         "or '_'", written, *label));
+        if (n.name == kReservedZone)
+            fail(key_loc(z), "zone 'rollsim.' is reserved: the lab names its root servers under it; use another name");
+        if (dns::is_at_or_below(n.name, kReservedZone))
+            fail(key_loc(z), fmt::format("zone '{}' is under rollsim., which the lab reserves for its root servers; "
+                                         "use another name", n.name));
+        out.push_back(std::move(n.name));
+    }
+    return out;
 }
 
 ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
@@ -80,8 +95,13 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
     ZoneSpec zone;
     zone.name = name;
     zone.loc = key_loc(f);
+    if (is_pattern(f.name)) zone.pattern = f.name;
     const std::string context = fmt::format("zone {}", name);
     Fields z = fields(f.value, context, zone.loc, kZoneFields);
+    if (const Field* from = z.find("from"); from && !zone.pattern.empty())
+        fail(key_loc(*from), fmt::format("from: reads one zone's own file, and {} stands for many zones; give them "
+                                         "template: or records: with owners relative to each zone, or list the zone "
+                                         "by name", zone.pattern));
 
     if (const Field* s = z.find("servers")) zone.servers = int(integer(*s, 1, kMaxServers));
     if (const Field* t = z.find("ttl")) zone.ttl = parse_ttls(*t);
@@ -374,8 +394,9 @@ void Parser::check_key_order(const KeySpec& key, const Fields& fields) const
 
 void Parser::add_ancestors()
 {
+    const std::set<std::string> listed(m_listed.begin(), m_listed.end());
     for (const auto& name : m_all_zones) {
-        if (m_scenario.find_zone(name)) continue;
+        if (listed.count(name)) continue;
         ZoneSpec zone;
         zone.name = name;
         zone.implicit = true;
