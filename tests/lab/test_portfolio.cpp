@@ -1,5 +1,5 @@
 // A portfolio written with name patterns (docs/scenario-format.md, "Portfolios") against real
-// NSD and Unbound, through the rollsim binary: scenarios/portfolio/shops-staggered-ds-outage.yaml.
+// NSD and Unbound, through the rollsim binary: scenarios/portfolios/shops-staggered-ds-outage.yaml.
 // Each zone a pattern stands for is a zone of its own: its ZSK roll starts at its staggered
 // instant, and the resolvers fail for exactly the zones the fault's pattern names.
 #include "rollsim_cli.hpp"
@@ -24,7 +24,7 @@ std::vector<nlohmann::json> windows_for(const nlohmann::json& report, const std:
 
 TEST(Portfolio, StaggeredRollsAndADsOutageOnTwoOfFourShops)
 {
-    const auto report = run_and_report("scenarios/portfolio/shops-staggered-ds-outage.yaml");
+    const auto report = run_and_report("scenarios/portfolios/shops-staggered-ds-outage.yaml");
     expect_every_expectation_passed(report);
     for (int k = 0; k < 4; ++k) {
         const std::string zone = "shop" + std::to_string(k + 1) + ".com.";
