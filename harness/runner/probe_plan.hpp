@@ -26,9 +26,14 @@ public:
     const std::set<Seconds>& instants() const { return m_all; }
     // Whether `resolver` is asked at t (by its own schedule, or by the scenario's).
     bool asks(const scenario::ResolverSpec& resolver, Seconds t) const;
+    // Whether `resolver` is asked `query` at t: as asks(resolver, t), except at the critical
+    // instants of `probes: { critical: zone }`, which ask only the names at or below the zones
+    // that change then.
+    bool asks(const scenario::ResolverSpec& resolver, const scenario::Query& query, Seconds t) const;
 
 private:
     std::set<Seconds> m_shared;                      // the scenario's schedule, critical instants included
+    std::map<Seconds, std::set<std::string>> m_focused;  // critical: zone -> the changed zones at t
     std::map<std::string, std::set<Seconds>> m_own;  // resolver name -> its own instants
     std::set<Seconds> m_all;
 };

@@ -630,7 +630,7 @@ private:
             for (auto& r : m_resolvers) {
                 // A daemon that is not running is not asked: no observation, no failure.
                 if (scenario::is_daemon(r.spec->kind) && !r.daemon) continue;
-                if (!every_resolver && !m_probe_plan.asks(*r.spec, t)) continue;
+                if (!every_resolver && !m_probe_plan.asks(*r.spec, q, t)) continue;
                 Observation o = ask(r, q, t);
                 if (o.failed()) ++m_failures;
                 made.push_back(o);

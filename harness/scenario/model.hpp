@@ -316,6 +316,11 @@ struct Query {
     auto operator<=>(const Query&) const = default;
 };
 
+// Which names are asked at the critical instants of a change (`probes: { critical: }`):
+// every probe name (All, the default), only the names at or below the changed zone (Zone), or
+// none, the run then stopping only at the regular instants (None).
+enum class CriticalProbes { All, Zone, None };
+
 // The scenario's probe schedule, which every resolver without one of its own follows: the
 // regular interval, the chosen instants `at`, and the critical instants of every change
 // (runner/schedule.hpp).
@@ -323,6 +328,7 @@ struct ProbeSpec {
     Seconds every{3600};
     std::vector<Seconds> at;  // chosen instants, in file order
     std::vector<Query> queries;
+    CriticalProbes critical = CriticalProbes::All;
 };
 
 // A resolver's own probe schedule (its `probes:`): it is asked at these instants only, never at

@@ -157,6 +157,9 @@ inline constexpr ResolverOptionLimit kResolverOptionLimits[] = {
 inline constexpr Named<ResolverCache> kResolverCacheNames[] = {
     {ResolverCache::Warm, "warm"}, {ResolverCache::Cold, "cold"}};
 
+inline constexpr Named<CriticalProbes> kCriticalProbesNames[] = {
+    {CriticalProbes::All, "all"}, {CriticalProbes::Zone, "zone"}, {CriticalProbes::None, "none"}};
+
 inline constexpr Named<TrustAnchorMode> kTrustAnchorModeNames[] = {
     {TrustAnchorMode::Static, "static"}, {TrustAnchorMode::Rfc5011, "rfc5011"}};
 
@@ -275,6 +278,7 @@ constexpr std::span<const ResolverKindRow> name_table(ResolverKind) { return kRe
 constexpr std::span<const Named<ResolverOption>> name_table(ResolverOption) { return kResolverOptionNames; }
 constexpr std::span<const Named<TrustAnchorMode>> name_table(TrustAnchorMode) { return kTrustAnchorModeNames; }
 constexpr std::span<const Named<ResolverCache>> name_table(ResolverCache) { return kResolverCacheNames; }
+constexpr std::span<const Named<CriticalProbes>> name_table(CriticalProbes) { return kCriticalProbesNames; }
 constexpr std::span<const Named<DeletePolicy>> name_table(DeletePolicy) { return kDeletePolicyNames; }
 constexpr std::span<const SignerKindRow> name_table(SignerKind) { return kSignerKindNames; }
 constexpr std::span<const Named<DsDigest>> name_table(DsDigest) { return kDsDigestNames; }

@@ -63,7 +63,7 @@ constexpr std::string_view kTtlFields[] = {"default", "dnskey", "ds", "soa", "ns
 constexpr std::string_view kEventFields[] = {"at",     "do",   "fault", "key",    "zone",     "until",      "say",
                                              "server", "type", "name",  "offset", "validity", "iterations", "algorithm",
                                              "record", "key-algorithm", "policy"};
-constexpr std::string_view kProbeFields[] = {"every", "at", "names"};
+constexpr std::string_view kProbeFields[] = {"every", "at", "names", "critical"};
 constexpr std::string_view kResolverProbeFields[] = {"every", "at"};
 constexpr std::string_view kResolverFields[] = {"kind",
                                                 "cache",

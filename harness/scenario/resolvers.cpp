@@ -291,6 +291,7 @@ void Parser::parse_probes(const Field& f)
     Fields p = fields(f.value, "probes", loc(f), kProbeFields);
     if (const Field* e = p.find("every")) m_scenario.probes.every = probe_every(*e);
     if (const Field* a = p.find("at")) m_scenario.probes.at = probe_times(*a);
+    if (const Field* c = p.find("critical")) m_scenario.probes.critical = choice<CriticalProbes>(*c, "critical");
     const Field* names = p.find("names");
     if (!names) missing(loc(f.value), "names", "probes", "names: [www.example.com. A]");
     std::set<Query> seen;

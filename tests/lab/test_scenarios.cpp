@@ -188,6 +188,56 @@ TEST(BasicsCatalog, ZskSwapResolverAskedOnlyAtZeroAnd400sFailsAt400s)
         EXPECT_EQ(o["validation"], "secure") << o.dump();
 }
 
+// Two zones under com.; shop1.com.'s ZSK is swapped at +1d without pre-publication (as in
+// scenarios/basics/zsk-swap-no-prepublish.yaml), shop2.com. does not change.
+const char* kTwoShops = R"(name: two shops, probes critical zone
+start: 2027-03-01T00:00:00Z
+duration: 2d
+zones:
+  shop1.com.:
+    records: ["www A 192.0.2.1"]
+    ttl: { default: 300, dnskey: 1h, ds: 1h }
+    keys:
+      ksk:   { role: ksk }
+      zsk-a: { role: zsk }
+      zsk-b: { role: zsk, publish: +1d, activate: +1d }
+  shop2.com.:
+    records: ["www A 192.0.2.2"]
+    ttl: { default: 300, dnskey: 1h, ds: 1h }
+timeline:
+  - { at: +1d, zone: shop1.com., do: remove zsk-a }
+probes: { every: 25m, critical: zone, names: [www.shop1.com. A, www.shop2.com. A] }
+expect:
+  - { failure-window: www.shop1.com. A, resolver: warm, starts-between: [+1d, +1d5m1s], lasts-between: [1m, 1h], ede: 9 }
+  - { no-failures: true, query: www.shop2.com. A }
+  - { no-failures: true, resolver: cold }
+)";
+
+// critical: zone asks only the changed zone's names at its critical instants, and still finds
+// the failure window there to the second: the warm Unbound fails once the A it cached at the
+// +1d-1s probe runs out (+1d5m1s), as in the catalog's single-zone swap.
+TEST(ProbeSchedule, CriticalZoneStillFindsTheFailureWindowOfTheChangedZone)
+{
+    TempDir dir;
+    write_file(dir / "shops.yaml", kTwoShops);
+    auto r = run_rollsim({"run", (dir / "shops.yaml").string(), "--report-json", (dir / "shops.json").string()});
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto report = read_json(dir / "shops.json");
+    expect_every_expectation_passed(report);
+    std::optional<long> first_failure;
+    bool asked_before_the_swap = false;
+    for (const auto& o : observations_of(report, "warm", "www.shop1.com.", "A")) {
+        asked_before_the_swap = asked_before_the_swap || o["offset_s"] == 86399;
+        if (o["rcode"] == "SERVFAIL" && !first_failure) first_failure = o["offset_s"].get<long>();
+    }
+    EXPECT_TRUE(asked_before_the_swap);
+    EXPECT_EQ(first_failure, 86400 + 301);
+    // shop2.com. is asked at the regular instants only (every 25 minutes).
+    const auto shop2 = observations_of(report, "warm", "www.shop2.com.", "A");
+    EXPECT_EQ(shop2.size(), 2u * 86400 / 1500 + 1);
+    for (const auto& o : shop2) EXPECT_EQ(o["offset_s"].get<long>() % 1500, 0) << o.dump();
+}
+
 const char* kShortHealthy = R"(name: short healthy chain
 start: 2027-03-01T00:00:00Z
 duration: 1d
