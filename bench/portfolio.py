@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes a portfolio scenario: N zones under com., listed one by one, each with its own ZSK
-rolls (pre-publication, every 30 days; the starts spread over the first 29 days, whole days
+rolls (pre-publication, every 30 days; the starts spread over the first 29 days (fewer in a
+short run), whole days
 as an operator's daily job starts them, so that the zones rolling on one day change at the
 same instants and reach the servers in one reload), daily probes
 of one name in every zone, a warm Unbound only. With --pool NAME:S the zones share a server
@@ -37,7 +38,8 @@ def main() -> None:
                   "ttl: { default: 1h, dnskey: 1h }, signing: { validity: 14d, refresh: 7d } }\n")
     out.write("rollover:\n")
     for i, n in enumerate(names):
-        start_day = 1 + i * 29 // len(names)
+        # Each zone's first roll ends within the run: the starts span at most days - 8 (a roll takes about 5 days here).
+        start_day = 1 + i * max(1, min(29, args.days - 8)) // len(names)
         out.write(f"  - {{ zone: {n}, method: zsk-prepublish, key: zsk, start: +{start_day}d, every: {args.every} }}\n")
     out.write("probes:\n  every: 1d\n  names:\n")
     for n in names:

@@ -80,7 +80,7 @@ TEST(Pools, ErrorsNameTheFileLineAndColumn)
     // A server fault names one of the pool's servers, as it would one of the zone's own.
     EXPECT_NE(error_of(head + "  a.example.: { servers: provider }\n" + probes +
                        "timeline:\n  - { at: +1d, fault: server-down, zone: a.example., server: ns3 }\n")
-                  .find("t.yaml:7:62: zone a.example. has no server ns3 (it has 2: ns1 and ns2)"),
+                  .find("t.yaml:8:62: zone a.example. has no server ns3 (it has 2: ns1 and ns2)"),
               std::string::npos);
 }
 
