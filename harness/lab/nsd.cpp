@@ -1,9 +1,11 @@
-// A throwaway NSD: one zone, one loopback address, remote control over a unix socket.
+// A throwaway NSD: one zone (or a pool's zones), one loopback address, remote control over a
+// unix socket.
 #include "lab/nsd.hpp"
 
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/temp_dir.hpp"
+#include "core/text.hpp"
 #include "core/unique_fd.hpp"
 #include "dns/query.hpp"
 
@@ -35,6 +37,8 @@ constexpr auto kPollInterval = std::chrono::milliseconds(20);
 constexpr auto kProbeTimeout = std::chrono::milliseconds(250);
 // If a reloaded serial does not show within this, ask for the reload again.
 constexpr auto kReloadRetry = std::chrono::milliseconds(1000);
+// A pool server loads every zone of the pool before it answers: more time per zone it serves.
+constexpr auto kServeDeadlinePerZone = std::chrono::milliseconds(20);
 
 std::string one_line(std::string text)
 {
@@ -93,17 +97,37 @@ std::shared_ptr<const OwnedTempDir> make_short_dir()
 NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::string zone,
                      const std::string& zone_text, std::uint32_t serial, std::string primary,
                      std::vector<std::string> secondaries)
-    : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address)), m_zone(std::move(zone)),
-      m_primary(std::move(primary)), m_secondaries(std::move(secondaries))
+    : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address)), m_primary(std::move(primary)),
+      m_secondaries(std::move(secondaries))
 {
-    if (m_zone.empty() || m_zone.back() != '.') m_zone += '.';
+    if (zone.empty() || zone.back() != '.') zone += '.';
+    m_zones.push_back({zone, {}, serial});
+    prepare_dir();
+    if (m_primary.empty()) write_file(m_zones.front().file, zone_text);
+    launch();
+}
+
+NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string address, std::vector<ZoneVersion> zones)
+    : m_tools(tools), m_dir(std::move(dir)), m_address(std::move(address))
+{
+    if (zones.empty()) throw LabError("nsd at " + m_address + " has no zone to serve");
+    for (const auto& z : zones) m_zones.push_back({z.zone, {}, z.serial});
+    prepare_dir();
+    for (std::size_t i = 0; i < zones.size(); ++i) write_file(m_zones[i].file, zones[i].text);
+    launch();
+}
+
+// Creates the directory, names the files in it and writes nsd.conf; a fresh log per server, so
+// that the load-error watch and log tails see only this server's runs (a restart appends, and
+// watches from where the log ended).
+void NsdServer::prepare_dir()
+{
     std::error_code ec;
     std::filesystem::create_directories(m_dir, ec);
     if (ec) throw LabError("cannot create " + m_dir.string() + ": " + ec.message());
     m_dir = std::filesystem::absolute(m_dir);
     m_conf = m_dir / "nsd.conf";
-    m_zonefile = m_dir / zone_file_name(m_zone);
-    const std::filesystem::path log = m_dir / "nsd.log";
+    for (auto& z : m_zones) z.file = m_dir / zone_file_name(z.name);
 
     // sun_path holds 108 bytes with the terminating NUL.
     std::filesystem::path control = m_dir / "nsd.ctl";
@@ -111,22 +135,23 @@ NsdServer::NsdServer(const Tools& tools, std::filesystem::path dir, std::string 
         m_control_dir = make_short_dir();
         control = m_control_dir->path() / "nsd.ctl";
     }
-
     m_control = control;
     write_file(m_conf, conf_text());
-    if (m_primary.empty()) write_file(m_zonefile, zone_text);
-    m_serial = serial;
+    std::filesystem::remove(m_dir / "nsd.log", ec);
+}
 
-    // A fresh log per server: the load-error watch and log tails see only this server's runs
-    // (a restart appends, and watches from where the log ended).
-    std::filesystem::remove(log, ec);
-    launch();
+NsdServer::Served& NsdServer::served(const std::string& zone)
+{
+    for (auto& z : m_zones)
+        if (z.name == zone) return z;
+    throw LabError("nsd at " + m_address + " does not serve " + zone);
 }
 
 std::string NsdServer::conf_text() const
 {
     std::ostringstream conf;
-    conf << "# Written by rollsim for zone " << m_zone << " at " << m_address << "\n"
+    conf << "# Written by rollsim for zone " << zone() << (m_zones.size() > 1 ? " and others" : "") << " at "
+         << m_address << "\n"
          << "server:\n"
          << "    ip-address: " << m_address << "\n"
          << "    port: 53\n"
@@ -155,10 +180,12 @@ std::string NsdServer::conf_text() const
          << "    xfrd-reload-timeout: 0\n";
     conf << "remote-control:\n"
          << "    control-enable: yes\n"
-         << "    control-interface: " << quoted(m_control) << "\n"
-         << "zone:\n"
-         << "    name: \"" << m_zone << "\"\n"
-         << "    zonefile: " << quoted(m_zonefile) << "\n";
+         << "    control-interface: " << quoted(m_control) << "\n";
+    for (const auto& z : m_zones)
+        conf << "zone:\n"
+             << "    name: \"" << z.name << "\"\n"
+             << "    zonefile: " << quoted(z.file) << "\n";
+    // Primary and secondaries: a server of one zone only (the zone above is the last).
     // A secondary of the zone's hidden primary (the operator's signer, lab/signer.hpp): told of
     // each change by NOTIFY, it asks for IXFR (AXFR when the primary offers no increment).
     if (!m_primary.empty())
@@ -173,9 +200,11 @@ std::string NsdServer::conf_text() const
     return conf.str();
 }
 
-std::optional<std::uint32_t> NsdServer::served_serial() const
+std::optional<std::uint32_t> NsdServer::served_serial() const { return served_serial(zone()); }
+
+std::optional<std::uint32_t> NsdServer::served_serial(const std::string& zone) const
 {
-    return ask_soa(m_address, m_zone).soa_serial;
+    return ask_soa(m_address, zone).soa_serial;
 }
 
 namespace {
@@ -191,10 +220,7 @@ std::uintmax_t file_size_or_zero(const std::filesystem::path& path)
 // a broken zone fails at once instead of at the deadline.
 class LoadErrorWatch {
 public:
-    LoadErrorWatch(std::filesystem::path log, const std::string& zone, std::uintmax_t offset)
-        : m_log(std::move(log)), m_needle("zone " + zone + " file "), m_offset(offset)
-    {
-    }
+    LoadErrorWatch(std::filesystem::path log, std::uintmax_t offset) : m_log(std::move(log)), m_offset(offset) {}
 
     bool failed()
     {
@@ -210,8 +236,9 @@ public:
         while (pos <= end) {
             std::size_t eol = chunk.find('\n', pos);
             std::string_view line(chunk.data() + pos, eol - pos);
-            if (line.find(m_needle) != std::string_view::npos && line.find(" read with ") != std::string_view::npos &&
-                line.find(" errors") != std::string_view::npos)
+            // "zone ZONE file FILE read with N errors", for any zone the server serves.
+            if (line.find("zone ") != std::string_view::npos && line.find(" file ") != std::string_view::npos &&
+                line.find(" read with ") != std::string_view::npos && line.find(" errors") != std::string_view::npos)
                 return true;
             pos = eol + 1;
         }
@@ -220,7 +247,6 @@ public:
 
 private:
     std::filesystem::path m_log;
-    std::string m_needle;
     std::uintmax_t m_offset;
 };
 
@@ -268,43 +294,48 @@ std::string describe(const dns::Response& answer)
     return dns::to_string(answer.rcode) + " without an SOA";
 }
 
-// Polls the served serial until it equals `serial` and only the current generation of NSD
-// processes runs (those whose command line has `conf_marker`). `nudge` runs each time
-// kReloadRetry passes without success (may be empty). Throws LabError when the process dies, NSD reports that the
-// zone file has errors, or time runs out.
-void wait_for_serial_impl(const NsdServer& server, Process& process, const std::string& conf_marker,
-                          std::uint32_t serial, LoadErrorWatch& load_errors,
-                          const std::function<void()>& nudge, bool or_newer = false)
+// Polls the served serials until each zone answers with its own and only the current
+// generation of NSD processes runs (those whose command line has `conf_marker`). `nudge` runs
+// each time kReloadRetry passes without success (may be empty). Throws LabError when the
+// process dies, NSD reports that a zone file has errors, or time runs out.
+void wait_for_serials_impl(const std::string& address, Process& process, const std::string& conf_marker,
+                           std::vector<std::pair<std::string, std::uint32_t>> pending, LoadErrorWatch& load_errors,
+                           const std::function<void()>& nudge, bool or_newer = false)
 {
-    // RFC 1982 serial arithmetic: `served` is newer than `serial`.
-    auto newer = [serial](std::uint32_t served) { return static_cast<std::int32_t>(served - serial) > 0; };
     const auto start = Clock::now();
-    const auto deadline = start + kServeDeadline;
+    const auto deadline = start + kServeDeadline + kServeDeadlinePerZone * pending.size();
     auto next_nudge = start + kReloadRetry;
-    const std::string what = "nsd for " + server.zone() + " at " + server.address();
     std::size_t processes = 0;
+    dns::Response answer;
     for (;;) {
-        auto answer = ask_soa(server.address(), server.zone());
-        if (answer.soa_serial == serial || (or_newer && answer.soa_serial && newer(*answer.soa_serial))) {
-            // The new data is served; done once the previous generation is gone too.
-            processes = count_processes_mentioning(conf_marker);
-            if (processes <= kSteadyProcessCount) return;
+        // The zones that serve their serial drop out; the first that does not ends this sweep.
+        while (!pending.empty()) {
+            const auto& [zone, serial] = pending.back();
+            answer = ask_soa(address, zone);
+            // RFC 1982 serial arithmetic: a secondary may serve a newer serial than asked.
+            const bool newer = or_newer && answer.soa_serial && static_cast<std::int32_t>(*answer.soa_serial - serial) > 0;
+            if (answer.soa_serial != serial && !newer) break;
+            pending.pop_back();
         }
+        // The new data is served; done once the previous generation is gone too.
+        if (pending.empty() && (processes = count_processes_mentioning(conf_marker)) <= kSteadyProcessCount) return;
+        const std::string what = "nsd for " + (pending.empty() ? std::string("its zones") : pending.back().first) +
+                                 " at " + address;
+        const std::string serial = pending.empty() ? "" : std::to_string(pending.back().second);
         if (!process.running())
             throw LabError(what + " exited; log: " + one_line(process.log_tail()));
         if (load_errors.failed())
-            throw LabError(what + " could not load the zone file (serial " + std::to_string(serial) +
-                           "); log: " + one_line(process.log_tail()));
+            throw LabError(what + " could not load a zone file (serial " + serial + "); log: " +
+                           one_line(process.log_tail()));
         auto now = Clock::now();
         if (now >= deadline) {
-            if (answer.soa_serial == serial)
-                throw LabError(what + " serves serial " + std::to_string(serial) + " but " +
-                               std::to_string(processes) + " nsd processes still run after " +
-                               std::to_string(kServeDeadline.count()) + " s (expected " +
+            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - start).count();
+            if (pending.empty())
+                throw LabError(what + " serves the new serials but " + std::to_string(processes) +
+                               " nsd processes still run after " + std::to_string(seconds) + " s (expected " +
                                std::to_string(kSteadyProcessCount) + " once a reload is over)");
-            throw LabError(what + " did not serve serial " + std::to_string(serial) + " within " +
-                           std::to_string(kServeDeadline.count()) + " s (" + describe(answer) +
-                           "); log: " + one_line(process.log_tail()));
+            throw LabError(what + " did not serve serial " + serial + " within " + std::to_string(seconds) + " s (" +
+                           describe(answer) + "); log: " + one_line(process.log_tail()));
         }
         if (nudge && now >= next_nudge) {
             nudge();
@@ -318,11 +349,14 @@ void wait_for_serial_impl(const NsdServer& server, Process& process, const std::
 
 }  // namespace
 
-void NsdServer::wait_for_serial(std::uint32_t serial, std::uintmax_t log_offset)
+void NsdServer::wait_for_serials(std::uintmax_t log_offset)
 {
-    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, log_offset);
+    LoadErrorWatch load_errors(m_dir / "nsd.log", log_offset);
+    std::vector<std::pair<std::string, std::uint32_t>> pending;
+    for (const auto& z : m_zones) pending.emplace_back(z.name, z.serial);
     // A secondary serves what its primary has, which may be newer than asked.
-    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, {}, !m_primary.empty());
+    wait_for_serials_impl(m_address, *m_process, conf_marker(m_conf), std::move(pending), load_errors, {},
+                          !m_primary.empty());
 }
 
 void NsdServer::launch()
@@ -336,42 +370,46 @@ void NsdServer::launch()
     // NSD is built with systemd support: keep it from talking to the runner's service manager.
     if (std::getenv("NOTIFY_SOCKET") != nullptr) spec.env["NOTIFY_SOCKET"] = "";
     m_process.emplace(spec);
-    wait_for_serial(m_serial, log_offset);
+    wait_for_serials(log_offset);
 }
 
 void NsdServer::publish(const std::string& zone_text, std::uint32_t serial)
 {
-    if (!m_process) {
-        // Stopped: the zone file is what start() loads.
-        write_file(m_zonefile, zone_text);
-        m_serial = serial;
-        return;
-    }
-    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
-    write_file(m_zonefile, zone_text);
-    m_serial = serial;
+    publish({ZoneVersion{zone(), zone_text, serial}});
+}
 
-    ProcessSpec control;
-    control.program = m_tools.nsd_control;
-    control.args = {"-c", m_conf.string(), "reload", m_zone};
-    control.log = m_dir / "nsd-control.log";
+void NsdServer::publish(const std::vector<ZoneVersion>& versions)
+{
+    if (versions.empty()) return;
+    const std::uintmax_t log_offset = file_size_or_zero(m_dir / "nsd.log");
+    std::vector<std::pair<std::string, std::uint32_t>> pending;
+    for (const auto& v : versions) {
+        auto& z = served(v.zone);
+        write_file(z.file, v.text);
+        z.serial = v.serial;
+        pending.emplace_back(z.name, z.serial);
+    }
+    if (!m_process) return;  // stopped: the zone files are what start() loads
+    // One zone: reload that zone's file. More: reload every zone file whose mtime changed.
+    std::vector<std::string> args{"reload"};
+    if (versions.size() == 1) args.push_back(versions.front().zone);
     auto reload = [&]() {
-        std::string output;
-        int status = run_command(control, output);
-        if (status != 0) {
-            throw LabError("nsd-control reload " + m_zone + " failed (status " + std::to_string(status) +
-                           "): " + one_line(output) + "; nsd log: " + one_line(m_process->log_tail()));
+        try {
+            control(args);
+        } catch (const LabError& e) {
+            throw LabError(std::string(e.what()) + "; nsd log: " + one_line(m_process->log_tail()));
         }
     };
+    LoadErrorWatch load_errors(m_dir / "nsd.log", log_offset);
     reload();
-    // NSD may skip a reload that races with one in progress; ask again if the serial lags.
-    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, reload);
+    // NSD may skip a reload that races with one in progress; ask again if a serial lags.
+    wait_for_serials_impl(m_address, *m_process, conf_marker(m_conf), std::move(pending), load_errors, reload);
 }
 
 void NsdServer::stop()
 {
     if (!m_process) return;
-    const std::string what = "nsd for " + m_zone + " at " + m_address;
+    const std::string what = "nsd for " + zone() + " at " + m_address;
     // SIGTERM to the process we started (SIGKILL after a grace period); NSD's other processes
     // follow it down. They are not our children, so their exit is watched through /proc.
     m_process->stop();
@@ -386,7 +424,7 @@ void NsdServer::stop()
         std::this_thread::sleep_for(kPollInterval);  // poll interval for a condition with a deadline
     }
     // Nothing may answer any more: a query (UDP, then TCP on truncation) must go unanswered.
-    const auto answer = ask_soa(m_address, m_zone);
+    const auto answer = ask_soa(m_address, zone());
     if (!answer.timed_out)
         throw LabError(what + " was stopped but its address still answers (" + describe(answer) + ")");
 }
@@ -410,27 +448,28 @@ void NsdServer::start()
 
 void NsdServer::wait_for_transfer(std::uint32_t serial)
 {
-    m_serial = serial;
+    auto& z = m_zones.front();
+    z.serial = serial;
     if (!m_process) return;
-    LoadErrorWatch load_errors(m_dir / "nsd.log", m_zone, file_size_or_zero(m_dir / "nsd.log"));
+    LoadErrorWatch load_errors(m_dir / "nsd.log", file_size_or_zero(m_dir / "nsd.log"));
     // A NOTIFY may race with a transfer in progress: ask for the transfer again if it lags. The
     // primary may have signed again since it was asked: a newer serial is as good.
-    auto transfer = [&]() { control({"transfer", m_zone}); };
-    wait_for_serial_impl(*this, *m_process, conf_marker(m_conf), serial, load_errors, transfer, true);
+    auto transfer = [&]() { control({"transfer", z.name}); };
+    wait_for_serials_impl(m_address, *m_process, conf_marker(m_conf), {{z.name, serial}}, load_errors, transfer, true);
 }
 
 void NsdServer::follow(const std::string& primary, std::uint32_t serial)
 {
     if (primary == m_primary) return;
     // A secondary's copy becomes the file it serves as a primary of its own (lagging-secondary).
-    if (primary.empty() && m_process) control({"write", m_zone});
+    if (primary.empty() && m_process) control({"write", zone()});
     m_primary = primary;
     write_file(m_conf, conf_text());
     // Back to a secondary: no copy of its own, so that it transfers the primary's whatever the
     // serials (its own copy may carry the primary's serial with other data).
     if (!m_primary.empty())
-        for (const auto& file : {m_zonefile, m_dir / "xfrd.state"}) std::filesystem::remove(file);
-    m_serial = serial;
+        for (const auto& file : {m_zones.front().file, m_dir / "xfrd.state"}) std::filesystem::remove(file);
+    m_zones.front().serial = serial;
     if (!m_process) return;
     stop();
     start();
@@ -445,7 +484,7 @@ void NsdServer::control(const std::vector<std::string>& args)
     spec.log = m_dir / "nsd-control.log";
     std::string output;
     if (const int status = run_command(spec, output); status != 0)
-        throw LabError("nsd-control " + args.front() + " " + m_zone + " failed (status " + std::to_string(status) +
+        throw LabError("nsd-control " + join(args, " ") + " at " + m_address + " failed (status " + std::to_string(status) +
                        "): " + one_line(output));
 }
 

@@ -18,13 +18,8 @@ namespace {
 
 std::string dir_label(const std::string& zone) { return zone.substr(0, zone.size() - 1); }
 
-// The hidden primary of zone i (servers 127.53.i.S): 127.55.i.1, a range of its own.
-std::string signer_address(const world::ZoneRuntime& zone)
-{
-    std::string address = zone.servers.front().address;
-    address.replace(0, 7, "127.55.");
-    return address.substr(0, address.rfind('.')) + ".1";
-}
+// The hidden primary of zone i, in a range of its own (world::hidden_primary_address).
+std::string signer_address(const world::ZoneRuntime& zone) { return world::hidden_primary_address(zone.index); }
 
 std::string role_of(const lab::SignerKey& key)
 {

@@ -44,7 +44,7 @@ struct Resolver {
 class Session::Impl {
 public:
     Impl(const scenario::Scenario& sc, const lab::Tools& tools, const RunOptions& options)
-        : m_sc(sc), m_tools(tools), m_options(options), m_world(m_sc)
+        : m_sc(sc), m_tools(tools), m_options(options), m_world(m_sc), m_pools(m_world, tools, options.lab_dir)
     {
     }
 
@@ -344,10 +344,12 @@ private:
         start_operator_signers();
         for (const auto& zone : m_world.zones()) {
             if (signed_by_operator(*zone.spec)) continue;
-            m_publishers.emplace_back(m_world, zone, m_sc.start, m_tools, m_options.lab_dir);
+            m_publishers.emplace_back(m_world, zone, m_sc.start, m_tools, m_options.lab_dir, m_pools);
             m_record.servers += static_cast<int>(m_publishers.back().servers());
             ++m_record.publications;
         }
+        m_pools.start();
+        m_record.servers += static_cast<int>(m_pools.size());
         for (auto& z : m_operator_zones) {
             z.start_servers(Seconds(0));
             settle_operator_zone(z, Seconds(0));
@@ -494,6 +496,7 @@ private:
     {
         for (auto& p : m_publishers)
             if (p.publish(t, m_record.events)) ++m_record.publications;
+        m_pools.flush();  // the pool zones' versions: one reload per pool server
     }
 
     void remember_key_states(Seconds t)
@@ -520,7 +523,16 @@ private:
     void record_key_changes(Seconds t)
     {
         std::size_t i = 0;
-        for (const auto& z : m_world.zones())
+        m_key_quiet_until.resize(m_world.zones().size());
+        for (const auto& z : m_world.zones()) {
+            // A zone whose keys' states cannot have changed since last time (World::next_change)
+            // keeps its states: a stop costs nothing for the zones it does not concern.
+            auto& quiet = m_key_quiet_until[z.index];
+            if (quiet.revision == m_world.revision() && t < quiet.until) {
+                i += z.keys.size();
+                continue;
+            }
+            quiet = {m_world.next_change(z, t).value_or(Seconds::max()), m_world.revision()};
             for (const auto& k : z.keys) {
                 auto now = m_world.key_state(z, k, t);
                 const auto before = m_key_states[i];
@@ -535,6 +547,7 @@ private:
                 if (!(now == before)) note_key_change(t, z, k, now);
                 m_key_states[i++] = now;
             }
+        }
     }
 
     // The operator's monitors due at t (docs/monitoring.md), after the probes, against the
@@ -652,6 +665,7 @@ private:
     const lab::Tools& m_tools;
     RunOptions m_options;
     world::World m_world;  // references m_sc
+    ServerPools m_pools;   // before the publishers, which refer to it
     std::vector<ZonePublisher> m_publishers;
     std::vector<OperatorSignedZone> m_operator_zones;
     struct PendingDs {
@@ -662,6 +676,11 @@ private:
     std::vector<PendingDs> m_pending_ds;
     std::vector<Resolver> m_resolvers;
     std::vector<world::KeyState> m_key_states;
+    struct Quiet {
+        Seconds until{0};
+        std::size_t revision = 0;
+    };
+    std::vector<Quiet> m_key_quiet_until;  // per zone: record_key_changes skips it before `until`
     std::vector<std::pair<Seconds, FaultRepaired>> m_repairs;
     RunRecord m_record;
     int m_failures = 0;

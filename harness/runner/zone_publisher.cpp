@@ -45,8 +45,8 @@ std::string fingerprint(const dnssec::SignRequest& req, const TimePoint now)
 }  // namespace
 
 ZonePublisher::ZonePublisher(const world::World& world, const world::ZoneRuntime& zone, TimePoint start,
-                             const lab::Tools& tools, const std::filesystem::path& lab_dir)
-    : m_world(&world), m_zone(&zone), m_start(start)
+                             const lab::Tools& tools, const std::filesystem::path& lab_dir, ServerPools& pools)
+    : m_world(&world), m_zone(&zone), m_pools(&pools), m_start(start)
 {
     // An operator's zone file: the first version is served with its serial (RFC 1982 wraps).
     if (zone.spec->soa) m_serial = zone.spec->soa->serial - 1;
@@ -57,17 +57,34 @@ ZonePublisher::ZonePublisher(const world::World& world, const world::ZoneRuntime
     for (std::size_t s = 0; s < zone.servers.size(); ++s) {
         const auto mode = world.server_mode(zone, static_cast<int>(s), Seconds(0));
         const std::string text = wanted_text(s, mode, Seconds(0)).value_or(m_texts[s]);
-        const auto dir = lab_dir / fmt::format("nsd-{}-{}", dir_label(zone.spec->name), zone.servers[s].label);
         Server server;
+        server.text = text;
+        server.down = mode == world::ServerMode::Down;
+        if (zone.pool >= 0) {
+            pools.add_zone(zone.pool, static_cast<int>(s), {zone.spec->name, text, m_serial}, server.down);
+            m_servers.push_back(std::move(server));
+            continue;
+        }
+        const auto dir = lab_dir / fmt::format("nsd-{}-{}", dir_label(zone.spec->name), zone.servers[s].label);
         server.nsd = std::make_unique<lab::NsdServer>(tools, dir, zone.servers[s].address, zone.spec->name, text,
                                                       m_serial);
-        server.text = text;
-        if (mode == world::ServerMode::Down) {
-            server.nsd->stop();
-            server.down = true;
-        }
+        if (server.down) server.nsd->stop();
         m_servers.push_back(std::move(server));
     }
+}
+
+lab::NsdServer& ZonePublisher::nsd(std::size_t s)
+{
+    if (m_servers[s].nsd) return *m_servers[s].nsd;
+    return m_pools->server(m_zone->pool, static_cast<int>(s));
+}
+
+// A new text for server s: published now to a server of the zone's own, staged for a pool's.
+void ZonePublisher::send(std::size_t s, const std::string& text)
+{
+    if (m_servers[s].nsd) m_servers[s].nsd->publish(text, m_serial);
+    else m_pools->stage(m_zone->pool, static_cast<int>(s), {m_zone->spec->name, text, m_serial});
+    m_servers[s].text = text;
 }
 
 std::optional<Seconds> ZonePublisher::next_refresh(Seconds t) const
@@ -144,6 +161,22 @@ std::optional<std::string> ZonePublisher::wanted_text(std::size_t s, world::Serv
 bool ZonePublisher::publish(Seconds t, std::vector<EventRecord>& events)
 {
     const auto& zone = *m_zone;
+    // Nothing that decides the zone's versions or its servers' modes changed since last time.
+    if (m_quiet_until && t < *m_quiet_until && m_world->revision() == m_quiet_revision) return false;
+    const bool published = publish_now(t, events);
+    // Computed after publishing: a new version sets the signer's next refresh.
+    m_quiet_revision = m_world->revision();
+    m_quiet_until = m_world->next_change(zone, t);
+    if (const auto refresh = next_refresh(t); refresh && (!m_quiet_until || *refresh < *m_quiet_until))
+        m_quiet_until = refresh;
+    // Neither a change nor a refresh ahead: quiet to the end (an event joining raises revision()).
+    if (!m_quiet_until) m_quiet_until = Seconds::max();
+    return published;
+}
+
+bool ZonePublisher::publish_now(Seconds t, std::vector<EventRecord>& events)
+{
+    const auto& zone = *m_zone;
     const bool on_schedule = refresh_due(t);
     if (sign_if_due(t)) events.emplace_back(t, ZoneSigned{zone.spec->name, m_serial, on_schedule});
     bool published = false;
@@ -153,7 +186,7 @@ bool ZonePublisher::publish(Seconds t, std::vector<EventRecord>& events)
         const auto& name = zone.servers[s].name;
         if (mode == world::ServerMode::Down) {
             if (!server.down) {
-                server.nsd->stop();
+                nsd(s).stop();  // a pool's server: for all its zones (stop is idempotent)
                 server.down = true;
                 events.emplace_back(t, ServerAnswering{name, false});
             }
@@ -161,12 +194,11 @@ bool ZonePublisher::publish(Seconds t, std::vector<EventRecord>& events)
         }
         const auto text = wanted_text(s, mode, t);
         if (text && *text != server.text) {
-            server.nsd->publish(*text, m_serial);
-            server.text = *text;
+            send(s, *text);
             published = true;
         }
         if (server.down) {
-            server.nsd->start();
+            nsd(s).start();  // a pool's server: the first of its zones back starts it
             server.down = false;
             events.emplace_back(t, ServerAnswering{name, true});
         }

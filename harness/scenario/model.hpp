@@ -135,10 +135,22 @@ struct SignerSpec {
 // SHA-384 (RFC 6605); the value is the IANA code.
 enum class DsDigest : std::uint8_t { Sha256 = 2, Sha384 = 4 };
 
+// `server-pools:`: a provider's shared name servers. Each server of a pool is one NSD serving
+// every zone of the pool; the zones keep their own NS names (ns1.<zone>), with glue to the
+// pool's addresses.
+struct ServerPool {
+    std::string name;
+    int servers = 1;  // 1..8: ns1..nsN of each zone of the pool
+    SourceLoc loc;    // the pool's key under server-pools:
+};
+
 struct ZoneSpec {
     std::string name;  // "example.com.", "." for the root
     bool implicit = false;  // an ancestor the lab created with default policy
-    int servers = 1;        // ns1..nsN, each its own NSD instance and address
+    int servers = 1;        // ns1..nsN, each its own NSD instance and address (or the pool's)
+    // `servers: <pool>`: the zone is served by the shared servers of that server pool (its
+    // `servers` is then the pool's count); empty: the zone has servers of its own.
+    std::string pool;
     // From a zone file (from:): the names the lab's servers ns1..nsN answer for, in order (the
     // file's apex NS names); empty: nsN.<zone> (scenario/zone_file.hpp server_name).
     std::vector<std::string> server_names;
@@ -497,6 +509,7 @@ struct Scenario {
     Seconds duration{7 * 86400};
     bool duration_given = false;  // the file sets duration:
     std::vector<ZoneSpec> zones;  // parents before children; the root first
+    std::vector<ServerPool> pools;  // `server-pools:`, in file order
     // Sorted by `at` (stable). The parser gives the file's events; prepare adds the planned
     // steps of the rollovers, before the file's events at the same instant.
     std::vector<Event> timeline;
@@ -510,6 +523,13 @@ struct Scenario {
     // repeating one, one per generation), in the order they were planned.
     std::vector<RolloverSpec> rollovers;
     std::vector<MonitorSpec> monitors;  // in file order
+
+    const ServerPool* find_pool(const std::string& name) const
+    {
+        for (const auto& p : pools)
+            if (p.name == name) return &p;
+        return nullptr;
+    }
 
     const ZoneSpec* find_zone(const std::string& name) const
     {

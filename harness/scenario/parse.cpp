@@ -102,7 +102,9 @@ Scenario Parser::run(const std::string& text)
 
     const Field* zones = f.find("zones");
     if (!zones) missing(top, "zones", "", "zones: { example.com.: {} }");
+    parse_pools(f.find("server-pools"));  // before the zones that name them
     parse_zones(*zones);
+    check_pools();
 
     parse_resolvers(f.find("resolvers"));
 
@@ -215,6 +217,7 @@ const Vocabulary& vocabulary()
             {"parent-agent", to_strings(detail::kParentAgentFields)},
             {"monitor", to_strings(detail::kMonitorFields)},
             {"signer", to_strings(detail::kSignerFields)},
+            {"server-pool", to_strings(detail::kPoolFields)},
         };
         out.rollover_methods = names_of<RolloverMethod>();
         out.faults = names_of<FaultKind>();

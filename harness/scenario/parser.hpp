@@ -44,7 +44,7 @@ constexpr std::size_t kMostRecords = 1000000;
 // `sweep` is read by scenario/sweep.hpp before the parser sees a variant; the parser skips it.
 constexpr std::string_view kTopFields[] = {"name",     "description", "start",     "duration", "zones",
                                            "timeline", "probes",      "resolvers", "expect",   "rollover",
-                                           "monitors", "sweep"};
+                                           "monitors", "sweep",       "server-pools"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
                                                 "parent", "override", "propagation-delay", "margin", "every",
                                                 "count",  "choice", "say", "stagger"};
@@ -52,6 +52,7 @@ constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "pro
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",
                                             "signing",  "keys",         "parent-agent", "signer", "ds-digests"};
+constexpr std::string_view kPoolFields[] = {"servers"};  // a pool written as a map (pools.cpp)
 constexpr std::string_view kSignerFields[] = {"kind", "policy", "keys", "flags", "algorithm", "every", "stops-at"};
 constexpr std::string_view kParentAgentFields[] = {"scan-every", "registration-delay", "delete"};
 constexpr std::string_view kSigningFields[] = {"algorithm", "validity", "refresh", "inception-offset",
@@ -300,6 +301,9 @@ private:
     void parse_zones(const Field& f);
     // The zones one key of zones: stands for (a pattern: many), each name checked.
     std::vector<std::string> listed_names(const Field& z) const;
+    void parse_pools(const Field* f);  // pools.cpp
+    void parse_zone_servers(const Field& f, ZoneSpec& zone) const;
+    void check_pools() const;
     ZoneSpec parse_zone(const std::string& name, const Field& f);
     Ttls parse_ttls(const Field& f) const;
     std::vector<DsDigest> parse_ds_digests(const Field& f, const ZoneSpec& zone) const;

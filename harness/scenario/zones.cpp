@@ -13,7 +13,9 @@ namespace rollsim::scenario::detail {
 
 namespace {
 
-constexpr int kMaxZones = 250;  // the lab numbers zone addresses 127.53.<zone>.<server>
+// The lab numbers zone addresses 127.53.<zone>.<server> for the first 250 zones, then
+// 127.(60 + i/250).(i%250).<server> (world/world.hpp): 10000 zones fit below 127.100.
+constexpr int kMaxZones = 10000;
 
 // The label of `zone` that begins with '-', or nothing. Every label of a zone name leads the
 // name of a zone the lab serves (the zone's ancestors are served too), and a zone's name is an
@@ -103,7 +105,7 @@ ZoneSpec Parser::parse_zone(const std::string& name, const Field& f)
                                          "template: or records: with owners relative to each zone, or list the zone "
                                          "by name", zone.pattern));
 
-    if (const Field* s = z.find("servers")) zone.servers = int(integer(*s, 1, kMaxServers));
+    if (const Field* s = z.find("servers")) parse_zone_servers(*s, zone);
     if (const Field* t = z.find("ttl")) zone.ttl = parse_ttls(*t);
     // Before keys and records: the file may set the servers they name.
     if (const Field* from = z.find("from")) load_zone_file(*from, z, zone);

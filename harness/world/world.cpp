@@ -60,7 +60,44 @@ std::string retype(std::string rr, const std::string& from, const std::string& t
     throw std::logic_error("no " + from + " type field in '" + rr + "'");
 }
 
+// The first fault of `kind` in force at t on a zone `zone_matches` accepts, narrowed to `key`
+// and `server` when given.
+template <typename ZoneMatch>
+const Event* first_fault(const std::vector<Event>& timeline, FaultKind kind, Seconds t, const std::string& key,
+                         int server, ZoneMatch zone_matches)
+{
+    for (const auto& ev : timeline) {
+        if (!ev.fault || *ev.fault != kind || !zone_matches(ev.zone)) continue;
+        if (ev.at > t || (ev.until && *ev.until <= t)) continue;
+        // A fault aimed at one key or server applies only there; one without a target, to all.
+        if (!key.empty() && !ev.key.empty() && ev.key != key) continue;
+        if (is_key_fault(kind) && ev.key != key) continue;
+        if (server >= 0 && !ev.server.empty() && server_index(ev.server) != server) continue;
+        return &ev;
+    }
+    return nullptr;
+}
+
+// A zone index as the octets of its addresses: 127.<high>.<low>.
+std::string zone_octets(std::size_t zone_index, int first_range, int later_ranges)
+{
+    if (zone_index < 250) return fmt::format("127.{}.{}", first_range, zone_index);
+    return fmt::format("127.{}.{}", later_ranges + zone_index / 250, zone_index % 250);
+}
+
 }  // namespace
+
+std::string zone_server_address(std::size_t zone_index, int server)
+{
+    return fmt::format("{}.{}", zone_octets(zone_index, 53, 60), server + 1);
+}
+
+std::string hidden_primary_address(std::size_t zone_index) { return zone_octets(zone_index, 55, 100) + ".1"; }
+
+std::string pool_server_address(std::size_t pool_index, int server)
+{
+    return fmt::format("127.56.{}.{}", pool_index, server + 1);
+}
 
 int server_index(const std::string& label)
 {
@@ -93,10 +130,11 @@ bool KeyRuntime::signs_on(int server) const
 
 World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
 {
-    if (scenario.zones.size() > 250) throw std::invalid_argument("a lab holds at most 250 zones");
-    int zone_index = 0;
+    std::size_t zone_index = 0;
     for (const auto& zs : scenario.zones) {
-        ZoneRuntime zr{&zs, {}, {}, std::nullopt, true};
+        ZoneRuntime zr{&zs, {}, {}, zone_index, -1, std::nullopt, true};
+        for (std::size_t p = 0; p < scenario.pools.size(); ++p)
+            if (scenario.pools[p].name == zs.pool) zr.pool = static_cast<int>(p);
         for (const auto& ks : zs.keys) {
             std::uint16_t flags = dnssec::kFlagZone;
             if (ks.role != KeyRole::Zsk) flags |= dnssec::kFlagSep;
@@ -107,10 +145,19 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
             zr.keys.push_back(std::move(kr));
         }
         for (int s = 0; s < zs.servers; ++s)
-            zr.servers.push_back(
-                {scenario::server_name(zs, s), fmt::format("ns{}", s + 1), fmt::format("127.53.{}.{}", zone_index, s + 1)});
+            zr.servers.push_back({scenario::server_name(zs, s), fmt::format("ns{}", s + 1),
+                                  zr.pool < 0 ? zone_server_address(zone_index, s)
+                                              : pool_server_address(static_cast<std::size_t>(zr.pool), s)});
+        m_zone_index.emplace(zs.name, m_zones.size());
         m_zones.push_back(std::move(zr));
         ++zone_index;
+    }
+    m_children.resize(m_zones.size());
+    for (std::size_t i = 0; i < m_zones.size(); ++i) {
+        const auto& name = m_zones[i].spec->name;
+        if (name == ".") continue;
+        if (const auto it = m_zone_index.find(dns::parent_name(name)); it != m_zone_index.end())
+            m_children[it->second].push_back(i);
     }
     // Key material the faults need, made once up front.
     for (const auto& ev : scenario.timeline) prepare_fault(ev);
@@ -134,9 +181,9 @@ void World::prepare_fault(const Event& ev)
 
 ZoneRuntime& World::zone_mut(const std::string& name)
 {
-    for (auto& z : m_zones)
-        if (z.spec->name == name) return z;
-    throw std::logic_error("unknown zone " + name);
+    const auto it = m_zone_index.find(name);
+    if (it == m_zone_index.end()) throw std::logic_error("unknown zone " + name);
+    return m_zones[it->second];
 }
 
 KeyRuntime& World::key_mut(const std::string& zone, const std::string& key)
@@ -217,16 +264,7 @@ std::vector<const Event*> World::advance_to(Seconds t)
 
 const Event* World::fault(FaultKind kind, const std::string& zone, Seconds t, const std::string& key, int server) const
 {
-    for (const auto& ev : m_scenario.timeline) {
-        if (!ev.fault || *ev.fault != kind || ev.zone != zone) continue;
-        if (ev.at > t || (ev.until && *ev.until <= t)) continue;
-        // A fault aimed at one key or server applies only there; one without a target, to all.
-        if (!key.empty() && !ev.key.empty() && ev.key != key) continue;
-        if (is_key_fault(kind) && ev.key != key) continue;
-        if (server >= 0 && !ev.server.empty() && server_index(ev.server) != server) continue;
-        return &ev;
-    }
-    return nullptr;
+    return first_fault(m_scenario.timeline, kind, t, key, server, [&](const std::string& z) { return z == zone; });
 }
 
 KeyState World::key_state(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
@@ -249,7 +287,7 @@ bool World::signer_running(const ZoneRuntime& zone, Seconds t) const
 ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) const
 {
     const auto& name = zone.spec->name;
-    if (fault(FaultKind::ServerDown, name, t, "", server)) return ServerMode::Down;
+    if (server_down(zone, server, t)) return ServerMode::Down;
     if (fault(FaultKind::LaggingSecondary, name, t, "", server)) return ServerMode::Lagging;
     if (fault(FaultKind::ServerUnsigned, name, t, "", server)) return ServerMode::Unsigned;
     if (fault(FaultKind::OrphanDs, name, t)) return ServerMode::Unsigned;  // the whole zone unsigned
@@ -261,6 +299,65 @@ ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) co
     for (const auto& k : zone.keys) any_key = any_key || k.state(t).published;
     if (!any_key) return ServerMode::Unsigned;
     return ServerMode::Current;
+}
+
+void World::index_timeline() const
+{
+    if (m_indexed_events == m_scenario.timeline.size()) return;
+    m_zone_event_times.assign(m_zones.size(), {});
+    m_pool_event_times.assign(m_scenario.pools.size(), {});
+    const auto note = [](std::vector<Seconds>& times, const Event& ev) {
+        times.push_back(ev.at);
+        if (ev.until) times.push_back(*ev.until);
+    };
+    for (const auto& ev : m_scenario.timeline) {
+        const auto it = m_zone_index.find(ev.zone);
+        if (it == m_zone_index.end()) continue;
+        note(m_zone_event_times[it->second], ev);
+        // The parent serves the zone's delegation: its NS, glue and DS.
+        if (ev.zone != ".")
+            if (const auto parent = m_zone_index.find(dns::parent_name(ev.zone)); parent != m_zone_index.end())
+                note(m_zone_event_times[parent->second], ev);
+        const int pool = m_zones[it->second].pool;
+        if (ev.fault == FaultKind::ServerDown && pool >= 0) note(m_pool_event_times[std::size_t(pool)], ev);
+    }
+    for (auto* list : {&m_zone_event_times, &m_pool_event_times})
+        for (auto& times : *list) std::sort(times.begin(), times.end());
+    m_indexed_events = m_scenario.timeline.size();
+}
+
+std::optional<Seconds> World::next_change(const ZoneRuntime& zone, Seconds t) const
+{
+    index_timeline();
+    std::optional<Seconds> next;
+    const auto consider = [&](const std::optional<Seconds>& when) {
+        if (when && *when > t && (!next || *when < *next)) next = when;
+    };
+    const auto first_after = [&](const std::vector<Seconds>& times) {
+        if (const auto it = std::upper_bound(times.begin(), times.end(), t); it != times.end()) consider(*it);
+    };
+    for (const auto& k : zone.keys)
+        for (const auto& when : {k.publish, k.activate, k.retire, k.remove, k.ds_add, k.ds_remove, k.revoke,
+                                 k.cds_publish, k.cds_remove})
+            consider(when);
+    consider(zone.cds_delete);
+    for (const std::size_t child : m_children[zone.index])
+        for (const auto& k : m_zones[child].keys) {
+            consider(k.ds_add);
+            consider(k.ds_remove);
+        }
+    first_after(m_zone_event_times[zone.index]);
+    if (zone.pool >= 0) first_after(m_pool_event_times[std::size_t(zone.pool)]);
+    return next;
+}
+
+const Event* World::server_down(const ZoneRuntime& zone, int server, Seconds t) const
+{
+    if (zone.pool < 0) return fault(FaultKind::ServerDown, zone.spec->name, t, "", server);
+    return first_fault(m_scenario.timeline, FaultKind::ServerDown, t, "", server, [&](const std::string& z) {
+        const auto it = m_zone_index.find(z);
+        return it != m_zone_index.end() && m_zones[it->second].pool == zone.pool;
+    });
 }
 
 const dnssec::Key& World::signing_key(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
@@ -311,6 +408,7 @@ std::vector<std::string> World::delegation_records(const ZoneRuntime& child, Sec
 void World::set_delegated_ds(const std::string& zone, std::vector<std::string> ds_rdata)
 {
     m_delegated_ds[zone] = std::move(ds_rdata);
+    ++m_ds_revision;
 }
 
 const std::vector<std::string>& World::delegated_ds(const std::string& zone) const
@@ -352,11 +450,10 @@ std::vector<std::string> World::content(const ZoneRuntime& zone, int server, Sec
         out.push_back(fmt::format("{} {} IN A {}", s.name, ttl_for(spec.ttl, "A", spec.ttl.default_ttl), s.address));
     const auto records = scenario::zone_records(m_scenario, spec, t);
     out.insert(out.end(), records.begin(), records.end());
-    for (const auto& child : m_zones)
-        if (child.spec != zone.spec && dns::parent_name(child.spec->name) == spec.name) {
-            auto d = delegation_records(child, t);
-            out.insert(out.end(), d.begin(), d.end());
-        }
+    for (const std::size_t child : m_children[zone.index]) {
+        auto d = delegation_records(m_zones[child], t);
+        out.insert(out.end(), d.begin(), d.end());
+    }
     if (server < 0) return out;  // plain content: no DNSKEY
     for (const auto& k : zone.keys) {
         if (!key_state(zone, k, t).published) continue;

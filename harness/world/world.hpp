@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace rollsim::world {
@@ -48,7 +49,10 @@ struct ServerAddress {
 struct ZoneRuntime {
     const scenario::ZoneSpec* spec;
     std::vector<KeyRuntime> keys;
+    // Its own servers' addresses, or its pool's (each zone keeps its own NS names).
     std::vector<ServerAddress> servers;
+    std::size_t index = 0;  // in the scenario's zones: numbers its own addresses
+    int pool = -1;          // index of its server pool in the scenario's pools; -1: own servers
     std::optional<dnssec::Key> rogue;  // signs for rrsig-unknown-key; never published
     bool signer_started = true;        // by stop-signer / start-signer actions
     std::optional<Seconds> cds_delete;  // RFC 8078 delete signal published from here (cds-delete)
@@ -65,7 +69,7 @@ enum class ServerMode {
 class World {
 public:
     // Generates every key of the scenario (fresh key material for each run) and assigns the
-    // servers their loopback addresses: zone i, server s -> 127.53.i.(s+1).
+    // servers their loopback addresses (zone_server_address, pool_server_address).
     explicit World(const scenario::Scenario& scenario);
 
     // Applies, in order, every timeline event with `at` <= t not applied yet; returns them.
@@ -84,6 +88,9 @@ public:
     KeyState key_state(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const;
     // False while stopped by the timeline or a signer-outage fault.
     bool signer_running(const ZoneRuntime& zone, Seconds t) const;
+    // A pool zone's server is down while a server-down names that server of any zone of the
+    // pool: the provider's server goes down for all its zones. The other server faults stay
+    // with the zone they name (the shared server serves that zone's data so).
     ServerMode server_mode(const ZoneRuntime& zone, int server, Seconds t) const;
 
     // What the signer is asked to produce for one server's copy of the zone at offset t (at
@@ -111,12 +118,23 @@ public:
     void set_delegated_ds(const std::string& zone, std::vector<std::string> ds_rdata);
     const std::vector<std::string>& delegated_ds(const std::string& zone) const;
 
+    // The first instant after t at which what the zone's servers serve may change, other than by
+    // its signer's own schedule (refresh): a time of one of its keys, the DS times of its
+    // children's keys (its delegations), the `at` or `until` of a timeline event naming it or a
+    // child, and for a pool zone those of every server-down in its pool. Nullopt: none. Valid
+    // while revision() stays as it was when asked.
+    std::optional<Seconds> next_change(const ZoneRuntime& zone, Seconds t) const;
+    // Grows with each change that next_change cannot foresee: an event joining the timeline,
+    // a DS set the runner sets.
+    std::size_t revision() const { return m_scenario.timeline.size() + m_ds_revision; }
+
     // The zone that holds `name` (the deepest zone at or above it), or nullptr.
     const ZoneRuntime* zone_of(const std::string& name) const;
 
 private:
     ZoneRuntime& zone_mut(const std::string& name);
     KeyRuntime& key_mut(const std::string& zone, const std::string& key);
+    const scenario::Event* server_down(const ZoneRuntime& zone, int server, Seconds t) const;
     const scenario::Event* fault(scenario::FaultKind kind, const std::string& zone, Seconds t,
                                  const std::string& key = "", int server = -1) const;
     std::vector<std::string> content(const ZoneRuntime& zone, int server, Seconds t) const;
@@ -129,9 +147,27 @@ private:
 
     const scenario::Scenario& m_scenario;
     std::vector<ZoneRuntime> m_zones;
+    std::unordered_map<std::string, std::size_t> m_zone_index;  // zone name -> m_zones index
+    std::vector<std::vector<std::size_t>> m_children;  // per zone: its child zones' indexes
+    std::size_t m_ds_revision = 0;                      // set_delegated_ds calls
+    // next_change's index of the timeline: per zone (and per pool), the sorted `at` and
+    // `until` times of the events that concern it, as of a timeline of m_indexed_events events.
+    void index_timeline() const;
+    mutable std::vector<std::vector<Seconds>> m_zone_event_times;
+    mutable std::vector<std::vector<Seconds>> m_pool_event_times;
+    mutable std::size_t m_indexed_events = std::size_t(-1);
     std::size_t m_next_event = 0;
     std::map<std::string, std::vector<std::string>> m_delegated_ds;  // zone -> DS RDATA
 };
+
+// The lab's loopback addresses (docs/architecture.md, "Addresses"). Zone i's own server s:
+// 127.53.i.(s+1) for the first 250 zones, then 127.(60 + i/250).(i%250).(s+1) (up to 10000
+// zones, scenario/zones.cpp kMaxZones). Its hidden primary (an operator's signer):
+// 127.55.i.1, then 127.(100 + i/250).(i%250).1. Server pool p's server s: 127.56.p.(s+1).
+// The resolvers have 127.54.0.N.
+std::string zone_server_address(std::size_t zone_index, int server);
+std::string hidden_primary_address(std::size_t zone_index);
+std::string pool_server_address(std::size_t pool_index, int server);
 
 // "ns2" -> 1; -1 if not of that form.
 int server_index(const std::string& label);

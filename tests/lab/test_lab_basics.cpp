@@ -755,7 +755,8 @@ TEST(LabNsd, ServesTheOperatorsZoneFileWithItsSoaAndNameServers)
             rollsim::world::World world(prepared.scenario);
             const auto* zone = world.zone_of("example.com.");
             CHILD_CHECK(zone && zone->servers.size() == 3);
-            rollsim::runner::ZonePublisher publisher(world, *zone, prepared.scenario.start, tools, dir.path());
+            rollsim::runner::ServerPools pools(world, tools, dir.path());  // none in this scenario
+            rollsim::runner::ZonePublisher publisher(world, *zone, prepared.scenario.start, tools, dir.path(), pools);
             rollsim::dns::QueryOptions options;
             options.recursion_desired = false;
             const std::vector<std::string> names = {"ns1.example.com.", "ns2.example.com.", "ns3.example.com."};

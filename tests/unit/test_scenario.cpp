@@ -1196,7 +1196,7 @@ TEST(ScenarioSchema, FieldsMatchTheParser)
         {"expect", &defs.at("expectation")}, {"rollover", &defs.at("rollover")},
         {"rollover-parent", &defs.at("rolloverParent")}, {"rollover-override", &defs.at("rolloverOverride")},
         {"parent-agent", &defs.at("parentAgent")}, {"monitor", &defs.at("monitor")},
-        {"signer", &defs.at("signer")},
+        {"signer", &defs.at("signer")}, {"server-pool", &defs.at("serverPool")},
     };
     ASSERT_EQ(keys_of(json(v.fields)), [&] {
         std::set<std::string> names;
