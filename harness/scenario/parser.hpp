@@ -47,7 +47,7 @@ constexpr std::string_view kTopFields[] = {"name",     "description", "start",  
                                            "monitors", "sweep",       "server-pools"};
 constexpr std::string_view kRolloverFields[] = {"zone",   "method",   "key",               "start",  "algorithm",
                                                 "parent", "override", "propagation-delay", "margin", "every",
-                                                "count",  "choice", "say", "stagger"};
+                                                "count",  "choice", "say", "stagger", "stagger-step"};
 constexpr std::string_view kRolloverParentFields[] = {"registration-delay", "propagation-delay"};
 constexpr std::string_view kRolloverOverrideFields[] = {"publish-interval", "retire-interval", "remove-interval"};
 constexpr std::string_view kZoneFields[] = {"template", "from",         "records", "servers", "ttl",

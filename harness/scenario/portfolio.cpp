@@ -8,12 +8,11 @@
 
 namespace rollsim::scenario {
 
-Seconds stagger_offset(std::size_t index, std::size_t count, Seconds stagger)
+Seconds stagger_offset(std::size_t index, std::size_t count, Seconds stagger, Seconds step)
 {
-    if (count == 0) return Seconds{0};
-    constexpr long long kHour = 3600;
+    if (count == 0 || step.count() <= 0) return Seconds{0};
     const long long spread = static_cast<long long>(index) * stagger.count() / static_cast<long long>(count);
-    return Seconds{spread / kHour * kHour};
+    return Seconds{spread / step.count() * step.count()};
 }
 
 namespace detail {
@@ -76,6 +75,10 @@ std::optional<std::string> Parser::zone_below(const std::string& name, const std
 void Parser::parse_stagger(RolloverSpec& r, const Fields& f, const PatternSlot* slot)
 {
     const Field* s = f.find("stagger");
+    const Field* step_field = f.find("stagger-step");
+    if (step_field && !s)
+        fail(key_loc(*step_field), "stagger-step rounds the starts stagger: spreads; give stagger: too, or remove "
+                                   "stagger-step");
     if (!s) return;
     if (!slot)
         fail(key_loc(*s), fmt::format("stagger spreads the starts of the zones a pattern names, and zone: {} is one "
@@ -86,7 +89,15 @@ void Parser::parse_stagger(RolloverSpec& r, const Fields& f, const PatternSlot* 
         fail(loc(*s), fmt::format("stagger ({}) is longer than every ({}): the last zones would start after the "
                                   "first ones roll again; make stagger at most every",
                                   format_duration(stagger), format_duration(*r.every)));
-    r.stagger_offset = stagger_offset(slot->index, slot->count, stagger);
+    Seconds step{3600};
+    if (step_field) {
+        step = positive_duration(*step_field);
+        if (step > stagger)
+            fail(loc(*step_field), fmt::format("stagger-step ({}) is longer than stagger ({}): every zone would start "
+                                               "at once; make stagger-step at most stagger",
+                                               format_duration(step), format_duration(stagger)));
+    }
+    r.stagger_offset = stagger_offset(slot->index, slot->count, stagger, step);
     r.start += r.stagger_offset;
     if (slot->index + 1 == slot->count)
         m_times.push_back({r.start, loc(*s), fmt::format("the staggered start of {}'s rollover", r.zone)});

@@ -129,6 +129,11 @@ TEST(PortfolioScenario, StaggerOffsetsAreWholeHoursSpreadInPatternOrder)
     EXPECT_EQ(instants.size(), 720u);
     // Four zones over 2d: 0, 12h, 24h, 36h.
     EXPECT_EQ(stagger_offset(3, 4, Seconds{2 * kDay}), Seconds{36 * kHour});
+    // stagger-step: 1d: a thirtieth of 1000 zones a day.
+    std::set<long long> days;
+    for (std::size_t k = 0; k < 1000; ++k) days.insert(stagger_offset(k, 1000, Seconds{30 * kDay}, Seconds{kDay}).count());
+    EXPECT_EQ(days.size(), 30u);
+    EXPECT_EQ(stagger_offset(999, 1000, Seconds{30 * kDay}, Seconds{kDay}), Seconds{29 * kDay});
 }
 
 TEST(PortfolioScenario, StaggeredRollsStartAtTheirOffsetsAndRepeatWithEvery)
