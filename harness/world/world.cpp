@@ -62,11 +62,13 @@ std::string retype(std::string rr, const std::string& from, const std::string& t
 
 // The first fault of `kind` in force at t on a zone `zone_matches` accepts, narrowed to `key`
 // and `server` when given.
+// `positions`: the timeline positions to look at, in timeline order (World's fault index).
 template <typename ZoneMatch>
-const Event* first_fault(const std::vector<Event>& timeline, FaultKind kind, Seconds t, const std::string& key,
-                         int server, ZoneMatch zone_matches)
+const Event* first_fault(const std::vector<Event>& timeline, const std::vector<std::size_t>& positions, FaultKind kind,
+                         Seconds t, const std::string& key, int server, ZoneMatch zone_matches)
 {
-    for (const auto& ev : timeline) {
+    for (const std::size_t at : positions) {
+        const Event& ev = timeline[at];
         if (!ev.fault || *ev.fault != kind || !zone_matches(ev.zone)) continue;
         if (ev.at > t || (ev.until && *ev.until <= t)) continue;
         // A fault aimed at one key or server applies only there; one without a target, to all.
@@ -264,7 +266,11 @@ std::vector<const Event*> World::advance_to(Seconds t)
 
 const Event* World::fault(FaultKind kind, const std::string& zone, Seconds t, const std::string& key, int server) const
 {
-    return first_fault(m_scenario.timeline, kind, t, key, server, [&](const std::string& z) { return z == zone; });
+    index_timeline();
+    const auto it = m_zone_index.find(zone);
+    if (it == m_zone_index.end()) return nullptr;
+    return first_fault(m_scenario.timeline, m_zone_faults[it->second], kind, t, key, server,
+                       [&](const std::string& z) { return z == zone; });
 }
 
 KeyState World::key_state(const ZoneRuntime& zone, const KeyRuntime& key, Seconds t) const
@@ -306,13 +312,18 @@ void World::index_timeline() const
     if (m_indexed_events == m_scenario.timeline.size()) return;
     m_zone_event_times.assign(m_zones.size(), {});
     m_pool_event_times.assign(m_scenario.pools.size(), {});
+    m_zone_faults.assign(m_zones.size(), {});
+    m_server_down_faults.clear();
     const auto note = [](std::vector<Seconds>& times, const Event& ev) {
         times.push_back(ev.at);
         if (ev.until) times.push_back(*ev.until);
     };
-    for (const auto& ev : m_scenario.timeline) {
+    for (std::size_t at = 0; at < m_scenario.timeline.size(); ++at) {
+        const auto& ev = m_scenario.timeline[at];
+        if (ev.fault == FaultKind::ServerDown) m_server_down_faults.push_back(at);
         const auto it = m_zone_index.find(ev.zone);
         if (it == m_zone_index.end()) continue;
+        if (ev.fault) m_zone_faults[it->second].push_back(at);
         note(m_zone_event_times[it->second], ev);
         // The parent serves the zone's delegation: its NS, glue and DS.
         if (ev.zone != ".")
@@ -354,7 +365,9 @@ std::optional<Seconds> World::next_change(const ZoneRuntime& zone, Seconds t) co
 const Event* World::server_down(const ZoneRuntime& zone, int server, Seconds t) const
 {
     if (zone.pool < 0) return fault(FaultKind::ServerDown, zone.spec->name, t, "", server);
-    return first_fault(m_scenario.timeline, FaultKind::ServerDown, t, "", server, [&](const std::string& z) {
+    index_timeline();
+    return first_fault(m_scenario.timeline, m_server_down_faults, FaultKind::ServerDown, t, "", server,
+                       [&](const std::string& z) {
         const auto it = m_zone_index.find(z);
         return it != m_zone_index.end() && m_zones[it->second].pool == zone.pool;
     });
@@ -574,7 +587,9 @@ void World::add_sign_faults(dnssec::SignRequest& req, const ZoneRuntime& zone, S
         return out;
     };
     auto& faults = req.faults;
-    for (const auto& ev : m_scenario.timeline) {
+    index_timeline();
+    for (const std::size_t at : m_zone_faults[zone.index]) {
+        const Event& ev = m_scenario.timeline[at];
         if (!ev.fault || ev.zone != zone.spec->name || ev.at > t || (ev.until && *ev.until <= t)) continue;
         const bool scoped = !ev.key.empty() || ev.key_algorithm;
         const std::string type = ev.type.empty() ? "A" : ev.type;

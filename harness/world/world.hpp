@@ -155,6 +155,10 @@ private:
     void index_timeline() const;
     mutable std::vector<std::vector<Seconds>> m_zone_event_times;
     mutable std::vector<std::vector<Seconds>> m_pool_event_times;
+    // fault()'s index: per zone, the timeline positions of its fault events, in timeline order
+    // (a portfolio's timeline holds tens of thousands of events), and those of every server-down.
+    mutable std::vector<std::vector<std::size_t>> m_zone_faults;
+    mutable std::vector<std::size_t> m_server_down_faults;
     mutable std::size_t m_indexed_events = std::size_t(-1);
     std::size_t m_next_event = 0;
     std::map<std::string, std::vector<std::string>> m_delegated_ds;  // zone -> DS RDATA
