@@ -95,7 +95,7 @@ unsigned start_kept_threads()
     const std::lock_guard lock(g_mutex);
     if (!g_kept || g_kept->owner() != ::getpid()) {
         const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-        g_kept = new KeptThreads(cores - 1);  // a parent's copy is left as it is: its threads are not here
+        g_kept = new KeptThreads(std::max(kKeptThreads, cores - 1));  // a parent's copy is left as it is: its threads are not here
     }
     return g_kept->threads() + 1;
 }

@@ -1,5 +1,6 @@
 // Threads kept for the life of the process, for work spread over the cores (the signer's
-// parallel loops, dnssec/parallel.hpp).
+// parallel loops, dnssec/parallel.hpp) and for questions that wait on the network (a large
+// run's probes of a daemon, probe/daemon_probe.hpp).
 //
 // Why kept: a lab's runner enters a PID namespace of its own with unshare(CLONE_NEWPID), and
 // from then on Linux refuses it new threads (clone(2): CLONE_THREAD is EINVAL once the caller's
@@ -12,9 +13,12 @@
 
 namespace rollsim {
 
-// Starts one kept thread per core beyond the caller's, once per process (a forked child starts
-// its own: threads are not copied by fork). Returns how many threads a job can then run on, the
-// caller included. Where no thread can start, keeps none and returns 1.
+// Starts the kept threads, once per process (a forked child starts its own: threads are not
+// copied by fork): kKeptThreads beyond the caller's, or one per core beyond it when there are
+// more cores. Returns how many threads a job can then run on, the caller included. Where no
+// thread can start, keeps none and returns 1. A job asks for as many as it can use: the
+// signer one per core, the probes kKeptThreads + 1 in flight.
+constexpr unsigned kKeptThreads = 15;
 unsigned start_kept_threads();
 
 // Runs job(worker) on `wanted` threads at once, the caller being worker 0 and kept threads

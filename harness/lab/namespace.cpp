@@ -6,6 +6,8 @@
 #include "core/kept_threads.hpp"
 #include "core/unique_fd.hpp"
 
+#include <atomic>
+#include <limits>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -144,6 +146,20 @@ void on_sigchld(int) {}
 
 }  // namespace
 
+// The kept threads (started above, before unshare) are still in the host's network namespace:
+// a thread's namespaces are its own. Those that open sockets (a large run's probes) must reach
+// the lab's loopback, so each joins the runner's new network namespace.
+static void kept_threads_join_the_lab_network()
+{
+    const UniqueFd net(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    if (net.get() < 0) throw LabError("cannot open the lab's network namespace: " + errno_text(errno));
+    std::atomic<int> error{0};
+    run_on_kept_threads(std::numeric_limits<unsigned>::max(), [&](unsigned worker) {
+        if (worker != 0 && ::setns(net.get(), CLONE_NEWNET) != 0) error = errno;
+    });
+    if (error) throw LabError("cannot move the runner's threads into the lab's network namespace: " + errno_text(error));
+}
+
 void enter_isolated_namespaces()
 {
     if (g_entered) return;
@@ -175,6 +191,7 @@ void enter_isolated_namespaces()
     }
 
     bring_up_loopback();
+    if (uid == 0) kept_threads_join_the_lab_network();
 
     // The first child after unshare(CLONE_NEWPID) is PID 1 of the new namespace.
     int alive[2];

@@ -1,6 +1,11 @@
 #include "probe/daemon_probe.hpp"
 
+#include "core/kept_threads.hpp"
 #include "dns/query.hpp"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
 
 namespace rollsim::probe {
 
@@ -26,6 +31,29 @@ dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qn
     out.validation = classify_daemon_answer(out.rcode, out.ad, out.ede);
     out.reason = response.timed_out ? "no answer from the resolver" : response.ede_text;
     return out;
+}
+
+std::vector<dns::ResolverAnswer> ask_daemon_at_once(const std::string& address,
+                                                    const std::vector<std::pair<std::string, std::string>>& questions,
+                                                    unsigned in_flight)
+{
+    std::vector<dns::ResolverAnswer> answers(questions.size());
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    const auto work = [&](unsigned) {
+        for (std::size_t i = next++; i < questions.size(); i = next++) {
+            try {
+                answers[i] = ask_daemon(address, questions[i].first, questions[i].second);
+            } catch (...) {
+                const std::lock_guard lock(error_mutex);
+                if (!error) error = std::current_exception();
+            }
+        }
+    };
+    if (!run_on_kept_threads(in_flight, work)) work(0);
+    if (error) std::rethrow_exception(error);
+    return answers;
 }
 
 dns::ResolverAnswer dead_daemon_answer()

@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rollsim::probe {
 
@@ -15,6 +17,15 @@ namespace rollsim::probe {
 // without rcode (reason "no answer from the resolver"). Throws std::invalid_argument for a
 // malformed name or type.
 dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qname, const std::string& qtype);
+
+// Asks the daemon at `address` every question of `questions` (name, type) as ask_daemon() does,
+// up to `in_flight` at once on the threads the process keeps (core/kept_threads.hpp; one after
+// another where it keeps none), and returns the answers in the questions' order. A daemon
+// answers many questions at once, and a question whose answer is not cached waits mostly for
+// the daemon's own queries to the lab's servers.
+std::vector<dns::ResolverAnswer> ask_daemon_at_once(const std::string& address,
+                                                    const std::vector<std::pair<std::string, std::string>>& questions,
+                                                    unsigned in_flight);
 
 // Asks the lab's daemon `daemon` as ask_daemon() does, then lets it add what only its log says
 // (lab::ResolverDaemon::explain: named's reason for a failure).
