@@ -9,6 +9,8 @@
 #include "report/outcome_text.hpp"
 #include "report/zone_report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace rollsim::report {
@@ -21,16 +23,27 @@ std::string paint(const TerminalStyle& style, const char* code, const std::strin
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
 
-void print_events(std::ostream& out, const runner::RunRecord& record)
+// A large run (report/zone_summary.hpp: a portfolio) lists at most this many events and rows of
+// predictions on the terminal; the JSON report has them all.
+constexpr std::size_t kLargeRunLines = 40;
+
+void print_events(std::ostream& out, const runner::RunRecord& record, bool large)
 {
     bool any_event = false;
+    std::size_t listed = 0, left = 0;
     for (const auto& e : record.events) {
         if (e.source == runner::EventRecord::Source::Signer) continue;  // routine; in the JSON report
         if (!any_event) out << "\nEvents\n";
         any_event = true;
+        if (large && listed == kLargeRunLines) {
+            ++left;
+            continue;
+        }
+        ++listed;
         out << fmt::format("  {:>10}  {}\n", format_offset(e.offset), event_text(e));
         if (!e.say.empty()) out << fmt::format("  {:>10}  \"{}\"\n", "", e.say);
     }
+    if (left > 0) out << fmt::format("  and {} more events; see the JSON report\n", left);
 }
 
 void print_parent_agent(std::ostream& out, const runner::RunRecord& record, const TerminalStyle& style)
@@ -84,7 +97,10 @@ void print_predictions(std::ostream& out, const RunSummary& summary, const Termi
 {
     out << "\nPredicted vs observed (rollover lint)\n";
     out << fmt::format("  {:<29} {:<62} {}\n", "predicted", "observed", "verdict");
-    for (const auto& r : summary.comparison.rows) {
+    const auto& rows = summary.comparison.rows;
+    const std::size_t shown = summary.zones.large ? std::min(rows.size(), kLargeRunLines) : rows.size();
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto& r = rows[i];
         const std::string verdict = to_string(r.match);
         std::string label = r.predicted ? span_text(r.predicted->from, r.predicted->until) : std::string("none");
         if (r.predicted && r.predicted->anchor)
@@ -92,7 +108,8 @@ void print_predictions(std::ostream& out, const RunSummary& summary, const Termi
         out << fmt::format("  {:<29} {:<62} {}\n", label, observed_text(r.observed), paint(style, colour(r.match), verdict));
         if (const std::string why = unobserved_text(r); !why.empty()) out << "    " << why << "\n";
     }
-    if (summary.comparison.rows.empty()) out << "  none predicted, none observed\n";
+    if (rows.empty()) out << "  none predicted, none observed\n";
+    if (shown < rows.size()) out << fmt::format("  and {} more rows; see the JSON report\n", rows.size() - shown);
 }
 
 void print_expectations(std::ostream& out, const RunSummary& summary, const TerminalStyle& style)
@@ -148,7 +165,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, const runner
     out << fmt::format("{} ({})\n", paint(style, "1", sc.name), sc.file);
     out << fmt::format("  virtual time {} + {}; {} zones on {} NSD servers; {} probe results\n", format_time(sc.start),
                        format_duration(sc.duration), sc.zones.size(), summary.servers, summary.probe_results);
-    print_events(out, record);
+    print_events(out, record, summary.zones.large);
     print_parent_agent(out, record, style);
     print_windows(out, sc, summary, style);
     if (!sc.rollovers.empty()) print_predictions(out, summary, style);
