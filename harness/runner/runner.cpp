@@ -438,7 +438,7 @@ private:
     {
         int index = 0;
         for (const auto& rs : m_sc.resolvers) {
-            Resolver r{&rs, nullptr, nullptr, {}, {}, false, {}};
+            Resolver r{&rs, nullptr, nullptr, {}, {}, false, false, {}};
             const bool daemon = scenario::is_daemon(rs.kind);
             r.dir = m_options.lab_dir / ((daemon ? std::string(scenario::to_string(rs.kind)) + "-" : "cold-") + rs.name);
             if (daemon) {
