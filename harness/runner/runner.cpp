@@ -158,6 +158,7 @@ public:
             ++ended;
         }
         if (ended) {
+            m_world.timeline_edited();
             plan_probes();
             settle(m_now);
         }

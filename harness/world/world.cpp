@@ -134,7 +134,7 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
 {
     std::size_t zone_index = 0;
     for (const auto& zs : scenario.zones) {
-        ZoneRuntime zr{&zs, {}, {}, zone_index, -1, std::nullopt, true};
+        ZoneRuntime zr{&zs, {}, {}, zone_index, -1, std::nullopt, true, std::nullopt};
         for (std::size_t p = 0; p < scenario.pools.size(); ++p)
             if (scenario.pools[p].name == zs.pool) zr.pool = static_cast<int>(p);
         for (const auto& ks : zs.keys) {
@@ -142,7 +142,7 @@ World::World(const scenario::Scenario& scenario) : m_scenario(scenario)
             if (ks.role != KeyRole::Zsk) flags |= dnssec::kFlagSep;
             KeyRuntime kr{&ks,        dnssec::Key::generate(zs.name, ks.algorithm, flags, ks.bits),
                           std::nullopt, ks.publish, ks.activate, ks.retire, ks.remove, ks.ds_add, ks.ds_remove,
-                          ks.revoke};
+                          ks.revoke,  std::nullopt, std::nullopt};
             if (ks.revoke) kr.revoked = kr.key.with_flags(kr.key.flags() | dnssec::kFlagRevoke);
             zr.keys.push_back(std::move(kr));
         }
@@ -305,6 +305,12 @@ ServerMode World::server_mode(const ZoneRuntime& zone, int server, Seconds t) co
     for (const auto& k : zone.keys) any_key = any_key || k.state(t).published;
     if (!any_key) return ServerMode::Unsigned;
     return ServerMode::Current;
+}
+
+void World::timeline_edited()
+{
+    ++m_timeline_edits;
+    m_indexed_events = std::size_t(-1);
 }
 
 void World::index_timeline() const

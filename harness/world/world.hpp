@@ -125,8 +125,11 @@ public:
     // while revision() stays as it was when asked.
     std::optional<Seconds> next_change(const ZoneRuntime& zone, Seconds t) const;
     // Grows with each change that next_change cannot foresee: an event joining the timeline,
-    // a DS set the runner sets.
-    std::size_t revision() const { return m_scenario.timeline.size() + m_ds_revision; }
+    // an event changed in place (timeline_edited), a DS set the runner sets.
+    std::size_t revision() const { return m_scenario.timeline.size() + m_ds_revision + m_timeline_edits; }
+    // Says that an event of the timeline changed in place (rollsim play's repair ends a fault
+    // now): the indexes of the timeline are built again and revision() moves on.
+    void timeline_edited();
 
     // The zone that holds `name` (the deepest zone at or above it), or nullptr.
     const ZoneRuntime* zone_of(const std::string& name) const;
@@ -150,6 +153,7 @@ private:
     std::unordered_map<std::string, std::size_t> m_zone_index;  // zone name -> m_zones index
     std::vector<std::vector<std::size_t>> m_children;  // per zone: its child zones' indexes
     std::size_t m_ds_revision = 0;                      // set_delegated_ds calls
+    std::size_t m_timeline_edits = 0;                   // timeline_edited calls
     // next_change's index of the timeline: per zone (and per pool), the sorted `at` and
     // `until` times of the events that concern it, as of a timeline of m_indexed_events events.
     void index_timeline() const;
