@@ -1,5 +1,5 @@
 // Threads kept for the life of the process, for work spread over the cores (the signer's
-// parallel loops, dnssec/parallel.hpp) and for questions that wait on the network (a large
+// parallel loops, core/parallel.hpp) and for questions that wait on the network (a large
 // run's probes of a daemon, probe/daemon_probe.hpp).
 //
 // Why kept: a lab's runner enters a PID namespace of its own with unshare(CLONE_NEWPID), and

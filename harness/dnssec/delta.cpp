@@ -4,7 +4,7 @@
 // 4.1.1: an NSEC names the next owner and the types at its own), and only what changed or
 // fell due is signed. Everything else is joined from the text the memory keeps.
 #include "dnssec/incremental.hpp"
-#include "dnssec/parallel.hpp"
+#include "core/parallel.hpp"
 #include "dnssec/zone_parts.hpp"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 
 #include "dns/ldns_ptr.hpp"
 #include "dnssec/incremental.hpp"
-#include "dnssec/parallel.hpp"
+#include "core/parallel.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/zone_parts.hpp"
 

@@ -1,11 +1,7 @@
 #include "probe/daemon_probe.hpp"
 
-#include "core/kept_threads.hpp"
+#include "core/parallel.hpp"
 #include "dns/query.hpp"
-
-#include <atomic>
-#include <exception>
-#include <mutex>
 
 namespace rollsim::probe {
 
@@ -38,21 +34,9 @@ std::vector<dns::ResolverAnswer> ask_daemon_at_once(const std::string& address,
                                                     unsigned in_flight)
 {
     std::vector<dns::ResolverAnswer> answers(questions.size());
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    const auto work = [&](unsigned) {
-        for (std::size_t i = next++; i < questions.size(); i = next++) {
-            try {
-                answers[i] = ask_daemon(address, questions[i].first, questions[i].second);
-            } catch (...) {
-                const std::lock_guard lock(error_mutex);
-                if (!error) error = std::current_exception();
-            }
-        }
-    };
-    if (!run_on_kept_threads(in_flight, work)) work(0);
-    if (error) std::rethrow_exception(error);
+    parallel_for(questions.size(), in_flight, 1, [&](std::size_t i, unsigned) {
+        answers[i] = ask_daemon(address, questions[i].first, questions[i].second);
+    });
     return answers;
 }
 

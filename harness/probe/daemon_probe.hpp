@@ -19,8 +19,8 @@ namespace rollsim::probe {
 dns::ResolverAnswer ask_daemon(const std::string& address, const std::string& qname, const std::string& qtype);
 
 // Asks the daemon at `address` every question of `questions` (name, type) as ask_daemon() does,
-// up to `in_flight` at once on the threads the process keeps (core/kept_threads.hpp; one after
-// another where it keeps none), and returns the answers in the questions' order. A daemon
+// up to `in_flight` at once (core/parallel.hpp: on the threads the process keeps, or one after
+// another where no thread can run them), and returns the answers in the questions' order. A daemon
 // answers many questions at once, and a question whose answer is not cached waits mostly for
 // the daemon's own queries to the lab's servers.
 std::vector<dns::ResolverAnswer> ask_daemon_at_once(const std::string& address,

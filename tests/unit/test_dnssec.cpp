@@ -4,7 +4,7 @@
 #include "dns/ldns_ptr.hpp"
 #include "dnssec/incremental.hpp"
 #include "dnssec/key.hpp"
-#include "dnssec/parallel.hpp"
+#include "core/parallel.hpp"
 #include "dnssec/signer.hpp"
 
 #include <gtest/gtest.h>

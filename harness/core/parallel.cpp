@@ -1,4 +1,4 @@
-#include "dnssec/parallel.hpp"
+#include "core/parallel.hpp"
 
 #include "core/kept_threads.hpp"
 
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace rollsim::dnssec {
+namespace rollsim {
 
 unsigned thread_count(unsigned requested)
 {
@@ -58,4 +58,4 @@ void parallel_for(std::size_t count, unsigned threads, std::size_t block,
     if (error) std::rethrow_exception(error);
 }
 
-}  // namespace rollsim::dnssec
+}  // namespace rollsim

@@ -1,5 +1,5 @@
-// Work spread over threads for the signer: a loop whose iterations are independent, run on
-// every core. Iterations write only their own result slot, so what a caller builds from the
+// Work spread over threads: a loop whose iterations are independent, run on every core (the
+// signer) or with several waits on the network at once (a large run's probes of a daemon). Iterations write only their own result slot, so what a caller builds from the
 // slots afterwards does not depend on the number of threads. The work runs on the threads the
 // process keeps (core/kept_threads.hpp: a lab's runner starts them before it enters its PID
 // namespace, where Linux starts no new thread), or else on threads started for the loop; where
@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <functional>
 
-namespace rollsim::dnssec {
+namespace rollsim {
 
 // The threads to use for `requested` (0 = one per core the machine reports, at least one).
 unsigned thread_count(unsigned requested);
@@ -22,4 +22,4 @@ unsigned thread_count(unsigned requested);
 void parallel_for(std::size_t count, unsigned threads, std::size_t block,
                   const std::function<void(std::size_t index, unsigned worker)>& body);
 
-}  // namespace rollsim::dnssec
+}  // namespace rollsim
